@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from bot.app import App
+from bot.config import Config
+from bot.db import database_status
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@dataclass
+class CliState:
+    config: Config
+    config_path: Path | None
+    _app: App | None = field(default=None, repr=False)
+
+    def app(self, require_schema: bool = True) -> App:
+        if self._app is None:
+            self._app = App.build(self.config)
+            if require_schema:
+                status = database_status(self._app.engine)
+                if status != "ok":
+                    fail(f"数据库未就绪 / database not ready: {status}")
+        return self._app
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.engine.dispose()
+
+
+pass_state = click.make_pass_decorator(CliState)
+
+
+def print_rows(headers: list[str], rows: list[list[object]], fmt: str) -> None:
+    """tsv: machine-readable with a header line; table: aligned columns for people."""
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    if fmt == "tsv":
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(headers)
+        writer.writerows([[c.replace("\t", " ").replace("\n", " ") for c in row] for row in cells])
+        click.echo(out.getvalue(), nl=False)
+        return
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    for row in [headers, *cells]:
+        click.echo("  ".join(_pad(c.replace("\n", " "), w) for c, w in zip(row, widths)).rstrip())
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

@@ -1,0 +1,216 @@
+"""The one outbound path for replies and pushes.
+
+Replies become outbox rows inside the transaction of the change they report, then channels
+deliver them. Scheduled pushes write rows with a dedupe key (job:occurrence:target), so a
+second run of the same occurrence — after a restart, by hand, or from another instance — adds
+nothing and sends nothing more.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.channels import Channel, SendResult
+from bot.clock import Clock
+from bot.message import Incoming, Reply, ToGroup, ToPerson, ToSender
+from bot.models import Group, OutboundMessage, OutboxStatus, Person
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+class UnroutableError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Route:
+    channel: str
+    target: str
+    person_id: int | None = None
+    group_id: int | None = None
+
+
+class Outbound:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.channels: dict[str, Channel] = {}
+        # Order in which channels are tried to reach a person who did not write to us.
+        self.person_preference: list[str] = []
+
+    def register(self, channel: Channel, prefer: bool = False) -> None:
+        self.channels[channel.name] = channel
+        if prefer:
+            self.person_preference.insert(0, channel.name)
+        else:
+            self.person_preference.append(channel.name)
+
+    # --- routing -------------------------------------------------------------------------
+
+    def route_person(self, session: Session, person: Person) -> Route | None:
+        for name in self.person_preference:
+            address = self.channels[name].address_for(session, person)
+            if address:
+                return Route(name, address, person_id=person.id)
+        return None
+
+    def route_group(self, session: Session, group: Group) -> Route:
+        return Route(group.channel, group.address or group.name, group_id=group.id)
+
+    def route(self, session: Session, reply: Reply, message: Incoming | None, sender: Person | None) -> Route | None:
+        to = reply.to
+        if isinstance(to, ToSender):
+            if message is None:
+                raise UnroutableError("a reply to the sender needs an incoming message")
+            target = message.chat_id or message.sender
+            return Route(message.channel, target, person_id=sender.id if sender else None)
+        if isinstance(to, ToPerson):
+            person = session.get(Person, to.person_id)
+            if person is None or not person.active:
+                return None
+            if sender is not None and message is not None and person.id == sender.id and not message.chat_id:
+                return Route(message.channel, message.sender, person_id=person.id)
+            return self.route_person(session, person)
+        if isinstance(to, ToGroup):
+            group = session.get(Group, to.group_id)
+            if group is None or not group.active:
+                return None
+            return self.route_group(session, group)
+        raise UnroutableError(f"unknown recipient {to!r}")
+
+    # --- writing -------------------------------------------------------------------------
+
+    def enqueue(
+        self,
+        session: Session,
+        replies: Sequence[Reply],
+        message: Incoming | None = None,
+        sender: Person | None = None,
+    ) -> list[OutboundMessage]:
+        """Write outbox rows for these replies in the caller's transaction; return the rows written.
+
+        A reply whose dedupe key was already used writes nothing. A reply that cannot be routed
+        (a person with no reachable channel) is recorded as skipped, so it is visible, not lost.
+        """
+        rows: list[OutboundMessage] = []
+        now = self.clock.now()
+        for reply in replies:
+            route = self.route(session, reply, message, sender)
+            if route is None:
+                person_id = reply.to.person_id if isinstance(reply.to, ToPerson) else None
+                group_id = reply.to.group_id if isinstance(reply.to, ToGroup) else None
+                route = Route("none", "", person_id=person_id, group_id=group_id)
+                status = OutboxStatus.skipped.value
+            else:
+                channel = self.channels.get(route.channel)
+                status = OutboxStatus.sent.value if channel is not None and channel.immediate else OutboxStatus.pending.value
+                if channel is None:
+                    status = OutboxStatus.skipped.value
+            values = dict(
+                created_at=now,
+                channel=route.channel,
+                target=route.target,
+                person_id=route.person_id,
+                group_id=route.group_id,
+                kind=reply.kind,
+                text=reply.text,
+                payload=_payload(reply, message, sender),
+                status=status,
+                attempts=0,
+                sent_at=now if status == OutboxStatus.sent.value else None,
+                error="no reachable channel" if status == OutboxStatus.skipped.value else None,
+                dedupe_key=reply.dedupe_key,
+            )
+            if reply.dedupe_key is None:
+                row = OutboundMessage(**values)
+                session.add(row)
+                rows.append(row)
+                continue
+            row_id = _insert_once(session, values)
+            if row_id is not None:
+                rows.append(session.get(OutboundMessage, row_id))
+        session.flush()
+        return rows
+
+    def emit_immediate(self, rows: Iterable[OutboundMessage]) -> None:
+        for row in rows:
+            channel = self.channels.get(row.channel)
+            if channel is not None and channel.immediate and row.status == OutboxStatus.sent.value:
+                channel.emit(row)
+
+    # --- delivering ----------------------------------------------------------------------
+
+    async def deliver(self, ids: Iterable[int] | None = None, limit: int = 500) -> int:
+        """Send pending rows (these ids, or the oldest pending ones); return how many were sent."""
+        with self.sessions() as session:
+            query = select(OutboundMessage).where(OutboundMessage.status == OutboxStatus.pending.value)
+            if ids is not None:
+                wanted = list(ids)
+                if not wanted:
+                    return 0
+                query = query.where(OutboundMessage.id.in_(wanted))
+            rows = session.scalars(query.order_by(OutboundMessage.id).limit(limit)).all()
+            session.expunge_all()
+        sent = 0
+        for row in rows:
+            channel = self.channels.get(row.channel)
+            if channel is None:
+                result = SendResult(ok=False, error=f"channel {row.channel} is not running", retryable=True)
+            else:
+                try:
+                    result = await channel.send(row)
+                except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
+                    log.exception("delivery of outbox row %s failed", row.id)
+                    result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}", retryable=True)
+            self.mark(row.id, result)
+            sent += int(result.ok)
+        return sent
+
+    def mark(self, row_id: int, result: SendResult) -> None:
+        with self.sessions() as session, session.begin():
+            row = session.get(OutboundMessage, row_id)
+            if row is None:
+                return
+            row.attempts += 1
+            row.external_id = result.external_id or row.external_id
+            row.error = result.error
+            if result.ok:
+                row.status = OutboxStatus.sent.value
+                row.sent_at = self.clock.now()
+            elif not result.retryable or row.attempts >= MAX_ATTEMPTS:
+                row.status = OutboxStatus.failed.value
+
+
+def _payload(reply: Reply, message: Incoming | None, sender: Person | None) -> dict | None:
+    payload = dict(reply.payload or {})
+    if isinstance(reply.to, ToSender) and message is not None and message.chat_id:
+        # In a group or room the channel may @ the person it answers.
+        payload["mention"] = message.sender
+        if sender is not None:
+            payload["mention_name"] = sender.name
+    return payload or None
+
+
+def _insert_once(session: Session, values: dict) -> int | None:
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    statement = (
+        insert(OutboundMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboundMessage.id)
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
+def local_time(clock: Clock, tz) -> datetime:
+    return clock.now().astimezone(tz)

@@ -1,0 +1,197 @@
+"""Declarative commands with Chinese aliases and role permissions, and the router that runs them.
+
+A capability declares its commands as data (a tuple of Command in its handler module); the router
+matches a normalised message against them, checks the sender's role, and calls the handler. Help
+text is generated from the same table, so it lists only what the asking person may do.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from bot.message import Incoming, Kind, Reply, Recipient, SENDER
+from bot.models import Person, Role
+from bot.text import normalize
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+Handler = Callable[["Context", "Match"], "Sequence[Reply] | Reply | str | None"]
+Matcher = Callable[[str, Incoming], "dict[str, Any] | None"]
+
+EVERYONE: frozenset[Role] = frozenset(Role)
+LEADERS: frozenset[Role] = frozenset({Role.leader, Role.admin})
+ADMINS: frozenset[Role] = frozenset({Role.admin})
+
+
+@dataclass(frozen=True)
+class Match:
+    """What matched: the alias used (if any), the text after it, and any named groups."""
+
+    text: str
+    alias: str = ""
+    args: str = ""
+    groups: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: Handler
+    summary: str = ""
+    example: str = ""
+    aliases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    matcher: Matcher | None = None
+    roles: frozenset[Role] = EVERYONE
+    allow_unregistered: bool = False
+    kinds: frozenset[Kind] = frozenset({Kind.text})
+    events: tuple[str, ...] = ()
+    priority: int = 0
+    hidden: bool = False
+    refusal: str = "抱歉，这项功能只对{roles}开放。"
+
+    def words(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass
+class Context:
+    """Everything a handler may use. Handlers never see which channel a message came from."""
+
+    app: App
+    session: Session
+    message: Incoming
+    person: Person | None
+    now: datetime  # aware, in the street's time zone
+
+    @property
+    def config(self):
+        return self.app.config
+
+    def audit(self, action: str, entity: str, entity_id: object | None = None, detail: dict | None = None) -> None:
+        from bot.audit import record
+
+        record(self.session, self.person, action, entity, entity_id, detail, at=self.now)
+
+    def help_for(self, prefix: str = "") -> str:
+        return self.app.router.help_text(self.person, prefix)
+
+
+def _as_replies(result: Sequence[Reply] | Reply | str | None) -> list[Reply]:
+    if result is None:
+        return []
+    if isinstance(result, str):
+        return [Reply(result)]
+    if isinstance(result, Reply):
+        return [result]
+    return list(result)
+
+
+def _alias_match(text: str, alias: str) -> str | None:
+    if not text.startswith(alias):
+        return None
+    rest = text[len(alias):]
+    # "服务3小时" and "服务 3小时" both match; "服务器" does not match the alias "服务" only if the
+    # command says so through a pattern, so aliases stay simple prefixes.
+    return rest.lstrip(" :,，：")
+
+
+class Router:
+    def __init__(self, commands: Iterable[Command], fallback_hint: str = "帮助") -> None:
+        self.commands: tuple[Command, ...] = tuple(sorted(commands, key=lambda c: -c.priority))
+        self._compiled = {id(c): tuple(re.compile(p) for p in c.patterns) for c in self.commands}
+        self._aliases = sorted(
+            ((alias, c) for c in self.commands if not c.hidden for alias in c.words()),
+            key=lambda pair: -len(pair[0]),
+        )
+        self.fallback_hint = fallback_hint
+
+    def find(self, message: Incoming) -> tuple[Command, Match] | None:
+        text = normalize(message.text)
+        for command in self.commands:
+            if message.kind not in command.kinds:
+                continue
+            if message.kind == Kind.event and command.events and message.event not in command.events:
+                continue
+            match = self._match(command, text, message)
+            if match is not None:
+                return command, match
+        return None
+
+    def _match(self, command: Command, text: str, message: Incoming) -> Match | None:
+        if message.kind == Kind.event and command.events:
+            return Match(text=text, args=message.event_key or "")
+        if message.kind not in (Kind.text,) and command.matcher is None and not command.patterns and not command.aliases:
+            return Match(text=text)
+        for alias in sorted(command.words(), key=len, reverse=True):
+            rest = _alias_match(text, alias)
+            if rest is not None:
+                return Match(text=text, alias=alias, args=rest)
+        for pattern in self._compiled[id(command)]:
+            found = pattern.search(text)
+            if found:
+                return Match(text=text, groups={k: v for k, v in found.groupdict().items() if v is not None})
+        if command.matcher is not None:
+            groups = command.matcher(text, message)
+            if groups is not None:
+                return Match(text=text, groups=groups)
+        return None
+
+    def dispatch(self, ctx: Context) -> list[Reply]:
+        found = self.find(ctx.message)
+        if ctx.person is None:
+            if found is not None and found[0].allow_unregistered:
+                return _as_replies(found[0].handler(ctx, found[1]))
+            return [Reply(unregistered_text(ctx.app.config.street.registration_contact))]
+        if found is None:
+            if ctx.message.kind != Kind.text:
+                return []
+            return [Reply(self.not_understood(ctx.person, ctx.message.text))]
+        command, match = found
+        if Role(ctx.person.role) not in command.roles:
+            labels = "、".join(r.label for r in Role if r in command.roles)
+            return [Reply(command.refusal.format(roles=labels))]
+        return _as_replies(command.handler(ctx, match))
+
+    def allowed(self, person: Person | None) -> list[Command]:
+        if person is None:
+            return [c for c in self.commands if c.allow_unregistered and not c.hidden]
+        role = Role(person.role)
+        return [c for c in self.commands if role in c.roles and not c.hidden]
+
+    def help_text(self, person: Person | None, prefix: str = "") -> str:
+        lines = [prefix] if prefix else []
+        lines.append("可以这样跟我说：")
+        seen: set[str] = set()
+        for command in sorted(self.allowed(person), key=lambda c: c.summary == ""):
+            if command.name in seen or not command.summary:
+                continue
+            seen.add(command.name)
+            example = f"  例：{command.example}" if command.example else ""
+            lines.append(f"· {command.summary}{example}")
+        return "\n".join(lines)
+
+    def not_understood(self, person: Person, text: str) -> str:
+        words = [alias for alias, command in self._aliases if command in self.allowed(person)]
+        head = normalize(text)[:6]
+        close = difflib.get_close_matches(head, words, n=1, cutoff=0.3)
+        if not close:
+            close = [w for w in words if w and w[0] in head][:1]
+        hint = f"您是想说「{close[0]}」吗？" if close else ""
+        return f"没看懂“{normalize(text)[:20]}”。{hint}发送「{self.fallback_hint}」查看能做什么。"
+
+
+def unregistered_text(contact: str) -> str:
+    return f"您好，您还不在本街道的花名册里，暂时不能使用。请联系{contact}登记姓名和手机号后再试。"
+
+
+def reply_to(text: str, to: Recipient = SENDER) -> Reply:
+    return Reply(text, to=to)

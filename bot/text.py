@@ -1,0 +1,51 @@
+"""Small text helpers shared by the router and the parsers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """Fold full-width letters, digits and punctuation (what phone keyboards produce) and collapse spaces."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    return _SPACES.sub(" ", folded).strip()
+
+
+def utf8_len(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def split_utf8(text: str, limit: int) -> list[str]:
+    """Split text into chunks of at most `limit` UTF-8 bytes, on line boundaries where possible."""
+    if utf8_len(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = line if not current else current + "\n" + line
+        if utf8_len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+            current = ""
+        while utf8_len(line) > limit:
+            cut = _longest_prefix(line, limit)
+            chunks.append(line[:cut])
+            line = line[cut:]
+        current = line
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _longest_prefix(line: str, limit: int) -> int:
+    size = 0
+    for index, char in enumerate(line):
+        size += utf8_len(char)
+        if size > limit:
+            return max(index, 1)
+    return len(line)

@@ -1,0 +1,1 @@
+"""Domain services: plain functions over the database, one subpackage per capability."""

@@ -1,0 +1,20 @@
+"""Handlers: one module per capability, each exporting COMMANDS, a tuple of bot.router.Command."""
+
+from __future__ import annotations
+
+import importlib
+
+from bot.router import Command
+
+# Order matters only for equal priorities: earlier modules are tried first.
+HANDLER_MODULES: tuple[str, ...] = (
+    "handlers.help",
+    "handlers.hours",
+)
+
+
+def all_commands() -> list[Command]:
+    commands: list[Command] = []
+    for name in HANDLER_MODULES:
+        commands.extend(importlib.import_module(name).COMMANDS)
+    return commands

@@ -1,0 +1,126 @@
+"""Test fixtures: a real database (SQLite always, PostgreSQL when GRIDBOT_TEST_DATABASE_URL is set),
+a manual clock, the app, the demo street and the test bot."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.app import App
+from bot.clock import ManualClock
+from bot.config import Config, config_from_dict
+from bot.db import Base, import_models, make_engine, upgrade
+from tests.harness import TestBot
+
+PG_ENV = "GRIDBOT_TEST_DATABASE_URL"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Thursday 26 November 2026, 10:00 in Shanghai: a working day in the middle of a week.
+DEFAULT_NOW = datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
+
+import_models()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate once; every test gets a copy of the file, which is much faster than migrating again."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, migrated once, dropped at the end."""
+    base_url = os.environ.get(PG_ENV)
+    if not base_url:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+    name = f"gridbot_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _truncate_all(engine: Engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "gridbot.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("pg_database")
+    engine = make_engine(url)
+    _truncate_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """For tests that need SQLite only (file-level behaviour, CLI runs)."""
+    path = tmp_path / "gridbot.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(DEFAULT_NOW)
+
+
+def make_config(db_url: str, **sections: dict) -> Config:
+    data: dict = {"database": {"url": db_url}}
+    data.update(sections)
+    return config_from_dict(data)
+
+
+@pytest.fixture
+def config(db_url: str) -> Config:
+    return make_config(db_url)
+
+
+@pytest.fixture
+def app(config: Config, clock: ManualClock) -> Iterator[App]:
+    application = App.build(config, clock=clock)
+    yield application
+    application.engine.dispose()
+
+
+@pytest.fixture
+def demo_app(app: App) -> App:
+    from bot.demo import load_demo
+
+    load_demo(app)
+    return app
+
+
+@pytest.fixture
+def bot(demo_app: App) -> TestBot:
+    return TestBot(demo_app)
