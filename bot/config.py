@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 ENV_PREFIX = "GRIDBOT_"
 DEFAULT_CONFIG_FILE = "gridbot.toml"
@@ -81,20 +82,44 @@ class WechatyConfig(Section):
 
 
 class ScheduleJob(Section):
-    name: str
+    name: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")
     kind: str
+    # Exactly one of: a 5-field crontab ("0 9 25 * *") or "HH:MM" on Chinese working days.
     cron: str = ""
     workdays_at: str = ""
+    # Group names; "*" = every active group; empty = the job addresses people itself.
     targets: list[str] = []
     enabled: bool = True
+    # For kinds that push a fixed text (kind = "notice").
+    text: str = ""
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> ScheduleJob:
+        from scheduler.triggers import check_schedule
+
+        check_schedule(self.cron, self.workdays_at)
+        return self
 
 
 class ScheduleConfig(Section):
     enabled: bool = True
     misfire_grace_minutes: int = Field(30, ge=0)
-    extra_workdays: list[str] = []
-    extra_holidays: list[str] = []
+    extra_workdays: list[date] = []
+    extra_holidays: list[date] = []
     jobs: list[ScheduleJob] = []
+    # How often a standby instance tries to become the scheduler leader (and the leader checks its lock).
+    standby_retry_seconds: float = Field(20, gt=0, le=60)
+    # Pushes written per transaction; a crash loses at most one uncommitted batch, which a rerun writes.
+    batch_size: int = Field(200, ge=1, le=5000)
+
+    @field_validator("jobs")
+    @classmethod
+    def _unique_names(cls, jobs: list[ScheduleJob]) -> list[ScheduleJob]:
+        names = [job.name for job in jobs]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"job names must be unique: {', '.join(duplicates)}")
+        return jobs
 
 
 class LlmConfig(Section):

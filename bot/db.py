@@ -23,6 +23,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MODEL_MODULES: tuple[str, ...] = (
     "bot.models",
     "domain.hours.models",
+    "domain.rules.models",
+    "dash.models",
 )
 
 NAMING = {

@@ -1,0 +1,21 @@
+from bot.message import Kind
+
+
+def test_help_lists_only_what_the_person_may_do(bot):
+    said = bot.send("张伟", "帮助")
+    assert "可以这样跟我说" in said.text
+
+
+def test_unknown_sender_is_told_how_to_register_and_nothing_else(bot):
+    said = bot.send(None, "服务 3小时", sender="99999")
+    assert "花名册" in said.text and "街道党政办" in said.text
+
+
+def test_not_understood_suggests_help(bot):
+    said = bot.send("张伟", "今天天气不错")
+    assert "帮助" in said.text
+
+
+def test_enter_agent_event_gets_a_welcome(bot):
+    said = bot.send("张伟", kind=Kind.event, event="enter_agent")
+    assert "欢迎" in said.text
