@@ -11,8 +11,11 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 from typing import Protocol
+
+import uvicorn
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -128,8 +131,6 @@ def build_asgi(app: App, plugins: list[Plugin] | None = None) -> Starlette:
 
 
 def serve(app: App, host: str | None = None, port: int | None = None) -> None:
-    import uvicorn
-
     asgi = build_asgi(app)
     config = uvicorn.Config(
         asgi,
@@ -139,5 +140,21 @@ def serve(app: App, host: str | None = None, port: int | None = None) -> None:
         access_log=False,
         lifespan="on",
     )
-    # uvicorn handles SIGINT/SIGTERM: it stops accepting, finishes requests, then runs the lifespan's shutdown.
-    uvicorn.Server(config).run()
+    QuietServer(config).run()
+
+
+class QuietServer(uvicorn.Server):
+    """On SIGINT/SIGTERM: stop accepting, finish requests, run the lifespan's shutdown, exit 0.
+
+    Stock uvicorn re-raises the signal after a graceful shutdown, so the process would end as
+    "killed"; an operator's clean stop should look clean.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)

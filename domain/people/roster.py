@@ -173,9 +173,9 @@ def import_roster(session: Session, path: Path) -> ImportResult:
             person = session.scalar(select(Person).where(Person.wecom_userid == row.wecom_userid))
         if person is None and row.mobile:
             person = session.scalar(select(Person).where(Person.mobile == row.mobile))
-        if person is None:
-            person = Person()
-            session.add(person)
+        created = person is None
+        if created:
+            person = Person(name=row.name)
             result.created += 1
         else:
             result.updated += 1
@@ -195,6 +195,8 @@ def import_roster(session: Session, path: Path) -> ImportResult:
         person.grid_id = grid.id if grid else None
         person.wecom_userid = row.wecom_userid
         person.active = row.active
+        if created:
+            session.add(person)
         session.flush()
         if row.liaison:
             existing = set(session.scalars(select(Liaison.unit_id).where(Liaison.leader_id == person.id)))
