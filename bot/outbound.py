@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -138,7 +138,7 @@ class Outbound:
             row_id = _insert_once(session, values)
             if row_id is not None:
                 rows.append(session.get(OutboundMessage, row_id))
-        session.flush()
+        # No flush here: the commit writes these rows together with the handler's own changes.
         return rows
 
     def emit_immediate(self, rows: Iterable[OutboundMessage]) -> None:
@@ -149,8 +149,14 @@ class Outbound:
 
     # --- delivering ----------------------------------------------------------------------
 
-    async def deliver(self, ids: Iterable[int] | None = None, limit: int = 500) -> int:
-        """Send pending rows (these ids, or the oldest pending ones); return how many were sent."""
+    async def deliver(self, ids: Iterable[int] | None = None, limit: int = 5000) -> int:
+        """Send pending rows (these ids, or the oldest pending ones); return how many were sent.
+
+        Rows are handed to their channel together: a channel with `send_batch(rows)` gets all of
+        its rows at once (so one text to many people can go out in few calls) and may answer None
+        for a row it will not try yet (pacing) — that row stays pending with its attempts unchanged.
+        Other channels get one `send(row)` per row, marked as it completes.
+        """
         with self.sessions() as session:
             query = select(OutboundMessage).where(OutboundMessage.status == OutboxStatus.pending.value)
             if ids is not None:
@@ -160,19 +166,34 @@ class Outbound:
                 query = query.where(OutboundMessage.id.in_(wanted))
             rows = session.scalars(query.order_by(OutboundMessage.id).limit(limit)).all()
             session.expunge_all()
-        sent = 0
+        by_channel: dict[str, list[OutboundMessage]] = {}
         for row in rows:
-            channel = self.channels.get(row.channel)
-            if channel is None:
-                result = SendResult(ok=False, error=f"channel {row.channel} is not running", retryable=True)
-            else:
+            by_channel.setdefault(row.channel, []).append(row)
+        sent = 0
+        for name, group in by_channel.items():
+            channel = self.channels.get(name)
+            batch = getattr(channel, "send_batch", None)
+            if batch is not None:
                 try:
-                    result = await channel.send(row)
-                except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
-                    log.exception("delivery of outbox row %s failed", row.id)
-                    result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}", retryable=True)
-            self.mark(row.id, result)
-            sent += int(result.ok)
+                    results = list(await batch(group))
+                except Exception as exc:  # noqa: BLE001 - a failing channel must not stop the others
+                    log.exception("delivery of %d rows on %s failed", len(group), name)
+                    results = [SendResult(ok=False, error=f"{type(exc).__name__}", retryable=True)] * len(group)
+                done = [(row, result) for row, result in zip(group, results) if result is not None]
+                self.mark_many(done)
+                sent += sum(1 for _, result in done if result.ok)
+                continue
+            for row in group:
+                if channel is None:
+                    result = SendResult(ok=False, error=f"channel {row.channel} is not running", retryable=True)
+                else:
+                    try:
+                        result = await channel.send(row)
+                    except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
+                        log.exception("delivery of outbox row %s failed", row.id)
+                        result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}", retryable=True)
+                self.mark(row.id, result)
+                sent += int(result.ok)
         return sent
 
     def mark(self, row_id: int, result: SendResult) -> None:
@@ -188,6 +209,33 @@ class Outbound:
                 row.sent_at = self.clock.now()
             elif not result.retryable or row.attempts >= MAX_ATTEMPTS:
                 row.status = OutboxStatus.failed.value
+
+    def mark_many(self, outcomes: Sequence[tuple[OutboundMessage, SendResult]]) -> None:
+        """Record a batch's results in one transaction (rows as loaded for delivery)."""
+        if not outcomes:
+            return
+        now = self.clock.now()
+        updates = []
+        for row, result in outcomes:
+            attempts = row.attempts + 1
+            if result.ok:
+                status = OutboxStatus.sent.value
+            elif not result.retryable or attempts >= MAX_ATTEMPTS:
+                status = OutboxStatus.failed.value
+            else:
+                status = OutboxStatus.pending.value
+            updates.append(
+                dict(
+                    id=row.id,
+                    attempts=attempts,
+                    status=status,
+                    error=result.error,
+                    external_id=result.external_id or row.external_id,
+                    sent_at=now if result.ok else row.sent_at,
+                )
+            )
+        with self.sessions() as session, session.begin():
+            session.execute(update(OutboundMessage), updates)
 
 
 def _payload(reply: Reply, message: Incoming | None, sender: Person | None) -> dict | None:

@@ -48,12 +48,13 @@ def log_hours(ctx: Context, match: Match) -> str:
         return f"日期“{exc}”不存在，请检查后再发，例如：11月20日 服务 3小时"
     day = parsed.day or today
     try:
-        service.check_entry(ctx.session, ctx.person, parsed.hours, day, today, config)
+        month_before = service.check_entry(ctx.session, ctx.person, parsed.hours, day, today, config)
     except HoursRuleError as exc:
         return str(exc)
     entry = service.add_entry(ctx.session, ctx.person, parsed.hours, day, parsed.note, ctx.now)
     ctx.audit("create", "hour_entry", entry.id, {"day": day.isoformat(), "hours": parsed.hours, "note": parsed.note})
-    figures = service.month_figures(ctx.session, ctx.person.id, day.year, day.month, config)
+    total = month_before + parsed.hours
+    figures = service.MonthFigures(day.year, day.month, total, float(config.monthly_target), service.points_for(total, config))
     note = f"，{parsed.note}" if parsed.note else ""
     return (
         f"✅ 已登记：{day_label(day, today)} 服务 {fmt_hours(parsed.hours)} 小时{note}。\n"

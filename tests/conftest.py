@@ -124,3 +124,13 @@ def demo_app(app: App) -> App:
 @pytest.fixture
 def bot(demo_app: App) -> TestBot:
     return TestBot(demo_app)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    """In CI (GRIDBOT_REQUIRE_ALL_TESTS=1) a skipped test is a failure: nothing may silently not run."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("GRIDBOT_REQUIRE_ALL_TESTS") == "1" and report.skipped:
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every test must run: {report.longrepr}"

@@ -66,3 +66,9 @@ def test_config_path_resolution(tmp_path: Path, monkeypatch):
 def test_missing_config_file_is_named(tmp_path: Path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.toml", environ={})
+
+
+def test_the_example_config_documents_valid_keys():
+    example = Path(__file__).parent.parent / "config.example.toml"
+    config = load_config(example, environ={})
+    assert config.hours.monthly_target == 20

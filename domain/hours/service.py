@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from bot.config import HoursConfig
@@ -97,8 +97,33 @@ def month_figures(session: Session, person_id: int, year: int, month: int, confi
     return MonthFigures(year, month, total, float(config.monthly_target), points_for(total, config))
 
 
-def check_entry(session: Session, person: Person, hours: float | None, day: date, today: date, config: HoursConfig) -> None:
-    """Raise HoursRuleError with the reply to give when the entry may not be stored."""
+# Built once: logging is the hot path, and rebuilding this statement per message costs more than running it.
+_DAY_AND_MONTH_TOTALS = select(
+    func.coalesce(func.sum(case((HourEntry.day == bindparam("day"), HourEntry.hours), else_=0)), 0),
+    func.coalesce(func.sum(HourEntry.hours), 0),
+).where(
+    HourEntry.person_id == bindparam("person_id"),
+    HourEntry.day >= bindparam("first"),
+    HourEntry.day < bindparam("following"),
+)
+
+
+def day_and_month_totals(session: Session, person_id: int, day: date) -> tuple[float, float]:
+    """Hours already logged on `day` and in its month, in one query."""
+    first, following = month_bounds(day.year, day.month)
+    row = session.execute(
+        _DAY_AND_MONTH_TOTALS, {"day": day, "person_id": person_id, "first": first, "following": following}
+    ).one()
+    return float(row[0] or 0), float(row[1] or 0)
+
+
+def check_entry(
+    session: Session, person: Person, hours: float | None, day: date, today: date, config: HoursConfig
+) -> float:
+    """Raise HoursRuleError with the reply to give when the entry may not be stored.
+
+    Returns the month's total before this entry, so the caller need not ask again.
+    """
     if hours is None:
         raise HoursRuleError("没看出服务了多长时间。请带上时长再发一次，例如：服务 2小时 入户走访 昨天")
     if hours <= 0:
@@ -115,12 +140,13 @@ def check_entry(session: Session, person: Person, hours: float | None, day: date
         raise HoursRuleError(
             f"只能登记{earliest.month}月{earliest.day}日以后的服务，{day.year}年{day.month}月{day.day}日的记录请找管理员补登。"
         )
-    already = day_total(session, person.id, day)
+    already, month_before = day_and_month_totals(session, person.id, day)
     if already + hours > config.max_per_day:
         raise HoursRuleError(
             f"{day.month}月{day.day}日已登记{fmt_hours(already)}小时，再加{fmt_hours(hours)}小时就超过一天"
             f"{fmt_hours(config.max_per_day)}小时了。请核对时长。"
         )
+    return month_before
 
 
 def add_entry(session: Session, person: Person, hours: float, day: date, note: str, now: datetime, source: str = "chat") -> HourEntry:

@@ -1,0 +1,122 @@
+"""Hour-logging throughput: N messages through the router into SQLite, each a committed write.
+
+Prints messages/s, p50/p99 latency per message, and peak RSS of this process; then starts
+`gridbot serve` on the demo street and prints its resident memory after it settled.
+
+    python -m bench.bench_hours [--messages 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.app import App
+from bot.clock import ManualClock
+from bot.config import config_from_dict
+from bot.db import upgrade
+from bot.demo import load_demo
+from bot.message import Incoming
+
+NOTES = ("入户走访", "政策宣传", "环境整治", "矛盾调解", "帮办代办")
+AMOUNTS = ("服务 1小时", "登记 半小时", "服务1.5h", "下沉网格 一个半小时", "服务 2个钟")
+
+
+def messages(count: int, people: list[int]) -> list[tuple[int, str]]:
+    out = []
+    for i in range(count):
+        person = people[i % len(people)]
+        day = 1 + (i // len(people)) % 25
+        out.append((person, f"11月{day}日 {AMOUNTS[i % len(AMOUNTS)]} {NOTES[i % len(NOTES)]}"))
+    return out
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def bench_router(count: int, workdir: Path) -> None:
+    url = f"sqlite:///{workdir / 'bench.db'}"
+    clock = ManualClock(datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    app = App.build(config_from_dict({"database": {"url": url}}), clock=clock)
+    upgrade(app.engine)
+    load_demo(app)
+    people = list(range(2, 119))
+    batch = messages(count, people)
+    latencies: list[float] = []
+    replies_ok = 0
+    started = time.perf_counter()
+    for number, (person, text) in enumerate(batch):
+        message = Incoming(channel="console", sender=str(person), timestamp=clock.now(), text=text, message_id=str(number))
+        t0 = time.perf_counter()
+        rows = app.handle(message)
+        latencies.append(time.perf_counter() - t0)
+        replies_ok += any("已登记" in r.text for r in rows)
+    elapsed = time.perf_counter() - started
+    print(f"router → SQLite (WAL), {count} hour-logging messages, one committed transaction each")
+    print(f"  stored and confirmed: {replies_ok}/{count}")
+    print(f"  throughput: {count / elapsed:,.0f} messages/s")
+    print(f"  latency: p50 {statistics.median(latencies) * 1000:.2f} ms, p99 {percentile(latencies, 0.99) * 1000:.2f} ms")
+    print(f"  peak RSS of the benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MB")
+    app.engine.dispose()
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def bench_serve_memory(workdir: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "GRIDBOT_DATABASE__URL": f"sqlite:///{workdir / 'serve.db'}", "GRIDBOT_SERVER__PORT": str(port)}
+    subprocess.run([sys.executable, "-m", "bot", "init", "--demo"], env=env, check=True, capture_output=True)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        for _ in range(50):
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+        time.sleep(2)
+        current, peak = rss_mb(process.pid)
+        print(f"gridbot serve on the demo street: RSS {current:.1f} MB (peak {peak:.1f} MB); target < 100 MB")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--skip-serve", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_router(args.messages, Path(tmp))
+        if not args.skip_serve:
+            bench_serve_memory(Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
