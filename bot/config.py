@@ -72,6 +72,44 @@ class WecomConfig(Section):
     api_base: str = "https://qyapi.weixin.qq.com"
     callback_path: str = "/wecom/callback"
     robots: list[WecomRobot] = []
+    # Where images people send are stored (WeCom deletes media after 3 days).
+    data_dir: str = "data/wecom"
+    # Menu key → the command text a click stands for, e.g. {"MY_HOURS" = "本月时长"}.
+    menu: dict[str, str] = {}
+    # Threads that run received messages through the router.
+    workers: int = Field(2, ge=1, le=16)
+
+    @model_validator(mode="after")
+    def _required_when_enabled(self) -> WecomConfig:
+        if self.enabled:
+            for key in ("corp_id", "secret", "token", "encoding_aes_key"):
+                value = getattr(self, key)
+                if not (value.get_secret_value() if isinstance(value, SecretStr) else value):
+                    raise ValueError(f"wecom.{key} is required when [wecom] is enabled")
+            if self.agent_id <= 0:
+                raise ValueError("wecom.agent_id is required when [wecom] is enabled")
+        return self
+
+    @field_validator("encoding_aes_key")
+    @classmethod
+    def _aes_key_shape(cls, value: SecretStr, info) -> SecretStr:
+        # The admin console's EncodingAESKey is 43 base64 characters (32 bytes); the value is never echoed.
+        if info.data.get("enabled") and value.get_secret_value():
+            from bot.channels.wecom.crypto import aes_key_from
+
+            try:
+                aes_key_from(value.get_secret_value())
+            except ValueError as exc:
+                raise ValueError(f"{exc}; copy the EncodingAESKey from the admin console") from None
+        return value
+
+    @field_validator("robots")
+    @classmethod
+    def _unique_robot_names(cls, robots: list[WecomRobot]) -> list[WecomRobot]:
+        names = [r.name for r in robots]
+        if len(names) != len(set(names)):
+            raise ValueError("robot names must be unique")
+        return robots
 
 
 class WechatyConfig(Section):
@@ -79,6 +117,29 @@ class WechatyConfig(Section):
     endpoint: str = ""
     token: SecretStr = SecretStr("")
     bot_name: str = "网格作风助手"
+    # Reconnect delay doubles from min to max while the puppet service is unreachable.
+    reconnect_min_seconds: float = Field(1, gt=0)
+    reconnect_max_seconds: float = Field(60, gt=0)
+    rpc_timeout_seconds: float = Field(15, gt=0)
+    # Where the puppet library may create its `.wechaty/` folder; empty = ~/.cache/gridbot.
+    cache_dir: str = ""
+
+    @field_validator("endpoint")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if value and (not host or not port.isdigit() or not 0 < int(port) < 65536):
+            raise ValueError("must be host:port, e.g. 127.0.0.1:8788")
+        return value
+
+    @model_validator(mode="after")
+    def _complete_when_enabled(self) -> WechatyConfig:
+        # Without an endpoint the client would ask an internet discovery service instead.
+        if self.enabled and not self.endpoint:
+            raise ValueError("endpoint is required when enabled")
+        if self.enabled and not self.token.get_secret_value():
+            raise ValueError("token is required when enabled")
+        return self
 
 
 class ScheduleJob(Section):
@@ -122,11 +183,84 @@ class ScheduleConfig(Section):
         return jobs
 
 
+class LessonsConfig(Section):
+    # A lesson must fit the ten-minute morning slot; longer bodies are refused at import.
+    max_body_chars: int = Field(400, ge=50, le=5000)
+
+
+class QuizConfig(Section):
+    # How long after a push the group's members may answer for a score.
+    answer_window_minutes: int = Field(240, ge=1, le=24 * 60)
+    # How long a personal practice question (「答题」) stays open.
+    practice_window_minutes: int = Field(60, ge=1, le=24 * 60)
+    # vote_interaction cards: "auto" = when WeCom is enabled; text is always sent along.
+    cards: Literal["auto", "on", "off"] = "auto"
+    leaderboard_size: int = Field(10, ge=1, le=50)
+
+
 class LlmConfig(Section):
     base_url: str = ""
     model: str = ""
     api_key: SecretStr = SecretStr("")
     timeout_seconds: float = Field(15, gt=0)
+
+
+class ReportsConfig(Section):
+    """[reports] 随手拍: time limits and the keyword rules that suggest a category."""
+
+    accept_hours: float = Field(24, gt=0)  # not accepted within this → the assignee is nudged
+    close_days: float = Field(7, gt=0)  # not closed within this → the liaison leader is nudged
+    rating_days: float = Field(7, gt=0)  # after closure the reporter may rate for this long
+    attach_minutes: float = Field(5, gt=0)  # a photo/location this close to a report belongs to it
+    # category -> keywords; the category with most hits wins, ties go to the one listed first.
+    # Empty = the built-in rules (domain/reports/categories.py).
+    categories: dict[str, list[str]] = {}
+    other_category: str = "其他"
+
+
+class LedgerConfig(Section):
+    """[ledger] 整改台账: reminders before and after deadlines, and 回头看."""
+
+    remind_days_before: list[int] = [7, 3, 1]
+    escalate_after_days: int = Field(3, ge=1)
+    recheck_after_days: int = Field(30, ge=1)
+    monthly_prompt_day: int = Field(1, ge=1, le=28)
+    default_deadline_days: int = Field(30, ge=1)
+    # Who gets the escalation of an overdue task besides the admins: names or roster ids (e.g. the secretary).
+    escalate_to: list[str] = []
+
+    @field_validator("remind_days_before")
+    @classmethod
+    def _positive_days(cls, days: list[int]) -> list[int]:
+        if any(d < 1 for d in days):
+            raise ValueError("every value must be at least 1 (days before the deadline)")
+        return sorted(set(days), reverse=True)
+
+
+class RulesConfig(Section):
+    """[rules] 规定问答: retrieval settings and who gives a ruling when the knowledge base has none."""
+
+    # Share (0–1) of the question's informative words, weighted by rarity, that the best article must
+    # contain; below it the bot says the knowledge base has no clear rule.
+    threshold: float = Field(0.5, ge=0, le=1)
+    # Who to ask for a ruling when no rule answers the question.
+    contact: str = "街道纪工委"
+    # The editable synonym and stopword lists; empty = the lists shipped in domain/rules/data/.
+    synonyms_file: str = ""
+    stopwords_file: str = ""
+    # Articles quoted at most in one answer; a second one only when it scores close to the first.
+    top_k: int = Field(2, ge=1, le=5)
+    # Characters of article text shown in one answer (a phone screen); the 2048-byte limit always holds.
+    max_chars: int = Field(360, ge=60, le=600)
+    # Send the retrieved articles to the [llm] model for a short answer (needs llm.base_url and llm.model).
+    use_llm: bool = True
+
+    @field_validator("synonyms_file", "stopwords_file")
+    @classmethod
+    def _file_exists(cls, value: str) -> str:
+        if value and not Path(value).is_file():
+            raise ValueError(f"file not found: {value}")
+        return value
 
 
 class Config(Section):
@@ -140,11 +274,11 @@ class Config(Section):
     schedule: ScheduleConfig = ScheduleConfig()
     llm: LlmConfig = LlmConfig()
     # Sections owned by later capabilities are free-form tables validated by their own modules.
-    reports: dict[str, Any] = {}
-    ledger: dict[str, Any] = {}
-    rules: dict[str, Any] = {}
-    lessons: dict[str, Any] = {}
-    quiz: dict[str, Any] = {}
+    reports: ReportsConfig = ReportsConfig()
+    ledger: LedgerConfig = LedgerConfig()
+    rules: RulesConfig = RulesConfig()
+    lessons: LessonsConfig = LessonsConfig()
+    quiz: QuizConfig = QuizConfig()
     dash: dict[str, Any] = {}
 
     @field_validator("timezone")

@@ -23,8 +23,15 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MODEL_MODULES: tuple[str, ...] = (
     "bot.models",
     "domain.hours.models",
+    "domain.wechaty.models",
+    "scheduler.models",
+    "domain.lessons.models",
+    "domain.quiz.models",
     "domain.rules.models",
     "dash.models",
+    "domain.reports.models",
+    "domain.ledger.models",
+    "bot.channels.wecom.models",
 )
 
 NAMING = {
@@ -115,6 +122,15 @@ def upgrade(engine: Engine, target: str = "heads") -> None:
     command.upgrade(alembic_config(engine), target)
 
 
+def _script():
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(cfg)
+
+
 def current_revisions(engine: Engine) -> set[str]:
     from alembic.runtime.migration import MigrationContext
 
@@ -122,14 +138,14 @@ def current_revisions(engine: Engine) -> set[str]:
         return set(MigrationContext.configure(conn).get_current_heads())
 
 
-def head_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    from alembic.config import Config as AlembicConfig
-
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return set(ScriptDirectory.from_config(cfg).get_heads())
+def pending_revisions(engine: Engine) -> set[str]:
+    """Revisions not yet applied. With several branches and depends_on links, alembic_version holds
+    only the tips, so "up to date" means every head is among the ancestors of what is applied."""
+    script = _script()
+    current = tuple(current_revisions(engine))
+    applied = {rev.revision for rev in script.iterate_revisions(current, "base")} if current else set()
+    everything = {rev.revision for rev in script.walk_revisions()}
+    return everything - applied
 
 
 def database_status(engine: Engine) -> str:
@@ -139,6 +155,6 @@ def database_status(engine: Engine) -> str:
             conn.execute(text("select 1"))
         if not inspect(engine).has_table("alembic_version"):
             return "empty: run gridbot init"
-        return "ok" if current_revisions(engine) == head_revisions() else "needs upgrade: run gridbot db upgrade"
+        return "needs upgrade: run gridbot db upgrade" if pending_revisions(engine) else "ok"
     except Exception as exc:  # noqa: BLE001 - status is reported, never raised
         return f"unreachable: {type(exc).__name__}"

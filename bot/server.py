@@ -28,7 +28,12 @@ from bot.db import database_status
 
 log = logging.getLogger(__name__)
 
-PLUGINS: tuple[str, ...] = ()
+PLUGINS: tuple[str, ...] = (
+    "bot.channels.wecom.plugin:wecom_plugin",
+    "scheduler.service:make_plugin",
+    "bot.channels.wechaty:plugin",
+    "dash.web:plugin",
+)
 
 
 class Plugin(Protocol):

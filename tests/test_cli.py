@@ -124,3 +124,10 @@ def test_subprocess_say_exit_codes_and_config_errors(tmp_path: Path):
     config.write_text("[hours]\ntarget = 3\n", encoding="utf-8")
     bad = subprocess.run([*gridbot, "--config", str(config), "people", "list"], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert bad.returncode == 2 and "hours.target: unknown key" in bad.stderr
+
+
+def test_chat_is_a_conversation_until_an_empty_line(demo):
+    result = CliRunner().invoke(cli, ["chat", "--as", "张伟"], input="服务 1小时 走访\n我的时长\n\n",
+                                env={"GRIDBOT_DATABASE__URL": f"sqlite:///{Path.cwd() / 'street.db'}"})
+    assert result.exit_code == 0, result.output
+    assert "以 张伟" in result.output and "已登记" in result.output and "累计 1 小时" in result.output

@@ -19,3 +19,19 @@ def test_not_understood_suggests_help(bot):
 def test_enter_agent_event_gets_a_welcome(bot):
     said = bot.send("张伟", kind=Kind.event, event="enter_agent")
     assert "欢迎" in said.text
+
+
+def test_a_typo_gets_the_closest_command_suggested(bot):
+    said = bot.send("张伟", "我的时常")
+    assert "您是想说「我的时长」吗" in said.text
+
+
+def test_help_differs_by_role(bot):
+    cadre = bot.send("张伟", "帮助").text
+    leader = bot.send("王建国", "帮助").text
+    assert "时长统计" not in cadre and "时长统计" in leader
+
+
+def test_a_refused_command_stores_nothing_and_says_why(bot):
+    said = bot.send("李娜", "时长统计")
+    assert "只对领导和管理员开放" in said.text

@@ -1,0 +1,1 @@
+"""Real local servers that speak a peer's protocol, for tests and benchmarks."""
