@@ -1,0 +1,1 @@
+"""Word lists for rules retrieval (data only)."""

@@ -1,0 +1,57 @@
+"""Rule documents and their articles, and the revision counter that tells every process to re-index."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db import Base, UtcDateTime
+
+
+class RuleDocument(Base):
+    """One imported document: a regulation, a 小微权力清单, a 负面清单 …; its title is its identity."""
+
+    __tablename__ = "rule_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    issuer: Mapped[str] = mapped_column(String(200), default="")
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(500), default="")
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    articles: Mapped[list[RuleArticle]] = relationship(
+        back_populates="document", order_by="RuleArticle.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class RuleArticle(Base):
+    """An article as numbered in its document: `label` is the numbering exactly as cited (第十二条, 二（三）, 第4段)."""
+
+    __tablename__ = "rule_articles"
+    __table_args__ = (UniqueConstraint("document_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("rule_documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(60))
+    # The chapter or heading the article sits under (第二章 公务用车, 一、接待范围); searched, not cited.
+    section: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text)
+
+    document: Mapped[RuleDocument] = relationship(back_populates="articles")
+
+
+class RulesRevision(Base):
+    """A single counter bumped by every change to the knowledge base.
+
+    Each process keeps its search index in memory keyed by this number, so an import made by the
+    CLI is seen by a running server on its next question.
+    """
+
+    __tablename__ = "rules_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

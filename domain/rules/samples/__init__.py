@@ -1,0 +1,1 @@
+"""Sample rule documents (data only)."""

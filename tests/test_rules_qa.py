@@ -1,0 +1,152 @@
+"""Rules Q&A as cadres use it: cited answers from the sample base, an honest "not covered", and
+questions that never steal other commands' messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.db import transaction
+from bot.text import utf8_len
+from domain.rules.importer import parse_text
+from domain.rules.service import import_document
+from tests.conftest import make_config
+from tests.harness import TestBot
+
+RECEPTION = "《示范街道公务接待管理办法（示例）》"
+VEHICLES = "《示范街道公务用车使用管理规定（示例）》"
+
+
+def test_done_when_question_is_answered_with_its_article(bot):
+    said = bot.send("张伟", "公务接待可以喝酒吗")
+    assert said.text.startswith(f"依据{RECEPTION}第六条：")
+    assert "不得提供任何酒水" in said.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["问 能开公车回家吗", "规定：能开公车回家吗", "请问能开公车回家吗", "能开公车回家吗", "公车能不能开回家", "开公车回家?", "公车开回家？"],
+)
+def test_every_way_of_asking_reaches_the_rules(bot, text):
+    said = bot.send("张伟", text)
+    assert f"依据{VEHICLES}第三条" in said.text
+
+
+def test_unrelated_question_gets_not_covered_and_the_contact(bot):
+    said = bot.send("李娜", "明天会下雨吗？")
+    assert "没有找到明确的条文" in said.text
+    assert "街道纪工委" in said.text
+    assert "依据" not in said.text
+
+
+def test_contact_and_threshold_come_from_config(demo_app: App, db_url: str):
+    config = make_config(db_url, rules={"contact": "街道党政办纪检员", "threshold": 1.0})
+    app = App.build(config, clock=demo_app.clock, engine=demo_app.engine)
+    said = TestBot(app).send("张伟", "能开公车接孩子上学吗")  # a good match, but not a perfect one
+    assert "没有找到明确的条文" in said.text and "街道党政办纪检员" in said.text
+
+
+def test_explicit_commands_win_over_questions(bot):
+    assert "已登记" in bot.send("张伟", "服务 3小时").text
+    # A lone question mark is the help command's.
+    assert "可以这样跟我说" in bot.send("张伟", "?").text
+
+
+@pytest.mark.parametrize("text", ["问题清单在哪里看", "你好", "在吗"])
+def test_ordinary_chat_is_not_taken_for_a_rules_question(bot, text):
+    said = bot.send("张伟", text)
+    assert "依据《" not in said.text and "没有找到明确的条文" not in said.text
+
+
+def test_bare_keyword_explains_and_lists_documents(bot):
+    said = bot.send("张伟", "规定")
+    assert "例：问 公务接待可以喝酒吗" in said.text
+    assert RECEPTION in said.text and "《示范社区小微权力清单和干部负面清单（示例）》" in said.text
+
+
+def test_outline_documents_are_cited_with_their_numbering(bot):
+    said = bot.send("李娜", "社区开证明可以收费吗")
+    assert said.text.startswith("依据《示范社区小微权力清单和干部负面清单（示例）》一、（四）：")
+
+
+def test_long_articles_are_trimmed_to_a_phone_screen_and_2048_bytes(app, clock, bot_for_app):
+    long_article = "第一条 公务接待工作餐不得饮酒。" + "接待单位应当严格执行规定，" * 400
+    with transaction(app.sessions) as session:
+        import_document(session, "长规定" * 30, parse_text(long_article + "\n第二条 公务接待饮酒的处理。" + "从严" * 500), at=clock.now(), actor="test")
+    said = bot_for_app.send("张伟", "公务接待可以饮酒吗")
+    assert said.text.startswith("依据《长规定")
+    assert utf8_len(said.text) <= 2048
+    assert said.text.count("…") >= 1
+    assert len(said.text) < 700
+
+
+def test_empty_knowledge_base_says_so(bot_for_app):
+    said = bot_for_app.send("张伟", "公务接待可以喝酒吗")
+    assert "规定知识库还是空的" in said.text and "纪工委" in said.text
+
+
+def test_import_from_another_process_is_seen_on_the_next_question(bot_for_app, app, db_url, clock):
+    # A second App on the same database stands for the CLI process; the bot's index must follow it.
+    assert "规定知识库还是空的" in bot_for_app.send("张伟", "网格员多久走访一次？").text
+    other = App.build(make_config(db_url), clock=clock)
+    try:
+        with transaction(other.sessions) as session:
+            import_document(session, "走访制度", parse_text("第一条 网格员每月走访搬迁户至少一次。"), at=clock.now(), actor="cli")
+    finally:
+        other.engine.dispose()
+    assert "依据《走访制度》第一条" in bot_for_app.send("张伟", "网格员多久走访一次？").text
+
+
+def test_synonym_file_is_editable(tmp_path: Path, db_url: str, clock):
+    synonyms = tmp_path / "synonyms.txt"
+    synonyms.write_text("# 本街道的说法\n", encoding="utf-8")
+    app = App.build(make_config(db_url, rules={"synonyms_file": str(synonyms)}), clock=clock)
+    try:
+        from bot.demo import load_demo
+
+        load_demo(app)
+        bot = TestBot(app)
+        assert "没有找到明确的条文" in bot.send("张伟", "能坐单位车去喝喜酒吗").text
+        synonyms.write_text("公车 公务用车 单位车\n喜酒 => 婚丧嫁娶\n", encoding="utf-8")
+        assert f"依据{VEHICLES}第三条" in bot.send("张伟", "能坐单位车去喝喜酒吗").text
+    finally:
+        app.engine.dispose()
+
+
+def test_a_broken_synonyms_edit_gets_a_clear_reply(tmp_path: Path, db_url: str, clock):
+    synonyms = tmp_path / "synonyms.txt"
+    synonyms.write_text("公车 公务用车\n", encoding="utf-8")
+    app = App.build(make_config(db_url, rules={"synonyms_file": str(synonyms)}), clock=clock)
+    try:
+        from bot.demo import load_demo
+
+        load_demo(app)
+        bot = TestBot(app)
+        assert f"依据{VEHICLES}第三条" in bot.send("张伟", "公车私用可以吗").text
+        synonyms.write_text("公车 公务用车\n喜酒 =>\n", encoding="utf-8")
+        said = bot.send("张伟", "公车私用可以吗")
+        assert "同义词表第2行" in said.text and "请管理员改好词表" in said.text
+    finally:
+        app.engine.dispose()
+
+
+def test_a_missing_synonyms_file_stops_the_start_naming_the_key(tmp_path: Path):
+    from bot.config import ConfigError, config_from_dict
+
+    with pytest.raises(ConfigError, match="rules.synonyms_file"):
+        config_from_dict({"rules": {"synonyms_file": str(tmp_path / "nope.txt")}})
+
+
+@pytest.fixture
+def bot_for_app(app: App) -> TestBot:
+    """The demo street with an empty knowledge base (these tests import their own rules)."""
+    from bot.demo import load_demo
+    from domain.rules.service import find_document, list_documents, remove_document
+
+    load_demo(app)
+    with transaction(app.sessions) as session:
+        for row in list_documents(session):
+            remove_document(session, find_document(session, str(row.id)), at=app.clock.now(), actor="test")
+    return TestBot(app)
