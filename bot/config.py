@@ -306,7 +306,8 @@ def _parse_env_value(raw: str) -> Any:
 def _apply_env(data: dict[str, Any], environ: dict[str, str]) -> dict[str, Any]:
     merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
     for name, raw in sorted(environ.items()):
-        if not name.startswith(ENV_PREFIX) or name == f"{ENV_PREFIX}CONFIG":
+        if not name.startswith(ENV_PREFIX) or name == f"{ENV_PREFIX}CONFIG" or name.startswith(f"{ENV_PREFIX}TEST_"):
+            # GRIDBOT_TEST_* belong to the test suite (e.g. GRIDBOT_TEST_DATABASE_URL), not to the bot.
             continue
         path = [part.lower() for part in name[len(ENV_PREFIX):].split("__")]
         if not all(path):

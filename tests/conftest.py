@@ -128,9 +128,9 @@ def bot(demo_app: App) -> TestBot:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call):
-    """In CI (GRIDBOT_REQUIRE_ALL_TESTS=1) a skipped test is a failure: nothing may silently not run."""
+    """In CI (GRIDBOT_TEST_REQUIRE_ALL=1) a skipped test is a failure: nothing may silently not run."""
     outcome = yield
     report = outcome.get_result()
-    if os.environ.get("GRIDBOT_REQUIRE_ALL_TESTS") == "1" and report.skipped:
+    if os.environ.get("GRIDBOT_TEST_REQUIRE_ALL") == "1" and report.skipped:
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where every test must run: {report.longrepr}"

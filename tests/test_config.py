@@ -72,3 +72,8 @@ def test_the_example_config_documents_valid_keys():
     example = Path(__file__).parent.parent / "config.example.toml"
     config = load_config(example, environ={})
     assert config.hours.monthly_target == 20
+
+
+def test_test_suite_variables_are_not_configuration():
+    config = load_config(None, environ={"GRIDBOT_TEST_DATABASE_URL": "postgresql+psycopg://x@y/z"})
+    assert config.database.url == "sqlite:///gridbot.db"
