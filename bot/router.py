@@ -150,7 +150,11 @@ class Router:
         if ctx.person is None:
             if found is not None and found[0].allow_unregistered:
                 return _as_replies(found[0].handler(ctx, found[1]))
-            return [Reply(unregistered_text(ctx.app.config.street.registration_contact))]
+            text = unregistered_text(ctx.app.config.street.registration_contact)
+            if self.allowed(None):
+                # Some things need no registration (e.g. 随手拍): say so rather than turn people away.
+                text += "\n不登记也可以：\n" + "\n".join(self._help_lines(None))
+            return [Reply(text)]
         if found is None:
             if ctx.message.kind != Kind.text:
                 return []
@@ -167,16 +171,21 @@ class Router:
         role = Role(person.role)
         return [c for c in self.commands if role in c.roles and not c.hidden]
 
-    def help_text(self, person: Person | None, prefix: str = "") -> str:
-        lines = [prefix] if prefix else []
-        lines.append("可以这样跟我说：")
+    def _help_lines(self, person: Person | None) -> list[str]:
+        lines: list[str] = []
         seen: set[str] = set()
-        for command in sorted(self.allowed(person), key=lambda c: c.summary == ""):
+        for command in self.allowed(person):
             if command.name in seen or not command.summary:
                 continue
             seen.add(command.name)
             example = f"  例：{command.example}" if command.example else ""
             lines.append(f"· {command.summary}{example}")
+        return lines
+
+    def help_text(self, person: Person | None, prefix: str = "") -> str:
+        lines = [prefix] if prefix else []
+        lines.append("可以这样跟我说：")
+        lines.extend(self._help_lines(person))
         return "\n".join(lines)
 
     def not_understood(self, person: Person, text: str) -> str:
@@ -190,7 +199,7 @@ class Router:
 
 
 def unregistered_text(contact: str) -> str:
-    return f"您好，您还不在本街道的花名册里，暂时不能使用。请联系{contact}登记姓名和手机号后再试。"
+    return f"您好，您还不在本街道的花名册里，请联系{contact}登记姓名和手机号。"
 
 
 def reply_to(text: str, to: Recipient = SENDER) -> Reply:

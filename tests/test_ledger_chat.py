@@ -1,0 +1,130 @@
+"""The ledger in chat: my tasks, a task and its progress, 销号 only by the lead leader or an admin,
+the 台账 overview per category, 立项 from a report, 反弹 and 巩固 — and who is refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from bot.models import AuditEntry, Person
+from domain.ledger.models import LedgerTask, TaskProgress
+from tests.reports_support import (
+    ADMIN, CADRE, GRID_WORKER, SECRETARY, liaisons_of, make_task, not_liaison_leader, person_id, ticket_of,
+)
+
+
+def _cadre_of(app, unit: str) -> str:
+    from bot.models import Unit
+
+    with app.sessions() as session:
+        return session.scalars(select(Person.name).join(Unit, Unit.id == Person.unit_id)
+                               .where(Person.role == "cadre", Unit.name == unit).order_by(Person.id)).first()
+
+
+def test_progress_and_close_out_by_the_lead_leader(bot):
+    app = bot.app
+    task = make_task(app, SECRETARY, "安居社区", date(2026, 12, 20))
+    assert f"#{task} 推进中" in bot.send(SECRETARY, "我的任务").text
+    assert f"#{task}" in bot.send(CADRE, "我的任务").text  # 张伟 works in 安居社区
+
+    said = bot.send(CADRE, f"任务 #{task} 进展 已排出午间轮值表")
+    assert "已记入" in said.text
+    assert said.to_person(person_id(app, SECRETARY)) == [f"任务 #{task} 有新进展（张伟）：已排出午间轮值表"]
+    text = bot.send(SECRETARY, f"任务 #{task}").text
+    assert "已排出午间轮值表" in text and "牵头领导：王建国" in text and "2026-12-20前" in text
+
+    # Close-out: a liaison leader who is not the lead, a unit member: refused, and told who may.
+    other_liaison = next(p for p in liaisons_of(app, "安居社区") if p != person_id(app, SECRETARY))
+    for who in (other_liaison, CADRE, GRID_WORKER):
+        said = bot.send(who, f"销号 #{task} 已完成")
+        assert said.text == f"只有牵头领导（王建国）或管理员可以销号任务 #{task}。"
+    with app.sessions() as session:
+        assert session.get(LedgerTask, task).status == "open"
+    assert "要写明整改结果" in bot.send(SECRETARY, f"销号 #{task}").text
+    said = bot.send(SECRETARY, f"销号 #{task} 午间轮值已执行一个月，群众无投诉")
+    assert "已销号" in said.text
+    assert "已经销号" in bot.send(SECRETARY, f"销号 #{task} 再来一次").text
+    assert "已销号" in bot.send(CADRE, f"任务 #{task} 进展 补充").text
+
+    with app.sessions() as session:
+        row = session.get(LedgerTask, task)
+        assert row.status == "closed" and row.close_note.startswith("午间轮值")
+        actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "ledger_task",
+                                                                  AuditEntry.entity_id == str(task)).order_by(AuditEntry.id)).all()
+    assert actions == ["create", "progress", "close"]
+
+
+def test_an_admin_may_close_and_the_lead_is_told(bot):
+    task = make_task(bot.app, SECRETARY, "安居社区", date(2026, 12, 20))
+    said = bot.send(ADMIN, f"销号 #{task} 经核查已整改到位")
+    assert said.to_person(person_id(bot.app, SECRETARY)) == [f"任务 #{task} 已由林晓雯销号：经核查已整改到位"]
+
+
+def test_tasks_are_hidden_from_people_outside_them(bot):
+    app = bot.app
+    task = make_task(app, SECRETARY, "安居社区", date(2026, 12, 20))
+    outsider_leader = not_liaison_leader(app, "安居社区")
+    outsider_cadre = _cadre_of(app, "碧水社区")
+    for who in (outsider_leader, outsider_cadre):
+        assert "无权查看" in bot.send(who, f"任务 #{task}").text, who
+        said = bot.send(who, f"任务 #{task} 进展 我来写一笔")
+        assert "不能填写进展" in said.text and len(said.rows) == 1
+        assert f"#{task} " not in bot.send(who, "我的任务").text
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(TaskProgress).where(TaskProgress.task_id == task)) == 0
+    assert "台账里没有任务 #999" in bot.send(SECRETARY, "任务 #999").text
+
+
+def test_overview_groups_by_category_for_each_viewer(bot, clock):
+    app = bot.app
+    overdue = make_task(app, SECRETARY, "安居社区", date(2026, 11, 20), problem="楼栋长制度没有落实")
+    make_task(app, SECRETARY, "幸福社区", date(2026, 12, 20), category="干部担当作为", problem="推诿扯皮")
+    text = bot.send(ADMIN, "台账").text
+    assert text.startswith("全街道整改台账：共23项，已销号19项，在办4项。")
+    assert "服务群众：销号6，在办2，逾期1" in text and "干部担当作为：销号3，在办2" in text
+    assert f"#{overdue} 王建国牵头，逾期6天" in text
+    text = bot.send(SECRETARY, "台账").text
+    assert "全街道" not in text and f"#{overdue}" in text
+    outsider = not_liaison_leader(app, "安居社区")
+    assert f"#{overdue} " not in bot.send(outsider, "台账").text
+    assert "台账只对领导和管理员开放" in bot.send(CADRE, "台账").text
+
+
+def test_a_report_becomes_a_task(bot):
+    app = bot.app
+    number = ticket_of(bot.send(CADRE, "随手拍 第1网格楼道堆满杂物"))
+    assert "只对领导和管理员开放" in bot.send(GRID_WORKER, f"立项 #{number}").text
+    assert "只有管理员或" in bot.send(not_liaison_leader(app, "安居社区"), f"立项 #{number}").text
+    assert "时限没看懂" in bot.send(SECRETARY, f"立项 #{number} 截止下个月").text
+    assert "已经过去了" in bot.send(SECRETARY, f"立项 #{number} 截止2026-01-01").text
+    said = bot.send(SECRETARY, f"立项 #{number} 截止12月31日 建立楼道巡查制度")
+    assert "完成时限 2026-12-31" in said.text
+    assert said.to_person(person_id(app, CADRE)) and "列入整改台账" in said.to_person(person_id(app, CADRE))[0]
+    assert "已列入台账" in bot.send(SECRETARY, f"立项 #{number}").text
+    with app.sessions() as session:
+        task = session.scalars(select(LedgerTask).where(LedgerTask.report_id == number)).one()
+        assert (task.lead_leader_id, task.measures, task.category) == (person_id(app, SECRETARY), "建立楼道巡查制度", "服务群众")
+    assert "整改任务 #" in bot.send(CADRE, f"查询 #{number}").text
+
+
+def test_rebound_reopens_and_confirm_records_the_recheck(bot, clock):
+    app = bot.app
+    task = make_task(app, SECRETARY, "安居社区", date(2026, 11, 30))
+    bot.send(SECRETARY, f"销号 #{task} 已落实")
+    assert "只有牵头领导" in bot.send(CADRE, f"反弹 #{task} 又出现了").text
+    assert "只有牵头领导" in bot.send(CADRE, f"巩固 #{task}").text
+    clock.advance(days=30)
+    said = bot.send(SECRETARY, f"反弹 #{task} 午间又没人了")
+    assert "重新打开" in said.text
+    with app.sessions() as session:
+        row = session.get(LedgerTask, task)
+        # The old deadline had passed: a fresh one, 30 days on.
+        assert (row.status, row.reopen_count, row.deadline) == ("open", 1, date(2027, 1, 25))
+    bot.send(SECRETARY, f"销号 #{task} 重新整改到位")
+    said = bot.send(SECRETARY, f"巩固 #{task}")
+    assert "未反弹" in said.text
+    with app.sessions() as session:
+        row = session.get(LedgerTask, task)
+        assert row.rechecked_at is not None
+        assert [p.kind for p in row.progress] == ["close", "reopen", "close", "recheck"]
