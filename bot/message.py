@@ -71,7 +71,15 @@ class ToGroup:
     group_id: int
 
 
-Recipient = ToSender | ToPerson | ToGroup
+@dataclass(frozen=True)
+class ToAddress:
+    """Someone known only by a channel address: an unregistered sender we answer later (e.g. a reporter)."""
+
+    channel: str
+    address: str
+
+
+Recipient = ToSender | ToPerson | ToGroup | ToAddress
 SENDER = ToSender()
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import Channel, SendResult
 from bot.clock import Clock
-from bot.message import Incoming, Reply, ToGroup, ToPerson, ToSender
+from bot.message import Incoming, Reply, ToAddress, ToGroup, ToPerson, ToSender
 from bot.models import Group, OutboundMessage, OutboxStatus, Person
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,8 @@ class Outbound:
             if group is None or not group.active:
                 return None
             return self.route_group(session, group)
+        if isinstance(to, ToAddress):
+            return Route(to.channel, to.address) if to.channel in self.channels else None
         raise UnroutableError(f"unknown recipient {to!r}")
 
     # --- writing -------------------------------------------------------------------------

@@ -162,7 +162,10 @@ def test_unregistered_reporter_follows_and_rates_their_own_ticket(bot):
     assert "没有提交过" in bot.send(None, "我的反映", sender="visitor-2").text
     # No grid named and no roster grid: the unit's liaison leader handles it; the grid worker may not.
     assert "不归您办理" in bot.send(GRID_WORKER, f"办结 #{number} 已填平").text
-    bot.send(SECRETARY, f"办结 #{number} 已填平")
+    closed = bot.send(SECRETARY, f"办结 #{number} 已填平")
+    # The unregistered reporter is told where they wrote from, like anyone on the roster.
+    told = [r for r in closed.rows if r.target == "visitor-1" and r.channel == "console"]
+    assert len(told) == 1 and f"#{number}" in told[0].text and "评价" in told[0].text
     assert "不满意" in bot.send(None, f"查询 #{number}", sender="visitor-1").text
     assert "只有反映人本人" in bot.send(None, f"评价 #{number} 满意", sender="visitor-2").text
     assert "谢谢" in bot.send(None, f"评价 #{number} 满意", sender="visitor-1").text

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.audit import record
 from bot.config import Config
-from bot.message import Reply, ToPerson
+from bot.message import Reply, ToAddress, ToPerson
 from bot.models import Person
 from domain.reports import categories, render, routing
 from domain.reports.models import OPEN_STATUSES, PendingMedia, Report, ReportAttachment, ReportEvent, ReportStatus
@@ -121,7 +121,10 @@ def handlers_of(session: Session, report: Report) -> list[Person]:
 
 
 def _tell_reporter(report: Report, actor: Person | None, text: str) -> list[Reply]:
-    if report.reporter_id is None or (actor is not None and actor.id == report.reporter_id):
+    if report.reporter_id is None:
+        # Not on the roster: answer them where they wrote from.
+        return [Reply(text, to=ToAddress(report.reporter_channel, report.reporter_sender))]
+    if actor is not None and actor.id == report.reporter_id:
         return []
     return [Reply(text, to=ToPerson(report.reporter_id))]
 
