@@ -1,7 +1,9 @@
 """Hour-logging throughput: N messages through the router into SQLite, each a committed write.
 
 Prints messages/s, p50/p99 latency per message, and peak RSS of this process; then starts
-`gridbot serve` on the demo street and prints its resident memory after it settled.
+`gridbot serve` on the demo street and prints its resident memory after it settled, and again
+after it answered one question about the rules (through the /try page, so over real HTTP): the
+first question loads jieba's dictionary and builds the rules index.
 
     python -m bench.bench_hours [--messages 5000]
 """
@@ -21,14 +23,18 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import create_engine, select
+
 from bot.app import App
 from bot.clock import ManualClock
 from bot.config import config_from_dict
 from bot.db import upgrade
-from bot.demo import load_demo
+from bot.demo import DEMO_CADRE, load_demo
 from bot.message import Incoming
+from bot.models import Person
 
 NOTES = ("入户走访", "政策宣传", "环境整治", "矛盾调解", "帮办代办")
+RULES_QUESTION = "公务接待可以喝酒吗"
 AMOUNTS = ("服务 1小时", "登记 半小时", "服务1.5h", "下沉网格 一个半小时", "服务 2个钟")
 
 
@@ -84,8 +90,14 @@ def bench_serve_memory(workdir: Path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "GRIDBOT_DATABASE__URL": f"sqlite:///{workdir / 'serve.db'}", "GRIDBOT_SERVER__PORT": str(port)}
+    # demo = true only adds the /try page, the one HTTP way for a benchmark to ask the bot something.
+    env = {**os.environ, "GRIDBOT_DATABASE__URL": f"sqlite:///{workdir / 'serve.db'}", "GRIDBOT_SERVER__PORT": str(port),
+           "GRIDBOT_SERVER__DEMO": "true"}
     subprocess.run([sys.executable, "-m", "bot", "init", "--demo"], env=env, check=True, capture_output=True)
+    engine = create_engine(env["GRIDBOT_DATABASE__URL"])
+    with engine.connect() as conn:
+        cadre = conn.scalar(select(Person.id).where(Person.name == DEMO_CADRE))
+    engine.dispose()
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         import httpx
@@ -102,6 +114,18 @@ def bench_serve_memory(workdir: Path) -> None:
         time.sleep(2)
         current, peak = rss_mb(process.pid)
         print(f"gridbot serve on the demo street: RSS {current:.1f} MB (peak {peak:.1f} MB); target < 100 MB")
+        started = time.perf_counter()
+        said = httpx.post(f"http://127.0.0.1:{port}/try/say", json={"person": cadre, "text": RULES_QUESTION}, timeout=120)
+        elapsed = time.perf_counter() - started
+        said.raise_for_status()
+        feed = httpx.get(f"http://127.0.0.1:{port}/try/feed", params={"person": cadre}, timeout=5).json()
+        answer = next((item["text"] for item in reversed(feed["items"]) if item["kind"] == "reply"), "")
+        if "《" not in answer:
+            raise SystemExit(f"the rules question got no cited answer: {answer!r}")
+        time.sleep(2)
+        current, peak = rss_mb(process.pid)
+        print(f"  after answering one rules question ({elapsed:.1f} s, cites {answer[answer.index('《'):].split('》')[0]}》): "
+              f"RSS {current:.1f} MB (peak {peak:.1f} MB)")
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -170,8 +170,9 @@ class ScheduleConfig(Section):
     jobs: list[ScheduleJob] = []
     # How often a standby instance tries to become the scheduler leader (and the leader checks its lock).
     standby_retry_seconds: float = Field(20, gt=0, le=60)
-    # Pushes written per transaction; a crash loses at most one uncommitted batch, which a rerun writes.
-    batch_size: int = Field(200, ge=1, le=5000)
+    # Pushes written per transaction (a rerun after a crash writes what was not committed). 1000 matches
+    # WeCom's 1000 UserIDs per message/send, so one text to many people costs one call per batch.
+    batch_size: int = Field(1000, ge=1, le=5000)
 
     @field_validator("jobs")
     @classmethod

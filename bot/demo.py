@@ -35,7 +35,13 @@ GIVEN = (
 ).split()
 
 # Extra ids of capability demos: "module:function" taking (session, app, today).
-DEMO_LOADERS: tuple[str, ...] = ()
+DEMO_LOADERS: tuple[str, ...] = (
+    "domain.lessons.demo:load_demo_lessons",
+    "domain.quiz.demo:load_demo_questions",
+    "domain.rules.demo:load_samples",
+    "domain.reports.demo:load_demo_reports",
+    "domain.ledger.demo:load_demo_ledger",
+)
 
 
 def _names(count: int, taken: set[str]) -> list[str]:

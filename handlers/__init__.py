@@ -10,6 +10,14 @@ from bot.router import Command
 HANDLER_MODULES: tuple[str, ...] = (
     "handlers.help",
     "handlers.hours",
+    "handlers.lessons",
+    "handlers.quiz",
+    "handlers.jobs",
+    "handlers.dash",
+    "handlers.wechat_binding",
+    "handlers.reports",
+    "handlers.ledger",
+    "handlers.rules",
 )
 
 

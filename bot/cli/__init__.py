@@ -17,7 +17,13 @@ CLI_MODULES: tuple[str, ...] = (
     "bot.cli.people",
     "bot.cli.console",
     "bot.cli.hours",
+    "bot.cli.learning",
     "bot.cli.serve",
+    "bot.cli.dash",
+    "bot.cli.jobs",
+    "bot.cli.rules",
+    "bot.cli.ledger",
+    "bot.cli.wechat",  # after people and jobs: it adds to their `people` and `groups` groups
 )
 
 

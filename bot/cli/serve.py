@@ -36,7 +36,14 @@ def demo(state: CliState, port: int | None, no_serve: bool) -> None:
     from bot.models import Person
     from bot.server import serve as run
 
-    config = state.config.model_copy(update={"server": state.config.server.model_copy(update={"demo": True})})
+    server = state.config.server
+    updates: dict = {"demo": True}
+    if port is not None:
+        updates["port"] = port
+        if any(host in server.public_url for host in ("127.0.0.1", "localhost")):
+            # Links the bot hands out (看板) must point where this demo actually listens.
+            updates["public_url"] = f"http://127.0.0.1:{port}"
+    config = state.config.model_copy(update={"server": server.model_copy(update=updates)})
     app = App.build(config)
     upgrade(app.engine)
     with app.sessions() as session:
@@ -55,4 +62,4 @@ def demo(state: CliState, port: int | None, no_serve: bool) -> None:
         "                  gridbot chat --as 王建国 （领导）  gridbot chat --as 林晓雯 （管理员）\n"
     )
     if not no_serve:
-        run(app, port=port)
+        run(app)

@@ -1,0 +1,34 @@
+"""「看板」: a one-time login link to the leaders' dashboard (挂图作战)."""
+
+from __future__ import annotations
+
+from bot.message import Reply, ToPerson
+from bot.router import Command, Context, Match
+from dash import auth
+from dash.scope import scope_for
+
+
+def dashboard_link(ctx: Context, match: Match) -> list[Reply]:
+    person = ctx.person
+    token = auth.issue_link(ctx.session, person, ctx.now, "chat", person)
+    url = auth.link_url(ctx.config, token)
+    scope = scope_for(ctx.session, person)
+    text = (
+        f"📊 看板登录链接（10分钟内有效，只能打开一次）：\n{url}\n"
+        f"可见范围：{scope.label}。链接等同于您的身份，请勿转发。"
+    )
+    if ctx.message.chat_id:
+        # Whoever clicks the link signs in as this person, so it never goes to a group.
+        return [Reply(text, to=ToPerson(person.id)), Reply(f"{person.name}，看板登录链接已私信发给您。")]
+    return [Reply(text)]
+
+
+COMMANDS = (
+    Command(
+        name="看板",
+        patterns=(r"^(看板|数据看板|挂图作战|驾驶舱|dashboard)$",),
+        handler=dashboard_link,
+        summary="发「看板」获取数据看板的登录链接",
+        example="看板",
+    ),
+)

@@ -1,0 +1,76 @@
+"""Only one instance schedules: a lease row on SQLite, an advisory lock on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import text
+
+from bot.app import App
+from bot.clock import ManualClock
+from tests.conftest import SHANGHAI, make_config
+from scheduler.leader import AdvisoryLock, LeaseLock
+
+
+def test_sqlite_lease_has_one_holder_and_passes_on_when_it_expires(sqlite_url):
+    clock = ManualClock(datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI))
+    app = App.build(make_config(sqlite_url), clock=clock)
+    first, second = LeaseLock(app, "a", 20), LeaseLock(app, "b", 20)
+    assert first.acquire() and not second.acquire()
+    clock.advance(seconds=50)
+    assert first.acquire()  # renewed within the 60 s lease
+    clock.advance(seconds=50)
+    assert not second.acquire() and first.holder() == "a"
+    clock.advance(seconds=61)  # the holder stopped renewing: it is dead
+    assert second.acquire() and second.holder() == "b"
+    assert not first.acquire()  # the old holder learns it lost the lease
+    second.release()  # a clean stop hands over at once
+    assert first.acquire()
+    app.engine.dispose()
+
+
+def test_postgresql_advisory_lock_has_one_holder_and_passes_on_when_its_session_dies(pg_database):
+    config = make_config(pg_database)
+    one, two, admin = App.build(config), App.build(config), App.build(config)
+    first, second = AdvisoryLock(one), AdvisoryLock(two)
+    try:
+        assert first.acquire() and not second.acquire()
+        assert first.acquire()  # still held on its own connection
+        pid = first._conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        with admin.engine.connect() as conn:  # what a killed process looks like to PostgreSQL
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        assert not first.acquire()  # the leader notices and steps down
+        assert second.acquire()
+        second.release()
+        assert first.acquire()
+    finally:
+        first.release()
+        second.release()
+        for app in (one, two, admin):
+            app.engine.dispose()
+
+
+def test_the_lock_is_per_database(pg_database, tmp_path):
+    """A second street on another database of the same server schedules independently."""
+    pytest.importorskip("psycopg")
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    other_name = "gridbot_other_" + tmp_path.name[-8:].replace("-", "_").lower()
+    admin = create_engine(pg_database, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{other_name}"'))
+    other_url = make_url(pg_database).set(database=other_name).render_as_string(hide_password=False)
+    one, two = App.build(make_config(pg_database)), App.build(make_config(other_url))
+    first, second = AdvisoryLock(one), AdvisoryLock(two)
+    try:
+        assert first.acquire() and second.acquire()
+    finally:
+        first.release()
+        second.release()
+        one.engine.dispose()
+        two.engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{other_name}" WITH (FORCE)'))
+        admin.dispose()
