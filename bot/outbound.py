@@ -8,6 +8,7 @@ nothing and sends nothing more.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from bot.models import Group, OutboundMessage, OutboxStatus, Person
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# Rows per multi-row INSERT; SQLite allows 32766 bound parameters, 14 columns a row.
+BULK_CHUNK = 500
 
 
 class UnroutableError(Exception):
@@ -102,46 +105,57 @@ class Outbound:
 
         A reply whose dedupe key was already used writes nothing. A reply that cannot be routed
         (a person with no reachable channel) is recorded as skipped, so it is visible, not lost.
+        A push to thousands of people loads them in a few queries and writes keyed rows in chunks.
         """
-        rows: list[OutboundMessage] = []
         now = self.clock.now()
+        people = sorted({r.to.person_id for r in replies if isinstance(r.to, ToPerson)})
+        for chunk in _chunks(people, BULK_CHUNK) if len(people) > 1 else ():
+            session.scalars(select(Person).where(Person.id.in_(chunk))).all()  # into the identity map
+        rows: list[OutboundMessage] = []
+        keyed: list[dict] = []
         for reply in replies:
-            route = self.route(session, reply, message, sender)
-            if route is None:
-                person_id = reply.to.person_id if isinstance(reply.to, ToPerson) else None
-                group_id = reply.to.group_id if isinstance(reply.to, ToGroup) else None
-                route = Route("none", "", person_id=person_id, group_id=group_id)
-                status = OutboxStatus.skipped.value
-            else:
-                channel = self.channels.get(route.channel)
-                status = OutboxStatus.sent.value if channel is not None and channel.immediate else OutboxStatus.pending.value
-                if channel is None:
-                    status = OutboxStatus.skipped.value
-            values = dict(
-                created_at=now,
-                channel=route.channel,
-                target=route.target,
-                person_id=route.person_id,
-                group_id=route.group_id,
-                kind=reply.kind,
-                text=reply.text,
-                payload=_payload(reply, message, sender),
-                status=status,
-                attempts=0,
-                sent_at=now if status == OutboxStatus.sent.value else None,
-                error="no reachable channel" if status == OutboxStatus.skipped.value else None,
-                dedupe_key=reply.dedupe_key,
-            )
+            values = self._values(session, reply, message, sender, now)
             if reply.dedupe_key is None:
                 row = OutboundMessage(**values)
                 session.add(row)
                 rows.append(row)
-                continue
-            row_id = _insert_once(session, values)
-            if row_id is not None:
-                rows.append(session.get(OutboundMessage, row_id))
+            else:
+                keyed.append(values)
+        for chunk in _chunks(keyed, BULK_CHUNK):
+            ids = _insert_once(session, chunk)
+            if ids:
+                rows.extend(session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids)).order_by(OutboundMessage.id)))
         # No flush here: the commit writes these rows together with the handler's own changes.
         return rows
+
+    def _values(self, session: Session, reply: Reply, message: Incoming | None, sender: Person | None, now: datetime) -> dict:
+        route = self.route(session, reply, message, sender)
+        if route is None:
+            person_id = reply.to.person_id if isinstance(reply.to, ToPerson) else None
+            group_id = reply.to.group_id if isinstance(reply.to, ToGroup) else None
+            route = Route("none", "", person_id=person_id, group_id=group_id)
+            status = OutboxStatus.skipped.value
+        else:
+            channel = self.channels.get(route.channel)
+            if channel is None:
+                status = OutboxStatus.skipped.value
+            else:
+                status = OutboxStatus.sent.value if channel.immediate else OutboxStatus.pending.value
+        return dict(
+            created_at=now,
+            channel=route.channel,
+            target=route.target,
+            person_id=route.person_id,
+            group_id=route.group_id,
+            kind=reply.kind,
+            text=reply.text,
+            payload=_payload(reply, message, sender),
+            status=status,
+            attempts=0,
+            sent_at=now if status == OutboxStatus.sent.value else None,
+            error="no reachable channel" if status == OutboxStatus.skipped.value else None,
+            dedupe_key=reply.dedupe_key,
+        )
 
     def emit_immediate(self, rows: Iterable[OutboundMessage]) -> None:
         for row in rows:
@@ -158,16 +172,14 @@ class Outbound:
         its rows at once (so one text to many people can go out in few calls) and may answer None
         for a row it will not try yet (pacing) — that row stays pending with its attempts unchanged.
         Other channels get one `send(row)` per row, marked as it completes.
+
+        The database work runs on a thread: delivery shares the event loop with the channels'
+        callback endpoints, which must answer within WeCom's 5 seconds even while SQLite is busy.
         """
-        with self.sessions() as session:
-            query = select(OutboundMessage).where(OutboundMessage.status == OutboxStatus.pending.value)
-            if ids is not None:
-                wanted = list(ids)
-                if not wanted:
-                    return 0
-                query = query.where(OutboundMessage.id.in_(wanted))
-            rows = session.scalars(query.order_by(OutboundMessage.id).limit(limit)).all()
-            session.expunge_all()
+        wanted = None if ids is None else list(ids)
+        if wanted is not None and not wanted:
+            return 0
+        rows = await asyncio.to_thread(self._pending, wanted, limit)
         by_channel: dict[str, list[OutboundMessage]] = {}
         for row in rows:
             by_channel.setdefault(row.channel, []).append(row)
@@ -182,7 +194,7 @@ class Outbound:
                     log.exception("delivery of %d rows on %s failed", len(group), name)
                     results = [SendResult(ok=False, error=f"{type(exc).__name__}", retryable=True)] * len(group)
                 done = [(row, result) for row, result in zip(group, results) if result is not None]
-                self.mark_many(done)
+                await asyncio.to_thread(self.mark_many, done)
                 sent += sum(1 for _, result in done if result.ok)
                 continue
             for row in group:
@@ -194,9 +206,18 @@ class Outbound:
                     except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
                         log.exception("delivery of outbox row %s failed", row.id)
                         result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}", retryable=True)
-                self.mark(row.id, result)
+                await asyncio.to_thread(self.mark, row.id, result)
                 sent += int(result.ok)
         return sent
+
+    def _pending(self, ids: list[int] | None, limit: int) -> list[OutboundMessage]:
+        with self.sessions() as session:
+            query = select(OutboundMessage).where(OutboundMessage.status == OutboxStatus.pending.value)
+            if ids is not None:
+                query = query.where(OutboundMessage.id.in_(ids))
+            rows = list(session.scalars(query.order_by(OutboundMessage.id).limit(limit)))
+            session.expunge_all()
+        return rows
 
     def mark(self, row_id: int, result: SendResult) -> None:
         with self.sessions() as session, session.begin():
@@ -250,16 +271,18 @@ def _payload(reply: Reply, message: Incoming | None, sender: Person | None) -> d
     return payload or None
 
 
-def _insert_once(session: Session, values: dict) -> int | None:
+def _insert_once(session: Session, rows: list[dict]) -> list[int]:
+    """Insert keyed rows, skipping keys already used (by an earlier run or another instance)."""
     dialect = session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    statement = (
-        insert(OutboundMessage)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboundMessage.id)
-    )
-    return session.execute(statement).scalar_one_or_none()
+    table = OutboundMessage.__table__
+    statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
+    return list(session.execute(statement).scalars())
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def local_time(clock: Clock, tz) -> datetime:

@@ -53,6 +53,7 @@ class DeliveryWorker:
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task | None = None
+        self._stopping = False
 
     def routes(self) -> list[BaseRoute]:
         return []
@@ -71,14 +72,17 @@ class DeliveryWorker:
 
     async def _run(self) -> None:
         assert self._wake is not None
-        while True:
+        while not self._stopping:
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
-            except asyncio.TimeoutError:
+                async with asyncio.timeout(self.interval):
+                    await self._wake.wait()
+            except TimeoutError:
                 pass
             self._wake.clear()
+            if self._stopping:
+                break
             try:
-                while await self.app.outbound.deliver() > 0:
+                while await self.app.outbound.deliver() > 0 and not self._stopping:
                     pass
             except Exception:  # noqa: BLE001 - the worker must outlive one bad round
                 log.exception("outbox delivery round failed")
@@ -86,7 +90,15 @@ class DeliveryWorker:
     async def stop(self) -> None:
         if self.notify in self.app.after_commit:
             self.app.after_commit.remove(self.notify)
-        if self._task is not None:
+        if self._task is None:
+            return
+        # A flag, not only a cancel: on Python 3.11 a cancel that meets a wake-up can be swallowed.
+        self._stopping = True
+        if self._wake is not None:
+            self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=10)
+        except (TimeoutError, asyncio.CancelledError):
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
