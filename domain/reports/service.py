@@ -261,19 +261,28 @@ def accept(session: Session, config: Config, actor: Person, report_id: int, now:
     return Result(report, notices)
 
 
-def add_progress(session: Session, config: Config, actor: Person, report_id: int, note: str, now: datetime) -> Result:
+def _handling(session: Session, actor: Person, report_id: int, note: str, missing: str, now: datetime) -> tuple[Report, str]:
+    """Checks shared by 进展 and 办结; a step on a ticket nobody accepted yet accepts it first.
+
+    `missing` is the reply when the note is empty, with {id} for the ticket number.
+    """
     report = get_report(session, report_id)
     _require_handler(session, actor, report)
     _require_open(report)
     note = note.strip()
     if not note:
-        raise ReportError(f"请写上进展内容，例如：进展 #{report.id} 已联系物业，明天上午清理。")
+        raise ReportError(missing.format(id=report.id))
     if report.unit_id is None:
         raise ReportError(f"#{report.id} 还没分派到单位，请先发「转办 #{report.id} 单位名」。")
     if report.accepted_at is None:
         report.accepted_at = now
         report.assignee_id = actor.id
         _event(session, report, now, actor.id, "accepted")
+    return report, note
+
+
+def add_progress(session: Session, config: Config, actor: Person, report_id: int, note: str, now: datetime) -> Result:
+    report, note = _handling(session, actor, report_id, note, "请写上进展内容，例如：进展 #{id} 已联系物业，明天上午清理。", now)
     report.status = ReportStatus.in_progress.value
     _event(session, report, now, actor.id, "progress", note[:MAX_TEXT])
     record(session, actor, "progress", "report", report.id, {"note": note[:MAX_TEXT]}, at=now)
@@ -282,18 +291,7 @@ def add_progress(session: Session, config: Config, actor: Person, report_id: int
 
 
 def close(session: Session, config: Config, actor: Person, report_id: int, note: str, now: datetime) -> Result:
-    report = get_report(session, report_id)
-    _require_handler(session, actor, report)
-    _require_open(report)
-    note = note.strip()
-    if not note:
-        raise ReportError(f"请写上办理结果，例如：办结 #{report.id} 杂物已清理，已和物业约定每周巡查。")
-    if report.unit_id is None:
-        raise ReportError(f"#{report.id} 还没分派到单位，请先发「转办 #{report.id} 单位名」。")
-    if report.accepted_at is None:
-        report.accepted_at = now
-        report.assignee_id = actor.id
-        _event(session, report, now, actor.id, "accepted")
+    report, note = _handling(session, actor, report_id, note, "请写上办理结果，例如：办结 #{id} 杂物已清理，已和物业约定每周巡查。", now)
     report.status = ReportStatus.closed.value
     report.closed_at = now
     _event(session, report, now, actor.id, "closed", note[:MAX_TEXT])
