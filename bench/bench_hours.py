@@ -86,6 +86,21 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
+def ask_rules(port: int, person: int) -> tuple[float, str]:
+    """Ask the server one question about the rules as a demo person; return seconds taken and the answer."""
+    import httpx
+
+    started = time.perf_counter()
+    said = httpx.post(f"http://127.0.0.1:{port}/try/say", json={"person": person, "text": RULES_QUESTION}, timeout=120)
+    elapsed = time.perf_counter() - started
+    said.raise_for_status()
+    feed = httpx.get(f"http://127.0.0.1:{port}/try/feed", params={"person": person}, timeout=5).json()
+    answer = next((item["text"] for item in reversed(feed["items"]) if item["kind"] == "reply"), "")
+    if "《" not in answer:  # a cited article shows the index was built and searched
+        raise SystemExit(f"the rules question got no cited answer: {answer!r}")
+    return elapsed, answer
+
+
 def bench_serve_memory(workdir: Path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -114,18 +129,12 @@ def bench_serve_memory(workdir: Path) -> None:
         time.sleep(2)
         current, peak = rss_mb(process.pid)
         print(f"gridbot serve on the demo street: RSS {current:.1f} MB (peak {peak:.1f} MB); target < 100 MB")
-        started = time.perf_counter()
-        said = httpx.post(f"http://127.0.0.1:{port}/try/say", json={"person": cadre, "text": RULES_QUESTION}, timeout=120)
-        elapsed = time.perf_counter() - started
-        said.raise_for_status()
-        feed = httpx.get(f"http://127.0.0.1:{port}/try/feed", params={"person": cadre}, timeout=5).json()
-        answer = next((item["text"] for item in reversed(feed["items"]) if item["kind"] == "reply"), "")
-        if "《" not in answer:
-            raise SystemExit(f"the rules question got no cited answer: {answer!r}")
+        elapsed, answer = ask_rules(port, cadre)
         time.sleep(2)
         current, peak = rss_mb(process.pid)
-        print(f"  after answering one rules question ({elapsed:.1f} s, cites {answer[answer.index('《'):].split('》')[0]}》): "
+        print(f"  after answering one rules question over HTTP (/try, {elapsed:.1f} s, loads jieba's dictionary): "
               f"RSS {current:.1f} MB (peak {peak:.1f} MB)")
+        print(f"  the answer began: {answer.splitlines()[0][:40]}")
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -29,7 +29,7 @@ from bot.db import database_status
 log = logging.getLogger(__name__)
 
 PLUGINS: tuple[str, ...] = (
-    "bot.channels.wecom.plugin:wecom_plugin",
+    "bot.channels.wecom:make_plugin",
     "scheduler.service:make_plugin",
     "bot.channels.wechaty:plugin",
     "dash.web:plugin",

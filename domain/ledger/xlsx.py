@@ -13,9 +13,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -100,6 +97,11 @@ def task_row(session: Session, task: LedgerTask, config: Config, today: date) ->
 
 def export_ledger(session: Session, config: Config, path: str | Path, now: datetime, tasks: list[LedgerTask] | None = None) -> int:
     """Write the ledger to an .xlsx file; return the number of tasks written."""
+    # openpyxl (about 30 MB) is loaded only by the commands that read or write a sheet.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     today = now.astimezone(config.tz).date()
     tasks = tasks if tasks is not None else list(session.scalars(select(LedgerTask).order_by(LedgerTask.id)))
     book = Workbook()
@@ -256,6 +258,8 @@ def _person(session: Session, raw: str) -> Person:
 
 
 def _read_rows(session: Session, config: Config, path: Path) -> tuple[list[_Row], list[str]]:
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same clear answer

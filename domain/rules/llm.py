@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-import httpx
-
 from bot.config import LlmConfig
 from domain.rules.search import IndexedArticle
 
@@ -40,6 +38,9 @@ def build_messages(question: str, articles: Sequence[IndexedArticle]) -> list[di
 
 def ask(config: LlmConfig, question: str, articles: Sequence[IndexedArticle]) -> str | None:
     """The model's answer, or None when it failed or said the articles do not answer."""
+    # Loaded here: most servers have no model configured and need no HTTP client for it.
+    import httpx
+
     url = config.base_url.rstrip("/") + "/chat/completions"
     headers = {"Content-Type": "application/json"}
     key = config.api_key.get_secret_value()

@@ -16,24 +16,24 @@ import logging
 import math
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import bm25s
-import jieba
-import numpy as np
+from typing import TYPE_CHECKING
 
 from bot.text import normalize
+
+if TYPE_CHECKING:
+    import bm25s
+    import jieba
+
+# jieba, bm25s and numpy are imported where they are used: with jieba's dictionary they would cost
+# a server that is never asked about the rules some 80 MB (bench/bench_hours.py prints both).
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_SYNONYMS = DATA_DIR / "synonyms.txt"
 DEFAULT_STOPWORDS = DATA_DIR / "stopwords.txt"
-
-# jieba and bm25s announce their dictionary loading and indexing on stderr (bm25s with its own
-# DEBUG handler); the bot's output is for people.
-jieba.setLogLevel(logging.WARNING)
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 _KEEP = re.compile(r"[\w]", re.UNICODE)
 
@@ -90,9 +90,36 @@ def load_lexicon(synonyms_path: Path | None = None, stopwords_path: Path | None 
     return parse_lexicon(synonyms_path.read_text(encoding="utf-8"), stopwords_path.read_text(encoding="utf-8"))
 
 
-@functools.lru_cache(maxsize=4)
+def _quiet_libraries() -> None:
+    # jieba and bm25s announce their dictionary loading and indexing on stderr (bm25s with its own
+    # DEBUG handler); the bot's output is for people.
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+# jieba's dictionary takes about 60 MB per tokenizer. A tokenizer is shared by every analyzer of the
+# same word list while any of them lives, and only the latest one is kept beyond that: a server whose
+# synonym file is edited must not keep one dictionary per past version of it.
+_SEGMENTER_LOCK = threading.Lock()
+_LIVE_SEGMENTERS: weakref.WeakValueDictionary[frozenset[str], jieba.Tokenizer] = weakref.WeakValueDictionary()
+
+
 def _segmenter(words: frozenset[str]) -> jieba.Tokenizer:
-    """A private jieba dictionary per word list; building one takes most of a second, so it is kept."""
+    with _SEGMENTER_LOCK:
+        tokenizer = _LIVE_SEGMENTERS.get(words)
+        if tokenizer is None:
+            tokenizer = _LIVE_SEGMENTERS[words] = _build_segmenter(words)
+        return tokenizer
+
+
+@functools.lru_cache(maxsize=1)
+def _build_segmenter(words: frozenset[str]) -> jieba.Tokenizer:
+    """A private jieba dictionary per word list (building one takes most of a second)."""
+    import jieba
+
+    _quiet_libraries()
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     for word in sorted(words):
@@ -185,6 +212,9 @@ class RulesIndex:
         self._token_sets = tuple(frozenset(t) for t in tokens)
         self._bm25: bm25s.BM25 | None = None
         if self.articles:
+            import bm25s
+
+            _quiet_libraries()
             self._bm25 = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
             # An article with no searchable word still needs a token for bm25s to index it.
             self._bm25.index([list(t) or ["\u0000"] for t in tokens], show_progress=False)
@@ -195,6 +225,8 @@ class RulesIndex:
     def search(self, question: str, top_k: int = 3) -> list[Hit]:
         if self._bm25 is None:
             return []
+        import numpy as np
+
         words = self.analyzer.query(question)
         vocab = self._bm25.vocab_dict
         total = sum(w.weight for w in words)
