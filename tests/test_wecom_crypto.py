@@ -15,7 +15,9 @@ from bot.config import ConfigError, config_from_dict
 from bot.message import Kind
 from tests.fakes.wecom_server import WecomCallbacks
 
-VECTORS = json.loads((Path(__file__).parents[2] / "shared" / "wecom-vectors.json").read_text(encoding="utf-8"))["vectors"]
+# The public WeCom vectors (official callback sample, official doc example, wechatpy's deterministic case),
+# kept with the tests so a fresh clone runs them anywhere.
+VECTORS = json.loads((Path(__file__).parent / "data" / "wecom-vectors.json").read_text(encoding="utf-8"))["vectors"]
 BY_NAME = {v["name"]: v for v in VECTORS}
 
 
