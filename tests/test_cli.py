@@ -131,3 +131,22 @@ def test_chat_is_a_conversation_until_an_empty_line(demo):
                                 env={"GRIDBOT_DATABASE__URL": f"sqlite:///{Path.cwd() / 'street.db'}"})
     assert result.exit_code == 0, result.output
     assert "以 张伟" in result.output and "已登记" in result.output and "累计 1 小时" in result.output
+
+
+def test_audit_answers_who_changed_what(demo):
+    demo("say", "--as", "张伟", "服务 3小时 走访")
+    demo("say", "--as", "张伟", "撤销")
+    rows = tsv(demo("audit", "--entity", "hour_entry", "--format", "tsv").output)
+    assert [(r["actor"].split("#")[0], r["action"]) for r in rows] == [("张伟", "create"), ("张伟", "delete")]
+    assert rows[0]["id"] == rows[1]["id"] and "hours=3" in rows[0]["detail"]
+    assert tsv(demo("audit", "--actor", "林晓雯", "--format", "tsv").output) == []
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(demo):
+    from bot.db import make_engine
+
+    engine = make_engine(f"sqlite:///{Path.cwd() / 'street.db'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()

@@ -17,6 +17,7 @@ CLI_MODULES: tuple[str, ...] = (
     "bot.cli.people",
     "bot.cli.console",
     "bot.cli.hours",
+    "bot.cli.audit",
     "bot.cli.learning",
     "bot.cli.serve",
     "bot.cli.dash",
