@@ -41,6 +41,8 @@ DEMO_LOADERS: tuple[str, ...] = (
     "domain.rules.demo:load_samples",
     "domain.reports.demo:load_demo_reports",
     "domain.ledger.demo:load_demo_ledger",
+    "domain.lessons.demo:load_demo_lesson_history",
+    "domain.quiz.demo:load_demo_quiz_history",
 )
 
 

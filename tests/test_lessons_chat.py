@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
@@ -15,6 +16,15 @@ from tests.harness import TestBot
 from tests.scheduler_support import street
 
 MORNING = {"name": "morning_lesson", "kind": "morning_lesson", "workdays_at": "07:50", "targets": ["*"]}
+
+
+@pytest.fixture(autouse=True)
+def street_without_history(monkeypatch):
+    """These tests count from the first lesson ever pushed: the demo's month of history is left out."""
+    import bot.demo
+
+    loaders = tuple(spec for spec in bot.demo.DEMO_LOADERS if not spec.endswith("_history"))
+    monkeypatch.setattr(bot.demo, "DEMO_LOADERS", loaders)
 
 
 def at(*args) -> datetime:
