@@ -30,6 +30,11 @@ ROSTER_ID_CHANNELS = frozenset({"console", "web"})
 ERROR_REPLY = "抱歉，系统刚才出了点问题，这条消息没有处理成功，请稍后再发一次。"
 
 
+class AlreadyHandled(Exception):
+    """Raised inside a message's transaction when another process has handled that message already
+    (e.g. two instances picking up the same pending callback): everything rolls back, nothing is said."""
+
+
 @dataclass
 class App:
     config: Config
@@ -90,11 +95,16 @@ class App:
                 ctx = Context(self, session, message, person, self.local_now())
                 replies = self.router.dispatch(ctx)
                 rows = self.outbound.enqueue(session, replies, message, person)
+        except AlreadyHandled:
+            return []
         except Exception:
             log.exception("handler failed for a %s message", message.channel)
-            with transaction(self.sessions) as session:
-                person = self.resolve_sender(session, message)
-                rows = self.outbound.enqueue(session, [Reply(ERROR_REPLY)], message, person)
+            try:
+                with transaction(self.sessions) as session:
+                    person = self.resolve_sender(session, message)
+                    rows = self.outbound.enqueue(session, [Reply(ERROR_REPLY)], message, person)
+            except AlreadyHandled:
+                return []
         self.outbound.emit_immediate(rows)
         for hook in self.after_commit:
             hook(rows)

@@ -24,8 +24,8 @@ MAX_BODY = 64 * 1024
 
 # Store the message; return its inbox id (None for a redelivery).
 Store = Callable[[InboundMessage, str], Awaitable[int | None]]
-# Hand a stored message to the background processor.
-Notify = Callable[[int, str], None]
+# Hand a stored message (its inbox id and the parsed message) to the background processor.
+Notify = Callable[[int, InboundMessage], None]
 
 HINTS = {
     "signature mismatch": "check [wecom] token against the admin console",
@@ -111,7 +111,7 @@ class CallbackEndpoint:
             log.info("WeCom redelivered %s: acknowledged, not processed again", message.dedupe_key()[:80])
         else:
             self.acknowledged += 1
-            self.notify(inbox_id, message.from_user)
+            self.notify(inbox_id, message)
         return Response(b"", status_code=200)
 
 

@@ -30,12 +30,15 @@ def pending(sessions: sessionmaker[Session], limit: int = 10_000) -> list[tuple[
         return [(r.id, r.from_user) for r in rows]
 
 
-def load(sessions: sessionmaker[Session], inbox_id: int) -> WecomInbox | None:
+def load_pending(sessions: sessionmaker[Session], ids: list[int]) -> dict[int, str]:
+    """The stored XML of those callbacks that are still pending."""
     with sessions() as session:
-        row = session.get(WecomInbox, inbox_id)
-        if row is not None:
-            session.expunge(row)
-        return row
+        rows = session.execute(
+            select(WecomInbox.id, WecomInbox.xml).where(
+                WecomInbox.id.in_(ids), WecomInbox.status == InboxStatus.pending.value
+            )
+        )
+        return {r.id: r.xml for r in rows}
 
 
 def mark_failed(sessions: sessionmaker[Session], inbox_id: int, error: str, now: datetime) -> None:
@@ -60,24 +63,34 @@ def purge(sessions: sessionmaker[Session], before: datetime) -> int:
 def store_many(
     sessions: sessionmaker[Session], items: list[tuple[InboundMessage, str]], now: datetime
 ) -> list[int | None]:
-    """Group commit: many callbacks in one transaction, each inserted once (None = a redelivery)."""
+    """Group commit: many callbacks in one INSERT, each stored once (None = a redelivery).
+
+    One statement for the batch: on PostgreSQL every statement is a round trip, paid while WeCom waits.
+    A callback repeated within the batch is stored for its first occurrence only.
+    """
+    keys = [message.dedupe_key()[:255] for message, _ in items]
     with transaction(sessions) as session:
         insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
-        ids: list[int | None] = []
-        for message, xml in items:
-            statement = (
-                insert(WecomInbox)
-                .values(
-                    dedupe_key=message.dedupe_key()[:255],
-                    received_at=now,
-                    from_user=message.from_user[:64],
-                    msg_type=message.msg_type[:20],
-                    xml=xml,
-                    status=InboxStatus.pending.value,
-                    attempts=0,
-                )
-                .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                .returning(WecomInbox.id)
+        rows = [
+            dict(
+                dedupe_key=key,
+                received_at=now,
+                from_user=message.from_user[:64],
+                msg_type=message.msg_type[:20],
+                xml=xml,
+                status=InboxStatus.pending.value,
+                attempts=0,
             )
-            ids.append(session.execute(statement).scalar_one_or_none())
-        return ids
+            for key, (message, xml) in zip(keys, items)
+        ]
+        statement = (
+            insert(WecomInbox)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(WecomInbox.id, WecomInbox.dedupe_key)
+        )
+        stored = {row.dedupe_key: row.id for row in session.execute(statement)}
+    ids: list[int | None] = []
+    for key in keys:
+        ids.append(stored.pop(key, None))
+    return ids
