@@ -156,6 +156,8 @@ class OutboundMessage(Base):
     error: Mapped[str | None] = mapped_column(Text)
     external_id: Mapped[str | None] = mapped_column(String(128))
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # After a failure that may heal (a channel down, WeCom busy), not before this time.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     dedupe_key: Mapped[str | None] = mapped_column(String(255), unique=True)
 
 

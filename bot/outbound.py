@@ -12,9 +12,9 @@ import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,7 +25,18 @@ from bot.models import Group, OutboundMessage, OutboxStatus, Person
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+# A row that keeps failing is retried after 5 s, 10 s, 20 s … (at most 30 min apart) and given up
+# after this many attempts, about 45 minutes after the first: a channel outage shorter than that
+# loses nothing.
+MAX_ATTEMPTS = 10
+FIRST_RETRY_SECONDS = 5
+LONGEST_RETRY_SECONDS = 1800
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait before the next try, after `attempts` failed ones."""
+    return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), LONGEST_RETRY_SECONDS))
+
 # Rows per multi-row INSERT; SQLite allows 32766 bound parameters, 14 columns a row.
 BULK_CHUNK = 500
 
@@ -212,7 +223,10 @@ class Outbound:
 
     def _pending(self, ids: list[int] | None, limit: int) -> list[OutboundMessage]:
         with self.sessions() as session:
-            query = select(OutboundMessage).where(OutboundMessage.status == OutboxStatus.pending.value)
+            query = select(OutboundMessage).where(
+                OutboundMessage.status == OutboxStatus.pending.value,
+                or_(OutboundMessage.next_attempt_at.is_(None), OutboundMessage.next_attempt_at <= self.clock.now()),
+            )
             if ids is not None:
                 query = query.where(OutboundMessage.id.in_(ids))
             rows = list(session.scalars(query.order_by(OutboundMessage.id).limit(limit)))
@@ -232,6 +246,8 @@ class Outbound:
                 row.sent_at = self.clock.now()
             elif not result.retryable or row.attempts >= MAX_ATTEMPTS:
                 row.status = OutboxStatus.failed.value
+            else:
+                row.next_attempt_at = self.clock.now() + retry_delay(row.attempts)
 
     def mark_many(self, outcomes: Sequence[tuple[OutboundMessage, SendResult]]) -> None:
         """Record a batch's results in one transaction (rows as loaded for delivery)."""
@@ -255,6 +271,7 @@ class Outbound:
                     error=result.error,
                     external_id=result.external_id or row.external_id,
                     sent_at=now if result.ok else row.sent_at,
+                    next_attempt_at=now + retry_delay(attempts) if status == OutboxStatus.pending.value else None,
                 )
             )
         with self.sessions() as session, session.begin():
