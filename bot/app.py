@@ -55,7 +55,7 @@ class App:
         engine: Engine | None = None,
         commands: Iterable[Command] | None = None,
     ) -> App:
-        from handlers import all_commands
+        from handlers import all_commands, help_titles
 
         clock = clock or SystemClock()
         engine = engine or make_engine(config.database.url, echo=config.database.echo)
@@ -63,7 +63,7 @@ class App:
         outbound = Outbound(sessions, clock)
         console = ConsoleChannel()
         outbound.register(console)
-        router = Router(all_commands() if commands is None else commands)
+        router = Router(all_commands() if commands is None else commands, help_titles=help_titles())
         return cls(config, engine, sessions, clock, router, outbound, console)
 
     def local_now(self) -> datetime:

@@ -81,8 +81,8 @@ class Context:
 
         record(self.session, self.person, action, entity, entity_id, detail, at=self.now)
 
-    def help_for(self, prefix: str = "") -> str:
-        return self.app.router.help_text(self.person, prefix)
+    def help_for(self, prefix: str = "", topic: str = "") -> str:
+        return self.app.router.help_text(self.person, prefix, topic)
 
 
 def _as_replies(result: Sequence[Reply] | Reply | str | None) -> list[Reply]:
@@ -105,7 +105,9 @@ def _alias_match(text: str, alias: str) -> str | None:
 
 
 class Router:
-    def __init__(self, commands: Iterable[Command], fallback_hint: str = "帮助") -> None:
+    def __init__(self, commands: Iterable[Command], fallback_hint: str = "帮助", help_titles: dict[str, str] | None = None) -> None:
+        # Handler module → heading in 帮助; commands of modules not listed share one "其他" heading.
+        self.help_titles = dict(help_titles or {})
         self.commands: tuple[Command, ...] = tuple(sorted(commands, key=lambda c: -c.priority))
         self._compiled = {id(c): tuple(re.compile(p) for p in c.patterns) for c in self.commands}
         self._aliases = sorted(
@@ -171,10 +173,10 @@ class Router:
         role = Role(person.role)
         return [c for c in self.commands if role in c.roles and not c.hidden]
 
-    def _help_lines(self, person: Person | None) -> list[str]:
+    def _help_lines(self, person: Person | None, commands: Iterable[Command] | None = None) -> list[str]:
         lines: list[str] = []
         seen: set[str] = set()
-        for command in self.allowed(person):
+        for command in self.allowed(person) if commands is None else commands:
             if command.name in seen or not command.summary:
                 continue
             seen.add(command.name)
@@ -182,10 +184,31 @@ class Router:
             lines.append(f"· {command.summary}{example}")
         return lines
 
-    def help_text(self, person: Person | None, prefix: str = "") -> str:
+    def _sections(self, person: Person | None) -> dict[str, list[Command]]:
+        """Heading → the commands this person may use under it, headings in registration order."""
+        sections: dict[str, list[Command]] = {title: [] for title in self.help_titles.values()}
+        for command in self.allowed(person):
+            if command.summary:
+                title = self.help_titles.get(command.handler.__module__, "其他")
+                sections.setdefault(title, []).append(command)
+        return {title: commands for title, commands in sections.items() if commands}
+
+    def help_text(self, person: Person | None, prefix: str = "", topic: str = "") -> str:
+        """A phone-sized menu: one line per capability; `帮助 时长` gives that capability's details."""
+        sections = self._sections(person)
         lines = [prefix] if prefix else []
+        topic = topic.strip()
+        if topic:
+            for title, commands in sections.items():
+                if topic in title or title in topic or any(c.name.startswith(topic) or topic.startswith(c.name) for c in commands):
+                    return "\n".join([*lines, f"【{title}】", *self._help_lines(person, commands)])
         lines.append("可以这样跟我说：")
-        lines.extend(self._help_lines(person))
+        for title, commands in sections.items():
+            names = "、".join(dict.fromkeys(_what_to_type(c) for c in commands))
+            lines.append(f"【{title}】{names}")
+        first = next(iter(sections), "")
+        if first:
+            lines.append(f"发「帮助 {first}」这样，看某一项的说明和例子。")
         return "\n".join(lines)
 
     def not_understood(self, person: Person, text: str) -> str:
@@ -196,6 +219,11 @@ class Router:
             close = [w for w in words if w and w[0] in head][:1]
         hint = f"您是想说「{close[0]}」吗？" if close else ""
         return f"没看懂“{normalize(text)[:20]}”。{hint}发送「{self.fallback_hint}」查看能做什么。"
+
+
+def _what_to_type(command: Command) -> str:
+    """The word a person types for this command: the start of its example, else its name."""
+    return command.example.split()[0].split("#")[0] if command.example else command.name
 
 
 def unregistered_text(contact: str) -> str:

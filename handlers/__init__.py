@@ -26,3 +26,8 @@ def all_commands() -> list[Command]:
     for name in HANDLER_MODULES:
         commands.extend(importlib.import_module(name).COMMANDS)
     return commands
+
+
+def help_titles() -> dict[str, str]:
+    """Handler module → its heading in 帮助, in registration order."""
+    return {name: getattr(importlib.import_module(name), "HELP_TITLE", "其他") for name in HANDLER_MODULES}

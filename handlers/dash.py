@@ -23,6 +23,9 @@ def dashboard_link(ctx: Context, match: Match) -> list[Reply]:
     return [Reply(text)]
 
 
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "看板"
+
 COMMANDS = (
     Command(
         name="看板",

@@ -5,6 +5,9 @@ from bot.router import Command, Context, Match
 
 
 def show_help(ctx: Context, match: Match) -> str:
+    topic = match.groups.get("topic") or match.args
+    if topic:
+        return ctx.help_for(topic=topic)
     name = ctx.person.name if ctx.person else ""
     return ctx.help_for(f"{name}您好，我是{ctx.config.street.name}网格作风助手。")
 
@@ -14,12 +17,14 @@ def welcome(ctx: Context, match: Match) -> str:
     return ctx.help_for(f"{name}您好，欢迎使用网格作风助手！")
 
 
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "帮助"
+
 COMMANDS = (
     Command(
         name="帮助",
-        patterns=(r"^(帮助|help|菜单|功能|怎么用|使用说明|\?)$",),
+        patterns=(r"^(帮助|help|菜单|功能|怎么用|使用说明|\?)$", r"^帮助\s*(?P<topic>\S.*)$"),
         handler=show_help,
-        summary="发「帮助」看我能做什么",
         allow_unregistered=False,
         priority=-10,
     ),

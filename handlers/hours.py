@@ -135,6 +135,9 @@ def team_hours(ctx: Context, match: Match) -> str:
     return "\n".join(lines)
 
 
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "服务时长"
+
 COMMANDS = (
     Command(
         name="我的时长",

@@ -70,6 +70,9 @@ def jobs_command(ctx: Context, match: Match) -> str:
         return str(exc)
 
 
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "定时任务"
+
 COMMANDS = (
     Command(
         name="定时任务",

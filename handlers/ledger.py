@@ -174,6 +174,9 @@ def overview(ctx: Context, match: Match) -> str:
     return "\n".join(lines)
 
 
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "整改台账"
+
 COMMANDS = (
     Command(name="我的任务", handler=my_tasks, priority=6, summary="我的任务：自己牵头或本单位的整改任务"),
     Command(name="任务详情", patterns=(_TASK.pattern,), handler=task, priority=5, summary="任务：看整改任务，或填写进展",

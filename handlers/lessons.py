@@ -64,6 +64,9 @@ def coverage(ctx: Context, match: Match) -> str:
     return coverage_text(service.coverage(ctx.session, start, ctx.now.date()), start, end)
 
 
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "微课"
+
 COMMANDS = (
     Command(
         name="学习情况",

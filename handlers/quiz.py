@@ -108,6 +108,9 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "答题"
+
 COMMANDS = (
     Command(
         name="quiz-answer",

@@ -222,6 +222,9 @@ def stats(ctx: Context, match: Match) -> str:
 
 REGISTERED = EVERYONE
 
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "随手拍"
+
 COMMANDS = (
     Command(
         name="匿名反映", aliases=("匿名随手拍", "匿名投诉"), handler=create_anonymous, allow_unregistered=True, priority=6,

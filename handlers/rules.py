@@ -69,6 +69,9 @@ def _usage(ctx: Context) -> str:
     return f"{head}\n现有规定：\n{listing}" if titles else f"{head}\n{empty_base_text(ctx.config.rules.contact)}"
 
 
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "问规定"
+
 COMMANDS = (
     Command(
         # The name is also matched as a prefix by the router, so it must not be a bare "问" (问题…).

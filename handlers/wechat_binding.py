@@ -52,6 +52,9 @@ def bind_group(ctx: Context, match: Match) -> str:
     return f"已把本群绑定为「{group.name}」，以后发给这个群组的通知会发到这里。"
 
 
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "绑定微信"
+
 COMMANDS = (
     Command(
         name="绑定群",

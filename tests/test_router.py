@@ -35,3 +35,10 @@ def test_help_differs_by_role(bot):
 def test_a_refused_command_stores_nothing_and_says_why(bot):
     said = bot.send("李娜", "时长统计")
     assert "只对领导和管理员开放" in said.text
+
+
+def test_help_is_a_short_menu_and_each_topic_has_details(bot):
+    menu = bot.send("张伟", "帮助").text
+    assert "【服务时长】" in menu and "【随手拍】" in menu and len(menu.splitlines()) <= 12
+    details = bot.send("张伟", "帮助 时长").text
+    assert details.startswith("【服务时长】") and "例：服务 2.5小时 入户走访 昨天" in details
