@@ -157,3 +157,14 @@ def test_every_change_is_audited(bot):
 def test_questions_about_hours_are_not_logged(bot):
     bot.send("张伟", "入户走访3小时算不算服务时长？")
     assert entries(bot) == []
+
+
+@pytest.mark.parametrize("text", ["我服务了多少", "时长", "我这个月服务了几个小时？", "查时长"])
+def test_sloppy_ways_of_asking_for_my_hours(bot, text):
+    assert "11月累计" in bot.send("张伟", text).text
+
+
+def test_undo_with_a_common_misspelling(bot):
+    bot.send("张伟", "服务 2小时 走访")
+    assert "已撤销" in bot.send("张伟", "撤消").text
+    assert entries(bot) == []
