@@ -212,12 +212,12 @@ class Router:
         return "\n".join(lines)
 
     def not_understood(self, person: Person, text: str) -> str:
-        words = [alias for alias, command in self._aliases if command in self.allowed(person)]
+        allowed = self.allowed(person)
+        # Any alias may be the closest to what was typed; suggest the command's own word for it.
+        words = {alias: _what_to_type(command) for alias, command in self._aliases if command in allowed}
         head = normalize(text)[:6]
-        close = difflib.get_close_matches(head, words, n=1, cutoff=0.3)
-        if not close:
-            close = [w for w in words if w and w[0] in head][:1]
-        hint = f"您是想说「{close[0]}」吗？" if close else ""
+        close = difflib.get_close_matches(head, list(words), n=1, cutoff=0.5)
+        hint = f"您是想说「{words[close[0]]}」吗？" if close else ""
         return f"没看懂“{normalize(text)[:20]}”。{hint}发送「{self.fallback_hint}」查看能做什么。"
 
 
