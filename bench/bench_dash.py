@@ -19,19 +19,17 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import date, datetime, time as dtime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from bot.app import App
 from bot.clock import ManualClock
 from bot.config import config_from_dict
-from bot.db import Base, import_models, upgrade
+from bot.db import Base, import_models, scratch_database, upgrade
 from bot.server import build_asgi
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -285,17 +283,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as workdir:
             run(f"sqlite:///{Path(workdir) / 'bench.db'}", args)
     if args.db in ("postgresql", "both"):
-        name = f"gridbot_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            run(make_url(args.pg_url).set(database=name).render_as_string(hide_password=False), args)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-
+        with scratch_database(args.pg_url, "gridbot_bench") as url:
+            run(url, args)
 
 if __name__ == "__main__":
     main()

@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -38,11 +37,11 @@ import uvloop
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bot.config import config_from_dict  # noqa: E402
-from bot.db import make_engine, transaction, make_sessionmaker, upgrade  # noqa: E402
+from bot.db import make_engine, make_sessionmaker, scratch_database, transaction, upgrade  # noqa: E402
 from bot.models import Person  # noqa: E402
 from tests.fakes.wecom_server import FakeWecom, WecomCallbacks  # noqa: E402
 
@@ -56,21 +55,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def scratch_database(workdir: Path, base_url: str | None):
+def bench_database(workdir: Path, base_url: str | None):
     """A fresh database URL: a SQLite file in workdir, or a new PostgreSQL database dropped at the end."""
     if not base_url or make_url(base_url).get_backend_name() == "sqlite":
         yield f"sqlite:///{workdir / 'bench.db'}"
         return
-    name = f"gridbot_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(base_url, "gridbot_bench") as url:
+        yield url
 
 
 def fake_main() -> None:
@@ -255,7 +246,7 @@ def main() -> None:
 
     remote = RemoteFake()
     fake = remote.fake
-    with contextlib.closing(remote), tempfile.TemporaryDirectory() as tmp, scratch_database(Path(tmp), args.database_url) as db_url:
+    with contextlib.closing(remote), tempfile.TemporaryDirectory() as tmp, bench_database(Path(tmp), args.database_url) as db_url:
         workdir = Path(tmp)
         port = free_port()
         config = prepare(workdir, fake, port, db_url, args.workers)

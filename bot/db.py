@@ -122,6 +122,28 @@ def upgrade(engine: Engine, target: str = "heads") -> None:
     command.upgrade(alembic_config(engine), target)
 
 
+@contextmanager
+def scratch_database(server_url: str, prefix: str = "gridbot_scratch") -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of `server_url`, dropped afterwards; yields its URL.
+
+    For tests and benchmarks, so they never touch the database they were pointed at.
+    """
+    import uuid
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
 def _script():
     from alembic.config import Config as AlembicConfig
     from alembic.script import ScriptDirectory

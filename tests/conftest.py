@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, text
 
 from bot.app import App
 from bot.clock import ManualClock
 from bot.config import Config, config_from_dict
-from bot.db import Base, import_models, make_engine, upgrade
+from bot.db import Base, import_models, make_engine, scratch_database, upgrade
 from tests.harness import TestBot
 
 PG_ENV = "GRIDBOT_TEST_DATABASE_URL"
@@ -47,20 +45,11 @@ def pg_database() -> Iterator[str]:
     base_url = os.environ.get(PG_ENV)
     if not base_url:
         pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
-    name = f"gridbot_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    try:
+    with scratch_database(base_url, "gridbot_test") as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _truncate_all(engine: Engine) -> None:

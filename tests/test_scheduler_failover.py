@@ -12,18 +12,16 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from bot.app import App
 from bot.config import config_from_dict
-from bot.db import make_engine, upgrade
+from bot.db import make_engine, scratch_database, upgrade
 from bot.demo import load_demo
 from bot.models import Group, OutboundMessage
 from scheduler.models import ScheduleRun
@@ -51,16 +49,8 @@ def fresh_pg() -> str:
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"needs {PG_ENV}")
-    name = f"gridbot_failover_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(base, "gridbot_failover") as url:
+        yield url
 
 
 def status(port: int) -> dict | None:

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from bot.app import App
 from bot.clock import ManualClock
+from bot.db import scratch_database
 from tests.conftest import SHANGHAI, make_config
 from scheduler.leader import AdvisoryLock, LeaseLock
 
@@ -51,26 +52,16 @@ def test_postgresql_advisory_lock_has_one_holder_and_passes_on_when_its_session_
             app.engine.dispose()
 
 
-def test_the_lock_is_per_database(pg_database, tmp_path):
+def test_the_lock_is_per_database(pg_database):
     """A second street on another database of the same server schedules independently."""
     pytest.importorskip("psycopg")
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    other_name = "gridbot_other_" + tmp_path.name[-8:].replace("-", "_").lower()
-    admin = create_engine(pg_database, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{other_name}"'))
-    other_url = make_url(pg_database).set(database=other_name).render_as_string(hide_password=False)
-    one, two = App.build(make_config(pg_database)), App.build(make_config(other_url))
-    first, second = AdvisoryLock(one), AdvisoryLock(two)
-    try:
-        assert first.acquire() and second.acquire()
-    finally:
-        first.release()
-        second.release()
-        one.engine.dispose()
-        two.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{other_name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(pg_database, "gridbot_other") as other_url:
+        one, two = App.build(make_config(pg_database)), App.build(make_config(other_url))
+        first, second = AdvisoryLock(one), AdvisoryLock(two)
+        try:
+            assert first.acquire() and second.acquire()
+        finally:
+            first.release()
+            second.release()
+            one.engine.dispose()
+            two.engine.dispose()
