@@ -22,7 +22,7 @@ _MIN_UNIT = r"(?:分钟|分|min|mins|m)"
 
 # "两个半小时", "3.5个小时", "2h", "3个钟", "1小时30分钟", "一个半钟头"
 _HOURS_RE = re.compile(
-    rf"(?P<num>{_NUM})\s*(?P<half>个半|個半)?\s*{_HOUR_UNIT}(?P<half2>半)?"
+    rf"(?P<neg>[-−负]\s*)?(?P<num>{_NUM})\s*(?P<half>个半|個半)?\s*{_HOUR_UNIT}(?P<half2>半)?"
     rf"(?:\s*(?P<min>{_NUM})\s*{_MIN_UNIT})?",
     re.IGNORECASE,
 )
@@ -76,7 +76,8 @@ def find_amount(text: str) -> tuple[float | None, tuple[int, int] | None]:
             value += 0.5
         if match["min"]:
             value += _number(match["min"]) / 60
-        return round(value, 2), match.span()
+        # "-2小时" is a mistake to point out, not 2 hours to store.
+        return round(-value if match["neg"] else value, 2), match.span()
     match = _HALF_HOUR_RE.search(text)
     if match:
         return 0.5, match.span()
