@@ -13,6 +13,7 @@ Usage::
         fake.calls_to("message/send")         # every recorded request (Call objects), errors included
         fake.fail_next("message/send", -1, times=2)   # inject WeCom errors (-1, 42001, 45009, ...)
         fake.latency = 0.05                   # seconds added to every answer
+        fake.delay_user("demo052", 30)        # message/send to that UserID answers 30 s later (0 lifts it)
         fake.expire_tokens()                  # every issued token now answers 42001
         fake.add_media("MEDIA1", b"...", "image/jpeg")  # what media/get serves
 
@@ -95,6 +96,7 @@ class FakeWecom:
         self._tokens: dict[str, float] = {}  # token -> monotonic expiry
         self._failures: dict[str, list[int]] = {}
         self._response_codes: set[str] = set()
+        self._user_delays: dict[str, float] = {}
         self._msgids = itertools.count(1)
         self._lock = threading.Lock()
         self._server: uvicorn.Server | None = None
@@ -155,6 +157,11 @@ class FakeWecom:
         """The next `times` requests to `api` (e.g. "message/send") answer this errcode."""
         with self._lock:
             self._failures.setdefault(api, []).extend([errcode] * times)
+
+    def delay_user(self, userid: str, seconds: float) -> None:
+        """message/send calls that reach `userid` answer this much later (a slow call in flight)."""
+        with self._lock:
+            self._user_delays[userid] = seconds
 
     def expire_tokens(self) -> None:
         with self._lock:
@@ -245,6 +252,9 @@ class FakeWecom:
             body = await _json(request)
             if body is None:
                 return self._record(api, request, None, {"errcode": 47001, "errmsg": "data format error"})
+            delay = max((self._user_delays.get(u, 0.0) for u in str(body.get("touser", "")).split("|")), default=0.0)
+            if delay:
+                await asyncio.sleep(delay)
             error = self._token_error(request.query_params.get("access_token", ""))
             if error:
                 return self._record(api, request, body, {"errcode": error, "errmsg": "access_token invalid"})

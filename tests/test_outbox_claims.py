@@ -1,0 +1,252 @@
+"""Delivery exactly once: two instances on one database, a crash mid-delivery, database trouble after a send,
+scheduled pushes run by two instances at once, and the WeChat channel's own memory of what it sent (issue 13)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, insert, select
+from sqlalchemy.exc import OperationalError
+
+from bot.app import App
+from bot.config import Config
+from bot.db import transaction
+from bot.message import Incoming, Reply, ToPerson
+from bot.models import Group, OutboundMessage, Person
+from tests.conftest import make_config
+from tests.fakes.wecom_server import FakeWecom
+
+# WeCom's longest duplicate-check interval: 4 hours (../shared/wecom.md).
+FOUR_HOURS = 4 * 3600
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeWecom]:
+    with FakeWecom() as server:
+        yield server
+
+
+@pytest.fixture
+def wecom_config(db_url: str, fake: FakeWecom, tmp_path: Path) -> Config:
+    return make_config(db_url, wecom=fake.config_section(data_dir=str(tmp_path / "w")),
+                       schedule={"jobs": [{"name": "tick", "kind": "notice", "cron": "0 9 * * *", "targets": ["全体"],
+                                           "text": "今天上午十点在三楼开例会，请准时参加。"}]})
+
+
+class Instance:
+    """One `gridbot serve`'s worth of outbound machinery: its own App, engine and WeCom client."""
+
+    def __init__(self, config: Config, clock) -> None:
+        from bot.channels.wecom.plugin import WecomPlugin
+
+        self.app = App.build(config, clock=clock)
+        self.plugin = WecomPlugin(self.app)
+
+    async def deliver(self) -> int:
+        return await self.app.outbound.deliver()
+
+    async def aclose(self) -> None:
+        await self.plugin.client.aclose()
+
+    def dispose(self) -> None:
+        self.app.engine.dispose()
+
+
+@pytest.fixture
+def instances(wecom_config: Config, clock) -> Iterator[list[Instance]]:
+    made: list[Instance] = []
+
+    def make() -> Instance:
+        made.append(Instance(wecom_config, clock))
+        return made[-1]
+
+    yield make  # type: ignore[misc]
+    for instance in made:
+        instance.dispose()
+
+
+def add_people(app: App, count: int) -> list[int]:
+    with transaction(app.sessions) as session:
+        session.execute(insert(Person), [dict(name=f"人{i}", role="cadre", active=True, wecom_userid=f"u{i:05d}")
+                                         for i in range(count)])
+        return list(session.scalars(select(Person.id).where(Person.wecom_userid.like("u%")).order_by(Person.id)))
+
+
+def sends_per_user(fake: FakeWecom) -> Counter:
+    return Counter(user for body in fake.sent() for user in body["touser"].split("|"))
+
+
+def statuses(app: App) -> list[str]:
+    with app.sessions() as session:
+        return list(session.scalars(select(OutboundMessage.status).order_by(OutboundMessage.id)))
+
+
+def run(make, *closing: Instance):
+    """Run `make()` (a coroutine or gather, built inside the loop) and close the instances' clients."""
+
+    async def main():
+        try:
+            return await make()
+        finally:
+            for instance in closing:
+                await instance.aclose()
+
+    return asyncio.run(main())
+
+
+def test_two_instances_send_each_pending_reply_once(instances, fake: FakeWecom) -> None:
+    fake.latency = 0.1
+    one, two = instances(), instances()
+    people = add_people(one.app, 20)
+    one.app.push([Reply(f"第{i}条：已登记服务{i}小时。", to=ToPerson(pid)) for i, pid in enumerate(people)])
+
+    run(lambda: asyncio.gather(one.deliver(), two.deliver()), one, two)
+
+    per_user = sends_per_user(fake)
+    assert len(per_user) == 20 and set(per_user.values()) == {1}, per_user
+    assert set(statuses(one.app)) == {"sent"}
+
+
+def test_a_reply_carries_its_message_key_and_every_send_asks_wecom_to_drop_a_resend(instances, fake: FakeWecom) -> None:
+    one = instances()
+    [pid] = add_people(one.app, 1)
+    message = Incoming(channel="wecom", sender="u00000", timestamp=one.app.clock.now(), text="帮助", message_id="7301")
+    [row] = one.app.handle(message)
+    assert row.dedupe_key and "7301" in row.dedupe_key
+    run(one.deliver, one)
+    [body] = fake.sent()
+    assert (body["enable_duplicate_check"], body["duplicate_check_interval"]) == (1, FOUR_HOURS)
+
+
+def test_the_same_answer_asked_for_twice_reaches_the_person_twice(instances, fake: FakeWecom) -> None:
+    # WeCom's duplicate check compares content: a second, legitimately identical answer must not carry it.
+    one = instances()
+    add_people(one.app, 1)
+    for msg_id in ("7301", "7302"):
+        one.app.handle(Incoming(channel="wecom", sender="u00000", timestamp=one.app.clock.now(), text="帮助",
+                                message_id=msg_id))
+        run(one.deliver, one)
+    first, second = fake.sent()
+    assert first["text"] == second["text"]
+    assert first.get("enable_duplicate_check") == 1 and not second.get("enable_duplicate_check")
+
+
+def test_each_row_is_marked_right_after_its_own_call_so_a_crash_resends_only_the_one_in_flight(
+    instances, fake: FakeWecom, clock
+) -> None:
+    one = instances()
+    quick, slow = add_people(one.app, 2)
+    fake.delay_user("u00001", 30)
+    quick_row, slow_row = one.app.push([Reply("甲：明早八点例会。", to=ToPerson(quick)),
+                                        Reply("乙：明早九点巡查。", to=ToPerson(slow))])
+
+    def status(row_id: int) -> str:
+        with one.app.sessions() as session:
+            return session.get(OutboundMessage, row_id).status
+
+    async def crash_while_the_slow_call_is_in_flight() -> bool:
+        delivery = asyncio.create_task(one.deliver())
+        deadline = time.monotonic() + 5
+        while status(quick_row.id) != "sent" and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        marked = status(quick_row.id) == "sent"
+        delivery.cancel()  # the process dies here
+        await asyncio.gather(delivery, return_exceptions=True)
+        return marked
+
+    assert run(crash_while_the_slow_call_is_in_flight, one), "the finished call was not recorded while another was in flight"
+    fake.delay_user("u00001", 0)
+    clock.advance(minutes=5)  # long after the dead instance's claim lapsed
+    restarted = instances()
+    run(restarted.deliver, restarted)
+    per_user = sends_per_user(fake)
+    assert per_user["u00000"] == 1
+    assert per_user["u00001"] >= 1
+    assert statuses(one.app) == ["sent", "sent"]
+
+
+def test_a_send_whose_result_could_not_be_recorded_is_not_sent_again(instances, fake: FakeWecom, clock) -> None:
+    one = instances()
+    people = add_people(one.app, 5)
+    one.app.push([Reply(f"第{i}条通知", to=ToPerson(pid)) for i, pid in enumerate(people)])
+    database = {"down": False}
+
+    @event.listens_for(one.app.engine, "before_cursor_execute")
+    def unreachable(conn, cursor, statement, parameters, context, executemany):
+        # Recording a result is the statement that sets sent_at; the database is gone for exactly that.
+        if database["down"] and statement.lstrip().upper().startswith("UPDATE OUTBOX") and "sent_at" in statement:
+            raise OperationalError(statement, parameters, ConnectionError("database unreachable"))
+
+    database["down"] = True
+
+    async def round_during_the_outage() -> None:
+        try:
+            await one.deliver()
+        except OperationalError:
+            pass  # the delivery worker logs this and tries again later
+
+    run(round_during_the_outage, one)
+    assert sum(sends_per_user(fake).values()) == 5
+    database["down"] = False
+    clock.advance(minutes=1)
+    run(one.deliver, one)
+    assert sum(sends_per_user(fake).values()) == 5, sends_per_user(fake)
+    assert statuses(one.app) == ["sent"] * 5
+
+
+def test_a_scheduled_push_run_by_the_leader_and_by_hand_on_two_instances_reaches_each_person_once(
+    instances, fake: FakeWecom
+) -> None:
+    from scheduler.runner import Runner
+
+    fake.latency = 0.2
+    leader, other = instances(), instances()
+    people = add_people(leader.app, 12)
+    with transaction(leader.app.sessions) as session:
+        session.add(Group(name="全体", channel="people", audience={"people": people}))
+    runners = [Runner(leader.app), Runner(other.app)]
+    occurrence = runners[0].latest_occurrence("tick")
+    barrier = threading.Barrier(2)
+
+    def scheduled() -> None:
+        barrier.wait()
+        runners[0].run("tick", occurrence, reason="schedule")
+
+    def by_hand() -> None:  # `gridbot jobs run tick` on the other instance
+        barrier.wait()
+        runners[1].run_now("tick")
+
+    threads = [threading.Thread(target=scheduled), threading.Thread(target=by_hand)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    run(lambda: asyncio.gather(leader.deliver(), other.deliver(), leader.deliver(), other.deliver()), leader, other)
+
+    per_user = sends_per_user(fake)
+    assert len(per_user) == 12 and set(per_user.values()) == {1}, per_user
+
+
+def test_the_wechat_channel_never_sends_one_row_twice(db_url, clock, tmp_path: Path) -> None:
+    pytest.importorskip("wechaty_grpc", reason="needs the gridbot[wechat] extra")
+    from tests.wechaty_rig import running, until
+
+    async def scenario() -> None:
+        async with running(db_url, clock, tmp_path) as rig:
+            await until(lambda: rig.channel.up.is_set(), what="the bot to log in")
+            zhang = rig.bind("张伟", "wxid_zhangwei")
+            [row] = rig.app.push([Reply("明早八点例会，请准时参加。", to=ToPerson(zhang.id))])
+            await rig.fake.wait_sent(1)
+            # The same row offered again (its result was lost with the database): WeChat has no duplicate
+            # check of its own, so the channel must remember.
+            again = await rig.channel.send(row)
+            assert again.ok
+            assert len(rig.fake.sent) == 1
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
