@@ -140,7 +140,7 @@ class OutboundMessage(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_id", "status", "id"),)
+    __table_args__ = (Index("ix_outbox_status_id", "status", "id"), Index("ix_outbox_target_sent_at", "target", "sent_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
@@ -159,6 +159,10 @@ class OutboundMessage(Base):
     # After a failure that may heal (a channel down, WeCom busy), not before this time.
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     dedupe_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # The instance delivering the row and until when it may: another instance leaves it alone meanwhile,
+    # and takes it over only if that instance died with it (bot/outbound_claim.py).
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class AuditEntry(Base):

@@ -9,7 +9,10 @@ nothing and sends nothing more.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import inspect
 import logging
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,8 +21,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import outbound_claim, outbound_render
 from bot.channels import Channel, SendResult
 from bot.clock import Clock
+from bot.db import transaction
 from bot.message import Incoming, Reply, ToAddress, ToGroup, ToPerson, ToSender
 from bot.models import Group, OutboundMessage, OutboxStatus, Person
 
@@ -39,6 +44,18 @@ def retry_delay(attempts: int) -> timedelta:
 
 # Rows per multi-row INSERT; SQLite allows 32766 bound parameters, 14 columns a row.
 BULK_CHUNK = 500
+
+# Channels whose incoming message ids are unique for good (WeCom MsgId, WeChat message ids): a reply
+# to such a message is keyed by it, so handling the message twice cannot write its replies twice.
+STABLE_MESSAGE_IDS = frozenset({"wecom", "wechaty"})
+
+
+def reply_key(message: Incoming, index: int) -> str:
+    """The dedupe key of the `index`-th reply to `message`."""
+    message_id = message.message_id or ""
+    if len(message_id) > 180:
+        message_id = "h" + hashlib.sha256(message_id.encode("utf-8")).hexdigest()
+    return f"reply:{message.channel}:{message_id}:{index}"
 
 
 class UnroutableError(Exception):
@@ -60,6 +77,11 @@ class Outbound:
         self.channels: dict[str, Channel] = {}
         # Order in which channels are tried to reach a person who did not write to us.
         self.person_preference: list[str] = []
+        # Who this instance is in delivery claims (bot/outbound_claim.py).
+        self.instance = outbound_claim.instance_name()
+        # Results of sends that could not be recorded (the database was away): written first next round,
+        # and those rows are not offered again meanwhile, so nothing that went out goes out twice.
+        self._unrecorded: dict[int, tuple[OutboundMessage, SendResult]] = {}
 
     def register(self, channel: Channel, prefer: bool = False) -> None:
         self.channels[channel.name] = channel
@@ -124,9 +146,11 @@ class Outbound:
             session.scalars(select(Person).where(Person.id.in_(chunk))).all()  # into the identity map
         rows: list[OutboundMessage] = []
         keyed: list[dict] = []
-        for reply in replies:
+        for index, reply in enumerate(replies):
             values = self._values(session, reply, message, sender, now)
-            if reply.dedupe_key is None:
+            if values["dedupe_key"] is None:
+                values["dedupe_key"] = _row_key(message, index, values["status"])
+            if values["dedupe_key"] is None:
                 row = OutboundMessage(**values)
                 session.add(row)
                 rows.append(row)
@@ -172,6 +196,12 @@ class Outbound:
         for row in rows:
             channel = self.channels.get(row.channel)
             if channel is not None and channel.immediate and row.status == OutboxStatus.sent.value:
+                if outbound_render.needs_render(row):
+                    # Only the object in hand gets the live text; the stored row keeps the redacted one.
+                    try:
+                        row.text = outbound_render.render(self.sessions, self.clock, row)
+                    except Exception:  # noqa: BLE001 - the stored text still says what happened
+                        log.exception("could not complete outbox row %s for %s", row.id, row.channel)
                 channel.emit(row)
 
     # --- delivering ----------------------------------------------------------------------
@@ -179,10 +209,15 @@ class Outbound:
     async def deliver(self, ids: Iterable[int] | None = None, limit: int = 5000) -> int:
         """Send pending rows (these ids, or the oldest pending ones); return how many were sent.
 
+        The rows are first claimed for this instance (bot/outbound_claim.py), so another instance
+        delivering from the same database does not send them too. Each row is recorded as sent or
+        failed right after its own API call: a crash resends at most what was in flight.
+
         Rows are handed to their channel together: a channel with `send_batch(rows)` gets all of
         its rows at once (so one text to many people can go out in few calls) and may answer None
-        for a row it will not try yet (pacing) — that row stays pending with its attempts unchanged.
-        Other channels get one `send(row)` per row, marked as it completes.
+        for a row it will not try yet (pacing) — that row is given back, its attempts unchanged. A
+        `send_batch` that takes `done` reports each call's rows through it as the call completes.
+        Other channels get one `send(row)` per row, recorded as it completes.
 
         The database work runs on a thread: delivery shares the event loop with the channels'
         callback endpoints, which must answer within WeCom's 5 seconds even while SQLite is busy.
@@ -190,23 +225,57 @@ class Outbound:
         wanted = None if ids is None else list(ids)
         if wanted is not None and not wanted:
             return 0
-        rows = await asyncio.to_thread(self._pending, wanted, limit)
+        if self._unrecorded and not await asyncio.to_thread(self._record_unrecorded):
+            return 0  # the database is still away: send nothing new meanwhile
+        rows, unrendered = await asyncio.to_thread(self._pending, wanted, limit)
+        if not rows:
+            return 0
+        held = {row.id for row in rows}
+        renewing = asyncio.create_task(self._renew(held), name="outbox-claim-renewal")
+        try:
+            return await self._send_claimed(rows, unrendered, held)
+        finally:
+            renewing.cancel()
+            await asyncio.gather(renewing, return_exceptions=True)
+            if held:
+                try:
+                    await asyncio.to_thread(self._release, sorted(held))
+                except Exception:  # noqa: BLE001 - the lease runs out by itself
+                    log.warning("could not give back %d claimed outbox rows; they wait for the lease", len(held))
+
+    async def _send_claimed(self, rows: list[OutboundMessage], unrendered: dict[int, str], held: set[int]) -> int:
         by_channel: dict[str, list[OutboundMessage]] = {}
+        early: list[tuple[OutboundMessage, SendResult]] = []
         for row in rows:
-            by_channel.setdefault(row.channel, []).append(row)
+            if row.id in unrendered:
+                early.append((row, SendResult(ok=False, error=unrendered[row.id], retryable=True)))
+            else:
+                by_channel.setdefault(row.channel, []).append(row)
         sent = 0
+
+        async def record(outcomes: Sequence[tuple[OutboundMessage, SendResult | None]]) -> None:
+            nonlocal sent
+            done = [(row, result) for row, result in outcomes if result is not None and row.id in held]
+            if not done:
+                return
+            held.difference_update(row.id for row, _ in done)
+            await asyncio.to_thread(self._record, done)
+            sent += sum(1 for _, result in done if result.ok)
+
+        await record(early)
         for name, group in by_channel.items():
             channel = self.channels.get(name)
             batch = getattr(channel, "send_batch", None)
             if batch is not None:
                 try:
-                    results = list(await batch(group))
+                    if _takes_done(batch):
+                        results = list(await batch(group, done=record))
+                    else:
+                        results = list(await batch(group))
                 except Exception as exc:  # noqa: BLE001 - a failing channel must not stop the others
                     log.exception("delivery of %d rows on %s failed", len(group), name)
                     results = [SendResult(ok=False, error=f"{type(exc).__name__}", retryable=True)] * len(group)
-                done = [(row, result) for row, result in zip(group, results) if result is not None]
-                await asyncio.to_thread(self.mark_many, done)
-                sent += sum(1 for _, result in done if result.ok)
+                await record(list(zip(group, results)))
                 continue
             for row in group:
                 if channel is None:
@@ -217,21 +286,61 @@ class Outbound:
                     except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
                         log.exception("delivery of outbox row %s failed", row.id)
                         result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}", retryable=True)
-                await asyncio.to_thread(self.mark, row.id, result)
-                sent += int(result.ok)
+                await record([(row, result)])
         return sent
 
-    def _pending(self, ids: list[int] | None, limit: int) -> list[OutboundMessage]:
-        with self.sessions() as session:
-            query = select(OutboundMessage).where(
-                OutboundMessage.status == OutboxStatus.pending.value,
-                or_(OutboundMessage.next_attempt_at.is_(None), OutboundMessage.next_attempt_at <= self.clock.now()),
-            )
-            if ids is not None:
-                query = query.where(OutboundMessage.id.in_(ids))
-            rows = list(session.scalars(query.order_by(OutboundMessage.id).limit(limit)))
+    def _pending(self, ids: list[int] | None, limit: int) -> tuple[list[OutboundMessage], dict[int, str]]:
+        """Claim due rows for this instance; complete the texts made at send time (id -> error if that failed)."""
+        with transaction(self.sessions) as session:
+            rows = outbound_claim.claim(session, self.instance, self.clock.now(), ids, limit, exclude=self._unrecorded)
             session.expunge_all()
-        return rows
+        unrendered: dict[int, str] = {}
+        for row in rows:
+            if outbound_render.needs_render(row):
+                try:
+                    row.text = outbound_render.render(self.sessions, self.clock, row)
+                except Exception as exc:  # noqa: BLE001 - tried again like a failed send
+                    log.exception("could not complete outbox row %s", row.id)
+                    unrendered[row.id] = f"could not complete the text: {type(exc).__name__}"
+        return rows, unrendered
+
+    async def _renew(self, held: set[int]) -> None:
+        while True:
+            await asyncio.sleep(outbound_claim.RENEW_SECONDS)
+            try:
+                await asyncio.to_thread(self._renew_now, sorted(held))
+            except Exception:  # noqa: BLE001 - tried again next period
+                log.warning("could not renew the claim on %d outbox rows", len(held))
+
+    def _renew_now(self, ids: list[int]) -> None:
+        with transaction(self.sessions) as session:
+            outbound_claim.renew(session, self.instance, ids, self.clock.now())
+
+    def _release(self, ids: list[int]) -> None:
+        with transaction(self.sessions) as session:
+            outbound_claim.release(session, self.instance, ids)
+
+    def _record(self, outcomes: Sequence[tuple[OutboundMessage, SendResult]]) -> None:
+        """Write these results now; if the database is away, keep them until it is back."""
+        try:
+            self.mark_many(outcomes)
+        except Exception:  # noqa: BLE001 - a send that went out must not be lost, nor repeated
+            if not self._unrecorded:
+                log.warning("could not record %d delivery results; kept until the database answers again",
+                            len(outcomes), exc_info=True)
+            for row, result in outcomes:
+                self._unrecorded[row.id] = (row, result)
+
+    def _record_unrecorded(self) -> bool:
+        outcomes = list(self._unrecorded.values())
+        try:
+            self.mark_many(outcomes)
+        except Exception:  # noqa: BLE001 - still away; try again next round
+            return False
+        for row, _ in outcomes:
+            self._unrecorded.pop(row.id, None)
+        log.info("recorded %d delivery results kept while the database was away", len(outcomes))
+        return True
 
     def mark(self, row_id: int, result: SendResult) -> None:
         with self.sessions() as session, session.begin():
@@ -241,6 +350,7 @@ class Outbound:
             row.attempts += 1
             row.external_id = result.external_id or row.external_id
             row.error = result.error
+            row.claimed_until = None
             if result.ok:
                 row.status = OutboxStatus.sent.value
                 row.sent_at = self.clock.now()
@@ -272,6 +382,7 @@ class Outbound:
                     external_id=result.external_id or row.external_id,
                     sent_at=now if result.ok else row.sent_at,
                     next_attempt_at=now + retry_delay(attempts) if status == OutboxStatus.pending.value else None,
+                    claimed_until=None,
                 )
             )
         with self.sessions() as session, session.begin():
@@ -286,6 +397,23 @@ def _payload(reply: Reply, message: Incoming | None, sender: Person | None) -> d
         if sender is not None:
             payload["mention_name"] = sender.name
     return payload or None
+
+
+def _row_key(message: Incoming | None, index: int, status: str) -> str | None:
+    """A key for a row that has none: every row a channel will deliver carries one (a reply: its message's
+    key and its index; anything else: a random one, stable once written). Rows shown at once need none."""
+    if status != OutboxStatus.pending.value:
+        return None
+    if message is not None and message.message_id and message.channel in STABLE_MESSAGE_IDS:
+        return reply_key(message, index)
+    return f"row:{uuid.uuid4().hex}"
+
+
+def _takes_done(send_batch) -> bool:
+    try:
+        return "done" in inspect.signature(send_batch).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _insert_once(session: Session, rows: list[dict]) -> list[int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections import OrderedDict
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -39,6 +40,8 @@ T = TypeVar("T")
 TEXT = "MESSAGE_TYPE_TEXT"
 # gRPC answers that will not change by sending the same row again.
 FINAL = frozenset({Status.INVALID_ARGUMENT, Status.NOT_FOUND, Status.PERMISSION_DENIED, Status.UNIMPLEMENTED})
+# Outbox keys of messages this process sent; WeChat has no duplicate check, so the channel remembers.
+SENT_KEYS = 10_000
 
 ONLY_TEXT = "我暂时只看得懂文字消息，请打字发给我。发「帮助」看我能做什么。"
 
@@ -70,6 +73,7 @@ class WechatyChannel:
         self.last_error: str | None = None  # why it is not connected now (None once logged in)
         self.last_disconnect: str | None = None  # why the last connection ended
         self._seen = SeenIds()
+        self._sent: OrderedDict[str, str | None] = OrderedDict()
         self._tasks: set[asyncio.Task] = set()
         self._opened_now = False
 
@@ -79,6 +83,10 @@ class WechatyChannel:
         return identity_of(session, person.id, CHANNEL)
 
     async def send(self, message: OutboundMessage) -> SendResult:
+        key = message.dedupe_key
+        if key is not None and key in self._sent:
+            # Offered again though it went out (its result was not recorded): do not send it twice.
+            return SendResult(ok=True, external_id=self._sent[key])
         puppet = self._puppet
         if puppet is None or not self.up.is_set():
             return SendResult(ok=False, error="WeChat is not connected", retryable=True)
@@ -95,6 +103,10 @@ class WechatyChannel:
             return SendResult(ok=False, error=f"gRPC {exc.status.name}: {exc.message}", retryable=exc.status not in FINAL)
         except (OSError, asyncio.TimeoutError, StreamTerminatedError) as exc:
             return SendResult(ok=False, error=self._describe(exc), retryable=True)
+        if key is not None:
+            self._sent[key] = sent_id or None
+            while len(self._sent) > SENT_KEYS:
+                self._sent.popitem(last=False)
         return SendResult(ok=True, external_id=sent_id or None)
 
     def emit(self, message: OutboundMessage) -> None:  # not an immediate channel

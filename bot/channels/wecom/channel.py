@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.channels import SendResult
+from bot.outbound_claim import recent_repeats
 from bot.channels.wecom.client import FREQUENCY_ERRORS, WecomApiError, WecomClient
 from bot.channels.wecom.pacing import APPCHAT_LIMITS, BACKOFF_SECONDS, MEMBER_LIMITS, ROBOT_LIMITS, Pacer
 from bot.clock import Clock
@@ -28,11 +30,19 @@ TEXT_LIMIT = 2048
 ROBOT_MARKDOWN_LIMIT = 4096
 MAX_USERS_PER_CALL = 1000
 CONCURRENT_CALLS = 8
-# A retried row may already have reached WeCom (a timeout after delivery): let WeCom drop the copy.
-DUPLICATE_CHECK_SECONDS = 1800
+# Any row may reach WeCom twice (a timeout after delivery, a crash before its result was recorded):
+# every send asks WeCom to drop a copy within the longest interval it allows, 4 hours.
+DUPLICATE_CHECK_SECONDS = 4 * 3600
 _TASK_ID_CHARS = re.compile(r"[^0-9A-Za-z_\-@]")
 
 Result = SendResult | None
+# Reports the results of one API call's rows as soon as the call returns (Outbound records them at once).
+Done = Callable[[Sequence[tuple[Any, Result]]], Awaitable[None]] | None
+
+
+async def _report(done: Done, outcome: Sequence[tuple[Any, Result]]) -> None:
+    if done is not None and outcome:
+        await done(outcome)
 
 
 def _error(exc: WecomApiError) -> SendResult:
@@ -106,7 +116,7 @@ class _Base:
         async with self._gate:
             return await coro
 
-    async def send_batch(self, rows: Sequence[OutboundMessage]) -> list[Result]:
+    async def send_batch(self, rows: Sequence[OutboundMessage], done: Done = None) -> list[Result]:
         raise NotImplementedError
 
 
@@ -137,10 +147,21 @@ class WecomAppChannel(_Base):
             return [""]
         return _chunks(row, TEXT_LIMIT)
 
-    async def send_batch(self, rows: Sequence[OutboundMessage]) -> list[Result]:
+    def _repeats(self, rows: Sequence[OutboundMessage]) -> set[int]:
+        since = self.clock.now() - timedelta(seconds=DUPLICATE_CHECK_SECONDS)
+        with self.client.sessions() as session:
+            return recent_repeats(session, rows, since)
+
+    async def send_batch(self, rows: Sequence[OutboundMessage], done: Done = None) -> list[Result]:
         results: list[Result] = [None] * len(rows)
         if self.pacer.room("@api") == 0:
             return results  # WeCom asked us to back off: everything waits
+        # The same answer sent again on purpose (asked again) must go without WeCom's duplicate check.
+        try:
+            repeats = await asyncio.to_thread(self._repeats, [r for r in rows if r.target])
+        except Exception:  # noqa: BLE001 - without the history, every row keeps the check
+            log.warning("could not read what was recently sent; every message keeps the duplicate check")
+            repeats = set()
         # Coalesce rows that say the same thing into one call (up to 1000 UserIDs each).
         groups: dict[tuple, list[int]] = {}
         for index, row in enumerate(rows):
@@ -151,7 +172,7 @@ class WecomAppChannel(_Base):
             if not self.pacer.take(row.target, parts):
                 continue  # this member has had their 30 a minute: wait
             payload = {k: v for k, v in (row.payload or {}).items() if not k.startswith("mention")}
-            key = (row.kind, row.text, repr(sorted(payload.items())), bool(row.attempts or row.dedupe_key))
+            key = (row.kind, row.text, repr(sorted(payload.items())), row.id not in repeats)
             groups.setdefault(key, []).append(index)
         # Calls run in parallel, except that one person's messages keep their order: a call waits
         # for the wave after the last earlier call that reaches any of its people.
@@ -168,23 +189,29 @@ class WecomAppChannel(_Base):
                     waves.append([])
                 waves[wave].append((part, suffix))
         index_of = {id(row): i for i, row in enumerate(rows)}
+
+        async def call(part: list[int], suffix: str) -> list[tuple[OutboundMessage, Result]]:
+            check = rows[part[0]].id not in repeats
+            outcome = await self._limited(self._send_group([rows[i] for i in part], suffix, check))
+            await _report(done, outcome)
+            return outcome
+
         for wave_calls in waves:
-            outcomes = await asyncio.gather(
-                *(self._limited(self._send_group([rows[i] for i in part], suffix)) for part, suffix in wave_calls)
-            )
+            outcomes = await asyncio.gather(*(call(part, suffix) for part, suffix in wave_calls))
             for outcome in outcomes:
                 for row, result in outcome:
                     results[index_of[id(row)]] = result
         return results
 
-    async def _send_group(self, rows: list[OutboundMessage], suffix: str) -> list[tuple[OutboundMessage, Result]]:
+    async def _send_group(self, rows: list[OutboundMessage], suffix: str,
+                          duplicate_check: bool = True) -> list[tuple[OutboundMessage, Result]]:
         first = rows[0]
         users = list(dict.fromkeys(r.target for r in rows))
         msgids: list[str] = []
         invalid: set[str] = set()
         for chunk in self._parts(first):
             body: dict[str, Any] = {"touser": "|".join(users), **self._body(first, chunk, suffix)}
-            if first.attempts or first.dedupe_key:
+            if duplicate_check:
                 body["enable_duplicate_check"] = 1
                 body["duplicate_check_interval"] = DUPLICATE_CHECK_SECONDS
             try:
@@ -219,14 +246,20 @@ class WecomAppChatChannel(_Base):
         super().__init__(config, client, clock)
         self.pacer = Pacer(clock, APPCHAT_LIMITS)
 
-    async def send_batch(self, rows: Sequence[OutboundMessage]) -> list[Result]:
+    async def send_batch(self, rows: Sequence[OutboundMessage], done: Done = None) -> list[Result]:
         results: list[Result] = [None] * len(rows)
         calls = []
+
+        async def call(row: OutboundMessage, chunks: list[str]) -> SendResult:
+            result = await self._limited(self._send_row(row, chunks))
+            await _report(done, [(row, result)])
+            return result
+
         for index, row in enumerate(rows):
             chunks = _chunks(row, TEXT_LIMIT)
             if not self.pacer.take(row.target, len(chunks)):
                 continue
-            calls.append((index, self._limited(self._send_row(row, chunks))))
+            calls.append((index, call(row, chunks)))
         outcomes = await asyncio.gather(*(c for _, c in calls))
         for (index, _), result in zip(calls, outcomes):
             results[index] = result
@@ -255,7 +288,7 @@ class WecomRobotChannel(_Base):
         self.pacer = Pacer(clock, ROBOT_LIMITS)
         self.keys = {robot.name: robot.key for robot in config.robots}
 
-    async def send_batch(self, rows: Sequence[OutboundMessage]) -> list[Result]:
+    async def send_batch(self, rows: Sequence[OutboundMessage], done: Done = None) -> list[Result]:
         results: list[Result] = [None] * len(rows)
         by_robot: dict[str, list[int]] = {}
         for index, row in enumerate(rows):
@@ -265,13 +298,16 @@ class WecomRobotChannel(_Base):
                 continue
             by_robot.setdefault(row.target, []).append(index)
         # One robot's messages go in order, one at a time; different robots in parallel.
-        outcomes = await asyncio.gather(*(self._send_robot(name, [rows[i] for i in idx]) for name, idx in by_robot.items()))
+        outcomes = await asyncio.gather(*(self._send_robot(name, [rows[i] for i in idx], done)
+                                          for name, idx in by_robot.items()))
         for idx, outcome in zip(by_robot.values(), outcomes):
             for i, result in zip(idx, outcome):
                 results[i] = result
         return results
 
-    async def _send_robot(self, name: str, rows: list[OutboundMessage]) -> list[Result]:
+    async def _send_robot(self, name: str, rows: list[OutboundMessage], done: Done = None) -> list[Result]:
+        # webhook/send has no duplicate check: the outbox's claim and recorded result are what keep a
+        # robot message from going twice.
         out: list[Result] = [None] * len(rows)
         for index, row in enumerate(rows):
             markdown = row.kind == "markdown"
@@ -279,6 +315,7 @@ class WecomRobotChannel(_Base):
             if not self.pacer.take(name, len(chunks)):
                 break  # keep the order: nothing after a waiting message overtakes it
             out[index] = await self._send_row(name, row, chunks, markdown)
+            await _report(done, [(row, out[index])])
         return out
 
     async def _send_row(self, name: str, row: OutboundMessage, chunks: list[str], markdown: bool) -> SendResult:

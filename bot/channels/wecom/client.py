@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.wecom.models import WecomToken
@@ -128,13 +129,14 @@ class WecomClient:
             return (row.access_token, row.expires_at) if row is not None else None
 
     def _store(self, token: str, expires_at: datetime) -> None:
+        # One statement: two instances storing their first token at once must not collide on the key.
         now = self.clock.now()
+        values = dict(access_token=token, expires_at=expires_at, fetched_at=now)
         with transaction(self.sessions) as session:
-            row = session.get(WecomToken, self._key, with_for_update=True)
-            if row is None:
-                session.add(WecomToken(key=self._key, access_token=token, expires_at=expires_at, fetched_at=now))
-            else:
-                row.access_token, row.expires_at, row.fetched_at = token, expires_at, now
+            insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
+            session.execute(
+                insert(WecomToken).values(key=self._key, **values).on_conflict_do_update(index_elements=["key"], set_=values)
+            )
 
     async def access_token(self, stale: str | None = None) -> str:
         """A valid token; `stale` is one WeCom just refused, which must not be handed out again."""

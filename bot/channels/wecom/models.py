@@ -38,6 +38,8 @@ class WecomInbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+    # After a failed try, not before this time; after the last try the row is failed and an admin told.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class WecomToken(Base):
