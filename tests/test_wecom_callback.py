@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -187,9 +188,10 @@ def test_image_is_fetched_and_stored(wecom_app: App, fake: FakeWecom, cb: WecomC
 
 def test_enter_agent_gets_a_welcome_and_events_dedupe(wecom_app: App, fake: FakeWecom, cb: WecomCallbacks) -> None:
     userid = cadre_userid(wecom_app)
-    enter = cb.event(userid, "enter_agent", create_time=1_790_000_000)
-    click_a = cb.event(userid, "click", "A", create_time=1_790_000_000)
-    click_b = cb.event(userid, "click", "B", create_time=1_790_000_000)
+    moment = int(time.time())  # one second for all: only the event and key tell them apart
+    enter = cb.event(userid, "enter_agent", create_time=moment)
+    click_a = cb.event(userid, "click", "A", create_time=moment)
+    click_b = cb.event(userid, "click", "B", create_time=moment)
     with serve(wecom_app) as server:
         url = server.url + "/wecom/callback"
         for signed in (enter, enter, click_a, click_b, click_b):

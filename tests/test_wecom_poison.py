@@ -120,8 +120,9 @@ def test_a_message_that_keeps_failing_is_retried_with_backoff_then_set_aside_and
 
     @event.listens_for(app.engine, "before_cursor_execute")
     def broken(conn, cursor, statement, parameters, context, executemany):
-        # Every statement about this sender fails, the error reply included: a message that cannot be processed.
-        if _mentions(parameters, POISON_USER):
+        # Every statement about this sender fails, the error reply included: a message that cannot be processed
+        # (storing the callback itself still works).
+        if _mentions(parameters, POISON_USER) and "wecom_inbox" not in statement:
             raise RuntimeError("this message breaks the database every time")
 
     plugin = WecomPlugin(app)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
@@ -21,6 +22,13 @@ from bot.channels.wecom.xmlparse import InboundMessage, XmlError, parse_envelope
 log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024
+# A callback older than this is a replay: WeCom's own retries end within seconds, and the inbox remembers
+# what it received for three days (plugin.KEEP_INBOX); the hour between absorbs clocks that differ.
+MAX_AGE_SECONDS = 3 * 24 * 3600 - 3600
+# WeCom waits 5 s for the answer: past this, a 503 (it delivers again later) beats no answer at all.
+STORE_SECONDS = 3.5
+# The URL check's echostr decrypts to a short random string; anything else is a captured message.
+MAX_ECHO = 128
 
 # Store the message; return its inbox id (None for a redelivery).
 Store = Callable[[InboundMessage, str], Awaitable[int | None]]
@@ -42,11 +50,14 @@ def _reject(status: int, reason: str, request: Request) -> Response:
 
 
 class CallbackEndpoint:
-    def __init__(self, crypto: WecomCrypto, path: str, store: Store, notify: Notify) -> None:
+    def __init__(self, crypto: WecomCrypto, path: str, store: Store, notify: Notify,
+                 wall_clock: Callable[[], float] = time.time) -> None:
         self.crypto = crypto
         self.path = path
         self.store = store
         self.notify = notify
+        # CreateTime is WeCom's wall clock, whatever clock the app runs on.
+        self.wall_clock = wall_clock
         self.acknowledged = 0
         self.redeliveries = 0
 
@@ -54,10 +65,21 @@ class CallbackEndpoint:
         return [Route(self.path, self.handle, methods=["GET", "POST"])]
 
     async def handle(self, request: Request) -> Response:
+        if request.method not in ("GET", "POST"):
+            # Starlette adds HEAD to every GET route; here it must not be taken for a delivery.
+            return Response(b"", status_code=405, headers={"Allow": "GET, POST"})
         try:
             if request.method == "GET":
                 return self._verify_url(request)
             return await self._receive(request)
+        except ClientDisconnect:
+            client = request.client.host if request.client else "?"
+            log.info("WeCom callback: %s disconnected before sending the whole body; nothing stored", client)
+            return Response(b"", status_code=400)
+        except TimeoutError:
+            log.warning("WeCom callback not stored within %.1f s (database busy): answered 503, WeCom delivers it again",
+                        STORE_SECONDS)
+            return Response(b"", status_code=503)
         except Exception:  # noqa: BLE001 - WeCom must get an answer; 503 makes it try again
             log.exception("WeCom callback could not be handled")
             return Response(b"", status_code=503)
@@ -71,6 +93,9 @@ class CallbackEndpoint:
             plain = self.crypto.check_url(*(query[n] for n in names))
         except (SignatureError, DecryptError) as exc:
             return _reject(403, exc.reason, request)
+        if len(plain) > MAX_ECHO or "<" in plain or not plain.isprintable():
+            # A signed message's Encrypt passes the signature too: never hand its plaintext back.
+            return _reject(403, "echostr is not a URL-check string", request)
         log.info("WeCom URL check passed")
         return PlainTextResponse(plain)
 
@@ -105,7 +130,9 @@ class CallbackEndpoint:
             message = parse_message(plaintext)
         except XmlError as exc:
             return _reject(400, f"message: {exc}", request)
-        inbox_id = await self.store(message, plaintext)
+        if int(message.get("CreateTime")) < self.wall_clock() - MAX_AGE_SECONDS:
+            return _reject(403, "CreateTime older than the inbox remembers (a replay)", request)
+        inbox_id = await asyncio.wait_for(self.store(message, plaintext), STORE_SECONDS)
         if inbox_id is None:
             self.redeliveries += 1
             log.info("WeCom redelivered %s: acknowledged, not processed again", message.dedupe_key()[:80])

@@ -62,16 +62,27 @@ class InboxMarker:
 def handle_all(app: App, work: Work) -> int:
     """Each message in its own transaction, in order; return how many were handled.
 
-    A message whose transaction fails stays pending; the sweep offers it again.
+    A message whose transaction fails stays pending with a pause before its next try; after the
+    last try it is set aside and the admins are told (bot/channels/wecom/failures.py).
     """
+    from bot.channels.wecom.failures import describe, record_failure
+
     done = 0
+    failed: list[tuple[int, str]] = []
     for inbox_id, incoming in work:
         token = _processing.set(inbox_id)
         try:
             app.handle(incoming)
             done += 1
-        except Exception:  # noqa: BLE001 - the others in the batch still go
+        except Exception as exc:  # noqa: BLE001 - the others in the batch still go
             log.exception("WeCom message %s could not be processed", inbox_id)
+            failed.append((inbox_id, describe(exc)))
         finally:
             _processing.reset(token)
+    # Outside any message's transaction: the commit hook above must not take these for a handled message.
+    for inbox_id, error in failed:
+        try:
+            record_failure(app, inbox_id, error)
+        except Exception:  # noqa: BLE001 - left pending as it is; the sweep offers it again
+            log.exception("could not record the failure of WeCom message %s", inbox_id)
     return done

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,16 +18,25 @@ def store(sessions: sessionmaker[Session], message: InboundMessage, xml: str, no
     return store_many(sessions, [(message, xml)], now)[0]
 
 
-def pending(sessions: sessionmaker[Session], limit: int = 10_000) -> list[tuple[int, str]]:
-    """(id, from_user) of callbacks acknowledged but not yet processed, oldest first."""
+def pending(sessions: sessionmaker[Session], limit: int = 10_000, now: datetime | None = None) -> list[tuple[int, str]]:
+    """(id, from_user) of callbacks acknowledged but not yet processed, oldest first; with `now`, only
+    those whose pause after a failed try is over."""
     with sessions() as session:
-        rows = session.execute(
-            select(WecomInbox.id, WecomInbox.from_user)
-            .where(WecomInbox.status == InboxStatus.pending.value)
-            .order_by(WecomInbox.id)
-            .limit(limit)
-        )
+        query = select(WecomInbox.id, WecomInbox.from_user).where(WecomInbox.status == InboxStatus.pending.value)
+        if now is not None:
+            query = query.where(or_(WecomInbox.next_attempt_at.is_(None), WecomInbox.next_attempt_at <= now))
+        rows = session.execute(query.order_by(WecomInbox.id).limit(limit))
         return [(r.id, r.from_user) for r in rows]
+
+
+def next_retry(sessions: sessionmaker[Session], now: datetime) -> datetime | None:
+    """When the earliest pending callback that failed a try may be tried again (None: nothing waits)."""
+    with sessions() as session:
+        return session.scalar(
+            select(func.min(WecomInbox.next_attempt_at)).where(
+                WecomInbox.status == InboxStatus.pending.value, WecomInbox.next_attempt_at > now
+            )
+        )
 
 
 def load_pending(sessions: sessionmaker[Session], ids: list[int]) -> dict[int, str]:

@@ -32,15 +32,17 @@ from bot.channels.wecom.callback import CallbackEndpoint, GroupCommitter
 from bot.channels.wecom.channel import WecomAppChannel, WecomAppChatChannel, WecomRobotChannel
 from bot.channels.wecom.client import WecomApiError, WecomClient
 from bot.channels.wecom.crypto import WecomCrypto
+from bot.channels.wecom.failures import describe, record_failure
 from bot.channels.wecom.handling import InboxMarker, handle_all
 from bot.channels.wecom.inbound import to_incoming
 from bot.channels.wecom.models import WecomMedia
-from bot.channels.wecom.xmlparse import InboundMessage, XmlError, parse_message
+from bot.channels.wecom.xmlparse import InboundMessage, parse_message
 from bot.db import transaction
 
 log = logging.getLogger(__name__)
 
-# Processed callbacks are remembered this long; WeCom's retries end within seconds.
+# Processed callbacks are remembered this long; WeCom's retries end within seconds. The endpoint refuses
+# callbacks older than that (callback.MAX_AGE_SECONDS), so a replay after the purge is not processed again.
 KEEP_INBOX = timedelta(days=3)
 SWEEP_SECONDS = 60.0
 # Messages a worker takes in one trip to its thread; small enough to keep replies prompt.
@@ -73,6 +75,7 @@ class WecomPlugin:
         self._executor: ThreadPoolExecutor | None = None
         self._marker = InboxMarker(app.sessions, app.clock)
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._sweep_wake: asyncio.Event | None = None
 
     # --- plugin protocol -----------------------------------------------------------------
 
@@ -81,6 +84,7 @@ class WecomPlugin:
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
+        self._sweep_wake = asyncio.Event()
         await self.committer.start()
         if not self.process:
             return
@@ -121,16 +125,31 @@ class WecomPlugin:
     def _accepted(self, inbox_id: int, message: InboundMessage) -> None:
         self._notify(inbox_id, message.from_user, message)
 
+    def sweep_soon(self) -> None:
+        """Run the sweep now rather than at its next time (safe from any thread)."""
+        if self._loop is not None and self._sweep_wake is not None:
+            self._loop.call_soon_threadsafe(self._sweep_wake.set)
+
     async def _sweep(self) -> None:
-        """Pick up rows left pending (at start: a crash after the ack; later: a failed round)."""
+        """Pick up rows left pending (at start: a crash after the ack; later: a failed try whose pause is over)."""
+        assert self._sweep_wake is not None
         while True:
+            wait = SWEEP_SECONDS
             try:
-                for inbox_id, from_user in await asyncio.to_thread(inbox.pending, self.app.sessions):
+                now = self.app.clock.now()
+                for inbox_id, from_user in await asyncio.to_thread(inbox.pending, self.app.sessions, now=now):
                     self._notify(inbox_id, from_user)
-                await asyncio.to_thread(inbox.purge, self.app.sessions, self.app.clock.now() - KEEP_INBOX)
+                await asyncio.to_thread(inbox.purge, self.app.sessions, now - KEEP_INBOX)
+                retry = await asyncio.to_thread(inbox.next_retry, self.app.sessions, now)
+                if retry is not None:
+                    wait = min(SWEEP_SECONDS, max(1.0, (retry - now).total_seconds()))
             except Exception:  # noqa: BLE001 - try again next sweep
                 log.exception("WeCom inbox sweep failed")
-            await asyncio.sleep(SWEEP_SECONDS)
+            try:
+                await asyncio.wait_for(self._sweep_wake.wait(), wait)
+            except TimeoutError:
+                pass
+            self._sweep_wake.clear()
 
     async def _work(self, queue: asyncio.Queue[tuple[int, InboundMessage | None]]) -> None:
         while True:
@@ -150,19 +169,19 @@ class WecomPlugin:
         xml = await asyncio.to_thread(inbox.load_pending, self.app.sessions, swept) if swept else {}
         work = []
         for inbox_id, message in batch:
-            if message is None:
-                if inbox_id not in xml:
-                    continue  # done meanwhile (another round or another instance)
-                try:
+            # One message that cannot even be read is set aside on its own: the rest of the batch goes on.
+            try:
+                if message is None:
+                    if inbox_id not in xml:
+                        continue  # done meanwhile (another round or another instance)
                     message = parse_message(xml[inbox_id])
-                except XmlError as exc:
-                    await asyncio.to_thread(inbox.mark_failed, self.app.sessions, inbox_id, str(exc),
-                                            self.app.clock.now())
-                    continue
-            media_path = None
-            if message.msg_type == "image" and message.get("MediaId"):
-                media_path = await self._fetch_media(message.get("MediaId"))
-            work.append((inbox_id, to_incoming(message, self.config.menu, media_path)))
+                media_path = None
+                if message.msg_type == "image" and message.get("MediaId"):
+                    media_path = await self._fetch_media(message.get("MediaId"))
+                work.append((inbox_id, to_incoming(message, self.config.menu, media_path)))
+            except Exception as exc:  # noqa: BLE001 - a stored message that does not read will never read
+                log.warning("WeCom message %s cannot be read: %s", inbox_id, describe(exc))
+                await asyncio.to_thread(record_failure, self.app, inbox_id, describe(exc), True)
         if not work:
             return
         assert self._loop is not None
@@ -180,7 +199,12 @@ class WecomPlugin:
         except WecomApiError as exc:
             log.warning("could not fetch a WeCom image: %s", exc)
             return None
-        return await asyncio.to_thread(self._save_media, media_id, media)
+        try:
+            return await asyncio.to_thread(self._save_media, media_id, media)
+        except Exception as exc:  # noqa: BLE001 - a full or unwritable folder must not cost the person an answer
+            log.error("could not store a WeCom image under %s (%s); the message is answered without it",
+                      self.data_dir, describe(exc))
+            return None
 
     def _known_media(self, media_id: str) -> str | None:
         with self.app.sessions() as session:

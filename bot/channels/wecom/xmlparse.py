@@ -6,6 +6,8 @@ flattened into a dict of its fields (SelectedItems of a vote card becomes {quest
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, ParseError
 
@@ -103,6 +105,36 @@ def parse_message(data: bytes | str) -> InboundMessage:
         missing = [name for name in REQUIRED_BY_TYPE.get(fields["MsgType"], ()) if name not in fields]
     if missing:
         raise XmlError("missing " + ", ".join(missing))
-    if not fields["CreateTime"].isdigit():
-        raise XmlError("CreateTime is not a number")
+    _check_values(fields)
     return InboundMessage(fields=fields, selected=selected)
+
+
+# ASCII digits only: str.isdigit() also accepts "²" and "１", which int() or a date then refuses.
+_UNIX_TIME = re.compile(r"[0-9]{1,10}")
+_MSG_ID = re.compile(r"[0-9]{1,20}")  # a 64-bit integer
+# WeCom UserIDs and CorpIDs are at most 64 bytes.
+_MAX_ID_BYTES = 64
+_COORDINATES = {"Location_X": 90.0, "Latitude": 90.0, "Location_Y": 180.0, "Longitude": 180.0}
+
+
+def _check_values(fields: dict[str, str]) -> None:
+    """Every value the bot later turns into a number or a key is checked here, so that processing
+    cannot fail on it: a bad one is refused at the door (400), never an exception in a worker."""
+    if not _UNIX_TIME.fullmatch(fields["CreateTime"]):
+        raise XmlError("CreateTime is not a Unix time")
+    msg_id = fields.get("MsgId", "")
+    if msg_id and not _MSG_ID.fullmatch(msg_id):
+        raise XmlError("MsgId is not a number")
+    for name in ("FromUserName", "ToUserName"):
+        if len(fields[name].encode("utf-8")) > _MAX_ID_BYTES:
+            raise XmlError(f"{name} is longer than {_MAX_ID_BYTES} bytes")
+    for name, limit in _COORDINATES.items():
+        value = fields.get(name, "").strip()
+        if not value:
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            raise XmlError(f"{name} is not a number") from None
+        if not math.isfinite(number) or abs(number) > limit:
+            raise XmlError(f"{name} is out of range")
