@@ -20,6 +20,9 @@ from bot.config import Config
 from bot.models import Person
 from dash.models import DashLink, DashSession
 
+# Where a chat reply's login link goes: the outbox stores this, and the link is made when the reply is
+# sent (bot/outbound_render.py), so no token is ever stored in clear.
+LINK_PLACEHOLDER = "[看板登录链接：发送时生成，不保存]"
 LINK_TTL = timedelta(minutes=10)
 SESSION_TTL = timedelta(hours=12)
 COOKIE_NAME = "gridbot_dash"
@@ -60,6 +63,21 @@ def issue_link(session: Session, person: Person, now: datetime, origin: str, act
     session.flush()
     record(session, actor, "issue", "dash_link", link.id, {"person_id": person.id, "origin": origin}, at=now)
     return token
+
+
+def link_payload(config: Config, person: Person, origin: str) -> dict:
+    """The payload of a reply whose LINK_PLACEHOLDER becomes this person's login link when it is sent."""
+    return {"render": "dash_link", "person_id": person.id, "base": config.server.public_url.rstrip("/"), "origin": origin}
+
+
+def render_login_link(session: Session, row, now: datetime) -> str:
+    """Renderer for bot.outbound_render: issue the link now and put it in the text that is sent."""
+    payload = row.payload or {}
+    person = session.get(Person, int(payload.get("person_id", 0)))
+    if person is None or not person.active:
+        return row.text.replace(LINK_PLACEHOLDER, "（此人已停用，没有生成链接）")
+    token = issue_link(session, person, now, str(payload.get("origin") or "chat"), person)
+    return row.text.replace(LINK_PLACEHOLDER, f"{payload.get('base', '')}/dash/login/{token}")
 
 
 def link_state(session: Session, token: str, now: datetime) -> LinkState:

@@ -7,6 +7,7 @@ the outbox for what this person was told and what their groups received.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from jinja2 import Environment
@@ -23,6 +24,7 @@ from bot.message import Incoming
 from bot.models import Group, OutboundMessage, Person, Role, ROLE_LABELS, Unit
 
 MAX_TEXT = 500
+_ID = re.compile(r"[0-9]{1,9}")
 FIRST_PAGE = 30
 # Shown first in the picker: the people the README names.
 FEATURED = ("林晓雯", "王建国", "张伟", "李娜")
@@ -38,11 +40,18 @@ class WebChannel:
         # A visitor is only reachable while they write from the page; pushes go by other channels.
         return None
 
+    def __init__(self) -> None:
+        # Texts completed when shown (a login link) that the outbox keeps redacted: row id -> shown text.
+        self.shown: dict[int, str] = {}
+
     async def send(self, message: OutboundMessage) -> SendResult:
         return SendResult(ok=True)
 
     def emit(self, message: OutboundMessage) -> None:
-        return None
+        if message.payload and message.payload.get("render"):
+            self.shown[message.id] = message.text
+            while len(self.shown) > 1000:
+                self.shown.pop(next(iter(self.shown)))
 
 
 def groups_of(session: Session, person: Person) -> dict[int, str]:
@@ -64,6 +73,7 @@ class TrialChat:
         self.env = env
         if "web" not in app.outbound.channels:
             app.outbound.register(WebChannel())
+        self.web = app.outbound.channels["web"]
 
     def routes(self) -> list[BaseRoute]:
         return [
@@ -115,7 +125,7 @@ class TrialChat:
         return JSONResponse({"ok": True, "rows": [r.id for r in rows]})
 
     def _person(self, person_id) -> Person | None:
-        if not isinstance(person_id, int) and not (isinstance(person_id, str) and person_id.isdigit()):
+        if isinstance(person_id, bool) or not isinstance(person_id, (int, str)) or not _ID.fullmatch(str(person_id)):
             return None
         with self.app.sessions() as session:
             person = session.get(Person, int(person_id))
@@ -126,7 +136,7 @@ class TrialChat:
         if person is None:
             return JSONResponse({"error": "请先选择一位演示人员"}, status_code=400)
         after_raw = request.query_params.get("after", "0")
-        after = int(after_raw) if after_raw.isdigit() else 0
+        after = int(after_raw) if _ID.fullmatch(after_raw) else 0
         tz = self.app.config.tz
         with self.app.sessions() as session:
             groups = groups_of(session, person)
@@ -137,11 +147,12 @@ class TrialChat:
                 rows = session.scalars(query.where(OutboundMessage.id > after).order_by(OutboundMessage.id).limit(200)).all()
             else:
                 rows = list(reversed(session.scalars(query.order_by(OutboundMessage.id.desc()).limit(FIRST_PAGE)).all()))
-            items = [_item(row, groups, tz) for row in rows]
+            shown = getattr(self.web, "shown", {})
+            items = [_item(row, groups, tz, shown.get(row.id)) for row in rows]
         return JSONResponse({"person": {"id": person.id, "name": person.name}, "groups": list(groups.values()), "items": items})
 
 
-def _item(row: OutboundMessage, groups: dict[int, str], tz) -> dict:
+def _item(row: OutboundMessage, groups: dict[int, str], tz, text: str | None = None) -> dict:
     if row.group_id is not None:
         kind, where = "group", groups.get(row.group_id, "")
     elif row.channel == "web":
@@ -149,4 +160,4 @@ def _item(row: OutboundMessage, groups: dict[int, str], tz) -> dict:
     else:
         kind, where = "notice", ""
     at: datetime = row.created_at
-    return {"id": row.id, "kind": kind, "group": where, "at": at.astimezone(tz).strftime("%m-%d %H:%M"), "text": row.text}
+    return {"id": row.id, "kind": kind, "group": where, "at": at.astimezone(tz).strftime("%m-%d %H:%M"), "text": text or row.text}

@@ -6,9 +6,10 @@ synchronous database work. Every page is narrowed to the signed-in person's Scop
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -35,6 +36,27 @@ LINK_PROBLEMS = {
     auth.LinkState.expired: ("这个登录链接已过期", "登录链接发出后10分钟内有效。"),
     auth.LinkState.unknown: ("这个登录链接无效", "链接可能不完整，请从聊天里完整复制。"),
 }
+# Ids in addresses: table ids are 32-bit integers; anything else is junk, answered 400 after sign-in.
+_ID = re.compile(r"[0-9]{1,9}")
+LARGEST_ID = 2**31 - 1
+
+
+class BadParam(Exception):
+    """A query parameter that should be an id is not one; the argument names the parameter."""
+
+
+def id_param(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return None
+    if not _ID.fullmatch(raw):
+        raise BadParam(name)
+    return int(raw)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def _fmt_hours(value: float | None) -> str:
@@ -118,6 +140,19 @@ class DashSite:
             return None
         return person, scope_for(session, person)
 
+    def junk_ids(self, request: Request, names: tuple[str, ...]) -> HTMLResponse | None:
+        """A 400 page naming the first of these query parameters that is not an id, or None when all are fine.
+
+        Checked only after sign-in: a visitor who is not signed in learns nothing about the parameters.
+        """
+        for name in names:
+            try:
+                id_param(request, name)
+            except BadParam:
+                return self.render("message.html", 400, title="地址里的参数不对",
+                                   body=f"参数 {name} 应是一个编号。请在看板页面上点选，不要手改地址。", hint="")
+        return None
+
     def need_login(self) -> HTMLResponse:
         return self.message("请先登录看板", "看板不用密码，用聊天里收到的一次性链接登录。", 401)
 
@@ -148,6 +183,9 @@ class DashSite:
                 title, body = LINK_PROBLEMS[state]
                 return self.message(title, body, 410 if state != auth.LinkState.unknown else 404)
             return self.render("login.html", action=f"/dash/login/{quote(token)}")
+        if not self.same_site(request):
+            # A page elsewhere posting someone's link would sign this browser in as them (login CSRF).
+            return self.message("登录请求来自别的网站，已拒绝", "请直接点开聊天里收到的看板链接登录。", 403)
         with transaction(self.app.sessions) as session:
             result = auth.redeem_link(session, token, self.now())
         if isinstance(result, auth.LinkState):
@@ -164,6 +202,20 @@ class DashSite:
             secure=self.secure_cookie,
         )
         return response
+
+    def same_site(self, request: Request) -> bool:
+        """A POST's Origin must be the dashboard's own (public_url, or the host it was reached at).
+
+        Browsers send Origin with every cross-site POST; a request without one comes from no other site's page.
+        """
+        origin = request.headers.get("origin")
+        if origin is None:
+            return True
+        allowed = {_origin(self.app.config.server.public_url)}
+        host = request.headers.get("host")
+        if host:
+            allowed.add(f"{request.url.scheme}://{host}".lower())
+        return origin.strip().rstrip("/").lower() in allowed
 
     def logout(self, request: Request) -> Response:
         token = request.cookies.get(auth.COOKIE_NAME)
@@ -210,7 +262,10 @@ class DashSite:
             viewer = self.signed_in(request, session)
             if viewer is None:
                 return JSONResponse({"error": "请先登录"}, status_code=401)
-            found = ledger.history(session, viewer[1], request.path_params["task_id"])
+            task_id = request.path_params["task_id"]
+            if not 1 <= task_id <= LARGEST_ID:
+                return JSONResponse({"error": "没有这项任务，或您无权查看"}, status_code=404)
+            found = ledger.history(session, viewer[1], task_id)
             if found is None:
                 return JSONResponse({"error": "没有这项任务，或您无权查看"}, status_code=404)
             task, entries = found
@@ -235,8 +290,8 @@ class DashSite:
         from domain.reports.models import ReportStatus
 
         params = request.query_params
-        unit = params.get("unit", "")
-        unit_id = int(unit) if unit.isdigit() and int(unit) in {u for u, _ in units} else None
+        unit_id = id_param(request, "unit")
+        unit_id = unit_id if unit_id in {u for u, _ in units} else None
         status = params.get("status") if params.get("status") in {s.value for s in ReportStatus} else None
         month = Month.parse(params["month"], self.app.local_now().date()) if params.get("month") else None
         return Filters(unit_id, status, params.get("category") or None, month)
@@ -260,6 +315,9 @@ class DashSite:
             if viewer is None:
                 return self.need_login()
             person, scope = viewer
+            bad = self.junk_ids(request, ("unit",))
+            if bad is not None:
+                return bad
             units, filters, data = self._reports_data(request, session, scope, LIST_LIMIT)
         return self.page(
             "reports.html",
@@ -275,12 +333,15 @@ class DashSite:
 
     def people(self, request: Request) -> Response:
         month = self.month(request)
-        sort, descending, unit_id = self._people_params(request)
         with self.app.sessions() as session:
             viewer = self.signed_in(request, session)
             if viewer is None:
                 return self.need_login()
             person, scope = viewer
+            bad = self.junk_ids(request, ("unit",))
+            if bad is not None:
+                return bad
+            sort, descending, unit_id = self._people_params(request)
             units = pages.units_in_scope(session, scope)
             if unit_id not in {u for u, _ in units}:
                 unit_id = None
@@ -289,8 +350,7 @@ class DashSite:
 
     def _people_params(self, request: Request) -> tuple[str, bool, int | None]:
         params = request.query_params
-        unit = params.get("unit", "")
-        return params.get("sort", "shortfall"), params.get("order", "desc") != "asc", int(unit) if unit.isdigit() else None
+        return params.get("sort", "shortfall"), params.get("order", "desc") != "asc", id_param(request, "unit")
 
     def export(self, request: Request) -> Response:
         from dash import export
@@ -306,6 +366,9 @@ class DashSite:
             if viewer is None:
                 return self.need_login()
             person, scope = viewer
+            bad = self.junk_ids(request, ("unit",))
+            if bad is not None:
+                return bad
             config = self.app.config
             if name == "overview":
                 body = export.overview_xlsx(pages.overview(session, scope, config, self.caps, month, self.now()))

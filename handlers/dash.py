@@ -10,17 +10,17 @@ from dash.scope import scope_for
 
 def dashboard_link(ctx: Context, match: Match) -> list[Reply]:
     person = ctx.person
-    token = auth.issue_link(ctx.session, person, ctx.now, "chat", person)
-    url = auth.link_url(ctx.config, token)
+    # The link itself is made when the reply is sent, so the outbox never holds a usable token.
+    payload = auth.link_payload(ctx.config, person, "chat")
     scope = scope_for(ctx.session, person)
     text = (
-        f"📊 看板登录链接（10分钟内有效，只能打开一次）：\n{url}\n"
+        f"📊 看板登录链接（10分钟内有效，只能打开一次）：\n{auth.LINK_PLACEHOLDER}\n"
         f"可见范围：{scope.label}。链接等同于您的身份，请勿转发。"
     )
     if ctx.message.chat_id:
         # Whoever clicks the link signs in as this person, so it never goes to a group.
-        return [Reply(text, to=ToPerson(person.id)), Reply(f"{person.name}，看板登录链接已私信发给您。")]
-    return [Reply(text)]
+        return [Reply(text, to=ToPerson(person.id), payload=payload), Reply(f"{person.name}，看板登录链接已私信发给您。")]
+    return [Reply(text, payload=payload)]
 
 
 # The heading this module's commands get in 帮助.
