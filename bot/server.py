@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute, Route
 
 import bot
 from bot.app import App
-from bot.db import database_status
+from bot import health
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +119,11 @@ def build_asgi(app: App, plugins: list[Plugin] | None = None) -> Starlette:
     plugins = load_plugins(app) if plugins is None else plugins
 
     async def healthz(request: Request) -> JSONResponse:
-        status = await asyncio.to_thread(database_status, app.engine)
-        return JSONResponse({"status": "ok" if status == "ok" else "degraded", "version": bot.__version__, "database": status},
-                            status_code=200)
+        try:
+            code, body = await asyncio.wait_for(asyncio.to_thread(health.check, app.engine, app.clock.now()), 5)
+        except TimeoutError:
+            code, body = 503, {"status": "down", "database": "did not answer within 5 s"}
+        return JSONResponse({**body, "version": bot.__version__}, status_code=code)
 
     routes: list[BaseRoute] = [Route("/healthz", healthz)]
     for plugin in plugins:

@@ -14,6 +14,7 @@ from bot.config import ConfigError, load_config, resolve_config_path
 # Modules that define a `register(group: click.Group)` function.
 CLI_MODULES: tuple[str, ...] = (
     "bot.cli.core",
+    "bot.cli.backup",
     "bot.cli.people",
     "bot.cli.console",
     "bot.cli.hours",
