@@ -252,3 +252,49 @@ def test_the_wechat_channel_never_sends_one_row_twice(db_url, clock, tmp_path: P
             assert len(rig.fake.sent) == 1
 
     asyncio.run(asyncio.wait_for(scenario(), 60))
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def test_jobs_run_from_the_command_line_writes_pushes_the_servers_then_send_once(
+    wecom_config: Config, instances, fake: FakeWecom, tmp_path: Path, monkeypatch
+) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    server, other = instances(), instances()
+    people = add_people(server.app, 12)
+    with transaction(server.app.sessions) as session:
+        session.add(Group(name="全体", channel="people", audience={"people": people}))
+    # The same configuration file the servers read.
+    wecom = fake.config_section(data_dir=str(tmp_path / "w"))
+    robots = wecom.pop("robots")
+    lines = ["[database]", f"url = {_toml_value(wecom_config.database.url)}", "[wecom]"]
+    lines += [f"{key} = {_toml_value(value)}" for key, value in wecom.items() if value is not None and not isinstance(value, dict)]
+    for robot in robots:
+        lines += ["[[wecom.robots]]", f"name = {_toml_value(robot['name'])}", f"key = {_toml_value(robot['key'])}"]
+    lines += ["[[schedule.jobs]]", 'name = "tick"', 'kind = "notice"', 'cron = "0 9 * * *"', 'targets = ["全体"]',
+              'text = "今天上午十点在三楼开例会，请准时参加。"']
+    path = tmp_path / "street.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    result = CliRunner().invoke(cli, ["--config", str(path), "jobs", "run", "tick"],
+                                env={"GRIDBOT_TEST_DATABASE_URL": None}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    with server.app.sessions() as session:
+        written = session.execute(select(OutboundMessage.channel, OutboundMessage.status)).all()
+    # Routed as `gridbot serve` routes them: to WeCom, waiting for a server to send them.
+    assert [tuple(r) for r in written] == [("wecom", "pending")] * 12
+    run(lambda: asyncio.gather(server.deliver(), other.deliver()), server, other)
+    per_user = sends_per_user(fake)
+    assert len(per_user) == 12 and set(per_user.values()) == {1}, per_user
