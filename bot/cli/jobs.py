@@ -22,6 +22,12 @@ def _runner(state: CliState) -> Runner:
     problems = runner.check()
     if problems:
         fail("配置错误 / invalid configuration:\n  " + "\n  ".join(problems), code=2)
+    # Route pushes exactly as `gridbot serve` does (WeCom, WeChat …), or a run from here would record them
+    # for the console and they would never go out. The plugins are only built, not started: the rows
+    # wait in the outbox for a running server's delivery, which claims each row once.
+    from bot.server import load_plugins
+
+    load_plugins(runner.app)
     return runner
 
 
