@@ -40,7 +40,7 @@ from xml.sax.saxutils import escape
 
 import uvicorn
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -338,7 +338,8 @@ class FakeWecom:
 async def _json(request: Request) -> dict | None:
     try:
         body = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, ClientDisconnect):
+        # A sender that died mid-request (a killed instance) sent nothing: it is not recorded as a send.
         return None
     return body if isinstance(body, dict) else None
 
