@@ -10,10 +10,12 @@ import os
 import tomllib
 from datetime import date
 from pathlib import Path
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, create_model, field_validator, model_validator
 
 ENV_PREFIX = "GRIDBOT_"
 DEFAULT_CONFIG_FILE = "gridbot.toml"
@@ -36,17 +38,6 @@ class StreetConfig(Section):
     name: str = "示范街道"
     # Who an unknown sender should contact to be put on the roster.
     registration_contact: str = "街道党政办"
-
-
-class HoursConfig(Section):
-    monthly_target: float = Field(20, gt=0)
-    max_per_entry: float = Field(12, gt=0)
-    max_per_day: float = Field(24, gt=0)
-    # 1 = entries may be dated back to the first day of the previous month.
-    months_back: int = Field(1, ge=0)
-    undo_window_hours: float = Field(24, gt=0)
-    points_per_hour: float = Field(1, ge=0)
-    points_monthly_cap: float = Field(30, ge=0)
 
 
 class ServerConfig(Section):
@@ -156,7 +147,7 @@ class ScheduleJob(Section):
 
     @model_validator(mode="after")
     def _one_schedule(self) -> ScheduleJob:
-        from scheduler.triggers import check_schedule
+        from bot.schedule_spec import check_schedule
 
         check_schedule(self.cron, self.workdays_at)
         return self
@@ -184,19 +175,8 @@ class ScheduleConfig(Section):
         return jobs
 
 
-class LessonsConfig(Section):
-    # A lesson must fit the ten-minute morning slot; longer bodies are refused at import.
-    max_body_chars: int = Field(400, ge=50, le=5000)
 
 
-class QuizConfig(Section):
-    # How long after a push the group's members may answer for a score.
-    answer_window_minutes: int = Field(240, ge=1, le=24 * 60)
-    # How long a personal practice question (「答题」) stays open.
-    practice_window_minutes: int = Field(60, ge=1, le=24 * 60)
-    # vote_interaction cards: "auto" = when WeCom is enabled; text is always sent along.
-    cards: Literal["auto", "on", "off"] = "auto"
-    leaderboard_size: int = Field(10, ge=1, le=50)
 
 
 class LlmConfig(Section):
@@ -206,80 +186,21 @@ class LlmConfig(Section):
     timeout_seconds: float = Field(15, gt=0)
 
 
-class ReportsConfig(Section):
-    """[reports] 随手拍: time limits and the keyword rules that suggest a category."""
-
-    accept_hours: float = Field(24, gt=0)  # not accepted within this → the assignee is nudged
-    close_days: float = Field(7, gt=0)  # not closed within this → the liaison leader is nudged
-    rating_days: float = Field(7, gt=0)  # after closure the reporter may rate for this long
-    attach_minutes: float = Field(5, gt=0)  # a photo/location this close to a report belongs to it
-    # category -> keywords; the category with most hits wins, ties go to the one listed first.
-    # Empty = the built-in rules (domain/reports/categories.py).
-    categories: dict[str, list[str]] = {}
-    other_category: str = "其他"
 
 
-class LedgerConfig(Section):
-    """[ledger] 整改台账: reminders before and after deadlines, and 回头看."""
-
-    remind_days_before: list[int] = [7, 3, 1]
-    escalate_after_days: int = Field(3, ge=1)
-    recheck_after_days: int = Field(30, ge=1)
-    monthly_prompt_day: int = Field(1, ge=1, le=28)
-    default_deadline_days: int = Field(30, ge=1)
-    # Who gets the escalation of an overdue task besides the admins: names or roster ids (e.g. the secretary).
-    escalate_to: list[str] = []
-
-    @field_validator("remind_days_before")
-    @classmethod
-    def _positive_days(cls, days: list[int]) -> list[int]:
-        if any(d < 1 for d in days):
-            raise ValueError("every value must be at least 1 (days before the deadline)")
-        return sorted(set(days), reverse=True)
 
 
-class RulesConfig(Section):
-    """[rules] 规定问答: retrieval settings and who gives a ruling when the knowledge base has none."""
-
-    # Share (0–1) of the question's informative words, weighted by rarity, that the best article must
-    # contain; below it the bot says the knowledge base has no clear rule.
-    threshold: float = Field(0.5, ge=0, le=1)
-    # Who to ask for a ruling when no rule answers the question.
-    contact: str = "街道纪工委"
-    # The editable synonym and stopword lists; empty = the lists shipped in domain/rules/data/.
-    synonyms_file: str = ""
-    stopwords_file: str = ""
-    # Articles quoted at most in one answer; a second one only when it scores close to the first.
-    top_k: int = Field(2, ge=1, le=5)
-    # Characters of article text shown in one answer (a phone screen); the 2048-byte limit always holds.
-    max_chars: int = Field(360, ge=60, le=600)
-    # Send the retrieved articles to the [llm] model for a short answer (needs llm.base_url and llm.model).
-    use_llm: bool = True
-
-    @field_validator("synonyms_file", "stopwords_file")
-    @classmethod
-    def _file_exists(cls, value: str) -> str:
-        if value and not Path(value).is_file():
-            raise ValueError(f"file not found: {value}")
-        return value
 
 
 class Config(Section):
     timezone: str = "Asia/Shanghai"
     database: DatabaseConfig = DatabaseConfig()
     street: StreetConfig = StreetConfig()
-    hours: HoursConfig = HoursConfig()
     server: ServerConfig = ServerConfig()
     wecom: WecomConfig = WecomConfig()
     wechaty: WechatyConfig = WechatyConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     llm: LlmConfig = LlmConfig()
-    # Sections owned by later capabilities are free-form tables validated by their own modules.
-    reports: ReportsConfig = ReportsConfig()
-    ledger: LedgerConfig = LedgerConfig()
-    rules: RulesConfig = RulesConfig()
-    lessons: LessonsConfig = LessonsConfig()
-    quiz: QuizConfig = QuizConfig()
     dash: dict[str, Any] = {}
 
     @field_validator("timezone")
@@ -345,7 +266,24 @@ def resolve_config_path(explicit: str | None, environ: dict[str, str] | None = N
     return default if default.exists() else None
 
 
-def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None) -> Config:
+def config_model(capabilities: Iterable[Any] = ()) -> type[Config]:
+    """The Config class with each capability's settings as its own section ([hours], [reports] …).
+
+    `capabilities` are bot.capability.Capability values; only their `name` and `settings` are read.
+    """
+    sections = tuple((c.name, c.settings) for c in capabilities if getattr(c, "settings", None) is not None)
+    return _config_model(sections)
+
+
+@lru_cache(maxsize=32)
+def _config_model(sections: tuple[tuple[str, type[Section]], ...]) -> type[Config]:
+    if not sections:
+        return Config
+    fields: dict[str, Any] = {name: (model, model()) for name, model in sections}
+    return create_model("Config", __base__=Config, **fields)
+
+
+def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None, capabilities: Iterable[Any] = ()) -> Config:
     """Load and validate the configuration; raise ConfigError naming the bad key."""
     environ = dict(os.environ if environ is None else environ)
     data: dict[str, Any] = {}
@@ -361,14 +299,14 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
             raise ConfigError(f"配置文件格式错误 / {path} is not valid TOML: {exc}") from exc
     data = _apply_env(data, environ)
     try:
-        return Config.model_validate(data)
+        return config_model(capabilities).model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from None
 
 
-def config_from_dict(data: dict[str, Any]) -> Config:
+def config_from_dict(data: dict[str, Any], capabilities: Iterable[Any] = ()) -> Config:
     try:
-        return Config.model_validate(data)
+        return config_model(capabilities).model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, "dict")) from None
 

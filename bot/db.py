@@ -1,13 +1,14 @@
 """Engine, sessions and schema migrations.
 
 The schema is only ever created or changed by Alembic migrations (bot/migrations), so an
-upgrade keeps a street's data. Each capability owns an Alembic branch; `upgrade heads` applies all.
+upgrade keeps a street's data. The core's versions live in bot/migrations/versions; each capability
+with tables of its own brings one more folder (its Alembic branch), passed in as `folders`.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,21 +19,6 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-
-# Every module that declares ORM models; Alembic's autogenerate and the test suite import them all.
-MODEL_MODULES: tuple[str, ...] = (
-    "bot.models",
-    "domain.hours.models",
-    "domain.wechaty.models",
-    "scheduler.models",
-    "domain.lessons.models",
-    "domain.quiz.models",
-    "domain.rules.models",
-    "dash.models",
-    "domain.reports.models",
-    "domain.ledger.models",
-    "bot.channels.wecom.models",
-)
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -69,11 +55,6 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(timezone.utc)
 
 
-def import_models() -> None:
-    for name in MODEL_MODULES:
-        importlib.import_module(name)
-
-
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -107,19 +88,26 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-def alembic_config(engine: Engine):
+Folders = Sequence[Path]
+
+
+def alembic_config(engine: Engine | None, folders: Folders = ()):
     from alembic.config import Config as AlembicConfig
 
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.attributes["engine"] = engine
+    locations = [MIGRATIONS_DIR / "versions", *folders]
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join(str(p) for p in locations))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
     return cfg
 
 
-def upgrade(engine: Engine, target: str = "heads") -> None:
+def upgrade(engine: Engine, folders: Folders = (), target: str = "heads") -> None:
     from alembic import command
 
-    command.upgrade(alembic_config(engine), target)
+    command.upgrade(alembic_config(engine, folders), target)
 
 
 @contextmanager
@@ -144,13 +132,10 @@ def scratch_database(server_url: str, prefix: str = "gridbot_scratch") -> Iterat
         admin.dispose()
 
 
-def _script():
-    from alembic.config import Config as AlembicConfig
+def _script(folders: Folders = ()):
     from alembic.script import ScriptDirectory
 
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return ScriptDirectory.from_config(cfg)
+    return ScriptDirectory.from_config(alembic_config(None, folders))
 
 
 def current_revisions(engine: Engine) -> set[str]:
@@ -160,23 +145,23 @@ def current_revisions(engine: Engine) -> set[str]:
         return set(MigrationContext.configure(conn).get_current_heads())
 
 
-def pending_revisions(engine: Engine) -> set[str]:
+def pending_revisions(engine: Engine, folders: Folders = ()) -> set[str]:
     """Revisions not yet applied. With several branches and depends_on links, alembic_version holds
     only the tips, so "up to date" means every head is among the ancestors of what is applied."""
-    script = _script()
+    script = _script(folders)
     current = tuple(current_revisions(engine))
     applied = {rev.revision for rev in script.iterate_revisions(current, "base")} if current else set()
     everything = {rev.revision for rev in script.walk_revisions()}
     return everything - applied
 
 
-def database_status(engine: Engine) -> str:
+def database_status(engine: Engine, folders: Folders = ()) -> str:
     """'ok', 'needs upgrade' or 'unreachable: …' for /healthz and the CLI."""
     try:
         with engine.connect() as conn:
             conn.execute(text("select 1"))
         if not inspect(engine).has_table("alembic_version"):
             return "empty: run gridbot init"
-        return "needs upgrade: run gridbot db upgrade" if pending_revisions(engine) else "ok"
+        return "needs upgrade: run gridbot db upgrade" if pending_revisions(engine, folders) else "ok"
     except Exception as exc:  # noqa: BLE001 - status is reported, never raised
         return f"unreachable: {type(exc).__name__}"

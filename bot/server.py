@@ -1,15 +1,14 @@
 """`gridbot serve`: the ASGI app (health, channels' endpoints, dashboard) and the background work.
 
-Capabilities plug in through PLUGINS: each entry is "module:function", the function takes the App
-and returns a plugin (or None when that capability is not configured). A plugin may contribute
-routes and runs start()/stop() inside the server's lifespan.
+The WeCom channel and each capability's `server` hook (bot.capability) plug in here: each takes
+the App and returns a plugin (or None when it is not configured). A plugin may contribute routes
+and runs start()/stop() inside the server's lifespan.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -24,16 +23,12 @@ from starlette.routing import BaseRoute, Route
 
 import bot
 from bot.app import App
-from bot.db import database_status
+from bot.channels.wecom import make_plugin as wecom_plugin
 
 log = logging.getLogger(__name__)
 
-PLUGINS: tuple[str, ...] = (
-    "bot.channels.wecom:make_plugin",
-    "scheduler.service:make_plugin",
-    "bot.channels.wechaty:plugin",
-    "dash.web:plugin",
-)
+# The channels of the core itself; capabilities bring theirs through their descriptors.
+CHANNEL_PLUGINS = (wecom_plugin,)
 
 
 class Plugin(Protocol):
@@ -106,9 +101,9 @@ class DeliveryWorker:
 
 def load_plugins(app: App) -> list[Plugin]:
     plugins: list[Plugin] = []
-    for spec in PLUGINS:
-        module, function = spec.split(":")
-        plugin = getattr(importlib.import_module(module), function)(app)
+    factories = [*CHANNEL_PLUGINS, *(c.server for c in app.capabilities if c.server is not None)]
+    for factory in factories:
+        plugin = factory(app)
         if plugin is not None:
             plugins.append(plugin)
     plugins.append(DeliveryWorker(app))
@@ -119,7 +114,7 @@ def build_asgi(app: App, plugins: list[Plugin] | None = None) -> Starlette:
     plugins = load_plugins(app) if plugins is None else plugins
 
     async def healthz(request: Request) -> JSONResponse:
-        status = await asyncio.to_thread(database_status, app.engine)
+        status = await asyncio.to_thread(app.database_status)
         return JSONResponse({"status": "ok" if status == "ok" else "degraded", "version": bot.__version__, "database": status},
                             status_code=200)
 

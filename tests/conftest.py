@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, text
 
+from handlers.composition import build_app, config_from_dict, upgrade_schema
 from bot.app import App
 from bot.clock import ManualClock
-from bot.config import Config, config_from_dict
-from bot.db import Base, import_models, make_engine, scratch_database, upgrade
+from bot.config import Config
+from bot.db import Base, make_engine, scratch_database, upgrade
 from tests.harness import TestBot
 
 PG_ENV = "GRIDBOT_TEST_DATABASE_URL"
@@ -24,7 +25,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Thursday 26 November 2026, 10:00 in Shanghai: a working day in the middle of a week.
 DEFAULT_NOW = datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
 
-import_models()
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +32,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Migrate once; every test gets a copy of the file, which is much faster than migrating again."""
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
+    upgrade_schema(engine)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
@@ -47,7 +47,7 @@ def pg_database() -> Iterator[str]:
         pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
     with scratch_database(base_url, "gridbot_test") as url:
         engine = make_engine(url)
-        upgrade(engine)
+        upgrade_schema(engine)
         engine.dispose()
         yield url
 
@@ -97,7 +97,7 @@ def config(db_url: str) -> Config:
 
 @pytest.fixture
 def app(config: Config, clock: ManualClock) -> Iterator[App]:
-    application = App.build(config, clock=clock)
+    application = build_app(config, clock=clock)
     yield application
     application.engine.dispose()
 

@@ -16,7 +16,7 @@ from scheduler.jobs import JobRun
 BULK_FIRST_ID = 1001
 TEST_KINDS = {
     "bulk": "tests.scheduler_jobs:bulk",
-    "notice": "scheduler.builtin_jobs:notice",
+    "notice": "handlers.jobs.notice:notice",
 }
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.clock import ManualClock
 from bot.demo import load_demo
@@ -19,7 +20,7 @@ MORNING = {"name": "morning_notice", "kind": "notice", "workdays_at": "07:50", "
 
 def street(db_url: str, clock: ManualClock, jobs: list[dict], **schedule) -> App:
     config = make_config(db_url, schedule={"jobs": jobs, **schedule})
-    app = App.build(config, clock=clock)
+    app = build_app(config, clock=clock)
     load_demo(app)
     return app
 

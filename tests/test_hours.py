@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.models import AuditEntry, Person
-from domain.hours.models import HourEntry
+from handlers.hours.models import HourEntry
 from tests.conftest import SHANGHAI
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.models import AuditEntry
-from domain.lessons.models import Lesson, LessonConfirmation
+from handlers.lessons.models import Lesson, LessonConfirmation
 from scheduler.runner import Runner
 from tests.conftest import SHANGHAI
 from tests.harness import TestBot

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.models import Group, Person
-from domain.lessons.models import Lesson, LessonDelivery
+from handlers.lessons.models import Lesson, LessonDelivery
 from scheduler.jobs import audience_people
 from scheduler.runner import Runner
 from tests.conftest import SHANGHAI

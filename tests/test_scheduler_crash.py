@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from handlers.composition import build_app
 from bot.clock import ManualClock
 from bot.db import transaction
 from bot.models import OutboundMessage, Person
@@ -41,7 +42,7 @@ CHILD = textwrap.dedent(
     from tests.scheduler_jobs import TEST_KINDS
 
     config = make_config(sys.argv[1], schedule={"batch_size": %d, "jobs": [%r]})
-    app = App.build(config, clock=ManualClock(datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))))
+    app = build_app(config, clock=ManualClock(datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))))
     Runner(app, kinds=TEST_KINDS, instance="doomed").run_due("bulk")
     """
 ) % (BATCH, JOB)

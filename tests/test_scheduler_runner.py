@@ -151,7 +151,7 @@ def test_unknown_target_groups_are_reported_not_fatal(db_url):
     assert "找不到群：不存在的群" in result.summary()
 
 
-BAD_KINDS = {"keyless": "tests.test_scheduler_runner:keyless_job", "notice": "scheduler.builtin_jobs:notice"}
+BAD_KINDS = {"keyless": "tests.test_scheduler_runner:keyless_job", "notice": "handlers.jobs.notice:notice"}
 
 
 def keyless_job(run: JobRun):

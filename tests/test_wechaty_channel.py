@@ -13,7 +13,7 @@ pytest.importorskip("wechaty_grpc", reason="needs the gridbot[wechat] extra")
 
 from bot.message import Reply, ToGroup  # noqa: E402
 from bot.models import Group, Identity, OutboundMessage  # noqa: E402
-from domain.hours.models import HourEntry  # noqa: E402
+from handlers.hours.models import HourEntry  # noqa: E402
 from tests.fakes.puppet_server import BOT_ID, POST, SYSTEM, IMAGE  # noqa: E402
 from tests.wechaty_rig import TOKEN, running, until  # noqa: E402
 

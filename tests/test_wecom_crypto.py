@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from handlers.composition import config_from_dict
 from bot.channels.wecom.crypto import DecryptError, SignatureError, WecomCrypto
 from bot.channels.wecom.inbound import to_incoming
 from bot.channels.wecom.xmlparse import XmlError, parse_envelope, parse_message
-from bot.config import ConfigError, config_from_dict
+from bot.config import ConfigError
 from bot.message import Kind
 from tests.fakes.wecom_server import WecomCallbacks
 

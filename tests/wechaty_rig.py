@@ -12,12 +12,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.clock import ManualClock
 from bot.db import transaction
 from bot.models import Group, Person, Role, Unit
 from bot.server import DeliveryWorker
-from domain.wechaty.binding import issue_code, redeem
+from handlers.wechat.binding import issue_code, redeem
 from tests.conftest import make_config
 from tests.fakes.puppet_server import FakePuppet
 
@@ -103,7 +104,7 @@ async def running(
             "cache_dir": str(cache_dir),
         },
     )
-    app = App.build(config, clock=clock)
+    app = build_app(config, clock=clock)
     small_street(app)
     plugin = make_plugin(app)
     assert plugin is not None

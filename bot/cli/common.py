@@ -11,7 +11,7 @@ import click
 
 from bot.app import App
 from bot.config import Config
-from bot.db import database_status
+from bot.capability import Capability
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -23,13 +23,14 @@ def fail(message: str, code: int = 1) -> NoReturn:
 class CliState:
     config: Config
     config_path: Path | None
+    capabilities: tuple[Capability, ...] = ()
     _app: App | None = field(default=None, repr=False)
 
     def app(self, require_schema: bool = True) -> App:
         if self._app is None:
-            self._app = App.build(self.config)
+            self._app = App.build(self.config, self.capabilities)
             if require_schema:
-                status = database_status(self._app.engine)
+                status = self._app.database_status()
                 if status != "ok":
                     fail(f"数据库未就绪 / database not ready: {status}")
         return self._app

@@ -31,7 +31,6 @@ def serve(state: CliState, host: str | None, port: int | None) -> None:
 def demo(state: CliState, port: int | None, no_serve: bool) -> None:
     """Bring up the demo street on the embedded SQLite database and serve it."""
     from bot.app import App
-    from bot.db import upgrade
     from bot.demo import load_demo
     from bot.models import Person
     from bot.server import serve as run
@@ -44,8 +43,8 @@ def demo(state: CliState, port: int | None, no_serve: bool) -> None:
             # Links the bot hands out (看板) must point where this demo actually listens.
             updates["public_url"] = f"http://127.0.0.1:{port}"
     config = state.config.model_copy(update={"server": server.model_copy(update=updates)})
-    app = App.build(config)
-    upgrade(app.engine)
+    app = App.build(config, state.capabilities)
+    app.upgrade()
     with app.sessions() as session:
         empty = session.query(Person).count() == 0
     if empty:

@@ -1,8 +1,8 @@
 from alembic import context
 
-from bot.db import Base, UtcDateTime, import_models
+from bot.db import Base, UtcDateTime
 
-import_models()
+# The models are imported by whoever composed the application (its capabilities import theirs).
 target_metadata = Base.metadata
 
 

@@ -23,6 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.dialects import postgresql, sqlite
 from starlette.routing import BaseRoute
 
@@ -37,6 +38,7 @@ from bot.channels.wecom.inbound import to_incoming
 from bot.channels.wecom.models import WecomMedia
 from bot.channels.wecom.xmlparse import InboundMessage, XmlError, parse_message
 from bot.db import transaction
+from bot.models import Person
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,11 @@ KEEP_INBOX = timedelta(days=3)
 SWEEP_SECONDS = 60.0
 # Messages a worker takes in one trip to its thread; small enough to keep replies prompt.
 BATCH = 64
+
+
+def wecom_user(session: Session, userid: str) -> Person | None:
+    """A WeCom sender is the roster person with that UserID."""
+    return session.scalar(select(Person).where(Person.wecom_userid == userid))
 
 
 class WecomPlugin:
@@ -62,6 +69,7 @@ class WecomPlugin:
         self.people = WecomAppChannel(self.config, self.client, app.clock)
         self.appchat = WecomAppChatChannel(self.config, self.client, app.clock)
         self.robots = WecomRobotChannel(self.config, self.client, app.clock)
+        app.register_senders("wecom", wecom_user)
         # WeCom is the sanctioned channel: people are reached there first.
         app.outbound.register(self.people, prefer=True)
         app.outbound.register(self.appchat)
@@ -71,7 +79,7 @@ class WecomPlugin:
         self._tasks: list[asyncio.Task] = []
         self._inflight: set[int] = set()
         self._executor: ThreadPoolExecutor | None = None
-        self._marker = InboxMarker(app.sessions, app.clock)
+        self._marker = InboxMarker(app.clock)
         self._loop: asyncio.AbstractEventLoop | None = None
 
     # --- plugin protocol -----------------------------------------------------------------
@@ -85,7 +93,6 @@ class WecomPlugin:
         if not self.process:
             return
         workers = self.config.workers
-        self._marker.install()
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wecom-handle")
         self._queues = [asyncio.Queue() for _ in range(workers)]
         self._tasks = [asyncio.create_task(self._work(q), name=f"wecom-worker-{i}")
@@ -105,7 +112,6 @@ class WecomPlugin:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
             self._executor = None
-        self._marker.remove()
         await self.client.aclose()
 
     # --- processing ----------------------------------------------------------------------
@@ -166,7 +172,7 @@ class WecomPlugin:
         if not work:
             return
         assert self._loop is not None
-        self.processed += await self._loop.run_in_executor(self._executor, handle_all, self.app, work)
+        self.processed += await self._loop.run_in_executor(self._executor, handle_all, self.app, self._marker, work)
 
     # --- media ---------------------------------------------------------------------------
 
