@@ -7,9 +7,10 @@ Ids are stable: the same roster comes out every time, so the README can name dem
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from bot.app import App
@@ -154,3 +155,33 @@ def _fix_sequence(session: Session, table: str) -> None:
     """Explicit ids leave PostgreSQL's sequence behind; move it past them."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+
+
+# --- helpers for the capabilities' demo history ---------------------------------------
+
+# The people a newcomer tries the bot as start the month with a clean slate.
+CLEAN_SLATE = (DEMO_CADRE, DEMO_GRID_WORKER)
+# Engagement of the units not named as low ones.
+ENGAGEMENT_RANGE = (0.78, 0.93)
+
+
+def bulk_insert(session: Session, model, rows: list[dict]) -> None:
+    """One Core executemany: the drivers batch it (psycopg pipelines it), with no ORM objects made."""
+    if rows:
+        session.execute(insert(model.__table__), rows)
+
+
+def unit_rates(session: Session, rng: random.Random, low: dict[str, float]) -> dict[int, float]:
+    """Each unit's share of engagement: the low ones as given, the others high but not equal."""
+    return {
+        unit.id: low.get(unit.name, round(rng.uniform(*ENGAGEMENT_RANGE), 2))
+        for unit in session.scalars(select(Unit).order_by(Unit.id))
+    }
+
+
+def history_people(session: Session) -> list[Person]:
+    return list(
+        session.scalars(
+            select(Person).where(Person.active.is_(True), Person.name.not_in(CLEAN_SLATE)).order_by(Person.id)
+        )
+    )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.capability import DashQuery, DashSection, SectionView
 from bot.config import Config
 from bot.models import Unit
 from dash import charts
@@ -49,6 +50,19 @@ class Overview:
     ledger: Any = None  # list[CategoryCount]
     ledger_totals: dict[str, int] = field(default_factory=dict)
     charts: dict[str, dict] = field(default_factory=dict)
+    # Blocks the capabilities declare (bot.capability.DashSection), in the composition list's order.
+    sections: list[tuple[DashSection, SectionView]] = field(default_factory=list)
+
+
+def declared_sections(session: Session, scope: Scope, config: Config, capabilities, month: Month, now: datetime):
+    query = DashQuery(session, scope, month.first, month.following - timedelta(days=1), now, config)
+    found = []
+    for capability in capabilities:
+        for section in capability.dash:
+            view = section.figures(query)
+            if view is not None:
+                found.append((section, view))
+    return found
 
 
 def overview(session: Session, scope: Scope, config: Config, caps: Capabilities, month: Month, now: datetime) -> Overview:

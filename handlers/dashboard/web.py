@@ -187,6 +187,7 @@ class DashSite:
                 return self.need_login()
             person, scope = viewer
             data = pages.overview(session, scope, self.app.config, self.caps, month, self.now())
+            data.sections = pages.declared_sections(session, scope, self.app.config, self.app.capabilities, month, self.now())
         return self.page("overview.html", "overview", person, scope, data=data, month=month)
 
     def ledger(self, request: Request) -> Response:
@@ -235,7 +236,7 @@ class DashSite:
 
     def _report_filters(self, request: Request, units: list[tuple[int, str]]):
         from handlers.reports.dashboard import Filters
-        from handlers.reports.models import ReportStatus
+        from handlers.reports.dashboard import ReportStatus
 
         params = request.query_params
         unit = params.get("unit", "")
@@ -256,7 +257,7 @@ class DashSite:
         if "reports" not in self.caps:
             return self.missing("reports")
         from handlers.reports.dashboard import LIST_LIMIT
-        from handlers.reports.models import STATUS_LABELS
+        from handlers.reports.dashboard import STATUS_LABELS
 
         with self.app.sessions() as session:
             viewer = self.signed_in(request, session)

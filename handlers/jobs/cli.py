@@ -43,8 +43,8 @@ def jobs_list(state: CliState, fmt: str) -> None:
     with transaction(runner.app.sessions) as session:
         views = job_views(runner, session)
     print_rows(
-        ["name", "kind", "schedule", "state", "next_run", "last_occurrence", "last_run", "last_result"],
-        [[v.name, v.kind, v.schedule, v.state, _when(v.next_run), _when(v.last_occurrence), _when(v.last_run), v.last_result]
+        ["name", "kind", "label", "schedule", "state", "next_run", "last_occurrence", "last_run", "last_result"],
+        [[v.name, v.kind, v.label, v.schedule, v.state, _when(v.next_run), _when(v.last_occurrence), _when(v.last_run), v.last_result]
          for v in views],
         fmt,
     )

@@ -12,7 +12,7 @@ from bot.router import LEADERS, Command, Context, Match
 from handlers.ledger import service
 from handlers.ledger.models import LedgerTask
 from handlers.ledger.service import LedgerError
-from handlers.reports.categories import CATEGORIES
+from handlers.reports.service import CATEGORIES
 
 _NUMBER = re.compile(r"^#?\s*(\d+)\s*[:：,，]?\s*(.*)$", re.S)
 _TASK = re.compile(r"^任务\s*#?\s*(?P<id>\d+)\s*(?:(?P<verb>进展|进度|更新)\s*[:：,，]?\s*(?P<note>.*))?$", re.S)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.models import Liaison, Person, Role, Unit
 from handlers.ledger import service
 from handlers.ledger.models import TaskStatus
-from handlers.reports.categories import FORMALISM, HEDONISM, INITIATIVE, SERVICE
+from handlers.reports.service import FORMALISM, HEDONISM, INITIATIVE, SERVICE
 
 # (category, problem, measures, long_term)
 PROBLEMS: tuple[tuple[str, str, str, bool], ...] = (

@@ -19,9 +19,8 @@ from bot.config import Config
 from bot.message import Reply, ToPerson
 from bot.models import Person, Unit
 from handlers.ledger.models import LedgerTask, TaskProgress, TaskStatus
-from handlers.reports import routing
-from handlers.reports.models import Report, ReportEvent
-from handlers.reports.service import can_handle as can_handle_report
+from bot.liaison import liaison_leaders, liaison_unit_ids
+from handlers.reports import service as reports
 
 MAX_TEXT = 1000
 KIND_LABELS = {"progress": "", "created": "立项", "close": "销号", "reopen": "反弹", "recheck": "回头看", "escalation": "逾期上报"}
@@ -72,7 +71,7 @@ def can_view(session: Session, person: Person, task: LedgerTask) -> bool:
     """Admins; the lead leader; the unit's liaison leaders; the responsible unit's own people."""
     if person.is_admin or task.lead_leader_id == person.id or person.unit_id == task.unit_id:
         return True
-    return person.is_leader and task.unit_id in routing.liaison_unit_ids(session, person.id)
+    return person.is_leader and task.unit_id in liaison_unit_ids(session, person.id)
 
 
 def can_close(person: Person, task: LedgerTask) -> bool:
@@ -200,30 +199,27 @@ def confirm_recheck(session: Session, config: Config, actor: Person, task_id: in
 def from_report(session: Session, config: Config, actor: Person, report_id: int, measures: str, deadline: date | None,
                 now: datetime) -> Result:
     """立项: a report becomes a task. The problem text goes over; the reporter's identity does not."""
-    report = session.get(Report, report_id)
-    if report is None:
-        raise LedgerError(f"没有编号为 #{report_id} 的反映，请核对编号。")
-    if not (actor.is_admin or (actor.is_leader and report.unit_id is not None and can_handle_report(session, actor, report))):
-        raise LedgerError(f"只有管理员或 #{report_id} 所在单位的包联领导可以把它列入台账。")
-    if report.unit_id is None:
-        raise LedgerError(f"#{report_id} 还没分派到单位，请先发「转办 #{report_id} 单位名」。")
+    try:
+        report = reports.for_ledger(session, actor, report_id)
+    except reports.ReportError as exc:
+        raise LedgerError(str(exc)) from None
     existing = session.scalar(select(LedgerTask.id).where(LedgerTask.report_id == report_id))
     if existing is not None:
         raise LedgerError(f"#{report_id} 已列入台账，是任务 #{existing}。")
     if actor.is_leader and not actor.is_admin:
         lead = actor
     else:
-        lead = next(iter(routing.liaison_leaders(session, report.unit_id)), actor)
+        lead = next(iter(liaison_leaders(session, report.unit_id)), actor)
     today = now.astimezone(config.tz).date()
     deadline = deadline or today + timedelta(days=config.ledger.default_deadline_days)
     if deadline < today:
         raise LedgerError(f"完成时限 {deadline:%Y-%m-%d} 已经过去了，请给一个今天以后的日期。")
     unit = session.get(Unit, report.unit_id)
-    problem = report.text or f"随手拍 #{report.id}（见照片/位置）"
+    problem = report.problem
     task = create_task(session, category=report.category, problem=problem, lead=lead, unit=unit,
                        measures=measures, deadline=deadline, long_term=False, now=now, actor=actor, report_id=report.id)
     _log(task, now, actor, "created", f"由随手拍 #{report.id} 立项")
-    report.events.append(ReportEvent(at=now, actor_id=actor.id, action="task", note=f"整改任务 #{task.id}"))
+    reports.note_in_ledger(session, report.id, task.id, actor, now)
     notices = []
     if lead.id != actor.id:
         notices.append(Reply(f"随手拍 #{report.id} 已列入整改台账，任务 #{task.id} 由您牵头，完成时限 {deadline:%Y-%m-%d}。\n"
@@ -249,7 +245,7 @@ def scope(session: Session, person: Person) -> list[LedgerTask]:
     query = select(LedgerTask)
     if not person.is_admin:
         conditions = [LedgerTask.lead_leader_id == person.id]
-        units = routing.liaison_unit_ids(session, person.id)
+        units = liaison_unit_ids(session, person.id)
         if units:
             conditions.append(LedgerTask.unit_id.in_(units))
         query = query.where(or_(*conditions))

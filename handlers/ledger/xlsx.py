@@ -21,8 +21,7 @@ from bot.config import Config
 from bot.models import Person, Unit
 from handlers.ledger import service
 from handlers.ledger.models import LedgerTask, TaskProgress, TaskStatus
-from handlers.reports import categories
-from handlers.reports.models import Report
+from handlers.reports import service as reports
 
 # (key, header, group, width). The group row above the headers names the four lists.
 COLUMNS: tuple[tuple[str, str, str, int], ...] = (
@@ -305,9 +304,9 @@ def _read_rows(session: Session, config: Config, path: Path) -> tuple[list[_Row]
         if not problem:
             problems.append(f"第{offset}行 问题表现：不能为空")
         raw_category = _cell_text(get("category"))
-        category = categories.resolve(raw_category, rules, config.reports.other_category) if raw_category else config.reports.other_category
+        category = reports.resolve(raw_category, rules, config.reports.other_category) if raw_category else config.reports.other_category
         if category is None:
-            problems.append(f"第{offset}行 问题类别：“{raw_category}”不认识，可用：{'、'.join(categories.known(rules, config.reports.other_category))}")
+            problems.append(f"第{offset}行 问题类别：“{raw_category}”不认识，可用：{'、'.join(reports.known(rules, config.reports.other_category))}")
         lead = check("牵头领导", _person, session, _cell_text(get("lead"))) if _cell_text(get("lead")) else None
         if lead is None and not _cell_text(get("lead")):
             problems.append(f"第{offset}行 牵头领导：不能为空")
@@ -337,7 +336,7 @@ def _read_rows(session: Session, config: Config, path: Path) -> tuple[list[_Row]
         report_id = None
         raw_report = _cell_text(get("report")).lstrip("#")
         if raw_report:
-            if not raw_report.isdigit() or session.get(Report, int(raw_report)) is None:
+            if not raw_report.isdigit() or not reports.report_exists(session, int(raw_report)):
                 problems.append(f"第{offset}行 来源反映：没有反映 #{raw_report}")
             else:
                 report_id = int(raw_report)

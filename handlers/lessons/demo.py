@@ -22,95 +22,18 @@ from handlers.lessons.importer import parse_file, store
 from handlers.lessons.models import Lesson, LessonConfirmation, LessonDelivery
 from handlers.lessons.service import GroupIndex
 from handlers.lessons.texts import lesson_text
-from scheduler.jobs import JobRun, job_specs, resolve_groups
-from scheduler.triggers import build_trigger, next_occurrence
-from scheduler.workdays import WorkdayCalendar
+from bot.demo import bulk_insert, history_people, unit_rates
+from scheduler.history import group_push, past_runs
 
 DEMO_FILE = Path(__file__).parent / "data" / "demo_lessons.md"
 
 # Units whose people mostly skip the lessons (busy in the field); the rest study most of them.
 LOW_UNITS = {"青山社区": 0.35, "综合执法队": 0.45}
-HIGH_RANGE = (0.78, 0.93)
-# The people a newcomer tries the bot as start the month with a clean slate, like in the hours demo.
-CLEAN_SLATE = ("张伟", "李娜")
 
 
 def load_demo_lessons(session: Session, app, today: date) -> None:
     rows = parse_file(DEMO_FILE, app.config.lessons.max_body_chars)
     store(session, rows, app.clock.now(), actor="demo")
-
-
-@dataclass(frozen=True)
-class PastRun:
-    run: JobRun
-    groups: tuple[Group, ...]
-
-
-def past_runs(session: Session, app, kind: str, today: date) -> list[PastRun]:
-    """Occurrences of the street's jobs of this kind from the 1st of the month up to (not including) today.
-
-    The declared jobs and their triggers decide, as they would have live: a street without such
-    a job has no such history, and holidays of the working-day calendar are skipped.
-    """
-    config = app.config
-    tz = config.tz
-    start = datetime.combine(today.replace(day=1), time(0), tzinfo=tz)
-    end = datetime.combine(today, time(0), tzinfo=tz)
-    calendar = WorkdayCalendar.from_config(config)
-    found: list[PastRun] = []
-    for spec in job_specs(app).values():
-        if spec.kind != kind or not spec.enabled:
-            continue
-        groups, _ = resolve_groups(session, spec.targets)
-        if not groups:
-            continue
-        trigger = build_trigger(spec.cron, spec.workdays_at, calendar, tz)
-        fire = next_occurrence(trigger, start)
-        while fire is not None and fire < end:
-            found.append(PastRun(JobRun(app, spec.name, kind, fire, groups), groups))
-            fire = next_occurrence(trigger, fire + timedelta(minutes=1))
-    return sorted(found, key=lambda p: p.run.occurrence)
-
-
-def group_push(run: JobRun, group: Group, text: str, kind: str = "text", payload: dict | None = None) -> dict:
-    """An outbox row as the job's push to one group would have left it: keyed by the run, already sent."""
-    return dict(
-        created_at=run.occurrence,
-        channel=group.channel,
-        target=group.address or group.name,
-        person_id=None,
-        group_id=group.id,
-        kind=kind,
-        text=text,
-        payload=payload,
-        status=OutboxStatus.sent.value,
-        attempts=1,
-        sent_at=run.occurrence,
-        error=None,
-        dedupe_key=run.key(f"g{group.id}"),
-    )
-
-
-def bulk_insert(session: Session, model, rows: list[dict]) -> None:
-    """One Core executemany: the drivers batch it (psycopg pipelines it), with no ORM objects made."""
-    if rows:
-        session.execute(insert(model.__table__), rows)
-
-
-def unit_rates(session: Session, rng: random.Random, low: dict[str, float]) -> dict[int, float]:
-    """Each unit's share of engagement: the low ones as given, the others high but not equal."""
-    return {
-        unit.id: low.get(unit.name, round(rng.uniform(*HIGH_RANGE), 2))
-        for unit in session.scalars(select(Unit).order_by(Unit.id))
-    }
-
-
-def history_people(session: Session) -> list[Person]:
-    return list(
-        session.scalars(
-            select(Person).where(Person.active.is_(True), Person.name.not_in(CLEAN_SLATE)).order_by(Person.id)
-        )
-    )
 
 
 def load_demo_lesson_history(session: Session, app, today: date) -> None:

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from bot.audit import record
 from bot.message import ToGroup
 from bot.models import OutboundMessage, Person
-from handlers.lessons.demo import bulk_insert, group_push, history_people, past_runs, unit_rates
+from bot.demo import bulk_insert, history_people, unit_rates
+from scheduler.history import group_push, past_runs
 from handlers.lessons.service import GroupIndex
 from handlers.quiz import service
 from handlers.quiz.importer import parse_file, store

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.liaison import liaison_leaders, liaison_unit_ids  # noqa: F401 - used here and by handlers
 from bot.models import Grid, Liaison, Person, Role, Unit
 
 _SUFFIXES = ("社区", "办公室", "办", "队", "中心", "委")
@@ -83,18 +84,6 @@ def route(session: Session, text: str, location_label: str, reporter: Person | N
     return Route(None, None, "triage")
 
 
-def liaison_leaders(session: Session, unit_id: int | None) -> list[Person]:
-    if unit_id is None:
-        return []
-    query = (
-        select(Person)
-        .join(Liaison, Liaison.leader_id == Person.id)
-        .where(Liaison.unit_id == unit_id, Person.active.is_(True))
-        .order_by(Person.id)
-    )
-    return list(session.scalars(query))
-
-
 def grid_workers(session: Session, grid_id: int | None) -> list[Person]:
     if grid_id is None:
         return []
@@ -107,10 +96,6 @@ def grid_workers(session: Session, grid_id: int | None) -> list[Person]:
 def admins(session: Session) -> list[Person]:
     query = select(Person).where(Person.role == Role.admin.value, Person.active.is_(True)).order_by(Person.id)
     return list(session.scalars(query))
-
-
-def liaison_unit_ids(session: Session, leader_id: int) -> set[int]:
-    return set(session.scalars(select(Liaison.unit_id).where(Liaison.leader_id == leader_id)))
 
 
 def choose_assignee(session: Session, unit_id: int | None, grid_id: int | None, reporter_id: int | None) -> Person | None:

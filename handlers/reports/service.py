@@ -25,6 +25,10 @@ from handlers.reports.models import OPEN_STATUSES, PendingMedia, Report, ReportA
 MAX_TEXT = 1000
 
 
+# Categories, for the capabilities that file things under the same names (the ledger).
+from handlers.reports.categories import CATEGORIES, FORMALISM, HEDONISM, INITIATIVE, SERVICE, known, resolve  # noqa: E402,F401
+
+
 class ReportError(Exception):
     """A request that cannot be done; the message is the reply, in Chinese, saying what to fix."""
 
@@ -412,3 +416,38 @@ def worklist(session: Session, person: Person, open_only: bool = True, limit: in
     if open_only:
         query = query.where(Report.status.in_(OPEN_STATUSES))
     return list(session.scalars(query.order_by(Report.id).limit(limit)))
+
+
+# --- for the ledger (立项 #N): a report becomes a rectification task -----------------------
+
+
+@dataclass(frozen=True)
+class ReportForTask:
+    id: int
+    unit_id: int
+    category: str
+    problem: str
+    reporter_id: int | None  # None for an anonymous or unregistered reporter: never passed on
+
+
+def for_ledger(session: Session, actor: Person, report_id: int) -> ReportForTask:
+    """The report an admin or its unit's liaison leader puts into the ledger; ReportError otherwise."""
+    report = session.get(Report, report_id)
+    if report is None:
+        raise ReportError(f"没有编号为 #{report_id} 的反映，请核对编号。")
+    if not (actor.is_admin or (actor.is_leader and report.unit_id is not None and can_handle(session, actor, report))):
+        raise ReportError(f"只有管理员或 #{report_id} 所在单位的包联领导可以把它列入台账。")
+    if report.unit_id is None:
+        raise ReportError(f"#{report_id} 还没分派到单位，请先发「转办 #{report_id} 单位名」。")
+    problem = report.text or f"随手拍 #{report.id}（见照片/位置）"
+    return ReportForTask(report.id, report.unit_id, report.category, problem, report.reporter_id)
+
+
+def note_in_ledger(session: Session, report_id: int, task_id: int, actor: Person, now: datetime) -> None:
+    report = session.get(Report, report_id)
+    if report is not None:
+        report.events.append(ReportEvent(at=now, actor_id=actor.id, action="task", note=f"整改任务 #{task_id}"))
+
+
+def report_exists(session: Session, report_id: int) -> bool:
+    return session.get(Report, report_id) is not None
