@@ -255,7 +255,7 @@ def p95(values: list[float]) -> float:
 
 
 def run(url: str, args) -> None:
-        engine_url = url
+    engine_url = url
     app = build_app(config_from_dict({"database": {"url": engine_url}}), clock=ManualClock(NOW))
     app.upgrade()
     started = time.perf_counter()

@@ -109,12 +109,12 @@ def bench_serve_memory(workdir: Path) -> None:
     # demo = true only adds the /try page, the one HTTP way for a benchmark to ask the bot something.
     env = {**os.environ, "GRIDBOT_DATABASE__URL": f"sqlite:///{workdir / 'serve.db'}", "GRIDBOT_SERVER__PORT": str(port),
            "GRIDBOT_SERVER__DEMO": "true"}
-    subprocess.run([sys.executable, "-m", "handlers.composition", "init", "--demo"], env=env, check=True, capture_output=True)
+    subprocess.run([str(Path(sys.executable).with_name("gridbot")), "init", "--demo"], env=env, check=True, capture_output=True)
     engine = create_engine(env["GRIDBOT_DATABASE__URL"])
     with engine.connect() as conn:
         cadre = conn.scalar(select(Person.id).where(Person.name == DEMO_CADRE))
     engine.dispose()
-    process = subprocess.Popen([sys.executable, "-m", "handlers.composition", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([str(Path(sys.executable).with_name("gridbot")), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         import httpx
 

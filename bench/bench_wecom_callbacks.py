@@ -261,8 +261,9 @@ def main() -> None:
         env = dict(os.environ, GRIDBOT_CONFIG=str(config))
         # What `gridbot serve` runs, minus the CLI's schema check (which misreads branches with depends_on).
         serve = ("import sys; sys.path.insert(0, %r)\n"
-                 "from bot.app import App\n\nfrom bot.server import serve\n"
-                 "serve(build_app(load_config(%r)))" % (str(ROOT), str(config)))
+                 "from handlers.composition import build_app, load_config\nfrom bot.server import open_listener, serve\n"
+                 "app = build_app(load_config(%r))\n"
+                 "serve(app, open_listener(app.config.server.host, app.config.server.port))" % (str(ROOT), str(config)))
         server = subprocess.Popen([sys.executable, "-c", serve], cwd=workdir, env=env,
                                   stdout=subprocess.DEVNULL, stderr=open("/tmp/bench_wecom_server.log", "wb"))
         try:

@@ -29,9 +29,33 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+DATABASE_FORMS = "sqlite:///path/to/file.db 或 / or postgresql+psycopg://user@host:5432/dbname"
+
+
 class DatabaseConfig(Section):
     url: str = "sqlite:///gridbot.db"
     echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _supported_url(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            parsed = make_url(value.strip())
+        except ArgumentError:
+            raise ValueError(f"不是数据库地址 / not a database URL: {value!r}; 可用 / accepted: {DATABASE_FORMS}") from None
+        if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"):
+            hint = " (write postgresql+psycopg:// instead of postgres://)" if parsed.drivername.startswith("postgres") else ""
+            raise ValueError(f"不支持的数据库 / unsupported database {parsed.drivername!r}{hint}; 可用 / accepted: {DATABASE_FORMS}")
+        backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+        if backend == "postgresql" and driver in ("psycopg2", "psycopg") and "+" not in parsed.drivername:
+            # "postgresql://" means psycopg2 to SQLAlchemy; the project ships psycopg 3.
+            return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        if (backend, driver) in (("sqlite", "pysqlite"), ("postgresql", "psycopg")):
+            return value.strip()
+        raise ValueError(f"不支持的数据库 / unsupported database {parsed.drivername!r}; 可用 / accepted: {DATABASE_FORMS}")
 
 
 class StreetConfig(Section):
@@ -43,8 +67,17 @@ class StreetConfig(Section):
 class ServerConfig(Section):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
-    public_url: str = "http://127.0.0.1:8080"
+    # Where people's phones reach this server (dashboard links, the WeCom callback). Empty = this
+    # machine at the port it listens on, which is right for a demo and wrong for production.
+    public_url: str = ""
     demo: bool = False
+
+    @property
+    def link_base(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
 
 
 class WecomRobot(Section):

@@ -77,6 +77,15 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
+def insert_or_ignore(session: Session, target, conflict: Sequence[str]):
+    """INSERT … ON CONFLICT (conflict) DO NOTHING, on SQLite and PostgreSQL alike: the way every
+    "store it once" in the project is written (dedupe keys, run rows, per-day deliveries)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    builder = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
+    return builder(target).on_conflict_do_nothing(index_elements=list(conflict))
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
@@ -156,12 +165,29 @@ def pending_revisions(engine: Engine, folders: Folders = ()) -> set[str]:
 
 
 def database_status(engine: Engine, folders: Folders = ()) -> str:
-    """'ok', 'needs upgrade' or 'unreachable: …' for /healthz and the CLI."""
+    """'ok', or what is wrong in one line for /healthz and the CLI: empty, needs upgrade, the
+    database does not exist, or the server cannot be reached."""
     try:
         with engine.connect() as conn:
             conn.execute(text("select 1"))
+    except Exception as exc:  # noqa: BLE001 - status is reported, never raised
+        return connection_problem(engine, exc)
+    try:
         if not inspect(engine).has_table("alembic_version"):
             return "empty: run gridbot init"
         return "needs upgrade: run gridbot db upgrade" if pending_revisions(engine, folders) else "ok"
-    except Exception as exc:  # noqa: BLE001 - status is reported, never raised
+    except Exception as exc:  # noqa: BLE001
         return f"unreachable: {type(exc).__name__}"
+
+
+def connection_problem(engine: Engine, exc: Exception) -> str:
+    """Why a connection failed, told apart for the operator; the URL's password is never shown."""
+    message = str(getattr(exc, "orig", exc) or exc)
+    url = engine.url
+    where = url.render_as_string(hide_password=True)
+    if engine.dialect.name == "postgresql" and "does not exist" in message and "database" in message:
+        return (f"database does not exist / 数据库不存在: {url.database!r} on {url.host}:{url.port or 5432} "
+                f"(createdb {url.database}, or fix [database] url)")
+    if engine.dialect.name == "sqlite":
+        return f"unreachable / 无法打开: {where} ({message.splitlines()[0][:120]})"
+    return f"unreachable / 连不上数据库: {where} ({type(exc).__name__}; is the server running? check [database] url)"

@@ -8,6 +8,7 @@ Ids are stable: the same roster comes out every time, so the README can name dem
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import func, insert, select, text
@@ -73,18 +74,23 @@ def demo_roster() -> list[dict]:
     return rows
 
 
-def load_demo(app: App) -> None:
-    """Create the demo street in an empty, migrated database."""
+def load_demo(app: App, only: Iterable[str] | None = None, history: bool = True) -> None:
+    """Create the demo street in an empty, migrated database.
+
+    `only` names the capabilities whose demo content to add (default: every one); `history=False`
+    leaves out the past month of pushes and answers, for tests that count from the first push.
+    """
+    wanted = [c for c in app.capabilities if only is None or c.name in set(only)]
     today = app.local_now().date()
     with transaction(app.sessions) as session:
         if session.scalar(select(func.count()).select_from(Person)):
             raise RuntimeError("the database already has people; the demo street goes into an empty one")
         _load_core(session, today)
         # Each capability adds its part; history (past pushes and answers) once everything exists.
-        for capability in app.capabilities:
+        for capability in wanted:
             if capability.demo is not None:
                 capability.demo(session, app, today)
-        for capability in app.capabilities:
+        for capability in wanted if history else ():
             if capability.demo_history is not None:
                 capability.demo_history(session, app, today)
 

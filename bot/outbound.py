@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import Channel, SendResult
 from bot.clock import Clock
+from bot.db import insert_or_ignore
 from bot.message import Incoming, Reply, ToAddress, ToGroup, ToPerson, ToSender
 from bot.models import Group, OutboundMessage, OutboxStatus, Person
 
@@ -290,17 +290,11 @@ def _payload(reply: Reply, message: Incoming | None, sender: Person | None) -> d
 
 def _insert_once(session: Session, rows: list[dict]) -> list[int]:
     """Insert keyed rows, skipping keys already used (by an earlier run or another instance)."""
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     table = OutboundMessage.__table__
-    statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
+    statement = insert_or_ignore(session, table, ["dedupe_key"]).values(rows).returning(table.c.id)
     return list(session.execute(statement).scalars())
 
 
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def local_time(clock: Clock, tz) -> datetime:
-    return clock.now().astimezone(tz)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.message import Incoming, Kind, Reply, Recipient, SENDER
+from bot.message import Incoming, Kind, Reply
 from bot.models import Person, Role
 from bot.text import normalize
 
@@ -266,7 +266,3 @@ def _what_to_type(command: Command) -> str:
 
 def unregistered_text(contact: str) -> str:
     return f"您好，您还不在本街道的花名册里，请联系{contact}登记姓名和手机号。"
-
-
-def reply_to(text: str, to: Recipient = SENDER) -> Reply:
-    return Reply(text, to=to)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import signal
+import socket
 from collections.abc import AsyncIterator
 from typing import Protocol
 
@@ -142,17 +144,35 @@ def build_asgi(app: App, plugins: list[Plugin] | None = None) -> Starlette:
     return asgi
 
 
-def serve(app: App, host: str | None = None, port: int | None = None) -> None:
+class PortBusy(Exception):
+    """The address is taken; the message says how to choose another, in Chinese and English."""
+
+
+def open_listener(host: str, port: int) -> socket.socket:
+    """Bind the server's socket before anything else starts, so the address printed is the real one
+    (port 0 = any free port) and a taken port is one clear line instead of a traceback."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortBusy(
+                f"端口 {port} 已被占用 / port {port} is in use on {host}. "
+                f"换一个端口 / pick another: --port {port + 1}，或在配置 [server] port 里改"
+                f"（环境变量 GRIDBOT_SERVER__PORT={port + 1}）。"
+            ) from None
+        raise PortBusy(f"无法在 {host}:{port} 上监听 / cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(2048)
+    return sock
+
+
+def serve(app: App, listener: socket.socket) -> None:
     asgi = build_asgi(app)
-    config = uvicorn.Config(
-        asgi,
-        host=host or app.config.server.host,
-        port=app.config.server.port if port is None else port,
-        log_level="info",
-        access_log=False,
-        lifespan="on",
-    )
-    QuietServer(config).run()
+    config = uvicorn.Config(asgi, log_level="info", access_log=False, lifespan="on")
+    QuietServer(config).run(sockets=[listener])
 
 
 class QuietServer(uvicorn.Server):

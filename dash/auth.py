@@ -46,7 +46,7 @@ def token_hash(token: str) -> str:
 
 
 def link_url(config: Config, token: str) -> str:
-    return f"{config.server.public_url.rstrip('/')}/dash/login/{token}"
+    return f"{config.server.link_base}/dash/login/{token}"
 
 
 def issue_link(session: Session, person: Person, now: datetime, origin: str, actor: Person | str | None) -> str:

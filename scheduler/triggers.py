@@ -7,13 +7,11 @@ same fire times from the same code.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time, timedelta, tzinfo
 
 from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
 
-from bot.schedule_spec import HHMM, check_schedule, crontab_trigger
+from bot.schedule_spec import check_schedule, crontab_trigger
 from scheduler.workdays import WorkdayCalendar
 
 # A year ahead covers the longest gap between fire times a crontab can express (yearly).

@@ -31,12 +31,9 @@ def at(*args) -> datetime:
 
 def quiz_street(db_url: str, clock: ManualClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **sections) -> App:
     """The demo roster with only the four questions above (other demo content is left out)."""
-    import bot.demo
-
-    monkeypatch.setattr(bot.demo, "DEMO_LOADERS", ())
     config = make_config(db_url, schedule={"jobs": [QUIZ_JOB]}, **sections)
     app = build_app(config, clock=clock)
-    load_demo(app)
+    load_demo(app, only=("hours",))
     bank = tmp_path / "bank.csv"
     bank.write_text(BANK, encoding="utf-8")
     with app.sessions() as session, session.begin():

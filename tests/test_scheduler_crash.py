@@ -35,7 +35,7 @@ CHILD = textwrap.dedent(
     import sys
     from datetime import datetime
     from zoneinfo import ZoneInfo
-    from bot.app import App
+    from handlers.composition import build_app
     from bot.clock import ManualClock
     from scheduler.runner import Runner
     from tests.conftest import make_config

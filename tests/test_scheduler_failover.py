@@ -85,7 +85,7 @@ def test_two_servers_push_once_and_the_standby_takes_over(fresh_pg: str, tmp_pat
     ports = [free_port(), free_port()]
     logs = [tmp_path / f"serve{i}.log" for i in range(2)]
     servers = [
-        subprocess.Popen([sys.executable, "-m", "handlers.composition", "serve", "--port", str(port)], env=env, cwd=ROOT,
+        subprocess.Popen([str(Path(sys.executable).with_name("gridbot")), "serve", "--port", str(port)], env=env, cwd=ROOT,
                          stdout=subprocess.DEVNULL, stderr=log.open("w"))
         for port, log in zip(ports, logs)
     ]

@@ -23,7 +23,7 @@ def python(code: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_the_core_never_imports_the_wechat_client(tmp_path):
     done = python(
         "import sys, bot.server, bot.cli, bot.channels.wechaty, handlers.wechat.commands\n"
-        "from bot.app import App\n\n"
+        "from handlers.composition import build_app, config_from_dict\n"
         "from bot.server import load_plugins\n"
         f"app = build_app(config_from_dict({{'database': {{'url': 'sqlite:///{tmp_path}/x.db'}}}}))\n"
         "load_plugins(app)\n"

@@ -30,14 +30,12 @@ def fake() -> Iterator[FakeWecom]:
 
 @pytest.fixture
 def wecom_app(db_url: str, clock, fake: FakeWecom, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
-    import bot.demo
+    from bot.demo import load_demo
 
-    # The demo roster and hours are all these tests need; other capabilities' demo content is theirs to test.
-    monkeypatch.setattr(bot.demo, "DEMO_LOADERS", ())
-    load_demo = bot.demo.load_demo
     config = make_config(db_url, wecom=fake.config_section(data_dir=str(tmp_path / "wecom")))
     application = build_app(config, clock=clock)
-    load_demo(application)
+    # The demo roster and hours are all these tests need; other capabilities' demo content is theirs to test.
+    load_demo(application, only=("hours",))
     yield application
     application.engine.dispose()
 

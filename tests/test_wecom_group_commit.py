@@ -33,10 +33,9 @@ def fake() -> Iterator[FakeWecom]:
 def wecom_app(db_url: str, clock, fake: FakeWecom, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
     import bot.demo
 
-    monkeypatch.setattr(bot.demo, "DEMO_LOADERS", ())
     section = fake.config_section(data_dir=str(tmp_path / "wecom"), workers=2)
     application = build_app(make_config(db_url, wecom=section), clock=clock)
-    bot.demo.load_demo(application)
+    bot.demo.load_demo(application, only=("hours",))
     yield application
     application.engine.dispose()
 

@@ -120,3 +120,19 @@ async def running(
         if fake._server is not None:  # noqa: SLF001 - a test may have stopped it
             await fake.stop()
         app.engine.dispose()
+
+
+async def settled(rig: Rig, messages: int) -> None:
+    """Wait until the channel has dealt with `messages` message events and every reply they caused
+    has left the outbox: after this, anything that was going to be sent has been sent."""
+    from bot.models import OutboundMessage, OutboxStatus
+
+    await until(lambda: rig.channel.messages_done >= messages, what=f"{messages} messages handled")
+
+    def drained() -> bool:
+        with rig.app.sessions() as session:
+            return not session.scalars(
+                select(OutboundMessage.id).where(OutboundMessage.status == OutboxStatus.pending.value)
+            ).first()
+
+    await until(drained, what="the outbox drained")

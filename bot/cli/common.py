@@ -29,10 +29,10 @@ class CliState:
     def app(self, require_schema: bool = True) -> App:
         if self._app is None:
             self._app = App.build(self.config, self.capabilities)
-            if require_schema:
-                status = self._app.database_status()
-                if status != "ok":
-                    fail(f"数据库未就绪 / database not ready: {status}")
+            status = self._app.database_status()
+            reachable = status == "ok" or status.startswith(("empty", "needs upgrade"))
+            if not reachable or (require_schema and status != "ok"):
+                fail(f"数据库未就绪 / database not ready: {status}")
         return self._app
 
     def close(self) -> None:

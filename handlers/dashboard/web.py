@@ -66,7 +66,7 @@ class DashSite:
         self.app = app
         self.env = build_env()
         self.caps = pages.Capabilities.of(app)
-        self.secure_cookie = app.config.server.public_url.startswith("https://")
+        self.secure_cookie = app.config.server.link_base.startswith("https://")
         self.trial = None
         if app.config.server.demo:
             from dash.trial import TrialChat

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import func, select
 
 from bot.cli.common import CliState, pass_state, print_rows
 from bot.db import transaction

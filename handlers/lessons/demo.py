@@ -9,15 +9,14 @@ leaders' dashboard shows the gap "以干代学" makes: most units high, a couple
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.audit import record
-from bot.models import Group, OutboundMessage, OutboxStatus, Person, Unit
+from bot.models import OutboundMessage
 from handlers.lessons.importer import parse_file, store
 from handlers.lessons.models import Lesson, LessonConfirmation, LessonDelivery
 from handlers.lessons.service import GroupIndex

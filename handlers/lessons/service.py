@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.audit import record
+from bot.db import insert_or_ignore
 from bot.groups import audience_of
 from bot.models import Group, Person, Unit
 from handlers.lessons.models import Lesson, LessonConfirmation, LessonDelivery
@@ -93,12 +93,9 @@ def deliver(session: Session, group_id: int, day: date, *, job: str, now: dateti
     lesson = next_lesson_for_group(session, group_id)
     if lesson is None:
         return None
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     inserted = session.execute(
-        insert(LessonDelivery)
+        insert_or_ignore(session, LessonDelivery, ["group_id", "day"])
         .values(group_id=group_id, lesson_id=lesson.id, day=day, job=job, created_at=now)
-        .on_conflict_do_nothing(index_elements=["group_id", "day"])
         .returning(LessonDelivery.id)
     ).scalar_one_or_none()
     if inserted is not None:

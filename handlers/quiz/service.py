@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, cast, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.db import insert_or_ignore
 from bot.audit import record
 from bot.models import Group, Person, Unit
 from handlers.quiz.answers import answer_label
@@ -51,12 +51,9 @@ def push_question(
     question = next_question_for_group(session, group_id)
     if question is None:
         return None
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     inserted = session.execute(
-        insert(QuizPush)
+        insert_or_ignore(session, QuizPush, ["job", "occurrence", "group_id"])
         .values(job=job, occurrence=occurrence, group_id=group_id, question_id=question.id, opened_at=now, closes_at=now + window)
-        .on_conflict_do_nothing(index_elements=["job", "occurrence", "group_id"])
         .returning(QuizPush.id)
     ).scalar_one_or_none()
     if inserted is not None:

@@ -6,8 +6,6 @@ import click
 from sqlalchemy import select
 
 from bot.cli.common import CliState, pass_state, print_rows
-from bot.db import transaction
-from bot.models import Person, Unit
 from handlers.reports import render
 from handlers.reports.models import STATUS_LABELS, Report, ReportStatus
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import cn2an
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.liaison import liaison_leaders, liaison_unit_ids  # noqa: F401 - used here and by handlers
-from bot.models import Grid, Liaison, Person, Role, Unit
+from bot.models import Grid, Person, Role, Unit
 
 _SUFFIXES = ("社区", "办公室", "办", "队", "中心", "委")
 _GRID = re.compile(r"第\s*([0-9一二三四五六七八九十]{1,3})\s*网格")
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
 
 
 @dataclass(frozen=True)
@@ -31,18 +31,13 @@ def _short(name: str) -> str | None:
 
 
 def _grid_number(raw: str) -> int | None:
+    """"3", "三" or "十二" as a number (cn2an reads the Chinese ones, as the hours parser does)."""
     if raw.isdigit():
         return int(raw)
-    if raw == "十":
-        return 10
-    if raw.startswith("十"):
-        return 10 + _CN_DIGITS.get(raw[1:], 0)
-    if raw.endswith("十"):
-        return _CN_DIGITS.get(raw[0], 0) * 10
-    if "十" in raw:
-        tens, ones = raw.split("十", 1)
-        return _CN_DIGITS.get(tens, 0) * 10 + _CN_DIGITS.get(ones, 0)
-    return _CN_DIGITS.get(raw)
+    try:
+        return int(cn2an.cn2an(raw, "normal"))
+    except (ValueError, KeyError):
+        return None
 
 
 def find_unit(session: Session, text: str) -> Unit | None:

@@ -69,6 +69,7 @@ class WechatyChannel:
         self.last_error: str | None = None  # why it is not connected now (None once logged in)
         self.last_disconnect: str | None = None  # why the last connection ended
         self._seen = SeenIds()
+        self.messages_done = 0  # message events fully dealt with (answered, ignored or failed)
         self._tasks: set[asyncio.Task] = set()
         self._opened_now = False
 
@@ -200,6 +201,12 @@ class WechatyChannel:
     # --- incoming messages ------------------------------------------------------------------
 
     async def _on_message(self, puppet: Any, message_id: str) -> None:
+        try:
+            await self._message(puppet, message_id)
+        finally:
+            self.messages_done += 1
+
+    async def _message(self, puppet: Any, message_id: str) -> None:
         if not self._seen.add(message_id):
             return
         try:
@@ -219,6 +226,18 @@ class WechatyChannel:
         incoming = self._incoming(payload, payload.text or "")
         # The core decides: room chatter not meant for the bot is ignored, strangers are told how to bind.
         await asyncio.to_thread(self.app.handle, incoming)
+
+    def _incoming(self, payload: Any, text: str) -> Incoming:
+        return to_incoming(
+            message_id=payload.id,
+            talker_id=payload.from_id,
+            room_id=payload.room_id or "",
+            text=text,
+            mention_ids=payload.mention_ids or (),
+            self_id=self.self_id,
+            names=(self.settings.bot_name, self.self_name),
+            now=self.app.clock.now(),
+        )
 
     # --- helpers ----------------------------------------------------------------------------
 

@@ -24,7 +24,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.dialects import postgresql, sqlite
 from starlette.routing import BaseRoute
 
 from bot.app import App
@@ -37,7 +36,7 @@ from bot.channels.wecom.handling import InboxMarker, handle_all
 from bot.channels.wecom.inbound import to_incoming
 from bot.channels.wecom.models import WecomMedia
 from bot.channels.wecom.xmlparse import InboundMessage, XmlError, parse_message
-from bot.db import transaction
+from bot.db import insert_or_ignore, transaction
 from bot.models import Person
 
 log = logging.getLogger(__name__)
@@ -202,18 +201,9 @@ class WecomPlugin:
         path = folder / f"{safe}-{digest[:12]}{suffix[:10]}"
         path.write_bytes(media.content)
         with transaction(self.app.sessions) as session:
-            insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
             session.execute(
-                insert(WecomMedia)
+                insert_or_ignore(session, WecomMedia, ["media_id"])
                 .values(media_id=media_id[:255], path=str(path), content_type=media.content_type[:100],
                         size=len(media.content), sha256=digest, fetched_at=now)
-                .on_conflict_do_nothing(index_elements=["media_id"])
             )
         return str(path)
-
-
-def wecom_plugin(app: App) -> WecomPlugin | None:
-    """Server plugin factory (bot.server.PLUGINS): None unless [wecom] enabled = true."""
-    if not app.config.wecom.enabled:
-        return None
-    return WecomPlugin(app)
