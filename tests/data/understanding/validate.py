@@ -95,8 +95,8 @@ class Checker:
 
 def article_refs():
     """'stem#label' → the sample article, and an analyzer without synonyms (for paraphrase honesty)."""
-    from domain.rules.demo import sample_articles, sample_documents
-    from domain.rules.search import Analyzer, article_terms, parse_lexicon
+    from handlers.rules.demo import sample_articles, sample_documents
+    from handlers.rules.search import Analyzer, article_terms, parse_lexicon
 
     titles = {d.key: d.title for d in sample_documents()}
     by_title = {(a.title, a.label.rstrip("、.")): a for a in sample_articles()}
