@@ -102,7 +102,7 @@ def article_refs():
     by_title = {(a.title, a.label.rstrip("、.")): a for a in sample_articles()}
     refs = {f"{key}#{label}": by_title[(title, label)] for key, title in titles.items()
             for (t, label) in by_title if t == title}
-    stop = (ROOT / "domain" / "rules" / "data" / "stopwords.txt").read_text(encoding="utf-8")
+    stop = (ROOT / "handlers" / "rules" / "data" / "stopwords.txt").read_text(encoding="utf-8")
     plain = Analyzer(parse_lexicon("", stop))
     return refs, plain, article_terms
 
