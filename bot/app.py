@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 # Channels whose sender id is the roster id itself.
 ROSTER_ID_CHANNELS = frozenset({"console", "web"})
+# Channels whose sender id is the person's WeCom UserID (the self-built app and the AI bot).
+WECOM_USERID_CHANNELS = frozenset({"wecom", "wecom_bot"})
 
 ERROR_REPLY = "抱歉，系统刚才出了点问题，这条消息没有处理成功，请稍后再发一次。"
 
@@ -63,6 +65,12 @@ class App:
         outbound = Outbound(sessions, clock)
         console = ConsoleChannel()
         outbound.register(console)
+        if config.wecom_bot.enabled:
+            # Registered in every process, so rows the CLI or a job writes for the AI bot wait as
+            # pending; only `gridbot serve` connects (bot/channels/wecom_bot/plugin.py) and sends them.
+            from bot.channels.wecom_bot.channel import WecomBotChannel
+
+            outbound.register(WecomBotChannel(config.wecom_bot, clock), prefer=True)
         router = Router(all_commands() if commands is None else commands, help_titles=help_titles())
         return cls(config, engine, sessions, clock, router, outbound, console)
 
@@ -72,7 +80,7 @@ class App:
     def resolve_sender(self, session: Session, message: Incoming) -> Person | None:
         if message.channel in ROSTER_ID_CHANNELS:
             person = session.get(Person, int(message.sender)) if message.sender.isdigit() else None
-        elif message.channel == "wecom":
+        elif message.channel in WECOM_USERID_CHANNELS:
             person = session.scalar(select(Person).where(Person.wecom_userid == message.sender))
         else:
             person = session.scalar(

@@ -32,6 +32,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "domain.reports.models",
     "domain.ledger.models",
     "bot.channels.wecom.models",
+    "bot.channels.wecom_bot.models",
 )
 
 NAMING = {

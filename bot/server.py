@@ -32,6 +32,7 @@ PLUGINS: tuple[str, ...] = (
     "bot.channels.wecom:make_plugin",
     "scheduler.service:make_plugin",
     "bot.channels.wechaty:plugin",
+    "bot.channels.wecom_bot:plugin",
     "dash.web:plugin",
 )
 

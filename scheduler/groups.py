@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.models import Group, Person, Role, Unit
 from scheduler.jobs import audience_people
 
-CHANNELS = ("console", "wecom_appchat", "wecom_robot", "wechaty", "people")
+CHANNELS = ("console", "wecom_appchat", "wecom_robot", "wecom_bot", "wechaty", "people")
 
 
 class GroupError(ValueError):
