@@ -32,7 +32,7 @@ PLUGINS: tuple[str, ...] = (
     "bot.channels.wecom:make_plugin",
     "scheduler.service:make_plugin",
     "bot.channels.wechaty:plugin",
-    "bot.channels.wecom_bot:plugin",
+    "bot.channels.wecom_bot:make_plugin",
     "dash.web:plugin",
 )
 

@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from bot.channels.wecom_bot.plugin import WecomBotPlugin
 
 
-def plugin(app: App) -> WecomBotPlugin | None:
-    """Server plugin factory (bot.server.PLUGINS): None unless `[wecom_bot] enabled`."""
+def make_plugin(app: App) -> WecomBotPlugin | None:
+    """Server plugin factory (bot.server.PLUGINS): None unless `[wecom_bot] enabled`. Not named
+    `plugin`: importing the submodule bot.channels.wecom_bot.plugin would replace that attribute."""
     if not app.config.wecom_bot.enabled:
         return None
     from bot.channels.wecom_bot.plugin import WecomBotPlugin
