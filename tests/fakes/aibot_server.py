@@ -33,6 +33,7 @@ import asyncio
 import base64
 import itertools
 import json
+import logging
 import os
 import secrets
 from collections.abc import Callable
@@ -126,7 +127,11 @@ class FakeAibot:
 
     async def start(self) -> FakeAibot:
         self._changed = asyncio.Condition()
-        self._server = await serve(self._handle, "127.0.0.1", 0, process_request=self._http, ping_interval=None)
+        # The library logs frames at DEBUG, secrets included: the fake keeps its own quiet logger.
+        quiet = logging.getLogger("tests.fakes.aibot_server.wire")
+        quiet.setLevel(logging.INFO)
+        self._server = await serve(self._handle, "127.0.0.1", 0, process_request=self._http, ping_interval=None,
+                                   logger=quiet)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 
@@ -182,6 +187,9 @@ class FakeAibot:
     def refuse_next(self, cmd: str, errcode: int, errmsg: str, times: int = 1) -> None:
         """Answer the next `times` frames of `cmd` with this error instead of handling them."""
         self._refusals.setdefault(cmd, []).extend([(errcode, errmsg)] * times)
+
+    def clear_refusals(self) -> None:
+        self._refusals.clear()
 
     def ignore_pings(self, count: int) -> None:
         self._ignore_pings += count
