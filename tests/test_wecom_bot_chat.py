@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from bot.channels.wecom_bot.models import WecomBotInbox
 from domain.hours.models import HourEntry
-from domain.reports.models import Report
+from domain.reports.models import PendingMedia, Report
 from tests.wecom_bot_rig import ADMIN, CADRE, GROUP_CHAT, fake_service, run, running
 
 
@@ -130,6 +130,19 @@ def test_a_photo_and_a_file_are_decrypted_and_attached_to_a_report(db_url, clock
             assert stored == [("file", document), ("image", photo)]
             for attachment in report.attachments:
                 assert attachment.path.startswith(str(tmp_path / "bot-media"))
+
+    run(scenario())
+
+
+def test_a_photo_whose_link_expired_is_not_acknowledged_as_received(db_url, clock, tmp_path, caplog):
+    async def scenario():
+        async with fake_service() as fake, running(db_url, clock, tmp_path, fake) as rig:
+            sent = await fake.image(CADRE, b"\xff\xd8\xff" + b"x" * 100, expired=True)
+            [answer] = await fake.wait_answers(1, to=CADRE)
+            assert "图片没能收下" in answer.text and "重新发送" in answer.text
+            with rig.app.sessions() as session:
+                assert session.scalar(select(func.count()).select_from(PendingMedia)) == 0
+        assert f"an image in message {sent.msgid} could not be fetched: the file's URL answered HTTP 404" in caplog.text
 
     run(scenario())
 

@@ -235,8 +235,12 @@ class FakeAibot:
     async def voice(self, user: str, words: str) -> Sent:
         return await self.push("aibot_msg_callback", self._body(user, "voice", None, None, voice={"content": words}))
 
-    async def image(self, user: str, content: bytes) -> Sent:
-        return await self.push("aibot_msg_callback", self._body(user, "image", None, None, image=self._serve(content)))
+    async def image(self, user: str, content: bytes, *, expired: bool = False) -> Sent:
+        """`expired`: the URL already answers 404, as it does five minutes after the message."""
+        part = self._serve(content)
+        if expired:
+            self._files.pop(part["url"].rsplit("/", 1)[1])
+        return await self.push("aibot_msg_callback", self._body(user, "image", None, None, image=part))
 
     async def file(self, user: str, content: bytes) -> Sent:
         return await self.push("aibot_msg_callback", self._body(user, "file", None, None, file=self._serve(content)))

@@ -38,6 +38,7 @@ KEEP_INBOX = timedelta(days=3)
 BATCH = 32
 
 UNSUPPORTED = "这类消息我还看不懂。请发文字、语音、图片或文件；发「帮助」看我能做什么。"
+MEDIA_LOST = "这个{noun}没能收下（下载失败或链接已过期），请重新发送一次。"
 
 # The inbox row's done-marking for the message being handled on this thread (see _OnCommit).
 _on_commit: contextvars.ContextVar[Callable[[Session], None] | None] = contextvars.ContextVar(
@@ -176,25 +177,26 @@ class WecomBotPlugin:
     async def _process(self, batch: list[tuple[int, inbox.Item | None]]) -> None:
         swept = [inbox_id for inbox_id, item in batch if item is None]
         loaded = {i.inbox_id: i for i in await asyncio.to_thread(inbox.load, self.app.sessions, swept)} if swept else {}
-        work: list[tuple[int, Incoming]] = []
+        work: list[tuple[int, Incoming, str | None]] = []
         for inbox_id, item in batch:
             item = item or loaded.get(inbox_id)
             if item is None:
                 continue  # handled meanwhile
             saved = await self._fetch_media(item)
-            work.append((inbox_id, to_incoming(item.body, item.req_id, self.app.clock.now(), saved)))
+            incoming = to_incoming(item.body, item.req_id, self.app.clock.now(), saved)
+            work.append((inbox_id, incoming, _hint_for(incoming, item.body, saved)))
         if work:
             loop = asyncio.get_running_loop()
             self.handled += await loop.run_in_executor(self._executor, self._handle_all, work)
 
-    def _handle_all(self, work: list[tuple[int, Incoming]]) -> int:
+    def _handle_all(self, work: list[tuple[int, Incoming, str | None]]) -> int:
         """Each message in its own transaction, in order (on a worker thread)."""
         done = 0
-        for inbox_id, incoming in work:
+        for inbox_id, incoming, hint in work:
             token = _on_commit.set(inbox.done_marker(inbox_id, self.app.clock.now))
             try:
-                if _unsupported(incoming):
-                    self._hint(incoming)
+                if hint is not None:
+                    self._hint(incoming, hint)
                 else:
                     self.app.handle(incoming)
                 done += 1
@@ -204,11 +206,12 @@ class WecomBotPlugin:
                 _on_commit.reset(token)
         return done
 
-    def _hint(self, incoming: Incoming) -> None:
-        """A kind of message the bot cannot read (video): say so, in the transaction that marks it done."""
+    def _hint(self, incoming: Incoming, text: str) -> None:
+        """A message the bot cannot take (a video, a file it could not fetch): say so, in the
+        transaction that marks it done."""
         try:
             with transaction(self.app.sessions) as session:
-                rows = self.app.outbound.enqueue(session, [Reply(UNSUPPORTED)], incoming, None)
+                rows = self.app.outbound.enqueue(session, [Reply(text)], incoming, None)
         except AlreadyHandled:
             return
         for hook in self.app.after_commit:
@@ -231,7 +234,8 @@ class WecomBotPlugin:
             try:
                 content = await media.fetch(self._http, ref.url, ref.aeskey)
             except media.MediaError as exc:
-                log.warning("wecom_bot: a %s in message %s could not be fetched: %s", ref.kind, msgid, exc)
+                noun = "an image" if ref.kind == "image" else "a file"
+                log.warning("wecom_bot: %s in message %s could not be fetched: %s", noun, msgid, exc)
                 continue
             saved[ref.url] = await asyncio.to_thread(
                 media.save, self.media_dir, msgid, index, ref.kind, content, self.app.clock.now()
@@ -239,8 +243,14 @@ class WecomBotPlugin:
         return saved
 
 
-def _unsupported(incoming: Incoming) -> bool:
-    return incoming.kind == Kind.event and bool(incoming.event) and incoming.event.startswith("message:")
+def _hint_for(incoming: Incoming, body: dict[str, Any], saved: dict[str, str]) -> str | None:
+    """What to say instead of handling the message, or None to handle it."""
+    if incoming.kind == Kind.event and incoming.event and incoming.event.startswith("message:"):
+        return UNSUPPORTED
+    # A photo or file that could not be stored is not acknowledged as received.
+    if body.get("msgtype") in ("image", "file") and not saved:
+        return MEDIA_LOST.format(noun="图片" if body.get("msgtype") == "image" else "文件")
+    return None
 
 
 def _report_end(task: asyncio.Task) -> None:
