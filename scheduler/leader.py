@@ -39,8 +39,11 @@ class Leadership(Protocol):
 
 
 class AdvisoryLock:
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, key: int = LOCK_KEY, what: str = "scheduler") -> None:
+        """`key` and `what` let other single-holder work (the AI bot's one connection) use it too."""
         self.engine = app.engine
+        self.key = key
+        self.what = what
         self._conn: Connection | None = None
 
     def acquire(self) -> bool:
@@ -50,18 +53,18 @@ class AdvisoryLock:
                 self._conn.execute(text("SELECT 1")).scalar_one()
                 return True
             except Exception:  # noqa: BLE001 - a broken connection means the lock is gone
-                log.warning("scheduler lock connection lost; stepping down", exc_info=True)
+                log.warning("%s lock connection lost; stepping down", self.what, exc_info=True)
             self._close()
             return False
         try:
             conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         except Exception:  # noqa: BLE001 - database down: stay standby and retry
-            log.warning("cannot reach the database to take the scheduler lock", exc_info=True)
+            log.warning("cannot reach the database to take the %s lock", self.what, exc_info=True)
             return False
         try:
-            got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}).scalar_one())
+            got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}).scalar_one())
         except Exception:  # noqa: BLE001
-            log.warning("taking the scheduler lock failed", exc_info=True)
+            log.warning("taking the %s lock failed", self.what, exc_info=True)
             conn.close()
             return False
         if not got:
@@ -83,7 +86,7 @@ class AdvisoryLock:
     def release(self) -> None:
         if self._conn is not None:
             try:
-                self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+                self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
             except Exception:  # noqa: BLE001
                 pass
             self._close()

@@ -3,8 +3,10 @@ pings, refused replies, and a restart between a message and its answer."""
 
 from __future__ import annotations
 
+import json
 import logging
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
@@ -84,27 +86,60 @@ def test_a_rate_limited_subscription_waits_longer(db_url, clock, tmp_path, caplo
     run(scenario())
 
 
+async def subscribe_elsewhere(fake):
+    """Another program subscribing with the same credentials (a second machine, a tool, the SDK)."""
+    from websockets.asyncio.client import connect
+
+    ws = await connect(fake.url)
+    await ws.send(json.dumps({"cmd": "aibot_subscribe", "headers": {"req_id": "aibot_subscribe_other"},
+                              "body": {"bot_id": fake.bot_id, "secret": fake.secret}}))
+    assert json.loads(await ws.recv())["errcode"] == 0
+    return ws
+
+
 def test_a_second_connection_kicks_the_first_which_backs_off_instead_of_fighting(db_url, clock, tmp_path, caplog):
     caplog.set_level(logging.INFO, logger=LOGGER)
 
     async def scenario():
         async with fake_service(close_displaced=False) as fake:
-            async with running(db_url, clock, tmp_path, fake) as first:
-                # Another process with the same BotID (here: a second serve on the same database).
-                async with running(db_url, clock, tmp_path / "other", fake, street=None) as second:
-                    await until(lambda: not first.channel.up.is_set() and first.channel.waits, what="the first to give way")
-                    assert first.channel.last_disconnect.startswith("displaced by a newer connection")
-                    # Even though the service left its socket open (seen in practice), it is closed and
-                    # the next try is far off, not a tight loop of kicking each other.
-                    assert first.channel.waits == [30.0]
-                    await fake.wait_for(lambda: fake.connections[0].ws.state.name == "CLOSED", what="the old socket closed")
-                    assert fake.subscribes == 2 and second.channel.up.is_set()
-                    sent = await fake.text(CADRE, "帮助")
-                    [answer] = await fake.wait_answers(1, to=CADRE)
-                    assert answer.req_id == sent.req_id
+            async with running(db_url, clock, tmp_path, fake) as rig:
+                other = await subscribe_elsewhere(fake)
+                await until(lambda: not rig.channel.up.is_set() and rig.channel.waits, what="the channel to give way")
+                assert rig.channel.last_disconnect.startswith("displaced by a newer connection")
+                # Even though the service left its socket open (seen in practice), it is closed and
+                # the next try is far off, not a tight loop of displacing each other.
+                assert rig.channel.waits == [30.0]
+                await fake.wait_for(lambda: fake.connections[0].ws.state.name == "CLOSED", what="the old socket closed")
+                assert fake.subscribes == 2 and fake.active is fake.connections[1]
+                await other.close()
         warning = next(r for r in caplog.records if "disconnected_event" in r.getMessage())
         assert warning.levelno == logging.WARNING
         assert "a second `gridbot serve`" in warning.getMessage() and "trying again in 30 s" in warning.getMessage()
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_several_instances_on_postgresql_hold_one_connection_and_a_standby_takes_over(db_url, clock, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger=LOGGER)
+
+    async def scenario():
+        async with fake_service() as fake:
+            async with running(db_url, clock, tmp_path, fake, standby_interval=0.05) as first:
+                async with running(db_url, clock, tmp_path / "b", fake, street=None, subscribe=False,
+                                   standby_interval=0.05) as second:
+                    await until(lambda: second.channel.standing_by, what="the second instance to stand by")
+                    assert fake.subscribes == 1 and first.channel.up.is_set() and second.channel.attempts == 0
+                    # The first instance stops (or dies, which releases its lock as well).
+                    await first.plugin.stop()
+                    await fake.wait_subscribed(2)
+                    await until(second.channel.up.is_set, what="the standby to take over")
+                    sent = await fake.text(CADRE, "帮助")
+                    [answer] = await fake.wait_answers(1, to=CADRE)
+                    assert answer.req_id == sent.req_id
+                    assert len(fake.frames("aibot_subscribe")) == 2 and fake.violations == []
+        assert "another gridbot instance holds the AI bot's connection; standing by" in caplog.text
+        assert "taking over the AI bot's connection" in caplog.text
 
     run(scenario())
 

@@ -93,6 +93,7 @@ class WecomBotChannel:
         reconnect_max: float = 60.0,
         kicked_delay: float = 300.0,
         kicked_max: float = 3600.0,
+        standby_interval: float = 20.0,
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -103,6 +104,10 @@ class WecomBotChannel:
         self.reconnect_max = reconnect_max
         self.kicked_delay = kicked_delay
         self.kicked_max = kicked_max
+        self.standby_interval = standby_interval
+        # Set by the plugin with several instances on one database: may this one hold the connection?
+        self.may_connect: Callable[[], Awaitable[bool]] | None = None
+        self.standing_by = False
         self.pacer = Pacer(clock, CHAT_LIMITS)
         # Set by the plugin: stores a message or event callback (req_id, body). Awaited in arrival order.
         self.on_callback: OnCallback | None = None
@@ -276,6 +281,9 @@ class WecomBotChannel:
         """Stay connected until cancelled; every failure is logged and followed by a later retry."""
         delay = self.reconnect_min
         while True:
+            if not await self._turn():
+                await asyncio.sleep(self.standby_interval)
+                continue
             before = self.connects
             refused: SubscribeRefused | None = None
             try:
@@ -314,6 +322,23 @@ class WecomBotChannel:
             self.waits.append(wait)
             del self.waits[:-50]
             await asyncio.sleep(wait)
+
+    async def _turn(self) -> bool:
+        """Whether this instance is the one to connect (another instance may hold the bot)."""
+        if self.may_connect is None:
+            return True
+        try:
+            mine = await self.may_connect()
+        except Exception:  # noqa: BLE001 - unsure: stand by rather than displace another instance
+            log.warning("wecom_bot: could not tell whether another instance holds the connection", exc_info=True)
+            mine = False
+        if not mine and not self.standing_by:
+            log.info("wecom_bot: another gridbot instance holds the AI bot's connection; standing by "
+                     "(checking every %.0f s)", self.standby_interval)
+        elif mine and self.standing_by:
+            log.info("wecom_bot: taking over the AI bot's connection")
+        self.standing_by = not mine
+        return mine
 
     async def _connect_once(self) -> str:
         from websockets.asyncio.client import connect

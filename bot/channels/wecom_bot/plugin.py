@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 # Handled callbacks are remembered this long: the service may repeat a msgid, not days later.
 KEEP_INBOX = timedelta(days=3)
+# pg_try_advisory_lock key of "the instance that holds the AI bot's connection" (63 bits, stable).
+CONNECTION_LOCK_KEY = int.from_bytes(hashlib.sha256(b"gridbot-wecom-bot-connection").digest()[:8], "big") >> 1
 BATCH = 32
 
 UNSUPPORTED = "这类消息我还看不懂。请发文字、语音、图片或文件；发「帮助」看我能做什么。"
@@ -99,6 +101,14 @@ class WecomBotPlugin:
         self._executor: ThreadPoolExecutor | None = None
         self._hook = _OnCommit(app)
         self._http: Any = None
+        self._lock: Any = None
+        if app.engine.dialect.name == "postgresql":
+            # Several instances may serve one street; the bot has one connection: the instance
+            # holding this advisory lock connects, the others stand by and take over if it dies.
+            from scheduler.leader import AdvisoryLock
+
+            self._lock = AdvisoryLock(app, key=CONNECTION_LOCK_KEY, what="AI bot connection")
+            self.channel.may_connect = lambda: asyncio.to_thread(self._lock.acquire)
 
     # --- plugin protocol ------------------------------------------------------------------------
 
@@ -126,6 +136,8 @@ class WecomBotPlugin:
             self._executor.shutdown(wait=True)
             self._executor = None
         self._hook.remove()
+        if self._lock is not None:
+            await asyncio.to_thread(self._lock.release)
         if self._http is not None:
             await self._http.aclose()
             self._http = None
