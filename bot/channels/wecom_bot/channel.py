@@ -410,7 +410,8 @@ class WecomBotChannel:
             return _closed(exc)
         finally:
             self._fail_waiting()
-        return "the service closed the connection"
+        code = getattr(ws, "close_code", None)
+        return f"the service closed the connection (code {code})" if code else "the service closed the connection"
 
     async def _consume(self, callbacks: asyncio.Queue) -> str:
         """Store callbacks in the order they came, without holding up the reader (acks must flow)."""
