@@ -315,7 +315,9 @@ class WecomBotChannel:
                 if refused is not None and refused.errcode == frames.FREQUENCY:
                     wait = max(wait, min(BACKOFF_SECONDS, self.reconnect_max))
                 if refused is not None:
-                    log.error("wecom_bot: %s; retrying in %.1f s", reason, wait)
+                    # Wrong credentials need a person; a rate limit passes by itself.
+                    level = logging.WARNING if refused.errcode == frames.FREQUENCY else logging.ERROR
+                    log.log(level, "wecom_bot: %s; retrying in %.1f s", reason, wait)
                 else:
                     log.warning("wecom_bot: %s; reconnecting in %.1f s", reason, wait)
                 delay = min(delay * 2, self.reconnect_max)
