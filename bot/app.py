@@ -50,6 +50,10 @@ def roster_id_sender(session: Session, sender: str) -> Person | None:
     return session.get(Person, int(sender)) if sender.isdigit() else None
 
 
+def wecom_userid_sender(session: Session, userid: str) -> Person | None:
+    return session.scalar(select(Person).where(Person.wecom_userid == userid))
+
+
 def identity_sender(channel: str) -> SenderResolver:
     def resolve(session: Session, sender: str) -> Person | None:
         return session.scalar(
@@ -93,6 +97,12 @@ class App:
         outbound = Outbound(sessions, clock)
         console = ConsoleChannel()
         outbound.register(console)
+        if config.wecom_bot.enabled:
+            # Registered in every process, so rows the CLI or a job writes for the AI bot wait as
+            # pending; only `gridbot serve` connects (bot/channels/wecom_bot/plugin.py) and sends them.
+            from bot.channels.wecom_bot.channel import WecomBotChannel
+
+            outbound.register(WecomBotChannel(config.wecom_bot, clock), prefer=True)
         contact = config.street.registration_contact
         if commands is None:
             router = Router(sections=[(c.title, c.commands) for c in capabilities], registration_contact=contact)
@@ -101,6 +111,8 @@ class App:
         app = cls(config, engine, sessions, clock, router, outbound, console, tuple(capabilities))
         for channel in ROSTER_ID_CHANNELS:
             app.senders[channel] = SenderDirectory(roster_id_sender)
+        for channel in WECOM_USERID_CHANNELS:
+            app.senders[channel] = SenderDirectory(wecom_userid_sender)
         return app
 
     def migration_folders(self) -> list[Path]:
@@ -186,3 +198,5 @@ class App:
 
 # Channels whose sender id is the roster id itself.
 ROSTER_ID_CHANNELS = frozenset({"console", "web"})
+# Channels whose sender id is the person's WeCom UserID (the self-built app and the AI bot).
+WECOM_USERID_CHANNELS = frozenset({"wecom", "wecom_bot"})

@@ -136,6 +136,40 @@ class WecomConfig(Section):
         return robots
 
 
+class WecomBotConfig(Section):
+    """[wecom_bot] The WeCom AI bot (智能机器人) over its long connection: no public URL needed."""
+
+    enabled: bool = False
+    bot_id: str = ""
+    secret: SecretStr = SecretStr("")
+    ws_url: str = "wss://openws.work.weixin.qq.com"
+
+    @field_validator("ws_url")
+    @classmethod
+    def _websocket_url(cls, value: str) -> str:
+        if not value.startswith(("wss://", "ws://")) or len(value) <= len("wss://"):
+            raise ValueError("must be a WebSocket URL, e.g. wss://openws.work.weixin.qq.com")
+        return value
+
+    @field_validator("bot_id")
+    @classmethod
+    def _plain_bot_id(cls, value: str) -> str:
+        if value != value.strip() or any(c.isspace() for c in value):
+            raise ValueError("must not contain spaces; copy the BotID from the admin console")
+        return value
+
+    @model_validator(mode="after")
+    def _required_when_enabled(self) -> WecomBotConfig:
+        if self.enabled:
+            if not self.bot_id:
+                raise ValueError("wecom_bot.bot_id is required when [wecom_bot] is enabled")
+            if not self.secret.get_secret_value().strip():
+                raise ValueError(
+                    "wecom_bot.secret is required when [wecom_bot] is enabled (or set GRIDBOT_WECOM_BOT__SECRET)"
+                )
+        return self
+
+
 class WechatyConfig(Section):
     enabled: bool = False
     endpoint: str = ""
@@ -231,6 +265,7 @@ class Config(Section):
     street: StreetConfig = StreetConfig()
     server: ServerConfig = ServerConfig()
     wecom: WecomConfig = WecomConfig()
+    wecom_bot: WecomBotConfig = WecomBotConfig()
     wechaty: WechatyConfig = WechatyConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     llm: LlmConfig = LlmConfig()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Group, Person, Role, Unit
 
-CHANNELS = ("console", "wecom_appchat", "wecom_robot", "wechaty", "people")
+CHANNELS = ("console", "wecom_appchat", "wecom_robot", "wecom_bot", "wechaty", "people")
 
 
 class GroupError(ValueError):

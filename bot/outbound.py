@@ -160,7 +160,7 @@ class Outbound:
             group_id=route.group_id,
             kind=reply.kind,
             text=reply.text,
-            payload=_payload(reply, message, sender),
+            payload=_payload(reply, message, sender, route),
             status=status,
             attempts=0,
             sent_at=now if status == OutboxStatus.sent.value else None,
@@ -278,13 +278,22 @@ class Outbound:
             session.execute(update(OutboundMessage), updates)
 
 
-def _payload(reply: Reply, message: Incoming | None, sender: Person | None) -> dict | None:
+def _payload(reply: Reply, message: Incoming | None, sender: Person | None, route: Route | None = None) -> dict | None:
     payload = dict(reply.payload or {})
     if isinstance(reply.to, ToSender) and message is not None and message.chat_id:
         # In a group or room the channel may @ the person it answers.
         payload["mention"] = message.sender
         if sender is not None:
             payload["mention_name"] = sender.name
+    if (
+        message is not None
+        and message.reply_token
+        and route is not None
+        and route.channel == message.channel
+        and route.target == (message.chat_id or message.sender)
+    ):
+        # An answer back into the conversation the message came from may go out as a reply to it.
+        payload["reply_token"] = message.reply_token
     return payload or None
 
 

@@ -26,11 +26,12 @@ from starlette.routing import BaseRoute, Route
 import bot
 from bot.app import App
 from bot.channels.wecom import make_plugin as wecom_plugin
+from bot.channels.wecom_bot import make_plugin as wecom_bot_plugin
 
 log = logging.getLogger(__name__)
 
 # The channels of the core itself; capabilities bring theirs through their descriptors.
-CHANNEL_PLUGINS = (wecom_plugin,)
+CHANNEL_PLUGINS = (wecom_plugin, wecom_bot_plugin)
 
 
 class Plugin(Protocol):

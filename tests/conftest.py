@@ -20,6 +20,10 @@ from bot.config import Config
 from bot.db import Base, make_engine, scratch_database, upgrade
 from tests.harness import TestBot
 
+# Every table must be known to the metadata the tests truncate: the core channels' models too.
+from bot.channels.wecom import models as _wecom_models  # noqa: E402,F401
+from bot.channels.wecom_bot import models as _wecom_bot_models  # noqa: E402,F401
+
 PG_ENV = "GRIDBOT_TEST_DATABASE_URL"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Thursday 26 November 2026, 10:00 in Shanghai: a working day in the middle of a week.

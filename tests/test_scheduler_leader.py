@@ -12,7 +12,7 @@ from bot.app import App
 from bot.clock import ManualClock
 from bot.db import scratch_database
 from tests.conftest import SHANGHAI, make_config
-from scheduler.leader import AdvisoryLock, LeaseLock
+from scheduler.leader import AdvisoryLock, LOCK_KEY, LeaseLock
 
 
 def test_sqlite_lease_has_one_holder_and_passes_on_when_it_expires(sqlite_url):
@@ -35,7 +35,7 @@ def test_sqlite_lease_has_one_holder_and_passes_on_when_it_expires(sqlite_url):
 def test_postgresql_advisory_lock_has_one_holder_and_passes_on_when_its_session_dies(pg_database):
     config = make_config(pg_database)
     one, two, admin = build_app(config), build_app(config), build_app(config)
-    first, second = AdvisoryLock(one), AdvisoryLock(two)
+    first, second = AdvisoryLock(one, LOCK_KEY, "scheduler"), AdvisoryLock(two, LOCK_KEY, "scheduler")
     try:
         assert first.acquire() and not second.acquire()
         assert first.acquire()  # still held on its own connection
@@ -58,7 +58,7 @@ def test_the_lock_is_per_database(pg_database):
     pytest.importorskip("psycopg")
     with scratch_database(pg_database, "gridbot_other") as other_url:
         one, two = build_app(make_config(pg_database)), build_app(make_config(other_url))
-        first, second = AdvisoryLock(one), AdvisoryLock(two)
+        first, second = AdvisoryLock(one, LOCK_KEY, "scheduler"), AdvisoryLock(two, LOCK_KEY, "scheduler")
         try:
             assert first.acquire() and second.acquire()
         finally:

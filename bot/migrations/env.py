@@ -2,7 +2,10 @@ from alembic import context
 
 from bot.db import Base, UtcDateTime
 
-# The models are imported by whoever composed the application (its capabilities import theirs).
+# The capabilities' models are imported by whoever composed the application; the core's channels'
+# own tables are imported here.
+from bot.channels.wecom import models as _wecom_models  # noqa: E402,F401
+from bot.channels.wecom_bot import models as _wecom_bot_models  # noqa: E402,F401
 target_metadata = Base.metadata
 
 

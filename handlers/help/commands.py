@@ -32,7 +32,7 @@ COMMANDS = (
         name="进入应用",
         handler=welcome,
         kinds=frozenset({Kind.event}),
-        events=("enter_agent", "subscribe"),
+        events=("enter_agent", "subscribe", "enter_chat"),
         hidden=True,
     ),
 )

@@ -76,8 +76,10 @@ def media(ctx: Context, match: Match) -> list[Reply]:
         noun = "位置"
     elif message.kind == Kind.image and message.attachments:
         first = message.attachments[0]
-        kind, data = "image", {"media_id": first.media_id, "url": first.url, "path": first.path}
-        noun = "照片"
+        # A file (the AI bot passes them on like photos) is kept as one, under its own word.
+        kind = "file" if first.kind == "file" else "image"
+        data = {"media_id": first.media_id, "url": first.url, "path": first.path}
+        noun = "文件" if kind == "file" else "照片"
     else:
         return []
     result = service.add_media(ctx.session, ctx.config, who(ctx), kind, data, ctx.now)

@@ -77,6 +77,9 @@ def media_line(report: Report) -> str:
     photos = sum(1 for a in report.attachments if a.kind == "image")
     if photos:
         parts.append(f"照片{photos}张")
+    files = sum(1 for a in report.attachments if a.kind == "file")
+    if files:
+        parts.append(f"文件{files}个")
     if report.latitude is not None:
         parts.append(f"位置：{report.location_label or f'{report.latitude:.5f},{report.longitude:.5f}'}")
     return "；".join(parts)
