@@ -26,10 +26,11 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy import text
 
+from handlers.composition import build_app, config_from_dict
 from bot.app import App
 from bot.clock import ManualClock
-from bot.config import config_from_dict
-from bot.db import Base, import_models, scratch_database, upgrade
+
+from bot.db import Base, scratch_database, upgrade
 from bot.server import build_asgi
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -228,7 +229,7 @@ def login_cookie(app: App, person_id: int) -> str:
 
 async def time_pages(app: App, runs: int, who: dict[str, int]) -> dict[tuple[str, str], list[float]]:
     from dash.auth import COOKIE_NAME
-    from dash.web import DashSite
+    from handlers.dashboard.web import DashSite
 
     asgi = build_asgi(app, [DashSite(app)])
     results: dict[tuple[str, str], list[float]] = {}
@@ -254,10 +255,9 @@ def p95(values: list[float]) -> float:
 
 
 def run(url: str, args) -> None:
-    import_models()
     engine_url = url
-    app = App.build(config_from_dict({"database": {"url": engine_url}}), clock=ManualClock(NOW))
-    upgrade(app.engine)
+    app = build_app(config_from_dict({"database": {"url": engine_url}}), clock=ManualClock(NOW))
+    app.upgrade()
     started = time.perf_counter()
     counts = generate(app.engine, args.people, args.units)
     generated = time.perf_counter() - started

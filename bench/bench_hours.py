@@ -25,9 +25,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, select
 
+from handlers.composition import build_app, config_from_dict
 from bot.app import App
 from bot.clock import ManualClock
-from bot.config import config_from_dict
+
 from bot.db import upgrade
 from bot.demo import DEMO_CADRE, load_demo
 from bot.message import Incoming
@@ -55,8 +56,8 @@ def percentile(values: list[float], share: float) -> float:
 def bench_router(count: int, workdir: Path) -> None:
     url = f"sqlite:///{workdir / 'bench.db'}"
     clock = ManualClock(datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
-    app = App.build(config_from_dict({"database": {"url": url}}), clock=clock)
-    upgrade(app.engine)
+    app = build_app(config_from_dict({"database": {"url": url}}), clock=clock)
+    app.upgrade()
     load_demo(app)
     people = list(range(2, 119))
     batch = messages(count, people)
@@ -108,12 +109,12 @@ def bench_serve_memory(workdir: Path) -> None:
     # demo = true only adds the /try page, the one HTTP way for a benchmark to ask the bot something.
     env = {**os.environ, "GRIDBOT_DATABASE__URL": f"sqlite:///{workdir / 'serve.db'}", "GRIDBOT_SERVER__PORT": str(port),
            "GRIDBOT_SERVER__DEMO": "true"}
-    subprocess.run([sys.executable, "-m", "bot", "init", "--demo"], env=env, check=True, capture_output=True)
+    subprocess.run([str(Path(sys.executable).with_name("gridbot")), "init", "--demo"], env=env, check=True, capture_output=True)
     engine = create_engine(env["GRIDBOT_DATABASE__URL"])
     with engine.connect() as conn:
         cadre = conn.scalar(select(Person.id).where(Person.name == DEMO_CADRE))
     engine.dispose()
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([str(Path(sys.executable).with_name("gridbot")), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         import httpx
 

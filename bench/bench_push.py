@@ -33,11 +33,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
+from handlers.composition import build_app, config_from_dict
 from bot.app import App  # noqa: E402
 from bot.channels.wecom.channel import WecomAppChannel, WecomAppChatChannel  # noqa: E402
 from bot.channels.wecom.client import WecomClient  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
-from bot.config import config_from_dict  # noqa: E402
+# noqa: E402
 from bot.db import transaction, upgrade  # noqa: E402
 from bot.models import Group, OutboundMessage, Person  # noqa: E402
 from scheduler.runner import Runner  # noqa: E402
@@ -64,8 +65,8 @@ def build(workdir: Path, fake: FakeWecom, mode: str, people: int, groups: int) -
         "wecom": fake.config_section(data_dir=str(workdir / "wecom")),
         "schedule": {"jobs": [job]},
     })
-    app = App.build(config, clock=ManualClock(datetime(2026, 11, 26, 7, 50, tzinfo=TZ)))
-    upgrade(app.engine)
+    app = build_app(config, clock=ManualClock(datetime(2026, 11, 26, 7, 50, tzinfo=TZ)))
+    app.upgrade()
     per_group = people // groups
     with transaction(app.sessions) as session:
         session.execute(insert(Person), [

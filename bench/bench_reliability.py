@@ -13,7 +13,8 @@ Prints duplicates, lost and stuck for each scenario (issue 13):
         [--runs 5] [--kill-latency 0.1] [--scenarios DABC] [--root PATH]
 
 Processes, as in production: this one (the load generator and the counting), the fake WeCom API in its own
-process with settable latency, two `python -m bot serve` (the real CLI), and for C a `python -m bot jobs run`.
+process with settable latency, two `gridbot serve` (the real CLI, as `python -m handlers.composition serve`), and
+for C a `gridbot jobs run`.
 A scratch database is created on the given PostgreSQL server (bot.db.scratch_database) and dropped afterwards.
 `--root` runs the servers and the CLI from another checkout (e.g. /work/main, to compare with before).
 
@@ -59,6 +60,8 @@ STREET_TZ = ZoneInfo("Asia/Shanghai")
 APPCHATS = ("benchchat1", "benchchat2")
 PUSH_TEXT = "本周六上午九点在社区广场开展环境整治，请准时参加。"
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# The `gridbot` command of the checkout it is run in (its working directory comes first on sys.path).
+GRIDBOT = (sys.executable, "-m", "handlers.composition")
 
 
 # --- the fake WeCom API, in its own process ----------------------------------------------------
@@ -141,7 +144,7 @@ def child_env(config: Path) -> dict[str, str]:
 
 
 class Server:
-    """One `python -m bot serve` (the real CLI), restartable on the same port."""
+    """One `gridbot serve` (the real CLI), restartable on the same port."""
 
     def __init__(self, name: str, root: Path, config: Path, workdir: Path) -> None:
         self.name = name
@@ -158,7 +161,7 @@ class Server:
     def start(self) -> None:
         with self.log.open("a") as log:
             log.write(f"\n--- start {datetime.now():%H:%M:%S}\n")
-        self.process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(self.port)],
+        self.process = subprocess.Popen([*GRIDBOT, "serve", "--port", str(self.port)],
                                         cwd=self.root, env=child_env(self.config), stdout=subprocess.DEVNULL,
                                         stderr=self.log.open("a"))
 
@@ -218,7 +221,7 @@ def write_config(path: Path, db_url: str, fake: FakeWecom, workdir: Path, schedu
 
 
 def prepare(root: Path, config: Path, db_url: str, fake: FakeWecom) -> None:
-    done = subprocess.run([sys.executable, "-m", "bot", "init"], cwd=root, env=child_env(config),
+    done = subprocess.run([*GRIDBOT, "init"], cwd=root, env=child_env(config),
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"gridbot init failed: {done.stderr[-2000:]}")
@@ -458,7 +461,7 @@ def scenario_scheduler(remote: RemoteFake, root: Path, workdir: Path, db_url: st
         if wait > 0:
             time.sleep(wait + 0.3)
         started = time.monotonic()
-        manual = subprocess.run([sys.executable, "-m", "bot", "jobs", "run", "bench_push"], cwd=root,
+        manual = subprocess.run([*GRIDBOT, "jobs", "run", "bench_push"], cwd=root,
                                 env=child_env(config), capture_output=True, text=True, timeout=120)
         people = [userid(i) for i in range(600, 700)]
         keys = [remote.fake.robots[name] for name in robots]
@@ -511,7 +514,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="kill -9 runs")
     parser.add_argument("--kill-latency", type=float, default=0.1, help="API latency during the kill runs")
     parser.add_argument("--scenarios", default="DABC")
-    parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose `python -m bot` is run")
+    parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose `gridbot` is run")
     parser.add_argument("--keep", type=Path, help="keep the servers' logs and configs in this folder")
     parser.add_argument("--fake-server", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.config import RulesConfig  # noqa: E402
-from domain.rules.answer import answer  # noqa: E402
-from domain.rules.demo import sample_articles, sample_documents  # noqa: E402
-from domain.rules.search import IndexedArticle, RulesIndex, build_index, load_lexicon  # noqa: E402
+from handlers.rules.settings import RulesConfig  # noqa: E402
+from handlers.rules.answer import answer  # noqa: E402
+from handlers.rules.demo import sample_articles, sample_documents  # noqa: E402
+from handlers.rules.search import IndexedArticle, RulesIndex, build_index, load_lexicon  # noqa: E402
 
 EVAL_FILE = ROOT / "tests" / "data" / "rules_eval.toml"
 

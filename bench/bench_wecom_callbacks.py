@@ -40,7 +40,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bot.config import config_from_dict  # noqa: E402
+# noqa: E402
+from handlers.composition import build_app, config_from_dict, load_config, upgrade_schema
 from bot.db import make_engine, make_sessionmaker, scratch_database, transaction, upgrade  # noqa: E402
 from bot.models import Person  # noqa: E402
 from tests.fakes.wecom_server import FakeWecom, WecomCallbacks  # noqa: E402
@@ -107,7 +108,7 @@ def cpu_seconds(pid: int) -> float:
 
 def prepare(workdir: Path, fake: FakeWecom, port: int, url: str, workers: int) -> Path:
     engine = make_engine(url)
-    upgrade(engine)
+    upgrade_schema(engine)
     with transaction(make_sessionmaker(engine)) as session:
         session.execute(insert(Person), [dict(name=f"测试{i}", role="cadre", active=True, wecom_userid=f"bench{i:04d}")
                                          for i in range(USERS)])
@@ -260,8 +261,9 @@ def main() -> None:
         env = dict(os.environ, GRIDBOT_CONFIG=str(config))
         # What `gridbot serve` runs, minus the CLI's schema check (which misreads branches with depends_on).
         serve = ("import sys; sys.path.insert(0, %r)\n"
-                 "from bot.app import App\nfrom bot.config import load_config\nfrom bot.server import serve\n"
-                 "serve(App.build(load_config(%r)))" % (str(ROOT), str(config)))
+                 "from handlers.composition import build_app, load_config\nfrom bot.server import open_listener, serve\n"
+                 "app = build_app(load_config(%r))\n"
+                 "serve(app, open_listener(app.config.server.host, app.config.server.port))" % (str(ROOT), str(config)))
         server = subprocess.Popen([sys.executable, "-c", serve], cwd=workdir, env=env,
                                   stdout=subprocess.DEVNULL, stderr=open("/tmp/bench_wecom_server.log", "wb"))
         try:

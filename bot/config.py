@@ -10,10 +10,12 @@ import os
 import tomllib
 from datetime import date
 from pathlib import Path
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, create_model, field_validator, model_validator
 
 ENV_PREFIX = "GRIDBOT_"
 DEFAULT_CONFIG_FILE = "gridbot.toml"
@@ -27,9 +29,33 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+DATABASE_FORMS = "sqlite:///path/to/file.db 或 / or postgresql+psycopg://user@host:5432/dbname"
+
+
 class DatabaseConfig(Section):
     url: str = "sqlite:///gridbot.db"
     echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _supported_url(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            parsed = make_url(value.strip())
+        except ArgumentError:
+            raise ValueError(f"不是数据库地址 / not a database URL: {value!r}; 可用 / accepted: {DATABASE_FORMS}") from None
+        if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"):
+            hint = " (write postgresql+psycopg:// instead of postgres://)" if parsed.drivername.startswith("postgres") else ""
+            raise ValueError(f"不支持的数据库 / unsupported database {parsed.drivername!r}{hint}; 可用 / accepted: {DATABASE_FORMS}")
+        backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+        if backend == "postgresql" and driver in ("psycopg2", "psycopg") and "+" not in parsed.drivername:
+            # "postgresql://" means psycopg2 to SQLAlchemy; the project ships psycopg 3.
+            return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        if (backend, driver) in (("sqlite", "pysqlite"), ("postgresql", "psycopg")):
+            return value.strip()
+        raise ValueError(f"不支持的数据库 / unsupported database {parsed.drivername!r}; 可用 / accepted: {DATABASE_FORMS}")
 
 
 class StreetConfig(Section):
@@ -38,22 +64,20 @@ class StreetConfig(Section):
     registration_contact: str = "街道党政办"
 
 
-class HoursConfig(Section):
-    monthly_target: float = Field(20, gt=0)
-    max_per_entry: float = Field(12, gt=0)
-    max_per_day: float = Field(24, gt=0)
-    # 1 = entries may be dated back to the first day of the previous month.
-    months_back: int = Field(1, ge=0)
-    undo_window_hours: float = Field(24, gt=0)
-    points_per_hour: float = Field(1, ge=0)
-    points_monthly_cap: float = Field(30, ge=0)
-
-
 class ServerConfig(Section):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
-    public_url: str = "http://127.0.0.1:8080"
+    # Where people's phones reach this server (dashboard links, the WeCom callback). Empty = this
+    # machine at the port it listens on, which is right for a demo and wrong for production.
+    public_url: str = ""
     demo: bool = False
+
+    @property
+    def link_base(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
 
 
 class WecomRobot(Section):
@@ -112,6 +136,40 @@ class WecomConfig(Section):
         return robots
 
 
+class WecomBotConfig(Section):
+    """[wecom_bot] The WeCom AI bot (智能机器人) over its long connection: no public URL needed."""
+
+    enabled: bool = False
+    bot_id: str = ""
+    secret: SecretStr = SecretStr("")
+    ws_url: str = "wss://openws.work.weixin.qq.com"
+
+    @field_validator("ws_url")
+    @classmethod
+    def _websocket_url(cls, value: str) -> str:
+        if not value.startswith(("wss://", "ws://")) or len(value) <= len("wss://"):
+            raise ValueError("must be a WebSocket URL, e.g. wss://openws.work.weixin.qq.com")
+        return value
+
+    @field_validator("bot_id")
+    @classmethod
+    def _plain_bot_id(cls, value: str) -> str:
+        if value != value.strip() or any(c.isspace() for c in value):
+            raise ValueError("must not contain spaces; copy the BotID from the admin console")
+        return value
+
+    @model_validator(mode="after")
+    def _required_when_enabled(self) -> WecomBotConfig:
+        if self.enabled:
+            if not self.bot_id:
+                raise ValueError("wecom_bot.bot_id is required when [wecom_bot] is enabled")
+            if not self.secret.get_secret_value().strip():
+                raise ValueError(
+                    "wecom_bot.secret is required when [wecom_bot] is enabled (or set GRIDBOT_WECOM_BOT__SECRET)"
+                )
+        return self
+
+
 class WechatyConfig(Section):
     enabled: bool = False
     endpoint: str = ""
@@ -156,7 +214,7 @@ class ScheduleJob(Section):
 
     @model_validator(mode="after")
     def _one_schedule(self) -> ScheduleJob:
-        from scheduler.triggers import check_schedule
+        from bot.schedule_spec import check_schedule
 
         check_schedule(self.cron, self.workdays_at)
         return self
@@ -184,19 +242,8 @@ class ScheduleConfig(Section):
         return jobs
 
 
-class LessonsConfig(Section):
-    # A lesson must fit the ten-minute morning slot; longer bodies are refused at import.
-    max_body_chars: int = Field(400, ge=50, le=5000)
 
 
-class QuizConfig(Section):
-    # How long after a push the group's members may answer for a score.
-    answer_window_minutes: int = Field(240, ge=1, le=24 * 60)
-    # How long a personal practice question (「答题」) stays open.
-    practice_window_minutes: int = Field(60, ge=1, le=24 * 60)
-    # vote_interaction cards: "auto" = when WeCom is enabled; text is always sent along.
-    cards: Literal["auto", "on", "off"] = "auto"
-    leaderboard_size: int = Field(10, ge=1, le=50)
 
 
 class LlmConfig(Section):
@@ -206,80 +253,22 @@ class LlmConfig(Section):
     timeout_seconds: float = Field(15, gt=0)
 
 
-class ReportsConfig(Section):
-    """[reports] 随手拍: time limits and the keyword rules that suggest a category."""
-
-    accept_hours: float = Field(24, gt=0)  # not accepted within this → the assignee is nudged
-    close_days: float = Field(7, gt=0)  # not closed within this → the liaison leader is nudged
-    rating_days: float = Field(7, gt=0)  # after closure the reporter may rate for this long
-    attach_minutes: float = Field(5, gt=0)  # a photo/location this close to a report belongs to it
-    # category -> keywords; the category with most hits wins, ties go to the one listed first.
-    # Empty = the built-in rules (domain/reports/categories.py).
-    categories: dict[str, list[str]] = {}
-    other_category: str = "其他"
 
 
-class LedgerConfig(Section):
-    """[ledger] 整改台账: reminders before and after deadlines, and 回头看."""
-
-    remind_days_before: list[int] = [7, 3, 1]
-    escalate_after_days: int = Field(3, ge=1)
-    recheck_after_days: int = Field(30, ge=1)
-    monthly_prompt_day: int = Field(1, ge=1, le=28)
-    default_deadline_days: int = Field(30, ge=1)
-    # Who gets the escalation of an overdue task besides the admins: names or roster ids (e.g. the secretary).
-    escalate_to: list[str] = []
-
-    @field_validator("remind_days_before")
-    @classmethod
-    def _positive_days(cls, days: list[int]) -> list[int]:
-        if any(d < 1 for d in days):
-            raise ValueError("every value must be at least 1 (days before the deadline)")
-        return sorted(set(days), reverse=True)
 
 
-class RulesConfig(Section):
-    """[rules] 规定问答: retrieval settings and who gives a ruling when the knowledge base has none."""
-
-    # Share (0–1) of the question's informative words, weighted by rarity, that the best article must
-    # contain; below it the bot says the knowledge base has no clear rule.
-    threshold: float = Field(0.5, ge=0, le=1)
-    # Who to ask for a ruling when no rule answers the question.
-    contact: str = "街道纪工委"
-    # The editable synonym and stopword lists; empty = the lists shipped in domain/rules/data/.
-    synonyms_file: str = ""
-    stopwords_file: str = ""
-    # Articles quoted at most in one answer; a second one only when it scores close to the first.
-    top_k: int = Field(2, ge=1, le=5)
-    # Characters of article text shown in one answer (a phone screen); the 2048-byte limit always holds.
-    max_chars: int = Field(360, ge=60, le=600)
-    # Send the retrieved articles to the [llm] model for a short answer (needs llm.base_url and llm.model).
-    use_llm: bool = True
-
-    @field_validator("synonyms_file", "stopwords_file")
-    @classmethod
-    def _file_exists(cls, value: str) -> str:
-        if value and not Path(value).is_file():
-            raise ValueError(f"file not found: {value}")
-        return value
 
 
 class Config(Section):
     timezone: str = "Asia/Shanghai"
     database: DatabaseConfig = DatabaseConfig()
     street: StreetConfig = StreetConfig()
-    hours: HoursConfig = HoursConfig()
     server: ServerConfig = ServerConfig()
     wecom: WecomConfig = WecomConfig()
+    wecom_bot: WecomBotConfig = WecomBotConfig()
     wechaty: WechatyConfig = WechatyConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     llm: LlmConfig = LlmConfig()
-    # Sections owned by later capabilities are free-form tables validated by their own modules.
-    reports: ReportsConfig = ReportsConfig()
-    ledger: LedgerConfig = LedgerConfig()
-    rules: RulesConfig = RulesConfig()
-    lessons: LessonsConfig = LessonsConfig()
-    quiz: QuizConfig = QuizConfig()
     dash: dict[str, Any] = {}
 
     @field_validator("timezone")
@@ -345,7 +334,24 @@ def resolve_config_path(explicit: str | None, environ: dict[str, str] | None = N
     return default if default.exists() else None
 
 
-def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None) -> Config:
+def config_model(capabilities: Iterable[Any] = ()) -> type[Config]:
+    """The Config class with each capability's settings as its own section ([hours], [reports] …).
+
+    `capabilities` are bot.capability.Capability values; only their `name` and `settings` are read.
+    """
+    sections = tuple((c.name, c.settings) for c in capabilities if getattr(c, "settings", None) is not None)
+    return _config_model(sections)
+
+
+@lru_cache(maxsize=32)
+def _config_model(sections: tuple[tuple[str, type[Section]], ...]) -> type[Config]:
+    if not sections:
+        return Config
+    fields: dict[str, Any] = {name: (model, model()) for name, model in sections}
+    return create_model("Config", __base__=Config, **fields)
+
+
+def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None, capabilities: Iterable[Any] = ()) -> Config:
     """Load and validate the configuration; raise ConfigError naming the bad key."""
     environ = dict(os.environ if environ is None else environ)
     data: dict[str, Any] = {}
@@ -361,14 +367,14 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
             raise ConfigError(f"配置文件格式错误 / {path} is not valid TOML: {exc}") from exc
     data = _apply_env(data, environ)
     try:
-        return Config.model_validate(data)
+        return config_model(capabilities).model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from None
 
 
-def config_from_dict(data: dict[str, Any]) -> Config:
+def config_from_dict(data: dict[str, Any], capabilities: Iterable[Any] = ()) -> Config:
     try:
-        return Config.model_validate(data)
+        return config_model(capabilities).model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, "dict")) from None
 

@@ -1,13 +1,14 @@
 """Engine, sessions and schema migrations.
 
 The schema is only ever created or changed by Alembic migrations (bot/migrations), so an
-upgrade keeps a street's data. Each capability owns an Alembic branch; `upgrade heads` applies all.
+upgrade keeps a street's data. The core's versions live in bot/migrations/versions; each capability
+with tables of its own brings one more folder (its Alembic branch), passed in as `folders`.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,21 +19,6 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-
-# Every module that declares ORM models; Alembic's autogenerate and the test suite import them all.
-MODEL_MODULES: tuple[str, ...] = (
-    "bot.models",
-    "domain.hours.models",
-    "domain.wechaty.models",
-    "scheduler.models",
-    "domain.lessons.models",
-    "domain.quiz.models",
-    "domain.rules.models",
-    "dash.models",
-    "domain.reports.models",
-    "domain.ledger.models",
-    "bot.channels.wecom.models",
-)
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -69,11 +55,6 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(timezone.utc)
 
 
-def import_models() -> None:
-    for name in MODEL_MODULES:
-        importlib.import_module(name)
-
-
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -96,6 +77,15 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
+def insert_or_ignore(session: Session, target, conflict: Sequence[str]):
+    """INSERT … ON CONFLICT (conflict) DO NOTHING, on SQLite and PostgreSQL alike: the way every
+    "store it once" in the project is written (dedupe keys, run rows, per-day deliveries)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    builder = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
+    return builder(target).on_conflict_do_nothing(index_elements=list(conflict))
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
@@ -107,19 +97,26 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-def alembic_config(engine: Engine):
+Folders = Sequence[Path]
+
+
+def alembic_config(engine: Engine | None, folders: Folders = ()):
     from alembic.config import Config as AlembicConfig
 
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.attributes["engine"] = engine
+    locations = [MIGRATIONS_DIR / "versions", *folders]
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join(str(p) for p in locations))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
     return cfg
 
 
-def upgrade(engine: Engine, target: str = "heads") -> None:
+def upgrade(engine: Engine, folders: Folders = (), target: str = "heads") -> None:
     from alembic import command
 
-    command.upgrade(alembic_config(engine), target)
+    command.upgrade(alembic_config(engine, folders), target)
 
 
 @contextmanager
@@ -144,13 +141,10 @@ def scratch_database(server_url: str, prefix: str = "gridbot_scratch") -> Iterat
         admin.dispose()
 
 
-def _script():
-    from alembic.config import Config as AlembicConfig
+def _script(folders: Folders = ()):
     from alembic.script import ScriptDirectory
 
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return ScriptDirectory.from_config(cfg)
+    return ScriptDirectory.from_config(alembic_config(None, folders))
 
 
 def current_revisions(engine: Engine) -> set[str]:
@@ -160,23 +154,40 @@ def current_revisions(engine: Engine) -> set[str]:
         return set(MigrationContext.configure(conn).get_current_heads())
 
 
-def pending_revisions(engine: Engine) -> set[str]:
+def pending_revisions(engine: Engine, folders: Folders = ()) -> set[str]:
     """Revisions not yet applied. With several branches and depends_on links, alembic_version holds
     only the tips, so "up to date" means every head is among the ancestors of what is applied."""
-    script = _script()
+    script = _script(folders)
     current = tuple(current_revisions(engine))
     applied = {rev.revision for rev in script.iterate_revisions(current, "base")} if current else set()
     everything = {rev.revision for rev in script.walk_revisions()}
     return everything - applied
 
 
-def database_status(engine: Engine) -> str:
-    """'ok', 'needs upgrade' or 'unreachable: …' for /healthz and the CLI."""
+def database_status(engine: Engine, folders: Folders = ()) -> str:
+    """'ok', or what is wrong in one line for /healthz and the CLI: empty, needs upgrade, the
+    database does not exist, or the server cannot be reached."""
     try:
         with engine.connect() as conn:
             conn.execute(text("select 1"))
+    except Exception as exc:  # noqa: BLE001 - status is reported, never raised
+        return connection_problem(engine, exc)
+    try:
         if not inspect(engine).has_table("alembic_version"):
             return "empty: run gridbot init"
-        return "needs upgrade: run gridbot db upgrade" if pending_revisions(engine) else "ok"
-    except Exception as exc:  # noqa: BLE001 - status is reported, never raised
+        return "needs upgrade: run gridbot db upgrade" if pending_revisions(engine, folders) else "ok"
+    except Exception as exc:  # noqa: BLE001
         return f"unreachable: {type(exc).__name__}"
+
+
+def connection_problem(engine: Engine, exc: Exception) -> str:
+    """Why a connection failed, told apart for the operator; the URL's password is never shown."""
+    message = str(getattr(exc, "orig", exc) or exc)
+    url = engine.url
+    where = url.render_as_string(hide_password=True)
+    if engine.dialect.name == "postgresql" and "does not exist" in message and "database" in message:
+        return (f"database does not exist / 数据库不存在: {url.database!r} on {url.host}:{url.port or 5432} "
+                f"(createdb {url.database}, or fix [database] url)")
+    if engine.dialect.name == "sqlite":
+        return f"unreachable / 无法打开: {where} ({message.splitlines()[0][:120]})"
+    return f"unreachable / 连不上数据库: {where} ({type(exc).__name__}; is the server running? check [database] url)"

@@ -7,11 +7,11 @@ Ids are stable: the same roster comes out every time, so the README can name dem
 
 from __future__ import annotations
 
-import importlib
 import random
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import date
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from bot.app import App
@@ -33,18 +33,6 @@ GIVEN = (
     "海燕 志强 秀兰 明辉 丽华 建军 春梅 晓东 玉兰 国庆 红霞 文杰 思远 雨桐 子涵 浩然 欣怡 俊杰 婷婷 志明 "
     "立新 桂英 永红 德华 凤英 晓明 淑珍 家豪 梦瑶 宇航 雅琴 振华 慧敏 天宇 佳怡 鹏飞 秀英 海峰 美玲 伟东"
 ).split()
-
-# Extra ids of capability demos: "module:function" taking (session, app, today).
-DEMO_LOADERS: tuple[str, ...] = (
-    "domain.lessons.demo:load_demo_lessons",
-    "domain.quiz.demo:load_demo_questions",
-    "domain.rules.demo:load_samples",
-    "domain.reports.demo:load_demo_reports",
-    "domain.ledger.demo:load_demo_ledger",
-    "domain.lessons.demo:load_demo_lesson_history",
-    "domain.quiz.demo:load_demo_quiz_history",
-)
-
 
 def _names(count: int, taken: set[str]) -> list[str]:
     names: list[str] = []
@@ -86,17 +74,25 @@ def demo_roster() -> list[dict]:
     return rows
 
 
-def load_demo(app: App) -> None:
-    """Create the demo street in an empty, migrated database."""
+def load_demo(app: App, only: Iterable[str] | None = None, history: bool = True) -> None:
+    """Create the demo street in an empty, migrated database.
+
+    `only` names the capabilities whose demo content to add (default: every one); `history=False`
+    leaves out the past month of pushes and answers, for tests that count from the first push.
+    """
+    wanted = [c for c in app.capabilities if only is None or c.name in set(only)]
     today = app.local_now().date()
     with transaction(app.sessions) as session:
         if session.scalar(select(func.count()).select_from(Person)):
             raise RuntimeError("the database already has people; the demo street goes into an empty one")
         _load_core(session, today)
-        _load_hours(session, app, today)
-        for spec in DEMO_LOADERS:
-            module, function = spec.split(":")
-            getattr(importlib.import_module(module), function)(session, app, today)
+        # Each capability adds its part; history (past pushes and answers) once everything exists.
+        for capability in wanted:
+            if capability.demo is not None:
+                capability.demo(session, app, today)
+        for capability in wanted if history else ():
+            if capability.demo_history is not None:
+                capability.demo_history(session, app, today)
 
 
 def _load_core(session: Session, today: date) -> None:
@@ -161,29 +157,37 @@ def _load_core(session: Session, today: date) -> None:
     session.flush()
 
 
-def _load_hours(session: Session, app: App, today: date) -> None:
-    from domain.hours.models import HourEntry
-
-    rng = random.Random(20251120)
-    notes = ("入户走访搬迁户", "政策宣传", "环境整治", "矛盾调解", "帮办代办", "安全巡查", "就业信息收集")
-    first = today.replace(day=1)
-    created = datetime.combine(today, time(8, 0), tzinfo=app.config.tz)
-    people = session.scalars(select(Person).where(Person.role != Role.admin.value).order_by(Person.id)).all()
-    for person in people:
-        if person.name == DEMO_CADRE:
-            continue  # leave the demo cadre's month empty so a newcomer sees their own entries clearly
-        days = (today - first).days
-        for _ in range(rng.randint(0, 6)):
-            if days <= 0:
-                break
-            day = first + timedelta(days=rng.randint(0, days - 1))
-            hours = rng.choice((1, 1.5, 2, 2.5, 3, 4))
-            session.add(
-                HourEntry(person_id=person.id, day=day, hours=hours, note=rng.choice(notes), created_at=created, source="demo")
-            )
-
-
 def _fix_sequence(session: Session, table: str) -> None:
     """Explicit ids leave PostgreSQL's sequence behind; move it past them."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+
+
+# --- helpers for the capabilities' demo history ---------------------------------------
+
+# The people a newcomer tries the bot as start the month with a clean slate.
+CLEAN_SLATE = (DEMO_CADRE, DEMO_GRID_WORKER)
+# Engagement of the units not named as low ones.
+ENGAGEMENT_RANGE = (0.78, 0.93)
+
+
+def bulk_insert(session: Session, model, rows: list[dict]) -> None:
+    """One Core executemany: the drivers batch it (psycopg pipelines it), with no ORM objects made."""
+    if rows:
+        session.execute(insert(model.__table__), rows)
+
+
+def unit_rates(session: Session, rng: random.Random, low: dict[str, float]) -> dict[int, float]:
+    """Each unit's share of engagement: the low ones as given, the others high but not equal."""
+    return {
+        unit.id: low.get(unit.name, round(rng.uniform(*ENGAGEMENT_RANGE), 2))
+        for unit in session.scalars(select(Unit).order_by(Unit.id))
+    }
+
+
+def history_people(session: Session) -> list[Person]:
+    return list(
+        session.scalars(
+            select(Person).where(Person.active.is_(True), Person.name.not_in(CLEAN_SLATE)).order_by(Person.id)
+        )
+    )

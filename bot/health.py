@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import Engine, func, inspect, select, text
 
-from bot.db import database_status
 from bot.models import OutboundMessage, OutboxStatus
 
 # How long the write probe may wait for a lock before the database counts as not writable.
@@ -62,14 +61,14 @@ def backlog(engine: Engine, now: datetime) -> dict[str, Any]:
     }
 
 
-def check(engine: Engine, now: datetime) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, body) for /healthz."""
-    status = database_status(engine)
-    if status.startswith("unreachable"):
-        return 503, {"status": "down", "database": status}
-    if status != "ok":
+def check(app) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body) for /healthz. `app` is the bot.app.App being served."""
+    status = app.database_status()
+    if status.startswith(("empty", "needs upgrade")):
         return 200, {"status": "degraded", "database": status}
-    reason = not_writable(engine)
+    if status != "ok":  # unreachable, or the database does not exist
+        return 503, {"status": "down", "database": status}
+    reason = not_writable(app.engine)
     if reason is not None:
         return 503, {"status": "down", "database": f"not writable: {reason}"}
-    return 200, {"status": "ok", "database": status, "backlog": backlog(engine, now)}
+    return 200, {"status": "ok", "database": status, "backlog": backlog(app.engine, app.clock.now())}

@@ -39,6 +39,8 @@ class Incoming:
     roster id on the console); the router maps it to a Person. `chat_id` is set for messages said
     in a group or room. Events (menu clicks, card buttons and votes) carry `event`, `event_key`
     and `event_data` (for a vote: {"task_id": ..., "selected": {question_key: [option ids]}}).
+    `reply_token` is the channel's own handle for answering this very message in place (the WeCom
+    AI bot's req_id); replies back to the same conversation carry it in their outbox payload.
     """
 
     channel: str
@@ -54,6 +56,7 @@ class Incoming:
     event_key: str | None = None
     event_data: dict[str, Any] = field(default_factory=dict)
     mentioned: bool = False
+    reply_token: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import outbound_claim, outbound_render
 from bot.channels import Channel, SendResult
 from bot.clock import Clock
-from bot.db import transaction
+from bot.db import insert_or_ignore, transaction
 from bot.message import Incoming, Reply, ToAddress, ToGroup, ToPerson, ToSender
 from bot.models import Group, OutboundMessage, OutboxStatus, Person
 
@@ -45,9 +44,10 @@ def retry_delay(attempts: int) -> timedelta:
 # Rows per multi-row INSERT; SQLite allows 32766 bound parameters, 14 columns a row.
 BULK_CHUNK = 500
 
-# Channels whose incoming message ids are unique for good (WeCom MsgId, WeChat message ids): a reply
-# to such a message is keyed by it, so handling the message twice cannot write its replies twice.
-STABLE_MESSAGE_IDS = frozenset({"wecom", "wechaty"})
+# Channels whose incoming message ids are unique for good (WeCom MsgId, the AI bot's msgid, WeChat
+# message ids): a reply to such a message is keyed by it, so handling the message twice cannot write
+# its replies twice.
+STABLE_MESSAGE_IDS = frozenset({"wecom", "wecom_bot", "wechaty"})
 
 
 def reply_key(message: Incoming, index: int) -> str:
@@ -82,6 +82,8 @@ class Outbound:
         # Results of sends that could not be recorded (the database was away): written first next round,
         # and those rows are not offered again meanwhile, so nothing that went out goes out twice.
         self._unrecorded: dict[int, tuple[OutboundMessage, SendResult]] = {}
+        # Texts made at send time (bot/outbound_render.py): renderer name -> function.
+        self.renderers: dict[str, outbound_render.Renderer] = {}
 
     def register(self, channel: Channel, prefer: bool = False) -> None:
         self.channels[channel.name] = channel
@@ -184,7 +186,7 @@ class Outbound:
             group_id=route.group_id,
             kind=reply.kind,
             text=reply.text,
-            payload=_payload(reply, message, sender),
+            payload=_payload(reply, message, sender, route),
             status=status,
             attempts=0,
             sent_at=now if status == OutboxStatus.sent.value else None,
@@ -199,7 +201,7 @@ class Outbound:
                 if outbound_render.needs_render(row):
                     # Only the object in hand gets the live text; the stored row keeps the redacted one.
                     try:
-                        row.text = outbound_render.render(self.sessions, self.clock, row)
+                        row.text = outbound_render.render(self.sessions, self.clock, row, self.renderers)
                     except Exception:  # noqa: BLE001 - the stored text still says what happened
                         log.exception("could not complete outbox row %s for %s", row.id, row.channel)
                 channel.emit(row)
@@ -298,7 +300,7 @@ class Outbound:
         for row in rows:
             if outbound_render.needs_render(row):
                 try:
-                    row.text = outbound_render.render(self.sessions, self.clock, row)
+                    row.text = outbound_render.render(self.sessions, self.clock, row, self.renderers)
                 except Exception as exc:  # noqa: BLE001 - tried again like a failed send
                     log.exception("could not complete outbox row %s", row.id)
                     unrendered[row.id] = f"could not complete the text: {type(exc).__name__}"
@@ -389,13 +391,22 @@ class Outbound:
             session.execute(update(OutboundMessage), updates)
 
 
-def _payload(reply: Reply, message: Incoming | None, sender: Person | None) -> dict | None:
+def _payload(reply: Reply, message: Incoming | None, sender: Person | None, route: Route | None = None) -> dict | None:
     payload = dict(reply.payload or {})
     if isinstance(reply.to, ToSender) and message is not None and message.chat_id:
         # In a group or room the channel may @ the person it answers.
         payload["mention"] = message.sender
         if sender is not None:
             payload["mention_name"] = sender.name
+    if (
+        message is not None
+        and message.reply_token
+        and route is not None
+        and route.channel == message.channel
+        and route.target == (message.chat_id or message.sender)
+    ):
+        # An answer back into the conversation the message came from may go out as a reply to it.
+        payload["reply_token"] = message.reply_token
     return payload or None
 
 
@@ -418,17 +429,11 @@ def _takes_done(send_batch) -> bool:
 
 def _insert_once(session: Session, rows: list[dict]) -> list[int]:
     """Insert keyed rows, skipping keys already used (by an earlier run or another instance)."""
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     table = OutboundMessage.__table__
-    statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
+    statement = insert_or_ignore(session, table, ["dedupe_key"]).values(rows).returning(table.c.id)
     return list(session.execute(statement).scalars())
 
 
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def local_time(clock: Clock, tz) -> datetime:
-    return clock.now().astimezone(tz)

@@ -4,12 +4,15 @@ A reply carrying a secret (the dashboard's one-time login link) is written to th
 placeholder, and its payload names a renderer: {"render": NAME, ...}. Just before a channel gets the
 row — on delivery, or when an immediate channel shows it — the renderer makes the real text in its
 own transaction (e.g. issues the link); the outbox keeps the redacted text.
+
+Renderers are registered by name in `Outbound.renderers`; a capability declares its own in its
+descriptor's `extras["outbox_renderers"]` and App.build registers them in every process, since the
+instance that sends a row need not be the one that wrote it.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,12 +22,9 @@ from bot.db import transaction
 from bot.models import OutboundMessage
 
 RENDER_KEY = "render"
+EXTRAS_KEY = "outbox_renderers"
 
-# renderer name -> "module:function"; the function takes (session, row, now) and returns the text to send.
-RENDERERS: dict[str, str] = {
-    "dash_link": "dash.auth:render_login_link",
-}
-
+# (session, row, now) -> the text to send.
 Renderer = Callable[[Session, OutboundMessage, datetime], str]
 
 
@@ -32,15 +32,12 @@ def needs_render(row: OutboundMessage) -> bool:
     return bool((row.payload or {}).get(RENDER_KEY))
 
 
-def _renderer(name: str) -> Renderer:
-    module, function = RENDERERS[name].split(":")
-    return getattr(importlib.import_module(module), function)
-
-
-def render(sessions: sessionmaker[Session], clock: Clock, row: OutboundMessage) -> str:
+def render(sessions: sessionmaker[Session], clock: Clock, row: OutboundMessage, renderers: Mapping[str, Renderer]) -> str:
     """The text to send for this row (its stored text when it has no renderer)."""
     if not needs_render(row):
         return row.text
-    function = _renderer(str(row.payload[RENDER_KEY]))
+    name = str(row.payload[RENDER_KEY])
+    if name not in renderers:
+        raise LookupError(f"no outbox renderer named {name!r} in this process")
     with transaction(sessions) as session:
-        return function(session, row, clock.now())
+        return renderers[name](session, row, clock.now())

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.message import Incoming, Kind, Reply, Recipient, SENDER
+from bot.message import Incoming, Kind, Reply
 from bot.models import Person, Role
 from bot.text import normalize
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 Handler = Callable[["Context", "Match"], "Sequence[Reply] | Reply | str | None"]
 Matcher = Callable[[str, Incoming], "dict[str, Any] | None"]
@@ -62,19 +59,27 @@ class Command:
         return (self.name, *self.aliases)
 
 
+class Decline(Exception):
+    """Raised by a handler that matched but is not meant for this message after all (e.g. a bare
+    "A" when the person has no open quiz question): the router tries the next command."""
+
+
 @dataclass
 class Context:
-    """Everything a handler may use. Handlers never see which channel a message came from."""
+    """What a handler may use: this message's transaction, who sent it, when, and the settings.
 
-    app: App
+    Handlers never see which channel a message came from, nor the whole application.
+    """
+
     session: Session
     message: Incoming
     person: Person | None
     now: datetime  # aware, in the street's time zone
-
-    @property
-    def config(self):
-        return self.app.config
+    config: Any  # the validated configuration (bot.config.Config with the capabilities' sections)
+    router: Router
+    # The application, for the rare handler that starts work outside this message's transaction
+    # (running a scheduled job now). Everything else is reachable through the fields above.
+    runtime: Any = None
 
     def audit(self, action: str, entity: str, entity_id: object | None = None, detail: dict | None = None) -> None:
         from bot.audit import record
@@ -82,7 +87,11 @@ class Context:
         record(self.session, self.person, action, entity, entity_id, detail, at=self.now)
 
     def help_for(self, prefix: str = "", topic: str = "") -> str:
-        return self.app.router.help_text(self.person, prefix, topic)
+        return self.router.help_text(self.person, prefix, topic)
+
+    def settings(self, section: str) -> Any:
+        """A capability's own configuration section, e.g. ctx.settings("hours")."""
+        return getattr(self.config, section)
 
 
 def _as_replies(result: Sequence[Reply] | Reply | str | None) -> list[Reply]:
@@ -105,18 +114,33 @@ def _alias_match(text: str, alias: str) -> str | None:
 
 
 class Router:
-    def __init__(self, commands: Iterable[Command], fallback_hint: str = "帮助", help_titles: dict[str, str] | None = None) -> None:
-        # Handler module → heading in 帮助; commands of modules not listed share one "其他" heading.
-        self.help_titles = dict(help_titles or {})
-        self.commands: tuple[Command, ...] = tuple(sorted(commands, key=lambda c: -c.priority))
+    def __init__(
+        self,
+        commands: Iterable[Command] = (),
+        fallback_hint: str = "帮助",
+        sections: Sequence[tuple[str, Sequence[Command]]] = (),
+        registration_contact: str = "街道党政办",
+    ) -> None:
+        """`sections`: (heading in 帮助, that capability's commands), in the composition list's order;
+        loose `commands` share one "其他" heading."""
+        loose = tuple(commands)
+        self.sections: tuple[tuple[str, tuple[Command, ...]], ...] = tuple((t, tuple(c)) for t, c in sections)
+        self._title_of = {id(c): title for title, cs in self.sections for c in cs}
+        everything = [c for _, cs in self.sections for c in cs] + list(loose)
+        self.commands: tuple[Command, ...] = tuple(sorted(everything, key=lambda c: -c.priority))
         self._compiled = {id(c): tuple(re.compile(p) for p in c.patterns) for c in self.commands}
         self._aliases = sorted(
             ((alias, c) for c in self.commands if not c.hidden for alias in c.words()),
             key=lambda pair: -len(pair[0]),
         )
         self.fallback_hint = fallback_hint
+        self.registration_contact = registration_contact
 
     def find(self, message: Incoming) -> tuple[Command, Match] | None:
+        return next(self.candidates(message), None)
+
+    def candidates(self, message: Incoming) -> Iterator[tuple[Command, Match]]:
+        """Every command that matches, best first (by priority, then registration order)."""
         text = normalize(message.text)
         for command in self.commands:
             if message.kind not in command.kinds:
@@ -125,8 +149,7 @@ class Router:
                 continue
             match = self._match(command, text, message)
             if match is not None:
-                return command, match
-        return None
+                yield command, match
 
     def _match(self, command: Command, text: str, message: Incoming) -> Match | None:
         if message.kind == Kind.event and command.events:
@@ -147,12 +170,12 @@ class Router:
                 return Match(text=text, groups=groups)
         return None
 
-    def dispatch(self, ctx: Context) -> list[Reply]:
-        found = self.find(ctx.message)
+    def dispatch(self, ctx: Context, unregistered_hint: str | None = None) -> list[Reply]:
+        found = self._first_taker(ctx, registered=ctx.person is not None)
         if ctx.person is None:
-            if found is not None and found[0].allow_unregistered:
-                return _as_replies(found[0].handler(ctx, found[1]))
-            text = unregistered_text(ctx.app.config.street.registration_contact)
+            if found is not None:
+                return found
+            text = unregistered_hint or unregistered_text(self.registration_contact)
             if self.allowed(None):
                 # Some things need no registration (e.g. 随手拍): say so rather than turn people away.
                 text += "\n不登记也可以：\n" + "\n".join(self._help_lines(None))
@@ -161,11 +184,27 @@ class Router:
             if ctx.message.kind != Kind.text:
                 return []
             return [Reply(self.not_understood(ctx.person, ctx.message.text))]
-        command, match = found
-        if Role(ctx.person.role) not in command.roles:
-            labels = "、".join(r.label for r in Role if r in command.roles)
-            return [Reply(command.refusal.format(roles=labels))]
-        return _as_replies(command.handler(ctx, match))
+        return found
+
+    def _first_taker(self, ctx: Context, registered: bool) -> list[Reply] | None:
+        """The replies of the first matching command that does not decline; None when none takes it."""
+        for command, match in self.candidates(ctx.message):
+            if not registered:
+                if not command.allow_unregistered:
+                    return None  # the best reading needs registration: say so, do not guess another
+            elif Role(ctx.person.role) not in command.roles:
+                labels = "、".join(r.label for r in Role if r in command.roles)
+                return [Reply(command.refusal.format(roles=labels))]
+            try:
+                return _as_replies(command.handler(ctx, match))
+            except Decline:
+                continue
+        return None
+
+    def wants(self, message: Incoming) -> bool:
+        """Whether some command matches this message: in a group chat the bot answers only then,
+        or when it is @-mentioned."""
+        return self.find(message) is not None
 
     def allowed(self, person: Person | None) -> list[Command]:
         if person is None:
@@ -186,11 +225,10 @@ class Router:
 
     def _sections(self, person: Person | None) -> dict[str, list[Command]]:
         """Heading → the commands this person may use under it, headings in registration order."""
-        sections: dict[str, list[Command]] = {title: [] for title in self.help_titles.values()}
+        sections: dict[str, list[Command]] = {title: [] for title, _ in self.sections}
         for command in self.allowed(person):
             if command.summary:
-                title = self.help_titles.get(command.handler.__module__, "其他")
-                sections.setdefault(title, []).append(command)
+                sections.setdefault(self._title_of.get(id(command), "其他"), []).append(command)
         return {title: commands for title, commands in sections.items() if commands}
 
     def help_text(self, person: Person | None, prefix: str = "", topic: str = "") -> str:
@@ -228,7 +266,3 @@ def _what_to_type(command: Command) -> str:
 
 def unregistered_text(contact: str) -> str:
     return f"您好，您还不在本街道的花名册里，请联系{contact}登记姓名和手机号。"
-
-
-def reply_to(text: str, to: Recipient = SENDER) -> Reply:
-    return Reply(text, to=to)

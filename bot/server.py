@@ -1,17 +1,18 @@
 """`gridbot serve`: the ASGI app (health, channels' endpoints, dashboard) and the background work.
 
-Capabilities plug in through PLUGINS: each entry is "module:function", the function takes the App
-and returns a plugin (or None when that capability is not configured). A plugin may contribute
-routes and runs start()/stop() inside the server's lifespan.
+The WeCom channel and each capability's `server` hook (bot.capability) plug in here: each takes
+the App and returns a plugin (or None when it is not configured). A plugin may contribute routes
+and runs start()/stop() inside the server's lifespan.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
+import errno
 import logging
 import signal
+import socket
 from collections.abc import AsyncIterator
 from typing import Protocol
 
@@ -25,15 +26,13 @@ from starlette.routing import BaseRoute, Route
 import bot
 from bot.app import App
 from bot import health
+from bot.channels.wecom import make_plugin as wecom_plugin
+from bot.channels.wecom_bot import make_plugin as wecom_bot_plugin
 
 log = logging.getLogger(__name__)
 
-PLUGINS: tuple[str, ...] = (
-    "bot.channels.wecom:make_plugin",
-    "scheduler.service:make_plugin",
-    "bot.channels.wechaty:plugin",
-    "dash.web:plugin",
-)
+# The channels of the core itself; capabilities bring theirs through their descriptors.
+CHANNEL_PLUGINS = (wecom_plugin, wecom_bot_plugin)
 
 
 class Plugin(Protocol):
@@ -106,9 +105,9 @@ class DeliveryWorker:
 
 def load_plugins(app: App) -> list[Plugin]:
     plugins: list[Plugin] = []
-    for spec in PLUGINS:
-        module, function = spec.split(":")
-        plugin = getattr(importlib.import_module(module), function)(app)
+    factories = [*CHANNEL_PLUGINS, *(c.server for c in app.capabilities if c.server is not None)]
+    for factory in factories:
+        plugin = factory(app)
         if plugin is not None:
             plugins.append(plugin)
     plugins.append(DeliveryWorker(app))
@@ -120,7 +119,7 @@ def build_asgi(app: App, plugins: list[Plugin] | None = None) -> Starlette:
 
     async def healthz(request: Request) -> JSONResponse:
         try:
-            code, body = await asyncio.wait_for(asyncio.to_thread(health.check, app.engine, app.clock.now()), 5)
+            code, body = await asyncio.wait_for(asyncio.to_thread(health.check, app), 5)
         except TimeoutError:
             code, body = 503, {"status": "down", "database": "did not answer within 5 s"}
         return JSONResponse({**body, "version": bot.__version__}, status_code=code)
@@ -149,17 +148,35 @@ def build_asgi(app: App, plugins: list[Plugin] | None = None) -> Starlette:
     return asgi
 
 
-def serve(app: App, host: str | None = None, port: int | None = None) -> None:
+class PortBusy(Exception):
+    """The address is taken; the message says how to choose another, in Chinese and English."""
+
+
+def open_listener(host: str, port: int) -> socket.socket:
+    """Bind the server's socket before anything else starts, so the address printed is the real one
+    (port 0 = any free port) and a taken port is one clear line instead of a traceback."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortBusy(
+                f"端口 {port} 已被占用 / port {port} is in use on {host}. "
+                f"换一个端口 / pick another: --port {port + 1}，或在配置 [server] port 里改"
+                f"（环境变量 GRIDBOT_SERVER__PORT={port + 1}）。"
+            ) from None
+        raise PortBusy(f"无法在 {host}:{port} 上监听 / cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(2048)
+    return sock
+
+
+def serve(app: App, listener: socket.socket) -> None:
     asgi = build_asgi(app)
-    config = uvicorn.Config(
-        asgi,
-        host=host or app.config.server.host,
-        port=app.config.server.port if port is None else port,
-        log_level="info",
-        access_log=False,
-        lifespan="on",
-    )
-    QuietServer(config).run()
+    config = uvicorn.Config(asgi, log_level="info", access_log=False, lifespan="on")
+    QuietServer(config).run(sockets=[listener])
 
 
 class QuietServer(uvicorn.Server):

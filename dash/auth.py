@@ -49,7 +49,7 @@ def token_hash(token: str) -> str:
 
 
 def link_url(config: Config, token: str) -> str:
-    return f"{config.server.public_url.rstrip('/')}/dash/login/{token}"
+    return f"{config.server.link_base}/dash/login/{token}"
 
 
 def issue_link(session: Session, person: Person, now: datetime, origin: str, actor: Person | str | None) -> str:
@@ -67,7 +67,7 @@ def issue_link(session: Session, person: Person, now: datetime, origin: str, act
 
 def link_payload(config: Config, person: Person, origin: str) -> dict:
     """The payload of a reply whose LINK_PLACEHOLDER becomes this person's login link when it is sent."""
-    return {"render": "dash_link", "person_id": person.id, "base": config.server.public_url.rstrip("/"), "origin": origin}
+    return {"render": "dash_link", "person_id": person.id, "base": config.server.link_base, "origin": origin}
 
 
 def render_login_link(session: Session, row, now: datetime) -> str:

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.app import App
 from bot.channels import SendResult
+from bot.groups import in_audience
 from bot.message import Incoming
 from bot.models import Group, OutboundMessage, Person, Role, ROLE_LABELS, Unit
 
@@ -58,11 +59,7 @@ def groups_of(session: Session, person: Person) -> dict[int, str]:
     """The groups whose audience includes this person (by unit, role or name), id → group name."""
     found: dict[int, str] = {}
     for group in session.scalars(select(Group).where(Group.active.is_(True)).order_by(Group.id)):
-        audience = group.audience or {}
-        units = {int(u) for u in audience.get("units") or ()}
-        roles = {str(r) for r in audience.get("roles") or ()}
-        people = {int(p) for p in audience.get("people") or ()}
-        if person.unit_id in units or person.role in roles or person.id in people:
+        if in_audience(group, person):
             found[group.id] = group.name
     return found
 

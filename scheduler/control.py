@@ -20,17 +20,6 @@ STATUS_LABELS = {
     RunStatus.missed: "错过",
     RunStatus.paused: "暂停未发",
 }
-# Chinese names of job kinds for people; a kind without one shows its code name.
-KIND_LABELS = {
-    "notice": "定时通知",
-    "hours_reminder": "服务时长提醒",
-    "hours_summary": "上月时长汇总",
-    "morning_lesson": "作风微课堂",
-    "lesson_reminder": "微课学习提醒",
-    "lesson_coverage": "微课覆盖汇总",
-}
-
-
 @dataclass(frozen=True)
 class JobView:
     number: int
@@ -44,10 +33,7 @@ class JobView:
     last_run: datetime | None
     last_occurrence: datetime | None
     last_result: str
-
-    @property
-    def label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+    label: str  # the kind's Chinese name, as its capability declares it
 
     @property
     def state(self) -> str:
@@ -88,6 +74,7 @@ def job_views(runner: Runner, session: Session) -> list[JobView]:
                 last_run=run.started_at.astimezone(runner.tz) if run else None,
                 last_occurrence=run.occurrence.astimezone(runner.tz) if run else None,
                 last_result=result,
+                label=runner.label(spec.kind),
             )
         )
     return views
@@ -102,7 +89,7 @@ def find_job(runner: Runner, word: str) -> str:
     if word in runner.specs:
         return word
     for name, spec in runner.specs.items():
-        if word and word == KIND_LABELS.get(spec.kind):
+        if word and word == runner.label(spec.kind):
             return name
     listing = "、".join(f"{i}.{n}" for i, n in enumerate(names, start=1)) or "（无）"
     if not word:

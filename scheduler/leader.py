@@ -12,23 +12,23 @@ holder renews it; another instance takes over only after it expired. A clean sto
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import sqlite
 
 from bot.app import App
 from bot.db import transaction
+from bot.locks import AdvisoryLock, advisory_key
 from scheduler.models import SchedulerLease
 
 log = logging.getLogger(__name__)
 
 LOCK_NAME = "gridbot-scheduler"
 # A stable 63-bit key for pg_try_advisory_lock(bigint); advisory locks are per database.
-LOCK_KEY = int.from_bytes(hashlib.sha256(LOCK_NAME.encode()).digest()[:8], "big") >> 1
+LOCK_KEY = advisory_key(LOCK_NAME)
 
 
 class Leadership(Protocol):
@@ -36,57 +36,6 @@ class Leadership(Protocol):
         """Try to become (or stay) leader; True while this instance leads."""
 
     def release(self) -> None: ...
-
-
-class AdvisoryLock:
-    def __init__(self, app: App) -> None:
-        self.engine = app.engine
-        self._conn: Connection | None = None
-
-    def acquire(self) -> bool:
-        if self._conn is not None:
-            try:
-                # A session-level lock lives as long as its session: a live connection still holds it.
-                self._conn.execute(text("SELECT 1")).scalar_one()
-                return True
-            except Exception:  # noqa: BLE001 - a broken connection means the lock is gone
-                log.warning("scheduler lock connection lost; stepping down", exc_info=True)
-            self._close()
-            return False
-        try:
-            conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        except Exception:  # noqa: BLE001 - database down: stay standby and retry
-            log.warning("cannot reach the database to take the scheduler lock", exc_info=True)
-            return False
-        try:
-            got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}).scalar_one())
-        except Exception:  # noqa: BLE001
-            log.warning("taking the scheduler lock failed", exc_info=True)
-            conn.close()
-            return False
-        if not got:
-            conn.close()
-            return False
-        self._conn = conn
-        return True
-
-    def _close(self) -> None:
-        if self._conn is not None:
-            try:
-                # Returned to the pool: the lock must not travel with the connection.
-                self._conn.invalidate()
-                self._conn.close()
-            except Exception:  # noqa: BLE001
-                pass
-            self._conn = None
-
-    def release(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
-            except Exception:  # noqa: BLE001
-                pass
-            self._close()
 
 
 class LeaseLock:
@@ -139,5 +88,5 @@ class LeaseLock:
 
 def leadership_for(app: App, instance: str) -> Leadership:
     if app.engine.dialect.name == "postgresql":
-        return AdvisoryLock(app)
+        return AdvisoryLock(app, LOCK_KEY, "scheduler")
     return LeaseLock(app, instance, app.config.schedule.standby_retry_seconds)

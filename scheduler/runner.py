@@ -31,7 +31,8 @@ from bot.db import transaction
 from bot.message import Reply, ToGroup, ToPerson
 from bot.models import Group
 from scheduler import state
-from scheduler.jobs import JOB_KINDS, JobRun, audience_people, job_specs, load_kind, resolve_groups
+from bot.capability import JobKind
+from scheduler.jobs import JobRun, audience_people, job_kinds, job_specs, resolve_groups
 from scheduler.models import RunStatus
 from scheduler.triggers import build_trigger, next_occurrence, previous_occurrence
 from scheduler.workdays import WorkdayCalendar
@@ -92,16 +93,16 @@ class Runner:
     def __init__(
         self,
         app: App,
-        kinds: Mapping[str, str] = JOB_KINDS,
+        kinds: Mapping[str, JobKind] | None = None,
         instance: str | None = None,
         calendar: WorkdayCalendar | None = None,
     ) -> None:
         self.app = app
-        self.kinds = kinds
+        self.kinds = job_kinds(app) if kinds is None else kinds
         self.instance = instance or default_instance()
         self.calendar = calendar or WorkdayCalendar.from_config(app.config)
         self.tz = app.config.tz
-        self.specs: dict[str, ScheduleJob] = job_specs(app.config)
+        self.specs: dict[str, ScheduleJob] = job_specs(app)
         self.triggers: dict[str, BaseTrigger] = {
             name: build_trigger(spec.cron, spec.workdays_at, self.calendar, self.tz) for name, spec in self.specs.items()
         }
@@ -126,6 +127,16 @@ class Runner:
             known = "、".join(self.specs) or "（无）"
             raise JobError(f"没有名为 {name} 的定时任务。现有：{known}") from None
 
+    def kind(self, kind: str) -> JobKind:
+        try:
+            return self.kinds[kind]
+        except KeyError:
+            raise LookupError(f"unknown job kind {kind!r}; known: {', '.join(sorted(self.kinds))}") from None
+
+    def label(self, kind: str) -> str:
+        found = self.kinds.get(kind)
+        return found.label if found else kind
+
     def now(self) -> datetime:
         return self.app.clock.now().astimezone(self.tz)
 
@@ -143,7 +154,7 @@ class Runner:
         """Run one occurrence now (whatever its lateness or pause: callers decide that)."""
         spec = self.spec(name)
         occurrence = occurrence.astimezone(self.tz).replace(second=0, microsecond=0)
-        function = load_kind(spec.kind, self.kinds)
+        function = self.kind(spec.kind).run
         with transaction(self.app.sessions) as session:
             groups, missing = resolve_groups(session, spec.targets)
             state.ensure_states(session, [name], self.app.clock.now())

@@ -35,6 +35,7 @@ class SchedulerService:
         self.scheduler: AsyncIOScheduler | None = None
         self._task: asyncio.Task | None = None
         self._catch_up: asyncio.Task | None = None
+        self.rounds = 0  # election rounds finished, won or lost
 
     @property
     def leader(self) -> bool:
@@ -63,6 +64,7 @@ class SchedulerService:
                     self._step_down()
             except Exception:  # noqa: BLE001 - the loop must outlive one bad round
                 log.exception("scheduler election round failed")
+            self.rounds += 1
             await asyncio.sleep(self.retry_seconds)
 
     def _lead(self) -> None:

@@ -6,26 +6,17 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.db import insert_or_ignore
 from scheduler.models import JobState, RunStatus, ScheduleRun
-
-
-def _insert(session: Session):
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
 
 
 def ensure_states(session: Session, names: Iterable[str], now: datetime) -> dict[str, JobState]:
     """The state row of each job, created (not paused, first seen now) for jobs met for the first time."""
     names = list(names)
-    insert = _insert(session)
     for name in names:
-        session.execute(
-            insert(JobState)
-            .values(name=name, paused=False, first_seen_at=now)
-            .on_conflict_do_nothing(index_elements=["name"])
-        )
+        session.execute(insert_or_ignore(session, JobState, ["name"]).values(name=name, paused=False, first_seen_at=now))
     rows = session.scalars(select(JobState).where(JobState.name.in_(names))).all()
     return {row.name: row for row in rows}
 
@@ -49,12 +40,11 @@ def get_run(session: Session, job: str, occurrence: datetime) -> ScheduleRun | N
 def start_run(session: Session, job: str, occurrence: datetime, reason: str, instance: str, now: datetime) -> None:
     """Mark the occurrence as running (a re-run takes over the existing row and keeps its totals)."""
     session.execute(
-        _insert(session)(ScheduleRun)
+        insert_or_ignore(session, ScheduleRun, ["job", "occurrence"])
         .values(
             job=job, occurrence=occurrence, reason=reason, instance=instance, status=RunStatus.running,
             started_at=now, written=0, duplicates=0, unreachable=0,
         )
-        .on_conflict_do_nothing(index_elements=["job", "occurrence"])
     )
     run = get_run(session, job, occurrence)
     assert run is not None

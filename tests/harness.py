@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.app import App
+from bot.app import ERROR_REPLY, App
 from bot.message import Incoming, Kind, Location
 from bot.models import OutboundMessage, Person
 
@@ -70,6 +70,7 @@ class TestBot:
         event_data: dict[str, Any] | None = None,
         attachments: tuple = (),
         sender: str | None = None,
+        expect_error: bool = False,
     ) -> Said:
         """Send as a roster person (or, with `sender`, as an unknown console id)."""
         self._counter += 1
@@ -89,6 +90,10 @@ class TestBot:
             attachments=attachments,
         )
         rows = self.app.handle(message)
+        if not expect_error:
+            # A handler that crashed answers ERROR_REPLY; no test may pass over a crash unnoticed.
+            crashed = [r.text for r in rows if r.text == ERROR_REPLY]
+            assert not crashed, f"the handler failed on {text!r} (see the log above)"
         return Said(rows, chat_id or sender_id)
 
     def outbox(self, **filters: Any) -> list[OutboundMessage]:

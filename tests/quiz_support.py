@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.clock import ManualClock
 from bot.demo import load_demo
-from domain.quiz.importer import import_file
-from domain.quiz.models import Question, QuizAnswer
+from handlers.quiz.importer import import_file
+from handlers.quiz.models import Question, QuizAnswer
 from tests.conftest import SHANGHAI, make_config
 
 BANK = """题型,题目,A,B,C,D,答案,解析,标签
@@ -30,12 +31,9 @@ def at(*args) -> datetime:
 
 def quiz_street(db_url: str, clock: ManualClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **sections) -> App:
     """The demo roster with only the four questions above (other demo content is left out)."""
-    import bot.demo
-
-    monkeypatch.setattr(bot.demo, "DEMO_LOADERS", ())
     config = make_config(db_url, schedule={"jobs": [QUIZ_JOB]}, **sections)
-    app = App.build(config, clock=clock)
-    load_demo(app)
+    app = build_app(config, clock=clock)
+    load_demo(app, only=("hours",))
     bank = tmp_path / "bank.csv"
     bank.write_text(BANK, encoding="utf-8")
     with app.sessions() as session, session.begin():

@@ -67,7 +67,7 @@ def other_grid_worker(app: App, community: str = "安居社区", grid: str = "�
 def make_task(app: App, lead: str, unit: str, deadline, *, problem: str = "窗口午间无人值守", long_term: bool = False,
               category: str = "服务群众", created=None) -> int:
     from bot.db import transaction
-    from domain.ledger import service
+    from handlers.ledger import service
 
     with transaction(app.sessions) as session:
         lead_person = session.scalars(select(Person).where(Person.name == lead)).one()

@@ -10,14 +10,12 @@ from sqlalchemy import select
 
 from bot.message import Reply, ToPerson
 from bot.models import Person
+from bot.capability import JobKind
+from handlers.jobs.notice import notice
 from scheduler.jobs import JobRun
 
 # People the bulk job addresses: the ones added by the test, with ids from here on.
 BULK_FIRST_ID = 1001
-TEST_KINDS = {
-    "bulk": "tests.scheduler_jobs:bulk",
-    "notice": "scheduler.builtin_jobs:notice",
-}
 
 
 def bulk(run: JobRun) -> Iterator[Reply]:
@@ -30,3 +28,9 @@ def bulk(run: JobRun) -> Iterator[Reply]:
         if 0 <= slow_after <= index:
             time.sleep(0.05)
         yield Reply(f"第{index + 1}条：请查收本周工作安排。", to=ToPerson(person_id), dedupe_key=run.key(f"p{person_id}"))
+
+
+TEST_KINDS = {
+    "bulk": JobKind("bulk", bulk, "批量测试"),
+    "notice": JobKind("notice", notice, "定时通知"),
+}

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.clock import ManualClock
 from bot.demo import load_demo
@@ -17,11 +18,16 @@ from tests.conftest import make_config
 MORNING = {"name": "morning_notice", "kind": "notice", "workdays_at": "07:50", "targets": ["*"], "text": "晨会十分钟：今天学一条纪律规定。"}
 
 
-def street(db_url: str, clock: ManualClock, jobs: list[dict], **schedule) -> App:
+def street(db_url: str, clock: ManualClock, jobs: list[dict], history: bool = True, **schedule) -> App:
     config = make_config(db_url, schedule={"jobs": jobs, **schedule})
-    app = App.build(config, clock=clock)
-    load_demo(app)
+    app = build_app(config, clock=clock)
+    load_demo(app, history=history)
     return app
+
+
+def street_without_history(db_url: str, clock: ManualClock, jobs: list[dict], **schedule) -> App:
+    """For tests that count from the first lesson ever pushed: the demo's month of history is left out."""
+    return street(db_url, clock, jobs, history=False, **schedule)
 
 
 def rows(app: App, job: str = "morning_notice") -> list[OutboundMessage]:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
+from handlers.composition import cli
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def test_commands_refuse_an_unmigrated_database(run):
 def test_subprocess_say_exit_codes_and_config_errors(tmp_path: Path):
     """The installed console script itself: exit 0 with replies, exit 1 for an unknown person, 2 for bad config."""
     env = {**os.environ, "GRIDBOT_DATABASE__URL": f"sqlite:///{tmp_path / 's.db'}"}
-    gridbot = [sys.executable, "-m", "bot"]
+    gridbot = [str(Path(sys.executable).with_name("gridbot"))]
     subprocess.run([*gridbot, "init", "--demo"], env=env, check=True, capture_output=True, cwd=tmp_path)
     ok = subprocess.run([*gridbot, "say", "--as", "张伟", "服务1.5小时"], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert ok.returncode == 0 and "服务 1.5 小时" in ok.stdout

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_config, resolve_config_path
+from handlers.composition import load_config
+from bot.config import ConfigError, resolve_config_path
 
 
 def test_defaults_without_a_file():

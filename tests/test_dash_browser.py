@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.clock import ManualClock
 from bot.db import transaction
@@ -55,7 +56,7 @@ class LiveServer:
     """uvicorn serving the dashboard on 127.0.0.1 in a background thread."""
 
     def __init__(self, app: App, port: int) -> None:
-        from dash.web import DashSite
+        from handlers.dashboard.web import DashSite
 
         config = uvicorn.Config(build_asgi(app, [DashSite(app)]), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
@@ -78,7 +79,7 @@ class LiveServer:
 
 def add_ledger_tasks(app: App) -> None:
     """A few rectification tasks on the demo street, one of them overdue, so the board has rows to click."""
-    from domain.ledger.models import LedgerTask, TaskProgress
+    from handlers.ledger.models import LedgerTask, TaskProgress
 
     now = app.clock.now()
     today = now.astimezone(app.config.tz).date()
@@ -123,7 +124,7 @@ def live(sqlite_url):
     from bot.demo import load_demo
 
     port = free_port()
-    app = App.build(make_config(sqlite_url, server={"public_url": f"http://127.0.0.1:{port}"}), clock=ManualClock(DEFAULT_NOW))
+    app = build_app(make_config(sqlite_url, server={"public_url": f"http://127.0.0.1:{port}"}), clock=ManualClock(DEFAULT_NOW))
     load_demo(app)
     add_ledger_tasks(app)
     with LiveServer(app, port) as server:

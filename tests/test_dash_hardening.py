@@ -10,11 +10,12 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from bot.app import App
+from handlers.composition import build_app
 from bot.db import Base
 from bot.message import Incoming
 from bot.models import Person
 from bot.server import build_asgi
-from dash.web import DashSite
+from handlers.dashboard.web import DashSite
 from tests.conftest import make_config
 from tests.fakes.wecom_server import FakeWecom
 from tests.harness import TestBot
@@ -46,7 +47,7 @@ def test_over_wecom_the_live_link_is_made_when_the_message_is_sent(db_url, clock
     from bot.channels.wecom.plugin import WecomPlugin
 
     with FakeWecom() as fake:
-        app = App.build(make_config(db_url, wecom=fake.config_section(data_dir=str(tmp_path / "w"))), clock=clock)
+        app = build_app(make_config(db_url, wecom=fake.config_section(data_dir=str(tmp_path / "w"))), clock=clock)
         people = seed_street(app).people
         with app.sessions() as session, session.begin():
             session.execute(update(Person).where(Person.id == people["书记"]).values(wecom_userid="shuji"))

@@ -11,11 +11,15 @@ import pytest
 from bot.app import App
 from bot.db import transaction
 from bot.models import Group, Liaison, Person, Role, Unit
-from dash import pages
-from dash.figures import hours, ledger, lessons, quiz, reports
+from handlers.dashboard import pages
+from handlers.hours import dashboard as hours
+from handlers.ledger import dashboard as ledger
+from handlers.lessons import dashboard as lessons
+from handlers.quiz import dashboard as quiz
+from handlers.reports import dashboard as reports
 from dash.month import Month
 from dash.scope import Level, scope_for
-from domain.hours.models import HourEntry
+from handlers.hours.models import HourEntry
 
 SH = ZoneInfo("Asia/Shanghai")
 NOV = Month(2026, 11)
@@ -38,10 +42,10 @@ def seed_street(app: App) -> Street:
 
     安居社区 (A) and 幸福社区 (B) are the leader's liaison units; 党建办 (C) is not.
     """
-    from domain.ledger.models import LedgerTask, TaskProgress
-    from domain.lessons.models import Lesson, LessonConfirmation, LessonDelivery
-    from domain.quiz.models import Question, QuizAnswer
-    from domain.reports.models import Report
+    from handlers.ledger.models import LedgerTask, TaskProgress
+    from handlers.lessons.models import Lesson, LessonConfirmation, LessonDelivery
+    from handlers.quiz.models import Question, QuizAnswer
+    from handlers.reports.models import Report
 
     now = app.clock.now()
     with transaction(app.sessions) as s:
@@ -281,7 +285,7 @@ def test_task_history_only_within_scope(app, street):
 
 
 def test_overview_brings_every_capability_together(app, street):
-    caps = pages.Capabilities.detect(app.engine)
+    caps = pages.Capabilities.of(app)
     assert caps.present == {"lessons", "quiz", "reports", "ledger"}
     with app.sessions() as s:
         data = pages.overview(s, scope_of(app, "书记"), app.config, caps, NOV, app.clock.now())

@@ -12,11 +12,12 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.message import Reply, ToGroup
 from bot.models import AuditEntry, Group, Person
 from bot.server import build_asgi
-from dash.web import DashSite
+from handlers.dashboard.web import DashSite
 from tests.conftest import make_config
 from tests.harness import TestBot
 from tests.test_dash_pages import seed_street
@@ -205,7 +206,7 @@ def test_pages_need_a_session(app, street, client):
 
 
 def test_cli_prints_a_link(app, street, monkeypatch, tmp_path):
-    from bot.cli import cli
+    from handlers.composition import cli
 
     env = {
         "GRIDBOT_DATABASE__URL": app.config.database.url,
@@ -229,7 +230,7 @@ def test_try_page_is_off_unless_demo(app, street, client):
 
 @pytest.fixture
 def demo_site(db_url, clock):
-    application = App.build(make_config(db_url, server={"demo": True}), clock=clock)
+    application = build_app(make_config(db_url, server={"demo": True}), clock=clock)
     street = seed_street(application)
     client = TestClient(build_asgi(application, [DashSite(application)]))
     yield application, street, client

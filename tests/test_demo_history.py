@@ -10,18 +10,19 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.clock import ManualClock
 from bot.demo import load_demo
 from bot.models import Group, OutboundMessage, Person
 from bot.server import build_asgi
 from dash.month import Month
-from dash.pages import Capabilities, overview
+from handlers.dashboard.pages import Capabilities, overview
 from dash.scope import scope_for
-from dash.web import DashSite
-from domain.lessons.models import Lesson, LessonConfirmation, LessonDelivery
-from domain.lessons.service import GroupIndex
-from domain.quiz.models import Question, QuizAnswer, QuizPush
+from handlers.dashboard.web import DashSite
+from handlers.lessons.models import Lesson, LessonConfirmation, LessonDelivery
+from handlers.lessons.service import GroupIndex
+from handlers.quiz.models import Question, QuizAnswer, QuizPush
 from scheduler.runner import Runner
 from tests.conftest import SHANGHAI, make_config
 from tests.harness import TestBot
@@ -41,12 +42,12 @@ def admin_overview(app: App):
         admin = session.scalar(select(Person).where(Person.name == "林晓雯"))
         now = app.clock.now()
         return overview(
-            session, scope_for(session, admin), app.config, Capabilities.detect(app.engine), Month.of(now.date()), now
+            session, scope_for(session, admin), app.config, Capabilities.of(app), Month.of(now.date()), now
         )
 
 
 def demo_street(db_url: str, when: datetime) -> App:
-    app = App.build(make_config(db_url), clock=ManualClock(when))
+    app = build_app(make_config(db_url), clock=ManualClock(when))
     load_demo(app)
     return app
 

@@ -16,8 +16,7 @@ from sqlalchemy.engine import make_url
 
 from bot.app import App
 from bot.channels.wecom.models import WecomInbox
-from bot.cli import cli
-from bot.config import config_from_dict
+from handlers.composition import build_app, cli, config_from_dict
 from bot.db import transaction
 from bot.models import OutboundMessage, Person
 from bot.server import build_asgi
@@ -33,7 +32,7 @@ def healthz(app: App) -> httpx.Response:
 
 
 def test_healthz_is_503_when_the_database_is_unreachable() -> None:
-    app = App.build(config_from_dict({"database": {"url": "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"}}))
+    app = build_app(config_from_dict({"database": {"url": "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"}}))
     answer = healthz(app)
     assert answer.status_code == 503
     assert "unreachable" in answer.json()["database"]
@@ -48,7 +47,7 @@ def read_only(url: str) -> str:
 
 
 def test_healthz_is_503_when_the_database_cannot_be_written(db_url: str) -> None:
-    app = App.build(config_from_dict({"database": {"url": read_only(db_url)}}))
+    app = build_app(config_from_dict({"database": {"url": read_only(db_url)}}))
     answer = healthz(app)
     assert answer.status_code == 503
     body = answer.json()
@@ -91,7 +90,7 @@ def test_backup_while_serving_and_restore_into_an_empty_database(sqlite_url: str
     stop = threading.Event()
 
     def keep_writing() -> None:
-        app = App.build(config_from_dict({"database": {"url": sqlite_url}}))
+        app = build_app(config_from_dict({"database": {"url": sqlite_url}}))
         while not stop.is_set():
             with transaction(app.sessions) as session:
                 session.add(OutboundMessage(created_at=app.clock.now(), channel="console", target="1", text="写入中",
@@ -119,7 +118,7 @@ def test_backup_while_serving_and_restore_into_an_empty_database(sqlite_url: str
     empty = f"sqlite:///{tmp_path / 'restored.db'}"
     restored = runner.invoke(cli, ["restore", str(backup)], env=cli_env(empty))
     assert restored.exit_code == 0, restored.output
-    app = App.build(config_from_dict({"database": {"url": empty}}))
+    app = build_app(config_from_dict({"database": {"url": empty}}))
     with app.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Person)) == 118
     app.engine.dispose()

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from bot.models import AuditEntry, Person
-from domain.ledger.models import LedgerTask, TaskProgress
+from handlers.ledger.models import LedgerTask, TaskProgress
 from tests.reports_support import (
     ADMIN, CADRE, GRID_WORKER, SECRETARY, liaisons_of, make_task, not_liaison_leader, person_id, ticket_of,
 )

@@ -7,10 +7,11 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from bot.config import ConfigError, config_from_dict
+from handlers.composition import build_app, config_from_dict
+from bot.config import ConfigError
 from bot.models import Liaison, Person
-from domain.ledger.models import LedgerTask
-from domain.reports.models import Report
+from handlers.ledger.models import LedgerTask
+from handlers.reports.models import Report
 
 
 def test_demo_ledger_has_the_streets_21_problems(demo_app):
@@ -49,7 +50,7 @@ def test_custom_keyword_rules_from_config(db_url, clock):
     from tests.conftest import make_config
     from tests.harness import TestBot
 
-    app = App.build(make_config(db_url, reports={"categories": {"环境卫生": ["垃圾", "污水"]}, "other_category": "待定"}), clock=clock)
+    app = build_app(make_config(db_url, reports={"categories": {"环境卫生": ["垃圾", "污水"]}, "other_category": "待定"}), clock=clock)
     load_demo(app)
     bot = TestBot(app)
     assert "分类：环境卫生" in bot.send("张伟", "随手拍 门口污水横流").text

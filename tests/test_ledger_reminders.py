@@ -8,10 +8,11 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.demo import load_demo
 from bot.models import Group, OutboundMessage
-from domain.ledger.models import LedgerTask
+from handlers.ledger.models import LedgerTask
 from scheduler.runner import Runner
 from tests.conftest import SHANGHAI, make_config
 from tests.harness import TestBot
@@ -26,7 +27,7 @@ def at(*args) -> datetime:
 
 
 def street(db_url: str, clock, **ledger) -> tuple[App, Runner]:
-    app = App.build(make_config(db_url, schedule={"jobs": [JOB]}, ledger={"escalate_to": [SECRETARY], **ledger}), clock=clock)
+    app = build_app(make_config(db_url, schedule={"jobs": [JOB]}, ledger={"escalate_to": [SECRETARY], **ledger}), clock=clock)
     load_demo(app)
     return app, Runner(app)
 

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import delete, func, select
 
-from bot.cli import cli
+from handlers.composition import cli
 from bot.db import transaction
-from domain.ledger.models import LedgerTask, ReminderStep, TaskProgress
-from domain.ledger.xlsx import COLUMNS, export_ledger, import_ledger
+from handlers.ledger.models import LedgerTask, ReminderStep, TaskProgress
+from handlers.ledger.xlsx import COLUMNS, export_ledger, import_ledger
 from tests.reports_support import CADRE, SECRETARY, cli_env, make_task, ticket_of
 
 FOUR_LISTS = ("问题清单", "责任清单", "任务清单", "时限清单")

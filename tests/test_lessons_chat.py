@@ -9,22 +9,13 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.models import AuditEntry
-from domain.lessons.models import Lesson, LessonConfirmation
+from handlers.lessons.models import Lesson, LessonConfirmation
 from scheduler.runner import Runner
 from tests.conftest import SHANGHAI
 from tests.harness import TestBot
-from tests.scheduler_support import street
+from tests.scheduler_support import street_without_history as street
 
 MORNING = {"name": "morning_lesson", "kind": "morning_lesson", "workdays_at": "07:50", "targets": ["*"]}
-
-
-@pytest.fixture(autouse=True)
-def street_without_history(monkeypatch):
-    """These tests count from the first lesson ever pushed: the demo's month of history is left out."""
-    import bot.demo
-
-    loaders = tuple(spec for spec in bot.demo.DEMO_LOADERS if not spec.endswith("_history"))
-    monkeypatch.setattr(bot.demo, "DEMO_LOADERS", loaders)
 
 
 def at(*args) -> datetime:

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from bot.cli import cli
+from handlers.composition import cli
 from tests.conftest import PG_ENV
-from domain.lessons.demo import DEMO_FILE
+from handlers.lessons.demo import DEMO_FILE
 
 
 @pytest.fixture

@@ -11,25 +11,16 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.models import Group, Person
-from domain.lessons.models import Lesson, LessonDelivery
+from handlers.lessons.models import Lesson, LessonDelivery
 from scheduler.jobs import audience_people
 from scheduler.runner import Runner
 from tests.conftest import SHANGHAI
 from tests.harness import TestBot
-from tests.scheduler_support import drive, rows, street
+from tests.scheduler_support import drive, rows, street_without_history as street
 
 MORNING = {"name": "morning_lesson", "kind": "morning_lesson", "workdays_at": "07:50", "targets": ["*"]}
 REMINDER = {"name": "lesson_reminder", "kind": "lesson_reminder", "cron": "0 16 * * fri", "targets": ["安居社区工作群"]}
 COVERAGE = {"name": "lesson_coverage", "kind": "lesson_coverage", "cron": "30 16 * * fri", "targets": ["领导班子群"]}
-
-
-@pytest.fixture(autouse=True)
-def street_without_history(monkeypatch):
-    """These tests count from the first lesson ever pushed: the demo's month of history is left out."""
-    import bot.demo
-
-    loaders = tuple(spec for spec in bot.demo.DEMO_LOADERS if not spec.endswith("_history"))
-    monkeypatch.setattr(bot.demo, "DEMO_LOADERS", loaders)
 
 
 def at(*args) -> datetime:

@@ -15,6 +15,7 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.exc import OperationalError
 
 from bot.app import App
+from handlers.composition import build_app
 from bot.config import Config
 from bot.db import transaction
 from bot.message import Incoming, Reply, ToPerson
@@ -45,7 +46,7 @@ class Instance:
     def __init__(self, config: Config, clock) -> None:
         from bot.channels.wecom.plugin import WecomPlugin
 
-        self.app = App.build(config, clock=clock)
+        self.app = build_app(config, clock=clock)
         self.plugin = WecomPlugin(self.app)
 
     async def deliver(self) -> int:
@@ -269,7 +270,7 @@ def test_jobs_run_from_the_command_line_writes_pushes_the_servers_then_send_once
 ) -> None:
     from click.testing import CliRunner
 
-    from bot.cli import cli
+    from handlers.composition import cli
 
     server, other = instances(), instances()
     people = add_people(server.app, 12)

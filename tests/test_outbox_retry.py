@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from handlers.composition import upgrade_schema
 from bot.channels import SendResult
 from bot.db import make_engine, transaction, upgrade
 from bot.message import Reply, ToPerson
@@ -89,7 +90,7 @@ def test_upgrading_keeps_the_outbox(tmp_path: Path):
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO outbox (created_at, channel, target, kind, text, status, attempts) "
                           "VALUES ('2026-11-01 00:00:00', 'console', '1', 'text', '旧消息', 'sent', 1)"))
-    upgrade(engine)
+    upgrade_schema(engine)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT text, next_attempt_at FROM outbox")).one() == ("旧消息", None)
     engine.dispose()

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.db import transaction
 from bot.models import Liaison, Person, Unit
-from domain.people.roster import import_roster, list_people
+from handlers.people.roster import import_roster, list_people
 
 
 def write_csv(path: Path, text: str) -> Path:

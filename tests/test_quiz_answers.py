@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.clock import ManualClock
 from bot.message import Kind
 from bot.models import Group, OutboundMessage
 from bot.router import Command
-from handlers import quiz as quiz_handlers
-from domain.quiz.answers import parse_answer
+from handlers.quiz import commands as quiz_handlers
+from handlers.quiz.answers import parse_answer
 from scheduler.runner import Runner
 from tests.harness import TestBot
 from tests.quiz_support import answers, at, questions, quiz_street
@@ -100,7 +101,7 @@ def test_a_bare_letter_falls_through_to_other_commands_without_an_open_question(
     clock = ManualClock(at(2026, 11, 26, 8, 0))
     base = quiz_street(db_url, clock, tmp_path, monkeypatch)
     seat = Command(name="座位", patterns=(r"^[A-D]$",), handler=lambda ctx, match: f"已选座位{match.text}")
-    app = App.build(base.config, clock=clock, engine=base.engine, commands=[*quiz_handlers.COMMANDS, seat])
+    app = build_app(base.config, clock=clock, engine=base.engine, commands=[*quiz_handlers.COMMANDS, seat])
     bot = TestBot(app)
     assert bot.send("李娜", "B").text == "已选座位B"
     push(app, clock)

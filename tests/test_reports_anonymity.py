@@ -9,10 +9,10 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.cli import cli
+from handlers.composition import cli
 from bot.db import transaction
 from bot.models import AuditEntry, OutboundMessage
-from domain.reports.reminders import overdue_notices
+from handlers.reports.reminders import overdue_notices
 from tests.reports_support import ADMIN, CADRE, GRID_WORKER, SECRETARY, cli_env, person_id, ticket_of
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.db import transaction
-from domain.reports import service
-from domain.reports.figures import monthly_figures, percentile
-from domain.reports.service import Reporter
+from handlers.reports import service
+from handlers.reports.figures import monthly_figures, percentile
+from handlers.reports.service import Reporter
 from tests.conftest import SHANGHAI
 from tests.reports_support import CADRE, GRID_WORKER
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.message import Attachment, Kind, Location
 from bot.models import AuditEntry
-from domain.reports.models import PendingMedia, Report
+from handlers.reports.models import PendingMedia, Report
 from tests.reports_support import ADMIN, CADRE, GRID_WORKER, SECRETARY, liaisons_of, person_id, recipients, ticket_of
 
 

@@ -7,10 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.demo import load_demo
 from bot.models import OutboundMessage
-from domain.reports.models import Report, ReportEvent
+from handlers.reports.models import Report, ReportEvent
 from scheduler.runner import Runner
 from tests.conftest import SHANGHAI, make_config
 from tests.harness import TestBot
@@ -31,7 +32,7 @@ def nudges(app: App, number: int, step: str) -> list[OutboundMessage]:
 
 
 def test_late_acceptance_and_closure_nudge_the_right_people_once(db_url, clock):
-    app = App.build(make_config(db_url, schedule={"jobs": [JOB]}), clock=clock)
+    app = build_app(make_config(db_url, schedule={"jobs": [JOB]}), clock=clock)
     load_demo(app)
     bot = TestBot(app)
     runner = Runner(app)
@@ -69,7 +70,7 @@ def test_late_acceptance_and_closure_nudge_the_right_people_once(db_url, clock):
 
 
 def test_a_reopened_ticket_gets_a_fresh_seven_days(db_url, clock):
-    app = App.build(make_config(db_url, schedule={"jobs": [JOB]}), clock=clock)
+    app = build_app(make_config(db_url, schedule={"jobs": [JOB]}), clock=clock)
     load_demo(app)
     bot = TestBot(app)
     runner = Runner(app)

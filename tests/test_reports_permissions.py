@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.models import AuditEntry
-from domain.reports.models import Report
+from handlers.reports.models import Report
 from tests.reports_support import (
     ADMIN, CADRE, GRID_WORKER, SECRETARY, not_liaison_leader, other_grid_worker, ticket_of,
 )

@@ -2,8 +2,11 @@ from bot.message import Kind
 
 
 def test_help_lists_only_what_the_person_may_do(bot):
-    said = bot.send("张伟", "帮助")
-    assert "可以这样跟我说" in said.text
+    cadre = bot.send("张伟", "帮助").text
+    admin = bot.send("林晓雯", "帮助").text
+    assert "可以这样跟我说" in cadre and "【服务时长】" in cadre and "【随手拍】" in cadre
+    # 定时任务 is for admins only: the admin's menu has it, the cadre's does not.
+    assert "【定时任务】" in admin and "【定时任务】" not in cadre
 
 
 def test_unknown_sender_is_told_how_to_register_and_nothing_else(bot):
@@ -33,8 +36,19 @@ def test_help_differs_by_role(bot):
 
 
 def test_a_refused_command_stores_nothing_and_says_why(bot):
-    said = bot.send("李娜", "时长统计")
-    assert "只对领导和管理员开放" in said.text
+    from sqlalchemy import func, select
+
+    from bot.models import AuditEntry
+
+    def audited() -> int:
+        with bot.app.sessions() as session:
+            return session.scalar(select(func.count()).select_from(AuditEntry))
+
+    before = audited()
+    said = bot.send("李娜", "定时任务 暂停 1")
+    assert said.replies == ["定时任务只有管理员可以查看和调整。"]
+    assert audited() == before
+    assert "已暂停" not in bot.send("林晓雯", "定时任务").text
 
 
 def test_help_is_a_short_menu_and_each_topic_has_details(bot):

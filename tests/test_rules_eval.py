@@ -8,11 +8,11 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from domain.rules.demo import sample_articles, sample_documents
-from domain.rules.search import Analyzer, article_terms, parse_lexicon
+from handlers.rules.demo import sample_articles, sample_documents
+from handlers.rules.search import Analyzer, article_terms, parse_lexicon
 
 EVAL_FILE = Path(__file__).parent / "data" / "rules_eval.toml"
-DEFAULT_STOPWORDS = (Path(__file__).parent.parent / "domain" / "rules" / "data" / "stopwords.txt").read_text(encoding="utf-8")
+DEFAULT_STOPWORDS = (Path(__file__).parent.parent / "handlers" / "rules" / "data" / "stopwords.txt").read_text(encoding="utf-8")
 
 
 def _questions() -> list[dict]:

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from bot.cli import cli
+from handlers.composition import cli
 from bot.db import transaction
 from bot.models import AuditEntry
-from domain.rules.importer import RulesImportError, parse_text, read_file
-from domain.rules.models import RuleArticle, RuleDocument
-from domain.rules.service import current_revision, find_document, import_document, list_documents, remove_document
+from handlers.rules.importer import RulesImportError, parse_text, read_file
+from handlers.rules.models import RuleArticle, RuleDocument
+from handlers.rules.service import current_revision, find_document, import_document, list_documents, remove_document
 
 REGULATION = """关于规范公务用车的规定
 

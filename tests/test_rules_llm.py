@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.demo import load_demo
 from tests.conftest import make_config
@@ -24,7 +25,7 @@ def fake() -> Iterator[FakeLlm]:
 
 
 def _bot(db_url: str, clock, llm: dict, **rules) -> TestBot:
-    app = App.build(make_config(db_url, llm=llm, rules=rules), clock=clock)
+    app = build_app(make_config(db_url, llm=llm, rules=rules), clock=clock)
     load_demo(app)
     return TestBot(app)
 

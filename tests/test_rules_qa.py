@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from handlers.composition import build_app, config_from_dict
 from bot.app import App
 from bot.db import transaction
 from bot.text import utf8_len
-from domain.rules.importer import parse_text
-from domain.rules.service import import_document
+from handlers.rules.importer import parse_text
+from handlers.rules.service import import_document
 from tests.conftest import make_config
 from tests.harness import TestBot
 
@@ -43,7 +44,7 @@ def test_unrelated_question_gets_not_covered_and_the_contact(bot):
 
 def test_contact_and_threshold_come_from_config(demo_app: App, db_url: str):
     config = make_config(db_url, rules={"contact": "街道党政办纪检员", "threshold": 1.0})
-    app = App.build(config, clock=demo_app.clock, engine=demo_app.engine)
+    app = build_app(config, clock=demo_app.clock, engine=demo_app.engine)
     said = TestBot(app).send("张伟", "能开公车接孩子上学吗")  # a good match, but not a perfect one
     assert "没有找到明确的条文" in said.text and "街道党政办纪检员" in said.text
 
@@ -57,7 +58,7 @@ def test_explicit_commands_win_over_questions(bot):
 @pytest.mark.parametrize("text", ["问题清单在哪里看", "你好", "在吗"])
 def test_ordinary_chat_is_not_taken_for_a_rules_question(bot, text):
     said = bot.send("张伟", text)
-    assert "依据《" not in said.text and "没有找到明确的条文" not in said.text
+    assert said.replies and "依据《" not in said.text and "没有找到明确的条文" not in said.text
 
 
 def test_bare_keyword_explains_and_lists_documents(bot):
@@ -90,7 +91,7 @@ def test_empty_knowledge_base_says_so(bot_for_app):
 def test_import_from_another_process_is_seen_on_the_next_question(bot_for_app, app, db_url, clock):
     # A second App on the same database stands for the CLI process; the bot's index must follow it.
     assert "规定知识库还是空的" in bot_for_app.send("张伟", "网格员多久走访一次？").text
-    other = App.build(make_config(db_url), clock=clock)
+    other = build_app(make_config(db_url), clock=clock)
     try:
         with transaction(other.sessions) as session:
             import_document(session, "走访制度", parse_text("第一条 网格员每月走访搬迁户至少一次。"), at=clock.now(), actor="cli")
@@ -102,7 +103,7 @@ def test_import_from_another_process_is_seen_on_the_next_question(bot_for_app, a
 def test_synonym_file_is_editable(tmp_path: Path, db_url: str, clock):
     synonyms = tmp_path / "synonyms.txt"
     synonyms.write_text("# 本街道的说法\n", encoding="utf-8")
-    app = App.build(make_config(db_url, rules={"synonyms_file": str(synonyms)}), clock=clock)
+    app = build_app(make_config(db_url, rules={"synonyms_file": str(synonyms)}), clock=clock)
     try:
         from bot.demo import load_demo
 
@@ -118,7 +119,7 @@ def test_synonym_file_is_editable(tmp_path: Path, db_url: str, clock):
 def test_a_broken_synonyms_edit_gets_a_clear_reply(tmp_path: Path, db_url: str, clock):
     synonyms = tmp_path / "synonyms.txt"
     synonyms.write_text("公车 公务用车\n", encoding="utf-8")
-    app = App.build(make_config(db_url, rules={"synonyms_file": str(synonyms)}), clock=clock)
+    app = build_app(make_config(db_url, rules={"synonyms_file": str(synonyms)}), clock=clock)
     try:
         from bot.demo import load_demo
 
@@ -133,7 +134,7 @@ def test_a_broken_synonyms_edit_gets_a_clear_reply(tmp_path: Path, db_url: str, 
 
 
 def test_a_missing_synonyms_file_stops_the_start_naming_the_key(tmp_path: Path):
-    from bot.config import ConfigError, config_from_dict
+    from bot.config import ConfigError
 
     with pytest.raises(ConfigError, match="rules.synonyms_file"):
         config_from_dict({"rules": {"synonyms_file": str(tmp_path / "nope.txt")}})
@@ -143,7 +144,7 @@ def test_a_missing_synonyms_file_stops_the_start_naming_the_key(tmp_path: Path):
 def bot_for_app(app: App) -> TestBot:
     """The demo street with an empty knowledge base (these tests import their own rules)."""
     from bot.demo import load_demo
-    from domain.rules.service import find_document, list_documents, remove_document
+    from handlers.rules.service import find_document, list_documents, remove_document
 
     load_demo(app)
     with transaction(app.sessions) as session:

@@ -7,7 +7,8 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from bot.config import ConfigError, config_from_dict
+from handlers.composition import config_from_dict
+from bot.config import ConfigError
 from scheduler.triggers import WorkdayTrigger, previous_occurrence
 from scheduler.workdays import WorkdayCalendar
 from tests.conftest import SHANGHAI

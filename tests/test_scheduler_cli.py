@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from click.testing import CliRunner
 
-from bot.cli import cli
+from handlers.composition import cli
 from tests.conftest import SHANGHAI
 
 CONFIG = """

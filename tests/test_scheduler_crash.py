@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from handlers.composition import build_app
 from bot.clock import ManualClock
 from bot.db import transaction
 from bot.models import OutboundMessage, Person
@@ -34,14 +35,14 @@ CHILD = textwrap.dedent(
     import sys
     from datetime import datetime
     from zoneinfo import ZoneInfo
-    from bot.app import App
+    from handlers.composition import build_app
     from bot.clock import ManualClock
     from scheduler.runner import Runner
     from tests.conftest import make_config
     from tests.scheduler_jobs import TEST_KINDS
 
     config = make_config(sys.argv[1], schedule={"batch_size": %d, "jobs": [%r]})
-    app = App.build(config, clock=ManualClock(datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))))
+    app = build_app(config, clock=ManualClock(datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))))
     Runner(app, kinds=TEST_KINDS, instance="doomed").run_due("bulk")
     """
 ) % (BATCH, JOB)

@@ -19,8 +19,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from handlers.composition import build_app, config_from_dict, upgrade_schema
 from bot.app import App
-from bot.config import config_from_dict
+
 from bot.db import make_engine, scratch_database, upgrade
 from bot.demo import load_demo
 from bot.models import Group, OutboundMessage
@@ -77,14 +78,14 @@ def test_two_servers_push_once_and_the_standby_takes_over(fresh_pg: str, tmp_pat
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDBOT_")}
     env.update(GRIDBOT_DATABASE__URL=fresh_pg, GRIDBOT_CONFIG=str(config))
     engine = make_engine(fresh_pg)
-    demo = App.build(config_from_dict({"database": {"url": fresh_pg}}))
-    upgrade(demo.engine)
+    demo = build_app(config_from_dict({"database": {"url": fresh_pg}}))
+    upgrade_schema(demo.engine)
     load_demo(demo)
     demo.engine.dispose()
     ports = [free_port(), free_port()]
     logs = [tmp_path / f"serve{i}.log" for i in range(2)]
     servers = [
-        subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], env=env, cwd=ROOT,
+        subprocess.Popen([str(Path(sys.executable).with_name("gridbot")), "serve", "--port", str(port)], env=env, cwd=ROOT,
                          stdout=subprocess.DEVNULL, stderr=log.open("w"))
         for port, log in zip(ports, logs)
     ]

@@ -7,16 +7,17 @@ from datetime import datetime
 import pytest
 from sqlalchemy import text
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.clock import ManualClock
 from bot.db import scratch_database
 from tests.conftest import SHANGHAI, make_config
-from scheduler.leader import AdvisoryLock, LeaseLock
+from scheduler.leader import AdvisoryLock, LOCK_KEY, LeaseLock
 
 
 def test_sqlite_lease_has_one_holder_and_passes_on_when_it_expires(sqlite_url):
     clock = ManualClock(datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI))
-    app = App.build(make_config(sqlite_url), clock=clock)
+    app = build_app(make_config(sqlite_url), clock=clock)
     first, second = LeaseLock(app, "a", 20), LeaseLock(app, "b", 20)
     assert first.acquire() and not second.acquire()
     clock.advance(seconds=50)
@@ -33,8 +34,8 @@ def test_sqlite_lease_has_one_holder_and_passes_on_when_it_expires(sqlite_url):
 
 def test_postgresql_advisory_lock_has_one_holder_and_passes_on_when_its_session_dies(pg_database):
     config = make_config(pg_database)
-    one, two, admin = App.build(config), App.build(config), App.build(config)
-    first, second = AdvisoryLock(one), AdvisoryLock(two)
+    one, two, admin = build_app(config), build_app(config), build_app(config)
+    first, second = AdvisoryLock(one, LOCK_KEY, "scheduler"), AdvisoryLock(two, LOCK_KEY, "scheduler")
     try:
         assert first.acquire() and not second.acquire()
         assert first.acquire()  # still held on its own connection
@@ -56,8 +57,8 @@ def test_the_lock_is_per_database(pg_database):
     """A second street on another database of the same server schedules independently."""
     pytest.importorskip("psycopg")
     with scratch_database(pg_database, "gridbot_other") as other_url:
-        one, two = App.build(make_config(pg_database)), App.build(make_config(other_url))
-        first, second = AdvisoryLock(one), AdvisoryLock(two)
+        one, two = build_app(make_config(pg_database)), build_app(make_config(other_url))
+        first, second = AdvisoryLock(one, LOCK_KEY, "scheduler"), AdvisoryLock(two, LOCK_KEY, "scheduler")
         try:
             assert first.acquire() and second.acquire()
         finally:

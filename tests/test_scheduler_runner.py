@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.models import Group, OutboundMessage
+from bot.capability import JobKind
+from handlers.jobs.notice import notice
 from scheduler.jobs import JobRun, audience_people
 from scheduler.models import ScheduleRun
 from scheduler.runner import Runner
@@ -151,13 +153,13 @@ def test_unknown_target_groups_are_reported_not_fatal(db_url):
     assert "找不到群：不存在的群" in result.summary()
 
 
-BAD_KINDS = {"keyless": "tests.test_scheduler_runner:keyless_job", "notice": "scheduler.builtin_jobs:notice"}
-
-
 def keyless_job(run: JobRun):
     from bot.message import Reply, ToGroup
 
     return [Reply("没有去重键", to=ToGroup(run.groups[0].id))]
+
+
+BAD_KINDS = {"keyless": JobKind("keyless", keyless_job, "无键测试"), "notice": JobKind("notice", notice, "定时通知")}
 
 
 def test_a_job_whose_replies_lack_the_run_key_fails_and_sends_nothing(db_url):

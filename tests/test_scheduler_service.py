@@ -56,7 +56,7 @@ def test_a_second_instance_on_the_same_sqlite_file_stays_standby(sqlite_url):
         await first.start()
         await until(lambda: first.leader)
         await second.start()
-        await asyncio.sleep(0.3)  # several election rounds of the standby
+        await until(lambda: second.rounds >= 3)  # several election rounds of the standby
         assert not second.leader
         await first.stop()  # a clean stop hands the lease over
         await until(lambda: second.leader)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.composition import build_app, config_from_dict
 import os
 import signal
 import socket
@@ -36,8 +37,8 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> ht
 def test_serve_answers_healthz_and_stops_cleanly(tmp_path: Path, stop_signal):
     port = free_port()
     env = {**os.environ, "GRIDBOT_DATABASE__URL": f"sqlite:///{tmp_path / 's.db'}", "GRIDBOT_SERVER__PORT": str(port)}
-    subprocess.run([sys.executable, "-m", "bot", "init", "--demo"], env=env, check=True, capture_output=True, cwd=tmp_path)
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=tmp_path,
+    subprocess.run([str(Path(sys.executable).with_name("gridbot")), "init", "--demo"], env=env, check=True, capture_output=True, cwd=tmp_path)
+    process = subprocess.Popen([str(Path(sys.executable).with_name("gridbot")), "serve"], env=env, cwd=tmp_path,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         response = wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
@@ -54,11 +55,10 @@ def test_serve_answers_healthz_and_stops_cleanly(tmp_path: Path, stop_signal):
 def test_healthz_reports_an_unmigrated_database(tmp_path: Path):
     import asyncio
 
-    from bot.app import App
-    from bot.config import config_from_dict
+    
     from bot.server import build_asgi
 
-    app = App.build(config_from_dict({"database": {"url": f"sqlite:///{tmp_path / 'empty.db'}"}}))
+    app = build_app(config_from_dict({"database": {"url": f"sqlite:///{tmp_path / 'empty.db'}"}}))
     async def fetch() -> dict:
         transport = httpx.ASGITransport(app=build_asgi(app, plugins=[]))
         async with httpx.AsyncClient(transport=transport, base_url="http://gridbot") as client:

@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 pytest.importorskip("wechaty_grpc", reason="needs the gridbot[wechat] extra")
 
+from handlers.composition import build_app
 from bot.app import App  # noqa: E402
-from bot.cli import cli  # noqa: E402
+from handlers.composition import cli  # noqa: E402
 from bot.message import Incoming  # noqa: E402
 from bot.models import AuditEntry, Group, Identity, Person  # noqa: E402
-from domain.wechaty.models import BindCode  # noqa: E402
+from handlers.wechat.models import BindCode  # noqa: E402
 from tests.conftest import make_config  # noqa: E402
 from tests.fakes.puppet_server import PuppetInThread  # noqa: E402
 from tests.wechaty_rig import TOKEN, small_street  # noqa: E402
@@ -25,7 +26,7 @@ CODE_LINE = re.compile(r"绑定码：(\d{6})")
 
 @pytest.fixture
 def street(db_url, clock):
-    app = App.build(make_config(db_url), clock=clock)
+    app = build_app(make_config(db_url), clock=clock)
     small_street(app)
     yield app
     app.engine.dispose()

@@ -13,9 +13,9 @@ pytest.importorskip("wechaty_grpc", reason="needs the gridbot[wechat] extra")
 
 from bot.message import Reply, ToGroup  # noqa: E402
 from bot.models import Group, Identity, OutboundMessage  # noqa: E402
-from domain.hours.models import HourEntry  # noqa: E402
+from handlers.hours.models import HourEntry  # noqa: E402
 from tests.fakes.puppet_server import BOT_ID, POST, SYSTEM, IMAGE  # noqa: E402
-from tests.wechaty_rig import TOKEN, running, until  # noqa: E402
+from tests.wechaty_rig import TOKEN, running, settled, until  # noqa: E402
 
 ROOM = "20811@chatroom"
 ZHANG = "wxid_zhangwei"
@@ -69,7 +69,7 @@ def test_room_command_with_mention_is_stored_once_and_answered_with_mention(db_u
             assert sent.conversation_id == ROOM
             assert sent.text.startswith(f"@张伟{MENTION}✅ 已登记")
             assert sent.mention_ids == (ZHANG,)
-            await asyncio.sleep(0.3)  # nothing more arrives: the message was handled once
+            await settled(rig, 1)  # nothing more arrives: the message was handled once
             assert len(rig.fake.sent) == 1
             assert [float(e.hours) for e in hour_rows(rig, zhang.id)] == [1.0]
 
@@ -90,7 +90,7 @@ def test_room_chatter_and_the_bots_own_messages_are_ignored(db_url, clock, tmp_p
             [sent] = await rig.fake.wait_sent(1)
             assert sent.conversation_id == ROOM and sent.mention_ids == (ZHANG,)
             assert "11月累计" in sent.text
-            await asyncio.sleep(0.3)
+            await settled(rig, 4)
             assert len(rig.fake.sent) == 1
             assert hour_rows(rig, zhang.id) == []
 
@@ -176,7 +176,7 @@ def test_admin_binds_a_room_and_a_push_reaches_it(db_url, clock, tmp_path):
             pushed = (await rig.fake.wait_sent(3))[2]
             assert (pushed.conversation_id, pushed.text, pushed.mention_ids) == (ROOM, notice.text, ())
             assert rig.app.push([notice]) == []  # the same occurrence again writes and sends nothing
-            await asyncio.sleep(0.3)
+            await settled(rig, rig.channel.messages_done)
             assert len(rig.fake.sent) == 3
             def pushed_row():
                 with rig.app.sessions() as session:

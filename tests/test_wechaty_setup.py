@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from handlers.composition import build_app, config_from_dict
 from bot.channels.wechaty import plugin
-from bot.config import ConfigError, config_from_dict
+from bot.config import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,10 +22,10 @@ def python(code: str, cwd: Path) -> subprocess.CompletedProcess:
 
 def test_the_core_never_imports_the_wechat_client(tmp_path):
     done = python(
-        "import sys, bot.server, bot.cli, bot.channels.wechaty, handlers.wechat_binding\n"
-        "from bot.app import App\nfrom bot.config import config_from_dict\n"
+        "import sys, bot.server, bot.cli, bot.channels.wechaty, handlers.wechat.commands\n"
+        "from handlers.composition import build_app, config_from_dict\n"
         "from bot.server import load_plugins\n"
-        f"app = App.build(config_from_dict({{'database': {{'url': 'sqlite:///{tmp_path}/x.db'}}}}))\n"
+        f"app = build_app(config_from_dict({{'database': {{'url': 'sqlite:///{tmp_path}/x.db'}}}}))\n"
         "load_plugins(app)\n"
         "print(sorted(m for m in sys.modules if m.startswith('wechaty')))\n",
         tmp_path,

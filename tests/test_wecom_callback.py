@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.channels.wecom.models import InboxStatus, WecomInbox, WecomMedia
 from bot.channels.wecom.plugin import WecomPlugin
@@ -30,14 +31,12 @@ def fake() -> Iterator[FakeWecom]:
 
 @pytest.fixture
 def wecom_app(db_url: str, clock, fake: FakeWecom, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
-    import bot.demo
+    from bot.demo import load_demo
 
-    # The demo roster and hours are all these tests need; other capabilities' demo content is theirs to test.
-    monkeypatch.setattr(bot.demo, "DEMO_LOADERS", ())
-    load_demo = bot.demo.load_demo
     config = make_config(db_url, wecom=fake.config_section(data_dir=str(tmp_path / "wecom")))
-    application = App.build(config, clock=clock)
-    load_demo(application)
+    application = build_app(config, clock=clock)
+    # The demo roster and hours are all these tests need; other capabilities' demo content is theirs to test.
+    load_demo(application, only=("hours",))
     yield application
     application.engine.dispose()
 
@@ -58,7 +57,7 @@ def serve(app: App, process: bool = True) -> ServerThread:
 
 
 def hour_entries(app: App, person_name: str) -> list:
-    from domain.hours.models import HourEntry
+    from handlers.hours.models import HourEntry
 
     with app.sessions() as session:
         person_id = session.scalar(select(Person.id).where(Person.name == person_name))
@@ -153,14 +152,14 @@ def test_crash_between_ack_and_reply_loses_nothing(wecom_app: App, fake: FakeWec
     assert hour_entries(wecom_app, DEMO_CADRE) == [] and fake.count("message/send") == 0
 
     # Restart (a new App on the same database, as a new process would build): the reply goes out.
-    restarted = App.build(wecom_app.config, clock=wecom_app.clock)
+    restarted = build_app(wecom_app.config, clock=wecom_app.clock)
     with serve(restarted) as server:
         assert wait_for(lambda: fake.texts_to(userid))
         # WeCom retried meanwhile: still acknowledged, not processed again.
         httpx.post(server.url + "/wecom/callback", params=signed.params, content=signed.body)
         assert wait_for(lambda: [r.status for r in inbox_rows(restarted)] == ["done"])
     # And once more: nothing is sent twice.
-    again = App.build(wecom_app.config, clock=wecom_app.clock)
+    again = build_app(wecom_app.config, clock=wecom_app.clock)
     with serve(again):
         assert not wait_for(lambda: len(fake.texts_to(userid)) > 1, timeout=1.0)
     assert len(fake.texts_to(userid)) == 1
@@ -227,7 +226,7 @@ def test_card_event_reaches_handlers_normalised(db_url: str, clock, fake: FakeWe
     config = make_config(db_url, wecom=fake.config_section(data_dir=str(tmp_path / "w")))
     commands = [Command(name="card", handler=on_card, kinds=frozenset({Kind.event}), events=("card",),
                         allow_unregistered=True)]
-    app = App.build(config, clock=clock, commands=commands)
+    app = build_app(config, clock=clock, commands=commands)
     try:
         with serve(app) as server:
             signed = cb.card_event("u1", "quiz-1", "submit:q1", "vote_interaction", "RC1", {"q1": ["A"]})

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from handlers.composition import config_from_dict
 from bot.channels.wecom.crypto import DecryptError, SignatureError, WecomCrypto
 from bot.channels.wecom.inbound import to_incoming
 from bot.channels.wecom.xmlparse import XmlError, parse_envelope, parse_message
-from bot.config import ConfigError, config_from_dict
+from bot.config import ConfigError
 from bot.message import Kind
 from tests.fakes.wecom_server import WecomCallbacks
 
@@ -47,11 +48,33 @@ def test_deterministic_encrypt_matches_wechatpy_vector() -> None:
     assert sig == e["msg_signature"]
 
 
-def test_urlencoded_echostr_decodes_to_the_same_value() -> None:
-    from urllib.parse import unquote
+def test_the_url_check_as_wecom_sends_it_urlencoded_is_answered() -> None:
+    """The admin console's URL check arrives with echostr percent-encoded in the query string; the
+    endpoint answers the decrypted plaintext, exactly as the official example gives it."""
+    import asyncio
 
-    url = BY_NAME["B-official-doc"]["verify_url"]
-    assert unquote(url["echostr_as_sent_urlencoded"]) == url["echostr"]
+    import httpx
+    from starlette.applications import Starlette
+
+    from bot.channels.wecom.callback import CallbackEndpoint
+
+    vector = BY_NAME["B-official-doc"]
+    url = vector["verify_url"]
+
+    async def never(*_args):
+        raise AssertionError("a URL check stores nothing")
+
+    endpoint = CallbackEndpoint(crypto_for(vector), "/wecom/callback", never, never)
+    query = (f"msg_signature={url['msg_signature']}&timestamp={url['timestamp']}&nonce={url['nonce']}"
+             f"&echostr={url['echostr_as_sent_urlencoded']}")
+
+    async def check() -> httpx.Response:
+        transport = httpx.ASGITransport(app=Starlette(routes=endpoint.routes()))
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            return await client.get(f"/wecom/callback?{query}")
+
+    response = asyncio.run(check())
+    assert (response.status_code, response.text) == (200, url["plaintext"])
 
 
 def test_wrong_nonce_is_rejected() -> None:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.channels.wecom import inbox
 from bot.channels.wecom.models import InboxStatus, WecomInbox
@@ -32,10 +33,9 @@ def fake() -> Iterator[FakeWecom]:
 def wecom_app(db_url: str, clock, fake: FakeWecom, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
     import bot.demo
 
-    monkeypatch.setattr(bot.demo, "DEMO_LOADERS", ())
     section = fake.config_section(data_dir=str(tmp_path / "wecom"), workers=2)
-    application = App.build(make_config(db_url, wecom=section), clock=clock)
-    bot.demo.load_demo(application)
+    application = build_app(make_config(db_url, wecom=section), clock=clock)
+    bot.demo.load_demo(application, only=("hours",))
     yield application
     application.engine.dispose()
 
@@ -46,7 +46,7 @@ def cadre_userid(app: App) -> str:
 
 
 def test_overlapping_redeliveries_store_once_and_answer_once(wecom_app: App, fake: FakeWecom) -> None:
-    from domain.hours.models import HourEntry
+    from handlers.hours.models import HourEntry
 
     cb = WecomCallbacks.for_fake(fake)
     userid = cadre_userid(wecom_app)
@@ -88,7 +88,7 @@ def test_a_message_two_instances_both_picked_up_is_handled_once(wecom_app: App, 
     """Two instances' sweeps can offer the same pending row: the second handling rolls back silently."""
     from bot.channels.wecom.handling import InboxMarker, handle_all
     from bot.channels.wecom.inbound import to_incoming
-    from domain.hours.models import HourEntry
+    from handlers.hours.models import HourEntry
 
     cb = WecomCallbacks.for_fake(fake)
     userid = cadre_userid(wecom_app)
@@ -97,13 +97,9 @@ def test_a_message_two_instances_both_picked_up_is_handled_once(wecom_app: App, 
     message = parse_message(plaintext)
     [inbox_id] = inbox.store_many(wecom_app.sessions, [(message, plaintext)], wecom_app.clock.now())
     incoming = to_incoming(message, wecom_app.config.wecom.menu, None)
-    marker = InboxMarker(wecom_app.sessions, wecom_app.clock)
-    marker.install()
-    try:
-        assert handle_all(wecom_app, [(inbox_id, incoming)]) == 1
-        handle_all(wecom_app, [(inbox_id, incoming)])
-    finally:
-        marker.remove()
+    marker = InboxMarker(wecom_app.clock)
+    assert handle_all(wecom_app, marker, [(inbox_id, incoming)]) == 1
+    handle_all(wecom_app, marker, [(inbox_id, incoming)])
     with wecom_app.sessions() as session:
         cadre = session.scalar(select(Person.id).where(Person.wecom_userid == userid))
         assert len(session.scalars(select(HourEntry).where(HourEntry.person_id == cadre)).all()) == 1

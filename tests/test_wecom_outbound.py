@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.channels.wecom.client import WecomClient
 from bot.channels.wecom.models import WecomToken
@@ -66,7 +67,7 @@ class Rig:
 @pytest.fixture
 def rig(db_url: str, clock, fake: FakeWecom, tmp_path: Path) -> Iterator[Rig]:
     config = make_config(db_url, wecom=fake.config_section(data_dir=str(tmp_path / "w")))
-    app = App.build(config, clock=clock)
+    app = build_app(config, clock=clock)
     yield Rig(app, fake)
     app.engine.dispose()
 

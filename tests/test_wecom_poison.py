@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import event, insert, select
 
 from bot.app import App
+from handlers.composition import build_app
 from bot.channels.wecom import inbox
 from bot.channels.wecom.models import InboxStatus, WecomInbox
 from bot.channels.wecom.plugin import WecomPlugin
@@ -28,13 +29,12 @@ from tests.test_wecom_callback import cadre_userid, cb, fake, inbox_rows, serve,
 POISON_USER = "poison-user"
 
 
-def build_app(db_url: str, clock, fake: FakeWecom, data_dir: Path, monkeypatch, **wecom) -> App:
-    import bot.demo
+def make_app(db_url: str, clock, fake: FakeWecom, data_dir: Path, monkeypatch, **wecom) -> App:
+    from bot.demo import load_demo
 
-    monkeypatch.setattr(bot.demo, "DEMO_LOADERS", ())
     config = make_config(db_url, wecom=fake.config_section(data_dir=str(data_dir), **wecom))
-    application = App.build(config, clock=clock)
-    bot.demo.load_demo(application)
+    application = build_app(config, clock=clock)
+    load_demo(application, only=("hours",))
     return application
 
 
@@ -79,7 +79,7 @@ def test_a_poison_message_in_a_batch_does_not_hold_up_the_other_30(
     db_url: str, clock, fake: FakeWecom, cb: WecomCallbacks, tmp_path: Path, monkeypatch
 ) -> None:
     # One worker, so the poison and the 30 good messages share its batches.
-    app = build_app(db_url, clock, fake, tmp_path / "wecom", monkeypatch, workers=1)
+    app = make_app(db_url, clock, fake, tmp_path / "wecom", monkeypatch, workers=1)
     people = colleagues(app, 30)
     admin = userid_of(app, ADMIN[0])
     # A row an earlier version let in: its CreateTime is "²", which only breaks when processed.
@@ -114,7 +114,7 @@ def _mentions(parameters, value: str) -> bool:
 def test_a_message_that_keeps_failing_is_retried_with_backoff_then_set_aside_and_an_admin_told_once(
     db_url: str, clock, fake: FakeWecom, cb: WecomCallbacks, tmp_path: Path, monkeypatch
 ) -> None:
-    app = build_app(db_url, clock, fake, tmp_path / "wecom", monkeypatch)
+    app = make_app(db_url, clock, fake, tmp_path / "wecom", monkeypatch)
     admin = userid_of(app, ADMIN[0])
     cadre = cadre_userid(app)
 
@@ -164,7 +164,7 @@ def test_an_image_that_cannot_be_stored_is_still_answered(
     # A file where the media folder should be: mkdir fails whatever the user's rights (tests run as root here).
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("x")
-    app = build_app(db_url, clock, fake, blocked, monkeypatch)
+    app = make_app(db_url, clock, fake, blocked, monkeypatch)
     cadre = cadre_userid(app)
     fake.add_media("MEDIA_1", b"\xff\xd8\xff\xe0fake-jpeg" * 10, "image/jpeg")
     with serve(app) as server:

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.clock import ManualClock
 from bot.db import transaction
 from bot.models import Group, Person, Role, Unit
 from bot.server import DeliveryWorker
-from domain.wechaty.binding import issue_code, redeem
+from handlers.wechat.binding import issue_code, redeem
 from tests.conftest import make_config
 from tests.fakes.puppet_server import FakePuppet
 
@@ -103,7 +104,7 @@ async def running(
             "cache_dir": str(cache_dir),
         },
     )
-    app = App.build(config, clock=clock)
+    app = build_app(config, clock=clock)
     small_street(app)
     plugin = make_plugin(app)
     assert plugin is not None
@@ -119,3 +120,19 @@ async def running(
         if fake._server is not None:  # noqa: SLF001 - a test may have stopped it
             await fake.stop()
         app.engine.dispose()
+
+
+async def settled(rig: Rig, messages: int) -> None:
+    """Wait until the channel has dealt with `messages` message events and every reply they caused
+    has left the outbox: after this, anything that was going to be sent has been sent."""
+    from bot.models import OutboundMessage, OutboxStatus
+
+    await until(lambda: rig.channel.messages_done >= messages, what=f"{messages} messages handled")
+
+    def drained() -> bool:
+        with rig.app.sessions() as session:
+            return not session.scalars(
+                select(OutboundMessage.id).where(OutboundMessage.status == OutboxStatus.pending.value)
+            ).first()
+
+    await until(drained, what="the outbox drained")

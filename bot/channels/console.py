@@ -26,9 +26,6 @@ class ConsoleChannel:
     def attach(self, sink: Sink) -> None:
         self._sinks.append(sink)
 
-    def detach(self, sink: Sink) -> None:
-        self._sinks.remove(sink)
-
     def address_for(self, session: Session, person: Person) -> str | None:
         return str(person.id)
 

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import click
 from sqlalchemy import inspect
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, make_url
 
 from bot.cli.common import CliState, fail, pass_state
-from bot.db import database_status, upgrade
 
 # Tables whose row counts are shown after a backup or restore, so an operator sees it is the right street.
 SHOWN = (("people", "人员"), ("hour_entries", "服务时长记录"), ("outbox", "消息记录"))
@@ -56,8 +55,8 @@ def _counts(connection: sqlite3.Connection) -> str:
 
 
 def _sqlite_path(state: CliState) -> tuple[URL, Path]:
-    app = state.app(require_schema=False)
-    url = app.engine.url
+    """The configured URL, and for SQLite its file; nothing is opened yet."""
+    url = make_url(state.config.database.url)
     if url.get_backend_name() != "sqlite":
         return url, Path()
     database = url.database or ""
@@ -83,9 +82,7 @@ def backup(state: CliState, out: Path) -> None:
         raise SystemExit(2)
     if out.exists():
         fail(f"没有备份：{out} 已存在，不会覆盖它。请换一个文件名。")
-    status = database_status(state.app(require_schema=False).engine)
-    if status != "ok":
-        fail(f"没有备份：数据库未就绪（{status}）。")
+    state.app()  # says so and stops when the database is not ready
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     partial.unlink(missing_ok=True)
@@ -130,7 +127,8 @@ def restore(state: CliState, file: Path) -> None:
         fail(f"没有恢复：{file} 不是 gridbot 的备份文件（不是 SQLite 数据库，或没有 gridbot 的表）。")
     if not intact:
         fail(f"没有恢复：{file} 已损坏（完整性校验没有通过）。请换一份备份。")
-    engine = state.app(require_schema=False).engine
+    app = state.app(require_schema=False)
+    engine = app.engine
     tables = inspect(engine).get_table_names()
     engine.dispose()
     if tables:
@@ -145,5 +143,5 @@ def restore(state: CliState, file: Path) -> None:
     finally:
         target.close()
         source.close()
-    upgrade(engine)  # a backup made by an older version gets the newer schema, its data kept
-    click.echo(f"已从 {file} 恢复到 {path}（{summary}）。数据库状态：{database_status(engine)}。")
+    app.upgrade()  # a backup made by an older version gets the newer schema, its data kept
+    click.echo(f"已从 {file} 恢复到 {path}（{summary}）。数据库状态：{app.database_status()}。")

@@ -11,7 +11,7 @@ import click
 
 from bot.app import App
 from bot.config import Config
-from bot.db import database_status
+from bot.capability import Capability
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -23,15 +23,16 @@ def fail(message: str, code: int = 1) -> NoReturn:
 class CliState:
     config: Config
     config_path: Path | None
+    capabilities: tuple[Capability, ...] = ()
     _app: App | None = field(default=None, repr=False)
 
     def app(self, require_schema: bool = True) -> App:
         if self._app is None:
-            self._app = App.build(self.config)
-            if require_schema:
-                status = database_status(self._app.engine)
-                if status != "ok":
-                    fail(f"数据库未就绪 / database not ready: {status}")
+            self._app = App.build(self.config, self.capabilities)
+            status = self._app.database_status()
+            reachable = status == "ok" or status.startswith(("empty", "needs upgrade"))
+            if not reachable or (require_schema and status != "ok"):
+                fail(f"数据库未就绪 / database not ready: {status}")
         return self._app
 
     def close(self) -> None:

@@ -4,7 +4,7 @@ import click
 
 from bot.app import App
 from bot.cli.common import CliState, fail, pass_state
-from bot.db import database_status, upgrade
+
 
 
 def register(cli: click.Group) -> None:
@@ -18,7 +18,7 @@ def register(cli: click.Group) -> None:
 def init(state: CliState, demo: bool) -> None:
     """Create or upgrade the database schema; with --demo, load the demo street."""
     app = state.app(require_schema=False)
-    upgrade(app.engine)
+    app.upgrade()
     click.echo(f"数据库已就绪：{_safe_url(app)}")
     if demo:
         from bot.demo import load_demo
@@ -40,8 +40,8 @@ def db() -> None:
 def db_upgrade(state: CliState) -> None:
     """Apply all migrations (keeps data)."""
     app = state.app(require_schema=False)
-    upgrade(app.engine)
-    click.echo(f"数据库已升级到最新：{database_status(app.engine)}")
+    app.upgrade()
+    click.echo(f"数据库已升级到最新：{app.database_status()}")
 
 
 def _safe_url(app: App) -> str:

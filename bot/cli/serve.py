@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.common import CliState, pass_state
+from bot.cli.common import CliState, fail, pass_state
 
 
 def register(cli: click.Group) -> None:
@@ -20,8 +20,26 @@ def serve(state: CliState, host: str | None, port: int | None) -> None:
 
     from bot.server import serve as run
 
+    listener = _listen(state, host, port)
+    app = state.app()
     logging.getLogger().setLevel(logging.INFO)
-    run(state.app(), host=host, port=port)
+    click.echo(f"gridbot 已启动 / serving: {app.config.server.link_base}  （健康检查 /healthz；Ctrl-C 停止）")
+    run(app, listener)
+
+
+def _listen(state: CliState, host: str | None, port: int | None):
+    """Bind first; then the configuration carries the address really listened on (port 0 = any)."""
+    from bot.server import PortBusy, open_listener
+
+    server = state.config.server
+    host = host or server.host
+    try:
+        listener = open_listener(host, server.port if port is None else port)
+    except PortBusy as exc:
+        fail(str(exc))
+    actual = listener.getsockname()[1]
+    state.config = state.config.model_copy(update={"server": server.model_copy(update={"host": host, "port": actual})})
+    return listener
 
 
 @click.command()
@@ -31,21 +49,14 @@ def serve(state: CliState, host: str | None, port: int | None) -> None:
 def demo(state: CliState, port: int | None, no_serve: bool) -> None:
     """Bring up the demo street on the embedded SQLite database and serve it."""
     from bot.app import App
-    from bot.db import upgrade
     from bot.demo import load_demo
     from bot.models import Person
     from bot.server import serve as run
 
-    server = state.config.server
-    updates: dict = {"demo": True}
-    if port is not None:
-        updates["port"] = port
-        if any(host in server.public_url for host in ("127.0.0.1", "localhost")):
-            # Links the bot hands out (看板) must point where this demo actually listens.
-            updates["public_url"] = f"http://127.0.0.1:{port}"
-    config = state.config.model_copy(update={"server": server.model_copy(update=updates)})
-    app = App.build(config)
-    upgrade(app.engine)
+    listener = None if no_serve else _listen(state, None, port)
+    config = state.config.model_copy(update={"server": state.config.server.model_copy(update={"demo": True})})
+    app = App.build(config, state.capabilities)
+    app.upgrade()
     with app.sessions() as session:
         empty = session.query(Person).count() == 0
     if empty:
@@ -53,7 +64,7 @@ def demo(state: CliState, port: int | None, no_serve: bool) -> None:
         click.echo("演示街道已创建：7个社区、7个内设机构、118人。")
     else:
         click.echo("使用已有的演示数据库。")
-    url = f"{config.server.public_url.rstrip('/')}"
+    url = config.server.link_base
     click.echo(
         "\n试一试：\n"
         f"  浏览器打开 {url}/try ，选一位演示人员和机器人对话；\n"
@@ -61,5 +72,6 @@ def demo(state: CliState, port: int | None, no_serve: bool) -> None:
         "                  gridbot say --as 张伟 \"服务 两个半小时 入户走访 昨天\"\n"
         "                  gridbot chat --as 王建国 （领导）  gridbot chat --as 林晓雯 （管理员）\n"
     )
-    if not no_serve:
-        run(app)
+    if listener is not None:
+        click.echo(f"gridbot 已启动 / serving: {url}  （Ctrl-C 停止）")
+        run(app, listener)

@@ -1,8 +1,11 @@
 from alembic import context
 
-from bot.db import Base, UtcDateTime, import_models
+from bot.db import Base, UtcDateTime
 
-import_models()
+# The capabilities' models are imported by whoever composed the application; the core's channels'
+# own tables are imported here.
+from bot.channels.wecom import models as _wecom_models  # noqa: E402,F401
+from bot.channels.wecom_bot import models as _wecom_bot_models  # noqa: E402,F401
 target_metadata = Base.metadata
 
 

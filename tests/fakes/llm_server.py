@@ -1,6 +1,6 @@
 """A fake OpenAI-compatible LLM: a real HTTP server on 127.0.0.1 answering POST /v1/chat/completions.
 
-The production client (domain.rules.llm, httpx) talks to it exactly as to a hosted model.
+The production client (handlers.rules.llm, httpx) talks to it exactly as to a hosted model.
 
 Usage::
 

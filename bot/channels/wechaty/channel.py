@@ -14,24 +14,21 @@ import logging
 import random
 from collections import OrderedDict
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError, StreamTerminatedError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels import SendResult
 from bot.channels.wechaty.inbound import CHANNEL, SeenIds, to_incoming, with_mention
 from bot.channels.wechaty.loader import load_client, mask_tokens
 from bot.config import WechatyConfig
-from bot.db import transaction
-from bot.message import Incoming, Reply
-from bot.models import OutboundMessage, Person
-from bot.router import Command, Match
-from domain.wechaty.binding import identity_of
+from bot.message import Incoming
+from bot.models import Identity, OutboundMessage, Person
 
-if TYPE_CHECKING:
-    from bot.app import App
+from bot.app import App, identity_sender
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -62,6 +59,8 @@ class WechatyChannel:
         self.app = app
         self.settings = settings
         self.ding_interval = ding_interval
+        street = app.config.street
+        app.register_senders(CHANNEL, identity_sender(CHANNEL), unbound_text(street.name, street.registration_contact))
         self.client = load_client(settings.cache_dir or None)
         self._token = settings.token.get_secret_value()
         mask_tokens(self._token)
@@ -74,13 +73,14 @@ class WechatyChannel:
         self.last_disconnect: str | None = None  # why the last connection ended
         self._seen = SeenIds()
         self._sent: OrderedDict[str, str | None] = OrderedDict()
+        self.messages_done = 0  # message events fully dealt with (answered, ignored or failed)
         self._tasks: set[asyncio.Task] = set()
         self._opened_now = False
 
     # --- the Outbound channel --------------------------------------------------------------
 
     def address_for(self, session: Session, person: Person) -> str | None:
-        return identity_of(session, person.id, CHANNEL)
+        return session.scalar(select(Identity.external_id).where(Identity.person_id == person.id, Identity.channel == CHANNEL))
 
     async def send(self, message: OutboundMessage) -> SendResult:
         key = message.dedupe_key
@@ -213,6 +213,12 @@ class WechatyChannel:
     # --- incoming messages ------------------------------------------------------------------
 
     async def _on_message(self, puppet: Any, message_id: str) -> None:
+        try:
+            await self._message(puppet, message_id)
+        finally:
+            self.messages_done += 1
+
+    async def _message(self, puppet: Any, message_id: str) -> None:
         if not self._seen.add(message_id):
             return
         try:
@@ -227,13 +233,11 @@ class WechatyChannel:
         if getattr(payload.type, "name", None) != TEXT:
             if not payload.room_id:
                 incoming = self._incoming(payload, "")
-                await asyncio.to_thread(self._say, incoming, ONLY_TEXT)
+                await asyncio.to_thread(self.app.answer, incoming, ONLY_TEXT)
             return
         incoming = self._incoming(payload, payload.text or "")
-        found = self.app.router.find(incoming)
-        if incoming.chat_id and not incoming.mentioned and found is None:
-            return  # room chatter not meant for the bot
-        await asyncio.to_thread(self._dispatch, incoming, found)
+        # The core decides: room chatter not meant for the bot is ignored, strangers are told how to bind.
+        await asyncio.to_thread(self.app.handle, incoming)
 
     def _incoming(self, payload: Any, text: str) -> Incoming:
         return to_incoming(
@@ -246,22 +250,6 @@ class WechatyChannel:
             names=(self.settings.bot_name, self.self_name),
             now=self.app.clock.now(),
         )
-
-    def _dispatch(self, incoming: Incoming, found: tuple[Command, Match] | None) -> None:
-        with self.app.sessions() as session:
-            person = self.app.resolve_sender(session, incoming)
-        if person is None and not (found is not None and found[0].allow_unregistered):
-            street = self.app.config.street
-            self._say(incoming, unbound_text(street.name, street.registration_contact))
-            return
-        self.app.handle(incoming)
-
-    def _say(self, incoming: Incoming, text: str) -> None:
-        """Answer outside the router (a contact not bound yet); still through the outbound log."""
-        with transaction(self.app.sessions) as session:
-            rows = self.app.outbound.enqueue(session, [Reply(text)], incoming, None)
-        for hook in self.app.after_commit:
-            hook(rows)
 
     # --- helpers ----------------------------------------------------------------------------
 

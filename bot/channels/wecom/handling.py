@@ -1,16 +1,17 @@
 """Running received callbacks through `App.handle` on the plugin's worker threads.
 
 The inbox row is marked done inside the transaction that stores the handler's changes and its
-replies (a session hook keyed by a context variable), so a crash leaves all of it or none of it.
+replies (passed to App.handle as its on_commit work), so a crash leaves all of it or none of it.
 """
 
 from __future__ import annotations
 
-import contextvars
 import logging
+from collections.abc import Callable
+from functools import partial
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.app import AlreadyHandled, App
 from bot.channels.wecom.models import InboxStatus, WecomInbox
@@ -21,31 +22,16 @@ log = logging.getLogger(__name__)
 
 Work = list[tuple[int, Incoming]]
 
-_processing: contextvars.ContextVar[int | None] = contextvars.ContextVar("wecom_inbox_id", default=None)
-
-
 class InboxMarker:
-    """A before_commit hook: the commit of a handled message also marks its inbox row done."""
+    """Marks a handled message's inbox row done inside the transaction that stores what it did."""
 
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
-        self.sessions = sessions
+    def __init__(self, clock: Clock) -> None:
         self.clock = clock
 
-    def install(self) -> None:
-        from sqlalchemy import event
+    def for_row(self, inbox_id: int) -> Callable[[Session], None]:
+        return partial(self.mark_done, inbox_id=inbox_id)
 
-        event.listen(self.sessions, "before_commit", self)
-
-    def remove(self) -> None:
-        from sqlalchemy import event
-
-        if event.contains(self.sessions, "before_commit", self):
-            event.remove(self.sessions, "before_commit", self)
-
-    def __call__(self, session: Session) -> None:
-        inbox_id = _processing.get()
-        if inbox_id is None:
-            return
+    def mark_done(self, session: Session, inbox_id: int) -> None:
         # On the table, not the mapped class: the ORM form re-checks the session's objects against
         # the WHERE clause ("synchronize_session"), which cost more than the handler's own flush.
         table = WecomInbox.__table__
@@ -59,7 +45,7 @@ class InboxMarker:
             raise AlreadyHandled(f"WeCom inbox row {inbox_id}")
 
 
-def handle_all(app: App, work: Work) -> int:
+def handle_all(app: App, marker: InboxMarker, work: Work) -> int:
     """Each message in its own transaction, in order; return how many were handled.
 
     A message whose transaction fails stays pending with a pause before its next try; after the
@@ -70,16 +56,12 @@ def handle_all(app: App, work: Work) -> int:
     done = 0
     failed: list[tuple[int, str]] = []
     for inbox_id, incoming in work:
-        token = _processing.set(inbox_id)
         try:
-            app.handle(incoming)
+            app.handle(incoming, on_commit=marker.for_row(inbox_id))
             done += 1
         except Exception as exc:  # noqa: BLE001 - the others in the batch still go
             log.exception("WeCom message %s could not be processed", inbox_id)
             failed.append((inbox_id, describe(exc)))
-        finally:
-            _processing.reset(token)
-    # Outside any message's transaction: the commit hook above must not take these for a handled message.
     for inbox_id, error in failed:
         try:
             record_failure(app, inbox_id, error)

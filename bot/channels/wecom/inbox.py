@@ -5,17 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.wecom.models import InboxStatus, WecomInbox
 from bot.channels.wecom.xmlparse import InboundMessage
-from bot.db import transaction
-
-
-def store(sessions: sessionmaker[Session], message: InboundMessage, xml: str, now: datetime) -> int | None:
-    """Write the callback once; return its new id, or None when it was already received (a redelivery)."""
-    return store_many(sessions, [(message, xml)], now)[0]
+from bot.db import insert_or_ignore, transaction
 
 
 def pending(sessions: sessionmaker[Session], limit: int = 10_000, now: datetime | None = None) -> list[tuple[int, str]]:
@@ -79,7 +73,6 @@ def store_many(
     """
     keys = [message.dedupe_key()[:255] for message, _ in items]
     with transaction(sessions) as session:
-        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
         rows = [
             dict(
                 dedupe_key=key,
@@ -93,9 +86,8 @@ def store_many(
             for key, (message, xml) in zip(keys, items)
         ]
         statement = (
-            insert(WecomInbox)
+            insert_or_ignore(session, WecomInbox, ["dedupe_key"])
             .values(rows)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
             .returning(WecomInbox.id, WecomInbox.dedupe_key)
         )
         stored = {row.dedupe_key: row.id for row in session.execute(statement)}

@@ -23,7 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 from starlette.routing import BaseRoute
 
 from bot.app import App
@@ -37,7 +37,8 @@ from bot.channels.wecom.handling import InboxMarker, handle_all
 from bot.channels.wecom.inbound import to_incoming
 from bot.channels.wecom.models import WecomMedia
 from bot.channels.wecom.xmlparse import InboundMessage, parse_message
-from bot.db import transaction
+from bot.db import insert_or_ignore, transaction
+from bot.models import Person
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ KEEP_INBOX = timedelta(days=3)
 SWEEP_SECONDS = 60.0
 # Messages a worker takes in one trip to its thread; small enough to keep replies prompt.
 BATCH = 64
+
+
+def wecom_user(session: Session, userid: str) -> Person | None:
+    """A WeCom sender is the roster person with that UserID."""
+    return session.scalar(select(Person).where(Person.wecom_userid == userid))
 
 
 class WecomPlugin:
@@ -64,6 +70,7 @@ class WecomPlugin:
         self.people = WecomAppChannel(self.config, self.client, app.clock)
         self.appchat = WecomAppChatChannel(self.config, self.client, app.clock)
         self.robots = WecomRobotChannel(self.config, self.client, app.clock)
+        app.register_senders("wecom", wecom_user)
         # WeCom is the sanctioned channel: people are reached there first.
         app.outbound.register(self.people, prefer=True)
         app.outbound.register(self.appchat)
@@ -73,7 +80,7 @@ class WecomPlugin:
         self._tasks: list[asyncio.Task] = []
         self._inflight: set[int] = set()
         self._executor: ThreadPoolExecutor | None = None
-        self._marker = InboxMarker(app.sessions, app.clock)
+        self._marker = InboxMarker(app.clock)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sweep_wake: asyncio.Event | None = None
 
@@ -89,7 +96,6 @@ class WecomPlugin:
         if not self.process:
             return
         workers = self.config.workers
-        self._marker.install()
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wecom-handle")
         self._queues = [asyncio.Queue() for _ in range(workers)]
         self._tasks = [asyncio.create_task(self._work(q), name=f"wecom-worker-{i}")
@@ -109,7 +115,6 @@ class WecomPlugin:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
             self._executor = None
-        self._marker.remove()
         await self.client.aclose()
 
     # --- processing ----------------------------------------------------------------------
@@ -185,7 +190,7 @@ class WecomPlugin:
         if not work:
             return
         assert self._loop is not None
-        self.processed += await self._loop.run_in_executor(self._executor, handle_all, self.app, work)
+        self.processed += await self._loop.run_in_executor(self._executor, handle_all, self.app, self._marker, work)
 
     # --- media ---------------------------------------------------------------------------
 
@@ -220,18 +225,9 @@ class WecomPlugin:
         path = folder / f"{safe}-{digest[:12]}{suffix[:10]}"
         path.write_bytes(media.content)
         with transaction(self.app.sessions) as session:
-            insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
             session.execute(
-                insert(WecomMedia)
+                insert_or_ignore(session, WecomMedia, ["media_id"])
                 .values(media_id=media_id[:255], path=str(path), content_type=media.content_type[:100],
                         size=len(media.content), sha256=digest, fetched_at=now)
-                .on_conflict_do_nothing(index_elements=["media_id"])
             )
         return str(path)
-
-
-def wecom_plugin(app: App) -> WecomPlugin | None:
-    """Server plugin factory (bot.server.PLUGINS): None unless [wecom] enabled = true."""
-    if not app.config.wecom.enabled:
-        return None
-    return WecomPlugin(app)

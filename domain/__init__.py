@@ -1,1 +1,0 @@
-"""Domain services: plain functions over the database, one subpackage per capability."""

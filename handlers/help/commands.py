@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from bot.message import Kind
+from bot.router import Command, Context, Match
+
+
+def show_help(ctx: Context, match: Match) -> str:
+    topic = match.groups.get("topic") or match.args
+    if topic:
+        return ctx.help_for(topic=topic)
+    name = ctx.person.name if ctx.person else ""
+    return ctx.help_for(f"{name}您好，我是{ctx.config.street.name}网格作风助手。")
+
+
+def welcome(ctx: Context, match: Match) -> str:
+    name = ctx.person.name if ctx.person else ""
+    return ctx.help_for(f"{name}您好，欢迎使用网格作风助手！")
+
+
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "帮助"
+
+COMMANDS = (
+    Command(
+        name="帮助",
+        patterns=(r"^(帮助|help|菜单|功能|怎么用|使用说明|\?)$", r"^帮助\s*(?P<topic>\S.*)$"),
+        handler=show_help,
+        allow_unregistered=False,
+        priority=-10,
+    ),
+    Command(
+        name="进入应用",
+        handler=welcome,
+        kinds=frozenset({Kind.event}),
+        events=("enter_agent", "subscribe", "enter_chat"),
+        hidden=True,
+    ),
+)

@@ -1,0 +1,86 @@
+"""Admins control scheduled jobs from chat: 定时任务 (list), 暂停/恢复定时任务 N, 立即执行 N.
+
+Every command word contains 定时任务 or is 立即执行, so none collides with the ledger's 任务 #N.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.router import ADMINS, Command, Context, Match
+from scheduler.control import find_job, job_views, set_paused
+from scheduler.runner import JobError, Runner
+
+HOW = "暂停：暂停定时任务 编号；恢复：恢复定时任务 编号；补发：立即执行 编号"
+
+
+def _when(value) -> str:
+    return f"{value:%m-%d %H:%M}" if value else "无"
+
+
+def list_text(runner: Runner, session: Session) -> str:
+    views = job_views(runner, session)
+    if not views:
+        return "目前没有定时任务。"
+    lines = [f"定时任务（共{len(views)}个）："]
+    for v in views:
+        last = f"上次{_when(v.last_occurrence)} {v.last_result}" if v.last_occurrence else "还没执行过"
+        nxt = f"下次{_when(v.next_run)}" if v.enabled and not v.paused else v.state
+        lines.append(f"{v.number}. {v.label}（{v.name}）{v.schedule}｜{nxt}｜{last}")
+    lines.append(HOW)
+    return "\n".join(lines)
+
+
+def _run(ctx: Context, runner: Runner, word: str) -> str:
+    name = find_job(runner, word)
+    result = runner.run_now(name)
+    ctx.audit("run", "schedule_job", name, {"occurrence": result.occurrence.isoformat() if result.occurrence else None,
+                                             "new": result.new})
+    return f"已执行 {name}：{result.summary()}。"
+
+
+def _pause(ctx: Context, runner: Runner, word: str, paused: bool) -> str:
+    name = find_job(runner, word)
+    changed = set_paused(ctx.session, runner, name, paused, ctx.person)
+    if paused:
+        return f"已暂停定时任务 {name}，到点不再发送。恢复请发：恢复定时任务 {name}" if changed else f"{name} 本来就是暂停的。"
+    return f"已恢复定时任务 {name}，下次 {_when(runner.next_run(name))} 照常发送。" if changed else f"{name} 没有暂停，正常运行中。"
+
+
+SUBCOMMANDS = {"暂停": "pause", "恢复": "resume", "执行": "run", "立即执行": "run", "补发": "run"}
+
+
+def jobs_command(ctx: Context, match: Match) -> str:
+    runner = Runner(ctx.runtime)
+    alias, args = match.alias, match.args.strip()
+    action = {"暂停定时任务": "pause", "恢复定时任务": "resume", "立即执行": "run", "执行定时任务": "run"}.get(alias)
+    if action is None:  # "定时任务" alone lists; "定时任务 暂停 3" also works
+        word, _, rest = args.partition(" ")
+        action = SUBCOMMANDS.get(word)
+        if action is None:
+            if args and args not in ("列表", "清单"):
+                return f"没看懂“{args}”。{HOW}"
+            return list_text(runner, ctx.session)
+        args = rest.strip()
+    try:
+        if action == "run":
+            return _run(ctx, runner, args)
+        return _pause(ctx, runner, args, paused=action == "pause")
+    except JobError as exc:
+        return str(exc)
+
+
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "定时任务"
+
+COMMANDS = (
+    Command(
+        name="定时任务",
+        aliases=("定时任务列表", "暂停定时任务", "恢复定时任务", "执行定时任务", "立即执行"),
+        handler=jobs_command,
+        roles=ADMINS,
+        summary="定时任务：查看、暂停、恢复、立即执行（管理员）",
+        example="暂停定时任务 1",
+        refusal="定时任务只有管理员可以查看和调整。",
+    ),
+)

@@ -1,0 +1,95 @@
+"""作风微课堂 in chat: 今日微课, 微课 N, 已学 (and its synonyms), and coverage for leaders."""
+
+from __future__ import annotations
+
+
+from bot.router import LEADERS, Command, Context, Match
+from handlers.lessons import service
+from handlers.lessons.models import Lesson
+from handlers.lessons.texts import coverage_text, lesson_text
+
+NO_GROUP = "您还没有加入接收微课的工作群，请联系管理员把您加到本单位的群里。"
+
+
+def today_lesson(ctx: Context, match: Match) -> str:
+    number = match.args.strip().lstrip("第").rstrip("课").strip()
+    if number:
+        if not number.isdigit():
+            return "想看哪一课？请发「微课 课号」，如「微课 3」；发「今日微课」看今天的。"
+        lesson = ctx.session.get(Lesson, int(number))
+        if lesson is None or not lesson.active:
+            return f"没有第{number}课。发「今日微课」看今天的一课。"
+        return lesson_text(lesson, confirm_hint=f"学完请回复「已学 {lesson.id}」。")
+    group_id = service.lesson_group_id(ctx.session, ctx.person)
+    if group_id is None:
+        return NO_GROUP
+    today = ctx.now.date()
+    delivery = service.delivery_on(ctx.session, group_id, today)
+    if delivery is not None:
+        return lesson_text(delivery.lesson, heading="【今日微课】")
+    latest = service.latest_delivery(ctx.session, group_id, today)
+    if latest is None:
+        return "还没有推送过微课，工作日早上会推送到您所在的工作群。"
+    return "今天还没有新的微课，这是最近一课：\n" + lesson_text(
+        latest.lesson, heading="", confirm_hint=f"学完请回复「已学 {latest.lesson.id}」。"
+    )
+
+
+def studied(ctx: Context, match: Match) -> str:
+    group_id = service.lesson_group_id(ctx.session, ctx.person)
+    if group_id is None:
+        return NO_GROUP
+    number = match.groups.get("num")
+    if number:
+        lesson = ctx.session.get(Lesson, int(number))
+        if lesson is None or not service.was_delivered(ctx.session, group_id, lesson.id):
+            return f"第{number}课还没有推送到您的工作群，请核对课号（发「今日微课」看今天的）。"
+    else:
+        delivery = service.delivery_on(ctx.session, group_id, ctx.now.date())
+        if delivery is None:
+            return "今天还没有推送微课。补学以前的课，请回复「已学 课号」，如「已学 3」。"
+        lesson = delivery.lesson
+    row, created = service.confirm(ctx.session, ctx.person, lesson, ctx.now)
+    if not created:
+        when = row.confirmed_at.astimezone(ctx.config.tz)
+        return f"第{lesson.id}课《{lesson.title}》您已在{when.month}月{when.day}日打过卡了，不用重复。"
+    start, end = service.week_of(ctx.now.date())
+    week = service.week_status(ctx.session, start, end, [ctx.person])[0]
+    tail = f"本周还差{len(week.missing)}课。" if week.missing else "本周的微课都学完了，真棒！"
+    return f"已记录：您学习了第{lesson.id}课《{lesson.title}》。{tail}"
+
+
+def coverage(ctx: Context, match: Match) -> str:
+    start, end = service.week_of(ctx.now.date())
+    return coverage_text(service.coverage(ctx.session, start, ctx.now.date()), start, end)
+
+
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "微课"
+
+COMMANDS = (
+    Command(
+        name="学习情况",
+        aliases=("微课覆盖", "学习覆盖", "微课统计"),
+        handler=coverage,
+        roles=LEADERS,
+        summary="看本周各单位微课学习覆盖率",
+        example="学习情况",
+        priority=1,
+    ),
+    Command(
+        name="今日微课",
+        aliases=("今天微课", "今日微课堂", "微课"),
+        handler=today_lesson,
+        summary="看今天的作风微课（「微课 3」看第3课）",
+        example="今日微课",
+    ),
+    Command(
+        # The name is matched as a prefix too; this one is also a fine thing to say.
+        name="学习打卡",
+        patterns=(r"^(?:已学习?|已学完|学习了|学了|打卡)\s*(?:第?\s*(?P<num>\d{1,5})\s*课?)?\s*[。.!！]?$",),
+        handler=studied,
+        summary="学完微课后打卡（补学：「已学 3」）",
+        example="已学",
+    ),
+)

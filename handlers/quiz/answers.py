@@ -1,0 +1,31 @@
+"""Reading an answer out of what people type: "A", "答 B", "选AC", "a、c", "对", "×", "正确"."""
+
+from __future__ import annotations
+
+import re
+
+from bot.text import normalize
+from handlers.quiz.models import FALSE, TRUE
+
+_PREFIX = r"(?:我?(?:答|选|答案|选择)(?:是|为)?)?\s*[:：]?\s*"
+_LETTERS = re.compile(rf"^{_PREFIX}(?P<letters>[A-Ha-h](?:[\s,，、/]*[A-Ha-h]){{0,7}})[。.!！]?$")
+_JUDGE = re.compile(rf"^{_PREFIX}(?P<judge>对|错|√|✓|✔|×|✗|✘|x|X|正确|错误|对的|错的)[。.!！]?$")
+_TRUE_WORDS = {"对", "√", "✓", "✔", "正确", "对的"}
+
+
+def parse_answer(text: str) -> str | None:
+    """The answer as stored: sorted distinct option letters ("AC"), or T/F; None when it is no answer."""
+    text = normalize(text)
+    found = _LETTERS.match(text)
+    if found:
+        letters = sorted({c.upper() for c in found.group("letters") if c.isalpha()})
+        return "".join(letters)
+    found = _JUDGE.match(text)
+    if found:
+        return TRUE if found.group("judge") in _TRUE_WORDS else FALSE
+    return None
+
+
+def answer_label(choice: str) -> str:
+    """How an answer is shown back: letters as they are, T/F as 对/错."""
+    return {TRUE: "对", FALSE: "错"}.get(choice, choice)

@@ -1,0 +1,259 @@
+"""Chat commands for 随手拍 / 意见箱: report, add a photo or location, follow, handle, rate, reroute."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.message import Kind, Reply
+from bot.models import Person
+from bot.router import EVERYONE, LEADERS, Command, Context, Match
+from handlers.reports import figures, render, service
+from handlers.reports.routing import liaison_unit_ids
+from handlers.reports.service import ReportError, Reporter
+
+_TICKET = re.compile(r"^#?\s*(\d+)\s*[:：,，]?\s*(.*)$", re.S)
+_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})")
+
+
+def who(ctx: Context) -> Reporter:
+    return Reporter(ctx.person, ctx.message.channel, ctx.message.sender)
+
+
+def ticket(match: Match, usage: str) -> tuple[int, str]:
+    raw = match.args if match.alias else match.groups.get("rest", "")
+    found = _TICKET.match(raw.strip())
+    if not found:
+        raise ReportError(f"请写上反映编号，例如：{usage}")
+    return int(found.group(1)), found.group(2).strip()
+
+
+def _fail(exc: Exception) -> Reply:
+    return Reply(str(exc))
+
+
+# --- reporting -----------------------------------------------------------------------------
+
+
+def _create(ctx: Context, match: Match, anonymous: bool) -> list[Reply]:
+    reporter = who(ctx)
+    try:
+        result = service.create_report(ctx.session, ctx.config, reporter, match.args, anonymous=anonymous, now=ctx.now)
+    except ReportError as exc:
+        return [_fail(exc)]
+    report = result.report
+    lines = [f"已收到您的反映，编号 #{report.id}。", f"分类：{report.category}（系统建议，承办人可调整）"]
+    if report.unit_id is None:
+        lines.append("去向：街道管理员正在分派到责任单位。")
+    else:
+        leaders = [p.name for p in service.handlers_of(ctx.session, report) if p.id != report.assignee_id]
+        assignee = report.assignee.name if report.assignee else "包联领导"
+        lines.append(f"去向：{render.place(report)}，承办人{assignee}" + (f"，包联领导{'、'.join(leaders)}" if leaders else "") + "。")
+    if render.media_line(report):
+        lines.append(f"已附：{render.media_line(report)}")
+    if anonymous:
+        lines.append("您选择了匿名：除街道管理员外，经办人看不到您的身份。")
+    if ctx.person is not None:
+        lines.append(f"每一步办理都会通知您，也可以发「查询 #{report.id}」查看。")
+    else:
+        lines.append(f"请记下编号，发「查询 #{report.id}」查看办理情况。")
+    return [Reply("\n".join(lines)), *result.notices]
+
+
+def create(ctx: Context, match: Match) -> list[Reply]:
+    return _create(ctx, match, anonymous=False)
+
+
+def create_anonymous(ctx: Context, match: Match) -> list[Reply]:
+    return _create(ctx, match, anonymous=True)
+
+
+def media(ctx: Context, match: Match) -> list[Reply]:
+    message = ctx.message
+    if message.kind == Kind.location and message.location is not None:
+        kind, data = "location", {"lat": message.location.latitude, "lon": message.location.longitude, "label": message.location.label}
+        noun = "位置"
+    elif message.kind == Kind.image and message.attachments:
+        first = message.attachments[0]
+        # A file (the AI bot passes them on like photos) is kept as one, under its own word.
+        kind = "file" if first.kind == "file" else "image"
+        data = {"media_id": first.media_id, "url": first.url, "path": first.path}
+        noun = "文件" if kind == "file" else "照片"
+    else:
+        return []
+    result = service.add_media(ctx.session, ctx.config, who(ctx), kind, data, ctx.now)
+    if result is not None:
+        return [Reply(f"已把{noun}补充到反映 #{result.report.id}。")]
+    minutes = ctx.config.reports.attach_minutes
+    return [Reply(f"收到{noun}。如要反映问题，请在{minutes:g}分钟内发「随手拍 问题描述」，{noun}会一起提交。")]
+
+
+# --- following -----------------------------------------------------------------------------
+
+
+def my_reports(ctx: Context, match: Match) -> str:
+    reports = service.mine(ctx.session, who(ctx))
+    if not reports:
+        return "您还没有提交过反映。发「随手拍 问题描述」即可反映，也可以先发照片。"
+    rating_days = ctx.config.reports.rating_days
+    lines = [f"您的反映（最近{len(reports)}件）："]
+    lines += [render.list_line(r, ctx.now, ctx.config.tz, rating_days) for r in reports]
+    lines.append("发「查询 #编号」看办理经过。")
+    return "\n".join(lines)
+
+
+def show(ctx: Context, match: Match) -> str:
+    reporter = who(ctx)
+    try:
+        report_id = int(match.groups["id"]) if "id" in match.groups else ticket(match, "查询 #12")[0]
+        report = service.get_visible(ctx.session, reporter, report_id)
+    except ReportError as exc:
+        return str(exc)
+    ids = {e.actor_id for e in report.events if e.actor_id is not None}
+    people = {p.id: p for p in ctx.session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
+    text = render.detail(report, ctx.person, service.is_reporter(report, reporter), people, ctx.now, ctx.config.tz,
+                         ctx.config.reports.rating_days)
+    if service.is_reporter(report, reporter) and report.status == "closed":
+        text += f"\n满意请发「评价 #{report.id} 满意」，不满意请发「评价 #{report.id} 不满意 理由」。"
+    return text
+
+
+def worklist(ctx: Context, match: Match) -> str:
+    reports = service.worklist(ctx.session, ctx.person)
+    if not reports:
+        return "目前没有待您办理的反映。"
+    rating_days = ctx.config.reports.rating_days
+    lines = [f"待办反映（{len(reports)}件）："]
+    for report in reports:
+        lines.append(render.list_line(report, ctx.now, ctx.config.tz, rating_days) + f"｜{render.place(report)}")
+    lines.append("发「查询 #编号」看详情，「受理 #编号」接单。")
+    return "\n".join(lines)
+
+
+# --- handling ------------------------------------------------------------------------------
+
+
+def _step(ctx: Context, match: Match, usage: str, action, done) -> list[Reply]:
+    try:
+        report_id, rest = ticket(match, usage)
+        result = action(report_id, rest)
+    except ReportError as exc:
+        return [_fail(exc)]
+    return [Reply(done(result.report, rest)), *result.notices]
+
+
+def accept(ctx: Context, match: Match) -> list[Reply]:
+    return _step(
+        ctx, match, "受理 #12",
+        lambda rid, rest: service.accept(ctx.session, ctx.config, ctx.person, rid, ctx.now),
+        lambda r, rest: f"已受理 #{r.id}，已告知反映人。有进展发「进展 #{r.id} 内容」，办好后发「办结 #{r.id} 结果」。",
+    )
+
+
+def progress(ctx: Context, match: Match) -> list[Reply]:
+    return _step(
+        ctx, match, "进展 #12 已联系物业，明天清理",
+        lambda rid, rest: service.add_progress(ctx.session, ctx.config, ctx.person, rid, rest, ctx.now),
+        lambda r, rest: f"已记录 #{r.id} 的进展，已告知反映人。",
+    )
+
+
+def close(ctx: Context, match: Match) -> list[Reply]:
+    return _step(
+        ctx, match, "办结 #12 杂物已清理",
+        lambda rid, rest: service.close(ctx.session, ctx.config, ctx.person, rid, rest, ctx.now),
+        lambda r, rest: f"#{r.id} 已办结，已请反映人评价。",
+    )
+
+
+def rate(ctx: Context, match: Match) -> list[Reply]:
+    try:
+        report_id, rest = ticket(match, "评价 #12 满意")
+        verdict = re.match(r"^(不满意|满意)\s*[:：,，]?\s*(.*)$", rest, re.S)
+        if not verdict:
+            raise ReportError(f"请说满意还是不满意，例如：评价 #{report_id} 满意，或 评价 #{report_id} 不满意 问题还在。")
+        satisfied = verdict.group(1) == "满意"
+        result = service.rate(ctx.session, ctx.config, who(ctx), report_id, satisfied, verdict.group(2), ctx.now)
+    except ReportError as exc:
+        return [_fail(exc)]
+    if satisfied:
+        text = f"谢谢您的评价！#{result.report.id} 已完结。"
+    else:
+        text = f"收到，#{result.report.id} 已退回重办（回炉），包联领导和承办人已收到您的意见。"
+    return [Reply(text), *result.notices]
+
+
+def reroute(ctx: Context, match: Match) -> list[Reply]:
+    return _step(
+        ctx, match, "转办 #12 安居社区",
+        lambda rid, rest: service.reroute(ctx.session, ctx.config, ctx.person, rid, rest, ctx.now),
+        lambda r, rest: f"#{r.id} 已转至{render.place(r)}，承办人{r.assignee.name if r.assignee else '待定'}。",
+    )
+
+
+def recategorize(ctx: Context, match: Match) -> list[Reply]:
+    return _step(
+        ctx, match, "分类 #12 服务群众",
+        lambda rid, rest: service.recategorize(ctx.session, ctx.config, ctx.person, rid, rest, ctx.now),
+        lambda r, rest: f"#{r.id} 的分类已改为：{r.category}。",
+    )
+
+
+def stats(ctx: Context, match: Match) -> str:
+    found = _MONTH.search(match.args or "")
+    year, month = (int(found.group(1)), int(found.group(2))) if found else (ctx.now.year, ctx.now.month)
+    if not 1 <= month <= 12:
+        return "月份没看懂，请写成「反映统计 2026-11」。"
+    units = None
+    if not ctx.person.is_admin:
+        units = liaison_unit_ids(ctx.session, ctx.person.id)
+    rows = figures.monthly_figures(ctx.session, year, month, ctx.config.tz, units)
+    if not rows:
+        return f"{year}年{month}月{'您包联的单位' if units is not None else ''}没有收到反映。"
+
+    def hours(value: float | None) -> str:
+        return "—" if value is None else f"{value:.1f}h"
+
+    lines = [f"{year}年{month}月 随手拍响应（中位数/90%分位）："]
+    for row in rows:
+        lines.append(f"{row.unit_name}：{row.received}件，未结{row.still_open}；受理 {hours(row.accept_median_hours)}/"
+                     f"{hours(row.accept_p90_hours)}；办结 {hours(row.close_median_hours)}/{hours(row.close_p90_hours)}")
+    return "\n".join(lines)
+
+
+REGISTERED = EVERYONE
+
+# The heading this module's commands get in 帮助.
+HELP_TITLE = "随手拍"
+
+COMMANDS = (
+    Command(
+        name="匿名反映", aliases=("匿名随手拍", "匿名投诉"), handler=create_anonymous, allow_unregistered=True, priority=6,
+        summary="匿名反映：除管理员外，谁也看不到您是谁", example="匿名反映 窗口工作人员上班时间玩手机",
+    ),
+    Command(name="反映统计", handler=stats, roles=LEADERS, priority=7, summary="反映统计：包联单位随手拍的受理、办结用时",
+            example="反映统计 2026-11"),
+    Command(name="反映列表", aliases=("待办反映",), handler=worklist, roles=REGISTERED, priority=7,
+            summary="反映列表：待您办理的反映"),
+    Command(
+        name="随手拍", aliases=("反映", "投诉"), handler=create, allow_unregistered=True, priority=5,
+        summary="随手拍（或 反映、投诉）：反映作风问题或诉求，可先发照片、位置", example="随手拍 安居社区3栋楼道堆满杂物没人管",
+    ),
+    Command(name="我的反映", handler=my_reports, allow_unregistered=True, priority=6, summary="我的反映：自己反映的办理情况"),
+    Command(name="查询反映", patterns=(r"^(?:查询|查看反映)\s*#?\s*(?P<id>\d+)\s*$",), handler=show, allow_unregistered=True,
+            priority=5, summary="查询：一件反映的办理经过", example="查询 #12"),
+    Command(name="受理", handler=accept, roles=REGISTERED, priority=5, summary="受理：承办人接单", example="受理 #12"),
+    Command(name="进展", handler=progress, roles=REGISTERED, priority=5, summary="进展：记录办理进展，反映人会收到",
+            example="进展 #12 已联系物业，明天清理"),
+    Command(name="办结", handler=close, roles=REGISTERED, priority=5, summary="办结：办好后办结，请反映人评价",
+            example="办结 #12 杂物已清理"),
+    Command(name="评价", handler=rate, allow_unregistered=True, priority=5, summary="评价：对办结的反映评价，不满意会退回重办",
+            example="评价 #12 满意"),
+    Command(name="转办", handler=reroute, roles=LEADERS, priority=5, summary="转办：把反映转给责任单位",
+            example="转办 #12 幸福社区", refusal="转办只对领导和管理员开放。"),
+    Command(name="分类", aliases=("改分类",), handler=recategorize, roles=REGISTERED, priority=5,
+            summary="分类：调整反映的分类", example="分类 #12 服务群众"),
+    Command(name="随手拍附件", handler=media, kinds=frozenset({Kind.image, Kind.location}), allow_unregistered=True,
+            priority=-20, hidden=True),
+)

@@ -1,0 +1,126 @@
+"""Store, replace and remove rule documents; every change bumps the revision counter and is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bot.audit import record
+from bot.models import Person
+from handlers.rules.importer import ParsedArticle, RulesImportError
+from handlers.rules.models import RuleArticle, RuleDocument, RulesRevision
+
+REVISION_ROW = 1
+TITLE_MAX = 200
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    document_id: int
+    title: str
+    articles: int
+    replaced: bool
+
+
+def current_revision(session: Session) -> int:
+    return session.scalar(select(RulesRevision.value).where(RulesRevision.id == REVISION_ROW)) or 0
+
+
+def bump_revision(session: Session) -> None:
+    # An UPDATE takes the row lock, so two concurrent imports both count; the row is created lazily
+    # because a fresh (or truncated) database has none.
+    done = session.execute(update(RulesRevision).where(RulesRevision.id == REVISION_ROW).values(value=RulesRevision.value + 1))
+    if done.rowcount == 0:
+        session.add(RulesRevision(id=REVISION_ROW, value=1))
+        session.flush()
+
+
+def clean_title(title: str) -> str:
+    title = title.strip().strip("《》").strip()
+    if not title:
+        raise RulesImportError("标题不能为空，请用 --title 写上文件名称。")
+    if len(title) > TITLE_MAX:
+        raise RulesImportError(f"标题太长（{len(title)}字），请控制在{TITLE_MAX}字以内。")
+    return title
+
+
+def import_document(
+    session: Session,
+    title: str,
+    articles: list[ParsedArticle],
+    *,
+    at: datetime,
+    actor: Person | str | None,
+    issuer: str = "",
+    issued_on: date | None = None,
+    source: str = "",
+) -> ImportResult:
+    """Store a document; a document with the same title is replaced as a whole."""
+    title = clean_title(title)
+    if not articles:
+        raise RulesImportError("没有找到任何条文，未导入。")
+    old = session.scalar(select(RuleDocument).where(RuleDocument.title == title))
+    replaced = old is not None
+    if old is not None:
+        session.delete(old)
+        session.flush()
+    document = RuleDocument(title=title, issuer=issuer.strip(), issued_on=issued_on, source=source.strip(), imported_at=at)
+    document.articles = [
+        RuleArticle(position=index, label=a.label[:60], section=a.section[:200], text=a.text)
+        for index, a in enumerate(articles, start=1)
+    ]
+    session.add(document)
+    session.flush()
+    bump_revision(session)
+    record(
+        session,
+        actor,
+        "rules.replace" if replaced else "rules.import",
+        "rule_document",
+        document.id,
+        {"title": title, "articles": len(articles)},
+        at=at,
+    )
+    return ImportResult(document.id, title, len(articles), replaced)
+
+
+def find_document(session: Session, key: str) -> RuleDocument | None:
+    """KEY is a document id or its title (with or without 《》)."""
+    key = key.strip()
+    if key.isdigit():
+        found = session.get(RuleDocument, int(key))
+        if found is not None:
+            return found
+    return session.scalar(select(RuleDocument).where(RuleDocument.title == key.strip("《》")))
+
+
+def remove_document(session: Session, document: RuleDocument, *, at: datetime, actor: Person | str | None) -> None:
+    record(session, actor, "rules.remove", "rule_document", document.id, {"title": document.title}, at=at)
+    session.delete(document)
+    session.flush()
+    bump_revision(session)
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    title: str
+    issuer: str
+    issued_on: date | None
+    source: str
+    articles: int
+
+
+def list_documents(session: Session) -> list[DocumentRow]:
+    counts = (
+        select(RuleArticle.document_id, func.count().label("n")).group_by(RuleArticle.document_id).subquery()
+    )
+    rows = session.execute(
+        select(RuleDocument, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.document_id == RuleDocument.id)
+        .order_by(RuleDocument.id)
+    ).all()
+    return [DocumentRow(d.id, d.title, d.issuer, d.issued_on, d.source, n) for d, n in rows]
