@@ -159,9 +159,7 @@ class Outbound:
             else:
                 keyed.append(values)
         for chunk in _chunks(keyed, BULK_CHUNK):
-            ids = _insert_once(session, chunk)
-            if ids:
-                rows.extend(session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids)).order_by(OutboundMessage.id)))
+            rows.extend(_insert_rows_once(session, chunk))
         # No flush here: the commit writes these rows together with the handler's own changes.
         return rows
 
@@ -254,6 +252,10 @@ class Outbound:
             else:
                 by_channel.setdefault(row.channel, []).append(row)
         sent = 0
+        # Results are written as calls complete; those completing while a write is under way go together
+        # in the next one, so a busy round costs a few transactions, not one per call.
+        marks: asyncio.Queue[list[tuple[OutboundMessage, SendResult]]] = asyncio.Queue()
+        writer = asyncio.create_task(self._write_marks(marks), name="outbox-marks")
 
         async def record(outcomes: Sequence[tuple[OutboundMessage, SendResult | None]]) -> None:
             nonlocal sent
@@ -261,10 +263,32 @@ class Outbound:
             if not done:
                 return
             held.difference_update(row.id for row, _ in done)
-            await asyncio.to_thread(self._record, done)
             sent += sum(1 for _, result in done if result.ok)
+            marks.put_nowait(done)
 
-        await record(early)
+        try:
+            await record(early)
+            await self._send_channels(by_channel, record)
+        finally:
+            await marks.join()
+            writer.cancel()
+            await asyncio.gather(writer, return_exceptions=True)
+        return sent
+
+    async def _write_marks(self, marks: asyncio.Queue[list[tuple[OutboundMessage, SendResult]]]) -> None:
+        while True:
+            batch = list(await marks.get())
+            taken = 1
+            while not marks.empty():
+                batch.extend(marks.get_nowait())
+                taken += 1
+            try:
+                await asyncio.to_thread(self._record, batch)
+            finally:
+                for _ in range(taken):
+                    marks.task_done()
+
+    async def _send_channels(self, by_channel: dict[str, list[OutboundMessage]], record) -> None:
         for name, group in by_channel.items():
             channel = self.channels.get(name)
             batch = getattr(channel, "send_batch", None)
@@ -289,7 +313,6 @@ class Outbound:
                         log.exception("delivery of outbox row %s failed", row.id)
                         result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}", retryable=True)
                 await record([(row, result)])
-        return sent
 
     def _pending(self, ids: list[int] | None, limit: int) -> tuple[list[OutboundMessage], dict[int, str]]:
         """Claim due rows for this instance; complete the texts made at send time (id -> error if that failed)."""
@@ -427,11 +450,15 @@ def _takes_done(send_batch) -> bool:
         return False
 
 
-def _insert_once(session: Session, rows: list[dict]) -> list[int]:
-    """Insert keyed rows, skipping keys already used (by an earlier run or another instance)."""
-    table = OutboundMessage.__table__
-    statement = insert_or_ignore(session, table, ["dedupe_key"]).values(rows).returning(table.c.id)
-    return list(session.execute(statement).scalars())
+def _insert_rows_once(session: Session, rows: list[dict]) -> list[OutboundMessage]:
+    """Insert keyed rows, skipping keys already used; return the rows written, as loaded objects.
+
+    Every reply to a WeCom or WeChat message is keyed, so this is on the path of each message:
+    RETURNING the rows themselves saves reading them back, and the rows go as parameters (not
+    `.values(rows)`), so the compiled statement is cached instead of built again each time.
+    """
+    statement = insert_or_ignore(session, OutboundMessage, ["dedupe_key"]).returning(OutboundMessage)
+    return sorted(session.scalars(statement, rows), key=lambda row: row.id)
 
 
 def _chunks(items: list, size: int):

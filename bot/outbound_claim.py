@@ -63,8 +63,9 @@ def claim(
     skip = list(exclude)
     if skip:
         candidates = candidates.where(row.id.not_in(skip))
-    # A read first: an idle round must not take SQLite's write lock (the callback endpoint needs it).
-    if session.scalar(candidates.limit(1)) is None:
+    # On SQLite a read first: an idle round must not take the write lock the callback endpoint needs.
+    # (On PostgreSQL an UPDATE that matches nothing costs no more than that read.)
+    if session.get_bind().dialect.name == "sqlite" and session.scalar(candidates.limit(1)) is None:
         return []
     locked = candidates.order_by(row.id).limit(limit).with_for_update(skip_locked=True)
     statement = (
