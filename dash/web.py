@@ -27,6 +27,8 @@ from dash.month import Month
 from dash.scope import Level, Scope, scope_for
 
 STATIC_DIR = Path(__file__).parent / "static"
+# The session cookie covers /admin/ too: the admin console signs in with the same one-time links.
+COOKIE_PATH = "/"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_NAMES = {"overview": "总览", "ledger": "整改台账", "reports": "诉求", "people": "人员"}
 GET_NEW_LINK = "在企业微信里给助手发送「看板」，点开回复里的链接即可重新登录（链接10分钟内有效，只能用一次）。"
@@ -88,6 +90,9 @@ class DashSite:
             middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
         )
         routes: list[BaseRoute] = [Mount("/dash", app=inner)]
+        from handlers.admin import admin_routes
+
+        routes.extend(admin_routes(self.app))
         if self.trial is not None:
             routes.extend(self.trial.routes())
         return routes
@@ -158,7 +163,7 @@ class DashSite:
             auth.COOKIE_NAME,
             result.session_token,
             max_age=int(auth.SESSION_TTL.total_seconds()),
-            path="/dash",
+            path=COOKIE_PATH,
             httponly=True,
             samesite="lax",
             secure=self.secure_cookie,
@@ -171,7 +176,7 @@ class DashSite:
             with transaction(self.app.sessions) as session:
                 auth.end_session(session, token)
         response = self.message("已退出看板", "需要时再在聊天里发送「看板」获取新链接。", 200)
-        response.delete_cookie(auth.COOKIE_NAME, path="/dash")
+        response.delete_cookie(auth.COOKIE_NAME, path=COOKIE_PATH)
         return response
 
     # --- pages ---------------------------------------------------------------------------
