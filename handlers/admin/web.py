@@ -349,7 +349,9 @@ class AdminSite:
                             {"name": group.name, "channel": channel, "address": group.address, "audience": audience})
                 name = group.name
         except GroupError as exc:
-            return self.groups_page(request, viewer, posted, error=f"没有添加：{exc}", status_code=400, form=posted.fields)
+            # The service speaks to the CLI's users; on this page its option is the form's field.
+            reason = str(exc).replace(" --address", "填写“地址”").replace("用 gridbot groups list 查看。", "")
+            return self.groups_page(request, viewer, posted, error=f"没有添加：{reason}", status_code=400, form=posted.fields)
         return self.groups_page(request, viewer, posted, notice=f"已添加群组「{name}」。")
 
     @staticmethod
