@@ -28,6 +28,9 @@ KIND_LABELS = {
     "morning_lesson": "作风微课堂",
     "lesson_reminder": "微课学习提醒",
     "lesson_coverage": "微课覆盖汇总",
+    "quiz_push": "每日一题",
+    "reports_overdue": "诉求超时提醒",
+    "ledger_reminders": "整改台账提醒",
 }
 
 

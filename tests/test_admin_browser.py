@@ -55,7 +55,7 @@ def browser():
 
 
 def signed_in_page(browser, app: App, server: LiveServer, name: str, viewport: dict) -> Page:
-    page = browser.new_page(viewport=viewport)
+    page = browser.new_page(viewport=viewport, locale="zh-CN")
     link = re.search(r"http://\S+", TestBot(app).send(name, "看板").text).group(0)
     page.goto(link)
     page.wait_for_url(f"{server.base_url}/dash/")

@@ -449,3 +449,11 @@ def test_login_link_works_for_the_console(demo_app, site):
     response = client.post(login_path(demo_app, ADMIN), follow_redirects=False)
     assert "Path=/;" in response.headers["set-cookie"]
     assert client.get("/admin/people").status_code == 200
+
+
+def test_deliveries_hide_other_peoples_login_links(demo_app, admin):
+    client, _ = admin
+    token = login_path(demo_app, CADRE).rsplit("/", 1)[1]
+    page = client.get(f"/admin/deliveries?person={CADRE}").text
+    assert "看板登录链接" in page and "链接已隐藏" in page
+    assert token[:12] not in page

@@ -55,6 +55,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^no answer within"), "微信服务没有及时回应，稍后重试"),
     (re.compile(r"^paced: "), "为避免被企业微信限流，正在排队等待发送"),
 )
+LOGIN_LINK = re.compile(r"(/dash/login/)[\w-]+")
 _WECOM = re.compile(r"^WeCom (\S+) failed: (network|-?\d+)")
 
 
@@ -93,6 +94,11 @@ class Delivery:
     @property
     def retryable(self) -> bool:
         return self.row.status == OutboxStatus.failed.value
+
+    @property
+    def text(self) -> str:
+        # A one-time login link in someone's reply would let whoever reads this page sign in as them.
+        return LOGIN_LINK.sub(r"\1••••（链接已隐藏）", self.row.text or "")
 
 
 def search(session: Session, filters: Filters, limit: int = LIST_LIMIT) -> tuple[list[Delivery], int]:

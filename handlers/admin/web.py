@@ -334,7 +334,7 @@ class AdminSite:
             views = group_views(session)
             units = people.units(session)
         return self.page("admin/groups.html", viewer, "groups", status, views=views, units=units, roles=ROLE_LABELS,
-                         channels=CHANNEL_CHOICES, **extra)
+                         channels=CHANNEL_CHOICES, channel_labels={**deliveries.CHANNEL_LABELS, "people": "一组人"}, **extra)
 
     def group_add(self, request: Request, viewer: Viewer, posted: Posted) -> Response:
         from scheduler.groups import GroupError, add_group, build_audience
