@@ -116,7 +116,7 @@ def test_admin_fixes_a_roster_imports_it_and_runs_a_job_on_a_phone(live, browser
     page.click("#job-morning_lesson >> text=立即执行")
     page.wait_for_selector("#run-result")
     result = page.inner_text("#run-result")
-    assert "已执行 morning_lesson" in result and re.search(r"新发送[1-9]\d*条", result), result
+    assert "已执行作风微课堂" in result and re.search(r"新发送[1-9]\d*条", result), result
     shot(page, "job-run", PHONE)
     # Run again: exactly once is kept, the page says nothing more was sent.
     page.click("#job-morning_lesson >> text=立即执行")

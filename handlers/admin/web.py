@@ -193,7 +193,9 @@ class AdminSite:
         context.setdefault("street", self.app.config.street.name)
         context.setdefault("tz", self.app.config.tz)
         html = self.env.get_template(template).render(**context)
-        return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
+        # No framing: a page that changes the roster must not be clickable through another site's overlay.
+        return HTMLResponse(html, status_code=status_code, headers={
+            "Cache-Control": "no-store", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"})
 
     def message(self, title: str, body: str, status_code: int, hint: str) -> HTMLResponse:
         return self.render("message.html", status_code, title=title, body=body, hint=hint)
@@ -536,7 +538,7 @@ class AdminSite:
         return self.page("admin/jobs.html", viewer, "jobs", status, jobs=jobs, problems=problems, **extra)
 
     def job_action(self, request: Request, viewer: Viewer, posted: Posted) -> Response:
-        from scheduler.control import find_job, set_paused
+        from scheduler.control import KIND_LABELS, find_job, set_paused
         from scheduler.models import RunStatus
         from scheduler.runner import JobError
 
@@ -553,7 +555,8 @@ class AdminSite:
                     self._audit(session, viewer, "run", "schedule_job", name, {
                         "occurrence": result.occurrence.isoformat() if result.occurrence else None, "new": result.new})
                 failed = result.status == RunStatus.failed
-                return self.jobs_page(request, viewer, posted, ran=name, result=result.summary(), failed=failed)
+                label = KIND_LABELS.get(runner.specs[name].kind, name)
+                return self.jobs_page(request, viewer, posted, ran=name, ran_label=label, result=result.summary(), failed=failed)
             paused = action == "pause"
             with transaction(self.app.sessions) as session:
                 changed = set_paused(session, runner, name, paused, viewer.person)
