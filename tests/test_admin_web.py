@@ -457,3 +457,20 @@ def test_deliveries_hide_other_peoples_login_links(demo_app, admin):
     page = client.get(f"/admin/deliveries?person={CADRE}").text
     assert "看板登录链接" in page and "链接已隐藏" in page
     assert token[:12] not in page
+
+
+@pytest.mark.parametrize(
+    ("cron", "workdays_at", "words"),
+    [
+        ("", "07:50", "每个工作日 07:50（按国家调休安排）"),
+        ("0 9 25 * *", "", "每月25日 09:00"),
+        ("30 16 * * fri", "", "每周五 16:30"),
+        ("0 8-20 * * *", "", "每天 8:00–20:00 每个整点"),
+        ("0 9 * * 1-5", "", "每周一至周五 09:00"),
+        ("*/5 * * * *", "", "cron */5 * * * *"),
+    ],
+)
+def test_schedules_in_plain_words(cron, workdays_at, words):
+    from handlers.admin.schedule_words import describe
+
+    assert describe(cron, workdays_at) == words

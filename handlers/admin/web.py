@@ -57,7 +57,17 @@ ACTION_LABELS = {
     "run": "立即执行", "pause": "暂停", "resume": "恢复", "login": "登录", "issue": "发登录链接",
     "bind_code_issued": "发绑定码", "identity_bound": "绑定微信", "group_bound": "绑定群",
     "rules.import": "导入规定", "rules.replace": "替换规定", "rules.remove": "删除规定",
-    "lessons_imported": "导入微课", "quiz_imported": "导入题库",
+    "lessons_imported": "导入微课", "quiz_imported": "导入题库", "delete": "删除", "accept": "受理", "close": "办结",
+    "progress": "进展", "rate": "评价", "reopen": "退回重办", "reroute": "转办", "recategorize": "改类别", "escalate": "催办上报",
+    "recheck": "回头看", "add_media": "补充图片", "lesson_sent": "推送微课", "lesson_confirmed": "已学",
+    "quiz_pushed": "推送题目", "quiz_answered": "答题", "quiz_practice_started": "开始练习",
+    "lesson_history_loaded": "载入演示数据", "quiz_history_loaded": "载入演示数据", "bind_code_rejected": "绑定码错误",
+}
+ENTITY_LABELS = {
+    "person": "人员", "people": "花名册", "group": "群组", "identity": "微信身份", "rule_document": "规定",
+    "lesson": "微课", "quiz_question": "题目", "schedule_job": "定时任务", "outbox": "发出的消息",
+    "dash_link": "登录链接", "dash_session": "看板登录", "hour_entry": "服务时长", "report": "诉求",
+    "report_media": "诉求图片", "ledger_task": "整改任务",
 }
 
 
@@ -631,7 +641,7 @@ class AdminSite:
             entries = list(session.scalars(statement))
             entities = list(session.scalars(select(AuditEntry.entity).distinct().order_by(AuditEntry.entity)))
         return self.page("admin/audit.html", viewer, "audit", entries=entries, entities=entities, params=params,
-                         actions=ACTION_LABELS, limit=AUDIT_LIMIT, detail=_detail)
+                         actions=ACTION_LABELS, entity_labels=ENTITY_LABELS, limit=AUDIT_LIMIT, detail=_detail)
 
     # --- shared --------------------------------------------------------------------------
 
