@@ -7,6 +7,7 @@ phone (390×844) and desktop (1366×768), go to test-artifacts/admin/.
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,12 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "admin"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
+
+
+@pytest.fixture(autouse=True)
+def private_tmp(tmp_path, monkeypatch):
+    """Held uploads go to this test's own folder, not the machine's /tmp."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 @pytest.fixture

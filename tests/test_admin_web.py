@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import warnings
 from datetime import timedelta
 
@@ -88,6 +89,12 @@ def with_token(request: dict, token: str | None) -> dict:
     if token is not None:
         data["csrf_token"] = token
     return {**request, "data": data}
+
+
+@pytest.fixture(autouse=True)
+def private_tmp(tmp_path, monkeypatch):
+    """Held uploads go to this test's own folder, not the machine's /tmp."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import hmac
 import json
 import os
 import secrets
+import stat
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -94,8 +95,15 @@ class UploadHold:
         name = hashlib.sha256(token.encode()).hexdigest()
         return self.folder / f"{name}.json", self.folder / name
 
-    def put(self, content: bytes, filename: str, suffix: str, person_id: int, kind: str, now: datetime) -> str:
+    def _ensure_folder(self) -> None:
         self.folder.mkdir(mode=0o700, exist_ok=True)
+        # A shared /tmp lets anyone create the folder first; use it only if it is ours and private.
+        info = os.lstat(self.folder)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+            raise RuntimeError(f"upload folder {self.folder} is not a private directory of this user")
+
+    def put(self, content: bytes, filename: str, suffix: str, person_id: int, kind: str, now: datetime) -> str:
+        self._ensure_folder()
         self.prune(now)
         token = secrets.token_urlsafe(24)
         meta, stem = self._paths(token)
