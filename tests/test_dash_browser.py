@@ -56,9 +56,10 @@ class LiveServer:
     """uvicorn serving the dashboard on 127.0.0.1 in a background thread."""
 
     def __init__(self, app: App, port: int) -> None:
+        from handlers.admin.capability import AdminConsole
         from handlers.dashboard.web import DashSite
 
-        config = uvicorn.Config(build_asgi(app, [DashSite(app)]), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(build_asgi(app, [DashSite(app), AdminConsole(app)]), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="dash-live-server", daemon=True)
         self.base_url = f"http://127.0.0.1:{port}"

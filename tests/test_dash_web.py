@@ -98,7 +98,7 @@ def test_link_works_once_and_sets_a_12_hour_cookie(app, street, client):
     response = client.post(path, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/dash/"
     cookie = response.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=43200" in cookie and "Path=/dash" in cookie
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=43200" in cookie and "Path=/;" in cookie
     assert client.get("/dash/").status_code == 200
     again = TestClient(client.app).post(path, follow_redirects=False)
     assert again.status_code == 410
