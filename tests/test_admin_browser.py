@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from handlers.composition import build_app
 from bot.app import App
 from bot.clock import ManualClock
 from bot.db import transaction
@@ -40,7 +41,7 @@ def live(sqlite_url):
     from bot.demo import load_demo
 
     port = free_port()
-    app = App.build(make_config(sqlite_url, server={"public_url": f"http://127.0.0.1:{port}"}), clock=ManualClock(DEFAULT_NOW))
+    app = build_app(make_config(sqlite_url, server={"public_url": f"http://127.0.0.1:{port}"}), clock=ManualClock(DEFAULT_NOW))
     load_demo(app)
     with transaction(app.sessions) as s:
         # One delivery WeCom refused, so the deliveries page has an error to explain.
