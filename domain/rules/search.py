@@ -1,4 +1,4 @@
-"""Retrieval: jieba segmentation, a synonym table for the words cadres use, and BM25 from bm25s.
+"""Retrieval: word segmentation with jieba's dictionary, a synonym table for the words cadres use, and BM25 from bm25s.
 
 BM25 orders the articles; a question word counts once per article however many of its synonyms
 the article uses. Whether the best article really answers the question is a separate measure,
@@ -24,12 +24,14 @@ from typing import TYPE_CHECKING
 
 from bot.text import normalize
 
+from domain.rules.segment import Segmenter
+
 if TYPE_CHECKING:
     import bm25s
-    import jieba
 
-# jieba, bm25s and numpy are imported where they are used: with jieba's dictionary they would cost
-# a server that is never asked about the rules some 80 MB (bench/bench_hours.py prints both).
+# bm25s and numpy are imported where they are used, and the word dictionary is loaded on the first
+# question: a server that is never asked about the rules does not pay for them (bench/bench_hours.py
+# prints both figures).
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_SYNONYMS = DATA_DIR / "synonyms.txt"
@@ -91,40 +93,28 @@ def load_lexicon(synonyms_path: Path | None = None, stopwords_path: Path | None 
 
 
 def _quiet_libraries() -> None:
-    # jieba and bm25s announce their dictionary loading and indexing on stderr (bm25s with its own
-    # DEBUG handler); the bot's output is for people.
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
+    # bm25s announces its indexing on stderr with its own DEBUG handler; the bot's output is for people.
     logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
-# jieba's dictionary takes about 60 MB per tokenizer. A tokenizer is shared by every analyzer of the
-# same word list while any of them lives, and only the latest one is kept beyond that: a server whose
-# synonym file is edited must not keep one dictionary per past version of it.
+# A segmenter is shared by every analyzer of the same word list while any of them lives, and only the
+# latest one is kept beyond that: a server whose synonym file is edited must not keep one per past
+# version of it. (The dictionary itself is one trie per process, see segment.py.)
 _SEGMENTER_LOCK = threading.Lock()
-_LIVE_SEGMENTERS: weakref.WeakValueDictionary[frozenset[str], jieba.Tokenizer] = weakref.WeakValueDictionary()
+_LIVE_SEGMENTERS: weakref.WeakValueDictionary[frozenset[str], Segmenter] = weakref.WeakValueDictionary()
 
 
-def _segmenter(words: frozenset[str]) -> jieba.Tokenizer:
+def _segmenter(words: frozenset[str]) -> Segmenter:
     with _SEGMENTER_LOCK:
-        tokenizer = _LIVE_SEGMENTERS.get(words)
-        if tokenizer is None:
-            tokenizer = _LIVE_SEGMENTERS[words] = _build_segmenter(words)
-        return tokenizer
+        segmenter = _LIVE_SEGMENTERS.get(words)
+        if segmenter is None:
+            segmenter = _LIVE_SEGMENTERS[words] = _build_segmenter(words)
+        return segmenter
 
 
 @functools.lru_cache(maxsize=1)
-def _build_segmenter(words: frozenset[str]) -> jieba.Tokenizer:
-    """A private jieba dictionary per word list (building one takes most of a second)."""
-    import jieba
-
-    _quiet_libraries()
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    for word in sorted(words):
-        tokenizer.add_word(word)
-    return tokenizer
+def _build_segmenter(words: frozenset[str]) -> Segmenter:
+    return Segmenter(words)
 
 
 @dataclass(frozen=True)
@@ -139,15 +129,16 @@ class QueryWord:
 class Analyzer:
     """Text → search terms, the same way for articles and questions.
 
-    jieba's HMM guesses at words missing from its dictionary and often glues a verb to a modal
-    (能报, 内要); without it such runs fall apart into single characters, which match more honestly.
+    Segmentation is jieba's without its HMM: the HMM guesses at words missing from the dictionary and
+    often glues a verb to a modal (能报, 内要); without it such runs fall apart into single characters,
+    which match more honestly.
     """
 
     def __init__(self, lexicon: Lexicon, single_char_weight: float = 0.5) -> None:
         self.lexicon = lexicon
         self.single_char_weight = single_char_weight
         self._tokenizer = _segmenter(lexicon.words)
-        self._log_total = math.log(self._tokenizer.total)
+        self._log_total = self._tokenizer.log_total
 
     def _keep(self, token: str) -> bool:
         return bool(token.strip()) and bool(_KEEP.search(token)) and token not in self.lexicon.stopwords
@@ -155,7 +146,7 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         """Index terms: search-engine mode, so 公务接待 also yields 公务 and 接待."""
         folded = normalize(text).lower()
-        return [t for t in self._tokenizer.lcut_for_search(folded, HMM=False) if self._keep(t)]
+        return [t for t in self._tokenizer.lcut_for_search(folded) if self._keep(t)]
 
     def expand(self, term: str) -> frozenset[str]:
         return self.lexicon.expansions.get(term, frozenset()) | {term}
@@ -163,10 +154,10 @@ class Analyzer:
     def query(self, question: str) -> list[QueryWord]:
         folded = normalize(question).lower()
         words: dict[str, QueryWord] = {}
-        for word in self._tokenizer.lcut(folded, HMM=False):
+        for word in self._tokenizer.lcut(folded):
             if word in words or not self._keep(word):
                 continue
-            parts = {word} | {p for p in self._tokenizer.lcut_for_search(word, HMM=False) if len(p) > 1 and self._keep(p)}
+            parts = {word} | {p for p in self._tokenizer.lcut_for_search(word) if len(p) > 1 and self._keep(p)}
             alternatives = frozenset().union(*(self.expand(p) for p in parts))
             words[word] = QueryWord(word, alternatives, self.informativeness(word))
         return list(words.values())
@@ -178,7 +169,7 @@ class Analyzer:
         shift when documents are added. Single characters are mostly ambiguous (开, 带, 发) and
         count for less.
         """
-        frequency = self._tokenizer.FREQ.get(word) or 1
+        frequency = self._tokenizer.freq(word) or 1
         weight = max(self._log_total - math.log(frequency), 0.0)
         return weight * (self.single_char_weight if len(word) == 1 else 1.0)
 
