@@ -38,6 +38,10 @@ DEFAULT_SYNONYMS = DATA_DIR / "synonyms.txt"
 DEFAULT_STOPWORDS = DATA_DIR / "stopwords.txt"
 
 _KEEP = re.compile(r"[\w]", re.UNICODE)
+# Chat grammar that carries no topic: an A-not-A question (去不去, 安排不安排, 收不收) asks about A, and a
+# counted amount (一箱, 两条, 五个, 一台) says how much, not what.
+_A_NOT_A = re.compile(r"(\w{1,2})[不没]\1")
+_COUNTED = re.compile(r"^[一二两三四五六七八九十几百千万半俩仨]+[个箱条盒台瓶包件张次天位块本支只双斤份桌顿趟遍回点些]?$")
 
 
 class LexiconError(ValueError):
@@ -152,10 +156,10 @@ class Analyzer:
         return self.lexicon.expansions.get(term, frozenset()) | {term}
 
     def query(self, question: str) -> list[QueryWord]:
-        folded = normalize(question).lower()
+        folded = _A_NOT_A.sub(r"\1", normalize(question).lower())
         words: dict[str, QueryWord] = {}
         for word in self._tokenizer.lcut(folded):
-            if word in words or not self._keep(word):
+            if word in words or not self._keep(word) or _COUNTED.match(word):
                 continue
             parts = {word} | {p for p in self._tokenizer.lcut_for_search(word) if len(p) > 1 and self._keep(p)}
             alternatives = frozenset().union(*(self.expand(p) for p in parts))
@@ -194,6 +198,36 @@ class Hit:
     coverage: float  # 0..1, see the module docstring
 
 
+# Articles that define the terms or state the purpose of a document ("本办法所称公务接待，是指…",
+# "前条所称礼金，包括…", "为规范…，制定本办法") share the words of many questions without answering
+# them: `能收红包吗` must cite the article forbidding it before the one listing what 礼金 includes.
+_DEFINITION = re.compile(
+    r"^.{0,12}?(?:本(?:办法|规定|条例|制度|细则|清单|意见|准则|规则|方案)|前款|前条|本条|上述)所称"
+    r"|^.{0,30}?(?:是指|系指)"
+    r"|^为(?:了)?(?:规范|加强|进一步|推进|严格|做好|落实|贯彻|切实|深入|全面|保障|促进).{0,80}?(?:制定本|特制定|制定如下)"
+    r"|^本(?:办法|规定|条例|制度|细则|清单|意见|准则|规则|方案)(?:适用于|由.{0,20}负责解释|自.{0,20}(?:起施行|施行))"
+    r"|^[^，。；]{1,12}包括[^，。；]{0,30}[、，]",
+    re.S,
+)
+# A question about what a word covers is answered by the definition: 微信红包算不算礼金, 什么是公务接待.
+_ASKS_DEFINITION = re.compile(r"算不算|算是|是不是算|属不属于|属于|是什么|什么是|什么叫|啥是|啥叫|指什么|指的是|包括哪些|包括什么|包不包括|哪些算|算[^，。？?]{1,12}[吗么嘛]")
+# A definition article keeps this share of its score when the question does not ask for one.
+DEFINITION_FACTOR = 0.5
+# Each question word found anywhere in an article's document adds this much (in BM25 units, shared
+# out by the words' weights): a question about 打印纸 拿回家 belongs with the office-supplies rules even
+# when the article forbidding taking things home does not name the paper.
+DOCUMENT_CONTEXT = 3.0
+
+
+def is_definition(article: IndexedArticle) -> bool:
+    """Whether the article defines terms or states its document's purpose or scope rather than a rule."""
+    return bool(_DEFINITION.search(normalize(article.text).strip()))
+
+
+def asks_definition(question: str) -> bool:
+    return bool(_ASKS_DEFINITION.search(normalize(question)))
+
+
 class RulesIndex:
     """An immutable BM25 index over a snapshot of the knowledge base."""
 
@@ -201,6 +235,13 @@ class RulesIndex:
         self.analyzer = analyzer
         self.articles = tuple(articles)
         self._token_sets = tuple(frozenset(t) for t in tokens)
+        self.definitions = tuple(is_definition(a) for a in self.articles)
+        documents: dict[str, tuple[set[str], list[int]]] = {}
+        for index, (article, terms) in enumerate(zip(self.articles, self._token_sets)):
+            terms_seen, members = documents.setdefault(article.title, (set(), []))
+            terms_seen.update(terms)
+            members.append(index)
+        self._documents = tuple((frozenset(terms_seen), members) for terms_seen, members in documents.values())
         self._bm25: bm25s.BM25 | None = None
         if self.articles:
             import bm25s
@@ -232,6 +273,14 @@ class RulesIndex:
             for other in ids[1:]:
                 np.maximum(best, self._bm25.get_scores_from_ids([other]), out=best)
             scores += best
+        if total:
+            for present, members in self._documents:
+                found = sum(w.weight for w in words if not w.alternatives.isdisjoint(present))
+                if found:
+                    # Only articles that match something themselves: the context orders, it does not find.
+                    scores[members] += DOCUMENT_CONTEXT * found / total * (scores[members] > 0)
+        if not asks_definition(question):
+            scores[np.array(self.definitions, dtype=bool)] *= DEFINITION_FACTOR
         k = min(top_k, len(scores))
         order = np.argpartition(-scores, k - 1)[:k]
         order = order[np.argsort(-scores[order], kind="stable")]
