@@ -236,15 +236,25 @@ class RulesIndex:
         self.articles = tuple(articles)
         self._token_sets = tuple(frozenset(t) for t in tokens)
         self.definitions = tuple(is_definition(a) for a in self.articles)
-        documents: dict[str, tuple[set[str], list[int]]] = {}
-        for index, (article, terms) in enumerate(zip(self.articles, self._token_sets)):
-            terms_seen, members = documents.setdefault(article.title, (set(), []))
-            terms_seen.update(terms)
-            members.append(index)
-        self._documents = tuple((frozenset(terms_seen), members) for terms_seen, members in documents.values())
+        documents: dict[str, set[str]] = {}
+        for article, terms in zip(self.articles, self._token_sets):
+            documents.setdefault(article.title, set()).update(terms)
+        titles = list(documents)
+        # term → the documents using it, so the context of a question word is a few look-ups.
+        self._term_documents: dict[str, list[int]] = {}
+        for number, title in enumerate(titles):
+            for term in documents[title]:
+                self._term_documents.setdefault(term, []).append(number)
+        self._document_count = len(titles)
+        position = {t: n for n, t in enumerate(titles)}
+        self._document_of = [position[a.title] for a in self.articles]
         self._bm25: bm25s.BM25 | None = None
         if self.articles:
             import bm25s
+            import numpy as np
+
+            self._document_index = np.array(self._document_of, dtype=np.intp)
+            self._definition_mask = np.array(self.definitions, dtype=bool)
 
             _quiet_libraries()
             self._bm25 = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
@@ -274,13 +284,15 @@ class RulesIndex:
                 np.maximum(best, self._bm25.get_scores_from_ids([other]), out=best)
             scores += best
         if total:
-            for present, members in self._documents:
-                found = sum(w.weight for w in words if not w.alternatives.isdisjoint(present))
-                if found:
-                    # Only articles that match something themselves: the context orders, it does not find.
-                    scores[members] += DOCUMENT_CONTEXT * found / total * (scores[members] > 0)
+            context = np.zeros(self._document_count, dtype=np.float32)
+            for word in words:
+                using = {d for a in word.alternatives for d in self._term_documents.get(a, ())}
+                if using:
+                    context[list(using)] += word.weight
+            # Only articles that match something themselves: the context orders, it does not find.
+            scores += DOCUMENT_CONTEXT / total * context[self._document_index] * (scores > 0)
         if not asks_definition(question):
-            scores[np.array(self.definitions, dtype=bool)] *= DEFINITION_FACTOR
+            scores[self._definition_mask] *= DEFINITION_FACTOR
         k = min(top_k, len(scores))
         order = np.argpartition(-scores, k - 1)[:k]
         order = order[np.argsort(-scores[order], kind="stable")]
