@@ -67,6 +67,8 @@ OTHER_WORDS = tuple(
 _PERMISSION = re.compile(
     r"能不能|可不可以|可以|能否|可否|行不行|行吗|允许|准不准|让不让|要不要|需不需要|需要|该不该|应不应该|应该|必须"
     r"|多久内|多长时间内|几天内|时限|期限|算不算|合理吗|合规吗|违规吗|违纪吗|会不会被|被发现|怎么处理"
+    # what happens if one does it, and what one must do: 被抓到会怎样, 司机要怎么做
+    r"|会怎样|会怎么样|什么后果|被抓|被查|要怎么做|该怎么做|应该怎么做|要怎么办"
     r"|(?:能|要|得|该)[^,，。.!！?？]{0,20}[吗么嘛不]\s*[?？]?$"
 )
 # The shape of a question a rule answers: whether something is allowed or required (as above), a limit
