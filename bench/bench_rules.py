@@ -15,7 +15,7 @@ frozen and not tuned on). For each it prints
   choices or "这个我帮不上" all count: none of them asserts a rule);
 - p50/p95 latency of answering one question (segmentation, BM25, coverage, formatting; no LLM).
 
-Then the off-topic set (rules_offtopic.toml): how many off-topic questions get "这个我帮不上" and how
+Then the off-topic sets (rules_offtopic.toml, tuned on, and rules_offtopic_check.toml, not): how many off-topic questions get "这个我帮不上" and how
 many questions about conduct are still taken as questions about the rules; the resident memory of
 this process once the sample index is built (the word dictionary, numpy and bm25s loaded); and the
 same QA figures with the base padded to --filler articles of synthetic text drawn from
@@ -47,6 +47,7 @@ from domain.rules.search import IndexedArticle, RulesIndex, build_index, load_le
 DATA = ROOT / "tests" / "data"
 SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check": DATA / "rules_check.toml"}
 OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
+OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
 EVAL_FILE = SETS["eval"]
 
 ADMIN_WORDS = (
@@ -168,15 +169,15 @@ def report(name: str, figures: dict[str, object], show_misses: bool) -> None:
         print("\n".join(figures["misses"]))
 
 
-def evaluate_off_topic(index: RulesIndex, settings: RulesConfig, show_misses: bool) -> None:
-    items = tomllib.loads(OFFTOPIC_FILE.read_text(encoding="utf-8"))["q"]
+def evaluate_off_topic(index: RulesIndex, settings: RulesConfig, show_misses: bool, path: Path = OFFTOPIC_FILE, name: str = "off-topic") -> None:
+    items = tomllib.loads(path.read_text(encoding="utf-8"))["q"]
     off = [q["text"] for q in items if q["off_topic"]]
     on = [q["text"] for q in items if not q["off_topic"]]
     caught = [q for q in off if answer(index, q, settings).off_topic]
     kept = [q for q in on if not answer(index, q, settings).off_topic]
     accuracy = (len(caught) + len(kept)) / len(items)
     print(
-        f"   off-topic: accuracy {accuracy:.3f}   off-topic caught {len(caught)}/{len(off)}   "
+        f"   {name}: accuracy {accuracy:.3f}   off-topic caught {len(caught)}/{len(off)}   "
         f"questions about conduct kept {len(kept)}/{len(on)}"
     )
     if show_misses:
@@ -222,6 +223,7 @@ def main() -> None:
     print(f"   RSS of this process with the sample index loaded: {rss_mb():.1f} MB")
     run_sets("sample base", index, sets, settings, args, build_seconds)
     evaluate_off_topic(index, settings, not args.quiet)
+    evaluate_off_topic(index, settings, not args.quiet, OFFTOPIC_CHECK_FILE, "off-topic check")
 
     filler = filler_articles(max(args.filler - len(samples), 0), len(samples) + 1, samples, args.mix)
     started = time.perf_counter()
