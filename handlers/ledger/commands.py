@@ -113,11 +113,17 @@ def _step(ctx: Context, match: Match, usage: str, action, done) -> list[Reply] |
 
 
 def close(ctx: Context, match: Match):
-    return _step(
-        ctx, match, "销号 #3 已建立周例会制度，连续两月无反复",
-        lambda tid, rest: service.close_task(ctx.session, ctx.config, ctx.person, tid, rest, ctx.now),
-        lambda t: f"任务 #{t.id} 已销号。{ctx.config.ledger.recheck_after_days}天后会请牵头领导回头看。",
-    )
+    try:
+        task_id, rest = number(match, "销号 #3 已建立周例会制度，连续两月无反复")
+        result = service.close_task(ctx.session, ctx.config, ctx.person, task_id, rest, ctx.now)
+    except LedgerError as exc:
+        return str(exc)
+    text = f"任务 #{result.task.id} 已销号。"
+    if result.reports_closed:
+        numbers = "、".join(f"#{n}" for n in result.reports_closed)
+        text += f"来源随手拍 {numbers} 一并办结，已告知反映人。"
+    text += f"{ctx.config.ledger.recheck_after_days}天后会请牵头领导回头看。"
+    return [Reply(text), *result.notices]
 
 
 def reopen(ctx: Context, match: Match):
