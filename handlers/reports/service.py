@@ -141,6 +141,13 @@ def handlers_of(session: Session, report: Report) -> list[Person]:
     return people or [p for p in routing.admins(session) if p.id != report.reporter_id]
 
 
+def _quote(text: str, report_id: int) -> str:
+    """Someone's words inside a notice, cut to fit a phone screen; 「查询 #N」 shows them whole."""
+    if len(text) <= NOTE_IN_NOTICE:
+        return text
+    return f"{render.snippet(text, NOTE_IN_NOTICE)}（全文发「查询 #{report_id}」）"
+
+
 def _tell_reporter(report: Report, actor: Person | None, text: str) -> list[Reply]:
     if report.reporter_id is None:
         # Not on the roster: answer them where they wrote from.
@@ -154,7 +161,7 @@ def _new_ticket_notice(report: Report, viewer: Person, tz) -> str:
     lines = [f"【随手拍 #{report.id}】{'待分派' if report.unit_id is None else '待受理'}", render.headline(report)]
     lines.append(f"反映人：{render.reporter_label(report, report.reporter, viewer)}")
     if report.text:
-        lines.append(f"内容：{report.text}")
+        lines.append(f"内容：{_quote(report.text, report.id)}")
     extra = render.media_line(report)
     if extra:
         lines.append(extra)
@@ -311,7 +318,7 @@ def add_progress(session: Session, config: Config, actor: Person, report_id: int
     report.status = ReportStatus.in_progress.value
     _event(session, report, now, actor.id, "progress", note[:MAX_TEXT])
     record(session, actor, "progress", "report", report.id, {"note": note[:MAX_TEXT]}, at=now)
-    notices = _tell_reporter(report, actor, f"您反映的 #{report.id} 有新进展：{note}")
+    notices = _tell_reporter(report, actor, f"您反映的 #{report.id} 有新进展：{_quote(note, report.id)}")
     return Result(report, notices)
 
 
@@ -325,7 +332,7 @@ def close(session: Session, config: Config, actor: Person, report_id: int, note:
     days = config.reports.rating_days
     notices = _tell_reporter(
         report, actor,
-        f"您反映的 #{report.id} 已办结：{note}\n请在{days:g}天内评价：发「评价 #{report.id} 满意」或「评价 #{report.id} 不满意 理由」。",
+        f"您反映的 #{report.id} 已办结：{_quote(note, report.id)}\n请在{days:g}天内评价：发「评价 #{report.id} 满意」或「评价 #{report.id} 不满意 理由」。",
     )
     return Result(report, notices)
 
@@ -363,7 +370,7 @@ def rate(session: Session, config: Config, who: Reporter, report_id: int, satisf
     report.due_from = now
     _event(session, report, now, None, "reopened", detail={"round": report.reopen_count})
     record(session, "system", "reopen", "report", report.id, {"round": report.reopen_count}, at=now)
-    text = (f"【回炉】#{report.id} 反映人不满意：{reason}\n{render.headline(report)}\n已重新打开，"
+    text = (f"【回炉】#{report.id} 反映人不满意：{_quote(reason, report.id)}\n{render.headline(report)}\n已重新打开，"
             f"请继续办理，办好后再发「办结 #{report.id} 结果」。")
     people = _people(session, [report.assignee_id, *(p.id for p in routing.liaison_leaders(session, report.unit_id))])
     notices = [Reply(text, to=ToPerson(p.id)) for p in people if p.id != who.person_id]
@@ -498,7 +505,7 @@ def close_for_task(session: Session, config: Config, report_ids: Iterable[int], 
     reported it: the 销号 is the lead leader's accountable step, checked again at 回头看.
     """
     result = ClosedWithTask()
-    summary = render.snippet(note, NOTE_IN_NOTICE)
+    summary = render.snippet(note, NOTE_IN_NOTICE)  # the whole note is in the ledger's 「任务 #N」
     days = config.reports.rating_days
     for report_id in dict.fromkeys(report_ids):
         report = session.get(Report, report_id)
