@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.models import AuditEntry
+from scheduler.control import schedule_text
 from tests.conftest import SHANGHAI
 from tests.harness import TestBot
 from tests.scheduler_support import MORNING, rows, street
@@ -58,3 +61,21 @@ def test_people_who_are_not_admins_are_refused(db_url):
     assert bot.send("王建国", "立即执行 1").text == "定时任务只有管理员可以查看和调整。"
     assert bot.send("张伟", "定时任务").text == "定时任务只有管理员可以查看和调整。"
     assert rows(bot.app) == []
+
+
+@pytest.mark.parametrize("cron, workdays_at, said", [
+    ("", "07:50", "工作日 7:50"),
+    ("0 9 25 * *", "", "每月25日 9:00"),
+    ("0 16 * * fri", "", "每周五 16:00"),
+    ("30 16 * * 5", "", "每周五 16:30"),
+    ("0 8-20 * * *", "", "每天 8:00–20:00 每小时"),
+    ("0 9 * * mon-fri", "", "每周一至周五 9:00"),
+    ("0 9,14 * * *", "", "每天 9:00、14:00"),
+    ("0 */2 * * *", "", "每2小时"),
+    ("0 9 1 1,7 *", "", "每年1月、7月的1日 9:00"),
+    # Forms with no plain wording say so rather than show the crontab; the next run shows when.
+    ("*/5 * * * *", "", "自定义时间"),
+    ("0 9 1 * mon", "", "自定义时间"),
+])
+def test_schedules_read_as_people_say_them(cron, workdays_at, said):
+    assert schedule_text(cron, workdays_at) == said
