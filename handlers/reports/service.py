@@ -108,7 +108,7 @@ def _require_handler(session: Session, person: Person, report: Report) -> None:
 
 
 def _refuse_own(person: Person, report: Report, verb: str) -> None:
-    """A reporter does not accept or close their own ticket: closure figures count other people's work."""
+    """A reporter takes no handling step (受理, 进展, 办结) on their own ticket: closure figures count others' work."""
     if report.reporter_id is not None and report.reporter_id == person.id:
         raise ReportError(f"#{report.id} 是您本人反映的，不能自己{verb}：请由承办人或包联领导办理，办结后由您评价。")
 
