@@ -8,6 +8,7 @@ and the complaints it got wrong.
 
 `--rules` takes a TOML file with a [categories] table (category = [keywords…]), the same shape as
 the configuration's [reports].categories, to compare a candidate keyword list with the default.
+bench/report_categories_before.toml holds the rules as they were before issue 12.
 """
 
 from __future__ import annotations
