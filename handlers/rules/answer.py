@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.config import LlmConfig
 from handlers.rules.settings import RulesConfig
-from bot.text import utf8_len
+from bot.text import MAX_REPLY_CHARS, utf8_len
 from handlers.rules import llm
 from handlers.rules.offtopic import asks_rule, is_off_topic
 from handlers.rules.search import Hit, IndexedArticle, RulesIndex
@@ -155,6 +155,9 @@ def _trim(text: str, limit: int) -> str:
 
 
 def _fit(text: str) -> str:
+    # A phone screen's worth at most, whatever the titles' length and the max_chars setting.
+    if len(text) > MAX_REPLY_CHARS:
+        text = text[: MAX_REPLY_CHARS - 1].rstrip() + "…"
     while utf8_len(text) > MAX_BYTES:
         text = text[: len(text) - 20].rstrip() + "…"
     return text
