@@ -3,7 +3,7 @@
 Prints messages/s, p50/p99 latency per message, and peak RSS of this process; then starts
 `gridbot serve` on the demo street and prints its resident memory after it settled, and again
 after it answered one question about the rules (through the /try page, so over real HTTP): the
-first question loads jieba's dictionary and builds the rules index.
+first question loads the word dictionary and builds the rules index.
 
     python -m bench.bench_hours [--messages 5000]
 """
@@ -133,7 +133,7 @@ def bench_serve_memory(workdir: Path) -> None:
         elapsed, answer = ask_rules(port, cadre)
         time.sleep(2)
         current, peak = rss_mb(process.pid)
-        print(f"  after answering one rules question over HTTP (/try, {elapsed:.1f} s, loads jieba's dictionary): "
+        print(f"  after answering one rules question over HTTP (/try, {elapsed:.1f} s, loads the word dictionary): "
               f"RSS {current:.1f} MB (peak {peak:.1f} MB)")
         print(f"  the answer began: {answer.splitlines()[0][:40]}")
     finally:

@@ -1,16 +1,28 @@
 """Rules Q&A evaluation and latency benchmark.
 
-    /work/venv/bin/python bench/bench_rules.py [--filler 5000] [--repeat 3]
+    python bench/bench_rules.py [--filler 5000] [--repeat 3] [--quiet]
 
-Runs the questions in tests/data/rules_eval.toml against the sample knowledge base and prints
-hit@1 and hit@3 (the expected article among the first 1 / 3 results), the share of answerable
-questions the bot actually answers (not declined) with an expected article shown, the share of
-not-covered questions correctly declined, and p50/p95 latency of answering one question
-(segmentation, BM25, coverage, formatting; no LLM). Then the same with the base padded to
---filler articles of synthetic text drawn from administrative vocabulary (which shares many words
-with the samples: 接待, 车辆, 会议, 报销, 标准, 居民 …). --mix 0.3 makes the filler adversarial: 30%
-of its words are then drawn from the sample articles themselves, so random filler "mentions" 红包,
-公车 or 礼金 and competes head-on with the real articles.
+Runs each question set in tests/data against the sample knowledge base (handlers/rules/samples):
+rules_eval.toml (the original evaluation), rules_dev.toml (issue 12's set of questions as cadres
+type them, the one the retrieval is tuned on) and rules_check.toml (written after the tuning was
+frozen and not tuned on). For each it prints
+
+- hit@1: the bot answers and the first article it cites is an expected one;
+- hit@3: an expected article is among the first three results (what numbered choices can offer);
+- choices: the share of answerable questions that got numbered choices instead of an answer, and of
+  those, how many offered a right article; wrong: answered with a wrong article first;
+- declined: the share of not-covered questions that got no answer (a "no clear rule", numbered
+  choices or "这个我帮不上" all count: none of them asserts a rule);
+- p50/p95 latency of answering one question (segmentation, BM25, coverage, formatting; no LLM).
+
+Then the off-topic sets (rules_offtopic.toml, tuned on, and rules_offtopic_check.toml, not): how many off-topic questions get "这个我帮不上" and how
+many questions about conduct are still taken as questions about the rules; the resident memory of
+this process once the sample index is built (the word dictionary, numpy and bm25s loaded); and the
+same QA figures with the base padded to --filler articles of synthetic text drawn from
+administrative vocabulary (which shares many words with the samples: 接待, 车辆, 会议, 报销, 标准,
+居民 …). --mix 0.3 makes the filler adversarial: 30% of its words are then drawn from the sample
+articles themselves, so random filler "mentions" 红包, 公车 or 礼金 and competes head-on with the real
+articles.
 """
 
 from __future__ import annotations
@@ -32,7 +44,11 @@ from handlers.rules.answer import answer  # noqa: E402
 from handlers.rules.demo import sample_articles, sample_documents  # noqa: E402
 from handlers.rules.search import IndexedArticle, RulesIndex, build_index, load_lexicon  # noqa: E402
 
-EVAL_FILE = ROOT / "tests" / "data" / "rules_eval.toml"
+DATA = ROOT / "tests" / "data"
+SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check": DATA / "rules_check.toml"}
+OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
+OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
+EVAL_FILE = SETS["eval"]
 
 ADMIN_WORDS = (
     "加强 推进 落实 组织 领导 建设 制度 管理 工作 机制 考核 服务 社区 安全 生产 环境 卫生 教育 培训 档案 统计 财务 "
@@ -52,9 +68,9 @@ class Question:
     expect: tuple[tuple[str, str], ...]  # (title, label)
 
 
-def load_questions() -> list[Question]:
+def load_questions(path: Path = EVAL_FILE) -> list[Question]:
     titles = {d.key: d.title for d in sample_documents()}
-    data = tomllib.loads(EVAL_FILE.read_text(encoding="utf-8"))
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
     questions = []
     for item in data["q"]:
         expect = []
@@ -79,29 +95,36 @@ def filler_articles(count: int, start_id: int, samples: list[IndexedArticle], mi
     return articles
 
 
+def _ref(article: IndexedArticle) -> tuple[str, str]:
+    return article.title, article.label.rstrip("、.．")
+
+
 def evaluate(index: RulesIndex, questions: list[Question], settings: RulesConfig, repeat: int) -> dict[str, object]:
     answerable = [q for q in questions if q.expect]
     none = [q for q in questions if not q.expect]
-    hit1 = hit3 = answered_right = 0
+    hit1 = hit3 = offered = offered_right = wrong = 0
     by_kind: dict[str, list[int]] = {}
     misses: list[str] = []
     for q in answerable:
-        hits = index.search(q.text, top_k=3)
-        ranked = [(h.article.title, h.article.label.rstrip("、.．")) for h in hits]
         expected = {(t, l.rstrip("、.．")) for t, l in q.expect}
-        at1 = bool(ranked[:1]) and ranked[0] in expected
-        at3 = any(r in expected for r in ranked[:3])
-        hit1 += at1
-        hit3 += at3
+        ranked = [_ref(h.article) for h in index.search(q.text, top_k=3)]
+        at3 = any(r in expected for r in ranked)
         result = answer(index, q.text, settings)
-        shown_right = result.covered and any(h.article.citation in result.text and (h.article.title, h.article.label.rstrip("、.．")) in expected for h in result.hits)
-        answered_right += shown_right
+        right = result.covered and bool(result.hits) and _ref(result.hits[0].article) in expected
+        hit1 += right
+        hit3 += at3
+        if result.candidates:
+            offered += 1
+            offered_right += any(_ref(h.article) in expected for h in result.hits[: len(result.candidates)])
+        if result.covered and not right:
+            wrong += 1
         by_kind.setdefault(q.kind, [0, 0])
-        by_kind[q.kind][0] += at3
+        by_kind[q.kind][0] += right
         by_kind[q.kind][1] += 1
-        if not at3 or not shown_right:
-            top = f"{hits[0].article.citation} cov={hits[0].coverage:.2f}" if hits else "nothing"
-            misses.append(f"  {'MISS@3' if not at3 else 'DECLINED/WRONG-SHOWN'}: {q.text}  → {top}")
+        if not right:
+            top = f"{result.hits[0].article.citation} cov={result.hits[0].coverage:.2f}" if result.hits else "nothing"
+            how = "WRONG" if result.covered else "OFF-TOPIC" if result.off_topic else "CHOICES" if result.candidates else "DECLINED"
+            misses.append(f"  {how}{'' if at3 else ' (not in top 3)'}: {q.text}  → {top}")
     declined = 0
     for q in none:
         result = answer(index, q.text, settings)
@@ -121,28 +144,62 @@ def evaluate(index: RulesIndex, questions: list[Question], settings: RulesConfig
         "answerable": len(answerable),
         "hit@1": hit1 / len(answerable),
         "hit@3": hit3 / len(answerable),
-        "answered_with_right_article": answered_right / len(answerable),
+        "choices": offered / len(answerable),
+        "choices_right": offered_right,
+        "choices_count": offered,
+        "wrong": wrong / len(answerable),
         "by_kind": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_kind.items())},
         "not_covered": len(none),
-        "declined": declined / len(none),
+        "declined": declined / len(none) if none else 1.0,
         "p50_ms": statistics.median(timings),
-        "p95_ms": timings[int(len(timings) * 0.95) - 1],
+        "p95_ms": timings[max(int(len(timings) * 0.95) - 1, 0)],
         "misses": misses,
     }
 
 
-def report(name: str, figures: dict[str, object], build_seconds: float, show_misses: bool) -> None:
-    print(f"== {name}: {figures['articles']} articles (index built in {build_seconds:.2f} s)")
+def report(name: str, figures: dict[str, object], show_misses: bool) -> None:
     print(
-        f"   hit@1 {figures['hit@1']:.3f}   hit@3 {figures['hit@3']:.3f}   "
-        f"answered with a right article {figures['answered_with_right_article']:.3f}   "
-        f"(answerable questions: {figures['answerable']}; hit@3 by kind: {figures['by_kind']})"
+        f"   {name:5s} hit@1 {figures['hit@1']:.3f}   hit@3 {figures['hit@3']:.3f}   declined {figures['declined']:.3f} "
+        f"(of {figures['not_covered']})   wrong {figures['wrong']:.3f}   choices {figures['choices']:.3f} "
+        f"({figures['choices_right']}/{figures['choices_count']} with a right one)   "
+        f"p50 {figures['p50_ms']:.2f} ms  p95 {figures['p95_ms']:.2f} ms   "
+        f"[{figures['answerable']} answerable; hit@1 by kind {figures['by_kind']}]"
     )
-    print(f"   not-covered declined {figures['declined']:.3f} (of {figures['not_covered']})")
-    print(f"   latency per question: p50 {figures['p50_ms']:.2f} ms   p95 {figures['p95_ms']:.2f} ms")
     if show_misses and figures["misses"]:
-        print("   misses:")
         print("\n".join(figures["misses"]))
+
+
+def evaluate_off_topic(index: RulesIndex, settings: RulesConfig, show_misses: bool, path: Path = OFFTOPIC_FILE, name: str = "off-topic") -> None:
+    items = tomllib.loads(path.read_text(encoding="utf-8"))["q"]
+    off = [q["text"] for q in items if q["off_topic"]]
+    on = [q["text"] for q in items if not q["off_topic"]]
+    caught = [q for q in off if answer(index, q, settings).off_topic]
+    kept = [q for q in on if not answer(index, q, settings).off_topic]
+    accuracy = (len(caught) + len(kept)) / len(items)
+    print(
+        f"   {name}: accuracy {accuracy:.3f}   off-topic caught {len(caught)}/{len(off)}   "
+        f"questions about conduct kept {len(kept)}/{len(on)}"
+    )
+    if show_misses:
+        for q in off:
+            if q not in caught:
+                print(f"  NOT CAUGHT: {q}")
+        for q in on:
+            if q not in kept:
+                print(f"  TAKEN FOR OFF-TOPIC: {q}")
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run_sets(name: str, index: RulesIndex, sets: dict[str, list[Question]], settings: RulesConfig, args, build_seconds: float) -> None:
+    print(f"== {name}: {len(index)} articles (index built in {build_seconds:.2f} s)")
+    for set_name, questions in sets.items():
+        report(set_name, evaluate(index, questions, settings, args.repeat), not args.quiet)
 
 
 def main() -> None:
@@ -154,19 +211,24 @@ def main() -> None:
     parser.add_argument("--quiet", action="store_true", help="do not list the misses")
     args = parser.parse_args()
     settings = RulesConfig() if args.threshold is None else RulesConfig(threshold=args.threshold)
-    questions = load_questions()
+    sets = {name: load_questions(path) for name, path in SETS.items()}
     lexicon = load_lexicon()
     samples = sample_articles()
-    print(f"threshold {settings.threshold}, top_k {settings.top_k}; {len(questions)} questions")
+    print(f"threshold {settings.threshold}, top_k {settings.top_k}; " + ", ".join(f"{k}: {len(v)} questions" for k, v in sets.items()))
 
     started = time.perf_counter()
     index = build_index(samples, lexicon)
-    report("sample base", evaluate(index, questions, settings, args.repeat), time.perf_counter() - started, not args.quiet)
+    build_seconds = time.perf_counter() - started
+    index.search("公务接待可以喝酒吗")
+    print(f"   RSS of this process with the sample index loaded: {rss_mb():.1f} MB")
+    run_sets("sample base", index, sets, settings, args, build_seconds)
+    evaluate_off_topic(index, settings, not args.quiet)
+    evaluate_off_topic(index, settings, not args.quiet, OFFTOPIC_CHECK_FILE, "off-topic check")
 
     filler = filler_articles(max(args.filler - len(samples), 0), len(samples) + 1, samples, args.mix)
     started = time.perf_counter()
     big = build_index(samples + filler, lexicon)
-    report(f"scaled base (filler mix {args.mix})", evaluate(big, questions, settings, args.repeat), time.perf_counter() - started, not args.quiet)
+    run_sets(f"scaled base (filler mix {args.mix})", big, sets, settings, args, time.perf_counter() - started)
 
 
 if __name__ == "__main__":

@@ -49,3 +49,33 @@ def _longest_prefix(line: str, limit: int) -> int:
         if size > limit:
             return max(index, 1)
     return len(line)
+
+
+# The longest reply a person should have to read on a phone; longer content goes out as several replies.
+MAX_REPLY_CHARS = 500
+
+
+def pack_lines(lines: list[str], limit: int = MAX_REPLY_CHARS) -> list[str]:
+    """Join lines into as few texts as possible, none longer than `limit` characters.
+
+    Lines stay whole (a line longer than `limit` is cut), so a list split this way reads as
+    consecutive messages.
+    """
+    texts: list[str] = []
+    current = ""
+    for line in lines:
+        while len(line) > limit:
+            if current:
+                texts.append(current)
+                current = ""
+            texts.append(line[:limit])
+            line = line[limit:]
+        candidate = line if not current else current + "\n" + line
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            texts.append(current)
+            current = line
+    if current:
+        texts.append(current)
+    return texts

@@ -8,6 +8,7 @@ the outbox for what this person was told and what their groups received.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from jinja2 import Environment
@@ -29,6 +30,36 @@ _ID = re.compile(r"[0-9]{1,9}")
 FIRST_PAGE = 30
 # Shown first in the picker: the people the README names.
 FEATURED = ("林晓雯", "王建国", "张伟", "李娜")
+
+_ALL = frozenset(Role)
+_LEADING = frozenset({Role.leader, Role.admin})
+
+
+@dataclass(frozen=True)
+class Quick:
+    """A one-tap message under the chat: `label` on the button, `text` what it sends."""
+
+    label: str
+    text: str
+    roles: frozenset[Role] = _ALL
+
+
+# Offered only to the roles the bot serves them for, so no button earns a refusal: 「本月时长」 is
+# everyone's own month (我的时长); the unit summary 时长统计 is a leader's button.
+QUICK = (
+    Quick("帮助", "帮助"),
+    Quick("服务 2小时 入户走访", "服务 2小时 入户走访"),
+    Quick("本月时长", "我的时长"),
+    Quick("时长统计", "时长统计", _LEADING),
+    Quick("台账", "台账", _LEADING),
+    Quick("定时任务", "定时任务", frozenset({Role.admin})),
+    Quick("看板", "看板"),
+)
+
+
+def quick_for(person: Person) -> list[Quick]:
+    role = Role(person.role)
+    return [q for q in QUICK if role in q.roles]
 
 
 class WebChannel:
@@ -146,7 +177,9 @@ class TrialChat:
                 rows = list(reversed(session.scalars(query.order_by(OutboundMessage.id.desc()).limit(FIRST_PAGE)).all()))
             shown = getattr(self.web, "shown", {})
             items = [_item(row, groups, tz, shown.get(row.id)) for row in rows]
-        return JSONResponse({"person": {"id": person.id, "name": person.name}, "groups": list(groups.values()), "items": items})
+        quick = [{"label": q.label, "text": q.text} for q in quick_for(person)]
+        return JSONResponse({"person": {"id": person.id, "name": person.name}, "groups": list(groups.values()),
+                             "quick": quick, "items": items})
 
 
 def _item(row: OutboundMessage, groups: dict[int, str], tz, text: str | None = None) -> dict:

@@ -20,6 +20,7 @@ from bot.config import Config
 from bot.config import config_from_dict as _config_from_dict
 from bot.config import load_config as _load_config
 from bot.db import upgrade
+from handlers.admin.capability import CAPABILITY as ADMIN
 from handlers.dashboard.capability import CAPABILITY as DASHBOARD
 from handlers.help.capability import CAPABILITY as HELP
 from handlers.hours.capability import CAPABILITY as HOURS
@@ -40,6 +41,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     QUIZ,
     JOBS,
     DASHBOARD,
+    ADMIN,
     WECHAT,
     REPORTS,
     LEDGER,

@@ -42,8 +42,102 @@ class JobView:
         return "已暂停" if self.paused else "运行"
 
 
+# Crontab weekday names and numbers (0 and 7 are Sunday) → Monday-first index for the Chinese names.
+_DAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_DAY_NAMES = "一二三四五六日"
+# What a schedule that these rules cannot put into words shows; the next run beside it still says when.
+CUSTOM = "自定义时间"
+
+
+def _clock(hour: int, minute: int) -> str:
+    return f"{hour}:{minute:02d}"
+
+
+def _number(field: str, low: int, high: int) -> int | None:
+    return int(field) if field.isdigit() and low <= int(field) <= high else None
+
+
+def _weekday(token: str) -> int | None:
+    token = token.strip().lower()
+    if token in _DAY_INDEX:
+        return _DAY_INDEX[token]
+    if token.isdigit() and 0 <= int(token) <= 7:
+        return (int(token) - 1) % 7
+    return None
+
+
+def _weekdays(field: str) -> str | None:
+    """"fri" → 每周五, "mon-fri" → 每周一至周五, "1,3" → 每周一、周三; None when not that simple."""
+    days: list[int] = []
+    spans: list[str] = []
+    for token in field.split(","):
+        first, dash, last = token.partition("-")
+        start, end = _weekday(first), _weekday(last) if dash else _weekday(first)
+        if start is None or end is None or end < start:
+            return None
+        days += range(start, end + 1)
+        spans.append(f"周{_DAY_NAMES[start]}" + (f"至周{_DAY_NAMES[end]}" if end > start else ""))
+    return "每" + "、".join(spans) if days else None
+
+
+def _days_of_month(field: str) -> str | None:
+    days = [_number(t, 1, 31) for t in field.split(",")]
+    return "每月" + "、".join(f"{d}日" for d in days) if days and None not in days else None
+
+
+def _months(field: str) -> str | None:
+    months = [_number(t, 1, 12) for t in field.split(",")]
+    return "每年" + "、".join(f"{m}月" for m in months) if months and None not in months else None
+
+
+def _times(minute: int, field: str) -> str | None:
+    """The hour field with its minute: "9" → 9:00, "9,14" → 9:00、14:00, "8-20" → 8:00–20:00 每小时."""
+    hour = _number(field, 0, 23)
+    if hour is not None:
+        return _clock(hour, minute)
+    span, slash, step = field.partition("/")
+    every = "每小时" if not slash else (f"每{step}小时" if step.isdigit() and int(step) > 0 else None)
+    if every is None:
+        return None
+    if span == "*":
+        return every if minute == 0 else f"{every}第{minute}分"
+    first, dash, last = span.partition("-")
+    if dash:
+        start, end = _number(first, 0, 23), _number(last, 0, 23)
+        if start is None or end is None or end < start:
+            return None
+        return f"{_clock(start, minute)}–{_clock(end, minute)} {every}"
+    if slash:
+        return None
+    hours = [_number(t, 0, 23) for t in field.split(",")]
+    return "、".join(_clock(h, minute) for h in hours) if None not in hours else None
+
+
 def schedule_text(cron: str, workdays_at: str) -> str:
-    return f"工作日 {workdays_at}" if workdays_at else f"cron {cron}"
+    """A schedule as people say it: "工作日 7:50", "每月25日 9:00", "每周五 16:00", "每天 8:00–20:00 每小时"."""
+    if workdays_at:
+        hour, _, minute = workdays_at.strip().partition(":")
+        return f"工作日 {_clock(int(hour), int(minute))}"
+    fields = cron.split()
+    if len(fields) != 5:
+        return CUSTOM
+    minute_field, hour_field, day_field, month_field, weekday_field = fields
+    if (minute_field, hour_field) == ("*", "*"):
+        times = "每分钟"
+    else:
+        minute = _number(minute_field, 0, 59)
+        times = _times(minute, hour_field) if minute is not None else None
+    if day_field != "*" and weekday_field != "*":
+        return CUSTOM  # crontab fires on either: too easy to misread as both
+    days = _days_of_month(day_field) if day_field != "*" else _weekdays(weekday_field) if weekday_field != "*" else "每天"
+    months = _months(month_field) if month_field != "*" else ""
+    if times is None or days is None or months is None:
+        return CUSTOM
+    if months:
+        days = f"{months}的{days.removeprefix('每月')}"
+    elif days == "每天" and times.startswith("每"):
+        return times  # "每2小时", not "每天 每2小时"
+    return f"{days} {times}"
 
 
 def job_views(runner: Runner, session: Session) -> list[JobView]:
@@ -80,8 +174,11 @@ def job_views(runner: Runner, session: Session) -> list[JobView]:
     return views
 
 
-def find_job(runner: Runner, word: str) -> str:
-    """A job by its name or its number in the list; JobError with a readable reply otherwise."""
+def find_job(runner: Runner, word: str, chinese: bool = False) -> str:
+    """A job by its name, its Chinese label or its number in the list; JobError with a readable reply otherwise.
+
+    `chinese`: the reply lists the jobs by their Chinese labels (chat), not their configuration names (CLI).
+    """
     word = word.strip()
     names = list(runner.specs)
     if word.isdigit() and 1 <= int(word) <= len(names):
@@ -91,7 +188,8 @@ def find_job(runner: Runner, word: str) -> str:
     for name, spec in runner.specs.items():
         if word and word == runner.label(spec.kind):
             return name
-    listing = "、".join(f"{i}.{n}" for i, n in enumerate(names, start=1)) or "（无）"
+    shown = [runner.label(runner.specs[n].kind) for n in names] if chinese else names
+    listing = "、".join(f"{i}.{n}" for i, n in enumerate(shown, start=1)) or "（无）"
     if not word:
         raise JobError(f"请写上任务名或编号。现有定时任务：{listing}")
     raise JobError(f"没有找到定时任务“{word}”。现有：{listing}")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.app import ERROR_REPLY, App
 from bot.message import Incoming, Kind, Location
 from bot.models import OutboundMessage, Person
+from bot.text import MAX_REPLY_CHARS
 
 
 @dataclass
@@ -90,6 +91,12 @@ class TestBot:
             attachments=attachments,
         )
         rows = self.app.handle(message)
+        # Every reply and notice must fit a phone screen, whoever it goes to.
+        for row in rows:
+            assert len(row.text) <= MAX_REPLY_CHARS, (
+                f"{text!r} from {sender_id} produced a {len(row.text)}-character message "
+                f"(limit {MAX_REPLY_CHARS}) to {row.target}: {row.text[:80]!r}…"
+            )
         if not expect_error:
             # A handler that crashed answers ERROR_REPLY; no test may pass over a crash unnoticed.
             crashed = [r.text for r in rows if r.text == ERROR_REPLY]

@@ -56,9 +56,10 @@ class LiveServer:
     """uvicorn serving the dashboard on 127.0.0.1 in a background thread."""
 
     def __init__(self, app: App, port: int) -> None:
+        from handlers.admin.capability import AdminConsole
         from handlers.dashboard.web import DashSite
 
-        config = uvicorn.Config(build_asgi(app, [DashSite(app)]), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(build_asgi(app, [DashSite(app), AdminConsole(app)]), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="dash-live-server", daemon=True)
         self.base_url = f"http://127.0.0.1:{port}"
@@ -175,3 +176,43 @@ def _get(url: str) -> str:
     import httpx
 
     return httpx.get(url).text
+
+
+@pytest.fixture
+def live_try(sqlite_url):
+    from bot.demo import load_demo
+
+    port = free_port()
+    app = build_app(make_config(sqlite_url, server={"public_url": f"http://127.0.0.1:{port}", "demo": True}),
+                    clock=ManualClock(DEFAULT_NOW))
+    load_demo(app)
+    with LiveServer(app, port) as server:
+        yield app, server
+    app.engine.dispose()
+
+
+def test_try_buttons_follow_the_chosen_person(live_try):
+    """A cadre's 「本月时长」 sends 我的时长 and gets their own month; a leader also gets 时长统计."""
+    app, server = live_try
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{server.base_url}/try")
+            assert page.locator("#quick button").count() == 0
+            page.select_option("#who", label="张伟（干部 · 安居社区）")
+            page.wait_for_selector("#quick button >> text=本月时长")
+            assert page.locator("#quick button").all_inner_texts() == ["帮助", "服务 2小时 入户走访", "本月时长", "看板"]
+            page.click("#quick button >> text=本月时长")
+            page.wait_for_selector("#log .msg.bot >> text=张伟，")
+            assert page.locator("#log .msg.me").last.inner_text() == "我的时长"
+            assert "只对领导" not in page.locator("#log").inner_text()
+            page.select_option("#who", label="王建国（领导 · 党政综合办）")
+            page.wait_for_selector("#quick button >> text=时长统计")
+            assert "定时任务" not in page.locator("#quick").inner_text()
+            page.screenshot(path=str(ARTIFACTS / "try-leader-phone.png"))
+            assert errors == []
+        finally:
+            browser.close()

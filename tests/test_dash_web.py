@@ -98,7 +98,7 @@ def test_link_works_once_and_sets_a_12_hour_cookie(app, street, client):
     response = client.post(path, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/dash/"
     cookie = response.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=43200" in cookie and "Path=/dash" in cookie
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=43200" in cookie and "Path=/;" in cookie
     assert client.get("/dash/").status_code == 200
     again = TestClient(client.app).post(path, follow_redirects=False)
     assert again.status_code == 410
@@ -275,3 +275,40 @@ def test_try_refuses_bad_input_with_a_clear_reason(demo_site):
     assert "请先输入" in client.post("/try/say", json={"person": street.people["张三"], "text": "  "}).json()["error"]
     assert "500" in client.post("/try/say", json={"person": street.people["张三"], "text": "长" * 501}).json()["error"]
     assert client.post("/try/say", content=b"not json").status_code == 400
+
+
+def test_try_offers_each_person_only_the_buttons_they_may_use(demo_site):
+    """A cadre's 「本月时长」 asks for their own month (我的时长); 时长统计 and 台账 are leaders' buttons,
+    定时任务 the admin's. Every offered button, tapped, is answered, never refused."""
+    application, street, client = demo_site
+
+    def quick(name: str) -> dict[str, str]:
+        return {q["label"]: q["text"] for q in client.get(f"/try/feed?person={street.people[name]}").json()["quick"]}
+
+    cadre, worker, leader, admin = quick("张三"), quick("赵六"), quick("书记"), quick("管理员")
+    assert cadre["本月时长"] == "我的时长" and worker["本月时长"] == "我的时长"
+    assert "时长统计" not in cadre.values() and "时长统计" not in worker.values()
+    assert {"时长统计", "台账"} <= set(leader.values()) and "定时任务" not in leader.values()
+    assert {"时长统计", "台账", "定时任务"} <= set(admin.values())
+    for name, buttons in (("张三", cadre), ("赵六", worker), ("书记", leader), ("管理员", admin)):
+        person = street.people[name]
+        for text in buttons.values():
+            before = client.get(f"/try/feed?person={person}").json()["items"]
+            after = before[-1]["id"] if before else 0
+            assert client.post("/try/say", json={"person": person, "text": text}).status_code == 200
+            replies = [i["text"] for i in client.get(f"/try/feed?person={person}&after={after}").json()["items"]
+                       if i["kind"] == "reply"]
+            assert replies, (name, text)
+            for reply in replies:
+                assert "只对" not in reply and "只有管理员" not in reply and "没看懂" not in reply, (name, text, reply)
+    # 本月时长 from a cadre is their own total, not the leaders' summary.
+    zhang = street.people["张三"]
+    client.post("/try/say", json={"person": zhang, "text": cadre["本月时长"]})
+    own = client.get(f"/try/feed?person={zhang}").json()["items"][-1]["text"]
+    assert own.startswith("张三，") and "累计" in own
+
+
+def test_try_page_has_no_buttons_before_a_person_is_chosen(demo_site):
+    _, _, client = demo_site
+    page = client.get("/try").text
+    assert '<div class="quick" id="quick"></div>' in page and "时长统计" not in page

@@ -8,6 +8,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from handlers.rules.demo import sample_articles, sample_documents
 from handlers.rules.search import Analyzer, article_terms, parse_lexicon
 
@@ -30,10 +32,13 @@ def test_at_least_60_questions_with_answerable_paraphrased_and_uncovered_ones():
     assert len(set(texts)) == len(texts)
 
 
-def test_every_expected_article_exists_in_the_samples():
+@pytest.mark.parametrize("name", ["rules_eval.toml", "rules_dev.toml", "rules_check.toml"])
+def test_every_expected_article_exists_in_the_samples(name):
     titles = {d.key: d.title for d in sample_documents()}
     present = {(a.title, a.label) for a in sample_articles()}
-    for q in _questions():
+    questions = tomllib.loads((EVAL_FILE.parent / name).read_text(encoding="utf-8"))["q"]
+    assert len({q["text"] for q in questions}) == len(questions)
+    for q in questions:
         for ref in q.get("expect", []):
             key, label = ref.split("#", 1)
             assert (titles[key], label) in present or (titles[key], label + "、") in present or (titles[key], label + ".") in present, ref

@@ -35,8 +35,16 @@ def test_every_way_of_asking_reaches_the_rules(bot, text):
     assert f"依据{VEHICLES}第三条" in said.text
 
 
-def test_unrelated_question_gets_not_covered_and_the_contact(bot):
-    said = bot.send("李娜", "明天会下雨吗？")
+@pytest.mark.parametrize("text", ["明天会下雨吗？", "问 红烧肉怎么做", "帮我写个年终总结可以吗", "五一去北京的高铁票还有吗？"])
+def test_off_topic_question_gets_what_the_bot_can_do_not_the_committee(bot, text):
+    said = bot.send("李娜", text)
+    assert said.text.startswith("这个我帮不上")
+    assert "登记服务时长" in said.text and "查规定" in said.text
+    assert "纪工委" not in said.text and "依据" not in said.text
+
+
+def test_rules_question_the_base_does_not_cover_gets_not_covered_and_the_contact(bot):
+    said = bot.send("李娜", "年假一年有几天？")
     assert "没有找到明确的条文" in said.text
     assert "街道纪工委" in said.text
     assert "依据" not in said.text
@@ -46,7 +54,26 @@ def test_contact_and_threshold_come_from_config(demo_app: App, db_url: str):
     config = make_config(db_url, rules={"contact": "街道党政办纪检员", "threshold": 1.0})
     app = build_app(config, clock=demo_app.clock, engine=demo_app.engine)
     said = TestBot(app).send("张伟", "能开公车接孩子上学吗")  # a good match, but not a perfect one
-    assert "没有找到明确的条文" in said.text and "街道党政办纪检员" in said.text
+    assert not said.text.startswith("依据") and "街道党政办纪检员" in said.text
+
+
+def test_a_rule_is_cited_before_the_article_defining_its_words(bot):
+    gifts = "《示范街道干部廉洁自律和礼品礼金管理规定（示例）》"
+    said = bot.send("张伟", "能收红包吗")
+    assert said.text.startswith(f"依据{gifts}第一条：")
+    assert "不得收受" in said.text
+    # Asked what a word covers, the definition is the answer.
+    assert bot.send("张伟", "微信红包算不算礼金").text.startswith(f"依据{gifts}第二条：")
+
+
+def test_an_unsure_match_offers_the_closest_articles_as_numbered_choices(bot):
+    said = bot.send("张伟", "能给科长配一台专车吗")
+    lines = said.text.splitlines()
+    assert lines[0] == "没找到正好对上的条文。您是想问："
+    assert lines[1].startswith(f"1 {VEHICLES}第一条：街道公务用车由党政综合办集中管")
+    assert lines[2].startswith("2 《")
+    assert "回复数字即可" in lines[-1] and "街道纪工委" in lines[-1]
+    assert len(said.text) <= 500
 
 
 def test_explicit_commands_win_over_questions(bot):

@@ -8,6 +8,7 @@ from datetime import datetime
 import time_machine
 
 from bot.clock import SystemClock
+from handlers.composition import build_app
 from scheduler.service import make_plugin
 from tests.conftest import SHANGHAI
 from tests.scheduler_support import MORNING, rows, street
@@ -52,7 +53,7 @@ def test_the_leader_fires_the_morning_push_at_its_time_and_plans_the_next_workda
 def test_a_second_instance_on_the_same_sqlite_file_stays_standby(sqlite_url):
     async def scenario() -> None:
         first_app = street(sqlite_url, SystemClock(), [MORNING], standby_retry_seconds=0.05)
-        first, second = make_plugin(first_app), make_plugin(first_app.__class__.build(first_app.config))
+        first, second = make_plugin(first_app), make_plugin(build_app(first_app.config))
         await first.start()
         await until(lambda: first.leader)
         await second.start()

@@ -42,6 +42,7 @@
       .then(function (data) {
         if (asked !== person || !data.items) { return; }
         document.getElementById("groups").textContent = data.groups.join("、");
+        if (data.quick) { buttons(data.quick); }
         data.items.forEach(function (item) {
           // Two polls may overlap (after sending and on the timer): show each row once.
           if (item.id <= last) { return; }
@@ -58,6 +59,19 @@
       .catch(function () {});
   }
 
+  // The one-tap messages this person may send: the server offers only what their role is served for.
+  function buttons(list) {
+    var row = document.getElementById("quick");
+    var shown = Array.prototype.map.call(row.children, function (b) { return b.dataset.text; }).join("\n");
+    if (shown === list.map(function (q) { return q.text; }).join("\n")) { return; }
+    row.replaceChildren();
+    list.forEach(function (q) {
+      var b = document.createElement("button");
+      b.type = "button"; b.textContent = q.label; b.dataset.text = q.text;
+      row.appendChild(b);
+    });
+  }
+
   who.addEventListener("change", function () {
     person = who.value;
     last = 0;
@@ -65,6 +79,7 @@
     var empty = document.createElement("p");
     empty.id = "pushes-empty"; empty.className = "muted"; empty.textContent = "这些群暂时还没有消息，有推送会自动出现在这里。";
     pushes.replaceChildren(empty);
+    document.getElementById("quick").replaceChildren();
     input.disabled = button.disabled = !person;
     if (timer) { clearInterval(timer); timer = null; }
     if (person) { poll(); timer = setInterval(poll, 3000); input.focus(); }
@@ -82,6 +97,6 @@
 
   form.addEventListener("submit", function (e) { e.preventDefault(); send(input.value); input.value = ""; });
   document.getElementById("quick").addEventListener("click", function (e) {
-    if (e.target.tagName === "BUTTON") { send(e.target.textContent); }
+    if (e.target.tagName === "BUTTON") { send(e.target.dataset.text || e.target.textContent); }
   });
 })();

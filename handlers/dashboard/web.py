@@ -23,17 +23,13 @@ from starlette.staticfiles import StaticFiles
 from bot.app import App
 from bot.db import transaction
 from bot.models import Person
-import dash
 from dash import auth
+from dash.site import COOKIE_PATH, DASH_FOLDER, GET_NEW_LINK, STATIC_DIR, XLSX, build_env  # noqa: F401
 from handlers.dashboard import pages
 from dash.month import Month
 from dash.scope import Level, Scope, scope_for
 
-DASH_FOLDER = Path(dash.__file__).parent
-STATIC_DIR = DASH_FOLDER / "static"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_NAMES = {"overview": "总览", "ledger": "整改台账", "reports": "诉求", "people": "人员"}
-GET_NEW_LINK = "在企业微信里给助手发送「看板」，点开回复里的链接即可重新登录（链接10分钟内有效，只能用一次）。"
 LINK_PROBLEMS = {
     auth.LinkState.used: ("这个登录链接已经用过了", "为了安全，每个链接只能打开一次。"),
     auth.LinkState.expired: ("这个登录链接已过期", "登录链接发出后10分钟内有效。"),
@@ -60,25 +56,6 @@ def id_param(request: Request, name: str) -> int | None:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def _fmt_hours(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _pct(value: float) -> str:
-    return f"{value * 100:.0f}%"
-
-
-def build_env() -> Environment:
-    env = Environment(loader=FileSystemLoader(DASH_FOLDER / "templates"), autoescape=select_autoescape(("html",)), trim_blocks=True, lstrip_blocks=True)
-    env.filters["h"] = _fmt_hours
-    env.filters["pct"] = _pct
-    env.filters["dt"] = lambda value, tz: value.astimezone(tz).strftime("%m-%d %H:%M") if value else "—"
-    env.filters["d"] = lambda value: f"{value.month}月{value.day}日" if value else "—"
-    return env
 
 
 class DashSite:
@@ -199,7 +176,7 @@ class DashSite:
             auth.COOKIE_NAME,
             result.session_token,
             max_age=int(auth.SESSION_TTL.total_seconds()),
-            path="/dash",
+            path=COOKIE_PATH,
             httponly=True,
             samesite="lax",
             secure=self.secure_cookie,
@@ -226,7 +203,7 @@ class DashSite:
             with transaction(self.app.sessions) as session:
                 auth.end_session(session, token)
         response = self.message("已退出看板", "需要时再在聊天里发送「看板」获取新链接。", 200)
-        response.delete_cookie(auth.COOKIE_NAME, path="/dash")
+        response.delete_cookie(auth.COOKIE_NAME, path=COOKIE_PATH)
         return response
 
     # --- pages ---------------------------------------------------------------------------

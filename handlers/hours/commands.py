@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.message import Incoming
+from bot.message import Incoming, Reply
 from bot.router import LEADERS, Command, Context, Match
+from bot.text import MAX_REPLY_CHARS, pack_lines
 from handlers.hours import service
 from handlers.hours.parse import DateError, has_amount, parse_hours
 from handlers.hours.service import HoursRuleError, fmt_hours
@@ -112,9 +113,15 @@ def my_hours(ctx: Context, match: Match) -> str:
     return "\n".join(lines)
 
 
-def team_hours(ctx: Context, match: Match) -> str:
+_EVERYONE = re.compile(r"全部名单|全部|完整名单|所有人")
+
+
+def team_hours(ctx: Context, match: Match) -> list[Reply] | str:
+    """Each unit's completion and the five largest shortfalls; 「时长统计 全部」 lists everyone below target,
+    over as many phone-sized replies as it takes."""
     today = ctx.now.date()
-    month = parse_month(match.args, today)
+    args, everyone = _EVERYONE.subn("", match.args or "")
+    month = parse_month(args, today)
     if isinstance(month, str):
         return month
     year, number = month
@@ -125,14 +132,13 @@ def team_hours(ctx: Context, match: Match) -> str:
     target = fmt_hours(ctx.config.hours.monthly_target)
     as_of = f"截至{today.month}月{today.day}日，" if (year, number) == (today.year, today.month) else ""
     lines = [f"{number}月服务时长（{as_of}目标{target}小时）"]
-    for unit in units:
-        lines.append(f"{unit.unit}：达标 {unit.reached}/{unit.people} 人（{unit.rate:.0%}），共 {fmt_hours(unit.hours)} 小时")
-    if short:
-        lines.append(f"未达标 {len(short)} 人（差得多的在前）：")
-        lines += [f"{s.name}（{s.unit}）{fmt_hours(s.total)}小时，差{fmt_hours(s.shortfall)}" for s in short]
-    else:
-        lines.append("全部达标 👍")
-    return "\n".join(lines)
+    lines += service.summary_lines(units, short, everyone=bool(everyone))
+    if len(short) > service.TOP_SHORTFALLS and not everyone:
+        lines.append(f"全部名单请发「时长统计 {'' if as_of else f'{number}月 '}全部」。")
+    texts = pack_lines(lines, MAX_REPLY_CHARS - len("（10/10）"))
+    if len(texts) > 1:
+        texts = [f"（{i}/{len(texts)}）{t}" for i, t in enumerate(texts, start=1)]
+    return [Reply(t) for t in texts]
 
 
 # The heading this module's commands get in 帮助.

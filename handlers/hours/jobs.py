@@ -66,5 +66,5 @@ def hours_summary(run: JobRun) -> Iterator[Reply]:
             lines.append(f"未达标{more}：{names}")
         else:
             lines.append("全部达标 👍")
-        lines.append("明细请发：时长统计 上月")
+        lines.append("完整名单请发：时长统计 上月 全部")
         yield Reply("\n".join(lines), to=ToPerson(leader_id), dedupe_key=run.key(f"p{leader_id}"))

@@ -222,6 +222,34 @@ def unit_month_report(
     return completions, short
 
 
+# 时长统计 names this many people below target; 「时长统计 全部」 lists them all.
+TOP_SHORTFALLS = 5
+
+
+def unit_line(unit: UnitCompletion) -> str:
+    """One unit's completion, short enough that a whole street's units fit on a phone screen."""
+    return f"{unit.unit} 达标{unit.reached}/{unit.people}（{unit.rate:.0%}）共{fmt_hours(unit.hours)}小时"
+
+
+def shortfall_line(person: PersonShortfall) -> str:
+    return f"{person.name}（{person.unit}）{fmt_hours(person.total)}小时，差{fmt_hours(person.shortfall)}"
+
+
+def summary_lines(units: list[UnitCompletion], short: list[PersonShortfall], everyone: bool) -> list[str]:
+    """The body of 时长统计: each unit's line, then the largest shortfalls (or, with `everyone`, all of them)."""
+    lines = [unit_line(u) for u in units]
+    if not short:
+        lines.append("全部达标 👍")
+    elif everyone:
+        lines.append(f"未达标 {len(short)} 人（差得多的在前）：")
+        lines += [shortfall_line(s) for s in short]
+    else:
+        shown = short[:TOP_SHORTFALLS]
+        lines.append(f"未达标 {len(short)} 人（差得最多的{len(shown)}人如下）：")
+        lines += [shortfall_line(s) for s in shown]
+    return lines
+
+
 def export_rows(session: Session, year: int, month: int) -> list[tuple]:
     """One row per entry: date, person_id, name, unit, grid, hours, note."""
     from bot.models import Grid

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bot.message import Reply
 from bot.router import ADMINS, Command, Context, Match
+from bot.text import pack_lines
 from scheduler.control import find_job, job_views, set_paused
 from scheduler.runner import JobError, Runner
 
@@ -15,42 +17,56 @@ HOW = "暂停：暂停定时任务 编号；恢复：恢复定时任务 编号�
 
 
 def _when(value) -> str:
-    return f"{value:%m-%d %H:%M}" if value else "无"
+    return f"{value:%m-%d} {value.hour}:{value:%M}" if value else "无"
 
 
-def list_text(runner: Runner, session: Session) -> str:
+def _line(v) -> str:
+    if not v.enabled or v.paused:
+        state = v.state
+    else:
+        state = f"下次{_when(v.next_run)}"
+    last = f"上次{v.last_occurrence:%m-%d} {v.last_result}" if v.last_occurrence else "还没执行过"
+    return f"{v.number}. {v.label}｜{v.schedule}｜{state}｜{last}"
+
+
+def list_text(runner: Runner, session: Session) -> list[str]:
+    """The jobs by their Chinese names and plain times, in as many phone-sized replies as it takes."""
     views = job_views(runner, session)
     if not views:
-        return "目前没有定时任务。"
-    lines = [f"定时任务（共{len(views)}个）："]
-    for v in views:
-        last = f"上次{_when(v.last_occurrence)} {v.last_result}" if v.last_occurrence else "还没执行过"
-        nxt = f"下次{_when(v.next_run)}" if v.enabled and not v.paused else v.state
-        lines.append(f"{v.number}. {v.label}（{v.name}）{v.schedule}｜{nxt}｜{last}")
-    lines.append(HOW)
-    return "\n".join(lines)
+        return ["目前没有定时任务。"]
+    lines = [f"定时任务（共{len(views)}个）：", *(_line(v) for v in views), HOW]
+    return pack_lines(lines)
+
+
+def _label(runner: Runner, name: str) -> str:
+    """How people know a job: its kind's Chinese name, and its number when two jobs share one."""
+    label = runner.label(runner.specs[name].kind)
+    same = [n for n, spec in runner.specs.items() if runner.label(spec.kind) == label]
+    return label if len(same) == 1 else f"{label}（{list(runner.specs).index(name) + 1}号）"
 
 
 def _run(ctx: Context, runner: Runner, word: str) -> str:
-    name = find_job(runner, word)
+    name = find_job(runner, word, chinese=True)
     result = runner.run_now(name)
     ctx.audit("run", "schedule_job", name, {"occurrence": result.occurrence.isoformat() if result.occurrence else None,
                                              "new": result.new})
-    return f"已执行 {name}：{result.summary()}。"
+    return f"已执行 {_label(runner, name)}：{result.summary()}。"
 
 
 def _pause(ctx: Context, runner: Runner, word: str, paused: bool) -> str:
-    name = find_job(runner, word)
+    name = find_job(runner, word, chinese=True)
+    label = _label(runner, name)
+    number = list(runner.specs).index(name) + 1
     changed = set_paused(ctx.session, runner, name, paused, ctx.person)
     if paused:
-        return f"已暂停定时任务 {name}，到点不再发送。恢复请发：恢复定时任务 {name}" if changed else f"{name} 本来就是暂停的。"
-    return f"已恢复定时任务 {name}，下次 {_when(runner.next_run(name))} 照常发送。" if changed else f"{name} 没有暂停，正常运行中。"
+        return f"已暂停定时任务 {label}，到点不再发送。恢复请发：恢复定时任务 {number}" if changed else f"{label} 本来就是暂停的。"
+    return f"已恢复定时任务 {label}，下次 {_when(runner.next_run(name))} 照常发送。" if changed else f"{label} 没有暂停，正常运行中。"
 
 
 SUBCOMMANDS = {"暂停": "pause", "恢复": "resume", "执行": "run", "立即执行": "run", "补发": "run"}
 
 
-def jobs_command(ctx: Context, match: Match) -> str:
+def jobs_command(ctx: Context, match: Match) -> list[Reply] | str:
     runner = Runner(ctx.runtime)
     alias, args = match.alias, match.args.strip()
     action = {"暂停定时任务": "pause", "恢复定时任务": "resume", "立即执行": "run", "执行定时任务": "run"}.get(alias)
@@ -60,7 +76,7 @@ def jobs_command(ctx: Context, match: Match) -> str:
         if action is None:
             if args and args not in ("列表", "清单"):
                 return f"没看懂“{args}”。{HOW}"
-            return list_text(runner, ctx.session)
+            return [Reply(text) for text in list_text(runner, ctx.session)]
         args = rest.strip()
     try:
         if action == "run":

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.message import Reply
 from bot.models import Person, Unit
 from bot.router import LEADERS, Command, Context, Match
+from bot.text import pack_lines
 from handlers.ledger import service
 from handlers.ledger.models import LedgerTask
 from handlers.ledger.service import LedgerError
@@ -16,6 +17,11 @@ from handlers.reports.service import CATEGORIES
 
 _NUMBER = re.compile(r"^#?\s*(\d+)\s*[:：,，]?\s*(.*)$", re.S)
 _TASK = re.compile(r"^任务\s*#?\s*(?P<id>\d+)\s*(?:(?P<verb>进展|进度|更新)\s*[:：,，]?\s*(?P<note>.*))?$", re.S)
+
+
+def _phone_sized(text: str) -> list[Reply]:
+    """A long list or task history as consecutive replies of at most 500 characters, split between lines."""
+    return [Reply(part) for part in pack_lines(text.split("\n"))]
 
 
 def number(match: Match, usage: str) -> tuple[int, str]:
@@ -43,7 +49,7 @@ def _line(task: LedgerTask, today) -> str:
     return f"#{task.id} {state}｜{_deadline_text(task, today) if task.is_open else '已销号'}｜{service.one_line(task.problem)[:28]}"
 
 
-def my_tasks(ctx: Context, match: Match) -> str:
+def my_tasks(ctx: Context, match: Match) -> list[Reply] | str:
     tasks = service.my_tasks(ctx.session, ctx.person)
     if not tasks:
         return "您名下和本单位目前没有整改任务。"
@@ -53,7 +59,7 @@ def my_tasks(ctx: Context, match: Match) -> str:
     lines = [f"您牵头或本单位的整改任务：在办{len(open_tasks)}项，已销号{closed}项。"]
     lines += [_line(t, today) for t in open_tasks[:20]]
     lines.append("发「任务 #编号」看详情和进展。")
-    return "\n".join(lines)
+    return _phone_sized("\n".join(lines))
 
 
 def task(ctx: Context, match: Match) -> list[Reply] | str:
@@ -73,7 +79,7 @@ def task(ctx: Context, match: Match) -> list[Reply] | str:
         found = service.get_visible(ctx.session, ctx.person, task_id)
     except LedgerError as exc:
         return str(exc)
-    return detail(ctx, found)
+    return _phone_sized(detail(ctx, found))
 
 
 def detail(ctx: Context, task: LedgerTask) -> str:
@@ -113,11 +119,17 @@ def _step(ctx: Context, match: Match, usage: str, action, done) -> list[Reply] |
 
 
 def close(ctx: Context, match: Match):
-    return _step(
-        ctx, match, "销号 #3 已建立周例会制度，连续两月无反复",
-        lambda tid, rest: service.close_task(ctx.session, ctx.config, ctx.person, tid, rest, ctx.now),
-        lambda t: f"任务 #{t.id} 已销号。{ctx.config.ledger.recheck_after_days}天后会请牵头领导回头看。",
-    )
+    try:
+        task_id, rest = number(match, "销号 #3 已建立周例会制度，连续两月无反复")
+        result = service.close_task(ctx.session, ctx.config, ctx.person, task_id, rest, ctx.now)
+    except LedgerError as exc:
+        return str(exc)
+    text = f"任务 #{result.task.id} 已销号。"
+    if result.reports_closed:
+        numbers = "、".join(f"#{n}" for n in result.reports_closed)
+        text += f"来源随手拍 {numbers} 一并办结，已告知反映人。"
+    text += f"{ctx.config.ledger.recheck_after_days}天后会请牵头领导回头看。"
+    return [Reply(text), *result.notices]
 
 
 def reopen(ctx: Context, match: Match):
@@ -152,7 +164,7 @@ def from_report(ctx: Context, match: Match):
     return _step(ctx, match, "立项 #12 截止12月31日 建立楼道巡查制度", action, done)
 
 
-def overview(ctx: Context, match: Match) -> str:
+def overview(ctx: Context, match: Match) -> list[Reply] | str:
     tasks = service.scope(ctx.session, ctx.person)
     if not tasks:
         return "您包联的单位目前没有整改任务。"
@@ -171,7 +183,7 @@ def overview(ctx: Context, match: Match) -> str:
         for t in overdue[:10]:
             lines.append(f"#{t.id} {names.get(t.lead_leader_id, '')}牵头，逾期{(today - t.deadline).days}天：{service.one_line(t.problem)[:20]}")
     lines.append("发「任务 #编号」看详情。")
-    return "\n".join(lines)
+    return _phone_sized("\n".join(lines))
 
 
 # The heading this module's commands get in 帮助.

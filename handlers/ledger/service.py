@@ -34,6 +34,8 @@ class LedgerError(Exception):
 class Result:
     task: LedgerTask
     notices: list[Reply] = field(default_factory=list)
+    # 销号 only: the reports (立项 #N) closed with the task.
+    reports_closed: list[int] = field(default_factory=list)
 
 
 # --- state ---------------------------------------------------------------------------------
@@ -55,6 +57,15 @@ STATE_LABELS = {"closed": "已销号", "long_term": "长期坚持", "overdue": "
 
 def one_line(text: str) -> str:
     return " ".join((text or "").split())
+
+
+# A note or problem quoted in a notice is cut to this many characters; 「任务 #N」 shows it whole.
+QUOTE_IN_NOTICE = 200
+
+
+def _clip(text: str, limit: int = QUOTE_IN_NOTICE) -> str:
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --- permissions ---------------------------------------------------------------------------
@@ -151,8 +162,13 @@ def close_task(session: Session, config: Config, actor: Person, task_id: int, no
     record(session, actor, "close", "ledger_task", task.id, {"note": note[:MAX_TEXT]}, at=now)
     notices = []
     if actor.id != task.lead_leader_id:
-        notices.append(Reply(f"任务 #{task.id} 已由{actor.name}销号：{note}", to=ToPerson(task.lead_leader_id)))
-    return Result(task, notices)
+        notices.append(Reply(f"任务 #{task.id} 已由{actor.name}销号：{_clip(note)}", to=ToPerson(task.lead_leader_id)))
+    reports_closed: list[int] = []
+    if task.report_id is not None:
+        # A task made from reports (立项 #N) closes them; their reporters are told by the reports capability.
+        closed = reports.close_for_task(session, config, [task.report_id], task.id, note, actor, now)
+        reports_closed, notices = closed.closed, notices + closed.notices
+    return Result(task, notices, reports_closed)
 
 
 def reopen_task(session: Session, config: Config, actor: Person, task_id: int, note: str, deadline: date | None,
@@ -219,13 +235,12 @@ def from_report(session: Session, config: Config, actor: Person, report_id: int,
     task = create_task(session, category=report.category, problem=problem, lead=lead, unit=unit,
                        measures=measures, deadline=deadline, long_term=False, now=now, actor=actor, report_id=report.id)
     _log(task, now, actor, "created", f"由随手拍 #{report.id} 立项")
-    reports.note_in_ledger(session, report.id, task.id, actor, now)
     notices = []
     if lead.id != actor.id:
         notices.append(Reply(f"随手拍 #{report.id} 已列入整改台账，任务 #{task.id} 由您牵头，完成时限 {deadline:%Y-%m-%d}。\n"
-                             f"问题：{problem}", to=ToPerson(lead.id)))
-    if report.reporter_id is not None and report.reporter_id != actor.id:
-        notices.append(Reply(f"您反映的 #{report.id} 已列入整改台账（任务 #{task.id}），将跟踪整改到位。", to=ToPerson(report.reporter_id)))
+                             f"问题：{_clip(problem)}", to=ToPerson(lead.id)))
+    # The reports capability tells the reporter: an anonymous one is never named outside it.
+    notices += reports.note_in_ledger(session, report.id, task.id, actor, now)
     return Result(task, notices)
 
 

@@ -232,3 +232,29 @@ def coverage(session: Session, start: date, end: date) -> list[UnitCoverage]:
         entry[2] += len(week.confirmed)
     rows = [UnitCoverage(name, p, e, c) for name, (p, e, c) in totals.items()]
     return sorted(rows, key=lambda r: (r.share, r.unit))
+
+
+# --- for other capabilities (the admin console) -------------------------------------------
+
+
+def active_lessons(session: Session) -> list[Lesson]:
+    return list(session.scalars(select(Lesson).where(Lesson.active.is_(True)).order_by(Lesson.id)))
+
+
+def lesson_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Lesson).where(Lesson.active.is_(True))) or 0
+
+
+def sent_and_confirmed(session: Session) -> tuple[dict[int, int], dict[int, int]]:
+    """Per lesson id: how many group deliveries, and how many people confirmed studying it."""
+    sent = dict(session.execute(select(LessonDelivery.lesson_id, func.count()).group_by(LessonDelivery.lesson_id)).all())
+    confirmed = dict(session.execute(
+        select(LessonConfirmation.lesson_id, func.count()).group_by(LessonConfirmation.lesson_id)).all())
+    return sent, confirmed
+
+
+def import_lessons(session: Session, path, now: datetime, max_body_chars: int, actor="cli"):
+    """The library import the CLI runs (all rows or none; ImportRejected lists every problem)."""
+    from handlers.lessons.importer import import_file
+
+    return import_file(session, path, now, max_body_chars, actor=actor)

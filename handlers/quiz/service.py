@@ -330,3 +330,29 @@ def unit_scores(session: Session, start: datetime, end: datetime) -> list[UnitSc
     ranked = _ranked(items, key=lambda i: (-(i[3] / i[1] if i[1] else 0), -i[2], i[0]))
     return [UnitScore(rank, *item) for rank, item in ranked]
 
+
+# --- for other capabilities (the admin console) -------------------------------------------
+
+
+def active_questions(session: Session) -> list[Question]:
+    return list(session.scalars(select(Question).where(Question.active.is_(True)).order_by(Question.id)))
+
+
+def question_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Question).where(Question.active.is_(True))) or 0
+
+
+def kind_label(kind: str) -> str:
+    from handlers.quiz.models import QuestionKind
+
+    return QuestionKind(kind).label
+
+
+def import_questions(session: Session, path, now: datetime, actor="cli"):
+    """The bank import the CLI runs (all rows or none; ImportRejected lists every problem)."""
+    from handlers.quiz.importer import import_file
+
+    return import_file(session, path, now, actor=actor)
+
+
+from handlers.quiz.answers import answer_label  # noqa: E402,F401 - public: how an answer is written for people

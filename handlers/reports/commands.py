@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.message import Kind, Reply
 from bot.models import Person
 from bot.router import EVERYONE, LEADERS, Command, Context, Match
+from bot.text import pack_lines
 from handlers.reports import figures, render, service
 from handlers.reports.routing import liaison_unit_ids
 from handlers.reports.service import ReportError, Reporter
@@ -31,6 +32,11 @@ def ticket(match: Match, usage: str) -> tuple[int, str]:
 
 def _fail(exc: Exception) -> Reply:
     return Reply(str(exc))
+
+
+def _phone_sized(text: str) -> list[Reply]:
+    """A long listing or history as consecutive replies of at most 500 characters, split between lines."""
+    return [Reply(part) for part in pack_lines(text.split("\n"))]
 
 
 # --- reporting -----------------------------------------------------------------------------
@@ -92,7 +98,7 @@ def media(ctx: Context, match: Match) -> list[Reply]:
 # --- following -----------------------------------------------------------------------------
 
 
-def my_reports(ctx: Context, match: Match) -> str:
+def my_reports(ctx: Context, match: Match) -> list[Reply] | str:
     reports = service.mine(ctx.session, who(ctx))
     if not reports:
         return "您还没有提交过反映。发「随手拍 问题描述」即可反映，也可以先发照片。"
@@ -100,10 +106,10 @@ def my_reports(ctx: Context, match: Match) -> str:
     lines = [f"您的反映（最近{len(reports)}件）："]
     lines += [render.list_line(r, ctx.now, ctx.config.tz, rating_days) for r in reports]
     lines.append("发「查询 #编号」看办理经过。")
-    return "\n".join(lines)
+    return _phone_sized("\n".join(lines))
 
 
-def show(ctx: Context, match: Match) -> str:
+def show(ctx: Context, match: Match) -> list[Reply] | str:
     reporter = who(ctx)
     try:
         report_id = int(match.groups["id"]) if "id" in match.groups else ticket(match, "查询 #12")[0]
@@ -116,10 +122,10 @@ def show(ctx: Context, match: Match) -> str:
                          ctx.config.reports.rating_days)
     if service.is_reporter(report, reporter) and report.status == "closed":
         text += f"\n满意请发「评价 #{report.id} 满意」，不满意请发「评价 #{report.id} 不满意 理由」。"
-    return text
+    return _phone_sized(text)
 
 
-def worklist(ctx: Context, match: Match) -> str:
+def worklist(ctx: Context, match: Match) -> list[Reply] | str:
     reports = service.worklist(ctx.session, ctx.person)
     if not reports:
         return "目前没有待您办理的反映。"
@@ -128,7 +134,7 @@ def worklist(ctx: Context, match: Match) -> str:
     for report in reports:
         lines.append(render.list_line(report, ctx.now, ctx.config.tz, rating_days) + f"｜{render.place(report)}")
     lines.append("发「查询 #编号」看详情，「受理 #编号」接单。")
-    return "\n".join(lines)
+    return _phone_sized("\n".join(lines))
 
 
 # --- handling ------------------------------------------------------------------------------
@@ -200,7 +206,7 @@ def recategorize(ctx: Context, match: Match) -> list[Reply]:
     )
 
 
-def stats(ctx: Context, match: Match) -> str:
+def stats(ctx: Context, match: Match) -> list[Reply] | str:
     found = _MONTH.search(match.args or "")
     year, month = (int(found.group(1)), int(found.group(2))) if found else (ctx.now.year, ctx.now.month)
     if not 1 <= month <= 12:
@@ -219,7 +225,7 @@ def stats(ctx: Context, match: Match) -> str:
     for row in rows:
         lines.append(f"{row.unit_name}：{row.received}件，未结{row.still_open}；受理 {hours(row.accept_median_hours)}/"
                      f"{hours(row.accept_p90_hours)}；办结 {hours(row.close_median_hours)}/{hours(row.close_p90_hours)}")
-    return "\n".join(lines)
+    return _phone_sized("\n".join(lines))
 
 
 REGISTERED = EVERYONE

@@ -17,7 +17,7 @@ _GRID = re.compile(r"第\s*([0-9一二三四五六七八九十]{1,3})\s*网格")
 
 
 @dataclass(frozen=True)
-class Route:
+class Destination:
     unit: Unit | None
     grid: Grid | None
     by: str  # "text", "reporter" or "triage"
@@ -66,17 +66,17 @@ def find_grid(session: Session, unit: Unit, text: str) -> Grid | None:
     return session.scalar(select(Grid).where(Grid.unit_id == unit.id, Grid.name == f"第{number}网格"))
 
 
-def route(session: Session, text: str, location_label: str, reporter: Person | None) -> Route:
+def route(session: Session, text: str, location_label: str, reporter: Person | None) -> Destination:
     for source in (text, location_label):
         unit = find_unit(session, source)
         if unit is not None:
             grid = find_grid(session, unit, source)
             if grid is None and reporter is not None and reporter.grid_id and reporter.unit_id == unit.id:
                 grid = reporter.grid
-            return Route(unit, grid, "text")
+            return Destination(unit, grid, "text")
     if reporter is not None and reporter.unit_id is not None:
-        return Route(reporter.unit, reporter.grid, "reporter")
-    return Route(None, None, "triage")
+        return Destination(reporter.unit, reporter.grid, "reporter")
+    return Destination(None, None, "triage")
 
 
 def grid_workers(session: Session, grid_id: int | None) -> list[Person]:

@@ -23,6 +23,8 @@ from handlers.reports import categories, render, routing
 from handlers.reports.models import OPEN_STATUSES, PendingMedia, Report, ReportAttachment, ReportEvent, ReportStatus
 
 MAX_TEXT = 1000
+# A note quoted in a notice is cut to this many characters; the whole note is in 「查询 #N」.
+NOTE_IN_NOTICE = 200
 
 
 # Categories, for the capabilities that file things under the same names (the ledger).
@@ -105,6 +107,21 @@ def _require_handler(session: Session, person: Person, report: Report) -> None:
         raise ReportError(f"#{report.id} 不归您办理：只有承办人、包联领导或管理员可以操作。")
 
 
+def _refuse_own(person: Person, report: Report, verb: str) -> None:
+    """A reporter takes no handling step (受理, 进展, 办结) on their own ticket: closure figures count others' work."""
+    if report.reporter_id is not None and report.reporter_id == person.id:
+        raise ReportError(f"#{report.id} 是您本人反映的，不能自己{verb}：请由承办人或包联领导办理，办结后由您评价。")
+
+
+def handled_by(report: Report, person_id: int | None) -> bool:
+    """Whether this person took a handling step on the ticket (受理, 进展, 办结) or is its assignee."""
+    if person_id is None:
+        return False
+    return report.assignee_id == person_id or any(
+        e.actor_id == person_id for e in report.events if e.action in ("accepted", "progress", "closed")
+    )
+
+
 # --- notices -------------------------------------------------------------------------------
 
 
@@ -124,6 +141,13 @@ def handlers_of(session: Session, report: Report) -> list[Person]:
     return people or [p for p in routing.admins(session) if p.id != report.reporter_id]
 
 
+def _quote(text: str, report_id: int) -> str:
+    """Someone's words inside a notice, cut to fit a phone screen; 「查询 #N」 shows them whole."""
+    if len(text) <= NOTE_IN_NOTICE:
+        return text
+    return f"{render.snippet(text, NOTE_IN_NOTICE)}（全文发「查询 #{report_id}」）"
+
+
 def _tell_reporter(report: Report, actor: Person | None, text: str) -> list[Reply]:
     if report.reporter_id is None:
         # Not on the roster: answer them where they wrote from.
@@ -137,7 +161,7 @@ def _new_ticket_notice(report: Report, viewer: Person, tz) -> str:
     lines = [f"【随手拍 #{report.id}】{'待分派' if report.unit_id is None else '待受理'}", render.headline(report)]
     lines.append(f"反映人：{render.reporter_label(report, report.reporter, viewer)}")
     if report.text:
-        lines.append(f"内容：{report.text}")
+        lines.append(f"内容：{_quote(report.text, report.id)}")
     extra = render.media_line(report)
     if extra:
         lines.append(extra)
@@ -249,6 +273,7 @@ def _require_open(report: Report) -> None:
 
 def accept(session: Session, config: Config, actor: Person, report_id: int, now: datetime) -> Result:
     report = get_report(session, report_id)
+    _refuse_own(actor, report, "受理")
     _require_handler(session, actor, report)
     if report.unit_id is None:
         raise ReportError(f"#{report.id} 还没分派到单位，请先发「转办 #{report.id} 单位名」。")
@@ -265,12 +290,14 @@ def accept(session: Session, config: Config, actor: Person, report_id: int, now:
     return Result(report, notices)
 
 
-def _handling(session: Session, actor: Person, report_id: int, note: str, missing: str, now: datetime) -> tuple[Report, str]:
+def _handling(session: Session, actor: Person, report_id: int, note: str, missing: str, now: datetime,
+              verb: str) -> tuple[Report, str]:
     """Checks shared by 进展 and 办结; a step on a ticket nobody accepted yet accepts it first.
 
     `missing` is the reply when the note is empty, with {id} for the ticket number.
     """
     report = get_report(session, report_id)
+    _refuse_own(actor, report, verb)
     _require_handler(session, actor, report)
     _require_open(report)
     note = note.strip()
@@ -286,16 +313,18 @@ def _handling(session: Session, actor: Person, report_id: int, note: str, missin
 
 
 def add_progress(session: Session, config: Config, actor: Person, report_id: int, note: str, now: datetime) -> Result:
-    report, note = _handling(session, actor, report_id, note, "请写上进展内容，例如：进展 #{id} 已联系物业，明天上午清理。", now)
+    report, note = _handling(session, actor, report_id, note, "请写上进展内容，例如：进展 #{id} 已联系物业，明天上午清理。", now,
+                                "填写进展")
     report.status = ReportStatus.in_progress.value
     _event(session, report, now, actor.id, "progress", note[:MAX_TEXT])
     record(session, actor, "progress", "report", report.id, {"note": note[:MAX_TEXT]}, at=now)
-    notices = _tell_reporter(report, actor, f"您反映的 #{report.id} 有新进展：{note}")
+    notices = _tell_reporter(report, actor, f"您反映的 #{report.id} 有新进展：{_quote(note, report.id)}")
     return Result(report, notices)
 
 
 def close(session: Session, config: Config, actor: Person, report_id: int, note: str, now: datetime) -> Result:
-    report, note = _handling(session, actor, report_id, note, "请写上办理结果，例如：办结 #{id} 杂物已清理，已和物业约定每周巡查。", now)
+    report, note = _handling(session, actor, report_id, note, "请写上办理结果，例如：办结 #{id} 杂物已清理，已和物业约定每周巡查。", now,
+                                "办结")
     report.status = ReportStatus.closed.value
     report.closed_at = now
     _event(session, report, now, actor.id, "closed", note[:MAX_TEXT])
@@ -303,7 +332,7 @@ def close(session: Session, config: Config, actor: Person, report_id: int, note:
     days = config.reports.rating_days
     notices = _tell_reporter(
         report, actor,
-        f"您反映的 #{report.id} 已办结：{note}\n请在{days:g}天内评价：发「评价 #{report.id} 满意」或「评价 #{report.id} 不满意 理由」。",
+        f"您反映的 #{report.id} 已办结：{_quote(note, report.id)}\n请在{days:g}天内评价：发「评价 #{report.id} 满意」或「评价 #{report.id} 不满意 理由」。",
     )
     return Result(report, notices)
 
@@ -312,6 +341,8 @@ def rate(session: Session, config: Config, who: Reporter, report_id: int, satisf
     report = get_report(session, report_id)
     if not is_reporter(report, who):
         raise ReportError(f"只有反映人本人可以评价 #{report_id}。")
+    if handled_by(report, who.person_id):
+        raise ReportError(f"#{report.id} 是您经办的，不能自己评价。")
     if report.status == ReportStatus.rated.value:
         raise ReportError(f"#{report.id} 已经评价过了，谢谢您。")
     if report.is_open:
@@ -339,7 +370,7 @@ def rate(session: Session, config: Config, who: Reporter, report_id: int, satisf
     report.due_from = now
     _event(session, report, now, None, "reopened", detail={"round": report.reopen_count})
     record(session, "system", "reopen", "report", report.id, {"round": report.reopen_count}, at=now)
-    text = (f"【回炉】#{report.id} 反映人不满意：{reason}\n{render.headline(report)}\n已重新打开，"
+    text = (f"【回炉】#{report.id} 反映人不满意：{_quote(reason, report.id)}\n{render.headline(report)}\n已重新打开，"
             f"请继续办理，办好后再发「办结 #{report.id} 结果」。")
     people = _people(session, [report.assignee_id, *(p.id for p in routing.liaison_leaders(session, report.unit_id))])
     notices = [Reply(text, to=ToPerson(p.id)) for p in people if p.id != who.person_id]
@@ -381,8 +412,12 @@ def recategorize(session: Session, config: Config, actor: Person, report_id: int
     rules = config.reports.categories or None
     category = categories.resolve(name, rules, config.reports.other_category)
     if category is None:
-        options = "、".join(categories.known(rules, config.reports.other_category))
-        raise ReportError(f"没有“{name.strip()}”这个分类，可选：{options}。")
+        known = categories.known(rules, config.reports.other_category)
+        options = "、".join(known)
+        example = f"例如：分类 #{report.id} {known[0]}"
+        if not name.strip():
+            raise ReportError(f"请写上改成哪个分类，可选：{options}。{example}")
+        raise ReportError(f"没有“{name.strip()}”这个分类，可选：{options}。{example}")
     before = report.category
     report.category = category
     _event(session, report, now, actor.id, "category", category)
@@ -440,13 +475,61 @@ def for_ledger(session: Session, actor: Person, report_id: int) -> ReportForTask
     if report.unit_id is None:
         raise ReportError(f"#{report_id} 还没分派到单位，请先发「转办 #{report_id} 单位名」。")
     problem = report.text or f"随手拍 #{report.id}（见照片/位置）"
-    return ReportForTask(report.id, report.unit_id, report.category, problem, report.reporter_id)
+    reporter_id = None if report.anonymous else report.reporter_id
+    return ReportForTask(report.id, report.unit_id, report.category, problem, reporter_id)
 
 
-def note_in_ledger(session: Session, report_id: int, task_id: int, actor: Person, now: datetime) -> None:
+def note_in_ledger(session: Session, report_id: int, task_id: int, actor: Person, now: datetime) -> list[Reply]:
+    """Record that the report became task #task_id; the notice to its reporter (who stays unnamed to the ledger)."""
     report = session.get(Report, report_id)
-    if report is not None:
-        report.events.append(ReportEvent(at=now, actor_id=actor.id, action="task", note=f"整改任务 #{task_id}"))
+    if report is None:
+        return []
+    report.events.append(ReportEvent(at=now, actor_id=actor.id, action="task", note=f"整改任务 #{task_id}"))
+    return _tell_reporter(report, actor, f"您反映的 #{report.id} 已列入整改台账（任务 #{task_id}），将跟踪整改到位。")
+
+
+@dataclass
+class ClosedWithTask:
+    closed: list[int] = field(default_factory=list)  # reports closed by this 销号
+    notices: list[Reply] = field(default_factory=list)
+
+
+def close_for_task(session: Session, config: Config, report_ids: Iterable[int], task_id: int, note: str, actor: Person,
+                   now: datetime) -> ClosedWithTask:
+    """销号 of rectification task #task_id: the reports it was made from are closed with it.
+
+    Each reporter is told and asked to rate, as after 办结; a report already closed or rated keeps its
+    state and its reporter is told the task is done. The ledger passes ids only: who reported stays
+    here, so an anonymous reporter is told without being named to anyone. The assignee, if someone
+    else, is told the ticket needs no more work. The 销号 closes the report even when its lead leader
+    reported it: the 销号 is the lead leader's accountable step, checked again at 回头看.
+    """
+    result = ClosedWithTask()
+    summary = render.snippet(note, NOTE_IN_NOTICE)  # the whole note is in the ledger's 「任务 #N」
+    days = config.reports.rating_days
+    for report_id in dict.fromkeys(report_ids):
+        report = session.get(Report, report_id)
+        if report is None:
+            continue
+        if not report.is_open:
+            result.notices += _tell_reporter(report, actor, f"您反映的 #{report.id} 对应的整改任务 #{task_id} 已销号：{summary}")
+            continue
+        report.status = ReportStatus.closed.value
+        report.closed_at = now
+        if report.accepted_at is None:
+            report.accepted_at = now
+        _event(session, report, now, actor.id, "closed", f"整改任务 #{task_id} 销号：{note}"[:MAX_TEXT])
+        record(session, actor, "close", "report", report.id, {"task_id": task_id, "note": note[:MAX_TEXT]}, at=now)
+        result.closed.append(report.id)
+        result.notices += _tell_reporter(
+            report, actor,
+            f"您反映的 #{report.id} 已随整改任务 #{task_id} 销号办结：{summary}\n"
+            f"请在{days:g}天内评价：发「评价 #{report.id} 满意」或「评价 #{report.id} 不满意 理由」。",
+        )
+        others = [p for p in _people(session, [report.assignee_id]) if p.id not in (actor.id, report.reporter_id)]
+        result.notices += [Reply(f"随手拍 #{report.id} 已随整改任务 #{task_id} 销号办结，不用再办理。", to=ToPerson(p.id))
+                           for p in others]
+    return result
 
 
 def report_exists(session: Session, report_id: int) -> bool:

@@ -1,4 +1,5 @@
-"""From a question to the reply a cadre reads: cited articles, or an honest "no clear rule"."""
+"""From a question to the reply a cadre reads: cited articles, the closest articles to choose from when
+the match is not sure, an honest "no clear rule", or "not something I can help with"."""
 
 from __future__ import annotations
 
@@ -6,15 +7,38 @@ from dataclasses import dataclass
 
 from bot.config import LlmConfig
 from handlers.rules.settings import RulesConfig
-from bot.text import utf8_len
+from bot.text import MAX_REPLY_CHARS, utf8_len
 from handlers.rules import llm
-from handlers.rules.search import Hit, RulesIndex
+from handlers.rules.offtopic import asks_rule, is_off_topic
+from handlers.rules.search import Hit, IndexedArticle, RulesIndex
 
 # WeCom's text limit; replies stay under it whatever the articles and settings.
 MAX_BYTES = 2048
 # A further article is quoted only when it scores nearly as well as the best one.
 CLOSE_SCORE = 0.75
 QUESTION_SHOWN = 24
+# Answering needs the best article to cover [rules] threshold of the question and either to stand
+# out — score at least STANDOUT ahead of the second — or to cover CLEAR_COVERAGE more than the
+# threshold. A question matched only through words every rule shares (干部, 网格员, 上班) leaves several
+# articles tied, and the bot must not pick one of them as the answer.
+STANDOUT = 0.15
+CLEAR_COVERAGE = 0.25
+# Not sure enough to answer: articles covering at least this share of the threshold are offered as
+# numbered choices — close enough to be worth a tap — unless the match is so generic that the next
+# article scores as well as the best (TIED): then there is nothing to choose between.
+CHOICE_SHARE = 0.8
+MAX_CHOICES = 3
+TIED = 0.95
+CHOICE_OPENING = 16
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An article offered as a numbered choice; the router keeps `article_id` to answer the number."""
+
+    article_id: int
+    citation: str
+    opening: str  # the article's first words, so the choice can be recognised on a phone
 
 
 @dataclass(frozen=True)
@@ -23,13 +47,22 @@ class Answer:
     hits: tuple[Hit, ...]
     covered: bool
     used_llm: bool = False
+    # Not sure enough to answer: the closest articles, in order, for "回复数字即可" (text lists them).
+    candidates: tuple[Candidate, ...] = ()
+    # Not a question about the rules at all (weather, a recipe, a ticket): text says what the bot does.
+    off_topic: bool = False
 
 
 def answer(index: RulesIndex, question: str, settings: RulesConfig, llm_config: LlmConfig | None = None) -> Answer:
     if len(index) == 0:
         return Answer(empty_base_text(settings.contact), (), False)
-    hits = tuple(index.search(question, top_k=max(settings.top_k, 3)))
-    if not hits or hits[0].coverage < settings.threshold:
+    hits = tuple(index.search(question, top_k=max(settings.top_k, MAX_CHOICES + 1)))
+    if is_off_topic(question, hits[0].coverage if hits else 0.0):
+        return Answer(off_topic_text(), hits, False, off_topic=True)
+    if not confident(hits, settings.threshold, asks_rule(question)):
+        candidates = choices(hits, settings.threshold)
+        if candidates:
+            return Answer(choices_text(candidates, settings.contact), hits, False, candidates=candidates)
         return Answer(not_covered_text(question, settings.contact), hits, False)
     shown = [hits[0]] + [
         h for h in hits[1 : settings.top_k] if h.coverage >= settings.threshold and h.score >= CLOSE_SCORE * hits[0].score
@@ -39,6 +72,57 @@ def answer(index: RulesIndex, question: str, settings: RulesConfig, llm_config: 
         if phrased is not None:
             return Answer(llm_text(phrased, shown, settings.max_chars), hits, True, used_llm=True)
     return Answer(cited_text(shown, settings.max_chars), hits, True)
+
+
+def confident(hits: tuple[Hit, ...] | list[Hit], threshold: float, rule_shaped: bool = True) -> bool:
+    """Whether the best hit may be quoted as the answer (see STANDOUT).
+
+    Standing out is enough only for a question shaped like one a rule answers (allowed? required? how
+    much? what to do?); a question of fact (入党申请书怎么写, 工资几号发) that shares a word or two with a
+    rule is not answered by it.
+    """
+    if not hits or hits[0].coverage < threshold or hits[0].score <= 0:
+        return False
+    if hits[0].coverage >= threshold + CLEAR_COVERAGE:
+        return True
+    if not rule_shaped:
+        return False
+    second = hits[1].score if len(hits) > 1 else 0.0
+    return 1 - second / hits[0].score >= STANDOUT
+
+
+def choices(hits: tuple[Hit, ...] | list[Hit], threshold: float) -> tuple[Candidate, ...]:
+    """The articles worth offering when none is sure enough to quote (see CHOICE_SHARE)."""
+    if len(hits) > MAX_CHOICES and hits[MAX_CHOICES].score >= TIED * hits[0].score:
+        return ()
+    floor = threshold * CHOICE_SHARE
+    return tuple(
+        Candidate(h.article.id, h.article.citation, _trim(h.article.text, CHOICE_OPENING)) for h in hits[:MAX_CHOICES] if h.coverage >= floor
+    )
+
+
+def choices_text(candidates: tuple[Candidate, ...], contact: str) -> str:
+    lines = [f"{n} {c.citation}：{c.opening}" for n, c in enumerate(candidates, start=1)]
+    return _fit(
+        "没找到正好对上的条文。您是想问：\n" + "\n".join(lines) + f"\n回复数字即可；都不是的话，请向{contact}咨询。"
+    )
+
+
+def answer_article(index: RulesIndex, article_id: int, settings: RulesConfig) -> Answer | None:
+    """The reply for a chosen candidate (the number the cadre sent back); None if the article is gone
+    (the knowledge base changed since the choices were offered)."""
+    article = next((a for a in index.articles if a.id == article_id), None)
+    if article is None:
+        return None
+    hit = Hit(article, 0.0, 1.0)
+    return Answer(cited_text([hit], settings.max_chars), (hit,), True)
+
+
+def off_topic_text() -> str:
+    return (
+        "这个我帮不上。我能帮您：登记服务时长、随手拍反映问题、查规定（例：问 公务接待可以喝酒吗）、"
+        "学习和答题。发“帮助”看全部用法。"
+    )
 
 
 def cited_text(hits: list[Hit], max_chars: int) -> str:
@@ -71,6 +155,9 @@ def _trim(text: str, limit: int) -> str:
 
 
 def _fit(text: str) -> str:
+    # A phone screen's worth at most, whatever the titles' length and the max_chars setting.
+    if len(text) > MAX_REPLY_CHARS:
+        text = text[: MAX_REPLY_CHARS - 1].rstrip() + "…"
     while utf8_len(text) > MAX_BYTES:
         text = text[: len(text) - 20].rstrip() + "…"
     return text

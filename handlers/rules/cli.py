@@ -108,7 +108,11 @@ def ask_command(state: CliState, question: str) -> None:
     click.echo()
     for hit in result.hits:
         click.echo(f"  score {hit.score:6.2f}  coverage {hit.coverage:.2f}  {hit.article.citation}")
-    click.echo(f"  (threshold {settings.threshold}: {'answered' if result.covered else 'declined'})")
+    outcome = (
+        "answered" if result.covered else "off-topic" if result.off_topic
+        else f"{len(result.candidates)} choices offered" if result.candidates else "declined"
+    )
+    click.echo(f"  (threshold {settings.threshold}: {outcome})")
 
 
 def _parse_date(value: str) -> date | None:

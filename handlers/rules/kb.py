@@ -25,7 +25,7 @@ from handlers.rules.search import (
     RulesIndex,
     load_lexicon,
 )
-from handlers.rules.service import current_revision
+from handlers.rules.models import current_revision
 
 # Caches, not state: each value is a function of its key (an engine's database at a revision).
 _CACHES: weakref.WeakKeyDictionary[Engine, IndexCache] = weakref.WeakKeyDictionary()

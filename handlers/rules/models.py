@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base, UtcDateTime
 
+# The one row of rules_revision.
+REVISION_ROW = 1
+
 
 class RuleDocument(Base):
     """One imported document: a regulation, a 小微权力清单, a 负面清单 …; its title is its identity."""
@@ -55,3 +58,10 @@ class RulesRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def current_revision(session) -> int:
+    """The knowledge base's revision: it changes with every import, so cached indexes know they are stale."""
+    from sqlalchemy import select
+
+    return session.scalar(select(RulesRevision.value).where(RulesRevision.id == REVISION_ROW)) or 0

@@ -1,4 +1,4 @@
-"""Retrieval: jieba segmentation, a synonym table for the words cadres use, and BM25 from bm25s.
+"""Retrieval: word segmentation with jieba's dictionary, a synonym table for the words cadres use, and BM25 from bm25s.
 
 BM25 orders the articles; a question word counts once per article however many of its synonyms
 the article uses. Whether the best article really answers the question is a separate measure,
@@ -24,18 +24,24 @@ from typing import TYPE_CHECKING
 
 from bot.text import normalize
 
+from handlers.rules.segment import Segmenter
+
 if TYPE_CHECKING:
     import bm25s
-    import jieba
 
-# jieba, bm25s and numpy are imported where they are used: with jieba's dictionary they would cost
-# a server that is never asked about the rules some 80 MB (bench/bench_hours.py prints both).
+# bm25s and numpy are imported where they are used, and the word dictionary is loaded on the first
+# question: a server that is never asked about the rules does not pay for them (bench/bench_hours.py
+# prints both figures).
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_SYNONYMS = DATA_DIR / "synonyms.txt"
 DEFAULT_STOPWORDS = DATA_DIR / "stopwords.txt"
 
 _KEEP = re.compile(r"[\w]", re.UNICODE)
+# Chat grammar that carries no topic: an A-not-A question (去不去, 安排不安排, 收不收) asks about A, and a
+# counted amount (一箱, 两条, 五个, 一台) says how much, not what.
+_A_NOT_A = re.compile(r"(\w{1,2})[不没]\1")
+_COUNTED = re.compile(r"^[一二两三四五六七八九十几百千万半俩仨]+[个箱条盒台瓶包件张次天位块本支只双斤份桌顿趟遍回点些]?$")
 
 
 class LexiconError(ValueError):
@@ -91,40 +97,28 @@ def load_lexicon(synonyms_path: Path | None = None, stopwords_path: Path | None 
 
 
 def _quiet_libraries() -> None:
-    # jieba and bm25s announce their dictionary loading and indexing on stderr (bm25s with its own
-    # DEBUG handler); the bot's output is for people.
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
+    # bm25s announces its indexing on stderr with its own DEBUG handler; the bot's output is for people.
     logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
-# jieba's dictionary takes about 60 MB per tokenizer. A tokenizer is shared by every analyzer of the
-# same word list while any of them lives, and only the latest one is kept beyond that: a server whose
-# synonym file is edited must not keep one dictionary per past version of it.
+# A segmenter is shared by every analyzer of the same word list while any of them lives, and only the
+# latest one is kept beyond that: a server whose synonym file is edited must not keep one per past
+# version of it. (The dictionary itself is one trie per process, see segment.py.)
 _SEGMENTER_LOCK = threading.Lock()
-_LIVE_SEGMENTERS: weakref.WeakValueDictionary[frozenset[str], jieba.Tokenizer] = weakref.WeakValueDictionary()
+_LIVE_SEGMENTERS: weakref.WeakValueDictionary[frozenset[str], Segmenter] = weakref.WeakValueDictionary()
 
 
-def _segmenter(words: frozenset[str]) -> jieba.Tokenizer:
+def _segmenter(words: frozenset[str]) -> Segmenter:
     with _SEGMENTER_LOCK:
-        tokenizer = _LIVE_SEGMENTERS.get(words)
-        if tokenizer is None:
-            tokenizer = _LIVE_SEGMENTERS[words] = _build_segmenter(words)
-        return tokenizer
+        segmenter = _LIVE_SEGMENTERS.get(words)
+        if segmenter is None:
+            segmenter = _LIVE_SEGMENTERS[words] = _build_segmenter(words)
+        return segmenter
 
 
 @functools.lru_cache(maxsize=1)
-def _build_segmenter(words: frozenset[str]) -> jieba.Tokenizer:
-    """A private jieba dictionary per word list (building one takes most of a second)."""
-    import jieba
-
-    _quiet_libraries()
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    for word in sorted(words):
-        tokenizer.add_word(word)
-    return tokenizer
+def _build_segmenter(words: frozenset[str]) -> Segmenter:
+    return Segmenter(words)
 
 
 @dataclass(frozen=True)
@@ -139,15 +133,16 @@ class QueryWord:
 class Analyzer:
     """Text → search terms, the same way for articles and questions.
 
-    jieba's HMM guesses at words missing from its dictionary and often glues a verb to a modal
-    (能报, 内要); without it such runs fall apart into single characters, which match more honestly.
+    Segmentation is jieba's without its HMM: the HMM guesses at words missing from the dictionary and
+    often glues a verb to a modal (能报, 内要); without it such runs fall apart into single characters,
+    which match more honestly.
     """
 
     def __init__(self, lexicon: Lexicon, single_char_weight: float = 0.5) -> None:
         self.lexicon = lexicon
         self.single_char_weight = single_char_weight
         self._tokenizer = _segmenter(lexicon.words)
-        self._log_total = math.log(self._tokenizer.total)
+        self._log_total = self._tokenizer.log_total
 
     def _keep(self, token: str) -> bool:
         return bool(token.strip()) and bool(_KEEP.search(token)) and token not in self.lexicon.stopwords
@@ -155,18 +150,18 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         """Index terms: search-engine mode, so 公务接待 also yields 公务 and 接待."""
         folded = normalize(text).lower()
-        return [t for t in self._tokenizer.lcut_for_search(folded, HMM=False) if self._keep(t)]
+        return [t for t in self._tokenizer.lcut_for_search(folded) if self._keep(t)]
 
     def expand(self, term: str) -> frozenset[str]:
         return self.lexicon.expansions.get(term, frozenset()) | {term}
 
     def query(self, question: str) -> list[QueryWord]:
-        folded = normalize(question).lower()
+        folded = _A_NOT_A.sub(r"\1", normalize(question).lower())
         words: dict[str, QueryWord] = {}
-        for word in self._tokenizer.lcut(folded, HMM=False):
-            if word in words or not self._keep(word):
+        for word in self._tokenizer.lcut(folded):
+            if word in words or not self._keep(word) or _COUNTED.match(word):
                 continue
-            parts = {word} | {p for p in self._tokenizer.lcut_for_search(word, HMM=False) if len(p) > 1 and self._keep(p)}
+            parts = {word} | {p for p in self._tokenizer.lcut_for_search(word) if len(p) > 1 and self._keep(p)}
             alternatives = frozenset().union(*(self.expand(p) for p in parts))
             words[word] = QueryWord(word, alternatives, self.informativeness(word))
         return list(words.values())
@@ -178,7 +173,7 @@ class Analyzer:
         shift when documents are added. Single characters are mostly ambiguous (开, 带, 发) and
         count for less.
         """
-        frequency = self._tokenizer.FREQ.get(word) or 1
+        frequency = self._tokenizer.freq(word) or 1
         weight = max(self._log_total - math.log(frequency), 0.0)
         return weight * (self.single_char_weight if len(word) == 1 else 1.0)
 
@@ -203,6 +198,36 @@ class Hit:
     coverage: float  # 0..1, see the module docstring
 
 
+# Articles that define the terms or state the purpose of a document ("本办法所称公务接待，是指…",
+# "前条所称礼金，包括…", "为规范…，制定本办法") share the words of many questions without answering
+# them: `能收红包吗` must cite the article forbidding it before the one listing what 礼金 includes.
+_DEFINITION = re.compile(
+    r"^.{0,12}?(?:本(?:办法|规定|条例|制度|细则|清单|意见|准则|规则|方案)|前款|前条|本条|上述)所称"
+    r"|^.{0,30}?(?:是指|系指)"
+    r"|^为(?:了)?(?:规范|加强|进一步|推进|严格|做好|落实|贯彻|切实|深入|全面|保障|促进).{0,80}?(?:制定本|特制定|制定如下)"
+    r"|^本(?:办法|规定|条例|制度|细则|清单|意见|准则|规则|方案)(?:适用于|由.{0,20}负责解释|自.{0,20}(?:起施行|施行))"
+    r"|^[^，。；]{1,12}包括[^，。；]{0,30}[、，]",
+    re.S,
+)
+# A question about what a word covers is answered by the definition: 微信红包算不算礼金, 什么是公务接待.
+_ASKS_DEFINITION = re.compile(r"算不算|算是|是不是算|属不属于|属于|是什么|什么是|什么叫|啥是|啥叫|指什么|指的是|包括哪些|包括什么|包不包括|哪些算|算[^，。？?]{1,12}[吗么嘛]")
+# A definition article keeps this share of its score when the question does not ask for one.
+DEFINITION_FACTOR = 0.5
+# Each question word found anywhere in an article's document adds this much (in BM25 units, shared
+# out by the words' weights): a question about 打印纸 拿回家 belongs with the office-supplies rules even
+# when the article forbidding taking things home does not name the paper.
+DOCUMENT_CONTEXT = 3.0
+
+
+def is_definition(article: IndexedArticle) -> bool:
+    """Whether the article defines terms or states its document's purpose or scope rather than a rule."""
+    return bool(_DEFINITION.search(normalize(article.text).strip()))
+
+
+def asks_definition(question: str) -> bool:
+    return bool(_ASKS_DEFINITION.search(normalize(question)))
+
+
 class RulesIndex:
     """An immutable BM25 index over a snapshot of the knowledge base."""
 
@@ -210,9 +235,26 @@ class RulesIndex:
         self.analyzer = analyzer
         self.articles = tuple(articles)
         self._token_sets = tuple(frozenset(t) for t in tokens)
+        self.definitions = tuple(is_definition(a) for a in self.articles)
+        documents: dict[str, set[str]] = {}
+        for article, terms in zip(self.articles, self._token_sets):
+            documents.setdefault(article.title, set()).update(terms)
+        titles = list(documents)
+        # term → the documents using it, so the context of a question word is a few look-ups.
+        self._term_documents: dict[str, list[int]] = {}
+        for number, title in enumerate(titles):
+            for term in documents[title]:
+                self._term_documents.setdefault(term, []).append(number)
+        self._document_count = len(titles)
+        position = {t: n for n, t in enumerate(titles)}
+        self._document_of = [position[a.title] for a in self.articles]
         self._bm25: bm25s.BM25 | None = None
         if self.articles:
             import bm25s
+            import numpy as np
+
+            self._document_index = np.array(self._document_of, dtype=np.intp)
+            self._definition_mask = np.array(self.definitions, dtype=bool)
 
             _quiet_libraries()
             self._bm25 = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
@@ -241,6 +283,16 @@ class RulesIndex:
             for other in ids[1:]:
                 np.maximum(best, self._bm25.get_scores_from_ids([other]), out=best)
             scores += best
+        if total:
+            context = np.zeros(self._document_count, dtype=np.float32)
+            for word in words:
+                using = {d for a in word.alternatives for d in self._term_documents.get(a, ())}
+                if using:
+                    context[list(using)] += word.weight
+            # Only articles that match something themselves: the context orders, it does not find.
+            scores += DOCUMENT_CONTEXT / total * context[self._document_index] * (scores > 0)
+        if not asks_definition(question):
+            scores[self._definition_mask] *= DEFINITION_FACTOR
         k = min(top_k, len(scores))
         order = np.argpartition(-scores, k - 1)[:k]
         order = order[np.argsort(-scores[order], kind="stable")]

@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 from bot.audit import record
 from bot.models import Person
 from handlers.rules.importer import ParsedArticle, RulesImportError
-from handlers.rules.models import RuleArticle, RuleDocument, RulesRevision
+from handlers.rules.models import REVISION_ROW, RuleArticle, RuleDocument, RulesRevision, current_revision  # noqa: F401
 
-REVISION_ROW = 1
 TITLE_MAX = 200
 
 
@@ -23,10 +22,6 @@ class ImportResult:
     title: str
     articles: int
     replaced: bool
-
-
-def current_revision(session: Session) -> int:
-    return session.scalar(select(RulesRevision.value).where(RulesRevision.id == REVISION_ROW)) or 0
 
 
 def bump_revision(session: Session) -> None:
@@ -124,3 +119,34 @@ def list_documents(session: Session) -> list[DocumentRow]:
         .order_by(RuleDocument.id)
     ).all()
     return [DocumentRow(d.id, d.title, d.issuer, d.issued_on, d.source, n) for d, n in rows]
+
+
+# --- for other capabilities (the admin console) -------------------------------------------
+
+
+def document_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(RuleDocument)) or 0
+
+
+def document_by_id(session: Session, document_id: int) -> RuleDocument | None:
+    return session.get(RuleDocument, document_id)
+
+
+def read_document_file(path):
+    """Articles of a .txt/.md/.docx file; RulesImportError says what is wrong with it."""
+    from handlers.rules.importer import read_file
+
+    return read_file(path)
+
+
+def try_question(session: Session, settings, llm_settings, question: str):
+    """(answer, None), or (None, what is wrong with the synonym table): the bot's answer to a test question."""
+    from handlers.rules.answer import answer
+    from handlers.rules.kb import index_for
+    from handlers.rules.search import LexiconError
+
+    try:
+        index = index_for(session, settings)
+    except LexiconError as exc:
+        return None, str(exc)
+    return answer(index, question, settings, llm_settings), None

@@ -13,8 +13,10 @@ class RulesConfig(Section):
     """[rules] 规定问答: retrieval settings and who gives a ruling when the knowledge base has none."""
 
     # Share (0–1) of the question's informative words, weighted by rarity, that the best article must
-    # contain; below it the bot says the knowledge base has no clear rule.
-    threshold: float = Field(0.5, ge=0, le=1)
+    # contain; below it the bot offers the closest articles as choices or says the knowledge base has
+    # no clear rule. Above it the best article must also stand out from the next one, or cover 0.25
+    # more than this (handlers/rules/answer.py).
+    threshold: float = Field(0.3, ge=0, le=1)
     # Who to ask for a ruling when no rule answers the question.
     contact: str = "街道纪工委"
     # The editable synonym and stopword lists; empty = the lists shipped in handlers/rules/data/.

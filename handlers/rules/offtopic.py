@@ -1,0 +1,118 @@
+"""Is a question about a cadre's work and conduct at all, or about the weather, a recipe, a ticket?
+
+A question the rules do not cover is referred to the discipline committee; a question that has
+nothing to do with the rules (明天会下雨吗, 红烧肉怎么做, 帮我写个年终总结) must not be: the bot says it
+cannot help with that and what it can do. The test is two lists of word stems matched anywhere in the
+question, without segmentation (so it costs nothing and needs no dictionary):
+
+- the vocabulary of public office: the workplace and its people (单位, 上班, 干部, 群众), public money
+  and property (公款, 公车, 报销), the acts the rules are about (收礼, 宴请, 兼职, 请假) and the words of the
+  rules themselves (违规, 处分, 纪律);
+- the everyday subjects people also ask a chat-bot about: weather, cooking, tickets and timetables, TV
+  and games, shopping and money, health, writing and translating, how to work a gadget.
+
+Work words win: 出差坐高铁能坐一等座吗 is about the rules, 五一去北京的高铁票还有吗 is not. A question that
+asks whether something is allowed or required (能…吗, 可不可以, 要不要, 合理吗) is about conduct unless it
+names an everyday subject, and it decides a tie (微信红包怎么发 is a how-to, not a rules question). A
+question with neither kind of word nor such a frame is off-topic when the knowledge base does not know
+its words either (the caller passes the best article's coverage): 一加一等于几 is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.text import normalize
+
+# Stems of public office. A stem matches anywhere, so it must not be a common part of everyday words
+# (收 would match 收拾, 送 送快递): acts are named with their object (收礼, 送礼).
+WORK_WORDS = tuple(
+    """
+    单位 公家 公款 公费 公务 公车 公章 公函 公物 公共 机关 街道 社区 网格 辖区 村里 村委 居委
+    上班 下班 工作 值班 加班 请假 休假 年假 婚假 产假 病假 事假 调休 考勤 迟到 早退 旷工 脱岗 离岗 岗位
+    干部 领导 上级 下属 同事 科长 主任 书记 网格员 党员 党费 党组织 组织上 工资 奖金 年终奖 职称 绩效 纪委 纪工委 纪检 监察 公务员 编制
+    群众 居民 老百姓 村民 住户 服务对象 管理对象 办事 老板 企业 商户
+    规定 制度 纪律 违规 违纪 违法 处分 处理 问责 约谈 通报 廉洁 作风 八项 负面清单 权力 职权 职务 回避
+    礼 红包 礼金 购物卡 消费卡 加油卡 收受 收下 收了 收不收 能收 可以收 送给 塞给 塞了 回扣 好处费 感谢费
+    宴请 吃请 请客 请吃饭 请我 饭局 会所 陪餐 陪吃 陪着吃 陪客 陪同 接待 招待 赴宴 酒席 大操大办 随礼 份子
+    喝酒 饮酒 酒驾 酒后 赌博 麻将 打牌
+    兼职 经商 开店 入股 报酬 外快
+    出差 差旅 报销 发票 补助 补贴 标准 超标 审批 派车 私用 私车 私家车
+    开会 会议 参会 请示 报告 报备 汇报 文件 发文 通知 讲话稿 材料 表格 填报 台账
+    办公 电脑 打印 资产 采购 领用
+    走访 入户 巡查 隐患 调解 纠纷 诉求 投诉 反映 低保 救助 证明 盖章 招标 工程 公示 保密 泄露 朋友圈 工作群
+    """.split()
+)
+
+# Stems of everyday subjects that are never a question about the rules.
+OTHER_WORDS = tuple(
+    """
+    天气 下雨 下雪 降雨 气温 温度 几度 刮风 台风 雾霾 晴天 阴天 穿什么 羽绒服 带伞
+    怎么做 做法 菜谱 食谱 好吃 红烧 清蒸 糖醋 炖 炒菜 下饭 吃什么好 晚饭吃 午饭吃 早饭吃
+    车票 机票 门票 火车票 高铁票 抢票 退票 改签 余票 12306 航班号 几点到 几点发车 怎么走 导航 堵车 路线
+    电视剧 电影 综艺 节目 明星 演员 主演 新闻联播 央视 直播 追剧 好看的 几点播 上映
+    世界杯 比赛 比分 足球 篮球 nba 奥运 球队 冠军
+    股市 股价 涨了 跌了 基金 理财 彩票 中奖 汇率 房贷 利率 房价 赚钱
+    感冒 发烧 咳嗽 吃什么药 挂号 减肥 失眠 头疼 拉肚子 血压
+    笑话 讲个 唱首 写一篇 写篇 写首 帮我写 帮我算 作文 诗 翻译 英文 文案 演讲稿 年终总结 总结 思想汇报
+    推荐 性价比 哪个牌子 优惠 双十一 快递 网购 淘宝 京东 拼多多 外卖
+    内存 清理 卡纸 怎么连 连电脑 连不上 wifi 蓝牙 密码忘 死机 怎么发 怎么用 下载
+    取名 名字 星座 生肖 运势 好玩 旅游攻略 景点推荐 哪里玩 去哪玩
+    猫 狗 宠物 孩子咳嗽 宝宝 作业 考试题
+    你会 你是谁 你叫 你好吗 等于几 加一 乘以 除以 几号 春节是 节日是
+    """.split()
+)
+
+# Asking whether something is allowed, required or proper: the shape of a question about conduct.
+_PERMISSION = re.compile(
+    r"能不能|可不可以|可以|能否|可否|行不行|行吗|允许|准不准|让不让|要不要|需不需要|需要|该不该|应不应该|应该|必须"
+    r"|多久内|多长时间内|几天内|时限|期限|算不算|合理吗|合规吗|违规吗|违纪吗|会不会被|被发现|怎么处理"
+    # what happens if one does it, and what one must do: 被抓到会怎样, 司机要怎么做
+    r"|会怎样|会怎么样|什么后果|被抓|被查|要怎么做|该怎么做|应该怎么做|要怎么办"
+    r"|(?:能|要|得|该)[^,，。.!！?？]{0,20}[吗么嘛不]\s*[?？]?$"
+)
+# The shape of a question a rule answers: whether something is allowed or required (as above), a limit
+# or an amount (多少, 几次, 多久, 最多), or what to do and who decides (怎么办, 找谁, 谁出). Not a date or a
+# place (几号, 什么时候, 在哪里) and not a how-to (怎么写, 怎么划分): those are questions of fact.
+_RULE_SHAPE = re.compile(
+    _PERMISSION.pattern
+    + r"|多少|几次|几个|几天|几人|几位|多久|多长|多大|最多|最长|最少|最高|上限|标准|超标|怎么办|咋办|咋整|怎么弄"
+    r"|怎么处理|如何处理|咋处理|找谁|谁出|谁批|谁管|谁负责|怎么算|怎么报|怎么考|有什么要求|什么要求|管不管"
+)
+_WORK = re.compile("|".join(sorted(map(re.escape, WORK_WORDS), key=len, reverse=True)))
+_OTHER = re.compile("|".join(sorted(map(re.escape, OTHER_WORDS), key=len, reverse=True)))
+
+# Below this share of its words found in the best article, a question with no word of either list is
+# taken to be about something the bot does not do.
+UNKNOWN_COVERAGE = 0.25
+
+
+def asks_permission(question: str) -> bool:
+    """Whether the question asks if something is allowed, required or proper (能…吗, 要不要, 合理吗)."""
+    return bool(_PERMISSION.search(normalize(question).lower()))
+
+
+def asks_rule(question: str) -> bool:
+    """Whether the question has the shape of one a rule answers (see _RULE_SHAPE)."""
+    return bool(_RULE_SHAPE.search(normalize(question).lower()))
+
+
+def topic_words(question: str) -> tuple[list[str], list[str]]:
+    """The work words and the everyday-subject words found in the question (for tests and tuning)."""
+    folded = normalize(question).lower()
+    return _WORK.findall(folded), _OTHER.findall(folded)
+
+
+def is_off_topic(question: str, coverage: float | None = None) -> bool:
+    """Whether the question is outside what the rules (and the bot) are about.
+
+    `coverage` is the best article's coverage of the question (search.Hit.coverage), when known; it
+    only decides questions that name neither a work matter nor an everyday subject.
+    """
+    work, other = topic_words(question)
+    permission = asks_permission(question)
+    if len(work) != len(other):
+        return len(other) > len(work)
+    if work:  # as many of each: a how-to about a thing at work, or a rule about it
+        return not permission
+    return not permission and coverage is not None and coverage < UNKNOWN_COVERAGE

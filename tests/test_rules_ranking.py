@@ -1,0 +1,128 @@
+"""What the rules service hands the router: which article comes first, the numbered choices as data
+(so a number sent back can be answered), and which questions are not about the rules at all.
+
+Figures over the question sets (hit@1, declines, latency) are printed by bench/bench_rules.py.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from handlers.rules.settings import RulesConfig
+from handlers.rules.answer import MAX_CHOICES, answer, answer_article
+from handlers.rules.demo import sample_articles
+from handlers.rules.offtopic import is_off_topic
+from handlers.rules.search import DEFAULT_STOPWORDS, IndexedArticle, build_index, is_definition, load_lexicon, parse_lexicon
+
+OFFTOPIC_FILE = Path(__file__).parent / "data" / "rules_offtopic.toml"
+GIFTS = "示范街道干部廉洁自律和礼品礼金管理规定（示例）"
+VEHICLES = "示范街道公务用车使用管理规定（示例）"
+
+
+@pytest.fixture(scope="module")
+def index():
+    return build_index(sample_articles(), load_lexicon())
+
+
+def _article(label: str, text: str, title: str = "测试规定") -> IndexedArticle:
+    return IndexedArticle(1, title, label, "", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本办法所称公务接待，是指街道接待上级机关来街道检查指导等公务活动。",
+        "前条所称礼金，包括现金红包、微信红包、支付宝转账等电子红包。",
+        "为规范街道公务接待工作，厉行节约，结合街道实际，制定本办法。",
+        "办公用品包括纸张、笔墨、文件夹等消耗品。",
+        "本规定自2025年5月1日起施行。",
+    ],
+)
+def test_definition_purpose_and_scope_articles_are_recognised(text):
+    assert is_definition(_article("第一条", text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "干部在公务活动中，不得收受可能影响公正执行公务的礼品、礼金。",
+        "工作餐不得提供香烟，不得提供任何酒水，包括白酒、红酒、啤酒等各类酒。",
+        "严禁公车私用。公务用车不得用于上下班接送、接送子女上学等私人事务。",
+    ],
+)
+def test_rules_are_not_taken_for_definitions(text):
+    assert not is_definition(_article("第三条", text))
+
+
+def test_the_rule_outranks_a_definition_that_shares_more_words(monkeypatch):
+    plain = parse_lexicon("", DEFAULT_STOPWORDS.read_text(encoding="utf-8"))
+    articles = [
+        IndexedArticle(1, "公车规定", "第二条", "", "本规定所称公车私用，是指将公车用于上下班、旅游等私人事务。"),
+        IndexedArticle(2, "公车规定", "第三条", "", "严禁公车私用，违者退赔。"),
+        IndexedArticle(3, "会议规定", "第一条", "", "会议不发纪念品。"),
+        IndexedArticle(4, "会议规定", "第二条", "", "会议不摆花草。"),
+    ]
+    index = build_index(articles, plain)
+    question = "上下班能不能公车私用"
+    assert [h.article.label for h in index.search(question, top_k=2)] == ["第三条", "第二条"]
+    # Asked what a word means, the definition is not held back.
+    assert index.search("公车私用是指什么", top_k=1)[0].article.label == "第二条"
+    # Without the rule about definitions, the definition's extra word would put it first.
+    monkeypatch.setattr("handlers.rules.search.DEFINITION_FACTOR", 1.0)
+    assert index.search(question, top_k=1)[0].article.label == "第二条"
+
+
+def test_unsure_answer_carries_its_choices_and_a_number_gets_the_article(index):
+    settings = RulesConfig()
+    result = answer(index, "能给科长配一台专车吗", settings)
+    assert not result.covered and not result.off_topic
+    assert 2 <= len(result.candidates) <= MAX_CHOICES
+    first = result.candidates[0]
+    assert first.citation == f"《{VEHICLES}》第一条"
+    assert first.opening.startswith("街道公务用车由党政综合办")
+    for number, candidate in enumerate(result.candidates, start=1):
+        assert f"{number} {candidate.citation}：" in result.text
+    chosen = answer_article(index, first.article_id, settings)
+    assert chosen is not None and chosen.covered
+    assert chosen.text.startswith(f"依据《{VEHICLES}》第一条：街道公务用车由党政综合办集中管理")
+
+
+def test_a_choice_whose_article_is_gone_is_not_answered(index):
+    assert answer_article(index, 10**9, RulesConfig()) is None
+
+
+def test_a_match_on_words_every_rule_shares_offers_no_choices(index):
+    # 干部 and 网格员 are in most articles: nothing to choose between, so the usual "no clear rule".
+    result = answer(index, "网格员可以自己招个助手吗", RulesConfig())
+    assert not result.covered and result.candidates == ()
+    assert "没有找到明确的条文" in result.text
+
+
+def test_a_confident_answer_offers_no_choices(index):
+    result = answer(index, "公务接待可以喝酒吗", RulesConfig())
+    assert result.covered and result.candidates == ()
+
+
+def _offtopic_set() -> list[dict]:
+    return tomllib.loads(OFFTOPIC_FILE.read_text(encoding="utf-8"))["q"]
+
+
+def test_the_off_topic_set_has_enough_of_both_kinds():
+    items = _offtopic_set()
+    assert sum(q["off_topic"] for q in items) >= 40
+    assert sum(not q["off_topic"] for q in items) >= 40
+
+
+@pytest.mark.parametrize("item", _offtopic_set(), ids=lambda q: q["text"])
+def test_off_topic_questions_are_told_apart_from_questions_about_conduct(index, item):
+    hits = index.search(item["text"], top_k=1)
+    assert is_off_topic(item["text"], hits[0].coverage if hits else 0.0) == item["off_topic"]
+
+
+def test_off_topic_answer_is_marked_and_says_what_the_bot_does(index):
+    result = answer(index, "今晚有什么好看的电视剧", RulesConfig())
+    assert result.off_topic and not result.covered and result.candidates == ()
+    assert result.text.startswith("这个我帮不上") and "纪工委" not in result.text
