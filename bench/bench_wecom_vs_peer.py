@@ -232,6 +232,13 @@ def gridbot_run(args, remote: RemoteFake, requests: Path, workdir: Path, db_url:
         wait_http(f"http://127.0.0.1:{port}/healthz", server, "gridbot serve", log)
         cpu0 = tree_cpu(server.pid)
         fake_cpu0 = cpu_seconds(remote.process.pid)
+        spy = None
+        if args.py_spy:
+            # Sampled while the load runs and the backlog drains; only stacks holding the GIL with --gil.
+            spy = subprocess.Popen([shutil.which("py-spy", path=str(Path(sys.executable).parent)) or "py-spy", "record", "-p", str(server.pid), "-d", str(args.duration + args.py_spy_extra),
+                                    "-r", "200", "-f", "raw", "-t", "--nolineno", "--nonblocking", "-o", args.py_spy,
+                                    *(["--gil"] if args.gil else [])],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         result = run_wrk(f"http://127.0.0.1:{port}/wecom/callback", requests, args)
         load_end = time.time()
         deadline = time.monotonic() + args.drain_timeout
@@ -240,6 +247,8 @@ def gridbot_run(args, remote: RemoteFake, requests: Path, workdir: Path, db_url:
             if figures["pending"] == 0 and figures["sent"] >= figures["replies"] or time.monotonic() > deadline:
                 break
             time.sleep(0.2)
+        if spy is not None:
+            spy.wait()
         cpu = {"gridbot serve": tree_cpu(server.pid) - cpu0, "fake WeCom": cpu_seconds(remote.process.pid) - fake_cpu0}
         figures["load_end"] = load_end
         shutil.copy(log, "/tmp/bench_wecom_vs_peer_serve.log")
@@ -259,6 +268,9 @@ def main() -> None:
     parser.add_argument("--wecom-threads", type=int, help="[wecom] workers (handling threads); default the config's")
     parser.add_argument("--drain-timeout", type=float, default=600, help="seconds to wait for the backlog")
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--py-spy", metavar="FILE", help="record gridbot serve with py-spy (raw, collapsed stacks)")
+    parser.add_argument("--py-spy-extra", type=int, default=10, help="seconds recorded after the load (the drain)")
+    parser.add_argument("--gil", action="store_true", help="py-spy: only samples holding the GIL")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
