@@ -140,7 +140,7 @@ def profile_ack(url: str, count: int) -> None:
     crypto = WecomCrypto(TOKEN, ENCODING_AES_KEY, CORP_ID)
     with demo_app(url) as app:
         today = app.local_now().date()
-        signed = [cb.text(USERS[i % len(USERS)], hours_text(i, today)) for i in range(count * 4 + 64)]
+        signed = [cb.text(USERS[i % len(USERS)], hours_text(i, today)) for i in range(count * 3 + 64 + 160)]
         requests = [asgi_request(s, "/wecom/callback") for s in signed]
         now = datetime.now(timezone.utc)
         committer = GroupCommitter(lambda items: inbox.store_many(app.sessions, items, now))
@@ -160,20 +160,29 @@ def profile_ack(url: str, count: int) -> None:
                 assert statuses == [200] * len(statuses)
             return clock() - t0
 
-        async def run() -> tuple[float, float]:
+        async def run() -> tuple[float, float, float]:
             await committer.start()
             try:
                 await one_at_a_time(requests[:64])  # warm the statement caches
                 single = await one_at_a_time(requests[64:64 + count])
                 grouped = await sixteen_at_a_time(requests[64 + count:64 + 2 * count])
-                return single, grouped
+                import cProfile
+                import pstats
+
+                # Calls on the event loop's thread only: the inbox INSERT runs on the writer's thread.
+                profile = cProfile.Profile()
+                profile.enable()
+                await sixteen_at_a_time(requests[64 + 3 * count:64 + 3 * count + 160])
+                profile.disable()
+                return single, grouped, pstats.Stats(profile).total_calls / 160  # type: ignore[attr-defined]
             finally:
                 await committer.stop()
 
-        single, grouped = asyncio.run(run())
+        single, grouped, calls = asyncio.run(run())
         print(f"ack, whole ASGI request in-process (no sockets), {count} callbacks each way:")
         print(f"  one at a time:  {single / count * 1000:.3f} ms per callback (inbox INSERT + COMMIT each)")
         print(f"  16 at a time:   {grouped / count * 1000:.3f} ms per callback (group commit)")
+        print(f"  Python function calls on the event loop per callback (16 at a time): {calls:,.0f}")
 
         # The steps alone, on fresh callbacks.
         steps = signed[64 + 2 * count:64 + 3 * count]
