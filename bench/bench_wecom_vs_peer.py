@@ -309,6 +309,10 @@ def main() -> None:
         print(f"gridbot processed (reply in the outbox, inbox row done): {f['done']:,}/{f['received']:,} in {span:.1f} s "
               f"from the first callback received -> {f['done'] / span:,.0f}/s   (target: >= 1,000/s on SQLite)")
         print(f"  backlog drained {drain:.1f} s after the last callback was received; still pending: {f['pending']:,}")
+        print(f"  CPU of gridbot serve per processed callback (ack + handling + send): "
+              f"{cpu['gridbot serve'] / f['done'] * 1000:.1f} ms"
+              + (f"; the peer's per acknowledged callback: {peer_cpu / peer['acknowledged'] * 1000:.1f} ms"
+                 if peer is not None and peer["acknowledged"] else ""))
         if f["last_sent"] is not None:
             sent_span = (f["last_sent"] - f["first"]).total_seconds()
             print(f"  replies accepted by the fake message/send: {f['sent']:,}/{f['replies']:,}, the last "
