@@ -221,6 +221,16 @@ def gridbot_run(args, remote: RemoteFake, requests: Path, workdir: Path, db_url:
     env = dict(os.environ, GRIDBOT_CONFIG=str(config))
     subprocess.run([sys.executable, "-m", "bot", "init", "--demo"], env=env, cwd=workdir, check=True, capture_output=True)
     command = [sys.executable, "-m", "bot", "serve"]
+    if args.ack_only:
+        # `gridbot serve` with the WeCom plugin storing callbacks but not handling them: what the
+        # acknowledgement alone costs, as if the handling ran in another process.
+        command = [sys.executable, "-c", (
+            "import logging\nfrom bot.app import App\nfrom bot.config import load_config\n"
+            "from bot.channels.wecom.plugin import WecomPlugin\nfrom bot.server import QuietServer, build_asgi\n"
+            "import os, uvicorn\napp = App.build(load_config(os.environ['GRIDBOT_CONFIG']))\n"
+            "asgi = build_asgi(app, plugins=[WecomPlugin(app, process=False)])\n"
+            "QuietServer(uvicorn.Config(asgi, host='127.0.0.1', port=app.config.server.port, log_level='warning',"
+            " access_log=False, lifespan='on')).run()")]
     if args.workers is not None:
         if serve_supports_workers(env):
             command += ["--workers", str(args.workers)]
@@ -241,7 +251,7 @@ def gridbot_run(args, remote: RemoteFake, requests: Path, workdir: Path, db_url:
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         result = run_wrk(f"http://127.0.0.1:{port}/wecom/callback", requests, args)
         load_end = time.time()
-        deadline = time.monotonic() + args.drain_timeout
+        deadline = time.monotonic() + (0 if args.ack_only else args.drain_timeout)
         while True:
             figures = inbox_figures(db_url)
             if figures["pending"] == 0 and figures["sent"] >= figures["replies"] or time.monotonic() > deadline:
@@ -268,6 +278,8 @@ def main() -> None:
     parser.add_argument("--wecom-threads", type=int, help="[wecom] workers (handling threads); default the config's")
     parser.add_argument("--drain-timeout", type=float, default=600, help="seconds to wait for the backlog")
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--ack-only", action="store_true",
+                        help="gridbot stores callbacks but does not handle them (the ack path alone)")
     parser.add_argument("--py-spy", metavar="FILE", help="record gridbot serve with py-spy (raw, collapsed stacks)")
     parser.add_argument("--py-spy-extra", type=int, default=10, help="seconds recorded after the load (the drain)")
     parser.add_argument("--gil", action="store_true", help="py-spy: only samples holding the GIL")
@@ -303,7 +315,11 @@ def main() -> None:
         print(f"  note: {repeats:,} of gridbot's requests repeated an earlier callback (acknowledged as redeliveries,"
               " not stored again); raise --callbacks")
     f = figures
-    if f["done"] and f["first"] is not None and f["last_done"] is not None:
+    if args.ack_only:
+        print(f"  --ack-only: {f['received']:,} callbacks stored and left pending, none handled;"
+              f" CPU of gridbot serve per acknowledged callback: {cpu['gridbot serve'] / max(ours['acknowledged'], 1) * 1000:.2f} ms"
+              + (f" (the peer's: {peer_cpu / peer['acknowledged'] * 1000:.2f} ms)" if peer is not None and peer["acknowledged"] else ""))
+    elif f["done"] and f["first"] is not None and f["last_done"] is not None:
         span = (f["last_done"] - f["first"]).total_seconds()
         drain = (f["last_done"] - f["last"]).total_seconds()
         print(f"gridbot processed (reply in the outbox, inbox row done): {f['done']:,}/{f['received']:,} in {span:.1f} s "
