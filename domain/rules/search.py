@@ -99,10 +99,9 @@ def _quiet_libraries() -> None:
     logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
-# A tokenizer's dictionary takes a few MB (a trie, domain/rules/segmenter.py; jieba's own dict takes
-# 60 MB). A tokenizer is shared by every analyzer of the same word list while any of them lives, and
-# only the latest one is kept beyond that: a server whose synonym file is edited must not keep one
-# dictionary per past version of it.
+# jieba's dictionary takes about 60 MB per tokenizer. A tokenizer is shared by every analyzer of the
+# same word list while any of them lives, and only the latest one is kept beyond that: a server whose
+# synonym file is edited must not keep one dictionary per past version of it.
 _SEGMENTER_LOCK = threading.Lock()
 _LIVE_SEGMENTERS: weakref.WeakValueDictionary[frozenset[str], jieba.Tokenizer] = weakref.WeakValueDictionary()
 
@@ -118,10 +117,10 @@ def _segmenter(words: frozenset[str]) -> jieba.Tokenizer:
 @functools.lru_cache(maxsize=1)
 def _build_segmenter(words: frozenset[str]) -> jieba.Tokenizer:
     """A private jieba dictionary per word list (building one takes most of a second)."""
-    from domain.rules.segmenter import CompactTokenizer
+    import jieba
 
     _quiet_libraries()
-    tokenizer = CompactTokenizer()
+    tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     for word in sorted(words):
         tokenizer.add_word(word)
