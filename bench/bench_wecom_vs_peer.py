@@ -190,7 +190,8 @@ def write_config(workdir: Path, remote: RemoteFake, url: str, port: int, wecom_t
 
 
 def serve_supports_workers(env: dict) -> bool:
-    shown = subprocess.run([sys.executable, "-m", "bot", "serve", "--help"], env=env, capture_output=True, text=True)
+    shown = subprocess.run([str(Path(sys.executable).with_name("gridbot")), "serve", "--help"], env=env,
+                           capture_output=True, text=True)
     return "--workers" in shown.stdout
 
 
@@ -219,15 +220,19 @@ def gridbot_run(args, remote: RemoteFake, requests: Path, workdir: Path, db_url:
     port = free_port()
     config = write_config(workdir, remote, db_url, port, args.wecom_threads)
     env = dict(os.environ, GRIDBOT_CONFIG=str(config))
-    subprocess.run([sys.executable, "-m", "bot", "init", "--demo"], env=env, cwd=workdir, check=True, capture_output=True)
-    command = [sys.executable, "-m", "bot", "serve"]
+    gridbot = str(Path(sys.executable).with_name("gridbot"))
+    subprocess.run([gridbot, "init", "--demo"], env=env, cwd=workdir, check=True, capture_output=True)
+    command = [gridbot, "serve"]
     if args.ack_only:
         # `gridbot serve` with the WeCom plugin storing callbacks but not handling them: what the
         # acknowledgement alone costs, as if the handling ran in another process.
         command = [sys.executable, "-c", (
-            "import logging\nfrom bot.app import App\nfrom bot.config import load_config\n"
+            "import os, uvicorn\n"
+            "try:\n    from handlers.composition import build_app, load_config\n"
+            "except ImportError:  # before the capability refactor\n"
+            "    from bot.app import App\n    from bot.config import load_config\n    build_app = App.build\n"
             "from bot.channels.wecom.plugin import WecomPlugin\nfrom bot.server import QuietServer, build_asgi\n"
-            "import os, uvicorn\napp = App.build(load_config(os.environ['GRIDBOT_CONFIG']))\n"
+            "app = build_app(load_config(os.environ['GRIDBOT_CONFIG']))\n"
             "asgi = build_asgi(app, plugins=[WecomPlugin(app, process=False)])\n"
             "QuietServer(uvicorn.Config(asgi, host='127.0.0.1', port=app.config.server.port, log_level='warning',"
             " access_log=False, lifespan='on')).run()")]

@@ -38,7 +38,6 @@ from bench.bench_wecom_callbacks import bench_database  # noqa: E402
 from bot.app import App  # noqa: E402
 from bot.config import config_from_dict  # noqa: E402
 from bot.db import upgrade  # noqa: E402
-from bot.demo import load_demo  # noqa: E402
 from tests.fakes.wecom_server import FakeWecom, WecomCallbacks  # noqa: E402
 
 USERS = [f"demo{n:03d}" for n in range(2, 119)]
@@ -54,15 +53,23 @@ def hours_text(i: int, today) -> str:
 
 
 @contextmanager
-def demo_app(url: str, fake: FakeWecom | None = None, monkeypatch_loaders: bool = True):
+def demo_app(url: str, fake: FakeWecom | None = None):
+    """The demo street's roster and hours (no other capability's demo content), [wecom] on the fake if given."""
     import bot.demo
 
-    if monkeypatch_loaders:
-        bot.demo.DEMO_LOADERS = ()  # the roster and hours are enough here; the rules index etc. only cost time
     section = fake.config_section(data_dir=tempfile.mkdtemp()) if fake is not None else {"enabled": False}
-    app = App.build(config_from_dict({"database": {"url": url}, "wecom": section}))
-    upgrade(app.engine)
-    load_demo(app)
+    data = {"database": {"url": url}, "wecom": section}
+    try:  # after the capability refactor (handlers/composition.py)
+        from handlers.composition import build_app, config_from_dict as composed_config
+
+        app = build_app(composed_config(data))
+        app.upgrade()
+        bot.demo.load_demo(app, only=("hours",), history=False)
+    except ImportError:
+        bot.demo.DEMO_LOADERS = ()  # the roster and hours are enough here; the rules index etc. only cost time
+        app = App.build(config_from_dict(data))
+        upgrade(app.engine)
+        bot.demo.load_demo(app)
     try:
         yield app
     finally:
