@@ -228,9 +228,7 @@ def gridbot_run(args, remote: RemoteFake, requests: Path, workdir: Path, db_url:
         # acknowledgement alone costs, as if the handling ran in another process.
         command = [sys.executable, "-c", (
             "import os, uvicorn\n"
-            "try:\n    from handlers.composition import build_app, load_config\n"
-            "except ImportError:  # before the capability refactor\n"
-            "    from bot.app import App\n    from bot.config import load_config\n    build_app = App.build\n"
+            "from handlers.composition import build_app, load_config\n"
             "from bot.channels.wecom.plugin import WecomPlugin\nfrom bot.server import QuietServer, build_asgi\n"
             "app = build_app(load_config(os.environ['GRIDBOT_CONFIG']))\n"
             "asgi = build_asgi(app, plugins=[WecomPlugin(app, process=False)])\n"

@@ -35,9 +35,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_wecom_callbacks import bench_database  # noqa: E402
-from bot.app import App  # noqa: E402
-from bot.config import config_from_dict  # noqa: E402
-from bot.db import upgrade  # noqa: E402
 from tests.fakes.wecom_server import FakeWecom, WecomCallbacks  # noqa: E402
 
 USERS = [f"demo{n:03d}" for n in range(2, 119)]
@@ -59,17 +56,12 @@ def demo_app(url: str, fake: FakeWecom | None = None):
 
     section = fake.config_section(data_dir=tempfile.mkdtemp()) if fake is not None else {"enabled": False}
     data = {"database": {"url": url}, "wecom": section}
-    try:  # after the capability refactor (handlers/composition.py)
-        from handlers.composition import build_app, config_from_dict as composed_config
+    from handlers.composition import build_app, config_from_dict
 
-        app = build_app(composed_config(data))
-        app.upgrade()
-        bot.demo.load_demo(app, only=("hours",), history=False)
-    except ImportError:
-        bot.demo.DEMO_LOADERS = ()  # the roster and hours are enough here; the rules index etc. only cost time
-        app = App.build(config_from_dict(data))
-        upgrade(app.engine)
-        bot.demo.load_demo(app)
+    app = build_app(config_from_dict(data))
+    app.upgrade()
+    # The roster and hours are enough here; the rules index and the rest only cost time.
+    bot.demo.load_demo(app, only=("hours",), history=False)
     try:
         yield app
     finally:
