@@ -402,19 +402,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--part", choices=("tune", "heldout", "both"), default="both")
     parser.add_argument("--ids", default="", help="only these message ids, comma-separated")
+    parser.add_argument("--intents", default="", help="only messages whose intent starts with one of these, comma-separated")
     parser.add_argument("--misses", action="store_true", help="list every message handled or stored wrongly")
     parser.add_argument("--verbose", action="store_true", help="print every message with its replies")
     parser.add_argument("--no-rules", action="store_true", help="skip the rules hit@1 and declines")
     args = parser.parse_args()
     parts = ("tune", "heldout") if args.part == "both" else (args.part,)
     wanted = {i.strip() for i in args.ids.split(",") if i.strip()}
+    prefixes = tuple(i.strip() for i in args.intents.split(",") if i.strip())
     with tempfile.TemporaryDirectory(prefix="bench-understanding-") as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
         template = build_template(folder)
         print(f"demo street built in {time.perf_counter() - started:.1f} s; clock {NOW:%Y-%m-%d %H:%M %Z}")
         for part in parts:
-            rows = [r for r in load(part) if not wanted or r["id"] in wanted]
+            rows = [r for r in load(part) if (not wanted or r["id"] in wanted) and (not prefixes or r["intent"].startswith(prefixes))]
             if not rows:
                 continue
             outcomes = []
@@ -428,7 +430,7 @@ def main() -> None:
                     for reply in outcome.replies:
                         print("     " + reply.replace("\n", "\n     "))
             report_part(part, outcomes, args.misses)
-    if not args.no_rules and not wanted:
+    if not args.no_rules and not wanted and not prefixes:
         rules_figures()
     sys.stdout.flush()
 

@@ -8,7 +8,7 @@ A text message goes through one pipeline, in a fixed order (Router.dispatch):
 
 0. the answer to a numbered choice the bot just offered (conversation state);
 1. an explicit command word or form at the start (an alias, a pattern, a matcher) wins whatever
-   the rest says; a command that also has a reader confirms the word is meant as a command;
+   the rest says; a command whose words are everyday words too has its reader confirm them;
 2. each capability's reader proposes a Reading with a confidence: a sure one is acted on, unless
    another sure reading would store something else — then the person is asked;
 3. question-like text goes to the command that answers questions;
@@ -126,9 +126,11 @@ class Command:
     priority: int = 0
     hidden: bool = False
     refusal: str = "抱歉，这项功能只对{roles}开放。"
-    # How the message may be read without a command word (stage 2); with aliases or patterns as
-    # well, the reader also confirms them ("服务 3小时" yes, "服务对象请吃饭能去吗" no).
+    # How the message may be read without a command word (stage 2).
     reader: Reader | None = None
+    # Its words are everyday words too ("服务", "登记"): an alias counts only when the reader
+    # confirms it ("服务 3小时" yes, "服务对象请吃饭能去吗" no).
+    words_need_reading: bool = False
     # The command that answers question-like text (stage 3): one per application.
     answers_questions: bool = False
     # The command that answers small talk (stage 4).
@@ -340,9 +342,10 @@ class Router:
                 continue
             if command.reader is not None:
                 reading = command.reader(text, ctx)
-                if reading is None:
+                if reading is None and command.words_need_reading:
                     continue  # the word is not meant as this command here ("服务对象…吗")
-                match = Match(text=text, alias=match.alias, args=match.args, groups={**match.groups, **reading.groups})
+                if reading is not None:
+                    match = Match(text=text, alias=match.alias, args=match.args, groups={**match.groups, **reading.groups})
             replies = self._run(ctx, command, match, "explicit", hint)
             if replies is not None:
                 return replies
