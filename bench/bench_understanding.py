@@ -53,8 +53,7 @@ from handlers.composition import build_app, config_from_dict, upgrade_schema
 from handlers.hours.models import HourEntry
 from handlers.lessons import service as lessons
 from handlers.lessons.models import Lesson, LessonConfirmation, LessonDelivery
-from handlers.quiz import service as quiz
-from handlers.quiz.models import QuizAnswer
+from handlers.quiz.models import Question, QuestionKind, QuizAnswer, QuizPractice
 from handlers.reports import service as reports
 from handlers.reports.models import Report, ReportEvent, ReportStatus
 from handlers.rules.answer import answer
@@ -227,8 +226,15 @@ def set_up(app: App, row: dict) -> None:
                                                        created_at=now - timedelta(days=(NOW.date() - day).days)))
                 session.execute(delete(LessonConfirmation).where(
                     LessonConfirmation.person_id == person.id, LessonConfirmation.lesson_id.in_(wanted)))
-        if intent == "quiz.answer" and not row["before"] and person is not None:
-            quiz.start_practice(session, person, now, timedelta(minutes=app.config.quiz.practice_window_minutes))
+        if intent == "quiz.answer" and person is not None and row["stores"]:
+            # An open practice question of the kind the answer fits (答题 in `before` then shows it again).
+            choice = row["stores"]["quiz_answer"]
+            kind = QuestionKind.judge if choice in ("T", "F") else QuestionKind.multiple if len(choice) > 1 else QuestionKind.single
+            answered = select(QuizAnswer.question_id).where(QuizAnswer.person_id == person.id)
+            question = session.scalars(select(Question).where(Question.kind == kind.value, Question.active.is_(True),
+                                                               Question.id.not_in(answered)).order_by(Question.id)).first()
+            window = timedelta(minutes=app.config.quiz.practice_window_minutes)
+            session.add(QuizPractice(person_id=person.id, question_id=question.id, started_at=now, closes_at=now + window))
 
 
 def _make_reporter(report: Report, person: Person | None) -> None:

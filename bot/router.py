@@ -100,6 +100,17 @@ class Reading:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One numbered option a handler offers (Context.offer): its line, and the command and groups
+    that run when the person answers with its number. `text` is what that command reads (Match.text)."""
+
+    label: str
+    command: str
+    groups: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Observation:
     """What the router did with one message (for benchmarks and tests: Router.observer)."""
 
@@ -187,6 +198,19 @@ class Context:
 
     def forget(self, key: str) -> None:
         self.memory.forget(key)
+
+    def offer(self, choices: Sequence[Choice]) -> None:
+        """Numbered options the reply lists ("1 … 2 … —— 回复数字即可"): the next message, a number,
+        runs the chosen command with the choice's groups (the router's stage 0)."""
+        text = self.message.text
+        self.remember(
+            CHOICE_KEY,
+            {"options": [
+                {"command": c.command, "text": c.text or text, "args": c.text or text, "groups": c.groups, "label": c.label}
+                for c in choices
+            ]},
+            minutes=CHOICE_MINUTES,
+        )
 
     def audit(self, action: str, entity: str, entity_id: object | None = None, detail: dict | None = None) -> None:
         from bot.audit import record

@@ -76,9 +76,10 @@ def test_model_saying_the_articles_do_not_answer_falls_back(llm_bot: TestBot, fa
     assert said.text.startswith(f"依据{RECEPTION_6}：")
 
 
-def test_not_covered_questions_never_reach_the_model(llm_bot: TestBot, fake: FakeLlm):
-    said = llm_bot.send("张伟", "明天会下雨吗？")
-    assert "没有找到明确的条文" in said.text
+@pytest.mark.parametrize(("text", "reply"), [("年假一年有几天？", "没有找到明确的条文"), ("明天会下雨吗？", "这个我帮不上")])
+def test_not_covered_and_off_topic_questions_never_reach_the_model(llm_bot: TestBot, fake: FakeLlm, text: str, reply: str):
+    said = llm_bot.send("张伟", text)
+    assert reply in said.text
     assert fake.requests == []
 
 

@@ -35,8 +35,16 @@ def test_every_way_of_asking_reaches_the_rules(bot, text):
     assert f"依据{VEHICLES}第三条" in said.text
 
 
-def test_unrelated_question_gets_not_covered_and_the_contact(bot):
-    said = bot.send("李娜", "明天会下雨吗？")
+@pytest.mark.parametrize("text", ["明天会下雨吗？", "问 红烧肉怎么做", "帮我写个年终总结可以吗", "五一去北京的高铁票还有吗？"])
+def test_off_topic_question_gets_what_the_bot_can_do_not_the_committee(bot, text):
+    said = bot.send("李娜", text)
+    assert said.text.startswith("这个我帮不上")
+    assert "登记服务时长" in said.text and "查规定" in said.text
+    assert "纪工委" not in said.text and "依据" not in said.text
+
+
+def test_rules_question_the_base_does_not_cover_gets_not_covered_and_the_contact(bot):
+    said = bot.send("李娜", "年假一年有几天？")
     assert "没有找到明确的条文" in said.text
     assert "街道纪工委" in said.text
     assert "依据" not in said.text

@@ -12,6 +12,7 @@ from bot.router import LEADERS, Command, Context, Match
 from handlers.ledger import service
 from handlers.ledger.models import LedgerTask
 from handlers.ledger.service import LedgerError
+from handlers.ledger.understand import read_mine, read_recheck
 from handlers.reports.service import CATEGORIES
 
 _NUMBER = re.compile(r"^#?\s*(\d+)\s*[:：,，]?\s*(.*)$", re.S)
@@ -178,7 +179,7 @@ def overview(ctx: Context, match: Match) -> str:
 HELP_TITLE = "整改台账"
 
 COMMANDS = (
-    Command(name="我的任务", handler=my_tasks, priority=6, summary="我的任务：自己牵头或本单位的整改任务"),
+    Command(name="我的任务", handler=my_tasks, reader=read_mine, priority=6, summary="我的任务：自己牵头或本单位的整改任务"),
     Command(name="任务详情", patterns=(_TASK.pattern,), handler=task, priority=5, summary="任务：看整改任务，或填写进展",
             example="任务 #3 进展 已完成第一轮排查"),
     Command(name="销号", handler=close, priority=5, summary="销号：牵头领导对完成的整改任务销号",
@@ -190,6 +191,6 @@ COMMANDS = (
             example="立项 #12 截止12月31日 建立楼道巡查制度", refusal="立项只对领导和管理员开放。"),
     Command(name="反弹", handler=reopen, priority=5, summary="反弹：回头看发现问题反弹，重新打开任务",
             example="反弹 #3 近期又出现午间脱岗"),
-    Command(name="巩固", aliases=("未反弹",), handler=recheck, priority=5, summary="巩固：回头看确认没有反弹",
+    Command(name="巩固", aliases=("未反弹",), handler=recheck, reader=read_recheck, priority=5, summary="巩固：回头看确认没有反弹",
             example="巩固 #3"),
 )

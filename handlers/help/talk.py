@@ -1,0 +1,93 @@
+"""Small talk (你好, 谢谢, 在吗, 👍) and how-to questions about the bot itself (怎么登记时长, 咋用啊这个).
+
+Small talk gets a short friendly line and the menu hint, never "没看懂"; a how-to question gets the
+part of 帮助 it is about.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.router import Context, Match, Reading
+from bot.text import normalize
+
+_GREETING = re.compile(r"你好|您好|你好呀|您好呀|在吗|在不在|在么|在嘛|早|早上好|早安|上午好|下午好|晚上好|晚安|哈喽|hello|hi|嗨|喂|有人吗|有人在吗", re.I)
+_THANKS = re.compile(r"谢谢|多谢|谢了|感谢|谢谢你|谢谢您|辛苦了?|辛苦啦|麻烦了|麻烦你了|打扰了|谢谢啦|谢啦|thanks|thank you|谢了老铁|辛苦辛苦", re.I)
+_ACK = re.compile(r"好的|好|好滴|好嘞|好吧|收到|收到了|嗯|嗯嗯|哦|噢|ok|okay|明白|明白了|了解|知道了|行|可以|对|是的|没问题|懂了|太棒了|棒|真棒|厉害|666+|哈+|呵呵|嘿嘿|牛|赞", re.I)
+_WHO = re.compile(r"你是(?:机器人|谁|人工智能|ai|真人)[吗么嘛]?|你叫(?:啥|什么)(?:名字)?|你(?:的)?名字(?:是)?(?:啥|什么)?|你是干(?:啥|什么)的", re.I)
+_PARTICLES = re.compile(r"[啊呀哈哦啦嘛呢吧~～!！。.,，?？\s]+$")
+
+# How-to questions about the bot: 怎么登记时长, 时长登记错了咋改, 随手拍能匿名吗, 这个助手怎么用.
+_HOW = r"(?:怎么|咋|如何|怎样|怎么样)"
+_USE = re.compile(rf"(?:{_HOW}用|能干啥|能干什么|能做什么|会干啥|会做什么|有啥功能|有什么功能|怎么使用|使用方法)")
+_BOT = re.compile(r"这个|你|助手|机器人|小程序|系统")
+_FEATURE_HOW = re.compile(
+    rf"{_HOW}.{{0,3}}(?:登记|填|报|改|撤销|撤回|删|查|提交|反映|投诉|匿名|绑定|打卡|答题|学)"
+    r"|(?:错了|错).{0,3}(?:咋|怎么|如何)(?:改|办|弄|撤)"
+    r"|(?:能|可以)匿名"
+)
+_WHERE = re.compile(r"在哪(?:里|儿)?(?:看|查|找|弄|发|填)")
+TOPICS = (
+    ("时长", re.compile(r"时长|登记|小时")),
+    ("随手拍", re.compile(r"随手拍|反映|投诉|匿名")),
+    ("微课", re.compile(r"微课|学习|打卡")),
+    ("答题", re.compile(r"答题|排行")),
+    ("问规定", re.compile(r"规定")),
+)
+
+
+def _bare(text: str) -> str:
+    """The text without trailing particles and emoji: what is left of "辛苦啦😊"."""
+    kept = "".join(c for c in text if not unicodedata.category(c).startswith(("So", "Sk", "Cf", "Mn")))
+    return _PARTICLES.sub("", kept).strip()
+
+
+def read_small_talk(text: str, ctx: Context) -> Reading | None:
+    text = normalize(text)
+    bare = _bare(text)
+    if not bare:
+        # Only emoji, stickers-as-text or punctuation (👍, 🙏, 😊): a friendly nod.
+        return Reading(0.9, groups={"kind": "ack"}) if text else None
+    for kind, pattern in (("greeting", _GREETING), ("thanks", _THANKS), ("ack", _ACK), ("who", _WHO)):
+        if pattern.fullmatch(bare) or pattern.fullmatch(_repeat_once(bare)):
+            return Reading(0.95, groups={"kind": kind})
+    return None
+
+
+def _repeat_once(text: str) -> str:
+    """"收到收到" → "收到", "多谢多谢" → "多谢", "学了学了" → "学了"."""
+    half = len(text) // 2
+    return text[:half] if half and text[:half] == text[half:] else text
+
+
+def small_talk(ctx: Context, match: Match) -> str:
+    kind = match.groups.get("kind", "ack")
+    name = ctx.person.name if ctx.person is not None else ""
+    street = ctx.config.street.name
+    if ctx.person is None:
+        return (f"您好！我是{street}网格作风助手。您不在花名册里也可以反映问题：发「随手拍 问题描述」，"
+                "加「匿名」则不留名。")
+    if kind == "greeting":
+        return f"{name}您好，我在！要登记时长、反映问题或问规定，直接说就行；发「帮助」看能做什么。"
+    if kind == "thanks":
+        return "不客气！有事随时找我，发「帮助」看能做什么。"
+    if kind == "who":
+        return f"我是{street}网格作风助手，一个自动回复的小助手：登记服务时长、随手拍、问规定、学微课、答题都可以找我。发「帮助」看怎么用。"
+    return "👌 有事随时找我，发「帮助」看能做什么。"
+
+
+def read_how_to(text: str, ctx: Context) -> Reading | None:
+    """A question about using the bot, answered with the part of 帮助 it is about."""
+    text = normalize(text)
+    if len(text) > 24:
+        return None
+    topic = next((name for name, pattern in TOPICS if pattern.search(text)), "")
+    if _FEATURE_HOW.search(text) and topic:
+        return Reading(0.9, groups={"topic": topic})
+    if _USE.search(text) and (_BOT.search(text) or len(text) <= 6):
+        return Reading(0.9, groups={"topic": topic})
+    if _WHERE.search(text):
+        # "问题清单在哪里看": where to find something is a question for the menu, not for the rules.
+        return Reading(0.85, groups={"topic": topic})
+    return None

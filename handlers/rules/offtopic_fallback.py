@@ -1,0 +1,44 @@
+"""A small stand-in for telling off-topic questions from questions about the rules.
+
+FALLBACK: the rules work (a separate branch) brings `is_off_topic(question, coverage=None)` with a
+fuller vocabulary and the knowledge base's coverage as a tie-breaker; when it is merged, import that
+in handlers/rules/commands.py instead of this module and delete this file.
+
+An everyday subject (weather, cooking, TV and games, prices, health, writing or translating a text,
+working a phone) makes a question off-topic unless it also names something of public office
+(公款, 上班, 群众, 违规 …): 帮我写个请假条 is off-topic, 上班时间能写私人材料吗 is not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.text import normalize
+
+EVERYDAY = re.compile(
+    # weather
+    r"天气|下雨|下雪|气温|冷不冷|热不热|秋裤|雾霾|刮风|台风|晴天"
+    # cooking and eating out
+    r"|怎么做|咋做|做法|好吃|菜谱|红烧|饺子|火锅|酸菜鱼|馅|炒菜|炖|烤鸭|奶茶"
+    # TV, sport, games, stories, jokes
+    r"|央视|电视|电视剧|好看的|电影|综艺|CBA|NBA|足球|篮球|比赛|王者荣耀|游戏|上分|抖音|快手|视频号|笑话|三国|西游|故事|唱首歌|小说"
+    # prices and places
+    r"|油价|股票|基金|涨不涨|跌不跌|房价|彩票|加油站|哪家|哪有|附近|高铁票|火车票还有|车票还有|门票|机票|快递"
+    # health
+    r"|减肥|感冒|发烧|咳嗽|失眠|血压|养生"
+    # writing, translating, pictures
+    r"|写个|写一篇|写份|写一份|写段|年终总结|述职报告|请假条|改得|润色|翻译|PPT|ppt|做个表|P个图|P图|修图|作文"
+    # phones and sums
+    r"|手机内存|内存满|清理内存|WiFi|wifi|蓝牙|数学题|等于几|乘以|除以|加上.{0,6}等于|算一下",
+    re.IGNORECASE,
+)
+WORK = re.compile(
+    r"公款|公车|公务|公费|公物|违规|违纪|纪律|规定|制度|收礼|送礼|红包|礼金|礼品|宴请|接待|报销|上班时间|工作时间|工作日"
+    r"|群众|居民|干部|网格员|领导|单位|处分|廉洁|作风|加班|调休|出差|差旅|办公|会议|开会|审批"
+)
+
+
+def is_off_topic(question: str) -> bool:
+    """Whether a question or request is outside what the bot does (nothing of public office in it)."""
+    text = normalize(question)
+    return EVERYDAY.search(text) is not None and WORK.search(text) is None
