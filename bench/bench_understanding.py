@@ -329,8 +329,10 @@ def run_one(template: Path, folder: Path, row: dict) -> Outcome:
         seconds = time.perf_counter() - started
         stored, deleted = stored_between(before, snapshot(app))
         observation = seen[-1] if seen else None
-        return Outcome(row, intent_of(observation, replies), bool(observation and observation.refused), stored, deleted,
-                       replies, seconds)
+        intent = intent_of(observation, replies)
+        if intent == "report.create" and any(item.get("report", {}).get("anonymous") for item in stored):
+            intent = "report.create_anonymous"  # 随手拍 with 不要写我名字 in it files it anonymously
+        return Outcome(row, intent, bool(observation and observation.refused), stored, deleted, replies, seconds)
     finally:
         app.engine.dispose()
 

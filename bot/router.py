@@ -60,11 +60,13 @@ _CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 
 
 _MENTION = re.compile(r"^@\S+\s+")
+# A greeting in front of the real message ("你好，我想反映个问题…"): the commands read what follows.
+_GREETING = re.compile(r"^(?:你好|您好|你好呀|在吗|老师好|领导好|打扰了|打扰一下)[,，!！.。~\s]+(?=\S{2})")
 
 
 def message_text(message: Incoming) -> str:
-    """The text as commands see it: normalised, without an @mention of the bot in front."""
-    return _MENTION.sub("", normalize(message.text), count=1)
+    """The text as commands see it: normalised, without an @mention of the bot or a greeting in front."""
+    return _GREETING.sub("", _MENTION.sub("", normalize(message.text), count=1), count=1)
 
 
 def is_question(text: str) -> bool:

@@ -12,11 +12,23 @@ import unicodedata
 from bot.router import Context, Match, Reading
 from bot.text import normalize
 
-_GREETING = re.compile(r"你好|您好|你好呀|您好呀|在吗|在不在|在么|在嘛|早|早上好|早安|上午好|下午好|晚上好|晚安|哈喽|hello|hi|嗨|喂|有人吗|有人在吗", re.I)
-_THANKS = re.compile(r"谢谢|多谢|谢了|感谢|谢谢你|谢谢您|辛苦了?|辛苦啦|麻烦了|麻烦你了|打扰了|谢谢啦|谢啦|thanks|thank you|谢了老铁|辛苦辛苦", re.I)
-_ACK = re.compile(r"好的|好|好滴|好嘞|好吧|收到|收到了|嗯|嗯嗯|哦|噢|ok|okay|明白|明白了|了解|知道了|行|可以|对|是的|没问题|懂了|太棒了|棒|真棒|厉害|666+|哈+|呵呵|嘿嘿|牛|赞", re.I)
-_WHO = re.compile(r"你是(?:机器人|谁|人工智能|ai|真人)[吗么嘛]?|你叫(?:啥|什么)(?:名字)?|你(?:的)?名字(?:是)?(?:啥|什么)?|你是干(?:啥|什么)的", re.I)
+# Small talk is a run of these phrases (with particles and a friendly address in between):
+# "收到，谢谢", "嗯嗯好的", "谢了老铁", "哈喽小助手".
+PHRASES = {
+    "greeting": "你好 您好 你好呀 在吗 在不在 在么 在嘛 在 早 早上好 早安 上午好 中午好 下午好 晚上好 晚安 哈喽 hello hi 嗨 喂 "
+                "有人吗 有人在吗 新年好 新年快乐 节日快乐 过年好 周末愉快",
+    "thanks": "谢谢 多谢 谢了 感谢 谢谢你 谢谢您 辛苦了 辛苦啦 辛苦 麻烦了 麻烦你了 打扰了 谢啦 谢谢啦 thanks thank you 感恩",
+    "ack": "好的 好 好滴 好嘞 好吧 收到 嗯 哦 噢 ok okay 明白 了解 知道了 行 可以 对 是的 没问题 懂了 太棒了 棒 真棒 "
+           "厉害 666 6 哈 呵呵 嘿嘿 牛 赞 不错 挺好 很好 你真棒 给力",
+}
+_ADDRESS = "老铁 亲 小助手 助手 机器人 你 您 了 啊 呀 哦 啦 嘛 呢 吧"
+_KIND_OF = {phrase.lower(): kind for kind, words in PHRASES.items() for phrase in words.split()}
+_ALT = "|".join(re.escape(p) for p in sorted({*_KIND_OF, *_ADDRESS.split()}, key=len, reverse=True))
+_RUN = re.compile(rf"(?:{_ALT}|[~～!！。.,，、\s])+", re.I)
+_TOKEN = re.compile(_ALT, re.I)
+_WHO = re.compile(r"你是(?:机器人|谁|人工智能|ai|真人)[吗么嘛]?|你叫(?:啥|什么)(?:名字)?|你(?:的)?名字(?:是)?(?:啥|什么)?|你是干(?:啥|什么)的|你是(?:人|人工)还是机器", re.I)
 _PARTICLES = re.compile(r"[啊呀哈哦啦嘛呢吧~～!！。.,，?？\s]+$")
+
 
 # How-to questions about the bot: 怎么登记时长, 时长登记错了咋改, 随手拍能匿名吗, 这个助手怎么用.
 _HOW = r"(?:怎么|咋|如何|怎样|怎么样)"
@@ -25,11 +37,11 @@ _BOT = re.compile(r"这个|你|助手|机器人|小程序|系统")
 _FEATURE_HOW = re.compile(
     rf"{_HOW}.{{0,3}}(?:登记|填|报|改|撤销|撤回|删|查|提交|反映|投诉|匿名|绑定|打卡|答题|学)"
     r"|(?:错了|错).{0,3}(?:咋|怎么|如何)(?:改|办|弄|撤)"
-    r"|(?:能|可以)匿名"
+    r"|(?:能|可以|能不能|可不可以)匿名"
 )
 _WHERE = re.compile(r"在哪(?:里|儿)?(?:看|查|找|弄|发|填)")
 TOPICS = (
-    ("时长", re.compile(r"时长|登记|小时")),
+    ("时长", re.compile(r"时长|登记|小时|撤销|撤回")),
     ("随手拍", re.compile(r"随手拍|反映|投诉|匿名")),
     ("微课", re.compile(r"微课|学习|打卡")),
     ("答题", re.compile(r"答题|排行")),
@@ -49,16 +61,14 @@ def read_small_talk(text: str, ctx: Context) -> Reading | None:
     if not bare:
         # Only emoji, stickers-as-text or punctuation (👍, 🙏, 😊): a friendly nod.
         return Reading(0.9, groups={"kind": "ack"}) if text else None
-    for kind, pattern in (("greeting", _GREETING), ("thanks", _THANKS), ("ack", _ACK), ("who", _WHO)):
-        if pattern.fullmatch(bare) or pattern.fullmatch(_repeat_once(bare)):
+    if _WHO.fullmatch(bare):
+        return Reading(0.95, groups={"kind": "who"})
+    if len(bare) <= 16 and _RUN.fullmatch(bare):
+        kinds = [_KIND_OF[t.lower()] for t in _TOKEN.findall(bare) if t.lower() in _KIND_OF]
+        if kinds:
+            kind = next(k for k in ("greeting", "thanks", "ack") if k in kinds)
             return Reading(0.95, groups={"kind": kind})
     return None
-
-
-def _repeat_once(text: str) -> str:
-    """"收到收到" → "收到", "多谢多谢" → "多谢", "学了学了" → "学了"."""
-    half = len(text) // 2
-    return text[:half] if half and text[:half] == text[half:] else text
 
 
 def small_talk(ctx: Context, match: Match) -> str:
@@ -83,7 +93,7 @@ def read_how_to(text: str, ctx: Context) -> Reading | None:
     if len(text) > 24:
         return None
     topic = next((name for name, pattern in TOPICS if pattern.search(text)), "")
-    if _FEATURE_HOW.search(text) and topic:
+    if _FEATURE_HOW.search(text) and (topic or re.search(r"这个|助手|你|机器人", text)):
         return Reading(0.9, groups={"topic": topic})
     if _USE.search(text) and (_BOT.search(text) or len(text) <= 6):
         return Reading(0.9, groups={"topic": topic})

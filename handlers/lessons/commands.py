@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 
 from bot.router import LEADERS, Command, Context, Match
 from handlers.lessons import service
@@ -17,7 +18,8 @@ def today_lesson(ctx: Context, match: Match) -> str:
         number = match.groups["num"]
     else:
         number = match.args.strip().lstrip("第").rstrip("课").strip()
-        number = "" if number in ("堂", "课堂") else number
+        if not re.search(r"\d|[一二三四五六七八九十百]", number):
+            number = ""  # "今日微课堂", "今天微课是啥": today's
     if number:
         if lesson_number(number) is None:
             return "想看哪一课？请发「微课 课号」，如「微课 3」；发「今日微课」看今天的。"

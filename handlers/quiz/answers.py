@@ -8,7 +8,7 @@ from bot.text import normalize
 from handlers.quiz.models import FALSE, TRUE
 
 _PREFIX = (
-    r"(?:(?:我|俺)?(?:觉得|认为|猜|估计|感觉)(?:是|应该是|选)?|应该是|(?:我|俺)?(?:答|选|答案|选择)(?:是|为)?)?\s*[:：]?\s*"
+    r"(?:(?:我|俺)?(?:觉得|认为|猜|估计|感觉)(?:是|应该是|选)?|应该(?:是|选)|(?:我|俺)?(?:答|选|答案|选择)(?:是|为)?)?\s*[:：]?\s*"
 )
 # "B吧", "C吧 应该没错", "对的吧": a particle or a word of confidence after the answer.
 _TAIL = re.compile(r"(?:\s*(?:吧|呗|啊|呀|哦|哈|嘛|呢))*\s*(?:应该没错|应该对|没错|对吧|肯定对|准没错)?\s*(?:吧|呗|啊)?[。.!！~～]*$")

@@ -25,6 +25,7 @@ from handlers.reports.understand import (
     read_step,
     read_worklist,
     report_body,
+    wants_anonymity,
 )
 
 _TICKET = re.compile(r"^#?\s*(\d+)\s*[:：,，]?\s*(.*)$", re.S)
@@ -78,7 +79,8 @@ def _create(ctx: Context, match: Match, anonymous: bool) -> list[Reply]:
 
 
 def create(ctx: Context, match: Match) -> list[Reply]:
-    return _create(ctx, match, anonymous=False)
+    # "投诉 … 不要写我名字": asking not to be named anywhere in the report makes it anonymous.
+    return _create(ctx, match, anonymous=wants_anonymity(match.text))
 
 
 def create_anonymous(ctx: Context, match: Match) -> list[Reply]:

@@ -19,23 +19,35 @@ RATE_KEY = "reports.rate"
 RATE_MINUTES = 24 * 60
 SHOWN_RATE_MINUTES = 30
 
-_REPORT_WORD = r"(?:反映|反应|投诉|举报|曝光|吐槽|随手拍|意见箱|提交|提个意见|提意见)"
+_STRONG_WORD = r"(?:反映|反应|投诉|举报|曝光|吐槽|随手拍|意见箱|提个意见|提意见)"
+# 提交 is a report word only when someone asks for it to be filed (帮我提交, 匿名提交).
+_REPORT_WORD = rf"(?:{_STRONG_WORD}|(?:帮我|替我|给我|我要|我想|匿名)\s*提交)"
 _LEAD = re.compile(
     rf"^(?:@\S+\s+)?(?:我|俺|咱)?(?:想|要|得|来)?(?:帮我|替我|给我|帮忙)?(?:匿名)?\s*{_REPORT_WORD}"
     r"(?:一下子?|下|个事儿?|件事|个问题|一个问题|一件事|点事)?\s*[:：,，!！。.\s]*"
 )
-_ANONYMOUS = re.compile(r"匿名|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|别让人知道是我|不要让人知道是我|不要透露我|别透露我|别暴露我|保密")
+_ANONYMOUS = re.compile(
+    r"匿名|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是我|不要让人知道是我|不要透露我|别透露我|别暴露我"
+    r"|别说是我|不要说是我|别告诉.{0,4}是我|(?:替|帮|给)我保密"
+)
+# A report word early in the message, not 反映的 (我反映的事: asking about one's own reports).
+_EARLY = re.compile(rf"^.{{0,8}}?{_STRONG_WORD}(?!的|过的|列表|统计)")
+# Time spent, in a message that also names a report word: it may be someone's service hours.
+_DURATION = re.compile(r"(?:\d+(?:\.\d+)?|[一二两俩仨三四五六七八九十半]+)\s*个?\s*(?:半)?(?:小时|钟头|个钟|分钟)")
 _ANYWHERE = re.compile(_REPORT_WORD)
 # A problem told without a report word: maybe a report, the router asks.
 _PROBLEM = re.compile(
     r"坏了|没人管|没人修|没人清|没人收|没人拉|没人理|没人来|不管|好几天|好久|半个月|一个月了|臭|占道|乱收费|乱停|乱扔|堵了|漏水"
     r"|态度恶劣|态度差|不作为|踢皮球|推诿|排队|等了|白跑|玩手机|迟到|早退|脱岗|吃拿卡要"
 )
-_QUESTION = re.compile(r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|要不要|算不算|行不行|中不中|啥|什么|多少|(?<![好十这])几(?!乎)")
-_RATING = re.compile(r"^(?:挺|很|非常|比较|还算|还|蛮|十分|特别)?\s*(?P<verdict>不太满意|不满意|满意)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
+_QUESTION = re.compile(
+    r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|要不要|算不算|行不行|中不中|啥|什么|多少|(?<![好十这])几(?!乎)"
+    r"|(.)不\1|不\s*$|管不管"
+)
+_RATING = re.compile(r"^(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不满意|满意)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
 _TICKET_FIRST = re.compile(r"^#\s*(?P<id>\d+)\s*(?P<rest>.*)$", re.S)
 _SHOW = re.compile(r"(?:查询|查一下|查下|查查|看下|看一下|看看|查)\s*#\s*(?P<id>\d+)|#\s*(?P<id2>\d+).{0,6}(?:办得|进度|情况|咋样|怎么样|到哪)")
-_MINE = re.compile(r"(?:我|俺)(?:之前|上次|以前|前几天)?(?:反映|投诉|提交|举报|报)的")
+_MINE = re.compile(r"(?:我|俺)(?:之前|上次|以前|前几天|前些天)?(?:反映|投诉|提交|举报|报)(?:过|了)?的")
 _WORKLIST = re.compile(r"(?:要我办|待我办|我要办|我待办|给我的|待办).{0,6}(?:反映|随手拍|投诉)|(?:反映|随手拍).{0,6}(?:要我办|待办)")
 
 
@@ -56,16 +68,29 @@ def read_report(text: str, ctx: Context) -> Reading | None:
         return Reading(0.95, stores=True, args=report_body(text), label="提交随手拍")
     if _QUESTION.search(text) or len(text) < 6:
         return None
+    if _EARLY.match(text) and len(text) >= 10:
+        # "向你们反映个情况：…", "居民反映小区停车难": a report word early, then the problem.
+        return Reading(0.6 if _DURATION.search(text) else 0.85, stores=True, args=text, label="提交随手拍")
     if _PROBLEM.search(text):
         return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）")
     return None
 
 
+def wants_anonymity(text: str) -> bool:
+    return _ANONYMOUS.search(normalize(text)) is not None
+
+
 def read_anonymous(text: str, ctx: Context) -> Reading | None:
+    """A report that asks not to be named: the asking and the report word come first, then the problem."""
     text = normalize(text)
-    if not (_ANONYMOUS.search(text) and _ANYWHERE.search(text)) or _QUESTION.search(text[-3:]):
+    anonymous, word = _ANONYMOUS.search(text), _ANYWHERE.search(text)
+    if anonymous is None or word is None or max(anonymous.start(), word.start()) > 12:
         return None
+    front = text[: max(anonymous.end(), word.end())]
+    if _QUESTION.search(front) or _QUESTION.search(text[-2:]):
+        return None  # "能不能匿名反映": a question about anonymity, not a report
     body = report_body(_ANONYMOUS.sub(" ", text, count=1).strip())
+    body = re.sub(r"^(?:说的|的|啊)\s*", "", body).strip()
     if len(body) < 4:
         return None
     return Reading(0.95, stores=True, args=body, label="匿名提交随手拍")

@@ -25,7 +25,16 @@ PRIORITY = -5
 QUESTION_MAX_CHARS = 200
 
 # Text is NFKC-folded by the router, so ？ and ： arrive as ? and :.
-_PREFIX = re.compile(r"^(?:请问|问问|问一下)[\s:,，]*(?P<q>.+)$|^(?:问|规定|查规定|问规定)[\s:,，]+(?P<q2>.+)$", re.S)
+_PREFIX = re.compile(
+    r"^(?:请问|问问|问一下|(?:我)?(?:想|要)(?:问|请教|咨询)(?:一)?下?|请教一下|咨询一下)[\s:,，]*(?P<q>.+)$"
+    r"|^(?:问|规定|查规定|问规定)[\s:,，]+(?P<q2>.+)$",
+    re.S,
+)
+# The subjects of the conduct rules: a message about one of them that is not a question may still
+# be one ("公车私用的规定"): offered as a numbered choice, never answered on a guess.
+_CONDUCT = re.compile(
+    r"规定|制度|标准|纪律|违规|违纪|禁止|允许|红包|礼金|礼品|收礼|送礼|公车|公款|宴请|吃请|接待|报销|出差|兼职|八项|廉洁|负面清单|处分"
+)
 _BARE = re.compile(r"^(?:问|规定|查规定|问规定|规定问答)$")
 
 
@@ -41,6 +50,13 @@ def match_question(text: str, message: Incoming) -> dict[str, Any] | None:
 
 
 OFF_TOPIC = "这个我帮不上。我是网格作风助手，能帮您登记服务时长、随手拍反映问题、查规定（例：问 公务接待可以喝酒吗）、学微课和答题。发「帮助」看怎么用。"
+
+
+def read_conduct(text: str, ctx: Context) -> Reading | None:
+    text = normalize(text)
+    if _CONDUCT.search(text) and 4 <= len(text) <= QUESTION_MAX_CHARS:
+        return Reading(0.45, groups={"question": text}, label="问规定")
+    return None
 
 
 def read_off_topic(text: str, ctx: Context) -> Reading | None:
@@ -85,6 +101,7 @@ COMMANDS = (
         name="规定问答",
         handler=ask_rules,
         matcher=match_question,
+        reader=read_conduct,
         answers_questions=True,
         summary="问规定，我给出条文依据",
         example="问 公务接待可以喝酒吗",

@@ -29,9 +29,15 @@ EVERYDAY = re.compile(
     # writing, translating, pictures
     r"|写个|写一篇|写份|写一份|写段|年终总结|述职报告|请假条|改得|润色|翻译|PPT|ppt|做个表|P个图|P图|修图|作文"
     # phones and sums
-    r"|手机内存|内存满|清理内存|WiFi|wifi|蓝牙|数学题|等于几|乘以|除以|加上.{0,6}等于|算一下",
+    r"|手机内存|内存满|清理内存|WiFi|wifi|蓝牙|数学题|等于几|乘以|除以|加上.{0,6}等于|算一下"
+    # more of the same kinds
+    r"|股市|A股|大盘|外卖|唱歌|唱首|写首|一首诗|星期几|几号了|农历|几点了|放假安排|旅游攻略|景点|菜市场|超市几点"
+    r"|星座|运势|算命|做梦|谜语|脑筋急转弯|成语接龙|猜谜",
     re.IGNORECASE,
 )
+# A request for something the bot does not do ("帮我订个…", "给我画…"), when it names nothing the bot does.
+REQUEST = re.compile(r"^(?:请|麻烦)?(?:你)?(?:帮我|给我|替我|帮忙)(?:写|做|画|算|订|买|找|翻译|P|p|修|查一下天气|讲|编|生成|推荐)|^(?:讲|说)(?:个|一个|讲)")
+BOT_FEATURES = re.compile(r"时长|随手拍|反映|投诉|举报|微课|答题|题|规定|任务|台账|看板|登记|排行|积分")
 WORK = re.compile(
     r"公款|公车|公务|公费|公物|违规|违纪|纪律|规定|制度|收礼|送礼|红包|礼金|礼品|宴请|接待|报销|上班时间|工作时间|工作日"
     r"|群众|居民|干部|网格员|领导|单位|处分|廉洁|作风|加班|调休|出差|差旅|办公|会议|开会|审批"
@@ -41,4 +47,6 @@ WORK = re.compile(
 def is_off_topic(question: str) -> bool:
     """Whether a question or request is outside what the bot does (nothing of public office in it)."""
     text = normalize(question)
-    return EVERYDAY.search(text) is not None and WORK.search(text) is None
+    if WORK.search(text) is not None:
+        return False
+    return EVERYDAY.search(text) is not None or (REQUEST.search(text) is not None and BOT_FEATURES.search(text) is None)
