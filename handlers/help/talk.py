@@ -15,18 +15,29 @@ from bot.text import normalize
 # Small talk is a run of these phrases (with particles and a friendly address in between):
 # "收到，谢谢", "嗯嗯好的", "谢了老铁", "哈喽小助手".
 PHRASES = {
-    "greeting": "你好 您好 你好呀 在吗 在不在 在么 在嘛 在 早 早上好 早安 上午好 中午好 下午好 晚上好 晚安 哈喽 hello hi 嗨 喂 "
-                "有人吗 有人在吗 新年好 新年快乐 节日快乐 过年好 周末愉快",
-    "thanks": "谢谢 多谢 谢了 感谢 谢谢你 谢谢您 辛苦了 辛苦啦 辛苦 麻烦了 麻烦你了 打扰了 谢啦 谢谢啦 thanks thank you 感恩",
-    "ack": "好的 好 好滴 好嘞 好吧 收到 嗯 哦 噢 ok okay 明白 了解 知道了 行 可以 对 是的 没问题 懂了 太棒了 棒 真棒 "
-           "厉害 666 6 哈 呵呵 嘿嘿 牛 赞 不错 挺好 很好 你真棒 给力",
+    "greeting": "你好 您好 你好呀 在吗 在不在 在么 在嘛 在没 在否 在 早 早上好 早安 您早 上午好 中午好 下午好 晚上好 哈喽 哈罗 "
+                "hello hi 嗨 嘿 喂 有人吗 有人在吗 大家好 忙吗 忙不忙 吃了吗 吃了没 新年好 新年快乐 节日快乐 过年好 中秋快乐 "
+                "国庆快乐 元旦快乐 周末愉快",
+    "bye": "拜拜 再见 886 88 回头见 晚安 下次聊 先这样",
+    "thanks": "谢谢 多谢 谢了 感谢 谢谢你 谢谢您 辛苦了 辛苦啦 辛苦 麻烦了 麻烦你了 麻烦啦 打扰了 谢啦 谢谢啦 太感谢了 万分感谢 "
+              "感激 劳驾 thanks thank you thx 3q 感恩",
+    "ack": "好的 好 好滴 好哒 好呢 好嘞 好吧 收到 收悉 已收到 嗯 嗯呢 哦 噢 ok okay 明白 了解 知道了 知道啦 懂 懂了 行 中 得嘞 "
+           "妥 妥了 可以 可以的 对 对的 是的 是滴 没问题 没事 没事了 算了 不用了 太棒了 棒 真棒 厉害 厉害了 666 6 哈 嘻嘻 "
+           "呵呵 嘿嘿 哇 牛 牛啊 赞 点赞 优秀 不错 挺好 很好 你真棒 给力 你好聪明 真聪明",
 }
-_ADDRESS = "老铁 亲 小助手 助手 机器人 你 您 了 啊 呀 哦 啦 嘛 呢 吧"
+_ADDRESS = "老铁 亲 小助手 助手 机器人 你 您 了 啊 呀 哦 啦 嘛 呢 吧 哈 哇 呃 额"
+# WeChat stickers arrive as text codes: [强], [微笑], [抱拳], [OK].
+_STICKER = re.compile(r"\[[^\[\]]{1,4}\]|/:[a-z]+", re.I)
 _KIND_OF = {phrase.lower(): kind for kind, words in PHRASES.items() for phrase in words.split()}
 _ALT = "|".join(re.escape(p) for p in sorted({*_KIND_OF, *_ADDRESS.split()}, key=len, reverse=True))
 _RUN = re.compile(rf"(?:{_ALT}|[~～!！。.,，、\s])+", re.I)
 _TOKEN = re.compile(_ALT, re.I)
-_WHO = re.compile(r"你是(?:机器人|谁|人工智能|ai|真人)[吗么嘛]?|你叫(?:啥|什么)(?:名字)?|你(?:的)?名字(?:是)?(?:啥|什么)?|你是干(?:啥|什么)的|你是(?:人|人工)还是机器", re.I)
+_WHO = re.compile(
+    r"(?:请问)?你是(?:机器人|谁|人工智能|ai|真人|人)[吗么嘛]?|你叫(?:啥|什么)(?:名字)?|你(?:的)?名字(?:是|叫)?(?:啥|什么)?"
+    r"|你是干(?:啥|什么)的|你是(?:人|人工)还是机器(?:人)?|你几岁了?|你多大了?|你在哪(?:里|儿)?|你会聊天[吗么]?|你吃饭了[吗么没]?"
+    r"|(?:我)?爱你|你(?:好|真)(?:可爱|聪明|厉害)|你是不是(?:机器人|真人)",
+    re.I,
+)
 _PARTICLES = re.compile(r"[啊呀哈哦啦嘛呢吧~～!！。.,，?？\s]+$")
 
 
@@ -51,6 +62,7 @@ TOPICS = (
 
 def _bare(text: str) -> str:
     """The text without trailing particles and emoji: what is left of "辛苦啦😊"."""
+    text = _STICKER.sub("", text)
     kept = "".join(c for c in text if not unicodedata.category(c).startswith(("So", "Sk", "Cf", "Mn")))
     return _PARTICLES.sub("", kept).strip()
 
@@ -66,7 +78,7 @@ def read_small_talk(text: str, ctx: Context) -> Reading | None:
     if len(bare) <= 16 and _RUN.fullmatch(bare):
         kinds = [_KIND_OF[t.lower()] for t in _TOKEN.findall(bare) if t.lower() in _KIND_OF]
         if kinds:
-            kind = next(k for k in ("greeting", "thanks", "ack") if k in kinds)
+            kind = next(k for k in ("greeting", "bye", "thanks", "ack") if k in kinds)
             return Reading(0.95, groups={"kind": kind})
     return None
 
@@ -82,6 +94,8 @@ def small_talk(ctx: Context, match: Match) -> str:
         return f"{name}您好，我在！要登记时长、反映问题或问规定，直接说就行；发「帮助」看能做什么。"
     if kind == "thanks":
         return "不客气！有事随时找我，发「帮助」看能做什么。"
+    if kind == "bye":
+        return "好的，再见！有事随时找我。"
     if kind == "who":
         return f"我是{street}网格作风助手，一个自动回复的小助手：登记服务时长、随手拍、问规定、学微课、答题都可以找我。发「帮助」看怎么用。"
     return "👌 有事随时找我，发「帮助」看能做什么。"

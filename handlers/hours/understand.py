@@ -28,34 +28,41 @@ ASKED_MINUTES = 15
 SERVICE = re.compile(
     r"服务|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
     r"|巡逻|巡查|值守|值班|防汛|防火|帮扶|入户|走访|宣传|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
-    r"|培训|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口|政策|陪.{0,6}(?:去|办|看)"
-    r"|巡夜|夜巡|巡检|检查|督查|走街|串户|摸底|登门|上门|送温暖|义务|打扫|清扫|扫雪|除雪|植树|消杀|普法|反诈|防诈|禁毒"
-    r"|讲解|助老|助残|关爱|陪护|代购|卡点|执勤|站岗|核酸|防控|接种|应急|救援|抢险|网格化|社区活动|活动"
+    r"|培训|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
+    r"|巡夜|夜巡|巡检|(?:安全|消防|入户|隐患)检查|督查|走街|串户|摸底|登门|上门|送温暖|义务|打扫|清扫|扫雪|除雪|植树|消杀"
+    r"|普法|反诈|防诈|禁毒|讲解|助老|助残|关爱|陪护|代购|卡点|执勤|站岗|核酸|防控|接种|应急|救援|抢险|网格化"
     r"|帮(?:着|忙)?.{0,8}(?:老人|群众|居民|搬迁户|困难户|残疾|独居|找工作|办|缴|买|送|修|搬|清|打扫|登记)"
 )
 # What a complaint sounds like: a duration here is how long someone waited, not service.
 COMPLAINT = re.compile(
     r"没人管|没人理|没人修|没人清|没人收|没人拉|没人来|不管|不理|坏了|太低|太慢|太差|效率|态度|排队|排了.{0,6}队|等了"
     r"|白跑|踢皮球|不作为|乱收费|推诿|拖了|关门|锁门|不在岗|玩手机|迟到|早退|堆了|臭|脏"
+    r"|耗了|耽误|折腾|白等|干等|跑了.{0,3}趟|没人接|不接电话|离谱|太久|磨蹭|拖拉|敷衍|刁难|没办成|办不成|不给办"
 )
 # A question about hours is for the rules or for 我的时长, never a log.
 QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|多少|多久|算不算|能算|算吗|算不|是不是|要不要|有没有|啥|什么|为什么"
     r"|还差|够不够|够了没|够数|(?<!好)几个小时[?？]?$|(?<!好)几个钟"
+    r"|按.{0,8}算|算作|算进|算到|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长"
 )
+# The message is about an entry already logged ("刚才那条是2小时不是3小时"): never a new entry.
+EARLIER = re.compile(r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条|那个记录|那次|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了|多报了|少报了")
 # "改成2小时", "刚才登记错了 应该是3小时", "写错了是昨天的", "不是3个是2个", "改2".
 CORRECTION = re.compile(
     r"^(?:改|修改|更正)时长|改成|改为|改到|改一下|改下|改个|^改\s*\d|更正|应该是|应是|不对|不是.{0,8}是|写错|弄错|登记错|记错|登错|搞错|填错|输错"
-    r"|(?:日期|时间|时长|天|小时)(?:搞|弄|写|填)?错了"
+    r"|(?:日期|时间|时长|天|小时)(?:搞|弄|写|填)?错了|是.{1,8}不是|多写了|少写了|多登了|少登了|多记了|少记了|多报了|少报了|错了"
 )
 STRONG_CORRECTION = re.compile(r"改成|改为|改到|改一下|改下|更正|应该是|写错|弄错|登记错|记错|登错|搞错|填错|输错")
 UNDO = re.compile(r"撤销|撤回|撤消|撤了|删了|删掉|删除|不要了|作废|取消")
 UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上一条|登记|登错|发错|记错|写错|不算|撤|时长")
 # Asking for one's own total: 这个月还差多少, 还差几个小时, 上个月时长, 俺这月够20小时了没.
 MINE = re.compile(r"我|俺|咱|还差|还得|还要|够数|够了|够没|够不够|够\d+小时|达标|累计|查|看看|看下|瞅瞅")
-HOURS_TOPIC = re.compile(r"时长|小时|钟头|积分|够数|多久|还差多少|差多少")
+HOURS_TOPIC = re.compile(r"时长|小时|钟头|积分|够数|多久|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少")
 # The leaders' summary: 安居社区谁还没达标, 全街道时长汇总, 上个月大家的下沉时长统计一下.
-TEAM = re.compile(r"谁|大家|全街道|各社区|各单位|各网格|全体|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名")
+TEAM = re.compile(
+    r"谁|大家|全街道|全街|各社区|各单位|各网格|各个|全体|所有人|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名"
+    r"|达标率|整体|总体|包联|下面的人|手下|本单位的|单位的人|社区的人"
+)
 TEAM_TOPIC = re.compile(r"时长|达标|小时")
 # A bare number answers "how many hours exactly?" ("3", "2.5").
 BARE_NUMBER = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d+)?)\s*(?:个|个吧|吧)?\s*[.。!！]?$")
@@ -135,7 +142,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
                 and re.search(r"巡逻|巡查|值守|值班|入户|走访|帮扶|下沉|宣传|调解|服务了", folded):
             return Reading(0.8, groups={"missing": True, **(_parsed_groups(text, today) or {})})
         return None
-    if amount.kind == "exact" and CORRECTION.search(folded) and not amount.corrected:
+    if not amount.corrected and (CORRECTION.search(folded) or EARLIER.search(folded)):
         return None  # "刚才登记错了 应该是3小时" corrects the last entry: the edit command's
     groups = _parsed_groups(text, today) or {}
     if "bad_date" in groups:
@@ -171,10 +178,12 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
 
 def _correction(folded: str, today: date) -> dict | None:
     """What the entry should be: {"hours": 2.0} and/or {"day": "…"}; None when nothing is named."""
+    right_first = re.search(r"是(?P<right>.{1,12}?)[,，\s]*(?:而)?不是", folded)
     cue = None
     for cue in re.finditer(r"改成|改为|改到|改一下|改下|改个|改|应该是|应是|不对|更正为?|是", folded):
         pass
-    tail = folded[cue.end():] if cue else folded
+    # "是两个小时不是三个": the amount before 不是 is the right one.
+    tail = right_first["right"] if right_first else folded[cue.end():] if cue else folded
     amount = read_amount(tail)
     groups: dict = {}
     if amount is not None and amount.kind == "exact":
@@ -213,8 +222,10 @@ def read_undo(text: str, ctx: Context) -> Reading | None:
 def read_mine(text: str, ctx: Context) -> Reading | None:
     """One's own total: 这个月还差多少, 还差几个小时, 上个月时长, 我这个月下沉了几个小时."""
     folded = fold(text)
-    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|规定|要求|标准|谁", folded):
+    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|谁", folded):
         return None
+    if re.search(r"规定|要求|标准|硬性|必须", folded) and not re.search(r"我|俺|咱", folded):
+        return None  # "每月20小时是硬性要求吗": a question about the rule
     if TEAM.search(folded) and not re.search(r"我|俺", folded):
         return None
     amount = read_amount(folded)

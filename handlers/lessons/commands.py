@@ -8,7 +8,7 @@ from bot.router import LEADERS, Command, Context, Match
 from handlers.lessons import service
 from handlers.lessons.models import Lesson
 from handlers.lessons.texts import coverage_text, lesson_text
-from handlers.lessons.understand import SHOWN, SHOWN_MINUTES, lesson_number, read_done, read_today
+from handlers.lessons.understand import SHOWN, SHOWN_MINUTES, lesson_number, read_done, read_stats, read_today
 
 NO_GROUP = "您还没有加入接收微课的工作群，请联系管理员把您加到本单位的群里。"
 
@@ -87,6 +87,7 @@ COMMANDS = (
         name="学习情况",
         aliases=("微课覆盖", "学习覆盖", "微课统计"),
         handler=coverage,
+        reader=read_stats,
         roles=LEADERS,
         summary="看本周各单位微课学习覆盖率",
         example="学习情况",

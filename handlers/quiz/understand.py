@@ -8,17 +8,21 @@ from bot.router import Context, Reading
 from bot.text import normalize
 
 _BOARD = re.compile(
-    r"^(?:看看|看下|查查|查下|查看|瞅瞅)?(?P<period>本月|这个月|这月|本周|这周|这星期|上周)?的?(?:答题|积分)?(?:排行榜|排名|排行|积分榜)[?？!！。]*$"
-    r"|我(?:答题)?(?:排|排名|排在)第几|我(?:的)?(?:答题)?排名"
+    r"^(?:看看|看下|查查|查下|查看|瞅瞅|发下|发一下)?(?P<period>本月|这个月|这月|本周|这周|这星期|上周)?的?(?:答题|积分)?(?:排行榜|排名|排行|积分榜|名次)[?？!！。]*$"
+    r"|我(?:答题)?(?:排|排名|排在|是)第几|我(?:的)?(?:答题)?(?:排名|名次)|我第几名"
+    r"|(?P<period2>本月|这个月|本周|这周)?谁(?:答题|答得|答对)?(?:最多|第一|最好|最厉害)|答题(?:成绩|情况)(?:怎么样|咋样)?$"
 )
-_PRACTICE = re.compile(r"^(?:再)?(?:来|出|给我来|给我出)(?:一|1)?[道个](?:题|练习题)[吧呗!！。]*$|^(?:我要|我想)(?:答题|做题|练习)$")
+_PRACTICE = re.compile(
+    r"^(?:再)?(?:来|出|给我来|给我出|做|答|刷|练)(?:一|1|几|两|个)?[道个]?(?:题|练习题|题目)[吧呗!！。]*$"
+    r"|^(?:我要|我想|想|要)(?:答题|做题|练习|刷题|答几道题|做道题|练练)$|考考我|练练手|出个题"
+)
 
 
 def read_board(text: str, ctx: Context) -> Reading | None:
     found = _BOARD.search(normalize(text))
     if not found:
         return None
-    period = found.group("period") or ""
+    period = found.group("period") or found.group("period2") or ""
     return Reading(0.9, groups={"period": "本月" if period in ("本月", "这个月", "这月") else ""})
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.message import Kind, Reply, ToAddress, ToPerson
 from bot.models import Person
-from bot.router import EVERYONE, LEADERS, Command, Context, Match
+from bot.router import EVERYONE, LEADERS, Command, Context, Decline, Match
 from handlers.reports import figures, render, service
 from handlers.reports.models import Report, ReportStatus
 from handlers.reports.routing import liaison_unit_ids
@@ -16,15 +16,18 @@ from handlers.reports.service import ReportError, Reporter
 from handlers.reports.understand import (
     RATE_KEY,
     RATE_MINUTES,
+    ACCEPT_VERBS,
     SHOWN_RATE_MINUTES,
     read_anonymous,
     read_mine,
     read_rating,
     read_report,
     read_show,
+    read_stats,
     read_step,
     read_worklist,
     report_body,
+    is_how_to,
     wants_anonymity,
 )
 
@@ -79,6 +82,8 @@ def _create(ctx: Context, match: Match, anonymous: bool) -> list[Reply]:
 
 
 def create(ctx: Context, match: Match) -> list[Reply]:
+    if match.alias and is_how_to(match.text):
+        raise Decline  # "随手拍怎么用": a question for 帮助, not a report
     # "投诉 … 不要写我名字": asking not to be named anywhere in the report makes it anonymous.
     return _create(ctx, match, anonymous=wants_anonymity(match.text))
 
@@ -216,10 +221,10 @@ def rate(ctx: Context, match: Match) -> list[Reply]:
             report_id, satisfied, reason = int(match.groups["id"]), bool(match.groups["satisfied"]), match.groups.get("reason", "")
         else:
             report_id, rest = ticket(match, "评价 #12 满意")
-            verdict = re.match(r"^(不满意|满意)\s*[:：,，]?\s*(.*)$", rest, re.S)
+            verdict = re.match(r"^(?:挺|很|非常|比较|还算|基本|十分|特别)?\s*(不太满意|不满意|满意|好评|差评)(?:的|了)?\s*[:：,，!！。]?\s*(.*)$", rest, re.S)
             if not verdict:
                 raise ReportError(f"请说满意还是不满意，例如：评价 #{report_id} 满意，或 评价 #{report_id} 不满意 问题还在。")
-            satisfied, reason = verdict.group(1) == "满意", verdict.group(2)
+            satisfied, reason = verdict.group(1) in ("满意", "好评"), verdict.group(2)
         result = service.rate(ctx.session, ctx.config, who(ctx), report_id, satisfied, reason, ctx.now)
     except ReportError as exc:
         return [_fail(exc)]
@@ -281,7 +286,7 @@ COMMANDS = (
         summary="匿名反映：除管理员外，谁也看不到您是谁", example="匿名反映 窗口工作人员上班时间玩手机",
         choice_label="匿名提交随手拍",
     ),
-    Command(name="反映统计", handler=stats, roles=LEADERS, priority=7, summary="反映统计：包联单位随手拍的受理、办结用时",
+    Command(name="反映统计", handler=stats, reader=read_stats, roles=LEADERS, priority=7, summary="反映统计：包联单位随手拍的受理、办结用时",
             example="反映统计 2026-11"),
     Command(name="反映列表", aliases=("待办反映",), handler=worklist, reader=read_worklist, roles=REGISTERED, priority=7,
             summary="反映列表：待您办理的反映"),
@@ -295,7 +300,7 @@ COMMANDS = (
             summary="我的反映：自己反映的办理情况"),
     Command(name="查询反映", patterns=(r"^(?:查询|查看反映)\s*#?\s*(?P<id>\d+)\s*$",), handler=show, reader=read_show,
             allow_unregistered=True, priority=5, summary="查询：一件反映的办理经过", example="查询 #12"),
-    Command(name="受理", handler=accept, reader=read_step("受理"), roles=REGISTERED, priority=5, summary="受理：承办人接单",
+    Command(name="受理", handler=accept, reader=read_step(ACCEPT_VERBS), roles=REGISTERED, priority=5, summary="受理：承办人接单",
             example="受理 #12"),
     Command(name="进展", handler=progress, reader=read_step("进展"), roles=REGISTERED, priority=5,
             summary="进展：记录办理进展，反映人会收到", example="进展 #12 已联系物业，明天清理"),

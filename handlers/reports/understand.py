@@ -19,7 +19,7 @@ RATE_KEY = "reports.rate"
 RATE_MINUTES = 24 * 60
 SHOWN_RATE_MINUTES = 30
 
-_STRONG_WORD = r"(?:反映|反应|投诉|举报|曝光|吐槽|随手拍|意见箱|提个意见|提意见)"
+_STRONG_WORD = r"(?:反映|反应|投诉|举报|曝光|吐槽|随手拍|意见箱|提个意见|提意见|告状|揭发|检举|爆料|反馈|提个建议|提建议|建议)"
 # 提交 is a report word only when someone asks for it to be filed (帮我提交, 匿名提交).
 _REPORT_WORD = rf"(?:{_STRONG_WORD}|(?:帮我|替我|给我|我要|我想|匿名)\s*提交)"
 _LEAD = re.compile(
@@ -28,8 +28,11 @@ _LEAD = re.compile(
 )
 _ANONYMOUS = re.compile(
     r"匿名|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是我|不要让人知道是我|不要透露我|别透露我|别暴露我"
-    r"|别说是我|不要说是我|别告诉.{0,4}是我|(?:替|帮|给)我保密"
+    r"|别说是我|不要说是我|别告诉.{0,4}是我|(?:替|帮|给)我保密|不想让.{0,6}知道是我|悄悄(?:地)?(?:反映|举报|说)|隐去.{0,4}(?:姓名|名字|身份)"
+    r"|隐藏.{0,4}(?:姓名|名字|身份)|不实名|别公开我|不要公开我|不公开(?:我的)?(?:姓名|名字|身份)|不想署名|不署名"
 )
+# About a ticket or task that exists ("把反映 #5 立项", "5号反映"): never a new ticket.
+_EXISTING = re.compile(r"#\s*\d|\d+\s*号(?:反映|投诉|任务|单)|立项|台账|销号|整改任务")
 # A report word early in the message, not 反映的 (我反映的事: asking about one's own reports).
 _EARLY = re.compile(rf"^.{{0,8}}?{_STRONG_WORD}(?!的|过的|列表|统计)")
 # Time spent, in a message that also names a report word: it may be someone's service hours.
@@ -44,9 +47,15 @@ _QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|要不要|算不算|行不行|中不中|啥|什么|多少|(?<![好十这])几(?!乎)"
     r"|(.)不\1|不\s*$|管不管"
 )
-_RATING = re.compile(r"^(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不满意|满意)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
+_RATING = re.compile(r"^(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不满意|满意|好评|差评)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
 _TICKET_FIRST = re.compile(r"^#\s*(?P<id>\d+)\s*(?P<rest>.*)$", re.S)
-_SHOW = re.compile(r"(?:查询|查一下|查下|查查|看下|看一下|看看|查)\s*#\s*(?P<id>\d+)|#\s*(?P<id2>\d+).{0,6}(?:办得|进度|情况|咋样|怎么样|到哪)")
+_SHOW = re.compile(
+    r"(?:查询|查一下|查下|查查|看下|看一下|看看|查)\s*(?:反映|投诉)?\s*(?:#\s*(?P<id>\d+)|(?P<id3>\d+)\s*号)"
+    r"|(?:#\s*(?P<id2>\d+)|(?P<id4>\d+)\s*号(?:反映|投诉)).{0,8}(?:办得|进度|情况|咋样|怎么样|到哪|结果|办了没|处理了没|怎么说)"
+)
+# "随手拍怎么用", "随手拍能匿名吗": a question about the feature, for 帮助.
+_HOW_TO = re.compile(r"(?:怎么|咋|如何)(?:用|弄|发|拍|提交|操作|匿名|写)|能(?:不能)?匿名|可以匿名|能不能匿名")
+_STATS = re.compile(r"(?:随手拍|反映|投诉).{0,6}(?:统计|汇总|数据|办理情况|响应情况|办得怎么样|情况怎么样)")
 _MINE = re.compile(r"(?:我|俺)(?:之前|上次|以前|前几天|前些天)?(?:反映|投诉|提交|举报|报)(?:过|了)?的")
 _WORKLIST = re.compile(r"(?:要我办|待我办|我要办|我待办|给我的|待办).{0,6}(?:反映|随手拍|投诉)|(?:反映|随手拍).{0,6}(?:要我办|待办)")
 
@@ -62,7 +71,7 @@ def report_body(text: str) -> str:
 def read_report(text: str, ctx: Context) -> Reading | None:
     """A 随手拍 ticket, not anonymous (read_anonymous takes those)."""
     text = normalize(text)
-    if _ANONYMOUS.search(text) and _ANYWHERE.search(text) or _MINE.search(text):
+    if _ANONYMOUS.search(text) and _ANYWHERE.search(text) or _MINE.search(text) or _EXISTING.search(text) or is_how_to(text):
         return None
     if _LEAD.match(text) and len(_LEAD.sub("", text, count=1)) >= 4:
         return Reading(0.95, stores=True, args=report_body(text), label="提交随手拍")
@@ -76,6 +85,12 @@ def read_report(text: str, ctx: Context) -> Reading | None:
     return None
 
 
+def is_how_to(text: str) -> bool:
+    """"随手拍怎么用", "匿名反映能看到我是谁吗": asking about the feature, with nothing to report."""
+    text = normalize(text)
+    return (_HOW_TO.search(text) is not None or text.endswith(("吗", "吗?", "?"))) and len(report_body(text)) <= 12
+
+
 def wants_anonymity(text: str) -> bool:
     return _ANONYMOUS.search(normalize(text)) is not None
 
@@ -84,7 +99,9 @@ def read_anonymous(text: str, ctx: Context) -> Reading | None:
     """A report that asks not to be named: the asking and the report word come first, then the problem."""
     text = normalize(text)
     anonymous, word = _ANONYMOUS.search(text), _ANYWHERE.search(text)
-    if anonymous is None or word is None or max(anonymous.start(), word.start()) > 12:
+    if anonymous is None or word is None or max(anonymous.start(), word.start()) > 12 or _EXISTING.search(text):
+        return None
+    if is_how_to(text):
         return None
     front = text[: max(anonymous.end(), word.end())]
     if _QUESTION.search(front) or _QUESTION.search(text[-2:]):
@@ -101,23 +118,26 @@ def read_rating(text: str, ctx: Context) -> Reading | None:
     found = _RATING.match(normalize(text))
     if not found or len(found["reason"]) > 200:
         return None
-    satisfied = found["verdict"] == "满意"
+    satisfied = found["verdict"] in ("满意", "好评")
     pending = ctx.recall(RATE_KEY)
     if pending is None:
         # Which ticket? The handler asks for its number rather than guess one.
-        return Reading(0.8, groups={"verdict": found["verdict"], "which": True})
+        return Reading(0.8, groups={"verdict": "满意" if satisfied else "不满意", "which": True})
     return Reading(0.95, stores=True, groups={"id": int(pending), "satisfied": satisfied, "reason": found["reason"].strip()})
+
+
+ACCEPT_VERBS = r"(?:受理|接单|接了|我接|我来办|我来处理|收到.{0,4}(?:处理|办))"
 
 
 def read_step(verb: str):
     """"#6我受理了", "#5 办结了 电梯已经修好", "#5 进展：物业说这周内处理": the number first."""
-    pattern = re.compile(rf"^#\s*(?P<id>\d+)\s*(?:我)?(?:已经?)?\s*{verb}(?:了|一下)?\s*[:：,，]?\s*(?P<rest>.*)$", re.S)
+    pattern = re.compile(rf"^(?:#\s*(?P<id>\d+)|(?P<id2>\d+)\s*号)\s*(?:反映|投诉)?\s*(?:我)?(?:已经?)?\s*{verb}(?:了|一下)?\s*[:：,，]?\s*(?P<rest>.*)$", re.S)
 
     def read(text: str, ctx: Context) -> Reading | None:
         found = pattern.match(normalize(text))
         if not found:
             return None
-        return Reading(0.95, groups={"rest": f"#{found['id']} {found['rest']}".strip()})
+        return Reading(0.95, groups={"rest": f"#{found['id'] or found['id2']} {found['rest']}".strip()})
 
     return read
 
@@ -126,7 +146,14 @@ def read_show(text: str, ctx: Context) -> Reading | None:
     found = _SHOW.search(normalize(text))
     if not found:
         return None
-    return Reading(0.9, groups={"id": found["id"] or found["id2"]})
+    return Reading(0.9, groups={"id": found["id"] or found["id2"] or found["id3"] or found["id4"]})
+
+
+def read_stats(text: str, ctx: Context) -> Reading | None:
+    text = normalize(text)
+    if not _STATS.search(text) or _MINE.search(text) or re.search(r"我的|俺的|#", text):
+        return None
+    return Reading(0.85)
 
 
 def read_mine(text: str, ctx: Context) -> Reading | None:

@@ -82,7 +82,10 @@ def ask_rules(ctx: Context, match: Match) -> str:
         return f"规定问答暂时用不了：{exc}。请管理员改好词表后再问。"
     if len(index) == 0:
         return empty_base_text(settings.contact)
-    return answer(index, question, settings, ctx.config.llm).text
+    result = answer(index, question, settings, ctx.config.llm)
+    if not result.covered and is_off_topic(question, coverage=result.hits[0].coverage if result.hits else 0.0):
+        return OFF_TOPIC
+    return result.text
 
 
 def _usage(ctx: Context) -> str:
