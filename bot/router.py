@@ -401,7 +401,7 @@ class Router:
         if not is_question(text):
             return None
         for command in self.commands:
-            if command.answers_questions:
+            if command.answers_questions and self._eligible(ctx, command):
                 match = Match(text=text, args=text, groups={"question": text})
                 replies = self._run(ctx, command, match, "question", hint)
                 if replies is not None:

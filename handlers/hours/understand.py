@@ -31,6 +31,8 @@ SERVICE = re.compile(
     r"|培训|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
     r"|巡夜|夜巡|巡检|(?:安全|消防|入户|隐患)检查|督查|走街|串户|摸底|登门|上门|送温暖|义务|打扫|清扫|扫雪|除雪|植树|消杀"
     r"|普法|反诈|防诈|禁毒|讲解|助老|助残|关爱|陪护|代购|卡点|执勤|站岗|核酸|防控|接种|应急|救援|抢险|网格化"
+    r"|协助|配合|开展|帮忙|帮助|群众工作|做工作|思想工作|讲政策|信息采集|采集|下乡|驻村|包村|蹲点|跑腿|代跑|义诊|义务劳动"
+    r"|参加.{0,8}(?:活动|服务|工作|志愿)|组织.{0,6}活动"
     r"|帮(?:着|忙)?.{0,8}(?:老人|群众|居民|搬迁户|困难户|残疾|独居|找工作|办|缴|买|送|修|搬|清|打扫|登记)"
 )
 # What a complaint sounds like: a duration here is how long someone waited, not service.
@@ -38,7 +40,12 @@ COMPLAINT = re.compile(
     r"没人管|没人理|没人修|没人清|没人收|没人拉|没人来|不管|不理|坏了|太低|太慢|太差|效率|态度|排队|排了.{0,6}队|等了"
     r"|白跑|踢皮球|不作为|乱收费|推诿|拖了|关门|锁门|不在岗|玩手机|迟到|早退|堆了|臭|脏"
     r"|耗了|耽误|折腾|白等|干等|跑了.{0,3}趟|没人接|不接电话|离谱|太久|磨蹭|拖拉|敷衍|刁难|没办成|办不成|不给办"
+    r"|没人|投诉|反映"
 )
+# A problem told as a state (楼道堆满杂物, 路灯不亮好几天了): with time spent, maybe service, maybe a report;
+# but the object of a plain service activity ("调解 漏水纠纷 2个钟头") is no complaint.
+PROBLEM_STATE = re.compile(r"坏了|坏掉|坏着|不亮|破了|塌了|漏了|漏水|堵了|堵住|积水|扰民|占道|堆满|堆着|堆了|好几天|几天了|半个月了|一个月了")
+STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|值守|值班|入户|走访|帮扶|宣传|宣讲|排查|整治|清理|防汛|防火|创文|志愿")
 # A question about hours is for the rules or for 我的时长, never a log.
 QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|多少|多久|算不算|能算|算吗|算不|是不是|要不要|有没有|啥|什么|为什么"
@@ -46,18 +53,28 @@ QUESTION = re.compile(
     r"|按.{0,8}算|算作|算进|算到|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长"
 )
 # The message is about an entry already logged ("刚才那条是2小时不是3小时"): never a new entry.
-EARLIER = re.compile(r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条|那个记录|那次|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了|多报了|少报了")
+EARLIER = re.compile(
+    r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条|那个记录|那次|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了"
+    r"|多报了|少报了|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成"
+)
 # "改成2小时", "刚才登记错了 应该是3小时", "写错了是昨天的", "不是3个是2个", "改2".
 CORRECTION = re.compile(
     r"^(?:改|修改|更正)时长|改成|改为|改到|改一下|改下|改个|^改\s*\d|更正|应该是|应是|不对|不是.{0,8}是|写错|弄错|登记错|记错|登错|搞错|填错|输错"
     r"|(?:日期|时间|时长|天|小时)(?:搞|弄|写|填)?错了|是.{1,8}不是|多写了|少写了|多登了|少登了|多记了|少记了|多报了|少报了|错了"
+    r"|实际(?:上)?是|其实是|实际只有|实际上只|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成"
 )
-STRONG_CORRECTION = re.compile(r"改成|改为|改到|改一下|改下|更正|应该是|写错|弄错|登记错|记错|登错|搞错|填错|输错")
+STRONG_CORRECTION = re.compile(
+    r"改成|改为|改到|改一下|改下|更正|应该是|写错|弄错|登记错|记错|登错|搞错|填错|输错|实际(?:上)?是|其实是|写成|登成|记成"
+)
 UNDO = re.compile(r"撤销|撤回|撤消|撤了|删了|删掉|删除|不要了|作废|取消")
 UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上一条|登记|登错|发错|记错|写错|不算|撤|时长")
 # Asking for one's own total: 这个月还差多少, 还差几个小时, 上个月时长, 俺这月够20小时了没.
 MINE = re.compile(r"我|俺|咱|还差|还得|还要|够数|够了|够没|够不够|够\d+小时|达标|累计|查|看看|看下|瞅瞅")
-HOURS_TOPIC = re.compile(r"时长|小时|钟头|积分|够数|多久|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少")
+HOURS_TOPIC = re.compile(
+    r"时长|小时|钟头|积分|够数|多久|多长时间|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|一共|总共|合计"
+)
+# A question about the rule behind the hours, not about one's own figures.
+RULE_ASKED = re.compile(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|算作|怎么计|规定|要求|标准|硬性|必须|怎么|咋|如何|为什么|是不是")
 # The leaders' summary: 安居社区谁还没达标, 全街道时长汇总, 上个月大家的下沉时长统计一下.
 TEAM = re.compile(
     r"谁|大家|全街道|全街|各社区|各单位|各网格|各个|全体|所有人|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名"
@@ -133,7 +150,9 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return None
     amount = read_amount(folded)
     service = SERVICE.search(folded) is not None
-    complaint = COMPLAINT.search(folded) is not None
+    complaint = COMPLAINT.search(folded) is not None or (
+        PROBLEM_STATE.search(folded) is not None and STRONG_SERVICE.search(folded) is None
+    )
     if amount is None and re.match(r"(?:时长登记|登记时长|补登|登记|服务|下沉)", folded) and not complaint and len(folded) <= 16:
         return Reading(0.85, groups={"missing": True, **(_parsed_groups(text, today) or {})})
     if amount is None:
@@ -224,17 +243,22 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     folded = fold(text)
     if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|谁", folded):
         return None
-    if re.search(r"规定|要求|标准|硬性|必须", folded) and not re.search(r"我|俺|咱", folded):
+    if RULE_ASKED.search(folded) and not re.search(r"我|俺|咱", folded):
         return None  # "每月20小时是硬性要求吗": a question about the rule
     if TEAM.search(folded) and not re.search(r"我|俺", folded):
         return None
     amount = read_amount(folded)
     month = find_month(folded, ctx.now.date())
-    asks = re.search(r"[?？]|多少|几|没$|没有$|吗|查|看|还差|还得|还要|够", folded) is not None
-    if amount is not None and amount.kind == "exact" and not re.search(r"够\s*\d", folded):
+    asks = re.search(r"[?？]|多少|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够|统计|汇总|呢$", folded) is not None
+    if amount is not None and SERVICE.search(folded) and not re.search(r"我的|还差|够", folded):
+        return None  # "入户走访好几个小时": service told, not a question about one's total
+    if amount is not None and amount.kind == "exact" and not re.search(r"够\s*\d|到\s*\d|满\s*\d|\d+\s*(?:个)?小时(?:了)?(?:没|吗|了没)", folded):
         return None  # "我今天服务了2个小时" is a log
     if MINE.search(folded) and asks:
         return Reading(0.9, groups=_month_groups(month))
+    if asks and len(folded) <= 16 and not re.search(r"违规|违纪|可以|能|允许|超过|以上|以内|之内|要求|应该|开会|会议", folded):
+        # "积分多少", "这个月时长呢": one's own figures, asked short.
+        return Reading(0.85, groups=_month_groups(month))
     if month is not None and re.fullmatch(r"(?:上个月|上月|本月|这个月|\d{1,2}月份?|[一二三四五六七八九十]{1,2}月份?)的?(?:服务|下沉)?时长", folded):
         return Reading(0.9, groups=_month_groups(month))
     return None

@@ -80,9 +80,16 @@ def read_stats(text: str, ctx: Context) -> Reading | None:
     return Reading(0.85)
 
 
+_TODAY_ANYWHERE = re.compile(r"(?:今天|今日|最新|这节|这期|本期)的?(?:微课|课程|学习内容|课)|(?:微课|课程|学习内容).{0,4}(?:发|来|看|是啥|是什么|讲的啥|讲什么|内容)")
+
+
 def read_today(text: str, ctx: Context) -> Reading | None:
-    found = _TODAY.match(_strip(text))
+    text_ = _strip(text)
+    found = _TODAY.match(text_)
     if not found:
+        if _TODAY_ANYWHERE.search(text_) and len(text_) <= 16 and not _DONE.match(text_) and not _STATS.search(text_) \
+                and not re.search(r"怎么|咋|如何|打卡", text_):
+            return Reading(0.85, groups={"num": ""})
         return None
     number = lesson_number(found["num"])
     return Reading(0.9, groups={"num": str(number)} if number is not None else {"num": ""})

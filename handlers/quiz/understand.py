@@ -18,13 +18,27 @@ _PRACTICE = re.compile(
 )
 
 
+_BOARD_ANYWHERE = re.compile(r"(?:排行榜|排名|排行|积分榜|名次|第几名)")
+_HOURS_WORDS = re.compile(r"时长|小时|服务|下沉|达标|社区|单位")
+_PRACTICE_ANYWHERE = re.compile(r"答题|做题|刷题|练题|出题|题目|练习题|来.{0,2}题|有题")
+
+
 def read_board(text: str, ctx: Context) -> Reading | None:
-    found = _BOARD.search(normalize(text))
+    text = normalize(text)
+    found = _BOARD.search(text)
     if not found:
+        if _BOARD_ANYWHERE.search(text) and len(text) <= 14 and not _HOURS_WORDS.search(text):
+            period = "本月" if re.search(r"本月|这个月|这月|月榜", text) else ""
+            return Reading(0.85, groups={"period": period})
         return None
     period = found.group("period") or found.group("period2") or ""
     return Reading(0.9, groups={"period": "本月" if period in ("本月", "这个月", "这月") else ""})
 
 
 def read_practice(text: str, ctx: Context) -> Reading | None:
-    return Reading(0.9) if _PRACTICE.match(normalize(text)) else None
+    text = normalize(text)
+    if _PRACTICE.search(text):
+        return Reading(0.9)
+    if _PRACTICE_ANYWHERE.search(text) and len(text) <= 10 and not _BOARD_ANYWHERE.search(text) and not re.search(r"怎么|咋|如何", text):
+        return Reading(0.85)
+    return None

@@ -40,9 +40,12 @@ _DURATION = re.compile(r"(?:\d+(?:\.\d+)?|[一二两俩仨三四五六七八九�
 _ANYWHERE = re.compile(_REPORT_WORD)
 # A problem told without a report word: maybe a report, the router asks.
 _PROBLEM = re.compile(
-    r"坏了|没人管|没人修|没人清|没人收|没人拉|没人理|没人来|不管|好几天|好久|半个月|一个月了|臭|占道|乱收费|乱停|乱扔|堵了|漏水"
-    r"|态度恶劣|态度差|不作为|踢皮球|推诿|排队|等了|白跑|玩手机|迟到|早退|脱岗|吃拿卡要"
+    r"坏了|坏掉|没人管|没人修|没人清|没人收|没人拉|没人理|没人来|没人问|不管|好几天|好久|半个月|一个月了|臭|占道|乱收费|乱停|乱扔|乱贴"
+    r"|堵了|堵塞|漏水|积水|不亮|堆满|堆着|扰民|噪音|异味|冒烟|破损|塌了|断水|停水|停电"
+    r"|态度恶劣|态度差|态度不好|不作为|踢皮球|推诿|排队|等了|白跑|玩手机|迟到|早退|脱岗|不在岗|吃拿卡要|索要|刁难|敷衍|摆架子|门难进|脸难看"
 )
+# A complaint put as a rhetorical question: "社区干部上班打牌 有没有人管？"
+_RHETORICAL = re.compile(r"有没有人管|管不管|能不能管管|谁来管|没人管吗|怎么没人管|还管不管|有人管吗|谁管|管一管|管管吧|给个说法")
 _QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|要不要|算不算|行不行|中不中|啥|什么|多少|(?<![好十这])几(?!乎)"
     r"|(.)不\1|不\s*$|管不管"
@@ -75,6 +78,9 @@ def read_report(text: str, ctx: Context) -> Reading | None:
         return None
     if _LEAD.match(text) and len(_LEAD.sub("", text, count=1)) >= 4:
         return Reading(0.95, stores=True, args=report_body(text), label="提交随手拍")
+    if _RHETORICAL.search(text) and len(text) >= 10:
+        # "…有没有人管？" may be a complaint or a question about who is responsible: asked, not guessed.
+        return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）")
     if _QUESTION.search(text) or len(text) < 6:
         return None
     if _EARLY.match(text) and len(text) >= 10:

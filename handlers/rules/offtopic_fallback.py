@@ -36,18 +36,28 @@ EVERYDAY = re.compile(
     re.IGNORECASE,
 )
 # A request for something the bot does not do ("帮我订个…", "给我画…"), when it names nothing the bot does.
-REQUEST = re.compile(r"^(?:请|麻烦)?(?:你)?(?:帮我|给我|替我|帮忙)(?:写|做|画|算|订|买|找|翻译|P|p|修|查一下天气|讲|编|生成|推荐)|^(?:讲|说)(?:个|一个|讲)")
-BOT_FEATURES = re.compile(r"时长|随手拍|反映|投诉|举报|微课|答题|题|规定|任务|台账|看板|登记|排行|积分")
+REQUEST = re.compile(
+    r"(?:^|[,，\s])(?:请|麻烦)?(?:你)?(?:帮我|给我|替我|帮忙)(?:看看|看一下)?(?:写|做|画|算|订|买|找|翻译|P|p|修|讲|编|生成|推荐|解|想)"
+    r"|^(?:讲|说)(?:个|一个|讲)|帮我看看\s*$"
+)
+BOT_FEATURES = re.compile(r"时长|随手拍|反映|投诉|举报|微课|答题|做题|刷题|练习题|规定|任务|台账|看板|登记|排行|积分")
 WORK = re.compile(
     r"公款|公车|公务|公费|公物|公章|违规|违纪|纪律|规定|制度|收礼|送礼|红包|礼金|礼品|购物卡|消费卡|宴请|吃请|请客|接待|报销"
     r"|上班|下班|工作|群众|居民|干部|网格|领导|单位|社区|街道|处分|廉洁|作风|加班|调休|出差|差旅|办公|会议|开会|审批"
     r"|迟到|早退|旷工|请假|休假|年假|辞职|工资|组织|党员|党费|记者|采访|兼职|经商|同事|考核|值班|补贴|低保|招标"
-    r"|辖区|企业|老板|入户|上报|请吃饭|吃请|饭局|宴|随礼|份子|结婚|婚礼|丧事|满月|乔迁|升学|礼|烟酒|土特产|彩头|打牌|麻将|喝酒"
+    r"|专题会|例会|晨会|辖区|企业|老板|入户|上报|请吃饭|吃请|饭局|宴|随礼|份子|结婚|婚礼|丧事|满月|乔迁|升学|礼|烟酒|土特产|彩头|打牌|麻将|喝酒"
+)
+# What the rules are about: acts, public money and property, the rules' own words.
+CONDUCT = re.compile(
+    r"公款|公车|公务|公费|公物|公章|违规|违纪|纪律|规定|制度|收礼|送礼|红包|礼金|礼品|购物卡|消费卡|宴请|吃请|请客|接待|报销"
+    r"|上班时间|工作时间|工作日|处分|廉洁|作风|兼职|经商|随礼|份子|烟酒|土特产|彩头|麻将|赌"
 )
 # A question whether something is allowed or required is about conduct, whatever its subject.
 PERMISSION = re.compile(
     r"能不能|可不可以|可以不|行不行|行吗|行不|中不中|允许|准不准|必须|需要|要不要|该不该|应该|应不应该|算不算|违规|违纪|能否|可否|是否"
-    r"|(.)不\1|能.{0,12}(?:[吗么不]|多少|几)|可以.{0,10}(?:[吗么不]|多少)|要.{0,10}[吗么]|得.{0,8}[吗么]|该.{0,8}[吗么]"
+    r"|(.)不\1|能.{0,12}(?:[吗么不]|多少|几|多久|多长)|可以.{0,10}(?:[吗么不]|多少|多久)|要.{0,10}[吗么]|得.{0,8}[吗么]|该.{0,8}[吗么]"
+    # any other yes/no question about what someone does, unless it is put to the bot ("你会唱歌吗")
+    r"|^(?!你).{2,}(?:吗|么|不|没)\s*[?？]?$"
 )
 # Below this share of its words found in the knowledge base, a question is not about the rules in it.
 LOW_COVERAGE = 0.5
@@ -60,10 +70,15 @@ def is_off_topic(question: str, coverage: float | None = None) -> bool:
     the question: a question the base does not know, with no word of public office and not asking
     whether something is allowed, is off-topic too (你会唱歌吗, 今天几号)."""
     text = normalize(question)
-    if REQUEST.search(text) is not None and BOT_FEATURES.search(text) is None:
+    if BOT_FEATURES.search(text) is not None:
+        return False  # about something the bot does (时长, 随手拍, 答题 …)
+    if REQUEST.search(text) is not None:
         return True  # "帮我写个工作总结": writing it is not what the bot does, work or not
-    if WORK.search(text) is not None:
+    if CONDUCT.search(text) is not None:
         return False
     if EVERYDAY.search(text) is not None:
-        return True
-    return coverage is not None and coverage < LOW_COVERAGE and PERMISSION.search(text) is None and BOT_FEATURES.search(text) is None
+        # An everyday subject wins over a workplace word ("单位附近哪有好吃的"), unless permission is asked.
+        return PERMISSION.search(text) is None or WORK.search(text) is None
+    if WORK.search(text) is not None:
+        return False
+    return coverage is not None and coverage < LOW_COVERAGE and PERMISSION.search(text) is None
