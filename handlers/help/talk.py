@@ -24,7 +24,7 @@ PHRASES = {
     "ack": "好的 好 好滴 好哒 好呢 好嘞 好吧 收到 收悉 已收到 嗯 嗯呢 哦 噢 ok okay 明白 了解 知道了 知道啦 懂 懂了 行 中 得嘞 "
            "妥 妥了 可以 可以的 对 对的 是的 是滴 没问题 没事 没事了 算了 不用了 太棒了 棒 真棒 厉害 厉害了 666 6 哈 嘻嘻 "
            "呵呵 嘿嘿 哇 牛 牛啊 赞 点赞 优秀 不错 挺好 很好 你真棒 给力 你好聪明 真聪明 good nice cool yes 嗯嗯嗯 哈哈哈 "
-           "笑死 真逗 逗 有意思 测试 测试一下 试试 试一下 test 随便看看 看看 没事 我就试试",
+           "笑死 真逗 逗 有意思 测试 测试一下 试试 试一下 test 随便看看 看看 没事 我就试试 知道 马上办 马上去 这就去 这就办 照办 马上",
 }
 _ADDRESS = "老铁 亲 小助手 助手 机器人 你 您 了 啊 呀 哦 啦 嘛 呢 吧 哈 哇 呃 额 请问 今天 今天也 大家 各位 一下 的 也"
 # WeChat stickers arrive as text codes: [强], [微笑], [抱拳], [OK].
@@ -48,7 +48,7 @@ _HOW = r"(?:怎么|咋|如何|怎样|怎么样)"
 _USE = re.compile(rf"(?:{_HOW}用|能干啥|能干什么|能做什么|会干啥|会做什么|有啥功能|有什么功能|怎么使用|使用方法)")
 _BOT = re.compile(r"这个|你|助手|机器人|小程序|系统")
 _FEATURE_HOW = re.compile(
-    rf"{_HOW}.{{0,3}}(?:登记|填|报|改|撤销|撤回|删|查|提交|反映|投诉|匿名|绑定|打卡|答题|学)"
+    rf"{_HOW}.{{0,3}}(?:登记|填|报|改|撤销|撤回|删|查|提交|反映|投诉|匿名|绑定|打卡|答题|学|发|拍|弄|操作|使用)"
     r"|(?:错了|错).{0,3}(?:咋|怎么|如何)(?:改|办|弄|撤)"
     r"|(?:能|可以|能不能|可不可以)匿名"
 )
@@ -79,9 +79,8 @@ def read_small_talk(text: str, ctx: Context) -> Reading | None:
         return Reading(0.95, groups={"kind": "who"})
     if len(bare) <= 16 and _RUN.fullmatch(bare):
         kinds = [_KIND_OF[t.lower()] for t in _TOKEN.findall(bare) if t.lower() in _KIND_OF]
-        if kinds:
-            kind = next(k for k in ("greeting", "bye", "thanks", "ack") if k in kinds)
-            return Reading(0.95, groups={"kind": kind})
+        kind = next((k for k in ("greeting", "bye", "thanks", "ack") if k in kinds), "greeting")
+        return Reading(0.95, groups={"kind": kind})  # only a friendly address ("小助手"): a greeting
     return None
 
 

@@ -32,7 +32,7 @@ SERVICE = re.compile(
     r"|巡夜|夜巡|巡检|(?:安全|消防|入户|隐患)检查|督查|走街|串户|摸底|登门|上门|送温暖|义务|打扫|清扫|扫雪|除雪|植树|消杀"
     r"|普法|反诈|防诈|禁毒|讲解|助老|助残|关爱|陪护|代购|卡点|执勤|站岗|核酸|防控|接种|应急|救援|抢险|网格化"
     r"|协助|配合|开展|帮忙|帮助|群众工作|做工作|思想工作|讲政策|信息采集|采集|下乡|驻村|包村|蹲点|跑腿|代跑|义诊|义务劳动"
-    r"|参加.{0,8}(?:活动|服务|工作|志愿)|组织.{0,6}活动"
+    r"|参加.{0,8}(?:活动|服务|工作|志愿)|组织.{0,6}活动|值了?.{0,6}班|守了?.{0,4}夜|巡了"
     r"|帮(?:着|忙)?.{0,8}(?:老人|群众|居民|搬迁户|困难户|残疾|独居|找工作|办|缴|买|送|修|搬|清|打扫|登记)"
 )
 # What a complaint sounds like: a duration here is how long someone waited, not service.
@@ -71,14 +71,15 @@ UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上一条|登记|登错|
 # Asking for one's own total: 这个月还差多少, 还差几个小时, 上个月时长, 俺这月够20小时了没.
 MINE = re.compile(r"我|俺|咱|还差|还得|还要|够数|够了|够没|够不够|够\d+小时|达标|累计|查|看看|看下|瞅瞅")
 HOURS_TOPIC = re.compile(
-    r"时长|小时|钟头|积分|够数|多久|多长时间|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|一共|总共|合计"
+    r"时长|小时|钟头|积分|够数|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|一共|总共|合计"
+    r"|(?:下沉|服务|干)了?(?:多久|多长时间)"
 )
 # A question about the rule behind the hours, not about one's own figures.
 RULE_ASKED = re.compile(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|算作|怎么计|规定|要求|标准|硬性|必须|怎么|咋|如何|为什么|是不是")
 # The leaders' summary: 安居社区谁还没达标, 全街道时长汇总, 上个月大家的下沉时长统计一下.
 TEAM = re.compile(
     r"谁|大家|全街道|全街|各社区|各单位|各网格|各个|全体|所有人|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名"
-    r"|达标率|整体|总体|包联|下面的人|手下|本单位的|单位的人|社区的人"
+    r"|达标率|整体|总体|包联|下面的人|手下|本单位|我们单位|本社区|我们社区|单位的人|社区的人|达标情况"
 )
 TEAM_TOPIC = re.compile(r"时长|达标|小时")
 # A bare number answers "how many hours exactly?" ("3", "2.5").
@@ -245,11 +246,11 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
         return None
     if RULE_ASKED.search(folded) and not re.search(r"我|俺|咱", folded):
         return None  # "每月20小时是硬性要求吗": a question about the rule
-    if TEAM.search(folded) and not re.search(r"我|俺", folded):
+    if TEAM.search(folded) and not re.search(r"我(?!们)|俺(?!们)", folded):
         return None
     amount = read_amount(folded)
     month = find_month(folded, ctx.now.date())
-    asks = re.search(r"[?？]|多少|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够|统计|汇总|呢$", folded) is not None
+    asks = re.search(r"[?？]|多少|多久|多长|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够|统计|汇总|呢$", folded) is not None
     if amount is not None and SERVICE.search(folded) and not re.search(r"我的|还差|够", folded):
         return None  # "入户走访好几个小时": service told, not a question about one's total
     if amount is not None and amount.kind == "exact" and not re.search(r"够\s*\d|到\s*\d|满\s*\d|\d+\s*(?:个)?小时(?:了)?(?:没|吗|了没)", folded):
@@ -267,7 +268,7 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
 def read_team(text: str, ctx: Context) -> Reading | None:
     """The leaders' summary, however asked."""
     folded = fold(text)
-    if not (TEAM.search(folded) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的", folded):
+    if not (TEAM.search(folded) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长", folded):
         return None
     if re.search(r"能算|算不算|怎么算|规定|要求", folded):
         return None

@@ -12,7 +12,15 @@ from bot.router import LEADERS, Command, Context, Match
 from handlers.ledger import service
 from handlers.ledger.models import LedgerTask
 from handlers.ledger.service import LedgerError
-from handlers.ledger.understand import read_board, read_close, read_from_report, read_mine, read_recheck, read_task
+from handlers.ledger.understand import (
+    read_board,
+    read_close,
+    read_from_report,
+    read_mine,
+    read_recheck,
+    read_reopen,
+    read_task,
+)
 from handlers.reports.service import CATEGORIES
 
 _NUMBER = re.compile(r"^#?\s*(\d+)\s*[:：,，]?\s*(.*)$", re.S)
@@ -189,7 +197,7 @@ COMMANDS = (
             refusal="台账只对领导和管理员开放；您可以发「我的任务」看本单位的整改任务。"),
     Command(name="立项", handler=from_report, reader=read_from_report, roles=LEADERS, priority=5, summary="立项：把一件反映列入整改台账",
             example="立项 #12 截止12月31日 建立楼道巡查制度", refusal="立项只对领导和管理员开放。"),
-    Command(name="反弹", handler=reopen, priority=5, summary="反弹：回头看发现问题反弹，重新打开任务",
+    Command(name="反弹", handler=reopen, reader=read_reopen, priority=5, summary="反弹：回头看发现问题反弹，重新打开任务",
             example="反弹 #3 近期又出现午间脱岗"),
     Command(name="巩固", aliases=("未反弹",), handler=recheck, reader=read_recheck, priority=5, summary="巩固：回头看确认没有反弹",
             example="巩固 #3"),

@@ -49,3 +49,11 @@ def read_close(text: str, ctx: Context) -> Reading | None:
 def read_from_report(text: str, ctx: Context) -> Reading | None:
     found = _FROM_REPORT.search(normalize(text))
     return Reading(0.9, args=f"#{found['id']} {found['rest']}".strip()) if found else None
+
+
+_REOPEN = re.compile(r"^(?:任务)?\s*#\s*(?P<id>\d+)\s*(?:号任务)?.{0,4}?反弹(?:了)?\s*[:：,，]?\s*(?P<rest>.*)$")
+
+
+def read_reopen(text: str, ctx: Context) -> Reading | None:
+    found = _REOPEN.search(normalize(text))
+    return Reading(0.9, args=f"#{found['id']} {found['rest']}".strip()) if found else None

@@ -21,7 +21,8 @@ _DONE = re.compile(
     rf"^(?:好的|好|嗯|嗯嗯|ok|OK|收到)?\s*(?:(?:今天|今日|这节|这一?课|第?\s*{_NUM}\s*课)?的?(?:微课|课|微课堂|内容)?)\s*(?:我|俺)?\s*(?:已经?|都)?\s*"
     r"(?P<verb>学(?:习)?(?:完|好|过)(?:了|啦)?|学(?:习)?了|已学(?:习)?|学习完毕|完成学习|已?打卡(?:了)?|阅|已阅|看完了?|看过了?"
     r"|读完了?|读过了?|已读|已看完?)"
-    rf"(?:学了|了|啦|哈|哦)?\s*(?:第?\s*(?P<num2>\d{{1,5}}|[一二三四五六七八九十百零两]{{1,5}})\s*课?)?$"
+    rf"(?:学了|了|啦|哈|哦)?\s*(?:第?\s*(?P<num2>\d{{1,5}}|[一二三四五六七八九十百零两]{{1,5}})\s*课?)?"
+    r"(?:\s*(?:打个?卡|打卡了|已打卡|签到))?$"
 )
 # Words that say "I have seen it" rather than "I studied it": they confirm a lesson just shown or pushed.
 _SEEN_ONLY = re.compile(r"^(?:阅|已阅|看完了?|看过了?|读完了?|读过了?|已读|已看完?)$")
@@ -88,7 +89,7 @@ def read_today(text: str, ctx: Context) -> Reading | None:
     found = _TODAY.match(text_)
     if not found:
         if _TODAY_ANYWHERE.search(text_) and len(text_) <= 16 and not _DONE.match(text_) and not _STATS.search(text_) \
-                and not re.search(r"怎么|咋|如何|打卡", text_):
+                and not re.search(r"怎么|咋|如何|打卡|学完|学了|已学|学好", text_):
             return Reading(0.85, groups={"num": ""})
         return None
     number = lesson_number(found["num"])

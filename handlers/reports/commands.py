@@ -17,6 +17,8 @@ from handlers.reports.understand import (
     RATE_KEY,
     RATE_MINUTES,
     ACCEPT_VERBS,
+    CLOSE_VERBS,
+    PROGRESS_VERBS,
     SHOWN_RATE_MINUTES,
     read_anonymous,
     read_mine,
@@ -27,7 +29,7 @@ from handlers.reports.understand import (
     read_step,
     read_worklist,
     report_body,
-    is_how_to,
+    not_a_report,
     wants_anonymity,
 )
 
@@ -82,13 +84,15 @@ def _create(ctx: Context, match: Match, anonymous: bool) -> list[Reply]:
 
 
 def create(ctx: Context, match: Match) -> list[Reply]:
-    if match.alias and is_how_to(match.text):
-        raise Decline  # "随手拍怎么用": a question for 帮助, not a report
+    if match.alias and not_a_report(match.text):
+        raise Decline  # "随手拍怎么用", "反映#5 列入整改台账", "随手拍办理情况统计": not a new report
     # "投诉 … 不要写我名字": asking not to be named anywhere in the report makes it anonymous.
     return _create(ctx, match, anonymous=wants_anonymity(match.text))
 
 
 def create_anonymous(ctx: Context, match: Match) -> list[Reply]:
+    if match.alias and not_a_report(match.text):
+        raise Decline
     return _create(ctx, match, anonymous=True)
 
 
@@ -302,9 +306,9 @@ COMMANDS = (
             allow_unregistered=True, priority=5, summary="查询：一件反映的办理经过", example="查询 #12"),
     Command(name="受理", handler=accept, reader=read_step(ACCEPT_VERBS), roles=REGISTERED, priority=5, summary="受理：承办人接单",
             example="受理 #12"),
-    Command(name="进展", handler=progress, reader=read_step("进展"), roles=REGISTERED, priority=5,
+    Command(name="进展", handler=progress, reader=read_step(PROGRESS_VERBS), roles=REGISTERED, priority=5,
             summary="进展：记录办理进展，反映人会收到", example="进展 #12 已联系物业，明天清理"),
-    Command(name="办结", handler=close, reader=read_step("办结"), roles=REGISTERED, priority=5,
+    Command(name="办结", handler=close, reader=read_step(CLOSE_VERBS), roles=REGISTERED, priority=5,
             summary="办结：办好后办结，请反映人评价", example="办结 #12 杂物已清理"),
     Command(name="评价", handler=rate, reader=read_rating, allow_unregistered=True, priority=5,
             summary="评价：对办结的反映评价，不满意会退回重办", example="评价 #12 满意"),

@@ -74,7 +74,7 @@ def report_body(text: str) -> str:
 def read_report(text: str, ctx: Context) -> Reading | None:
     """A 随手拍 ticket, not anonymous (read_anonymous takes those)."""
     text = normalize(text)
-    if _ANONYMOUS.search(text) and _ANYWHERE.search(text) or _MINE.search(text) or _EXISTING.search(text) or is_how_to(text):
+    if _ANONYMOUS.search(text) and _ANYWHERE.search(text) or _MINE.search(text) or not_a_report(text):
         return None
     if _LEAD.match(text) and len(_LEAD.sub("", text, count=1)) >= 4:
         return Reading(0.95, stores=True, args=report_body(text), label="提交随手拍")
@@ -95,6 +95,12 @@ def is_how_to(text: str) -> bool:
     """"随手拍怎么用", "匿名反映能看到我是谁吗": asking about the feature, with nothing to report."""
     text = normalize(text)
     return (_HOW_TO.search(text) is not None or text.endswith(("吗", "吗?", "?"))) and len(report_body(text)) <= 12
+
+
+def not_a_report(text: str) -> bool:
+    """After a report word, something else: a question about the feature, an existing ticket, figures."""
+    text = normalize(text)
+    return is_how_to(text) or _EXISTING.search(text) is not None or (_STATS.search(text) is not None and len(text) <= 16)
 
 
 def wants_anonymity(text: str) -> bool:
@@ -132,12 +138,17 @@ def read_rating(text: str, ctx: Context) -> Reading | None:
     return Reading(0.95, stores=True, groups={"id": int(pending), "satisfied": satisfied, "reason": found["reason"].strip()})
 
 
-ACCEPT_VERBS = r"(?:受理|接单|接了|我接|我来办|我来处理|收到.{0,4}(?:处理|办))"
+ACCEPT_VERBS = r"(?:来受理|受理|接单|接了|我接|来办|来处理|我来办|我来处理|收到.{0,4}(?:处理|办))"
+CLOSE_VERBS = r"(?:办结|处理完毕|处理完了|处理好了|已处理好?|办好了|办完了|解决了|搞定了|修好了)"
+PROGRESS_VERBS = r"(?:有进展|进展|最新进展|进度|更新)"
 
 
 def read_step(verb: str):
     """"#6我受理了", "#5 办结了 电梯已经修好", "#5 进展：物业说这周内处理": the number first."""
-    pattern = re.compile(rf"^(?:#\s*(?P<id>\d+)|(?P<id2>\d+)\s*号)\s*(?:反映|投诉)?\s*(?:我)?(?:已经?)?\s*{verb}(?:了|一下)?\s*[:：,，]?\s*(?P<rest>.*)$", re.S)
+    pattern = re.compile(
+        rf"^(?:#\s*(?P<id>\d+)|(?P<id2>\d+)\s*号)\s*(?:反映|投诉)?\s*(?:我|我们)?(?:已经?|都)?\s*{verb}(?:了|一下)?\s*[:：,，]?\s*(?P<rest>.*)$",
+        re.S,
+    )
 
     def read(text: str, ctx: Context) -> Reading | None:
         found = pattern.match(normalize(text))
