@@ -360,12 +360,16 @@ class Router:
         return self._run(ctx, command, match, "choice", hint)
 
     def _explicit(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
-        for command in self.commands:
+        found = []
+        for order, command in enumerate(self.commands):
             if Kind.text not in command.kinds:
                 continue
             match = self._match(command, text, ctx.message)
-            if match is None:
-                continue
+            if match is not None:
+                found.append((order, command, match))
+        # Equal priority: the longer command word wins ("答题排行" over "答题").
+        found.sort(key=lambda item: (-item[1].priority, -len(item[2].alias), item[0]))
+        for _, command, match in found:
             if command.reader is not None:
                 reading = command.reader(text, ctx)
                 if reading is None and command.words_need_reading:

@@ -61,17 +61,17 @@ EARLIER = re.compile(
 CORRECTION = re.compile(
     r"^(?:改|修改|更正)时长|改成|改为|改到|改一下|改下|改个|^改\s*\d|更正|应该是|应是|不对|不是.{0,8}是|写错|弄错|登记错|记错|登错|搞错|填错|输错"
     r"|(?:日期|时间|时长|天|小时)(?:搞|弄|写|填)?错了|是.{1,8}不是|多写了|少写了|多登了|少登了|多记了|少记了|多报了|少报了|错了"
-    r"|实际(?:上)?是|其实是|实际只有|实际上只|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成"
+    r"|实际(?:上)?是|其实是|实际只有|实际上只|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成|有误|应为|应该为|不是这个数"
 )
 STRONG_CORRECTION = re.compile(
-    r"改成|改为|改到|改一下|改下|更正|应该是|写错|弄错|登记错|记错|登错|搞错|填错|输错|实际(?:上)?是|其实是|写成|登成|记成"
+    r"改成|改为|改到|改一下|改下|更正|应该是|写错|弄错|登记错|记错|登错|搞错|填错|输错|实际(?:上)?是|其实是|写成|登成|记成|有误|应为"
 )
 UNDO = re.compile(r"撤销|撤回|撤消|撤了|删了|删掉|删除|不要了|作废|取消")
 UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上一条|登记|登错|发错|记错|写错|不算|撤|时长")
 # Asking for one's own total: 这个月还差多少, 还差几个小时, 上个月时长, 俺这月够20小时了没.
 MINE = re.compile(r"我|俺|咱|还差|还得|还要|够数|够了|够没|够不够|够\d+小时|达标|累计|查|看看|看下|瞅瞅")
 HOURS_TOPIC = re.compile(
-    r"时长|小时|钟头|积分|够数|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|一共|总共|合计"
+    r"时长|小时|钟头|积分|够数|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|一共|总共|合计|服务记录|登记记录|的记录"
     r"|(?:下沉|服务|干)了?(?:多久|多长时间)"
 )
 # A question about the rule behind the hours, not about one's own figures.
@@ -182,7 +182,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
 def read_edit(text: str, ctx: Context) -> Reading | None:
     """A correction of the entry just logged."""
     folded = fold(text)
-    if not CORRECTION.search(folded) or re.search(r"[?？]|吗|怎么|咋", folded):
+    if not (CORRECTION.search(folded) or EARLIER.search(folded)) or re.search(r"[?？]|吗|怎么|咋", folded):
         return None
     target = _correction(folded, ctx.now.date())
     if target is None:
@@ -200,7 +200,7 @@ def _correction(folded: str, today: date) -> dict | None:
     """What the entry should be: {"hours": 2.0} and/or {"day": "…"}; None when nothing is named."""
     right_first = re.search(r"是(?P<right>.{1,12}?)[,，\s]*(?:而)?不是", folded)
     cue = None
-    for cue in re.finditer(r"改成|改为|改到|改一下|改下|改个|改|应该是|应是|不对|更正为?|是", folded):
+    for cue in re.finditer(r"改成|改为|改到|改一下|改下|改个|改|应该是|应是|应为|应该为|不对|更正为?|是", folded):
         pass
     # "是两个小时不是三个": the amount before 不是 is the right one.
     tail = right_first["right"] if right_first else folded[cue.end():] if cue else folded
@@ -253,15 +253,21 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     asks = re.search(r"[?？]|多少|多久|多长|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够|统计|汇总|呢$", folded) is not None
     if amount is not None and SERVICE.search(folded) and not re.search(r"我的|还差|够", folded):
         return None  # "入户走访好几个小时": service told, not a question about one's total
-    if amount is not None and amount.kind == "exact" and not re.search(r"够\s*\d|到\s*\d|满\s*\d|\d+\s*(?:个)?小时(?:了)?(?:没|吗|了没)", folded):
+    if amount is not None and amount.kind == "exact" and not re.search(
+        r"够\s*\d|到\s*\d|满\s*\d|距离|离\s*\d|还差|\d+\s*(?:个)?小时(?:了)?(?:没|吗|了没)", folded
+    ):
         return None  # "我今天服务了2个小时" is a log
     if MINE.search(folded) and asks:
         return Reading(0.9, groups=_month_groups(month))
     if asks and len(folded) <= 16 and not re.search(r"违规|违纪|可以|能|允许|超过|以上|以内|之内|要求|应该|开会|会议", folded):
         # "积分多少", "这个月时长呢": one's own figures, asked short.
         return Reading(0.85, groups=_month_groups(month))
-    if month is not None and re.fullmatch(r"(?:上个月|上月|本月|这个月|\d{1,2}月份?|[一二三四五六七八九十]{1,2}月份?)的?(?:服务|下沉)?时长", folded):
+    if month is not None and re.fullmatch(
+        r"(?:今年|(?:我|俺)(?:的)?)?(?:上个月|上月|本月|这个月|\d{1,2}月份?|[一二三四五六七八九十]{1,2}月份?)的?(?:服务|下沉)?(?:时长|记录|积分)", folded
+    ):
         return Reading(0.9, groups=_month_groups(month))
+    if re.search(r"我(?!们)|俺(?!们)", folded) and re.search(r"累计|记录|积分|时长", folded) and len(folded) <= 14:
+        return Reading(0.85, groups=_month_groups(month))  # "我目前累计时长", "我上个月的记录"
     return None
 
 

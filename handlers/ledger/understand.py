@@ -23,8 +23,14 @@ def read_recheck(text: str, ctx: Context) -> Reading | None:
 
 
 _BOARD = re.compile(r"^(?:看看|看下|查看|查下|打开|发下)?(?:整改)?台账(?:情况|汇总|总体情况|进度)?$|整改台账.{0,4}(?:情况|汇总|进度)")
-_TASK = re.compile(r"任务\s*#?\s*(?P<id>\d+)\s*(?:的|号)?\s*(?:情况|详情|进展情况|进度|怎么样|咋样|到哪了)")
-_CLOSE = re.compile(r"^#\s*(?P<id>\d+)\s*(?:号任务)?.{0,6}?销号(?:了|吧)?\s*[:：,，]?\s*(?P<rest>.*)$|^(?:任务)?\s*(?P<id2>\d+)\s*号?任务.{0,4}销号\s*(?P<rest2>.*)$")
+_TASK = re.compile(
+    r"任务\s*#?\s*(?P<id>\d+)\s*(?:的|号)?\s*(?:情况|详情|进展情况|进度|怎么样|咋样|到哪了)"
+    r"|#\s*(?P<id2>\d+)\s*(?:号)?任务.{0,6}(?:情况|详情|进度|怎么样|咋样|到哪)|(?:看看|看下|查看|查下|查查)\s*任务\s*#?\s*(?P<id3>\d+)"
+)
+_CLOSE = re.compile(
+    r"^(?:任务)?\s*#\s*(?P<id>\d+)\s*(?:号任务)?.{0,10}?销号(?:了|吧)?\s*[:：,，]?\s*(?P<rest>.*)$"
+    r"|^(?:任务)?\s*(?P<id2>\d+)\s*号?任务.{0,4}销号\s*(?P<rest2>.*)$"
+)
 _FROM_REPORT = re.compile(
     r"(?:把)?(?:反映|随手拍|投诉)?\s*#\s*(?P<id>\d+)\s*(?:号)?.{0,4}?(?:立项|列入(?:整改)?台账|纳入(?:整改)?台账)\s*[:：,，]?\s*(?P<rest>.*)$"
 )
@@ -36,7 +42,7 @@ def read_board(text: str, ctx: Context) -> Reading | None:
 
 def read_task(text: str, ctx: Context) -> Reading | None:
     found = _TASK.search(normalize(text))
-    return Reading(0.9, groups={"id": found["id"]}) if found else None
+    return Reading(0.9, groups={"id": found["id"] or found["id2"] or found["id3"]}) if found else None
 
 
 def read_close(text: str, ctx: Context) -> Reading | None:

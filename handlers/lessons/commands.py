@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.router import LEADERS, Command, Context, Match
+from bot.router import LEADERS, Command, Context, Decline, Match
 from handlers.lessons import service
 from handlers.lessons.models import Lesson
 from handlers.lessons.texts import coverage_text, lesson_text
@@ -19,6 +19,8 @@ def today_lesson(ctx: Context, match: Match) -> str:
     else:
         number = match.args.strip().lstrip("第").rstrip("课").strip()
         if not re.search(r"\d|[一二三四五六七八九十百]", number):
+            if match.alias == "微课" and len(number) > 3 and re.search(r"情况|覆盖|统计|学得|学的|没学", number):
+                raise Decline  # "微课学习覆盖情况": the leaders' figures, not a lesson
             number = ""  # "今日微课堂", "今天微课是啥": today's
     if number:
         if lesson_number(number) is None:

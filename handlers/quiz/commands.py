@@ -81,7 +81,7 @@ MONTH_WORDS = frozenset({"本月", "这个月", "月", "月榜"})
 
 
 def leaderboard(ctx: Context, match: Match) -> str:
-    args = match.groups["period"] if "period" in match.groups else match.args.strip()
+    args = match.args.strip() if match.alias else match.groups.get("period", "")
     local = ctx.now
     if args in MONTH_WORDS:
         start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)

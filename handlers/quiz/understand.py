@@ -10,7 +10,7 @@ from bot.text import normalize
 _BOARD = re.compile(
     r"^(?:看看|看下|查查|查下|查看|瞅瞅|发下|发一下)?(?P<period>本月|这个月|这月|本周|这周|这星期|上周)?的?(?:答题|积分)?(?:排行榜|排名|排行|积分榜|名次)[?？!！。]*$"
     r"|我(?:答题)?(?:排|排名|排在|是)第几|我(?:的)?(?:答题)?(?:排名|名次)|我第几名"
-    r"|(?P<period2>本月|这个月|本周|这周)?谁(?:答题|答得|答对)?(?:最多|第一|最好|最厉害)|答题(?:成绩|情况)(?:怎么样|咋样)?$"
+    r"|(?P<period2>本月|这个月|本周|这周)?谁(?:答题|答得|答对)?(?:最多|第一|最好|最厉害)|答题(?:成绩|情况)(?:怎么样|咋样)?$|^(?:月榜|周榜)$"
 )
 _PRACTICE = re.compile(
     r"^(?:再)?(?:来|出|给我来|给我出|做|答|刷|练)(?:一|1|几|两|个)?[道个]?(?:题|练习题|题目)[吧呗!！。]*$"
@@ -31,7 +31,7 @@ def read_board(text: str, ctx: Context) -> Reading | None:
             period = "本月" if re.search(r"本月|这个月|这月|月榜", text) else ""
             return Reading(0.85, groups={"period": period})
         return None
-    period = found.group("period") or found.group("period2") or ""
+    period = found.group("period") or found.group("period2") or ("本月" if "月榜" in text else "")
     return Reading(0.9, groups={"period": "本月" if period in ("本月", "这个月", "这月") else ""})
 
 

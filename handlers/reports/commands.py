@@ -16,9 +16,6 @@ from handlers.reports.service import ReportError, Reporter
 from handlers.reports.understand import (
     RATE_KEY,
     RATE_MINUTES,
-    ACCEPT_VERBS,
-    CLOSE_VERBS,
-    PROGRESS_VERBS,
     SHOWN_RATE_MINUTES,
     read_anonymous,
     read_mine,
@@ -124,6 +121,11 @@ def my_reports(ctx: Context, match: Match) -> str:
     rating_days = ctx.config.reports.rating_days
     lines = [f"您的反映（最近{len(reports)}件）："]
     lines += [render.list_line(r, ctx.now, ctx.config.tz, rating_days) for r in reports]
+    waiting = [r for r in reports if r.status == ReportStatus.closed.value]
+    if len(waiting) == 1:
+        # One ticket waits for a rating: a "满意" next rates it.
+        lines.append(f"#{waiting[0].id} 已办结，满意请回复「满意」，不满意请回复「不满意 理由」。")
+        ctx.remember(RATE_KEY, waiting[0].id, minutes=SHOWN_RATE_MINUTES)
     lines.append("发「查询 #编号」看办理经过。")
     return "\n".join(lines)
 
@@ -304,17 +306,17 @@ COMMANDS = (
             summary="我的反映：自己反映的办理情况"),
     Command(name="查询反映", patterns=(r"^(?:查询|查看反映)\s*#?\s*(?P<id>\d+)\s*$",), handler=show, reader=read_show,
             allow_unregistered=True, priority=5, summary="查询：一件反映的办理经过", example="查询 #12"),
-    Command(name="受理", handler=accept, reader=read_step(ACCEPT_VERBS), roles=REGISTERED, priority=5, summary="受理：承办人接单",
+    Command(name="受理", handler=accept, reader=read_step("accept"), roles=REGISTERED, priority=5, summary="受理：承办人接单",
             example="受理 #12"),
-    Command(name="进展", handler=progress, reader=read_step(PROGRESS_VERBS), roles=REGISTERED, priority=5,
+    Command(name="进展", handler=progress, reader=read_step("progress"), roles=REGISTERED, priority=5,
             summary="进展：记录办理进展，反映人会收到", example="进展 #12 已联系物业，明天清理"),
-    Command(name="办结", handler=close, reader=read_step(CLOSE_VERBS), roles=REGISTERED, priority=5,
+    Command(name="办结", handler=close, reader=read_step("close"), roles=REGISTERED, priority=5,
             summary="办结：办好后办结，请反映人评价", example="办结 #12 杂物已清理"),
     Command(name="评价", handler=rate, reader=read_rating, allow_unregistered=True, priority=5,
             summary="评价：对办结的反映评价，不满意会退回重办", example="评价 #12 满意"),
-    Command(name="转办", handler=reroute, reader=read_step("(?:转办|转给|转到)"), roles=LEADERS, priority=5,
+    Command(name="转办", handler=reroute, reader=read_step("reroute"), roles=LEADERS, priority=5,
             summary="转办：把反映转给责任单位", example="转办 #12 幸福社区", refusal="转办只对领导和管理员开放。"),
-    Command(name="分类", aliases=("改分类",), handler=recategorize, roles=REGISTERED, priority=5,
+    Command(name="分类", aliases=("改分类",), handler=recategorize, reader=read_step("category"), roles=REGISTERED, priority=5,
             summary="分类：调整反映的分类", example="分类 #12 服务群众"),
     Command(name="随手拍附件", handler=media, kinds=frozenset({Kind.image, Kind.location}), allow_unregistered=True,
             priority=-20, hidden=True),

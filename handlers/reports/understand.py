@@ -51,14 +51,13 @@ _QUESTION = re.compile(
     r"|(.)不\1|不\s*$|管不管"
 )
 _RATING = re.compile(r"^(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不满意|满意|好评|差评)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
-_TICKET_FIRST = re.compile(r"^#\s*(?P<id>\d+)\s*(?P<rest>.*)$", re.S)
 _SHOW = re.compile(
     r"(?:查询|查一下|查下|查查|看下|看一下|看看|查)\s*(?:反映|投诉)?\s*(?:#\s*(?P<id>\d+)|(?P<id3>\d+)\s*号)"
     r"|(?:#\s*(?P<id2>\d+)|(?P<id4>\d+)\s*号(?:反映|投诉)).{0,8}(?:办得|进度|情况|咋样|怎么样|到哪|结果|办了没|处理了没|怎么说)"
 )
 # "随手拍怎么用", "随手拍能匿名吗": a question about the feature, for 帮助.
 _HOW_TO = re.compile(r"(?:怎么|咋|如何)(?:用|弄|发|拍|提交|操作|匿名|写)|能(?:不能)?匿名|可以匿名|能不能匿名")
-_STATS = re.compile(r"(?:随手拍|反映|投诉).{0,6}(?:统计|汇总|数据|办理情况|响应情况|办得怎么样|情况怎么样)")
+_STATS = re.compile(r"(?:随手拍|反映|投诉).{0,6}(?:统计|汇总|数据|办理情况|响应情况|办得怎么样|处理得怎么样|处理情况|情况怎么样)")
 _MINE = re.compile(r"(?:我|俺)(?:之前|上次|以前|前几天|前些天)?(?:反映|投诉|提交|举报|报)(?:过|了)?的")
 _WORKLIST = re.compile(r"(?:要我办|待我办|我要办|我待办|给我的|待办).{0,6}(?:反映|随手拍|投诉)|(?:反映|随手拍).{0,6}(?:要我办|待办)")
 
@@ -126,7 +125,15 @@ def read_anonymous(text: str, ctx: Context) -> Reading | None:
 
 
 def read_rating(text: str, ctx: Context) -> Reading | None:
-    """满意 / 不满意 after a closing notice or after looking at one's own closed ticket."""
+    """满意 / 不满意 after a closing notice or after looking at one's own closed ticket; "#8 满意" any time."""
+    numbered = ticket_verb(text)
+    if numbered is not None and numbered[0] == "rate":
+        verdict = re.search(r"不太满意|不满意|差评|满意|好评", normalize(text))
+        if verdict is None:
+            return Reading(0.85, groups={"rest": f"#{numbered[1]} {numbered[2]}".strip()})
+        satisfied = verdict.group(0) in ("满意", "好评")
+        reason = normalize(text)[verdict.end():].strip(" :：,，!！。")
+        return Reading(0.9, stores=True, groups={"id": numbered[1], "satisfied": satisfied, "reason": reason})
     found = _RATING.match(normalize(text))
     if not found or len(found["reason"]) > 200:
         return None
@@ -138,30 +145,55 @@ def read_rating(text: str, ctx: Context) -> Reading | None:
     return Reading(0.95, stores=True, groups={"id": int(pending), "satisfied": satisfied, "reason": found["reason"].strip()})
 
 
-ACCEPT_VERBS = r"(?:来受理|受理|接单|接了|我接|来办|来处理|我来办|我来处理|收到.{0,4}(?:处理|办))"
-CLOSE_VERBS = r"(?:办结|处理完毕|处理完了|处理好了|已处理好?|办好了|办完了|解决了|搞定了|修好了)"
-PROGRESS_VERBS = r"(?:有进展|进展|最新进展|进度|更新)"
+# A message that names a ticket by number ("#5", "5号反映") and says what to do with it, in any order.
+_NUMBER = re.compile(r"#\s*(?P<id>\d+)|(?P<id2>\d+)\s*号(?:反映|投诉|单子|的事)?|(?:反映|投诉)\s*(?P<id3>\d+)")
+_LEDGER_WORDS = re.compile(r"任务|销号|立项|台账|反弹|巩固|回头看")
+TICKET_VERBS = (
+    ("rate", re.compile(r"不太满意|不满意|满意|好评|差评|评价")),
+    ("reroute", re.compile(r"转办|转给|转到|转交|交给")),
+    ("category", re.compile(r"分类|改成.{0,4}类")),
+    ("close", re.compile(r"办结|处理完|处理好了|已处理|办好了|办完了|解决了|搞定了|修好了|完结")),
+    ("progress", re.compile(r"进展|进度更新|最新情况是|已联系|已经联系|正在处理|在处理")),
+    ("accept", re.compile(r"受理|接单|接了|我接|我来|我负责|我去处理|马上处理|收到")),
+    ("show", re.compile(r"查|看|情况|进度|怎么样|咋样|结果|详情|过程|到哪|动静|办得|处理得|什么样|如何了|好了没|办了没")),
+)
+
+
+def ticket_verb(text: str) -> tuple[str, int, str] | None:
+    """(what to do, ticket number, the rest) for a message about a numbered ticket, else None."""
+    text = normalize(text)
+    found = _NUMBER.search(text)
+    if not found or _LEDGER_WORDS.search(text):
+        return None
+    number = int(found["id"] or found["id2"] or found["id3"])
+    rest = (text[: found.start()] + " " + text[found.end():]).strip()
+    # The step named first is meant: "#5 办结了 居民很满意" closes, "#2 满意 问题解决了" rates.
+    hits = [(hit.start(), order, verb, hit) for order, (verb, pattern) in enumerate(TICKET_VERBS) if (hit := pattern.search(rest))]
+    if not hits:
+        return None
+    _, _, verb, hit = min(hits, key=lambda h: (h[0], h[1]))
+    return verb, number, rest[hit.end():].strip(" :：,，了")
 
 
 def read_step(verb: str):
-    """"#6我受理了", "#5 办结了 电梯已经修好", "#5 进展：物业说这周内处理": the number first."""
-    pattern = re.compile(
-        rf"^(?:#\s*(?P<id>\d+)|(?P<id2>\d+)\s*号)\s*(?:反映|投诉)?\s*(?:我|我们)?(?:已经?|都)?\s*{verb}(?:了|一下)?\s*[:：,，]?\s*(?P<rest>.*)$",
-        re.S,
-    )
+    """"#6我受理了", "#5 办结了 电梯已经修好", "这个#5我负责": the number and the step, in any order."""
 
     def read(text: str, ctx: Context) -> Reading | None:
-        found = pattern.match(normalize(text))
-        if not found:
+        found = ticket_verb(text)
+        if found is None or found[0] != verb:
             return None
-        return Reading(0.95, groups={"rest": f"#{found['id'] or found['id2']} {found['rest']}".strip()})
+        _, number, rest = found
+        return Reading(0.9, groups={"rest": f"#{number} {rest}".strip()})
 
     return read
 
 
 def read_show(text: str, ctx: Context) -> Reading | None:
+    found = ticket_verb(text)
+    if found is not None and found[0] == "show":
+        return Reading(0.9, groups={"id": str(found[1])})
     found = _SHOW.search(normalize(text))
-    if not found:
+    if not found or _LEDGER_WORDS.search(normalize(text)):
         return None
     return Reading(0.9, groups={"id": found["id"] or found["id2"] or found["id3"] or found["id4"]})
 
