@@ -147,19 +147,14 @@ class App:
         transaction (e.g. marking its inbox row done). A handler error rolls everything back and
         the sender is told that nothing was done.
         """
-        if message.chat_id and not message.mentioned and not self.router.wants(message):
-            # Group-chat talk not meant for the bot: answer only an @-mention or a command word.
-            replies_wanted = False
-        else:
-            replies_wanted = True
+        # Group-chat talk not meant for the bot: answer only an @-mention, a command word or a sure reading.
+        addressed = not message.chat_id or message.mentioned
         try:
             with transaction(self.sessions) as session:
                 person = self.resolve_sender(session, message)
-                replies: list[Reply] = []
-                if replies_wanted:
-                    directory = self.senders.get(message.channel)
-                    ctx = Context(session, message, person, self.local_now(), self.config, self.router, runtime=self)
-                    replies = self.router.dispatch(ctx, directory.unregistered_hint if directory else None)
+                directory = self.senders.get(message.channel)
+                ctx = Context(session, message, person, self.local_now(), self.config, self.router, runtime=self)
+                replies = self.router.dispatch(ctx, directory.unregistered_hint if directory else None, addressed=addressed)
                 rows = self.outbound.enqueue(session, replies, message, person)
                 if on_commit is not None:
                     on_commit(session)

@@ -3,6 +3,18 @@
 A capability declares its commands as data (a tuple of Command in its handler module); the router
 matches a normalised message against them, checks the sender's role, and calls the handler. Help
 text is generated from the same table, so it lists only what the asking person may do.
+
+A text message goes through one pipeline, in a fixed order (Router.dispatch):
+
+0. the answer to a numbered choice the bot just offered (conversation state);
+1. an explicit command word or form at the start (an alias, a pattern, a matcher) wins whatever
+   the rest says; a command whose words are everyday words too has its reader confirm them;
+2. each capability's reader proposes a Reading with a confidence: a sure one is acted on, unless
+   another sure reading would store something else — then the person is asked;
+3. question-like text goes to the command that answers questions;
+4. small talk gets the small-talk command;
+5. otherwise the likeliest tentative readings are offered as numbered choices, or, with none,
+   the not-understood reply. Nothing is stored on a guess.
 """
 
 from __future__ import annotations
@@ -16,12 +28,49 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.message import Incoming, Kind, Reply
+from bot.conversation import Memory, who_for, who_of
+from bot.message import Incoming, Kind, Reply, ToAddress, ToPerson
 from bot.models import Person, Role
 from bot.text import normalize
 
 Handler = Callable[["Context", "Match"], "Sequence[Reply] | Reply | str | None"]
 Matcher = Callable[[str, Incoming], "dict[str, Any] | None"]
+Reader = Callable[[str, "Context"], "Reading | None"]
+
+# A reading this sure is acted on; one at least this likely is offered as a numbered choice.
+SURE = 0.8
+TENTATIVE = 0.4
+# Two sure readings that would store different things closer than this: ask, never guess.
+RIVAL_MARGIN = 0.1
+CHOICE_KEY = "core.choice"
+CHOICE_MINUTES = 15
+MAX_CHOICES = 3
+
+# Question-like text (stage 3). Readers have had their say before, so "这个月还差多少" is the hours
+# capability's; what is left and sounds like a question goes to the command that answers questions.
+QUESTION = re.compile(
+    r"[?]|吗|嘛|么\s*[.。!！~]*$|呢\s*[.。!！~]*$|不\s*[.。!！~]*$|没\s*[.。!！~]*$|中不中|行不行|能不能|可不可以|可以不|"
+    r"要不要|算不算|是不是|有没有|会不会|该不该|用不用|(.)不\1|能否|可否|是否|怎么|咋|如何|怎样|为什么|为啥|"
+    r"多久|多少|多长|(?<![好十这])几(?!乎)|谁|哪|啥|什么"
+)
+# A reply that picks option n of a numbered choice: "2", "选2", "第二个", "2吧".
+_PICK = re.compile(r"^(?:我?选|选择|就|要)?\s*第?\s*(?P<n>[1-9一二三四五六七八九])\s*(?:个|项|号|条|种)?\s*(?:吧|呗|的|啊)?\s*[.。!！]*$")
+_YES = re.compile(r"^(?:是|是的|对|对的|对对|嗯|嗯嗯|好|好的|行|可以|确认|没错|要|是这个)\s*[.。!！]*$")
+_CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+
+
+_MENTION = re.compile(r"^@\S+\s+")
+# A greeting in front of the real message ("你好，我想反映个问题…"): the commands read what follows.
+_GREETING = re.compile(r"^(?:你好|您好|你好呀|在吗|老师好|领导好|打扰了|打扰一下)[,，!！.。~\s]+(?=.{6})")
+
+
+def message_text(message: Incoming) -> str:
+    """The text as commands see it: normalised, without an @mention of the bot or a greeting in front."""
+    return _GREETING.sub("", _MENTION.sub("", normalize(message.text), count=1), count=1)
+
+
+def is_question(text: str) -> bool:
+    return QUESTION.search(text) is not None
 
 EVERYONE: frozenset[Role] = frozenset(Role)
 LEADERS: frozenset[Role] = frozenset({Role.leader, Role.admin})
@@ -36,6 +85,42 @@ class Match:
     alias: str = ""
     args: str = ""
     groups: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a capability's reader makes of a message: how likely that reading is (0 to 1), and
+    whether acting on it would store data. `groups` (JSON values only: they may wait in the
+    database for the answer to a numbered choice) and `args` reach the handler in its Match;
+    `label` says what choosing it would do ("登记今天服务 3 小时"), else the command's choice_label."""
+
+    confidence: float
+    stores: bool = False
+    groups: dict[str, Any] = field(default_factory=dict)
+    args: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One numbered option a handler offers (Context.offer): its line, and the command and groups
+    that run when the person answers with its number. `text` is what that command reads (Match.text)."""
+
+    label: str
+    command: str
+    groups: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What the router did with one message (for benchmarks and tests: Router.observer)."""
+
+    stage: str  # choice, explicit, reading, question, small_talk, clarify, not_understood, unregistered, silent
+    command: str | None = None
+    groups: dict[str, Any] = field(default_factory=dict)
+    refused: bool = False
+    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +139,19 @@ class Command:
     priority: int = 0
     hidden: bool = False
     refusal: str = "抱歉，这项功能只对{roles}开放。"
+    # How the message may be read without a command word (stage 2).
+    reader: Reader | None = None
+    # Its words are everyday words too ("服务", "登记"): an alias counts only when the reader
+    # confirms it ("服务 3小时" yes, "服务对象请吃饭能去吗" no).
+    words_need_reading: bool = False
+    # The command that answers question-like text (stage 3): one per application.
+    answers_questions: bool = False
+    # The command that answers small talk (stage 4).
+    small_talk: bool = False
+    # Its line in a numbered choice ("登记服务时长"), and the words that pick it in the answer
+    # ("登记时长" after "1 登记服务时长 2 提交随手拍"), a regular expression.
+    choice_label: str = ""
+    choice_words: str = ""
 
     def words(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
@@ -80,6 +178,41 @@ class Context:
     # The application, for the rare handler that starts work outside this message's transaction
     # (running a scheduled job now). Everything else is reachable through the fields above.
     runtime: Any = None
+
+    _memory: Memory | None = field(default=None, repr=False)
+
+    @property
+    def memory(self) -> Memory:
+        if self._memory is None:
+            person_id = self.person.id if self.person is not None else None
+            who = who_of(self.message.channel, self.message.sender, person_id)
+            self._memory = Memory(self.session, who, self.now)
+        return self._memory
+
+    def remember(self, key: str, value: Any, minutes: float = 30, to: ToPerson | ToAddress | None = None) -> None:
+        """Keep a JSON value for this conversation (or, with `to`, for the person a notice goes to)
+        for some minutes: what the next message may answer. Written in this message's transaction."""
+        self.memory.remember(key, value, minutes, who=who_for(to) if to is not None else None)
+
+    def recall(self, key: str) -> Any | None:
+        """What this conversation remembered under `key`, if it has not expired."""
+        return self.memory.recall(key)
+
+    def forget(self, key: str) -> None:
+        self.memory.forget(key)
+
+    def offer(self, choices: Sequence[Choice]) -> None:
+        """Numbered options the reply lists ("1 … 2 … —— 回复数字即可"): the next message, a number,
+        runs the chosen command with the choice's groups (the router's stage 0)."""
+        text = self.message.text
+        self.remember(
+            CHOICE_KEY,
+            {"options": [
+                {"command": c.command, "text": c.text or text, "args": c.text or text, "groups": c.groups, "label": c.label}
+                for c in choices
+            ]},
+            minutes=CHOICE_MINUTES,
+        )
 
     def audit(self, action: str, entity: str, entity_id: object | None = None, detail: dict | None = None) -> None:
         from bot.audit import record
@@ -113,6 +246,14 @@ def _alias_match(text: str, alias: str) -> str | None:
     return rest.lstrip(" :,，：")
 
 
+@dataclass
+class _Turn:
+    """One message on its way through the stages."""
+
+    addressed: bool
+    readings: list[tuple[Command, Reading]] = field(default_factory=list)
+
+
 class Router:
     def __init__(
         self,
@@ -135,13 +276,18 @@ class Router:
         )
         self.fallback_hint = fallback_hint
         self.registration_contact = registration_contact
+        self._by_name: dict[str, Command] = {}
+        for command in self.commands:
+            self._by_name.setdefault(command.name, command)
+        # Told what the router did with each message; for benchmarks and tests, never a global.
+        self.observer: Callable[[Observation], None] | None = None
 
     def find(self, message: Incoming) -> tuple[Command, Match] | None:
         return next(self.candidates(message), None)
 
     def candidates(self, message: Incoming) -> Iterator[tuple[Command, Match]]:
         """Every command that matches, best first (by priority, then registration order)."""
-        text = normalize(message.text)
+        text = message_text(message)
         for command in self.commands:
             if message.kind not in command.kinds:
                 continue
@@ -170,40 +316,201 @@ class Router:
                 return Match(text=text, groups=groups)
         return None
 
-    def dispatch(self, ctx: Context, unregistered_hint: str | None = None) -> list[Reply]:
-        found = self._first_taker(ctx, registered=ctx.person is not None)
+    def dispatch(self, ctx: Context, unregistered_hint: str | None = None, addressed: bool = True) -> list[Reply]:
+        """The replies to one message. `addressed` is False for group-chat talk that does not
+        @-mention the bot: then only an explicit command or a sure reading is answered."""
+        hint = unregistered_hint or unregistered_text(self.registration_contact)
+        if ctx.message.kind != Kind.text:
+            return self._dispatch_other(ctx, hint, addressed)
+        text = message_text(ctx.message)
+        turn = _Turn(addressed)
+        for stage in (self._pending_choice, self._explicit, self._readings):
+            replies = stage(ctx, text, hint, turn)
+            if replies is not None:
+                return replies
+        if not addressed:
+            self._observe("silent")
+            return []
+        for stage in (self._question, self._small_talk, self._clarify):
+            replies = stage(ctx, text, hint, turn)
+            if replies is not None:
+                return replies
         if ctx.person is None:
-            if found is not None:
-                return found
-            text = unregistered_hint or unregistered_text(self.registration_contact)
-            if self.allowed(None):
-                # Some things need no registration (e.g. 随手拍): say so rather than turn people away.
-                text += "\n不登记也可以：\n" + "\n".join(self._help_lines(None))
-            return [Reply(text)]
-        if found is None:
-            if ctx.message.kind != Kind.text:
-                return []
-            return [Reply(self.not_understood(ctx.person, ctx.message.text))]
-        return found
+            self._observe("unregistered")
+            return [Reply(self._with_unregistered_menu(hint))]
+        self._observe("not_understood")
+        return [Reply(self.not_understood(ctx.person, ctx.message.text))]
 
-    def _first_taker(self, ctx: Context, registered: bool) -> list[Reply] | None:
-        """The replies of the first matching command that does not decline; None when none takes it."""
-        for command, match in self.candidates(ctx.message):
-            if not registered:
-                if not command.allow_unregistered:
-                    return None  # the best reading needs registration: say so, do not guess another
-            elif Role(ctx.person.role) not in command.roles:
-                labels = "、".join(r.label for r in Role if r in command.roles)
-                return [Reply(command.refusal.format(roles=labels))]
-            try:
-                return _as_replies(command.handler(ctx, match))
-            except Decline:
+    # --- the stages --------------------------------------------------------------------------
+
+    def _pending_choice(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
+        pending = ctx.recall(CHOICE_KEY)
+        if not pending:
+            return None
+        # One answer only: whatever this message is, the question has been answered or dropped.
+        ctx.forget(CHOICE_KEY)
+        option = _picked(text, pending.get("options", []), self._by_name)
+        if option is None:
+            return None
+        command = self._by_name.get(option["command"])
+        if command is None:
+            return None
+        groups = {**option.get("groups", {}), "chosen": True}
+        match = Match(text=option["text"], args=option.get("args", ""), groups=groups)
+        return self._run(ctx, command, match, "choice", hint)
+
+    def _explicit(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
+        found = []
+        for order, command in enumerate(self.commands):
+            if Kind.text not in command.kinds:
                 continue
+            match = self._match(command, text, ctx.message)
+            if match is not None:
+                found.append((order, command, match))
+        # Equal priority: the longer command word wins ("答题排行" over "答题").
+        found.sort(key=lambda item: (-item[1].priority, -len(item[2].alias), item[0]))
+        for _, command, match in found:
+            if command.reader is not None:
+                reading = command.reader(text, ctx)
+                if reading is None and command.words_need_reading:
+                    continue  # the word is not meant as this command here ("服务对象…吗")
+                if reading is not None:
+                    match = Match(text=text, alias=match.alias, args=match.args, groups={**match.groups, **reading.groups})
+            replies = self._run(ctx, command, match, "explicit", hint)
+            if replies is not None:
+                return replies
         return None
 
+    def _readings(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
+        readings = self._read(ctx, text)
+        turn.readings = readings  # the later stages offer the tentative ones
+        sure = [(c, r) for c, r in readings if r.confidence >= SURE]
+        if not sure:
+            return None
+        best = sure[0][1]
+        rivals = [
+            (c, r) for c, r in sure[1:]
+            if r.stores and best.stores and best.confidence - r.confidence < RIVAL_MARGIN and self._eligible(ctx, c)
+        ]
+        if rivals and turn.addressed:
+            return self._ask(ctx, text, [sure[0], *rivals])
+        for command, reading in sure:
+            match = Match(text=text, args=reading.args or text, groups=dict(reading.groups))
+            replies = self._run(ctx, command, match, "reading", hint)
+            if replies is not None:
+                return replies
+        return None
+
+    def _question(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
+        if not is_question(text):
+            return None
+        for command in self.commands:
+            if command.answers_questions and self._eligible(ctx, command):
+                match = Match(text=text, args=text, groups={"question": text})
+                replies = self._run(ctx, command, match, "question", hint)
+                if replies is not None:
+                    return replies
+        return None
+
+    def _small_talk(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
+        for command, reading in turn.readings:
+            if command.small_talk:
+                match = Match(text=text, args=reading.args or text, groups=dict(reading.groups))
+                replies = self._run(ctx, command, match, "small_talk", hint)
+                if replies is not None:
+                    return replies
+        return None
+
+    def _clarify(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
+        options = [(c, r) for c, r in turn.readings if not c.small_talk and self._eligible(ctx, c)]
+        if not options:
+            return None
+        return self._ask(ctx, text, options)
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _read(self, ctx: Context, text: str) -> list[tuple[Command, Reading]]:
+        """Every reader's reading of the message that is at least tentative, likeliest first
+        (ties: the command's priority, then registration order)."""
+        found: list[tuple[Command, Reading]] = []
+        for command in self.commands:
+            if command.reader is None or Kind.text not in command.kinds:
+                continue
+            reading = command.reader(text, ctx)
+            if reading is not None and reading.confidence >= TENTATIVE:
+                found.append((command, reading))
+        found.sort(key=lambda pair: -pair[1].confidence)
+        return found
+
+    def _ask(self, ctx: Context, text: str, options: list[tuple[Command, Reading]]) -> list[Reply]:
+        """A numbered choice between readings; the answer is understood next message (stage 0)."""
+        chosen: list[tuple[Command, Reading]] = []
+        for command, reading in options:
+            if all(c is not command for c, _ in chosen):
+                chosen.append((command, reading))
+        chosen = chosen[:MAX_CHOICES]
+        labels = [r.label or c.choice_label or c.summary or c.name for c, r in chosen]
+        ctx.remember(
+            CHOICE_KEY,
+            {"options": [
+                {"command": c.name, "text": text, "args": r.args or text, "groups": r.groups, "label": label}
+                for (c, r), label in zip(chosen, labels)
+            ]},
+            minutes=CHOICE_MINUTES,
+        )
+        self._observe("clarify", options=tuple(c.name for c, _ in chosen))
+        if len(chosen) == 1:
+            return [Reply(f"您是想{labels[0]}吗？回复「1」即可；不是的话请换个说法，或发「{self.fallback_hint}」。")]
+        lines = ["您是想："] + [f"{n} {label}" for n, label in enumerate(labels, start=1)]
+        lines.append("—— 回复数字即可")
+        return [Reply("\n".join(lines))]
+
+    def _eligible(self, ctx: Context, command: Command) -> bool:
+        if ctx.person is None:
+            return command.allow_unregistered
+        return Role(ctx.person.role) in command.roles
+
+    def _run(self, ctx: Context, command: Command, match: Match, stage: str, hint: str) -> list[Reply] | None:
+        """Run a command for this message: None when its handler declines it."""
+        if ctx.person is None and not command.allow_unregistered:
+            # The best reading needs registration: say so, do not guess another.
+            self._observe(stage, command, match, refused=True)
+            return [Reply(self._with_unregistered_menu(hint))]
+        if ctx.person is not None and Role(ctx.person.role) not in command.roles:
+            self._observe(stage, command, match, refused=True)
+            labels = "、".join(r.label for r in Role if r in command.roles)
+            return [Reply(command.refusal.format(roles=labels))]
+        try:
+            replies = _as_replies(command.handler(ctx, match))
+        except Decline:
+            return None
+        self._observe(stage, command, match)
+        return replies
+
+    def _observe(self, stage: str, command: Command | None = None, match: Match | None = None,
+                 refused: bool = False, options: tuple[str, ...] = ()) -> None:
+        if self.observer is not None:
+            groups = dict(match.groups) if match is not None else {}
+            self.observer(Observation(stage, command.name if command else None, groups, refused, options))
+
+    def _with_unregistered_menu(self, hint: str) -> str:
+        if self.allowed(None):
+            # Some things need no registration (e.g. 随手拍): say so rather than turn people away.
+            return hint + "\n不登记也可以：\n" + "\n".join(self._help_lines(None))
+        return hint
+
+    def _dispatch_other(self, ctx: Context, hint: str, addressed: bool) -> list[Reply]:
+        """Events, photos, locations: the first command that takes that kind of message."""
+        for command, match in self.candidates(ctx.message):
+            replies = self._run(ctx, command, match, "explicit", hint)
+            if replies is not None:
+                return replies
+        if ctx.person is None and addressed:
+            return [Reply(self._with_unregistered_menu(hint))]
+        return []
+
     def wants(self, message: Incoming) -> bool:
-        """Whether some command matches this message: in a group chat the bot answers only then,
-        or when it is @-mentioned."""
+        """Whether some command matches this message by its words alone."""
         return self.find(message) is not None
 
     def allowed(self, person: Person | None) -> list[Command]:
@@ -257,6 +564,25 @@ class Router:
         close = difflib.get_close_matches(head, list(words), n=1, cutoff=0.5)
         hint = f"您是想说「{words[close[0]]}」吗？" if close else ""
         return f"没看懂“{normalize(text)[:20]}”。{hint}发送「{self.fallback_hint}」查看能做什么。"
+
+
+def _picked(text: str, options: list[dict], commands: dict[str, Command]) -> dict | None:
+    """The option a reply picks: its number, a yes to a single option, or words only it answers to."""
+    found = _PICK.match(text)
+    if found:
+        raw = found["n"]
+        number = int(raw) if raw.isdigit() else _CN_DIGIT[raw]
+        return options[number - 1] if number <= len(options) else None
+    if len(options) == 1 and _YES.match(text):
+        return options[0]
+    if len(text) <= 12:
+        fitting = [
+            o for o in options
+            if (c := commands.get(o["command"])) is not None and c.choice_words and re.search(c.choice_words, text)
+        ]
+        if len(fitting) == 1:
+            return fitting[0]
+    return None
 
 
 def _what_to_type(command: Command) -> str:

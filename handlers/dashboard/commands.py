@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.message import Reply, ToPerson
-from bot.router import Command, Context, Match
+from bot.router import Command, Context, Match, Reading
+from bot.text import normalize
 from dash import auth
 from dash.scope import scope_for
 
@@ -23,6 +26,14 @@ def dashboard_link(ctx: Context, match: Match) -> list[Reply]:
     return [Reply(text, payload=payload)]
 
 
+_ASK_LINK = re.compile(r"(?:看板|驾驶舱|挂图作战|数据大屏).{0,6}(?:链接|地址|网址|登录|打开|发我|发一下)|(?:打开|登录|进|发我|给我|发一下).{0,4}(?:看板|驾驶舱|数据大屏)")
+
+
+def read_link(text: str, ctx: Context) -> Reading | None:
+    """"给我看板链接", "打开看板": asked for, however worded."""
+    return Reading(0.9) if len(text) <= 16 and _ASK_LINK.search(normalize(text)) else None
+
+
 # The heading this module's commands get in 帮助.
 HELP_TITLE = "看板"
 
@@ -31,6 +42,7 @@ COMMANDS = (
         name="看板",
         patterns=(r"^(看板|数据看板|挂图作战|驾驶舱|dashboard)$",),
         handler=dashboard_link,
+        reader=read_link,
         summary="发「看板」获取数据看板的登录链接",
         example="看板",
     ),

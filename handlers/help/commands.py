@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from bot.message import Kind
 from bot.router import Command, Context, Match
+from handlers.help.talk import read_how_to, read_small_talk, small_talk
 
 
 def show_help(ctx: Context, match: Match) -> str:
-    topic = match.groups.get("topic") or match.args
+    topic = match.groups["topic"] if "topic" in match.groups else match.args
     if topic:
         return ctx.help_for(topic=topic)
     name = ctx.person.name if ctx.person else ""
@@ -25,7 +26,17 @@ COMMANDS = (
         name="帮助",
         patterns=(r"^(帮助|help|菜单|功能|怎么用|使用说明|\?)$", r"^帮助\s*(?P<topic>\S.*)$"),
         handler=show_help,
+        reader=read_how_to,
         allow_unregistered=False,
+        priority=-10,
+    ),
+    Command(
+        name="寒暄",
+        handler=small_talk,
+        reader=read_small_talk,
+        small_talk=True,
+        allow_unregistered=True,
+        hidden=True,
         priority=-10,
     ),
     Command(

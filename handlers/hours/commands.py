@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
-from bot.message import Incoming, Reply
+from bot.message import Reply
 from bot.router import LEADERS, Command, Context, Match
 from bot.text import MAX_REPLY_CHARS, pack_lines
 from handlers.hours import service
-from handlers.hours.parse import DateError, has_amount, parse_hours
+from handlers.hours.models import HourEntry
+from handlers.hours.parse import DateError, parse_hours
 from handlers.hours.service import HoursRuleError, fmt_hours
+from handlers.hours.understand import (
+    ASKED,
+    ASKED_MINUTES,
+    LAST_ENTRY,
+    LAST_MINUTES,
+    find_month,
+    read_edit,
+    read_log,
+    read_mine,
+    read_team,
+    read_undo,
+)
 
 WEEKDAY_NAMES = "一二三四五六日"
 LOG_WORDS = ("时长登记", "登记时长", "补登", "登记", "服务", "下沉")
-# Without a command word, an amount plus one of these words is still a log ("昨天下沉网格2.5h 政策宣传").
-WORK_WORDS = re.compile(r"下沉|网格|走访|入户|服务|登记|宣传|巡查|调解|整治|帮办|代办")
-QUESTION = re.compile(r"[?？]$|吗|能不能|可不可以|可以不|是否|怎么|多少")
 _MONTH_ARG = re.compile(r"(?:(?P<y>20\d{2})\s*[年\-/.]\s*)?(?P<m>\d{1,2})\s*月?$")
 
 
@@ -34,33 +45,106 @@ def month_progress(figures: service.MonthFigures) -> str:
     return f"{head}，距 {fmt_hours(figures.target)} 小时目标还差 {fmt_hours(figures.remaining)} 小时；积分 {fmt_hours(figures.points)}。"
 
 
-def looks_like_log(text: str, message: Incoming) -> dict | None:
-    if QUESTION.search(text) or not has_amount(text):
-        return None
-    return {} if WORK_WORDS.search(text) else None
+def _asked(ctx: Context, groups: dict, today: date) -> str:
+    """A vague or missing amount: ask for the exact hours and remember what they are for."""
+    ctx.remember(ASKED, {"day": groups.get("day"), "note": groups.get("note", "")}, minutes=ASKED_MINUTES)
+    day = date.fromisoformat(groups["day"]) if groups.get("day") else today
+    note = f"（{groups['note']}）" if groups.get("note") else ""
+    if groups.get("vague"):
+        return (f"{day_label(day, today)}的服务{note}具体是几个小时？时长要写准，请回复准确时长，"
+                "如「3小时」或「2.5」，我再登记。")
+    return (f"没看出服务了多长时间。{day_label(day, today)}的服务{note}是几个小时？直接回复时长即可，"
+            "例如：服务 2小时 入户走访")
 
 
 def log_hours(ctx: Context, match: Match) -> str:
     today = ctx.now.date()
     config = ctx.config.hours
+    groups = match.groups
+    if "hours" not in groups and not groups.get("vague") and not groups.get("missing") and "bad_date" not in groups:
+        groups = {**groups, **_parse(match.text, today)}
+    if "bad_date" in groups:
+        return f"日期“{groups['bad_date']}”不存在，请检查后再发，例如：11月20日 服务 3小时"
+    if groups.get("vague") or groups.get("missing") or "hours" not in groups:
+        return _asked(ctx, groups, today)
+    hours = float(groups["hours"])
+    day = date.fromisoformat(groups["day"]) if groups.get("day") else today
+    note = groups.get("note", "")
     try:
-        parsed = parse_hours(match.text, today)
-    except DateError as exc:
-        return f"日期“{exc}”不存在，请检查后再发，例如：11月20日 服务 3小时"
-    day = parsed.day or today
-    try:
-        month_before = service.check_entry(ctx.session, ctx.person, parsed.hours, day, today, config)
+        month_before = service.check_entry(ctx.session, ctx.person, hours, day, today, config)
     except HoursRuleError as exc:
         return str(exc)
-    entry = service.add_entry(ctx.session, ctx.person, parsed.hours, day, parsed.note, ctx.now)
-    ctx.audit("create", "hour_entry", entry.id, {"day": day.isoformat(), "hours": parsed.hours, "note": parsed.note})
-    total = month_before + parsed.hours
+    entry = service.add_entry(ctx.session, ctx.person, hours, day, note, ctx.now)
+    ctx.audit("create", "hour_entry", entry.id, {"day": day.isoformat(), "hours": hours, "note": note})
+    ctx.forget(ASKED)
+    ctx.remember(LAST_ENTRY, entry.id, minutes=LAST_MINUTES)
+    total = month_before + hours
     figures = service.MonthFigures(day.year, day.month, total, float(config.monthly_target), service.points_for(total, config))
-    note = f"，{parsed.note}" if parsed.note else ""
+    shown = f"，{note}" if note else ""
     return (
-        f"✅ 已登记：{day_label(day, today)} 服务 {fmt_hours(parsed.hours)} 小时{note}。\n"
-        f"{month_progress(figures)}\n记错了请发「撤销」。"
+        f"✅ 已登记：{day_label(day, today)} 服务 {fmt_hours(hours)} 小时{shown}。\n"
+        f"{month_progress(figures)}\n记错了请发「撤销」，或「改成2小时」这样直接改。"
     )
+
+
+def _parse(text: str, today: date) -> dict:
+    try:
+        parsed = parse_hours(text, today)
+    except DateError as exc:
+        return {"bad_date": str(exc)}
+    groups: dict = {"note": parsed.note}
+    if parsed.hours is not None:
+        groups["hours"] = parsed.hours
+    if parsed.day is not None:
+        groups["day"] = parsed.day.isoformat()
+    if parsed.vague:
+        groups["vague"] = True
+    return groups
+
+
+def _entry_to_change(ctx: Context):
+    """The entry a correction refers to: the one just logged here, else the last one still open to change."""
+    entry_id = ctx.recall(LAST_ENTRY)
+    entry = ctx.session.get(HourEntry, entry_id) if entry_id is not None else None
+    if entry is None or entry.person_id != ctx.person.id:
+        entry = service.last_entry(ctx.session, ctx.person.id)
+    return entry
+
+
+def edit(ctx: Context, match: Match) -> str:
+    today = ctx.now.date()
+    entry = _entry_to_change(ctx)
+    if entry is None:
+        return "您还没有登记过服务时长，没有可改的记录。登记请发：服务 2小时 入户走访"
+    described = f"{day_label(entry.day, today)} {fmt_hours(entry.hours)} 小时" + (f"，{entry.note}" if entry.note else "")
+    if not service.can_undo(entry, ctx.now, ctx.config.hours):
+        hours = fmt_hours(ctx.config.hours.undo_window_hours)
+        return f"最近一条记录（{described}）登记已超过{hours}小时，不能自己改了。如需更正请联系管理员。"
+    groups = match.groups
+    if "hours" not in groups and "day" not in groups:
+        return f"要把最近一条（{described}）改成多少？请这样发：改成2小时，或 写错了是昨天的。"
+    hours = float(groups.get("hours", entry.hours))
+    day = date.fromisoformat(groups["day"]) if groups.get("day") else entry.day
+    if hours == float(entry.hours) and day == entry.day:
+        return f"最近一条本来就是{described}，没有改动。"
+    try:
+        service.check_change(ctx.session, ctx.person, entry, hours, day, today, ctx.config.hours)
+    except HoursRuleError as exc:
+        return str(exc)
+    before = {"day": entry.day.isoformat(), "hours": float(entry.hours)}
+    old_day, old_hours = entry.day, float(entry.hours)
+    entry.hours, entry.day = hours, day
+    ctx.session.flush()
+    ctx.audit("update", "hour_entry", entry.id, {"from": before, "to": {"day": day.isoformat(), "hours": hours}})
+    ctx.remember(LAST_ENTRY, entry.id, minutes=LAST_MINUTES)
+    changes = []
+    if day != old_day:
+        changes.append(f"日期 {day_label(old_day, today)} → {day_label(day, today)}")
+    if hours != old_hours:
+        changes.append(f"时长 {fmt_hours(old_hours)} → {fmt_hours(hours)} 小时")
+    figures = service.month_figures(ctx.session, ctx.person.id, day.year, day.month, ctx.config.hours)
+    note = f"（{entry.note}）" if entry.note else ""
+    return f"✏️ 已更正最近一条{note}：{'；'.join(changes)}。\n{month_progress(figures)}"
 
 
 def undo(ctx: Context, match: Match) -> str:
@@ -75,18 +159,26 @@ def undo(ctx: Context, match: Match) -> str:
     ctx.audit("delete", "hour_entry", entry.id, {"day": entry.day.isoformat(), "hours": entry.hours, "note": entry.note})
     ctx.session.delete(entry)
     ctx.session.flush()
+    ctx.forget(LAST_ENTRY)
     figures = service.month_figures(ctx.session, ctx.person.id, entry.day.year, entry.day.month, ctx.config.hours)
     return f"已撤销：{described}。\n{month_progress(figures)}"
 
 
 def parse_month(args: str, today: date) -> tuple[int, int] | str:
-    """'' → this month; '10月', '2025年10月', '2025-10', '上月' → that month; else an error reply."""
-    args = args.strip(" ：:")
-    if not args or args in ("本月", "这个月", "当月"):
+    """'' → this month; '10月', '十月份', '2025年10月', '2025-10', '上月' → that month; else an error reply."""
+    args = args.strip(" ：:的")
+    if not args or args in ("本月", "这个月", "当月", "这月"):
         return today.year, today.month
     if args in ("上月", "上个月"):
         return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
     found = _MONTH_ARG.fullmatch(args)
+    if not found:
+        named = find_month(args, today)
+        if named is not None and len(args) <= 12:
+            year, month = named
+            if (year, month) > (today.year, today.month):
+                return f"{year}年{month}月还没到，没有记录。"
+            return named
     if not found or not 1 <= int(found["m"]) <= 12:
         return "月份没看懂，请这样写：我的时长 10月"
     month = int(found["m"])
@@ -96,9 +188,18 @@ def parse_month(args: str, today: date) -> tuple[int, int] | str:
     return year, month
 
 
+def _month_asked(match: Match, today: date) -> tuple[int, int] | str:
+    if match.groups.get("month"):
+        year, month = (int(part) for part in match.groups["month"].split("-"))
+        if (year, month) > (today.year, today.month):
+            return f"{year}年{month}月还没到，没有记录。"
+        return year, month
+    return parse_month(match.args if match.alias else "", today)
+
+
 def my_hours(ctx: Context, match: Match) -> str:
     today = ctx.now.date()
-    month = parse_month(match.args, today)
+    month = _month_asked(match, today)
     if isinstance(month, str):
         return month
     year, number = month
@@ -109,7 +210,8 @@ def my_hours(ctx: Context, match: Match) -> str:
         lines.append("最近记录：")
         lines += [f"{e.day.month}月{e.day.day}日 {fmt_hours(e.hours)}小时" + (f" {e.note}" if e.note else "") for e in entries]
     else:
-        lines.append("这个月还没有记录。登记请发：服务 2小时 入户走访")
+        this_month = (year, number) == (today.year, today.month)
+        lines.append(f"{'这个月' if this_month else f'{number}月'}还没有记录。" + ("登记请发：服务 2小时 入户走访" if this_month else ""))
     return "\n".join(lines)
 
 
@@ -121,7 +223,8 @@ def team_hours(ctx: Context, match: Match) -> list[Reply] | str:
     over as many phone-sized replies as it takes."""
     today = ctx.now.date()
     args, everyone = _EVERYONE.subn("", match.args or "")
-    month = parse_month(args, today)
+    everyone = everyone or bool(not match.alias and _EVERYONE.search(match.text or ""))
+    month = _month_asked(replace(match, args=args), today)
     if isinstance(month, str):
         return month
     year, number = month
@@ -147,17 +250,20 @@ HELP_TITLE = "服务时长"
 COMMANDS = (
     Command(
         name="我的时长",
-        aliases=("我的服务时长", "查时长", "查询时长", "时长查询", "我的积分", "本月我的时长", "我的时间"),
+        aliases=("我的服务时长", "查时长", "查询时长", "时长查询", "我的积分", "本月我的时长", "我的时间", "本月时长"),
         patterns=(r"^(时长|积分)$", r"^我(这个月|本月)?(服务|下沉)了?(多少|几)(个)?(小时|时长)?[?？]?$"),
         handler=my_hours,
+        reader=read_mine,
         summary="我的时长：本月累计、还差多少、积分",
         example="我的时长 10月",
         priority=30,
+        choice_label="查我的服务时长",
     ),
     Command(
         name="时长统计",
-        aliases=("本月时长", "服务时长统计", "时长汇总"),
+        aliases=("服务时长统计", "时长汇总"),
         handler=team_hours,
+        reader=read_team,
         roles=LEADERS,
         summary="时长统计：包联单位谁没达标（领导）",
         example="时长统计 10月",
@@ -169,16 +275,31 @@ COMMANDS = (
         aliases=("撤回", "撤销登记", "删除上一条", "撤消"),
         patterns=(r"^(撤销|撤回|撤消|删掉)(上一条|刚才的|登记|那条)?$",),
         handler=undo,
+        reader=read_undo,
         summary="撤销：删掉24小时内刚登记的一条",
         priority=30,
+        choice_label="撤销刚登记的时长",
+    ),
+    Command(
+        name="改时长",
+        aliases=("修改时长", "更正时长"),
+        handler=edit,
+        reader=read_edit,
+        summary="改时长：刚登记的记错了，直接发「改成2小时」或「写错了是昨天的」",
+        example="改成2小时",
+        priority=25,
+        choice_label="改刚登记的时长",
     ),
     Command(
         name="服务",
         aliases=LOG_WORDS,
-        matcher=looks_like_log,
         handler=log_hours,
+        reader=read_log,
+        words_need_reading=True,
         summary="登记服务时长",
         example="服务 2.5小时 入户走访 昨天",
         priority=10,
+        choice_label="登记服务时长",
+        choice_words=r"时长|登记|服务|记上|记一下",
     ),
 )

@@ -16,30 +16,66 @@ import cn2an
 from bot.text import normalize
 
 CN_DIGITS = "零〇一二两三四五六七八九十百"
-_NUM = rf"(?:\d+(?:\.\d+)?|\.\d+|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)"
-_HOUR_UNIT = r"(?:个小时|小时|個小時|钟头|鐘頭|个钟|個鐘|钟|hours?|hrs?|h)"
+_CN = rf"[{CN_DIGITS}]"
+_NUM = rf"(?:\d+(?:\.\d+)?|\.\d+|{_CN}+(?:点{_CN}+)?)"
+_HOUR_UNIT = r"(?:个小时|小时|个钟头|钟头|个钟|钟|hours?|hrs?|h)"
 _MIN_UNIT = r"(?:分钟|分|min|mins|m)"
 
 # "两个半小时", "3.5个小时", "2h", "3个钟", "1小时30分钟", "一个半钟头"
 _HOURS_RE = re.compile(
-    rf"(?P<neg>[-−负]\s*)?(?P<num>{_NUM})\s*(?P<half>个半|個半)?\s*{_HOUR_UNIT}(?P<half2>半)?"
+    rf"(?P<neg>[-−负]\s*)?(?P<num>{_NUM})\s*(?P<half>个半)?\s*{_HOUR_UNIT}(?P<half2>半)?"
     rf"(?:\s*(?P<min>{_NUM})\s*{_MIN_UNIT})?",
     re.IGNORECASE,
 )
 _HALF_HOUR_RE = re.compile(r"半\s*(?:个)?\s*(?:小时|钟头|钟)")
 _MINUTES_RE = re.compile(rf"(?P<min>{_NUM})\s*(?:分钟|min|mins)", re.IGNORECASE)
+_QUARTERS_RE = re.compile(rf"(?P<num>{_NUM})\s*刻钟")
+# "服务时长 2.5": a bare number right after 时长 is hours.
+_AFTER_TIMELEN_RE = re.compile(r"时长\s*[:：]?\s*(?P<num>\d{1,2}(?:\.\d+)?)(?!\s*(?:个|小时|钟|分|h|\d|\.|月|号|日|-|/))", re.IGNORECASE)
+# A stretch of the clock: "8点到10点半", "晚上7点到9点", "10:00-11:30".
+_RANGE_RE = re.compile(
+    rf"(?P<h1>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m1>半|\d{{1,2}}(?:\s*分)?)?\s*(?:到|至|-|~|—|－)\s*"
+    rf"(?:上午|下午|晚上|中午)?\s*(?P<h2>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m2>半|\d{{1,2}}(?:\s*分)?)?"
+)
+# Amounts people give when they do not know exactly: never guessed, the bot asks.
+_VAGUE_RE = re.compile(
+    rf"{_NUM}\s*个?\s*多\s*个?\s*{_HOUR_UNIT}"  # 三个多小时, 1个多小时, 十多个小时
+    rf"|(?:一两|两三|二三|三四|四五|五六|六七|七八|八九)\s*个?\s*{_HOUR_UNIT}"  # 三四个小时, 两三个钟
+    rf"|\d+(?:\.\d+)?\s*(?:-|~|到|至)\s*\d+(?:\.\d+)?\s*{_HOUR_UNIT}"  # 2-3小时
+    rf"|{_NUM}\s*个?\s*来\s*个?\s*{_HOUR_UNIT}"  # 2个来小时
+    rf"|个把\s*{_HOUR_UNIT}|好?几个\s*{_HOUR_UNIT}"
+    r"|[大小]?半天|(?:一|1)\s*个?\s*(?:整天|上午|下午|晚上|早上|白天|通宵|整晚|晚|宿|夜)|一整天|大半夜|半宿|半下午|半上午"
+    r"|(?<![第前后同每])一\s*天(?![前后])"
+    rf"|(?:不到|将近|接近|近|快|至少|最少|起码|超过|少于|多于)\s*{_NUM}\s*(?:个)?\s*(?:半)?\s*{_HOUR_UNIT}"
+    rf"|{_NUM}\s*(?:个)?\s*(?:半)?\s*{_HOUR_UNIT}\s*(?:多|出头|不到|以上|多点|多一点|开外)"
+    r"|十几分钟|几十分钟|\d+\s*多分钟|[一二两三四五六七八九十]+十多分钟",
+    re.IGNORECASE,
+)
+# "3个点": hours in some places, clock times or posts in others.
+_AMBIGUOUS_RE = re.compile(rf"{_NUM}\s*个\s*点(?!\s*(?:到|至|半|\d))")
+# A correction inside the message: the amount after it is meant ("服务3小时，改成2小时").
+_CORRECTION_RE = re.compile(r"改成|改为|改到|应该是|应是|更正为|不对|不是")
+
+# Colloquial and traditional forms folded before reading amounts: 俩 and 仨 before a unit,
+# 小時 / 鐘頭 / 個 / 兩 / 點 as typed on traditional-character keyboards.
+_FOLD = str.maketrans({"個": "个", "鐘": "钟", "頭": "头", "時": "时", "兩": "两", "點": "点", "鍾": "钟"})
+_COLLOQUIAL = re.compile(r"(?P<w>[俩仨])(?=\s*(?:个|小时|钟|刻|点|半))")
 
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
-_RELATIVE = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "大前天": 3, "明天": -1, "后天": -2}
+_RELATIVE = {
+    "今天": 0, "今日": 0, "今儿个": 0, "今儿": 0, "今早": 0, "今晚": 0,
+    "昨天": 1, "昨日": 1, "昨儿个": 1, "昨儿": 1, "昨个儿": 1, "昨个": 1, "昨晚": 1, "昨夜": 1, "今个儿": 0, "前个儿": 2,
+    "前天": 2, "前儿个": 2, "前儿": 2, "大前天": 3, "明天": -1, "明儿": -1, "后天": -2,
+}
 
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ymd", re.compile(r"(?P<y>20\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?")),
     ("md", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?")),
     ("md_cn", re.compile(r"(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})[日号]")),
-    # 11.20 or 11/20, but never an amount like 2.5h
-    ("md_dot", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*[./]\s*(?P<d>\d{1,2})(?![\d.]|\s*(?:个|小时|h|钟|分))", re.IGNORECASE)),
+    # 11.20, 11/20 or 11-20, but never an amount like 2.5h
+    ("md_dot", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*[./-]\s*(?P<d>\d{1,2})(?![\d.]|\s*(?:个|小时|h|钟|分|点))", re.IGNORECASE)),
     ("week", re.compile(r"(?P<prefix>上上|上|这|本)?\s*(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])")),
-    ("rel", re.compile(r"大前天|前天|昨天|昨日|今天|今日|明天|后天")),
+    ("rel", re.compile(r"大前天|前儿个|前个儿|前儿|前天|昨儿个|昨个儿|昨个|昨儿|昨晚|昨夜|昨天|昨日|今儿个|今个儿|今儿|今早|今晚|今天|今日|明天|明儿|后天")),
     ("day", re.compile(r"(?<![\d月.])(?P<d>\d{1,2})\s*[日号]")),
 )
 
@@ -48,6 +84,12 @@ _FILLER = re.compile(
     r"^(?:时长登记|登记时长|记录时长|服务时长|网格服务|下沉网格|下沉服务|登记|记录|服务|下沉|补登|补记|时长|了|\s)+"
 )
 _PUNCT = " ,，.。;；:：、!！~～-—"
+
+
+def fold(text: str) -> str:
+    """The message as the amount and date patterns read it (normalised, colloquial numerals folded)."""
+    text = normalize(text).translate(_FOLD)
+    return _COLLOQUIAL.sub(lambda m: "两" if m["w"] == "俩" else "三", text)
 
 
 class DateError(ValueError):
@@ -60,6 +102,8 @@ class ParsedHours:
     day: date | None  # None: no date given (means today)
     date_words: str  # the date as typed, for the reply ("昨天", "11月20日")
     note: str
+    vague: bool = False  # an amount like 三个多小时 or 半天: ask for the exact hours
+    ambiguous: bool = False  # 3个点: hours, or not?
 
 
 def _number(text: str) -> float:
@@ -68,30 +112,94 @@ def _number(text: str) -> float:
     return float(cn2an.cn2an(text, "smart"))
 
 
+@dataclass(frozen=True)
+class Amount:
+    """An amount of time read from a message. `kind`: exact (hours known), vague (三个多小时,
+    半天: ask), ambiguous (3个点: hours or not?). `corrected`: the message corrected itself."""
+
+    hours: float | None
+    kind: str
+    span: tuple[int, int]
+    corrected: bool = False
+
+
+def _exact(match: re.Match[str]) -> float:
+    value = _number(match["num"])
+    if match["half"] or match["half2"]:
+        value += 0.5
+    if match["min"]:
+        value += _number(match["min"]) / 60
+    # "-2小时" is a mistake to point out, not 2 hours to store.
+    return round(-value if match["neg"] else value, 2)
+
+
+def _clock(hour: str, minute: str | None) -> float:
+    value = _number(hour)
+    if minute:
+        value += 0.5 if minute == "半" else _number(re.sub(r"\D", "", minute)) / 60
+    return value
+
+
+def _range_hours(match: re.Match[str]) -> float | None:
+    start, end = _clock(match["h1"], match["m1"]), _clock(match["h2"], match["m2"])
+    if start > 24 or end > 24:
+        return None
+    hours = end - start
+    if hours <= 0:
+        hours += 12  # 11点到1点: across noon
+    return round(hours, 2) if 0 < hours <= 12 else None
+
+
+def _blank(text: str, span: tuple[int, int]) -> str:
+    return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1]:]
+
+
+def read_amount(text: str) -> Amount | None:
+    """The amount of time in a folded message (see fold), or None when it names none."""
+    try:
+        return _read_amount(text)
+    except ValueError:  # a numeral cn2an cannot read
+        return None
+
+
+def _read_amount(text: str) -> Amount | None:
+    vague = _VAGUE_RE.search(text)
+    rest = _blank(text, vague.span()) if vague else text
+    exact = list(_HOURS_RE.finditer(rest))
+    if exact:
+        last = exact[-1]
+        if len(exact) > 1 and _CORRECTION_RE.search(rest, exact[0].end(), last.start()):
+            return Amount(_exact(last), "exact", last.span(), corrected=True)
+        return Amount(_exact(exact[0]), "exact", exact[0].span())
+    for pattern, convert in ((_RANGE_RE, _range_hours), (_QUARTERS_RE, lambda m: round(_number(m["num"]) * 0.25, 2)),
+                             (_AFTER_TIMELEN_RE, lambda m: float(m["num"]))):
+        found = pattern.search(rest)
+        if found and (hours := convert(found)) is not None:
+            return Amount(hours, "exact", found.span())
+    found = _HALF_HOUR_RE.search(rest)
+    if found:
+        return Amount(0.5, "exact", found.span())
+    found = _MINUTES_RE.search(rest)
+    if found:
+        return Amount(round(_number(found["min"]) / 60, 2), "exact", found.span())
+    if vague:
+        return Amount(None, "vague", vague.span())
+    found = _AMBIGUOUS_RE.search(text)
+    if found:
+        return Amount(None, "ambiguous", found.span())
+    return None
+
+
 def find_amount(text: str) -> tuple[float | None, tuple[int, int] | None]:
-    match = _HOURS_RE.search(text)
-    if match:
-        value = _number(match["num"])
-        if match["half"] or match["half2"]:
-            value += 0.5
-        if match["min"]:
-            value += _number(match["min"]) / 60
-        # "-2小时" is a mistake to point out, not 2 hours to store.
-        return round(-value if match["neg"] else value, 2), match.span()
-    match = _HALF_HOUR_RE.search(text)
-    if match:
-        return 0.5, match.span()
-    match = _MINUTES_RE.search(text)
-    if match:
-        return round(_number(match["min"]) / 60, 2), match.span()
-    return None, None
+    amount = _read_amount(text)
+    if amount is None or amount.kind != "exact":
+        return None, None
+    return amount.hours, amount.span
 
 
 def has_amount(text: str) -> bool:
-    try:
-        return find_amount(normalize(text))[0] is not None
-    except ValueError:
-        return False
+    amount = read_amount(fold(text))
+    return amount is not None and amount.kind == "exact"
 
 
 def _resolve(kind: str, found: re.Match[str], today: date) -> date:
@@ -145,12 +253,18 @@ def _cut(text: str, span: tuple[int, int] | None) -> str:
 
 def parse_hours(text: str, today: date) -> ParsedHours:
     """Read amount, date and note from a message; raises DateError for impossible dates."""
-    clean = normalize(text)
-    hours, amount_span = find_amount(clean)
-    rest = _cut(clean, amount_span)
+    clean = fold(text)
+    amount = read_amount(clean)
+    hours = amount.hours if amount is not None else None
+    rest = _cut(clean, amount.span if amount is not None else None)
+    if amount is not None and amount.corrected:
+        # "服务3小时，改成2小时": the first amount and the correction words are no part of the note.
+        rest = _CORRECTION_RE.sub(" ", _HOURS_RE.sub(" ", rest))
     day, date_words, date_span = find_date(rest, today)
     rest = _cut(rest, date_span)
     note = re.sub(r"[\s,，;；、]+", " ", rest).strip(_PUNCT)
     note = _FILLER.sub("", note).strip(_PUNCT)
     note = re.sub(r"\s+", " ", note).strip(_PUNCT)
-    return ParsedHours(hours=hours, day=day, date_words=date_words, note=note[:200])
+    return ParsedHours(hours=hours, day=day, date_words=date_words, note=note[:200],
+                       vague=amount is not None and amount.kind == "vague",
+                       ambiguous=amount is not None and amount.kind == "ambiguous")

@@ -275,3 +275,24 @@ def export_rows(session: Session, year: int, month: int) -> list[tuple]:
         .order_by(HourEntry.day, Person.id, HourEntry.id)
     )
     return [tuple(row) for row in session.execute(query)]
+
+
+def check_change(
+    session: Session, person: Person, entry: HourEntry, hours: float, day: date, today: date, config: HoursConfig
+) -> None:
+    """Raise HoursRuleError when changing `entry` to `hours` on `day` would break a rule of logging."""
+    if hours <= 0:
+        raise HoursRuleError("服务时长要大于0，请改正后再发，例如：改成1.5小时")
+    if hours > config.max_per_entry:
+        raise HoursRuleError(f"一次最多登记{fmt_hours(config.max_per_entry)}小时，您写的是{fmt_hours(hours)}小时。")
+    if day > today:
+        raise HoursRuleError(f"{day.month}月{day.day}日还没到，不能改到那天。")
+    earliest = earliest_allowed(today, config.months_back)
+    if day < earliest:
+        raise HoursRuleError(f"只能登记{earliest.month}月{earliest.day}日以后的服务，{day.month}月{day.day}日的记录请找管理员补登。")
+    already = day_total(session, person.id, day) - (float(entry.hours) if entry.day == day else 0.0)
+    if already + hours > config.max_per_day:
+        raise HoursRuleError(
+            f"{day.month}月{day.day}日已登记{fmt_hours(already)}小时，再加{fmt_hours(hours)}小时就超过一天"
+            f"{fmt_hours(config.max_per_day)}小时了。请核对时长。"
+        )

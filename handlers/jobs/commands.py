@@ -5,11 +5,13 @@ Every command word contains 定时任务 or is 立即执行, so none collides wi
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.orm import Session
 
 from bot.message import Reply
-from bot.router import ADMINS, Command, Context, Match
-from bot.text import pack_lines
+from bot.router import ADMINS, Command, Context, Match, Reading
+from bot.text import normalize, pack_lines
 from scheduler.control import find_job, job_views, set_paused
 from scheduler.runner import JobError, Runner
 
@@ -66,9 +68,33 @@ def _pause(ctx: Context, runner: Runner, word: str, paused: bool) -> str:
 SUBCOMMANDS = {"暂停": "pause", "恢复": "resume", "执行": "run", "立即执行": "run", "补发": "run"}
 
 
+_JOBS = r"(?:定时任务|定时|推送|提醒)"
+_READ = (
+    ("pause", re.compile(rf"(?:暂停|停掉|停了|停一下|先停|关掉|关闭|停止).{{0,8}}{_JOBS}|{_JOBS}.{{0,8}}(?:暂停|停掉|停了|关掉|停止)")),
+    ("resume", re.compile(rf"(?:恢复|启用|重新开启|开启|打开).{{0,8}}{_JOBS}|{_JOBS}.{{0,8}}(?:恢复|启用|开启)")),
+    ("run", re.compile(rf"(?:立即|马上|现在)?(?:执行|运行|跑一下|补发|重发|重跑).{{0,8}}{_JOBS}|{_JOBS}.{{0,8}}(?:执行|补发|重发|跑一下)")),
+    ("list", re.compile(rf"{_JOBS}.{{0,4}}(?:有哪些|列表|清单|情况|安排)|(?:看看|查看|查下|看下).{{0,4}}(?:定时任务|推送安排)")),
+)
+
+
+def read_jobs(text: str, ctx: Context) -> Reading | None:
+    """"把2号推送停了", "恢复一下定时任务3", "看看推送安排": the job controls however worded."""
+    text = normalize(text)
+    for action, pattern in _READ:
+        if pattern.search(text):
+            number = re.search(r"\d+", text)
+            return Reading(0.85, groups={"action": action, "target": number.group(0) if number else ""})
+    return None
+
+
 def jobs_command(ctx: Context, match: Match) -> list[Reply] | str:
     runner = Runner(ctx.runtime)
     alias, args = match.alias, match.args.strip()
+    if not alias and "action" in match.groups:
+        if match.groups["action"] == "list" or not match.groups.get("target"):
+            return list_text(runner, ctx.session)
+        alias = {"pause": "暂停定时任务", "resume": "恢复定时任务", "run": "立即执行"}[match.groups["action"]]
+        args = match.groups["target"]
     action = {"暂停定时任务": "pause", "恢复定时任务": "resume", "立即执行": "run", "执行定时任务": "run"}.get(alias)
     if action is None:  # "定时任务" alone lists; "定时任务 暂停 3" also works
         word, _, rest = args.partition(" ")
@@ -94,6 +120,7 @@ COMMANDS = (
         name="定时任务",
         aliases=("定时任务列表", "暂停定时任务", "恢复定时任务", "执行定时任务", "立即执行"),
         handler=jobs_command,
+        reader=read_jobs,
         roles=ADMINS,
         summary="定时任务：查看、暂停、恢复、立即执行（管理员）",
         example="暂停定时任务 1",

@@ -13,6 +13,15 @@ from bot.text import pack_lines
 from handlers.ledger import service
 from handlers.ledger.models import LedgerTask
 from handlers.ledger.service import LedgerError
+from handlers.ledger.understand import (
+    read_board,
+    read_close,
+    read_from_report,
+    read_mine,
+    read_recheck,
+    read_reopen,
+    read_task,
+)
 from handlers.reports.service import CATEGORIES
 
 _NUMBER = re.compile(r"^#?\s*(\d+)\s*[:：,，]?\s*(.*)$", re.S)
@@ -190,18 +199,18 @@ def overview(ctx: Context, match: Match) -> list[Reply] | str:
 HELP_TITLE = "整改台账"
 
 COMMANDS = (
-    Command(name="我的任务", handler=my_tasks, priority=6, summary="我的任务：自己牵头或本单位的整改任务"),
-    Command(name="任务详情", patterns=(_TASK.pattern,), handler=task, priority=5, summary="任务：看整改任务，或填写进展",
+    Command(name="我的任务", handler=my_tasks, reader=read_mine, priority=6, summary="我的任务：自己牵头或本单位的整改任务"),
+    Command(name="任务详情", patterns=(_TASK.pattern,), handler=task, reader=read_task, priority=5, summary="任务：看整改任务，或填写进展",
             example="任务 #3 进展 已完成第一轮排查"),
-    Command(name="销号", handler=close, priority=5, summary="销号：牵头领导对完成的整改任务销号",
+    Command(name="销号", handler=close, reader=read_close, priority=5, summary="销号：牵头领导对完成的整改任务销号",
             example="销号 #3 已建立周例会制度"),
-    Command(name="台账", aliases=("整改台账",), handler=overview, roles=LEADERS, priority=5,
+    Command(name="台账", aliases=("整改台账",), handler=overview, reader=read_board, roles=LEADERS, priority=5,
             summary="台账：各类问题销号、在办、逾期情况",
             refusal="台账只对领导和管理员开放；您可以发「我的任务」看本单位的整改任务。"),
-    Command(name="立项", handler=from_report, roles=LEADERS, priority=5, summary="立项：把一件反映列入整改台账",
+    Command(name="立项", handler=from_report, reader=read_from_report, roles=LEADERS, priority=5, summary="立项：把一件反映列入整改台账",
             example="立项 #12 截止12月31日 建立楼道巡查制度", refusal="立项只对领导和管理员开放。"),
-    Command(name="反弹", handler=reopen, priority=5, summary="反弹：回头看发现问题反弹，重新打开任务",
+    Command(name="反弹", handler=reopen, reader=read_reopen, priority=5, summary="反弹：回头看发现问题反弹，重新打开任务",
             example="反弹 #3 近期又出现午间脱岗"),
-    Command(name="巩固", aliases=("未反弹",), handler=recheck, priority=5, summary="巩固：回头看确认没有反弹",
+    Command(name="巩固", aliases=("未反弹",), handler=recheck, reader=read_recheck, priority=5, summary="巩固：回头看确认没有反弹",
             example="巩固 #3"),
 )

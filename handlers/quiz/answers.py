@@ -7,7 +7,12 @@ import re
 from bot.text import normalize
 from handlers.quiz.models import FALSE, TRUE
 
-_PREFIX = r"(?:我?(?:答|选|答案|选择)(?:是|为)?)?\s*[:：]?\s*"
+_PREFIX = (
+    r"(?:(?:我|俺)?(?:觉得|认为|猜|估计|感觉)(?:是|应该是|选)?|应该(?:是|选)|肯定(?:是|选)|就(?:选)?|是|选项|我投|投"
+    r"|(?:我|俺)?(?:答|选|答案|选择)(?:的)?(?:应该)?(?:是|为)?)?\s*[:：]?\s*"
+)
+# "B吧", "C吧 应该没错", "对的吧": a particle or a word of confidence after the answer.
+_TAIL = re.compile(r"(?:\s*(?:选项|吧|呗|啊|呀|哦|哈|嘛|呢))*\s*(?:应该没错|应该对|没错|对吧|肯定对|准没错)?\s*(?:吧|呗|啊)?[。.!！~～]*$")
 _LETTERS = re.compile(rf"^{_PREFIX}(?P<letters>[A-Ha-h](?:[\s,，、/]*[A-Ha-h]){{0,7}})[。.!！]?$")
 _JUDGE = re.compile(rf"^{_PREFIX}(?P<judge>对|错|√|✓|✔|×|✗|✘|x|X|正确|错误|对的|错的)[。.!！]?$")
 _TRUE_WORDS = {"对", "√", "✓", "✔", "正确", "对的"}
@@ -16,6 +21,7 @@ _TRUE_WORDS = {"对", "√", "✓", "✔", "正确", "对的"}
 def parse_answer(text: str) -> str | None:
     """The answer as stored: sorted distinct option letters ("AC"), or T/F; None when it is no answer."""
     text = normalize(text)
+    text = _TAIL.sub("", text, count=1) or text
     found = _LETTERS.match(text)
     if found:
         letters = sorted({c.upper() for c in found.group("letters") if c.isalpha()})

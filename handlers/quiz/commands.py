@@ -15,6 +15,7 @@ from handlers.quiz import service
 from handlers.quiz.answers import parse_answer
 from handlers.quiz.jobs import cards_enabled
 from handlers.quiz.texts import leaderboard_text, question_id_from_key, question_reply
+from handlers.quiz.understand import read_board, read_practice
 
 
 def _looks_like_answer(text: str, message: Incoming) -> dict | None:
@@ -80,7 +81,7 @@ MONTH_WORDS = frozenset({"本月", "这个月", "月", "月榜"})
 
 
 def leaderboard(ctx: Context, match: Match) -> str:
-    args = match.args.strip()
+    args = match.args.strip() if match.alias else match.groups.get("period", "")
     local = ctx.now
     if args in MONTH_WORDS:
         start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -122,8 +123,9 @@ COMMANDS = (
     ),
     Command(
         name="答题",
-        aliases=("练习", "做题", "刷题"),
+        aliases=("练习", "做题", "刷题", "来道题", "来一道题"),
         handler=practice,
+        reader=read_practice,
         summary="做一道练习题（每题答一次计分）",
         example="答题",
     ),
@@ -131,6 +133,7 @@ COMMANDS = (
         name="排行榜",
         aliases=("排名", "积分榜", "答题排行"),
         handler=leaderboard,
+        reader=read_board,
         summary="看本周答题排行（「排行榜 本月」看本月）",
         example="排行榜",
     ),

@@ -6,13 +6,30 @@ import re
 
 from sqlalchemy import select
 
-from bot.message import Kind, Reply
+from bot.message import Kind, Reply, ToAddress, ToPerson
 from bot.models import Person
-from bot.router import EVERYONE, LEADERS, Command, Context, Match
+from bot.router import EVERYONE, LEADERS, Command, Context, Decline, Match
 from bot.text import pack_lines
 from handlers.reports import figures, render, service
+from handlers.reports.models import Report, ReportStatus
 from handlers.reports.routing import liaison_unit_ids
 from handlers.reports.service import ReportError, Reporter
+from handlers.reports.understand import (
+    RATE_KEY,
+    RATE_MINUTES,
+    SHOWN_RATE_MINUTES,
+    read_anonymous,
+    read_mine,
+    read_rating,
+    read_report,
+    read_show,
+    read_stats,
+    read_step,
+    read_worklist,
+    report_body,
+    not_a_report,
+    wants_anonymity,
+)
 
 _TICKET = re.compile(r"^#?\s*(\d+)\s*[:：,，]?\s*(.*)$", re.S)
 _MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})")
@@ -44,8 +61,10 @@ def _phone_sized(text: str) -> list[Reply]:
 
 def _create(ctx: Context, match: Match, anonymous: bool) -> list[Reply]:
     reporter = who(ctx)
+    # "反映个事 …", "我想反映一下 …": the complaint without the words that say it is one.
+    body = report_body(match.text) if match.alias else (match.args or match.text)
     try:
-        result = service.create_report(ctx.session, ctx.config, reporter, match.args, anonymous=anonymous, now=ctx.now)
+        result = service.create_report(ctx.session, ctx.config, reporter, body, anonymous=anonymous, now=ctx.now)
     except ReportError as exc:
         return [_fail(exc)]
     report = result.report
@@ -68,10 +87,15 @@ def _create(ctx: Context, match: Match, anonymous: bool) -> list[Reply]:
 
 
 def create(ctx: Context, match: Match) -> list[Reply]:
-    return _create(ctx, match, anonymous=False)
+    if match.alias and not_a_report(match.text):
+        raise Decline  # "随手拍怎么用", "反映#5 列入整改台账", "随手拍办理情况统计": not a new report
+    # "投诉 … 不要写我名字": asking not to be named anywhere in the report makes it anonymous.
+    return _create(ctx, match, anonymous=wants_anonymity(match.text))
 
 
 def create_anonymous(ctx: Context, match: Match) -> list[Reply]:
+    if match.alias and not_a_report(match.text):
+        raise Decline
     return _create(ctx, match, anonymous=True)
 
 
@@ -105,6 +129,11 @@ def my_reports(ctx: Context, match: Match) -> list[Reply] | str:
     rating_days = ctx.config.reports.rating_days
     lines = [f"您的反映（最近{len(reports)}件）："]
     lines += [render.list_line(r, ctx.now, ctx.config.tz, rating_days) for r in reports]
+    waiting = [r for r in reports if r.status == ReportStatus.closed.value]
+    if len(waiting) == 1:
+        # One ticket waits for a rating: a "满意" next rates it.
+        lines.append(f"#{waiting[0].id} 已办结，满意请回复「满意」，不满意请回复「不满意 理由」。")
+        ctx.remember(RATE_KEY, waiting[0].id, minutes=SHOWN_RATE_MINUTES)
     lines.append("发「查询 #编号」看办理经过。")
     return _phone_sized("\n".join(lines))
 
@@ -121,7 +150,8 @@ def show(ctx: Context, match: Match) -> list[Reply] | str:
     text = render.detail(report, ctx.person, service.is_reporter(report, reporter), people, ctx.now, ctx.config.tz,
                          ctx.config.reports.rating_days)
     if service.is_reporter(report, reporter) and report.status == "closed":
-        text += f"\n满意请发「评价 #{report.id} 满意」，不满意请发「评价 #{report.id} 不满意 理由」。"
+        text += f"\n满意请回复「满意」，不满意请回复「不满意 理由」（或「评价 #{report.id} 满意」）。"
+        ctx.remember(RATE_KEY, report.id, minutes=SHOWN_RATE_MINUTES)
     return _phone_sized(text)
 
 
@@ -166,23 +196,53 @@ def progress(ctx: Context, match: Match) -> list[Reply]:
 
 
 def close(ctx: Context, match: Match) -> list[Reply]:
-    return _step(
+    replies = _step(
         ctx, match, "办结 #12 杂物已清理",
         lambda rid, rest: service.close(ctx.session, ctx.config, ctx.person, rid, rest, ctx.now),
         lambda r, rest: f"#{r.id} 已办结，已请反映人评价。",
     )
+    closed = _closed_ticket(ctx, match)
+    if closed is not None and (closed.reporter_id is None or closed.reporter_id != ctx.person.id):
+        # The reporter's "满意" / "不满意" in reply to the closing notice rates this ticket.
+        to = ToPerson(closed.reporter_id) if closed.reporter_id is not None else ToAddress(closed.reporter_channel, closed.reporter_sender)
+        ctx.remember(RATE_KEY, closed.id, minutes=RATE_MINUTES, to=to)
+    return replies
+
+
+def _closed_ticket(ctx: Context, match: Match) -> Report | None:
+    try:
+        report_id, _ = ticket(match, "")
+    except ReportError:
+        return None
+    report = ctx.session.get(Report, report_id)
+    return report if report is not None and report.status == ReportStatus.closed.value else None
+
+
+def _which_to_rate(ctx: Context, verdict: str) -> str:
+    waiting = [r for r in service.mine(ctx.session, who(ctx)) if r.status == ReportStatus.closed.value]
+    if not waiting:
+        return "您没有待评价的反映。要评价哪一件，请发「评价 #编号 满意」或「评价 #编号 不满意 理由」。"
+    listed = "、".join(f"#{r.id}" for r in waiting[:5])
+    return f"要评价哪一件？您待评价的有：{listed}。请发「评价 #{waiting[0].id} {verdict}」这样，写上编号。"
 
 
 def rate(ctx: Context, match: Match) -> list[Reply]:
+    if match.groups.get("which"):
+        return [Reply(_which_to_rate(ctx, match.groups.get("verdict", "满意")))]
     try:
-        report_id, rest = ticket(match, "评价 #12 满意")
-        verdict = re.match(r"^(不满意|满意)\s*[:：,，]?\s*(.*)$", rest, re.S)
-        if not verdict:
-            raise ReportError(f"请说满意还是不满意，例如：评价 #{report_id} 满意，或 评价 #{report_id} 不满意 问题还在。")
-        satisfied = verdict.group(1) == "满意"
-        result = service.rate(ctx.session, ctx.config, who(ctx), report_id, satisfied, verdict.group(2), ctx.now)
+        if "id" in match.groups and "satisfied" in match.groups:
+            # "满意" right after the closing notice (or after looking at the closed ticket).
+            report_id, satisfied, reason = int(match.groups["id"]), bool(match.groups["satisfied"]), match.groups.get("reason", "")
+        else:
+            report_id, rest = ticket(match, "评价 #12 满意")
+            verdict = re.match(r"^(?:挺|很|非常|比较|还算|基本|十分|特别)?\s*(不太满意|不满意|满意|好评|差评)(?:的|了)?\s*[:：,，!！。]?\s*(.*)$", rest, re.S)
+            if not verdict:
+                raise ReportError(f"请说满意还是不满意，例如：评价 #{report_id} 满意，或 评价 #{report_id} 不满意 问题还在。")
+            satisfied, reason = verdict.group(1) in ("满意", "好评"), verdict.group(2)
+        result = service.rate(ctx.session, ctx.config, who(ctx), report_id, satisfied, reason, ctx.now)
     except ReportError as exc:
         return [_fail(exc)]
+    ctx.forget(RATE_KEY)
     if satisfied:
         text = f"谢谢您的评价！#{result.report.id} 已完结。"
     else:
@@ -235,30 +295,36 @@ HELP_TITLE = "随手拍"
 
 COMMANDS = (
     Command(
-        name="匿名反映", aliases=("匿名随手拍", "匿名投诉"), handler=create_anonymous, allow_unregistered=True, priority=6,
+        name="匿名反映", aliases=("匿名随手拍", "匿名投诉", "匿名举报"), handler=create_anonymous, reader=read_anonymous,
+        allow_unregistered=True, priority=6,
         summary="匿名反映：除管理员外，谁也看不到您是谁", example="匿名反映 窗口工作人员上班时间玩手机",
+        choice_label="匿名提交随手拍",
     ),
-    Command(name="反映统计", handler=stats, roles=LEADERS, priority=7, summary="反映统计：包联单位随手拍的受理、办结用时",
+    Command(name="反映统计", handler=stats, reader=read_stats, roles=LEADERS, priority=7, summary="反映统计：包联单位随手拍的受理、办结用时",
             example="反映统计 2026-11"),
-    Command(name="反映列表", aliases=("待办反映",), handler=worklist, roles=REGISTERED, priority=7,
+    Command(name="反映列表", aliases=("待办反映",), handler=worklist, reader=read_worklist, roles=REGISTERED, priority=7,
             summary="反映列表：待您办理的反映"),
     Command(
-        name="随手拍", aliases=("反映", "投诉"), handler=create, allow_unregistered=True, priority=5,
+        name="随手拍", aliases=("反映", "投诉", "反应", "举报", "曝光", "吐槽", "意见箱"), handler=create, reader=read_report,
+        allow_unregistered=True, priority=5,
         summary="随手拍（或 反映、投诉）：反映作风问题或诉求，可先发照片、位置", example="随手拍 安居社区3栋楼道堆满杂物没人管",
+        choice_label="提交随手拍", choice_words=r"随手拍|反映|投诉|举报|提交",
     ),
-    Command(name="我的反映", handler=my_reports, allow_unregistered=True, priority=6, summary="我的反映：自己反映的办理情况"),
-    Command(name="查询反映", patterns=(r"^(?:查询|查看反映)\s*#?\s*(?P<id>\d+)\s*$",), handler=show, allow_unregistered=True,
-            priority=5, summary="查询：一件反映的办理经过", example="查询 #12"),
-    Command(name="受理", handler=accept, roles=REGISTERED, priority=5, summary="受理：承办人接单", example="受理 #12"),
-    Command(name="进展", handler=progress, roles=REGISTERED, priority=5, summary="进展：记录办理进展，反映人会收到",
-            example="进展 #12 已联系物业，明天清理"),
-    Command(name="办结", handler=close, roles=REGISTERED, priority=5, summary="办结：办好后办结，请反映人评价",
-            example="办结 #12 杂物已清理"),
-    Command(name="评价", handler=rate, allow_unregistered=True, priority=5, summary="评价：对办结的反映评价，不满意会退回重办",
-            example="评价 #12 满意"),
-    Command(name="转办", handler=reroute, roles=LEADERS, priority=5, summary="转办：把反映转给责任单位",
-            example="转办 #12 幸福社区", refusal="转办只对领导和管理员开放。"),
-    Command(name="分类", aliases=("改分类",), handler=recategorize, roles=REGISTERED, priority=5,
+    Command(name="我的反映", handler=my_reports, reader=read_mine, allow_unregistered=True, priority=6,
+            summary="我的反映：自己反映的办理情况"),
+    Command(name="查询反映", patterns=(r"^(?:查询|查看反映)\s*#?\s*(?P<id>\d+)\s*$",), handler=show, reader=read_show,
+            allow_unregistered=True, priority=5, summary="查询：一件反映的办理经过", example="查询 #12"),
+    Command(name="受理", handler=accept, reader=read_step("accept"), roles=REGISTERED, priority=5, summary="受理：承办人接单",
+            example="受理 #12"),
+    Command(name="进展", handler=progress, reader=read_step("progress"), roles=REGISTERED, priority=5,
+            summary="进展：记录办理进展，反映人会收到", example="进展 #12 已联系物业，明天清理"),
+    Command(name="办结", handler=close, reader=read_step("close"), roles=REGISTERED, priority=5,
+            summary="办结：办好后办结，请反映人评价", example="办结 #12 杂物已清理"),
+    Command(name="评价", handler=rate, reader=read_rating, allow_unregistered=True, priority=5,
+            summary="评价：对办结的反映评价，不满意会退回重办", example="评价 #12 满意"),
+    Command(name="转办", handler=reroute, reader=read_step("reroute"), roles=LEADERS, priority=5,
+            summary="转办：把反映转给责任单位", example="转办 #12 幸福社区", refusal="转办只对领导和管理员开放。"),
+    Command(name="分类", aliases=("改分类",), handler=recategorize, reader=read_step("category"), roles=REGISTERED, priority=5,
             summary="分类：调整反映的分类", example="分类 #12 服务群众"),
     Command(name="随手拍附件", handler=media, kinds=frozenset({Kind.image, Kind.location}), allow_unregistered=True,
             priority=-20, hidden=True),

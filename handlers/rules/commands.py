@@ -1,7 +1,7 @@
-"""规定问答: "问 …", "规定 …", a trailing question mark, or 能不能 / 可以吗 … answered from the rules.
-
-The command has a low priority: any explicit command (服务 3小时, 反映 …, a quiz answer) wins, and
-only what no other capability claims is treated as a question about the rules.
+"""规定问答: "问 …", "规定 …" (explicit), and every question-like message no capability claimed
+(the router's question stage sends them here: this command answers questions). Off-topic
+questions and requests (天气, 菜谱, 写个总结) get "这个我帮不上" and what the bot does, never the
+discipline committee.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ import re
 from typing import Any
 
 from bot.message import Incoming
-from bot.router import Command, Context, Match
+from bot.router import Command, Context, Match, Reading
+from bot.text import normalize
 from handlers.rules.answer import answer, empty_base_text
 from handlers.rules.kb import index_for
+from handlers.rules.offtopic_fallback import is_off_topic
 from handlers.rules.search import LexiconError
 from handlers.rules.service import list_documents
 
@@ -23,28 +25,47 @@ PRIORITY = -5
 QUESTION_MAX_CHARS = 200
 
 # Text is NFKC-folded by the router, so ？ and ： arrive as ? and :.
-_PREFIX = re.compile(r"^(?:请问|问问|问一下)[\s:,，]*(?P<q>.+)$|^(?:问|规定|查规定|问规定)[\s:,，]+(?P<q2>.+)$", re.S)
-_BARE = re.compile(r"^(?:问|规定|查规定|问规定|规定问答)$")
-_CUES = re.compile(
-    r"能不能|可不可以|可以吗|是否允许|允许吗|行不行|能否|可否|是否可以|可以不|让不让|准不准|要不要|算不算|违规吗|违纪吗|合规吗"
-    r"|怎么办|怎么处理|如何处理|有没有规定"
-    # A yes/no question with a modal verb: 公务接待可以喝酒吗, 能开公车回家吗, 要报告吗.
-    r"|(?:可以|能|允许|准|需要|要|该|应该|得)[^,，。.!！]{0,20}[吗么嘛]$"
+_PREFIX = re.compile(
+    r"^(?:请问|问问|问一下|(?:我)?(?:想|要)(?:问|请教|咨询)(?:一)?下?|请教一下|咨询一下)[\s:,，]*(?P<q>.+)$"
+    r"|^(?:问|规定|查规定|问规定)[\s:,，]+(?P<q2>.+)$",
+    re.S,
 )
+# The subjects of the conduct rules: a message about one of them that is not a question may still
+# be one ("公车私用的规定"): offered as a numbered choice, never answered on a guess.
+_CONDUCT = re.compile(
+    r"规定|制度|标准|纪律|违规|违纪|禁止|允许|红包|礼金|礼品|收礼|送礼|公车|公款|宴请|吃请|接待|报销|出差|兼职|八项|廉洁|负面清单|处分"
+)
+_BARE = re.compile(r"^(?:问|规定|查规定|问规定|规定问答)$")
 
 
 def match_question(text: str, message: Incoming) -> dict[str, Any] | None:
+    """The explicit forms: 问 …, 请问 …, 规定 …. Questions without them reach this command through
+    the router's question stage."""
     if _BARE.match(text):
         return {"question": ""}
     found = _PREFIX.match(text)
     if found:
         return {"question": (found.group("q") or found.group("q2")).strip()}
-    # A lone "?" is the help command's; a question needs some words before the mark.
-    if text.endswith("?") and len(text.rstrip("? ")) >= 2:
-        return {"question": text}
-    if _CUES.search(text):
-        return {"question": text}
     return None
+
+
+OFF_TOPIC = "这个我帮不上。我是网格作风助手，能帮您登记服务时长、随手拍反映问题、查规定（例：问 公务接待可以喝酒吗）、学微课和答题。发「帮助」看怎么用。"
+
+
+def read_conduct(text: str, ctx: Context) -> Reading | None:
+    text = normalize(text)
+    if _CONDUCT.search(text) and 4 <= len(text) <= QUESTION_MAX_CHARS:
+        return Reading(0.45, groups={"question": text}, label="问规定")
+    return None
+
+
+def read_off_topic(text: str, ctx: Context) -> Reading | None:
+    """Weather, recipes, TV, writing a summary …: said so at once, question or not."""
+    return Reading(0.9) if is_off_topic(normalize(text)) else None
+
+
+def off_topic(ctx: Context, match: Match) -> str:
+    return OFF_TOPIC
 
 
 def ask_rules(ctx: Context, match: Match) -> str:
@@ -52,6 +73,8 @@ def ask_rules(ctx: Context, match: Match) -> str:
     settings = ctx.config.rules
     if not question:
         return _usage(ctx)
+    if is_off_topic(question):
+        return OFF_TOPIC
     try:
         index = index_for(ctx.session, settings)
     except LexiconError as exc:
@@ -59,7 +82,10 @@ def ask_rules(ctx: Context, match: Match) -> str:
         return f"规定问答暂时用不了：{exc}。请管理员改好词表后再问。"
     if len(index) == 0:
         return empty_base_text(settings.contact)
-    return answer(index, question, settings, ctx.config.llm).text
+    result = answer(index, question, settings, ctx.config.llm)
+    if not result.covered and is_off_topic(question, coverage=result.hits[0].coverage if result.hits else 0.0):
+        return OFF_TOPIC
+    return result.text
 
 
 def _usage(ctx: Context) -> str:
@@ -78,8 +104,20 @@ COMMANDS = (
         name="规定问答",
         handler=ask_rules,
         matcher=match_question,
+        reader=read_conduct,
+        answers_questions=True,
         summary="问规定，我给出条文依据",
         example="问 公务接待可以喝酒吗",
+        priority=PRIORITY,
+        choice_label="问规定",
+        choice_words=r"问|规定",
+    ),
+    Command(
+        name="规定外",
+        handler=off_topic,
+        reader=read_off_topic,
+        allow_unregistered=True,
+        hidden=True,
         priority=PRIORITY,
     ),
 )

@@ -12,12 +12,24 @@ import re
 from sqlalchemy import select
 
 from bot.models import Group
-from bot.router import ADMINS, Command, Context, Match
+from bot.router import ADMINS, Command, Context, Match, Reading
+from bot.text import normalize
 from handlers.wechat.binding import MAX_FAILURES, bind_room, recent_failures, redeem
 
 CODE = re.compile(r"^\d{6}$")
 
 HOW_TO = "绑定码是6位数字，请这样发：绑定 123456"
+
+
+_CODE_IN_TEXT = re.compile(r"绑定码.{0,6}?(?P<code>\d{6})|(?P<code2>\d{6}).{0,4}绑定")
+
+
+def read_code(text: str, ctx: Context) -> Reading | None:
+    """"我的绑定码是 123456": a code sent without the command word in front."""
+    found = _CODE_IN_TEXT.search(normalize(text).replace(" ", ""))
+    if not found:
+        return None
+    return Reading(0.9, args=found["code"] or found["code2"])
 
 
 def bind_contact(ctx: Context, match: Match) -> str:
@@ -69,6 +81,7 @@ COMMANDS = (
         name="绑定",
         patterns=(r"^绑定(?!群)\s*(?P<code>.*)$",),
         handler=bind_contact,
+        reader=read_code,
         summary="发「绑定 六位绑定码」把微信绑定到花名册（绑定码向管理员索取）",
         example="绑定 123456",
         allow_unregistered=True,

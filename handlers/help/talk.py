@@ -1,0 +1,118 @@
+"""Small talk (你好, 谢谢, 在吗, 👍) and how-to questions about the bot itself (怎么登记时长, 咋用啊这个).
+
+Small talk gets a short friendly line and the menu hint, never "没看懂"; a how-to question gets the
+part of 帮助 it is about.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.router import Context, Match, Reading
+from bot.text import normalize
+
+# Small talk is a run of these phrases (with particles and a friendly address in between):
+# "收到，谢谢", "嗯嗯好的", "谢了老铁", "哈喽小助手".
+PHRASES = {
+    "greeting": "你好 您好 你好呀 在吗 在不在 在么 在嘛 在没 在否 在的 在的吗 在 早 早啊 早上好 早安 您早 午安 上午好 中午好 下午好 晚上好 哈喽 哈罗 "
+                "hello hi 嗨 嘿 喂 有人吗 有人在吗 大家好 忙吗 忙不忙 吃了吗 吃了没 新年好 新年快乐 节日快乐 过年好 中秋快乐 "
+                "国庆快乐 元旦快乐 周末愉快",
+    "bye": "拜拜 再见 886 88 回头见 晚安 下次聊 先这样",
+    "thanks": "谢谢 多谢 谢了 感谢 谢谢你 谢谢您 辛苦了 辛苦啦 辛苦 麻烦了 麻烦你了 麻烦啦 打扰了 谢啦 谢谢啦 太感谢了 万分感谢 "
+              "感激 劳驾 thanks thank you thx 3q 感恩",
+    "ack": "好的 好 好滴 好哒 好呢 好嘞 好吧 收到 收悉 已收到 嗯 嗯呢 哦 噢 ok okay 明白 了解 知道了 知道啦 懂 懂了 行 中 得嘞 "
+           "妥 妥了 可以 可以的 对 对的 是的 是滴 没问题 没事 没事了 算了 不用了 太棒了 棒 真棒 厉害 厉害了 666 6 哈 嘻嘻 "
+           "呵呵 嘿嘿 哇 牛 牛啊 赞 点赞 优秀 不错 挺好 很好 你真棒 给力 你好聪明 真聪明 good nice cool yes 嗯嗯嗯 哈哈哈 "
+           "笑死 真逗 逗 有意思 测试 测试一下 试试 试一下 test 随便看看 看看 没事 我就试试 知道 马上办 马上去 这就去 这就办 照办 马上",
+}
+_ADDRESS = "老铁 亲 小助手 助手 机器人 你 您 了 啊 呀 哦 啦 嘛 呢 吧 哈 哇 呃 额 请问 今天 今天也 大家 各位 一下 的 也"
+# WeChat stickers arrive as text codes: [强], [微笑], [抱拳], [OK].
+_STICKER = re.compile(r"\[[^\[\]]{1,4}\]|/:[a-z]+", re.I)
+_KIND_OF = {phrase.lower(): kind for kind, words in PHRASES.items() for phrase in words.split()}
+_ALT = "|".join(re.escape(p) for p in sorted({*_KIND_OF, *_ADDRESS.split()}, key=len, reverse=True))
+_RUN = re.compile(rf"(?:{_ALT}|[~～!！。.,，、\s])+", re.I)
+_TOKEN = re.compile(_ALT, re.I)
+_WHO = re.compile(
+    r"(?:请问)?你是(?:机器人|谁|人工智能|ai|真人|人)[吗么嘛]?|你叫(?:啥|什么)(?:名字)?|你(?:的)?名字(?:是|叫)?(?:啥|什么)?"
+    r"|你是干(?:啥|什么)的|你是(?:人|人工)还是机器(?:人)?|你几岁了?|你多大了?|你在哪(?:里|儿)?|你会聊天[吗么]?|你吃饭了[吗么没]?"
+    r"|(?:我)?爱你|你(?:能|可以)?陪我聊(?:聊)?(?:天)?[吗么]?|聊聊天|陪我聊天|你(?:好|真)(?:可爱|聪明|厉害|行|逗)|你是不是(?:机器人|真人)|你(?:能|会)(?:听懂|看懂|说话|聊天)(?:我(?:说的话|说话|的话))?[吗么没]?"
+    r"|你(?:怎么|咋)?(?:这么)?(?:笨|傻)|笨蛋|傻瓜|你在线[吗么]?|在线[吗么]?",
+    re.I,
+)
+_PARTICLES = re.compile(r"[啊呀哈哦啦嘛呢吧~～!！。.,，?？\s]+$")
+
+
+# How-to questions about the bot: 怎么登记时长, 时长登记错了咋改, 随手拍能匿名吗, 这个助手怎么用.
+_HOW = r"(?:怎么|咋|如何|怎样|怎么样)"
+_USE = re.compile(rf"(?:{_HOW}用|能干啥|能干什么|能做什么|会干啥|会做什么|有啥功能|有什么功能|怎么使用|使用方法)")
+_BOT = re.compile(r"这个|你|助手|机器人|小程序|系统")
+_FEATURE_HOW = re.compile(
+    rf"{_HOW}.{{0,3}}(?:登记|填|报|改|撤销|撤回|删|查|提交|反映|投诉|匿名|绑定|打卡|答题|学|发|拍|弄|操作|使用)"
+    r"|(?:错了|错).{0,3}(?:咋|怎么|如何)(?:改|办|弄|撤)"
+    r"|(?:能|可以|能不能|可不可以)匿名"
+)
+_WHERE = re.compile(r"在哪(?:里|儿)?(?:看|查|找|弄|发|填)")
+TOPICS = (
+    ("时长", re.compile(r"时长|登记|小时|撤销|撤回")),
+    ("随手拍", re.compile(r"随手拍|反映|投诉|匿名")),
+    ("微课", re.compile(r"微课|学习|打卡")),
+    ("答题", re.compile(r"答题|排行")),
+    ("问规定", re.compile(r"规定")),
+)
+
+
+def _bare(text: str) -> str:
+    """The text without trailing particles and emoji: what is left of "辛苦啦😊"."""
+    text = _STICKER.sub("", text)
+    kept = "".join(c for c in text if not unicodedata.category(c).startswith(("So", "Sk", "Cf", "Mn")))
+    return _PARTICLES.sub("", kept).strip()
+
+
+def read_small_talk(text: str, ctx: Context) -> Reading | None:
+    text = normalize(text)
+    bare = _bare(text)
+    if not bare:
+        # Only emoji, stickers-as-text or punctuation (👍, 🙏, 😊): a friendly nod.
+        return Reading(0.9, groups={"kind": "ack"}) if text else None
+    if _WHO.fullmatch(bare):
+        return Reading(0.95, groups={"kind": "who"})
+    if len(bare) <= 16 and _RUN.fullmatch(bare):
+        kinds = [_KIND_OF[t.lower()] for t in _TOKEN.findall(bare) if t.lower() in _KIND_OF]
+        kind = next((k for k in ("greeting", "bye", "thanks", "ack") if k in kinds), "greeting")
+        return Reading(0.95, groups={"kind": kind})  # only a friendly address ("小助手"): a greeting
+    return None
+
+
+def small_talk(ctx: Context, match: Match) -> str:
+    kind = match.groups.get("kind", "ack")
+    name = ctx.person.name if ctx.person is not None else ""
+    street = ctx.config.street.name
+    if ctx.person is None:
+        return (f"您好！我是{street}网格作风助手。您不在花名册里也可以反映问题：发「随手拍 问题描述」，"
+                "加「匿名」则不留名。")
+    if kind == "greeting":
+        return f"{name}您好，我在！要登记时长、反映问题或问规定，直接说就行；发「帮助」看能做什么。"
+    if kind == "thanks":
+        return "不客气！有事随时找我，发「帮助」看能做什么。"
+    if kind == "bye":
+        return "好的，再见！有事随时找我。"
+    if kind == "who":
+        return f"我是{street}网格作风助手，一个自动回复的小助手：登记服务时长、随手拍、问规定、学微课、答题都可以找我。发「帮助」看怎么用。"
+    return "👌 有事随时找我，发「帮助」看能做什么。"
+
+
+def read_how_to(text: str, ctx: Context) -> Reading | None:
+    """A question about using the bot, answered with the part of 帮助 it is about."""
+    text = normalize(text)
+    if len(text) > 24:
+        return None
+    topic = next((name for name, pattern in TOPICS if pattern.search(text)), "")
+    if _FEATURE_HOW.search(text) and (topic or re.search(r"这个|助手|你|机器人", text)):
+        return Reading(0.9, groups={"topic": topic})
+    if _USE.search(text) and (_BOT.search(text) or len(text) <= 6):
+        return Reading(0.9, groups={"topic": topic})
+    if _WHERE.search(text):
+        # "问题清单在哪里看": where to find something is a question for the menu, not for the rules.
+        return Reading(0.85, groups={"topic": topic})
+    return None

@@ -1,0 +1,285 @@
+"""How the hours capability reads messages that name no command (the router's stage 2).
+
+An hours entry needs an amount and a service context. A duration inside a complaint (群众排队排了
+俩小时) is no service; a bare amount (3小时) or a problem plus time spent on it (垃圾堆了3天没人清 我帮着清了
+2小时) could be either, so those readings are only tentative and the router asks. A vague amount
+(三个多小时, 半天) is read surely, but as a request to ask for the exact hours: nothing is stored on a
+guess. Readers only read; the handlers in commands.py act.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import cn2an
+
+from bot.router import Context, Reading
+from bot.text import normalize
+from handlers.hours.parse import DateError, find_date, fold, parse_hours, read_amount
+
+# Conversation state keys (bot.router.Context.remember).
+LAST_ENTRY = "hours.last"  # the entry just logged: a correction or an undo refers to it
+ASKED = "hours.ask"  # the bot asked for the exact hours of a vague amount
+LAST_MINUTES = 30
+ASKED_MINUTES = 15
+
+# What grid service is called: the command words and the activities themselves.
+SERVICE = re.compile(
+    r"服务|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
+    r"|巡逻|巡查|值守|值班|防汛|防火|帮扶|入户|走访|宣传|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
+    r"|培训|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
+    r"|巡夜|夜巡|巡检|(?:安全|消防|入户|隐患)检查|督查|走街|串户|摸底|登门|上门|送温暖|义务|打扫|清扫|扫雪|除雪|植树|消杀"
+    r"|普法|反诈|防诈|禁毒|讲解|助老|助残|关爱|陪护|代购|卡点|执勤|站岗|核酸|防控|接种|应急|救援|抢险|网格化"
+    r"|协助|配合|开展|帮忙|帮助|群众工作|做工作|思想工作|讲政策|信息采集|采集|下乡|驻村|包村|蹲点|跑腿|代跑|义诊|义务劳动"
+    r"|参加.{0,8}(?:活动|服务|工作|志愿)|组织.{0,6}活动|值了?.{0,6}班|守了?.{0,4}夜|巡了"
+    r"|帮(?:着|忙)?.{0,8}(?:老人|群众|居民|搬迁户|困难户|残疾|独居|找工作|办|缴|买|送|修|搬|清|打扫|登记)"
+)
+# What a complaint sounds like: a duration here is how long someone waited, not service.
+COMPLAINT = re.compile(
+    r"没人管|没人理|没人修|没人清|没人收|没人拉|没人来|不管|不理|坏了|太低|太慢|太差|效率|态度|排队|排了.{0,6}队|等了"
+    r"|白跑|踢皮球|不作为|乱收费|推诿|拖了|关门|锁门|不在岗|玩手机|迟到|早退|堆了|臭|脏"
+    r"|耗了|耽误|折腾|白等|干等|跑了.{0,3}趟|没人接|不接电话|离谱|太久|磨蹭|拖拉|敷衍|刁难|没办成|办不成|不给办"
+    r"|没人|投诉|反映"
+)
+# A problem told as a state (楼道堆满杂物, 路灯不亮好几天了): with time spent, maybe service, maybe a report;
+# but the object of a plain service activity ("调解 漏水纠纷 2个钟头") is no complaint.
+PROBLEM_STATE = re.compile(r"坏了|坏掉|坏着|不亮|破了|塌了|漏了|漏水|堵了|堵住|积水|扰民|占道|堆满|堆着|堆了|好几天|几天了|半个月了|一个月了")
+STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|值守|值班|入户|走访|帮扶|宣传|宣讲|排查|整治|清理|防汛|防火|创文|志愿")
+# A question about hours is for the rules or for 我的时长, never a log.
+QUESTION = re.compile(
+    r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|多少|多久|算不算|能算|算吗|算不|是不是|要不要|有没有|啥|什么|为什么"
+    r"|还差|够不够|够了没|够数|(?<!好)几个小时[?？]?$|(?<!好)几个钟"
+    r"|按.{0,8}算|算作|算进|算到|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长"
+)
+# The message is about an entry already logged ("刚才那条是2小时不是3小时"): never a new entry.
+EARLIER = re.compile(
+    r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条|那个记录|那次|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了"
+    r"|多报了|少报了|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成"
+)
+# "改成2小时", "刚才登记错了 应该是3小时", "写错了是昨天的", "不是3个是2个", "改2".
+CORRECTION = re.compile(
+    r"^(?:改|修改|更正)时长|改成|改为|改到|改一下|改下|改个|^改\s*\d|更正|应该是|应是|不对|不是.{0,8}是|写错|弄错|登记错|记错|登错|搞错|填错|输错"
+    r"|(?:日期|时间|时长|天|小时)(?:搞|弄|写|填)?错了|是.{1,8}不是|多写了|少写了|多登了|少登了|多记了|少记了|多报了|少报了|错了"
+    r"|实际(?:上)?是|其实是|实际只有|实际上只|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成|有误|应为|应该为|不是这个数"
+)
+STRONG_CORRECTION = re.compile(
+    r"改成|改为|改到|改一下|改下|更正|应该是|写错|弄错|登记错|记错|登错|搞错|填错|输错|实际(?:上)?是|其实是|写成|登成|记成|有误|应为"
+)
+UNDO = re.compile(r"撤销|撤回|撤消|撤了|删了|删掉|删除|不要了|作废|取消")
+UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上一条|登记|登错|发错|记错|写错|不算|撤|时长")
+# Asking for one's own total: 这个月还差多少, 还差几个小时, 上个月时长, 俺这月够20小时了没.
+MINE = re.compile(r"我|俺|咱|还差|还得|还要|够数|够了|够没|够不够|够\d+小时|达标|累计|查|看看|看下|瞅瞅")
+HOURS_TOPIC = re.compile(
+    r"时长|小时|钟头|积分|够数|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|一共|总共|合计|服务记录|登记记录|的记录"
+    r"|(?:下沉|服务|干)了?(?:多久|多长时间)"
+)
+# A question about the rule behind the hours, not about one's own figures.
+RULE_ASKED = re.compile(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|算作|怎么计|规定|要求|标准|硬性|必须|怎么|咋|如何|为什么|是不是")
+# The leaders' summary: 安居社区谁还没达标, 全街道时长汇总, 上个月大家的下沉时长统计一下.
+TEAM = re.compile(
+    r"谁|大家|全街道|全街|各社区|各单位|各网格|各个|全体|所有人|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名"
+    r"|达标率|整体|总体|包联|下面的人|手下|本单位|我们单位|本社区|我们社区|单位的人|社区的人|达标情况"
+)
+TEAM_TOPIC = re.compile(r"时长|达标|小时")
+# A bare number answers "how many hours exactly?" ("3", "2.5").
+BARE_NUMBER = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d+)?)\s*(?:个|个吧|吧)?\s*[.。!！]?$")
+_MONTH_CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+_MONTH = re.compile(
+    r"(?P<ym>(?P<y>20\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*月?)"
+    r"|(?P<rel>本月|这个月|这月|当月|上个月|上月|上一个月)"
+    r"|(?P<m2>\d{1,2}|十一|十二|[一二三四五六七八九十])\s*月份?"
+)
+
+
+def find_month(text: str, today: date) -> tuple[int, int] | None:
+    """The month a message names (上个月, 10月, 十月份, 2026-10), resolved against today."""
+    found = _MONTH.search(text)
+    if not found:
+        return None
+    if found["rel"]:
+        if found["rel"] in ("本月", "这个月", "这月", "当月"):
+            return today.year, today.month
+        return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    if found["ym"]:
+        return int(found["y"]), int(found["m"])
+    raw = found["m2"]
+    month = int(raw) if raw.isdigit() else _MONTH_CN[raw]
+    if not 1 <= month <= 12:
+        return None
+    return (today.year if month <= today.month else today.year - 1), month
+
+
+def _parsed_groups(text: str, today: date) -> dict | None:
+    try:
+        parsed = parse_hours(text, today)
+    except DateError as exc:
+        return {"bad_date": str(exc)}
+    groups = {"note": parsed.note}
+    if parsed.day is not None:
+        groups["day"] = parsed.day.isoformat()
+    if parsed.hours is not None:
+        groups["hours"] = parsed.hours
+    if parsed.vague:
+        groups["vague"] = True
+    return groups
+
+
+def _label(groups: dict, today: date) -> str:
+    if "hours" not in groups:
+        return "登记服务时长"
+    day = date.fromisoformat(groups["day"]) if "day" in groups else today
+    when = "今天" if day == today else f"{day.month}月{day.day}日"
+    return f"登记服务时长（{when} {groups['hours']:g}小时）"
+
+
+def read_log(text: str, ctx: Context) -> Reading | None:
+    """An hours entry: sure with an amount and a service context, tentative when either is in doubt."""
+    folded = fold(text)
+    today = ctx.now.date()
+    asked = ctx.recall(ASKED)
+    if asked is not None:
+        bare = BARE_NUMBER.match(folded)
+        amount = read_amount(folded)
+        hours = float(bare["num"]) if bare else (amount.hours if amount is not None and amount.kind == "exact" else None)
+        if hours is not None and not CORRECTION.search(folded) and len(folded) <= 20:
+            groups = {"hours": hours, "note": asked.get("note", "")}
+            if asked.get("day"):
+                groups["day"] = asked["day"]
+            return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
+    if QUESTION.search(folded):
+        return None
+    amount = read_amount(folded)
+    service = SERVICE.search(folded) is not None
+    complaint = COMPLAINT.search(folded) is not None or (
+        PROBLEM_STATE.search(folded) is not None and STRONG_SERVICE.search(folded) is None
+    )
+    if amount is None and re.match(r"(?:时长登记|登记时长|补登|登记|服务|下沉)", folded) and not complaint and len(folded) <= 16:
+        return Reading(0.85, groups={"missing": True, **(_parsed_groups(text, today) or {})})
+    if amount is None:
+        # "今天上午入户走访了": service done, amount missing: ask for it, store nothing.
+        if service and not complaint and re.search(r"了|今天|昨天|前天|上午|下午|晚上", folded) and len(folded) <= 30 \
+                and re.search(r"巡逻|巡查|值守|值班|入户|走访|帮扶|下沉|宣传|调解|服务了", folded):
+            return Reading(0.8, groups={"missing": True, **(_parsed_groups(text, today) or {})})
+        return None
+    if not amount.corrected and (CORRECTION.search(folded) or EARLIER.search(folded)):
+        return None  # "刚才登记错了 应该是3小时" corrects the last entry: the edit command's
+    groups = _parsed_groups(text, today) or {}
+    if "bad_date" in groups:
+        return Reading(0.85 if service else 0.5, groups=groups)
+    if amount.kind == "vague":
+        # Never a guess into the hours table: a sure reading that asks for the exact number.
+        return Reading(0.85 if service and not complaint else 0.45, groups=groups)
+    if amount.kind == "ambiguous":
+        return Reading(0.55, stores=True, groups=groups, label="登记服务时长")
+    label = _label(groups, today)
+    if service and not complaint:
+        return Reading(0.9, stores=True, groups=groups, label=label)
+    # A bare amount, or time inside a complaint: maybe hours, maybe not. Ask.
+    return Reading(0.6 if not complaint or service else 0.5, stores=True, groups=groups, label=label)
+
+
+def read_edit(text: str, ctx: Context) -> Reading | None:
+    """A correction of the entry just logged."""
+    folded = fold(text)
+    if not (CORRECTION.search(folded) or EARLIER.search(folded)) or re.search(r"[?？]|吗|怎么|咋", folded):
+        return None
+    target = _correction(folded, ctx.now.date())
+    if target is None:
+        return None
+    last = ctx.recall(LAST_ENTRY)
+    if last is not None:
+        return Reading(0.95, stores=True, groups=target)
+    if STRONG_CORRECTION.search(folded):
+        # No entry just logged in this conversation: the handler looks for the last one allowed.
+        return Reading(0.85, stores=True, groups=target)
+    return None
+
+
+def _correction(folded: str, today: date) -> dict | None:
+    """What the entry should be: {"hours": 2.0} and/or {"day": "…"}; None when nothing is named."""
+    right_first = re.search(r"是(?P<right>.{1,12}?)[,，\s]*(?:而)?不是", folded)
+    cue = None
+    for cue in re.finditer(r"改成|改为|改到|改一下|改下|改个|改|应该是|应是|应为|应该为|不对|更正为?|是", folded):
+        pass
+    # "是两个小时不是三个": the amount before 不是 is the right one.
+    tail = right_first["right"] if right_first else folded[cue.end():] if cue else folded
+    amount = read_amount(tail)
+    groups: dict = {}
+    if amount is not None and amount.kind == "exact":
+        groups["hours"] = amount.hours
+    else:
+        bare = re.search(r"(?P<num>\d{1,2}(?:\.\d+)?|[一二两三四五六七八九十]{1,2}(?:个半)?)\s*个?(?:钟头|钟)?\s*$", tail.strip(" 吧了的。.!！"))
+        if bare and not re.search(r"[天日号月周]", tail):
+            raw = bare["num"]
+            half = raw.endswith("个半")
+            raw = raw.removesuffix("个半")
+            try:
+                value = float(raw) if raw[0].isdigit() else float(cn2an.cn2an(raw, "smart"))
+            except ValueError:
+                value = None
+            if value is not None:
+                groups["hours"] = value + (0.5 if half else 0)
+    if "hours" not in groups:
+        try:
+            day, _, _ = find_date(tail, today)
+        except DateError:
+            day = None
+        if day is not None:
+            groups["day"] = day.isoformat()
+    return groups or None
+
+
+def read_undo(text: str, ctx: Context) -> Reading | None:
+    folded = normalize(text)
+    if not UNDO.search(folded) or re.search(r"[?？]|吗|怎么|咋", folded) or len(folded) > 24:
+        return None
+    if ctx.recall(LAST_ENTRY) is not None or UNDO_CONTEXT.search(folded):
+        return Reading(0.9, stores=True)
+    return Reading(0.5, stores=True)
+
+
+def read_mine(text: str, ctx: Context) -> Reading | None:
+    """One's own total: 这个月还差多少, 还差几个小时, 上个月时长, 我这个月下沉了几个小时."""
+    folded = fold(text)
+    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|谁", folded):
+        return None
+    if RULE_ASKED.search(folded) and not re.search(r"我|俺|咱", folded):
+        return None  # "每月20小时是硬性要求吗": a question about the rule
+    if TEAM.search(folded) and not re.search(r"我(?!们)|俺(?!们)", folded):
+        return None
+    amount = read_amount(folded)
+    month = find_month(folded, ctx.now.date())
+    asks = re.search(r"[?？]|多少|多久|多长|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够|统计|汇总|呢$", folded) is not None
+    if amount is not None and SERVICE.search(folded) and not re.search(r"我的|还差|够", folded):
+        return None  # "入户走访好几个小时": service told, not a question about one's total
+    if amount is not None and amount.kind == "exact" and not re.search(
+        r"够\s*\d|到\s*\d|满\s*\d|距离|离\s*\d|还差|\d+\s*(?:个)?小时(?:了)?(?:没|吗|了没)", folded
+    ):
+        return None  # "我今天服务了2个小时" is a log
+    if MINE.search(folded) and asks:
+        return Reading(0.9, groups=_month_groups(month))
+    if asks and len(folded) <= 16 and not re.search(r"违规|违纪|可以|能|允许|超过|以上|以内|之内|要求|应该|开会|会议", folded):
+        # "积分多少", "这个月时长呢": one's own figures, asked short.
+        return Reading(0.85, groups=_month_groups(month))
+    if month is not None and re.fullmatch(
+        r"(?:今年|(?:我|俺)(?:的)?)?(?:上个月|上月|本月|这个月|\d{1,2}月份?|[一二三四五六七八九十]{1,2}月份?)的?(?:服务|下沉)?(?:时长|记录|积分)", folded
+    ):
+        return Reading(0.9, groups=_month_groups(month))
+    if re.search(r"我(?!们)|俺(?!们)", folded) and re.search(r"累计|记录|积分|时长", folded) and len(folded) <= 14:
+        return Reading(0.85, groups=_month_groups(month))  # "我目前累计时长", "我上个月的记录"
+    return None
+
+
+def read_team(text: str, ctx: Context) -> Reading | None:
+    """The leaders' summary, however asked."""
+    folded = fold(text)
+    if not (TEAM.search(folded) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长", folded):
+        return None
+    if re.search(r"能算|算不算|怎么算|规定|要求", folded):
+        return None
+    return Reading(0.85, groups=_month_groups(find_month(folded, ctx.now.date())))
+
+
+def _month_groups(month: tuple[int, int] | None) -> dict:
+    return {"month": f"{month[0]}-{month[1]:02d}"} if month else {}

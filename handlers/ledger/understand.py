@@ -1,0 +1,65 @@
+"""How the ledger reads messages that name no command: 我们社区有啥整改任务, 回头看 #7 没反弹 巩固."""
+
+from __future__ import annotations
+
+import re
+
+from bot.router import Context, Reading
+from bot.text import normalize
+
+_MINE = re.compile(r"(?:我|我们|俺|咱|本)(?:们)?(?:社区|单位|网格|部门)?.{0,4}(?:有啥|有什么|有哪些|的)?整改任务")
+_RECHECK = re.compile(r"(?:回头看|复查)?\s*#\s*(?P<id>\d+)\s*(?P<rest>.*?(?:没反弹|未反弹|没有反弹|巩固).*)$")
+
+
+def read_mine(text: str, ctx: Context) -> Reading | None:
+    return Reading(0.9) if _MINE.search(normalize(text)) else None
+
+
+def read_recheck(text: str, ctx: Context) -> Reading | None:
+    found = _RECHECK.search(normalize(text))
+    if not found:
+        return None
+    return Reading(0.9, args=f"#{found['id']} {found['rest']}".strip())
+
+
+_BOARD = re.compile(r"^(?:看看|看下|查看|查下|打开|发下)?(?:整改)?台账(?:情况|汇总|总体情况|进度)?$|整改台账.{0,4}(?:情况|汇总|进度)")
+_TASK = re.compile(
+    r"任务\s*#?\s*(?P<id>\d+)\s*(?:的|号)?\s*(?:情况|详情|进展情况|进度|怎么样|咋样|到哪了)"
+    r"|#\s*(?P<id2>\d+)\s*(?:号)?任务.{0,6}(?:情况|详情|进度|怎么样|咋样|到哪)|(?:看看|看下|查看|查下|查查)\s*任务\s*#?\s*(?P<id3>\d+)"
+)
+_CLOSE = re.compile(
+    r"^(?:任务)?\s*#\s*(?P<id>\d+)\s*(?:号任务)?.{0,10}?销号(?:了|吧)?\s*[:：,，]?\s*(?P<rest>.*)$"
+    r"|^(?:任务)?\s*(?P<id2>\d+)\s*号?任务.{0,4}销号\s*(?P<rest2>.*)$"
+)
+_FROM_REPORT = re.compile(
+    r"(?:把)?(?:反映|随手拍|投诉)?\s*#\s*(?P<id>\d+)\s*(?:号)?.{0,4}?(?:立项|列入(?:整改)?台账|纳入(?:整改)?台账)\s*[:：,，]?\s*(?P<rest>.*)$"
+)
+
+
+def read_board(text: str, ctx: Context) -> Reading | None:
+    return Reading(0.9) if _BOARD.search(normalize(text)) else None
+
+
+def read_task(text: str, ctx: Context) -> Reading | None:
+    found = _TASK.search(normalize(text))
+    return Reading(0.9, groups={"id": found["id"] or found["id2"] or found["id3"]}) if found else None
+
+
+def read_close(text: str, ctx: Context) -> Reading | None:
+    found = _CLOSE.search(normalize(text))
+    if not found:
+        return None
+    return Reading(0.9, args=f"#{found['id'] or found['id2']} {found['rest'] or found['rest2'] or ''}".strip())
+
+
+def read_from_report(text: str, ctx: Context) -> Reading | None:
+    found = _FROM_REPORT.search(normalize(text))
+    return Reading(0.9, args=f"#{found['id']} {found['rest']}".strip()) if found else None
+
+
+_REOPEN = re.compile(r"^(?:任务)?\s*#\s*(?P<id>\d+)\s*(?:号任务)?.{0,4}?反弹(?:了)?\s*[:：,，]?\s*(?P<rest>.*)$")
+
+
+def read_reopen(text: str, ctx: Context) -> Reading | None:
+    found = _REOPEN.search(normalize(text))
+    return Reading(0.9, args=f"#{found['id']} {found['rest']}".strip()) if found else None

@@ -1,0 +1,99 @@
+"""How the lessons read messages that name no command: 学完了👌, 已学 第二十课, 好的 学习了, and
+已阅 right after looking at a lesson; 今天的微课发一下, 看看第5课."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import cn2an
+
+from bot.router import Context, Reading
+from bot.text import normalize
+from handlers.lessons import service
+
+# Conversation state: the lesson just shown, which "已阅" or "好的 学习了" confirms.
+SHOWN = "lessons.shown"
+SHOWN_MINUTES = 120
+
+_NUM = r"(?P<num>\d{1,5}|[一二三四五六七八九十百零两]{1,5})"
+_DONE = re.compile(
+    rf"^(?:好的|好|嗯|嗯嗯|ok|OK|收到)?\s*(?:(?:今天|今日|这节|这一?课|第?\s*{_NUM}\s*课)?的?(?:微课|课|微课堂|内容)?)\s*(?:我|俺)?\s*(?:已经?|都)?\s*"
+    r"(?P<verb>学(?:习)?(?:完|好|过)(?:了|啦)?|学(?:习)?了|已学(?:习)?|学习完毕|完成学习|已?打卡(?:了)?|阅|已阅|看完了?|看过了?"
+    r"|读完了?|读过了?|已读|已看完?)"
+    rf"(?:学了|了|啦|哈|哦)?\s*(?:第?\s*(?P<num2>\d{{1,5}}|[一二三四五六七八九十百零两]{{1,5}})\s*课?)?"
+    r"(?:\s*(?:打个?卡|打卡了|已打卡|签到))?$"
+)
+# Words that say "I have seen it" rather than "I studied it": they confirm a lesson just shown or pushed.
+_SEEN_ONLY = re.compile(r"^(?:阅|已阅|看完了?|看过了?|读完了?|读过了?|已读|已看完?)$")
+_TODAY = re.compile(
+    rf"^(?:今天|今日)有(?:没有)?(?:微课|课)(?:吗|没有|没)?$"
+    rf"|^(?:今天|今日|今儿|最新|这周|本周|最近)?的?(?:微课|微课堂|课程|学习内容|一课)(?:堂)?(?:是啥|是什么|呢|发一下|发下|发我|看看|有吗|有没有|在哪|呢)?$"
+    rf"|^(?:今天|今日)(?:学|学习)(?:啥|什么)$|^(?:发|来)(?:一下|下)?(?:今天|今日)?的?(?:微课|课)$"
+    rf"|^微课堂$|^(?:看看|看下|发一下|来|我要看|想看)?第\s*{_NUM}\s*课(?:讲的啥|讲什么|讲的是什么|内容|是啥|是什么)?$"
+)
+# Leaders asking how the lessons go: 本周微课学习情况, 谁还没学微课, 大家微课学得咋样.
+_STATS = re.compile(
+    r"(?:微课|学习).{0,6}(?:情况|覆盖|统计|完成率|完成情况|进度|学得|学的)|(?:谁|哪些人|有谁|几个人|多少人).{0,3}没学"
+    r"|大家.{0,4}学(?:得|的)(?:咋样|怎么样)"
+)
+
+
+def _strip(text: str) -> str:
+    kept = "".join(c for c in normalize(text) if not unicodedata.category(c).startswith(("So", "Sk", "Cf", "Mn")))
+    return re.sub(r"[。.!！~～,，\s]+$", "", kept).strip()
+
+
+def lesson_number(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    if raw.isdigit():
+        return int(raw)
+    try:
+        return int(cn2an.cn2an(raw, "smart"))
+    except ValueError:
+        return None
+
+
+def read_done(text: str, ctx: Context) -> Reading | None:
+    found = _DONE.match(_strip(text))
+    if not found:
+        return None
+    number = lesson_number(found["num"] or found["num2"])
+    shown = ctx.recall(SHOWN)
+    if number is not None:
+        return Reading(0.95, stores=True, groups={"num": str(number)})
+    if shown is not None:
+        return Reading(0.95, stores=True, groups={"lesson": int(shown)})
+    if _SEEN_ONLY.match(found["verb"]) and len(_strip(text)) <= 4 and not _pushed_today(ctx):
+        return None  # "已阅" with no lesson shown or pushed today: an acknowledgement, not a confirmation
+    return Reading(0.9, stores=True)
+
+
+def _pushed_today(ctx: Context) -> bool:
+    if ctx.person is None:
+        return False
+    group_id = service.lesson_group_id(ctx.session, ctx.person)
+    return group_id is not None and service.delivery_on(ctx.session, group_id, ctx.now.date()) is not None
+
+
+def read_stats(text: str, ctx: Context) -> Reading | None:
+    text = _strip(text)
+    if not _STATS.search(text) or re.search(r"我的|俺的|我学|已学|学完", text):
+        return None
+    return Reading(0.85)
+
+
+_TODAY_ANYWHERE = re.compile(r"(?:今天|今日|最新|这节|这期|本期)的?(?:微课|课程|学习内容|课)|(?:微课|课程|学习内容).{0,4}(?:发|来|看|是啥|是什么|讲的啥|讲什么|内容)")
+
+
+def read_today(text: str, ctx: Context) -> Reading | None:
+    text_ = _strip(text)
+    found = _TODAY.match(text_)
+    if not found:
+        if _TODAY_ANYWHERE.search(text_) and len(text_) <= 16 and not _DONE.match(text_) and not _STATS.search(text_) \
+                and not re.search(r"怎么|咋|如何|打卡|学完|学了|已学|学好", text_):
+            return Reading(0.85, groups={"num": ""})
+        return None
+    number = lesson_number(found["num"])
+    return Reading(0.9, groups={"num": str(number)} if number is not None else {"num": ""})

@@ -1,0 +1,44 @@
+"""How the quiz reads messages that name no command: 本月排行榜, 我排第几, 看看答题排名, 来道题."""
+
+from __future__ import annotations
+
+import re
+
+from bot.router import Context, Reading
+from bot.text import normalize
+
+_BOARD = re.compile(
+    r"^(?:看看|看下|查查|查下|查看|瞅瞅|发下|发一下)?(?P<period>本月|这个月|这月|本周|这周|这星期|上周)?的?(?:答题|积分)?(?:排行榜|排名|排行|积分榜|名次)[?？!！。]*$"
+    r"|我(?:答题)?(?:排|排名|排在|是)第几|我(?:的)?(?:答题)?(?:排名|名次)|我第几名"
+    r"|(?P<period2>本月|这个月|本周|这周)?谁(?:答题|答得|答对)?(?:最多|第一|最好|最厉害)|答题(?:成绩|情况)(?:怎么样|咋样)?$|^(?:月榜|周榜)$"
+)
+_PRACTICE = re.compile(
+    r"^(?:再)?(?:来|出|给我来|给我出|做|答|刷|练)(?:一|1|几|两|个)?[道个]?(?:题|练习题|题目)[吧呗!！。]*$"
+    r"|^(?:我要|我想|想|要)(?:答题|做题|练习|刷题|答几道题|做道题|练练)$|考考我|练练手|出个题"
+)
+
+
+_BOARD_ANYWHERE = re.compile(r"(?:排行榜|排名|排行|积分榜|名次|第几名)")
+_HOURS_WORDS = re.compile(r"时长|小时|服务|下沉|达标|社区|单位")
+_PRACTICE_ANYWHERE = re.compile(r"答题|做题|刷题|练题|出题|题目|练习题|来.{0,2}题|有题")
+
+
+def read_board(text: str, ctx: Context) -> Reading | None:
+    text = normalize(text)
+    found = _BOARD.search(text)
+    if not found:
+        if _BOARD_ANYWHERE.search(text) and len(text) <= 14 and not _HOURS_WORDS.search(text):
+            period = "本月" if re.search(r"本月|这个月|这月|月榜", text) else ""
+            return Reading(0.85, groups={"period": period})
+        return None
+    period = found.group("period") or found.group("period2") or ("本月" if "月榜" in text else "")
+    return Reading(0.9, groups={"period": "本月" if period in ("本月", "这个月", "这月") else ""})
+
+
+def read_practice(text: str, ctx: Context) -> Reading | None:
+    text = normalize(text)
+    if _PRACTICE.search(text):
+        return Reading(0.9)
+    if _PRACTICE_ANYWHERE.search(text) and len(text) <= 10 and not _BOARD_ANYWHERE.search(text) and not re.search(r"怎么|咋|如何", text):
+        return Reading(0.85)
+    return None

@@ -1,0 +1,216 @@
+"""How the reports capability reads messages that name no command (the router's stage 2).
+
+A report word near the start (我想反映一下, 帮我反映, 吐槽一下, 举报) is a report whatever durations
+the complaint mentions; asking not to be named (匿名, 不要写我名字) makes it anonymous. A problem
+told without a report word (路灯坏了好几天了) is only a tentative report: the router asks. "满意" or
+"不满意" right after a closing notice, or after looking at one's closed ticket, rates that ticket.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.router import Context, Reading
+from bot.text import normalize
+
+# Conversation state: the closed ticket a "满意" / "不满意" would rate.
+RATE_KEY = "reports.rate"
+# A closing notice may be read hours later; the rating window itself is days (the service checks it).
+RATE_MINUTES = 24 * 60
+SHOWN_RATE_MINUTES = 30
+
+_STRONG_WORD = r"(?:反映|反应|投诉|举报|曝光|吐槽|随手拍|意见箱|提个意见|提意见|告状|揭发|检举|爆料|反馈|提个建议|提建议|建议)"
+# 提交 is a report word only when someone asks for it to be filed (帮我提交, 匿名提交).
+_REPORT_WORD = rf"(?:{_STRONG_WORD}|(?:帮我|替我|给我|我要|我想|匿名)\s*提交)"
+_LEAD = re.compile(
+    rf"^(?:@\S+\s+)?(?:我|俺|咱)?(?:想|要|得|来)?(?:帮我|替我|给我|帮忙)?(?:匿名)?\s*{_REPORT_WORD}"
+    r"(?:一下子?|下|个事儿?|件事|个问题|一个问题|一件事|点事)?\s*[:：,，!！。.\s]*"
+)
+_ANONYMOUS = re.compile(
+    r"匿名|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是我|不要让人知道是我|不要透露我|别透露我|别暴露我"
+    r"|别说是我|不要说是我|别告诉.{0,4}是我|(?:替|帮|给)我保密|不想让.{0,6}知道是我|悄悄(?:地)?(?:反映|举报|说)|隐去.{0,4}(?:姓名|名字|身份)"
+    r"|隐藏.{0,4}(?:姓名|名字|身份)|不实名|别公开我|不要公开我|不公开(?:我的)?(?:姓名|名字|身份)|不想署名|不署名"
+)
+# About a ticket or task that exists ("把反映 #5 立项", "5号反映"): never a new ticket.
+_EXISTING = re.compile(r"#\s*\d|\d+\s*号(?:反映|投诉|任务|单)|立项|台账|销号|整改任务")
+# A report word early in the message, not 反映的 (我反映的事: asking about one's own reports).
+_EARLY = re.compile(rf"^.{{0,8}}?{_STRONG_WORD}(?!的|过的|列表|统计)")
+# Time spent, in a message that also names a report word: it may be someone's service hours.
+_DURATION = re.compile(r"(?:\d+(?:\.\d+)?|[一二两俩仨三四五六七八九十半]+)\s*个?\s*(?:半)?(?:小时|钟头|个钟|分钟)")
+_ANYWHERE = re.compile(_REPORT_WORD)
+# A problem told without a report word: maybe a report, the router asks.
+_PROBLEM = re.compile(
+    r"坏了|坏掉|没人管|没人修|没人清|没人收|没人拉|没人理|没人来|没人问|不管|好几天|好久|半个月|一个月了|臭|占道|乱收费|乱停|乱扔|乱贴"
+    r"|堵了|堵塞|漏水|积水|不亮|堆满|堆着|扰民|噪音|异味|冒烟|破损|塌了|断水|停水|停电"
+    r"|态度恶劣|态度差|态度不好|不作为|踢皮球|推诿|排队|等了|白跑|玩手机|迟到|早退|脱岗|不在岗|吃拿卡要|索要|刁难|敷衍|摆架子|门难进|脸难看"
+)
+# A complaint put as a rhetorical question: "社区干部上班打牌 有没有人管？"
+_RHETORICAL = re.compile(r"有没有人管|管不管|能不能管管|谁来管|没人管吗|怎么没人管|还管不管|有人管吗|谁管|管一管|管管吧|给个说法")
+_QUESTION = re.compile(
+    r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|要不要|算不算|行不行|中不中|啥|什么|多少|(?<![好十这])几(?!乎)"
+    r"|(.)不\1|不\s*$|管不管"
+)
+_RATING = re.compile(r"^(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不满意|满意|好评|差评)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
+_SHOW = re.compile(
+    r"(?:查询|查一下|查下|查查|看下|看一下|看看|查)\s*(?:反映|投诉)?\s*(?:#\s*(?P<id>\d+)|(?P<id3>\d+)\s*号)"
+    r"|(?:#\s*(?P<id2>\d+)|(?P<id4>\d+)\s*号(?:反映|投诉)).{0,8}(?:办得|进度|情况|咋样|怎么样|到哪|结果|办了没|处理了没|怎么说)"
+)
+# "随手拍怎么用", "随手拍能匿名吗": a question about the feature, for 帮助.
+_HOW_TO = re.compile(r"(?:怎么|咋|如何)(?:用|弄|发|拍|提交|操作|匿名|写)|能(?:不能)?匿名|可以匿名|能不能匿名")
+_STATS = re.compile(r"(?:随手拍|反映|投诉).{0,6}(?:统计|汇总|数据|办理情况|响应情况|办得怎么样|处理得怎么样|处理情况|情况怎么样)")
+_MINE = re.compile(r"(?:我|俺)(?:之前|上次|以前|前几天|前些天)?(?:反映|投诉|提交|举报|报)(?:过|了)?的")
+_WORKLIST = re.compile(r"(?:要我办|待我办|我要办|我待办|给我的|待办).{0,6}(?:反映|随手拍|投诉)|(?:反映|随手拍).{0,6}(?:要我办|待办)")
+
+
+def report_body(text: str) -> str:
+    """The complaint itself: the report word and 一下 / 个事 in front taken off."""
+    text = normalize(text)
+    body = _LEAD.sub("", text, count=1)
+    body = re.sub(r"^(?:匿名|不要写我(?:的)?名字|别写我(?:的)?名字)\s*[:：,，]?\s*", "", body)
+    return body.strip()
+
+
+def read_report(text: str, ctx: Context) -> Reading | None:
+    """A 随手拍 ticket, not anonymous (read_anonymous takes those)."""
+    text = normalize(text)
+    if _ANONYMOUS.search(text) and _ANYWHERE.search(text) or _MINE.search(text) or not_a_report(text):
+        return None
+    if _LEAD.match(text) and len(_LEAD.sub("", text, count=1)) >= 4:
+        return Reading(0.95, stores=True, args=report_body(text), label="提交随手拍")
+    if _RHETORICAL.search(text) and len(text) >= 10:
+        # "…有没有人管？" may be a complaint or a question about who is responsible: asked, not guessed.
+        return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）")
+    if _QUESTION.search(text) or len(text) < 6:
+        return None
+    if _EARLY.match(text) and len(text) >= 10:
+        # "向你们反映个情况：…", "居民反映小区停车难": a report word early, then the problem.
+        return Reading(0.6 if _DURATION.search(text) else 0.85, stores=True, args=text, label="提交随手拍")
+    if _PROBLEM.search(text):
+        return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）")
+    return None
+
+
+def is_how_to(text: str) -> bool:
+    """"随手拍怎么用", "匿名反映能看到我是谁吗": asking about the feature, with nothing to report."""
+    text = normalize(text)
+    return (_HOW_TO.search(text) is not None or text.endswith(("吗", "吗?", "?"))) and len(report_body(text)) <= 12
+
+
+def not_a_report(text: str) -> bool:
+    """After a report word, something else: a question about the feature, an existing ticket, figures."""
+    text = normalize(text)
+    return is_how_to(text) or _EXISTING.search(text) is not None or (_STATS.search(text) is not None and len(text) <= 16)
+
+
+def wants_anonymity(text: str) -> bool:
+    return _ANONYMOUS.search(normalize(text)) is not None
+
+
+def read_anonymous(text: str, ctx: Context) -> Reading | None:
+    """A report that asks not to be named: the asking and the report word come first, then the problem."""
+    text = normalize(text)
+    anonymous, word = _ANONYMOUS.search(text), _ANYWHERE.search(text)
+    if anonymous is None or word is None or max(anonymous.start(), word.start()) > 12 or _EXISTING.search(text):
+        return None
+    if is_how_to(text):
+        return None
+    front = text[: max(anonymous.end(), word.end())]
+    if _QUESTION.search(front) or _QUESTION.search(text[-2:]):
+        return None  # "能不能匿名反映": a question about anonymity, not a report
+    body = report_body(_ANONYMOUS.sub(" ", text, count=1).strip())
+    body = re.sub(r"^(?:说的|的|啊)\s*", "", body).strip()
+    if len(body) < 4:
+        return None
+    return Reading(0.95, stores=True, args=body, label="匿名提交随手拍")
+
+
+def read_rating(text: str, ctx: Context) -> Reading | None:
+    """满意 / 不满意 after a closing notice or after looking at one's own closed ticket; "#8 满意" any time."""
+    numbered = ticket_verb(text)
+    if numbered is not None and numbered[0] == "rate":
+        verdict = re.search(r"不太满意|不满意|差评|满意|好评", normalize(text))
+        if verdict is None:
+            return Reading(0.85, groups={"rest": f"#{numbered[1]} {numbered[2]}".strip()})
+        satisfied = verdict.group(0) in ("满意", "好评")
+        reason = normalize(text)[verdict.end():].strip(" :：,，!！。")
+        return Reading(0.9, stores=True, groups={"id": numbered[1], "satisfied": satisfied, "reason": reason})
+    found = _RATING.match(normalize(text))
+    if not found or len(found["reason"]) > 200:
+        return None
+    satisfied = found["verdict"] in ("满意", "好评")
+    pending = ctx.recall(RATE_KEY)
+    if pending is None:
+        # Which ticket? The handler asks for its number rather than guess one.
+        return Reading(0.8, groups={"verdict": "满意" if satisfied else "不满意", "which": True})
+    return Reading(0.95, stores=True, groups={"id": int(pending), "satisfied": satisfied, "reason": found["reason"].strip()})
+
+
+# A message that names a ticket by number ("#5", "5号反映") and says what to do with it, in any order.
+_NUMBER = re.compile(r"#\s*(?P<id>\d+)|(?P<id2>\d+)\s*号(?:反映|投诉|单子|的事)?|(?:反映|投诉)\s*(?P<id3>\d+)")
+_LEDGER_WORDS = re.compile(r"任务|销号|立项|台账|反弹|巩固|回头看")
+TICKET_VERBS = (
+    ("rate", re.compile(r"不太满意|不满意|满意|好评|差评|评价")),
+    ("reroute", re.compile(r"转办|转给|转到|转交|交给")),
+    ("category", re.compile(r"分类|改成.{0,4}类")),
+    ("close", re.compile(r"办结|处理完|处理好了|已处理|办好了|办完了|解决了|搞定了|修好了|完结")),
+    ("progress", re.compile(r"进展|进度更新|最新情况是|已联系|已经联系|正在处理|在处理")),
+    ("accept", re.compile(r"受理|接单|接了|我接|我来|我负责|我去处理|马上处理|收到")),
+    ("show", re.compile(r"查|看|情况|进度|怎么样|咋样|结果|详情|过程|到哪|动静|办得|处理得|什么样|如何了|好了没|办了没")),
+)
+
+
+def ticket_verb(text: str) -> tuple[str, int, str] | None:
+    """(what to do, ticket number, the rest) for a message about a numbered ticket, else None."""
+    text = normalize(text)
+    found = _NUMBER.search(text)
+    if not found or _LEDGER_WORDS.search(text):
+        return None
+    number = int(found["id"] or found["id2"] or found["id3"])
+    rest = (text[: found.start()] + " " + text[found.end():]).strip()
+    # The step named first is meant: "#5 办结了 居民很满意" closes, "#2 满意 问题解决了" rates.
+    hits = [(hit.start(), order, verb, hit) for order, (verb, pattern) in enumerate(TICKET_VERBS) if (hit := pattern.search(rest))]
+    if not hits:
+        return None
+    _, _, verb, hit = min(hits, key=lambda h: (h[0], h[1]))
+    return verb, number, rest[hit.end():].strip(" :：,，了")
+
+
+def read_step(verb: str):
+    """"#6我受理了", "#5 办结了 电梯已经修好", "这个#5我负责": the number and the step, in any order."""
+
+    def read(text: str, ctx: Context) -> Reading | None:
+        found = ticket_verb(text)
+        if found is None or found[0] != verb:
+            return None
+        _, number, rest = found
+        return Reading(0.9, groups={"rest": f"#{number} {rest}".strip()})
+
+    return read
+
+
+def read_show(text: str, ctx: Context) -> Reading | None:
+    found = ticket_verb(text)
+    if found is not None and found[0] == "show":
+        return Reading(0.9, groups={"id": str(found[1])})
+    found = _SHOW.search(normalize(text))
+    if not found or _LEDGER_WORDS.search(normalize(text)):
+        return None
+    return Reading(0.9, groups={"id": found["id"] or found["id2"] or found["id3"] or found["id4"]})
+
+
+def read_stats(text: str, ctx: Context) -> Reading | None:
+    text = normalize(text)
+    if not _STATS.search(text) or _MINE.search(text) or re.search(r"我的|俺的|#", text):
+        return None
+    return Reading(0.85)
+
+
+def read_mine(text: str, ctx: Context) -> Reading | None:
+    text = normalize(text)
+    if _MINE.search(text) or re.search(r"我提交的随手拍|我的随手拍|我的投诉", text):
+        return Reading(0.9)
+    return None
+
+
+def read_worklist(text: str, ctx: Context) -> Reading | None:
+    return Reading(0.9) if _WORKLIST.search(normalize(text)) else None
