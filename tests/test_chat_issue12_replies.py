@@ -85,8 +85,6 @@ def test_a_clerk_playing_with_a_phone_at_the_window_is_filed_under_service(bot):
     assert _count(bot, HourEntry, HourEntry.person_id == cadre) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="routed as 0.5 service hours until an explicit command word wins "
-                                       "(issue 12 item 1, branch understand); the category itself is checked above")
 def test_the_window_complaint_with_a_duration_is_a_report_too(bot):
     cadre = person_id(bot.app, CADRE)
     said = bot.send(CADRE, "匿名反映 便民服务中心窗口工作人员上班时间玩手机，群众排队半小时没人理")
