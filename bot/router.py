@@ -252,6 +252,8 @@ class _Turn:
 
     addressed: bool
     readings: list[tuple[Command, Reading]] = field(default_factory=list)
+    # The channel has its own word for strangers (e.g. how to bind a WeChat): small talk gives way to it.
+    channel_hint: bool = False
 
 
 class Router:
@@ -323,8 +325,10 @@ class Router:
         if ctx.message.kind != Kind.text:
             return self._dispatch_other(ctx, hint, addressed)
         text = message_text(ctx.message)
-        turn = _Turn(addressed)
-        for stage in (self._pending_choice, self._explicit, self._readings):
+        turn = _Turn(addressed, channel_hint=unregistered_hint is not None)
+        # Group-chat talk not addressed to the bot is answered only for a command word at its start.
+        stages = (self._pending_choice, self._explicit, self._readings) if addressed else (self._explicit,)
+        for stage in stages:
             replies = stage(ctx, text, hint, turn)
             if replies is not None:
                 return replies
@@ -413,6 +417,8 @@ class Router:
         return None
 
     def _small_talk(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
+        if ctx.person is None and turn.channel_hint:
+            return None
         for command, reading in turn.readings:
             if command.small_talk:
                 match = Match(text=text, args=reading.args or text, groups=dict(reading.groups))

@@ -140,7 +140,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(sqlite_url: str, tmp_path: 
 
 def test_backup_on_postgresql_names_the_exact_pg_dump_command(db_url: str, tmp_path: Path, cli_env) -> None:
     if make_url(db_url).get_backend_name() != "postgresql":
-        pytest.skip("PostgreSQL's own tool")
+        pytest.skip("not for this database: PostgreSQL's own tool")
     url = make_url(db_url).set(password="s3cret-pass")
     out = tmp_path / "street.dump"
     result = CliRunner().invoke(cli, ["backup", "--out", str(out)], env=cli_env(url.render_as_string(hide_password=False)))

@@ -75,7 +75,7 @@ def test_a_client_that_hangs_up_mid_body_is_an_info_line_not_a_fault(
 def test_a_locked_sqlite_file_gets_wecom_a_503_within_its_5_seconds(wecom_app: App, cb: WecomCallbacks) -> None:
     url = make_url(wecom_app.config.database.url)
     if url.get_backend_name() != "sqlite":
-        pytest.skip("SQLite's file lock")
+        pytest.skip("not for this database: SQLite's file lock")
     signed = cb.text(cadre_userid(wecom_app), "服务 2小时")
     with serve(wecom_app, process=False) as server:
         blocker = sqlite3.connect(url.database, timeout=1)

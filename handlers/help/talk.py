@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.router import Context, Match, Reading
+from bot.router import Decline, Context, Match, Reading
 from bot.text import normalize
 
 # Small talk is a run of these phrases (with particles and a friendly address in between):
@@ -89,8 +89,8 @@ def small_talk(ctx: Context, match: Match) -> str:
     name = ctx.person.name if ctx.person is not None else ""
     street = ctx.config.street.name
     if ctx.person is None:
-        return (f"您好！我是{street}网格作风助手。您不在花名册里也可以反映问题：发「随手拍 问题描述」，"
-                "加「匿名」则不留名。")
+        # A stranger's hello gets what their channel tells strangers (how to register or bind).
+        raise Decline
     if kind == "greeting":
         return f"{name}您好，我在！要登记时长、反映问题或问规定，直接说就行；发「帮助」看能做什么。"
     if kind == "thanks":
