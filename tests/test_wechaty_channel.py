@@ -234,8 +234,11 @@ def test_a_wrong_token_is_reported_and_retried_without_leaking_it(db_url, clock,
 
     async def scenario():
         async with running(db_url, clock, tmp_path, token=wrong) as rig:
-            await until(lambda: rig.fake.rejected >= 2, what="two refused attempts")
-            assert "rejected the token" in (rig.channel.last_error or "")
+            # The fake counts a refusal as it answers; the channel records it a moment later.
+            await until(
+                lambda: rig.fake.rejected >= 2 and "rejected the token" in (rig.channel.last_error or ""),
+                what="two refused attempts, the channel saying why",
+            )
             assert not rig.channel.up.is_set()
             assert rig.fake.calls["Start"] == 0 and rig.fake.calls["Event"] == 0
 

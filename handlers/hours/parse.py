@@ -83,6 +83,8 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _FILLER = re.compile(
     r"^(?:时长登记|登记时长|记录时长|服务时长|网格服务|下沉网格|下沉服务|登记|记录|服务|下沉|补登|补记|时长|了|\s)+"
 )
+# Words left hanging where the amount was cut out ("…大概用了三个多小时"); not part of the note either.
+_TRAILING = re.compile(r"(?:大概|大约|差不多|估计|一共|总共|共|用了|花了|干了|用|花|了|\s)+$")
 _PUNCT = " ,，.。;；:：、!！~～-—"
 
 
@@ -263,7 +265,7 @@ def parse_hours(text: str, today: date) -> ParsedHours:
     day, date_words, date_span = find_date(rest, today)
     rest = _cut(rest, date_span)
     note = re.sub(r"[\s,，;；、]+", " ", rest).strip(_PUNCT)
-    note = _FILLER.sub("", note).strip(_PUNCT)
+    note = _TRAILING.sub("", _FILLER.sub("", note).strip(_PUNCT)).strip(_PUNCT)
     note = re.sub(r"\s+", " ", note).strip(_PUNCT)
     return ParsedHours(hours=hours, day=day, date_words=date_words, note=note[:200],
                        vague=amount is not None and amount.kind == "vague",
