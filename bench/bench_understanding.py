@@ -403,7 +403,8 @@ def rules_figures() -> None:
 
 
 def load(part: str) -> list[dict]:
-    return [json.loads(line) for line in PARTS[part].read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = PARTS[part] if part in PARTS else Path(part)
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def main() -> None:
@@ -414,8 +415,11 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list every message handled or stored wrongly")
     parser.add_argument("--verbose", action="store_true", help="print every message with its replies")
     parser.add_argument("--no-rules", action="store_true", help="skip the rules hit@1 and declines")
+    parser.add_argument("--file", default="", help="a corpus file of your own (same format) instead of the parts")
     args = parser.parse_args()
     parts = ("tune", "heldout") if args.part == "both" else (args.part,)
+    if args.file:
+        parts = (args.file,)
     wanted = {i.strip() for i in args.ids.split(",") if i.strip()}
     prefixes = tuple(i.strip() for i in args.intents.split(",") if i.strip())
     with tempfile.TemporaryDirectory(prefix="bench-understanding-") as tmp:
@@ -438,7 +442,7 @@ def main() -> None:
                     for reply in outcome.replies:
                         print("     " + reply.replace("\n", "\n     "))
             report_part(part, outcomes, args.misses)
-    if not args.no_rules and not wanted and not prefixes:
+    if not args.no_rules and not wanted and not prefixes and not args.file:
         rules_figures()
     sys.stdout.flush()
 

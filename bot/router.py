@@ -227,14 +227,14 @@ class Context:
         return getattr(self.config, section)
 
 
-def _as_replies(result: Sequence[Reply] | Reply | str | None) -> list[Reply]:
+def _as_replies(result: Sequence[Reply | str] | Reply | str | None) -> list[Reply]:
     if result is None:
         return []
     if isinstance(result, str):
         return [Reply(result)]
     if isinstance(result, Reply):
         return [result]
-    return list(result)
+    return [Reply(item) if isinstance(item, str) else item for item in result]
 
 
 def _alias_match(text: str, alias: str) -> str | None:

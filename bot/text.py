@@ -51,6 +51,14 @@ def _longest_prefix(line: str, limit: int) -> int:
     return len(line)
 
 
+# How people ask to be shown something, in front of what they want to see: "看一下整改台账",
+# "发一下今天的微课", "麻烦调一下台账". A regex fragment for readers; it matches the empty string too.
+SHOW_ME = (
+    r"(?:(?:麻烦|请|帮我|给我|你)?(?:看看|看下|看一下|看一看|瞅瞅|瞅一眼|查看|查查|查下|查一下|打开|调出|调一下|发下|发一下|发来|发我|"
+    r"发给我|推一下|来一下|来个|给我看看|给我看下|给我发下|我要看|我想看|想看看|想看)?)"
+)
+
+
 # The longest reply a person should have to read on a phone; longer content goes out as several replies.
 MAX_REPLY_CHARS = 500
 

@@ -62,11 +62,11 @@ TOPICS = (
 )
 
 
-def _bare(text: str) -> str:
-    """The text without trailing particles and emoji: what is left of "辛苦啦😊"."""
+def _bare(text: str, particles: bool = True) -> str:
+    """The text without emoji and (unless told otherwise) trailing particles: what is left of "辛苦啦😊"."""
     text = _STICKER.sub("", text)
     kept = "".join(c for c in text if not unicodedata.category(c).startswith(("So", "Sk", "Cf", "Mn")))
-    return _PARTICLES.sub("", kept).strip()
+    return (_PARTICLES.sub("", kept) if particles else re.sub(r"[~～!！。.,，?？\s]+$", "", kept)).strip()
 
 
 def read_small_talk(text: str, ctx: Context) -> Reading | None:
@@ -77,6 +77,9 @@ def read_small_talk(text: str, ctx: Context) -> Reading | None:
         return Reading(0.9, groups={"kind": "ack"}) if text else None
     if _WHO.fullmatch(bare):
         return Reading(0.95, groups={"kind": "who"})
+    unstripped = _bare(text, particles=False)
+    if len(bare) <= 16 and not _RUN.fullmatch(bare) and _RUN.fullmatch(unstripped):
+        bare = unstripped  # "谢啦", "好嘞": the particle is part of the phrase
     if len(bare) <= 16 and _RUN.fullmatch(bare):
         kinds = [_KIND_OF[t.lower()] for t in _TOKEN.findall(bare) if t.lower() in _KIND_OF]
         kind = next((k for k in ("greeting", "bye", "thanks", "ack") if k in kinds), "greeting")

@@ -28,6 +28,7 @@ ASKED_MINUTES = 15
 SERVICE = re.compile(
     r"服务|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
     r"|巡逻|巡查|值守|值班|防汛|防火|帮扶|入户|走访|宣传|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
+    r"|护学|护校|护导|护送|疏导|保洁|搞卫生|打扫卫生|环境卫生|大扫除|义工|文明劝导|交通劝导|治安|联防|红袖章"
     r"|培训|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
     r"|巡夜|夜巡|巡检|(?:安全|消防|入户|隐患)检查|督查|走街|串户|摸底|登门|上门|送温暖|义务|打扫|清扫|扫雪|除雪|植树|消杀"
     r"|普法|反诈|防诈|禁毒|讲解|助老|助残|关爱|陪护|代购|卡点|执勤|站岗|核酸|防控|接种|应急|救援|抢险|网格化"
@@ -44,8 +45,13 @@ COMPLAINT = re.compile(
 )
 # A problem told as a state (楼道堆满杂物, 路灯不亮好几天了): with time spent, maybe service, maybe a report;
 # but the object of a plain service activity ("调解 漏水纠纷 2个钟头") is no complaint.
-PROBLEM_STATE = re.compile(r"坏了|坏掉|坏着|不亮|破了|塌了|漏了|漏水|堵了|堵住|积水|扰民|占道|堆满|堆着|堆了|好几天|几天了|半个月了|一个月了")
-STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|值守|值班|入户|走访|帮扶|宣传|宣讲|排查|整治|清理|防汛|防火|创文|志愿")
+PROBLEM_STATE = re.compile(r"坏了|坏掉|坏着|不亮|破了|塌了|漏了|漏水|堵了|堵住|积水|扰民|占道|堆满|堆着|堆了|好几天|几天了|半个月了|一个月了|倒了|断了|裂了|脱落|违停|乱堆|私搭|乱建|安全隐患|污水")
+STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|值守|值班|入户|走访|帮扶|宣传|宣讲|排查|整治|清理|防汛|防火|创文|志愿|护学|执勤|站岗")
+# Service told with no amount at all ("今天下午一直在社区帮忙搞卫生"): the bot asks how long.
+ACTIVITY = re.compile(
+    r"巡逻|巡查|值守|值班|入户|走访|帮扶|下沉|宣传|宣讲|调解|服务了|帮忙|协助|清理|打扫|搞卫生|护学|执勤|站岗|慰问|看望|排查|核查|摸排"
+    r"|整治|志愿|义务|疏导|劝导|陪同|陪.{0,4}(?:去|办|看)|值了|守了|巡了|帮.{0,6}(?:老人|群众|居民|困难户|办|搬|修|清)"
+)
 # A question about hours is for the rules or for 我的时长, never a log.
 QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|多少|多久|算不算|能算|算吗|算不|是不是|要不要|有没有|啥|什么|为什么"
@@ -71,7 +77,7 @@ UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上一条|登记|登错|
 # Asking for one's own total: 这个月还差多少, 还差几个小时, 上个月时长, 俺这月够20小时了没.
 MINE = re.compile(r"我|俺|咱|还差|还得|还要|够数|够了|够没|够不够|够\d+小时|达标|累计|查|看看|看下|瞅瞅")
 HOURS_TOPIC = re.compile(
-    r"时长|小时|钟头|积分|够数|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|一共|总共|合计|服务记录|登记记录|的记录"
+    r"时长|小时|钟头|积分|够数|达标|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|一共|总共|合计|服务记录|登记记录|的记录"
     r"|(?:下沉|服务|干)了?(?:多久|多长时间)"
 )
 # A question about the rule behind the hours, not about one's own figures.
@@ -158,8 +164,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.85, groups={"missing": True, **(_parsed_groups(text, today) or {})})
     if amount is None:
         # "今天上午入户走访了": service done, amount missing: ask for it, store nothing.
-        if service and not complaint and re.search(r"了|今天|昨天|前天|上午|下午|晚上", folded) and len(folded) <= 30 \
-                and re.search(r"巡逻|巡查|值守|值班|入户|走访|帮扶|下沉|宣传|调解|服务了", folded):
+        if service and not complaint and re.search(r"了|今天|昨天|前天|上午|下午|晚上|一直|整天|一天", folded) and len(folded) <= 30 \
+                and ACTIVITY.search(folded):
             return Reading(0.8, groups={"missing": True, **(_parsed_groups(text, today) or {})})
         return None
     if not amount.corrected and (CORRECTION.search(folded) or EARLIER.search(folded)):
@@ -251,7 +257,7 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     amount = read_amount(folded)
     month = find_month(folded, ctx.now.date())
     asks = re.search(r"[?？]|多少|多久|多长|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够|统计|汇总|呢$", folded) is not None
-    if amount is not None and SERVICE.search(folded) and not re.search(r"我的|还差|够", folded):
+    if amount is not None and SERVICE.search(folded) and not re.search(r"我的|还差|够|(?<!好)几个|多少|多久|多长", folded):
         return None  # "入户走访好几个小时": service told, not a question about one's total
     if amount is not None and amount.kind == "exact" and not re.search(
         r"够\s*\d|到\s*\d|满\s*\d|距离|离\s*\d|还差|\d+\s*(?:个)?小时(?:了)?(?:没|吗|了没)", folded

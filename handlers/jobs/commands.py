@@ -77,24 +77,55 @@ _READ = (
 )
 
 
+_VERB_ONLY = (
+    ("pause", re.compile(r"暂停|停掉|停了|停一下|先停|关掉|关了|停止|别发了|不要发了|先别发")),
+    ("resume", re.compile(r"恢复|启用|重新开启|开启|打开|重新发|接着发")),
+    ("run", re.compile(r"立即执行|马上执行|补发|重发|现在发|马上发|立即发")),
+)
+
+
 def read_jobs(text: str, ctx: Context) -> Reading | None:
-    """"把2号推送停了", "恢复一下定时任务3", "看看推送安排": the job controls however worded."""
+    """"把2号推送停了", "恢复一下定时任务3", "把每日一题停了": the job controls however worded."""
     text = normalize(text)
     for action, pattern in _READ:
         if pattern.search(text):
             number = re.search(r"\d+", text)
             return Reading(0.85, groups={"action": action, "target": number.group(0) if number else ""})
+    if len(text) > 20 or re.search(r"[?？]|吗|么|怎么|咋", text):
+        return None
+    # A job by its own name with what to do: "把每日一题停了", "作风微课堂先别发了".
+    runner = Runner(ctx.runtime)
+    named = [str(n) for n, spec in enumerate(runner.specs.values(), start=1) if runner.label(spec.kind) in text]
+    if len(named) != 1:
+        return None
+    for action, pattern in _VERB_ONLY:
+        if pattern.search(text):
+            return Reading(0.85, groups={"action": action, "target": named[0]})
     return None
+
+
+def _job_named_in(runner: Runner, text: str) -> str:
+    """The number of the one job whose Chinese name shares a word with `text` ("暂停微课推送" → the lesson push)."""
+    text = normalize(text)
+    found = []
+    for number, spec in enumerate(runner.specs.values(), start=1):
+        label = runner.label(spec.kind)
+        words = [label[i:i + 2] for i in range(len(label) - 1)]
+        if any(w in text for w in words if w not in ("推送", "提醒", "定时", "任务")):
+            found.append(str(number))
+    return found[0] if len(found) == 1 else ""
 
 
 def jobs_command(ctx: Context, match: Match) -> list[Reply] | str:
     runner = Runner(ctx.runtime)
     alias, args = match.alias, match.args.strip()
     if not alias and "action" in match.groups:
-        if match.groups["action"] == "list" or not match.groups.get("target"):
+        if match.groups["action"] == "list":
             return list_text(runner, ctx.session)
         alias = {"pause": "暂停定时任务", "resume": "恢复定时任务", "run": "立即执行"}[match.groups["action"]]
-        args = match.groups["target"]
+        args = match.groups.get("target") or _job_named_in(runner, match.text)
+        if not args:
+            return [f"请写上任务编号，例如：{alias} 1", *list_text(runner, ctx.session)]
     action = {"暂停定时任务": "pause", "恢复定时任务": "resume", "立即执行": "run", "执行定时任务": "run"}.get(alias)
     if action is None:  # "定时任务" alone lists; "定时任务 暂停 3" also works
         word, _, rest = args.partition(" ")

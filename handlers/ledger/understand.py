@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.router import Context, Reading
-from bot.text import normalize
+from bot.text import SHOW_ME, normalize
 
 _MINE = re.compile(r"(?:我|我们|俺|咱|本)(?:们)?(?:社区|单位|网格|部门)?.{0,4}(?:有啥|有什么|有哪些|的)?整改任务")
 _RECHECK = re.compile(r"(?:回头看|复查)?\s*#\s*(?P<id>\d+)\s*(?P<rest>.*?(?:没反弹|未反弹|没有反弹|巩固).*)$")
@@ -22,7 +22,7 @@ def read_recheck(text: str, ctx: Context) -> Reading | None:
     return Reading(0.9, args=f"#{found['id']} {found['rest']}".strip())
 
 
-_BOARD = re.compile(r"^(?:看看|看下|查看|查下|打开|发下)?(?:整改)?台账(?:情况|汇总|总体情况|进度)?$|整改台账.{0,4}(?:情况|汇总|进度)")
+_BOARD = re.compile(rf"^{SHOW_ME}(?:一下)?(?:咱们|我们|本街道|全街道)?的?(?:整改)?台账(?:情况|汇总|总体情况|进度)?[吧呢。!！]*$|整改台账.{{0,4}}(?:情况|汇总|进度)")
 _TASK = re.compile(
     r"任务\s*#?\s*(?P<id>\d+)\s*(?:的|号)?\s*(?:情况|详情|进展情况|进度|怎么样|咋样|到哪了)"
     r"|#\s*(?P<id2>\d+)\s*(?:号)?任务.{0,6}(?:情况|详情|进度|怎么样|咋样|到哪)|(?:看看|看下|查看|查下|查查)\s*任务\s*#?\s*(?P<id3>\d+)"

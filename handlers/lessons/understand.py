@@ -9,7 +9,7 @@ import unicodedata
 import cn2an
 
 from bot.router import Context, Reading
-from bot.text import normalize
+from bot.text import SHOW_ME, normalize
 from handlers.lessons import service
 
 # Conversation state: the lesson just shown, which "已阅" or "好的 学习了" confirms.
@@ -87,8 +87,15 @@ def read_stats(text: str, ctx: Context) -> Reading | None:
 _TODAY_ANYWHERE = re.compile(r"(?:今天|今日|最新|这节|这期|本期)的?(?:微课|课程|学习内容|课)|(?:微课|课程|学习内容).{0,4}(?:发|来|看|是啥|是什么|讲的啥|讲什么|内容)")
 
 
+_TODAY_ASKED = re.compile(
+    rf"^{SHOW_ME}(?:一下)?(?:今天|今日|今儿|最新|这期|本期)?的?(?:作风)?(?:微课堂|微课|课程|学习内容)(?:吧|呢)?$"
+)
+
+
 def read_today(text: str, ctx: Context) -> Reading | None:
     text_ = _strip(text)
+    if _TODAY_ASKED.match(text_) and not _DONE.match(text_):
+        return Reading(0.9, groups={"num": ""})  # "发一下今天的作风微课堂"
     found = _TODAY.match(text_)
     if not found:
         if _TODAY_ANYWHERE.search(text_) and len(text_) <= 16 and not _DONE.match(text_) and not _STATS.search(text_) \

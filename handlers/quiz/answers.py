@@ -13,7 +13,7 @@ _PREFIX = (
 )
 # "B吧", "C吧 应该没错", "对的吧": a particle or a word of confidence after the answer.
 _TAIL = re.compile(r"(?:\s*(?:选项|吧|呗|啊|呀|哦|哈|嘛|呢))*\s*(?:应该没错|应该对|没错|对吧|肯定对|准没错)?\s*(?:吧|呗|啊)?[。.!！~～]*$")
-_LETTERS = re.compile(rf"^{_PREFIX}(?P<letters>[A-Ha-h](?:[\s,，、/]*[A-Ha-h]){{0,7}})[。.!！]?$")
+_LETTERS = re.compile(rf"^{_PREFIX}(?P<letters>[A-Ha-h](?:(?:[\s,，、/+＋&]|和|跟|与|还有|以及)*[A-Ha-h]){{0,7}})(?:两个|两项|都对|都选)?[。.!！]?$")
 _JUDGE = re.compile(rf"^{_PREFIX}(?P<judge>对|错|√|✓|✔|×|✗|✘|x|X|正确|错误|对的|错的)[。.!！]?$")
 _TRUE_WORDS = {"对", "√", "✓", "✔", "正确", "对的"}
 
@@ -24,7 +24,7 @@ def parse_answer(text: str) -> str | None:
     text = _TAIL.sub("", text, count=1) or text
     found = _LETTERS.match(text)
     if found:
-        letters = sorted({c.upper() for c in found.group("letters") if c.isalpha()})
+        letters = sorted({c.upper() for c in found.group("letters") if c.upper() in "ABCDEFGH"})
         return "".join(letters)
     found = _JUDGE.match(text)
     if found:

@@ -7,6 +7,7 @@ swallow someone else's short replies.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 from bot.message import Incoming, Kind
@@ -82,6 +83,9 @@ MONTH_WORDS = frozenset({"本月", "这个月", "月", "月榜"})
 
 def leaderboard(ctx: Context, match: Match) -> str:
     args = match.args.strip() if match.alias else match.groups.get("period", "")
+    if args not in MONTH_WORDS and args not in WEEK_WORDS:
+        # "排行榜 这个月的", "排名 看看本月": the period is what counts, the filler is not.
+        args = "本月" if re.search(r"本月|这个?月|月榜|当月", args) else "本周" if re.search(r"本周|这周|这星期|这礼拜|周榜", args) else args
     local = ctx.now
     if args in MONTH_WORDS:
         start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -131,7 +135,7 @@ COMMANDS = (
     ),
     Command(
         name="排行榜",
-        aliases=("排名", "积分榜", "答题排行"),
+        aliases=("排名", "积分榜", "答题排行榜", "答题排行", "答题排名", "答题榜"),
         handler=leaderboard,
         reader=read_board,
         summary="看本周答题排行（「排行榜 本月」看本月）",

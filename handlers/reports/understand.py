@@ -42,6 +42,8 @@ _ANYWHERE = re.compile(_REPORT_WORD)
 _PROBLEM = re.compile(
     r"坏了|坏掉|没人管|没人修|没人清|没人收|没人拉|没人理|没人来|没人问|不管|好几天|好久|半个月|一个月了|臭|占道|乱收费|乱停|乱扔|乱贴"
     r"|堵了|堵塞|漏水|积水|不亮|堆满|堆着|扰民|噪音|异味|冒烟|破损|塌了|断水|停水|停电"
+    r"|倒了|断了|裂了|掉了|歪了|松了|翘起|脱落|被偷|丢了|着火|起火|冒水|爆管|爆了|脏乱|乱堆|乱倒|乱搭|私搭|乱建|乱摆|乱挂|乱拉"
+    r"|违停|偷倒|渗水|发臭|污水|垃圾成堆|没路灯|黑灯瞎火|安全隐患|有隐患|危险"
     r"|态度恶劣|态度差|态度不好|不作为|踢皮球|推诿|排队|等了|白跑|玩手机|迟到|早退|脱岗|不在岗|吃拿卡要|索要|刁难|敷衍|摆架子|门难进|脸难看"
 )
 # A complaint put as a rhetorical question: "社区干部上班打牌 有没有人管？"
@@ -110,6 +112,8 @@ def read_anonymous(text: str, ctx: Context) -> Reading | None:
     """A report that asks not to be named: the asking and the report word come first, then the problem."""
     text = normalize(text)
     anonymous, word = _ANONYMOUS.search(text), _ANYWHERE.search(text)
+    if anonymous is not None and word is None:
+        return _anonymous_problem(text)
     if anonymous is None or word is None or max(anonymous.start(), word.start()) > 12 or _EXISTING.search(text):
         return None
     if is_how_to(text):
@@ -122,6 +126,17 @@ def read_anonymous(text: str, ctx: Context) -> Reading | None:
     if len(body) < 4:
         return None
     return Reading(0.95, stores=True, args=body, label="匿名提交随手拍")
+
+
+def _anonymous_problem(text: str) -> Reading | None:
+    """"别写我名字啊 共享单车乱停没人管": asking not to be named, then a problem: that is a report too."""
+    anonymous = _ANONYMOUS.search(text)
+    if anonymous is None or anonymous.start() > 6 or _QUESTION.search(text) or _EXISTING.search(text):
+        return None
+    body = re.sub(r"^(?:啊|呀|哈|哦|的|了)*[\s,，:：!！。.]*", "", text[anonymous.end():]).strip()
+    if len(body) < 6 or not (_PROBLEM.search(body) or _RHETORICAL.search(body)):
+        return None
+    return Reading(0.9, stores=True, args=body, label="匿名提交随手拍")
 
 
 def read_rating(text: str, ctx: Context) -> Reading | None:

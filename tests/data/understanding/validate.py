@@ -334,8 +334,10 @@ def main() -> int:
     if total < 650:
         c.fail("corpus", f"{total} messages, want at least 650")
     share = len(rows_by_part["heldout"]) / total
-    if not 0.35 <= share <= 0.45:
-        c.fail("corpus", f"heldout is {share:.0%} of the corpus, want about 40%")
+    # The split was made 60/40; the second tuning round added to the tuning part only (the held-back
+    # part stays as written, unseen), so its share may have fallen since.
+    if not 0.30 <= share <= 0.45:
+        c.fail("corpus", f"heldout is {share:.0%} of the corpus, want 30–45%")
 
     text = table(rows_by_part)
     print(text)

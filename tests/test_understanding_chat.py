@@ -1,0 +1,167 @@
+"""Issue 12's everyday messages, as cadres typed them: each checks the reply and what was stored.
+
+The fixture clock is Thursday 2026-11-26 (Asia/Shanghai).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from handlers.hours.models import HourEntry
+from handlers.lessons.models import LessonConfirmation
+from handlers.quiz.models import QuizAnswer
+from handlers.reports.models import Report
+from tests.reports_support import ADMIN, CADRE, GRID_WORKER, SECRETARY, ticket_of
+
+
+def hours_of(bot, name: str = CADRE) -> list[tuple[date, float, str]]:
+    person = bot.person(name)
+    with bot.app.sessions() as session:
+        rows = session.scalars(select(HourEntry).where(HourEntry.person_id == person.id).order_by(HourEntry.id))
+        return [(r.day, float(r.hours), r.note) for r in rows]
+
+
+def count(bot, model) -> int:
+    with bot.app.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+# --- hours as typed ----------------------------------------------------------------------------
+
+
+def test_a_patrol_in_half_hours_of_the_clock_is_logged_for_yesterday(bot):
+    said = bot.send(CADRE, "昨天晚上巡逻1个半钟头")
+    assert hours_of(bot) == [(date(2026, 11, 25), 1.5, "晚上巡逻")]
+    assert "✅ 已登记" in said.text and "11月25日" in said.text and "服务 1.5 小时" in said.text
+
+
+def test_a_vague_amount_asks_for_the_exact_hours_and_the_number_completes_it(bot):
+    said = bot.send(CADRE, "今天上午入户走访了8户，大概用了三个多小时")
+    assert hours_of(bot) == []
+    assert "几个小时" in said.text or "多少小时" in said.text
+    done = bot.send(CADRE, "3.5")
+    assert hours_of(bot) == [(date(2026, 11, 26), 3.5, "上午入户走访了8户")]
+    assert "服务 3.5 小时" in done.text
+
+
+def test_service_told_with_no_amount_asks_how_long(bot):
+    said = bot.send(GRID_WORKER, "今天下午一直在社区帮忙搞卫生")
+    assert hours_of(bot, GRID_WORKER) == []
+    assert "小时" in said.text and "没看懂" not in said.text
+
+
+@pytest.mark.parametrize("text", ["这个月还差多少", "还差几个小时", "我达标了没"])
+def test_asking_what_is_left_this_month_gets_ones_own_total(bot, text):
+    bot.send(CADRE, "服务 3小时 走访")
+    said = bot.send(CADRE, text)
+    assert "11月" in said.text and "3" in said.text and "还差 17" in said.text
+    assert len(hours_of(bot)) == 1
+
+
+@pytest.mark.parametrize("text", ["上个月时长", "我的时长 上个月", "我的时长 2026-10"])
+def test_last_month_by_name_or_number(bot, text):
+    bot.send(CADRE, "10月30日 服务 4小时 入户")
+    said = bot.send(CADRE, text)
+    assert "10月" in said.text and "4" in said.text
+    assert "本月还没有" not in said.text
+
+
+def test_change_it_to_two_hours_corrects_the_entry_just_logged(bot):
+    bot.send(CADRE, "服务3小时 入户走访")
+    said = bot.send(CADRE, "改成2小时")
+    assert hours_of(bot) == [(date(2026, 11, 26), 2.0, "入户走访")]
+    assert "已更正" in said.text and "3 → 2 小时" in said.text
+
+
+def test_a_spoken_self_correction_in_one_message_stores_the_corrected_amount(bot):
+    said = bot.send(CADRE, "服务3小时，改成2小时")
+    assert hours_of(bot) == [(date(2026, 11, 26), 2.0, "")]
+    assert "服务 2 小时" in said.text
+
+
+# --- complaints that mention time are tickets, never hours ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, anonymous",
+    [
+        ("随手拍 社区服务站下午3点就关门了，办事群众等了2小时", False),
+        ("投诉 安居社区网格员入户走访只待了5分钟就走了", False),
+        ("别写我名字啊 社区门口共享单车乱停没人管", True),
+    ],
+)
+def test_a_complaint_with_a_duration_becomes_a_ticket_not_hours(bot, text, anonymous):
+    number = ticket_of(bot.send(CADRE, text))
+    assert hours_of(bot) == []
+    with bot.app.sessions() as session:
+        assert session.get(Report, number).anonymous is anonymous
+
+
+@pytest.mark.parametrize("text", ["朋友结婚我能随礼多少", "群众硬塞给我一个红包 没推掉 咋整", "服务对象请吃饭能去吗"])
+def test_a_conduct_question_without_a_command_word_reaches_the_rules_and_stores_nothing(bot, text):
+    tickets = count(bot, Report)
+    said = bot.send(CADRE, text)
+    assert "没看懂" not in said.text and "没看出服务了多长时间" not in said.text
+    assert "《" in said.text or "没有找到" in said.text or "回复数字" in said.text
+    assert hours_of(bot) == [] and count(bot, Report) == tickets
+
+
+# --- small talk, lessons, quiz ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["你好", "谢谢", "在吗", "👍", "谢啦"])
+def test_small_talk_gets_a_friendly_line_and_the_menu_hint(bot, text):
+    said = bot.send(CADRE, text)
+    assert "没看懂" not in said.text and "帮助" in said.text and len(said.text) <= 80
+
+
+@pytest.mark.parametrize("text, number", [("已学 第二十课", 20), ("学完了👌", None)])
+def test_lesson_confirmations_as_typed(bot, text, number):
+    bot.send(CADRE, "今日微课")
+    before = count(bot, LessonConfirmation)
+    said = bot.send(CADRE, text)
+    assert "没看懂" not in said.text
+    if number is None:
+        assert count(bot, LessonConfirmation) == before + 1 and "学习" in said.text
+    else:
+        assert f"第{number}课" in said.text or "第二十课" in said.text or "没有" in said.text
+
+
+@pytest.mark.parametrize("text", ["本月排行榜", "答题排名", "答题排行榜"])
+def test_the_leaderboard_however_asked(bot, text):
+    said = bot.send(CADRE, text)
+    assert "排行" in said.text and "【练习题】" not in said.text
+
+
+@pytest.mark.parametrize("text, stored", [("B吧", "B"), ("我选A和C", None)])
+def test_an_answer_in_words_is_scored(bot, text, stored):
+    bot.send(GRID_WORKER, "答题")
+    answers = count(bot, QuizAnswer)
+    said = bot.send(GRID_WORKER, text)
+    assert "没看懂" not in said.text and "没有选项和" not in said.text
+    if stored:
+        assert count(bot, QuizAnswer) == answers + 1
+
+
+# --- the admin's jobs, by the job's name -----------------------------------------------------------
+
+
+def test_pausing_a_job_by_its_name(bot):
+    said = bot.send(ADMIN, "把每日一题停了")
+    assert "已暂停定时任务 每日一题" in said.text
+    again = bot.send(ADMIN, "恢复每日一题")
+    assert "已恢复定时任务 每日一题" in again.text
+
+
+def test_a_job_word_that_fits_several_jobs_asks_for_the_number(bot):
+    said = bot.send(ADMIN, "暂停微课推送")
+    assert said.replies[0].startswith("请写上任务编号")
+    assert any("作风微课堂" in reply for reply in said.replies)
+
+
+def test_the_board_and_the_lesson_asked_with_a_show_me_word(bot):
+    assert "台账" in bot.send(SECRETARY, "看一下整改台账").text
+    assert "没看懂" not in bot.send(GRID_WORKER, "发一下今天的作风微课堂").text
