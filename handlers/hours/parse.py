@@ -24,9 +24,11 @@ _MIN_UNIT = r"(?:分钟|分|min|mins|m)"
 # "两个半小时", "3.5个小时", "2h", "3个钟", "1小时30分钟", "一个半钟头"
 _HOURS_RE = re.compile(
     rf"(?P<neg>[-−负]\s*)?(?P<num>{_NUM})\s*(?P<half>个半)?\s*{_HOUR_UNIT}(?P<half2>半)?"
-    rf"(?:\s*(?P<min>{_NUM})\s*{_MIN_UNIT})?",
+    rf"(?:\s*(?:又|零|另|加)?\s*(?:(?P<min>{_NUM})\s*{_MIN_UNIT}|(?P<quarters>{_NUM})\s*刻钟?))?",
     re.IGNORECASE,
 )
+# Time words left over once the amount is read ("…1小时 又 一刻钟" read wrongly): the amount is in doubt.
+LEFTOVER_TIME = re.compile(rf"{_NUM}\s*(?:个)?\s*(?:小时|钟头|个钟|分钟|刻钟)|半\s*(?:个)?\s*(?:小时|钟头)", re.IGNORECASE)
 _HALF_HOUR_RE = re.compile(r"半\s*(?:个)?\s*(?:小时|钟头|钟)")
 _MINUTES_RE = re.compile(rf"(?P<min>{_NUM})\s*(?:分钟|min|mins)", re.IGNORECASE)
 _QUARTERS_RE = re.compile(rf"(?P<num>{_NUM})\s*刻钟")
@@ -131,6 +133,8 @@ def _exact(match: re.Match[str]) -> float:
         value += 0.5
     if match["min"]:
         value += _number(match["min"]) / 60
+    if match["quarters"]:
+        value += _number(match["quarters"]) * 0.25
     # "-2小时" is a mistake to point out, not 2 hours to store.
     return round(-value if match["neg"] else value, 2)
 

@@ -16,7 +16,7 @@ import cn2an
 
 from bot.router import Context, Reading
 from bot.text import normalize
-from handlers.hours.parse import DateError, find_date, fold, parse_hours, read_amount
+from handlers.hours.parse import LEFTOVER_TIME, DateError, find_date, fold, parse_hours, read_amount
 
 # Conversation state keys (bot.router.Context.remember).
 LAST_ENTRY = "hours.last"  # the entry just logged: a correction or an undo refers to it
@@ -54,7 +54,7 @@ ACTIVITY = re.compile(
 )
 # A question about hours is for the rules or for 我的时长, never a log.
 QUESTION = re.compile(
-    r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|多少|多久|算不算|能算|算吗|算不|是不是|要不要|有没有|啥|什么|为什么"
+    r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|怎样|咋|如何|多少|多久|算不算|会不会|能算|算吗|算不|是不是|要不要|有没有|啥|什么|为什么"
     r"|还差|够不够|够了没|够数|(?<!好)几个小时[?？]?$|(?<!好)几个钟"
     r"|按.{0,8}算|算作|算进|算到|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长"
 )
@@ -81,7 +81,7 @@ HOURS_TOPIC = re.compile(
     r"|(?:下沉|服务|干)了?(?:多久|多长时间)"
 )
 # A question about the rule behind the hours, not about one's own figures.
-RULE_ASKED = re.compile(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|算作|怎么计|规定|要求|标准|硬性|必须|怎么|咋|如何|为什么|是不是")
+RULE_ASKED = re.compile(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|算作|怎么计|规定|要求|标准|硬性|必须|怎么|怎样|咋|如何|为什么|是不是|后果|处分|扣分|问责|通报")
 # The leaders' summary: 安居社区谁还没达标, 全街道时长汇总, 上个月大家的下沉时长统计一下.
 TEAM = re.compile(
     r"谁|大家|全街道|全街|各社区|各单位|各网格|各个|全体|所有人|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名"
@@ -179,6 +179,9 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if amount.kind == "ambiguous":
         return Reading(0.55, stores=True, groups=groups, label="登记服务时长")
     label = _label(groups, today)
+    rest = folded[: amount.span[0]] + " " + folded[amount.span[1]:]
+    if not amount.corrected and LEFTOVER_TIME.search(rest):
+        return Reading(0.55, stores=True, groups=groups, label=label)  # two amounts: which is meant? Ask.
     if service and not complaint:
         return Reading(0.9, stores=True, groups=groups, label=label)
     # A bare amount, or time inside a complaint: maybe hours, maybe not. Ask.
@@ -250,8 +253,9 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     folded = fold(text)
     if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|谁", folded):
         return None
-    if RULE_ASKED.search(folded) and not re.search(r"我|俺|咱", folded):
-        return None  # "每月20小时是硬性要求吗": a question about the rule
+    if (RULE_ASKED.search(folded) or re.search(r"每(?:周|月|天|年|次|个月)|需要|得.{0,3}几", folded)) \
+            and not re.search(r"我|俺|咱", folded):
+        return None  # "每月20小时是硬性要求吗", "每周要巡逻几个小时": a question about the rule
     if TEAM.search(folded) and not re.search(r"我(?!们)|俺(?!们)", folded):
         return None
     amount = read_amount(folded)
