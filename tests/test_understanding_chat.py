@@ -165,3 +165,22 @@ def test_a_job_word_that_fits_several_jobs_asks_for_the_number(bot):
 def test_the_board_and_the_lesson_asked_with_a_show_me_word(bot):
     assert "台账" in bot.send(SECRETARY, "看一下整改台账").text
     assert "没看懂" not in bot.send(GRID_WORKER, "发一下今天的作风微课堂").text
+
+
+@pytest.mark.parametrize("text, hours", [("巡逻一个钟头又一刻钟", 1.25), ("服务两个小时零十分", 2.17), ("值守1小时30分", 1.5)])
+def test_an_amount_with_minutes_or_quarters_is_read_whole(bot, text, hours):
+    said = bot.send(GRID_WORKER, text)
+    assert [h for _, h, _ in hours_of(bot, GRID_WORKER)] == [hours]
+    assert f"服务 {hours:g} 小时" in said.text
+
+
+def test_two_amounts_in_one_message_ask_rather_than_store_one(bot):
+    said = bot.send(GRID_WORKER, "巡逻2小时 后来又值守了半小时")
+    assert hours_of(bot, GRID_WORKER) == []
+    assert "回复「1」" in said.text or "回复数字" in said.text
+
+
+@pytest.mark.parametrize("text", ["服务时长不够会怎样", "每周要巡逻几个小时"])
+def test_a_question_about_the_hours_rule_is_not_ones_own_total(bot, text):
+    said = bot.send(CADRE, text)
+    assert "累计" not in said.text and hours_of(bot) == []
