@@ -45,7 +45,8 @@ COMPLAINT = re.compile(
 )
 # A problem told as a state (楼道堆满杂物, 路灯不亮好几天了): with time spent, maybe service, maybe a report;
 # but the object of a plain service activity ("调解 漏水纠纷 2个钟头") is no complaint.
-PROBLEM_STATE = re.compile(r"坏了|坏掉|坏着|不亮|破了|塌了|漏了|漏水|堵了|堵住|积水|扰民|占道|堆满|堆着|堆了|好几天|几天了|半个月了|一个月了|倒了|断了|裂了|脱落|违停|乱堆|私搭|乱建|安全隐患|污水")
+PROBLEM_STATE = re.compile(r"坏了|坏掉|坏着|不亮|破了|塌了|漏了|漏水|堵了|堵住|积水|扰民|占道|堆满|堆着|堆了|好几天|几天了|半个月了|一个月了|倒了|断了|裂了|脱落|违停|乱堆|私搭|乱建|安全隐患|污水"
+    r"|满了|溢出|乱停|乱放|乱扔|乱贴|乱摆|停车乱|很乱|太乱|脏|臭|噪音|异味|没暖气|没电|没水|停水|停电|冒水|爆管")
 STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|值守|值班|入户|走访|帮扶|宣传|宣讲|排查|整治|清理|防汛|防火|创文|志愿|护学|执勤|站岗")
 # Service told with no amount at all ("今天下午一直在社区帮忙搞卫生"): the bot asks how long.
 ACTIVITY = re.compile(
@@ -139,6 +140,16 @@ def _label(groups: dict, today: date) -> str:
     return f"登记服务时长（{when} {groups['hours']:g}小时）"
 
 
+def _problem_first(folded: str) -> bool:
+    """A problem told as a state before any service is named ("垃圾桶满了 我清理了40分钟"): maybe a report,
+    maybe service. The object of a plain service activity ("调解 漏水纠纷 2个钟头") is no complaint."""
+    problem = PROBLEM_STATE.search(folded)
+    if problem is None:
+        return False
+    service = STRONG_SERVICE.search(folded)
+    return service is None or problem.start() < service.start()
+
+
 def read_log(text: str, ctx: Context) -> Reading | None:
     """An hours entry: sure with an amount and a service context, tentative when either is in doubt."""
     folded = fold(text)
@@ -157,9 +168,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return None
     amount = read_amount(folded)
     service = SERVICE.search(folded) is not None
-    complaint = COMPLAINT.search(folded) is not None or (
-        PROBLEM_STATE.search(folded) is not None and STRONG_SERVICE.search(folded) is None
-    )
+    complaint = COMPLAINT.search(folded) is not None or _problem_first(folded)
     if amount is None and re.match(r"(?:时长登记|登记时长|补登|登记|服务|下沉)", folded) and not complaint and len(folded) <= 16:
         return Reading(0.85, groups={"missing": True, **(_parsed_groups(text, today) or {})})
     if amount is None:
