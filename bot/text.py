@@ -59,6 +59,14 @@ SHOW_ME = (
 )
 
 
+# How leaders ask for figures ("办结率多少", "有几个超期了", "哪些人还没打卡", "情况怎么样"); readers pair it
+# with their own topic words. A regex fragment.
+FIGURES = (
+    r"(?:[^效]率|多少(?!钱)|几个|几件|几条|几人|几项|哪些|有谁|谁还|名单|统计|汇总|情况|怎么样|咋样|如何|进度|进展|平均|多久"
+    r"|超期|逾期|排名|完成得|完成了没|总数|数据)"
+)
+
+
 # The longest reply a person should have to read on a phone; longer content goes out as several replies.
 MAX_REPLY_CHARS = 500
 

@@ -29,7 +29,7 @@ SERVICE = re.compile(
     r"服务|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
     r"|巡逻|巡查|值守|值班|防汛|防火|帮扶|入户|走访|宣传|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
     r"|护学|护校|护导|护送|疏导|保洁|搞卫生|打扫卫生|环境卫生|大扫除|义工|文明劝导|交通劝导|治安|联防|红袖章"
-    r"|培训|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
+    r"|接待(?:群众|居民|来访|上访|来信)|信访|上访|来访|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
     r"|巡夜|夜巡|巡检|(?:安全|消防|入户|隐患)检查|督查|走街|串户|摸底|登门|上门|送温暖|义务|打扫|清扫|扫雪|除雪|植树|消杀"
     r"|普法|反诈|防诈|禁毒|讲解|助老|助残|关爱|陪护|代购|卡点|执勤|站岗|核酸|防控|接种|应急|救援|抢险|网格化"
     r"|协助|配合|开展|帮忙|帮助|群众工作|做工作|思想工作|讲政策|信息采集|采集|下乡|驻村|包村|蹲点|跑腿|代跑|义诊|义务劳动"
@@ -48,6 +48,14 @@ COMPLAINT = re.compile(
 PROBLEM_STATE = re.compile(r"坏了|坏掉|坏着|不亮|破了|塌了|漏了|漏水|堵了|堵住|积水|扰民|占道|堆满|堆着|堆了|好几天|几天了|半个月了|一个月了|倒了|断了|裂了|脱落|违停|乱堆|私搭|乱建|安全隐患|污水"
     r"|满了|溢出|乱停|乱放|乱扔|乱贴|乱摆|停车乱|很乱|太乱|脏|臭|噪音|异味|没暖气|没电|没水|停水|停电|冒水|爆管")
 STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|值守|值班|入户|走访|帮扶|宣传|宣讲|排查|整治|清理|防汛|防火|创文|志愿|护学|执勤|站岗")
+# Office work is no grid service (开会, 写材料, 在单位值班接电话, 帮领导搬家): with no sign of the grid or its
+# people, time spent on it is asked about, never logged on a guess.
+OFFICE = re.compile(r"培训|开会|会议|写材料|整理材料|材料|办公室|单位|机关|加班|出差|接电话|坐班|学习|领导|搬家|私事|家里的事")
+GRID = re.compile(
+    r"入户|走访|网格|下沉|巡逻|巡查|帮扶|群众|居民|老人|住户|村民|社区(?!会)|调解|宣传|宣讲|志愿|防火|防汛|创文|流动人口|困难户|低保|残疾"
+    r"|搬迁户|独居|上访|来访|信访|小区|楼道|街面|卡口|疫苗|反诈|防诈"
+)
+
 # Service told with no amount at all ("今天下午一直在社区帮忙搞卫生"): the bot asks how long.
 ACTIVITY = re.compile(
     r"巡逻|巡查|值守|值班|入户|走访|帮扶|下沉|宣传|宣讲|调解|服务了|帮忙|协助|清理|打扫|搞卫生|护学|执勤|站岗|慰问|看望|排查|核查|摸排"
@@ -85,7 +93,7 @@ HOURS_TOPIC = re.compile(
 RULE_ASKED = re.compile(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|算作|怎么计|规定|要求|标准|硬性|必须|怎么|怎样|咋|如何|为什么|是不是|后果|处分|扣分|问责|通报")
 # The leaders' summary: 安居社区谁还没达标, 全街道时长汇总, 上个月大家的下沉时长统计一下.
 TEAM = re.compile(
-    r"谁|大家|全街道|全街|各社区|各单位|各网格|各个|全体|所有人|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名"
+    r"谁|大家|多少人|几个人|几人|完成率|全街道|全街|各社区|各单位|各网格|各个|全体|所有人|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名"
     r"|达标率|整体|总体|包联|下面的人|手下|本单位|我们单位|本社区|我们社区|单位的人|社区的人|达标情况"
 )
 TEAM_TOPIC = re.compile(r"时长|达标|小时")
@@ -191,7 +199,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     rest = folded[: amount.span[0]] + " " + folded[amount.span[1]:]
     if not amount.corrected and LEFTOVER_TIME.search(rest):
         return Reading(0.55, stores=True, groups=groups, label=label)  # two amounts: which is meant? Ask.
-    if service and not complaint:
+    if service and not complaint and not (OFFICE.search(folded) and not GRID.search(folded)):
         return Reading(0.9, stores=True, groups=groups, label=label)
     # A bare amount, or time inside a complaint: maybe hours, maybe not. Ask.
     return Reading(0.6 if not complaint or service else 0.5, stores=True, groups=groups, label=label)

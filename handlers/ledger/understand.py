@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.router import Context, Reading
-from bot.text import SHOW_ME, normalize
+from bot.text import FIGURES, SHOW_ME, normalize
 
 _MINE = re.compile(r"(?:我|我们|俺|咱|本)(?:们)?(?:社区|单位|网格|部门)?.{0,4}(?:有啥|有什么|有哪些|的)?整改任务")
 _RECHECK = re.compile(r"(?:回头看|复查)?\s*#\s*(?P<id>\d+)\s*(?P<rest>.*?(?:没反弹|未反弹|没有反弹|巩固).*)$")
@@ -36,8 +36,17 @@ _FROM_REPORT = re.compile(
 )
 
 
+# "整改任务进展怎么样了", "有几个整改任务超期了", "台账里还有多少没销号": the board, asked as a question.
+_BOARD_ASKED = re.compile(rf"(?:整改|台账).{{0,10}}{FIGURES}|{FIGURES}.{{0,8}}(?:整改|台账|没销号|未销号)")
+
+
 def read_board(text: str, ctx: Context) -> Reading | None:
-    return Reading(0.9) if _BOARD.search(normalize(text)) else None
+    text = normalize(text)
+    if _BOARD.search(text):
+        return Reading(0.9)
+    if _BOARD_ASKED.search(text) and not re.search(r"#\s*\d|\d+\s*号|我的|我负责|我牵头|怎么(?:填|写|办|销号)|规定|要求", text):
+        return Reading(0.85)
+    return None
 
 
 def read_task(text: str, ctx: Context) -> Reading | None:

@@ -9,7 +9,7 @@ import unicodedata
 import cn2an
 
 from bot.router import Context, Reading
-from bot.text import SHOW_ME, normalize
+from bot.text import FIGURES, SHOW_ME, normalize
 from handlers.lessons import service
 
 # Conversation state: the lesson just shown, which "已阅" or "好的 学习了" confirms.
@@ -34,8 +34,9 @@ _TODAY = re.compile(
 )
 # Leaders asking how the lessons go: 本周微课学习情况, 谁还没学微课, 大家微课学得咋样.
 _STATS = re.compile(
-    r"(?:微课|学习).{0,6}(?:情况|覆盖|统计|完成率|完成情况|进度|学得|学的)|(?:谁|哪些人|有谁|几个人|多少人).{0,3}没学"
+    r"(?:微课|学习).{0,6}(?:情况|覆盖|统计|完成率|完成情况|进度|学得|学的)|(?:谁|哪些人|有谁|几个人|多少人).{0,3}没(?:学|打卡|看)"
     r"|大家.{0,4}学(?:得|的)(?:咋样|怎么样)"
+    rf"|(?:微课|学习|打卡).{{0,8}}{FIGURES}|{FIGURES}.{{0,6}}(?:没学|没打卡|打卡|学微课)"
 )
 
 
@@ -84,7 +85,7 @@ def read_stats(text: str, ctx: Context) -> Reading | None:
     return Reading(0.85)
 
 
-_TODAY_ANYWHERE = re.compile(r"(?:今天|今日|最新|这节|这期|本期)的?(?:微课|课程|学习内容|课)|(?:微课|课程|学习内容).{0,4}(?:发|来|看|是啥|是什么|讲的啥|讲什么|内容)")
+_TODAY_ANYWHERE = re.compile(r"(?:今天|今日|最新|这节|这期|本期)(?:推送|推|发|发的|讲)?的?(?:微课|课程|学习内容|课)|(?:微课|课程|学习内容).{0,4}(?:发|来|看|是啥|是什么|讲的啥|讲什么|内容)")
 
 
 _TODAY_ASKED = re.compile(
@@ -100,7 +101,7 @@ def read_today(text: str, ctx: Context) -> Reading | None:
     if not found:
         if _TODAY_ANYWHERE.search(text_) and len(text_) <= 16 and not _DONE.match(text_) and not _STATS.search(text_) \
                 and not re.search(r"怎么|咋|如何|打卡|学完|学了|已学|学好", text_):
-            return Reading(0.85, groups={"num": ""})
+            return Reading(0.9, groups={"num": ""})
         return None
     number = lesson_number(found["num"])
     return Reading(0.9, groups={"num": str(number)} if number is not None else {"num": ""})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.router import Context, Reading
-from bot.text import normalize
+from bot.text import FIGURES, normalize
 
 # Conversation state: the closed ticket a "满意" / "不满意" would rate.
 RATE_KEY = "reports.rate"
@@ -59,8 +59,13 @@ _SHOW = re.compile(
 )
 # "随手拍怎么用", "随手拍能匿名吗": a question about the feature, for 帮助.
 _HOW_TO = re.compile(r"(?:怎么|咋|如何)(?:用|弄|发|拍|提交|操作|匿名|写)|能(?:不能)?匿名|可以匿名|能不能匿名")
-_STATS = re.compile(r"(?:随手拍|反映|投诉).{0,6}(?:统计|汇总|数据|办理情况|响应情况|办得怎么样|处理得怎么样|处理情况|情况怎么样)")
+_STATS = re.compile(
+    r"(?:随手拍|反映|投诉).{0,6}(?:统计|汇总|数据|办理情况|响应情况|办得怎么样|处理得怎么样|处理情况|情况怎么样)"
+    r"|(?:办结率|满意率|受理率|按时办结|平均.{0,4}(?:办结|受理|用时|多久)|多久办结|收到.{0,3}(?:多少|几)件)"
+    rf"|(?:随手拍|反映|投诉|工单)(?:的问题)?.{{0,6}}(?:[^效]率|平均|多少件|几件|多少条|几条|总数|统计)"
+)
 _MINE = re.compile(r"(?:我|俺)(?:之前|上次|以前|前几天|前些天)?(?:反映|投诉|提交|举报|报)(?:过|了)?的")
+_NUMBERED = re.compile(r"#\s*\d|\d+\s*号")
 _WORKLIST = re.compile(r"(?:要我办|待我办|我要办|我待办|给我的|待办).{0,6}(?:反映|随手拍|投诉)|(?:反映|随手拍).{0,6}(?:要我办|待办)")
 
 
@@ -101,7 +106,7 @@ def is_how_to(text: str) -> bool:
 def not_a_report(text: str) -> bool:
     """After a report word, something else: a question about the feature, an existing ticket, figures."""
     text = normalize(text)
-    return is_how_to(text) or _EXISTING.search(text) is not None or (_STATS.search(text) is not None and len(text) <= 16)
+    return is_how_to(text) or _EXISTING.search(text) is not None or (_STATS.search(text) is not None and len(text) <= 20)
 
 
 def wants_anonymity(text: str) -> bool:
@@ -172,7 +177,8 @@ TICKET_VERBS = (
     ("close", re.compile(r"办结|处理完|处理好了|已处理|办好了|办完了|解决了|搞定了|修好了|完结")),
     ("progress", re.compile(r"进展|进度更新|最新情况是|已联系|已经联系|正在处理|在处理")),
     ("accept", re.compile(r"受理|接单|接了|我接|我来|我负责|我去处理|马上处理|收到")),
-    ("show", re.compile(r"查|看|情况|进度|怎么样|咋样|结果|详情|过程|到哪|动静|办得|处理得|什么样|如何了|好了没|办了没")),
+    ("show", re.compile(r"查|看|情况|进度|怎么样|咋样|结果|详情|过程|到哪|动静|办得|处理得|什么样|如何了|好了没|办了没"
+                        r"|处理了(?:吗|没)|办了(?:吗|没)|回复|答复|有消息|有回音|哪一步")),
 )
 
 
@@ -224,6 +230,8 @@ def read_stats(text: str, ctx: Context) -> Reading | None:
 
 def read_mine(text: str, ctx: Context) -> Reading | None:
     text = normalize(text)
+    if ticket_verb(text) is not None:
+        return None  # "我报的3号有回复没": that one ticket
     if _MINE.search(text) or re.search(r"我提交的随手拍|我的随手拍|我的投诉", text):
         return Reading(0.9)
     return None
