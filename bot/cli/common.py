@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -41,6 +42,20 @@ class CliState:
 
 
 pass_state = click.make_pass_decorator(CliState)
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True)
+"""The `--format table|tsv` option of a listing command; pass its value to `print_rows`."""
+
+IMPORT_FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+"""The existing file an import command reads."""
+
+
+def reject_import(file: Path, count: int, problems: Iterable[object], what: str = "内容") -> NoReturn:
+    """Say that nothing of `file` was imported, with its `count` problems listed one a line; exit 1."""
+    click.echo(f"没有导入任何{what}：{file.name} 有 {count} 处问题，请改正后重新导入。", err=True)
+    for problem in problems:
+        click.echo(f"  {problem}", err=True)
+    raise SystemExit(1)
 
 
 def print_rows(headers: list[str], rows: list[list[object]], fmt: str) -> None:
