@@ -3,16 +3,21 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import click
+from sqlalchemy.orm import Session
 
 from bot.app import App
 from bot.config import Config
 from bot.capability import Capability
+from bot.db import transaction
+from bot.tables import ImportRejected
+
+T = TypeVar("T")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -56,6 +61,17 @@ def reject_import(file: Path, count: int, problems: Iterable[object], what: str 
     for problem in problems:
         click.echo(f"  {problem}", err=True)
     raise SystemExit(1)
+
+
+def import_all_or_nothing(state: CliState, file: Path, run: Callable[[Session, App], T]) -> T:
+    """`run` the import of `file` in one transaction; when it raises ImportRejected nothing is stored
+    and every problem is listed (exit 1)."""
+    app = state.app()
+    try:
+        with transaction(app.sessions) as session:
+            return run(session, app)
+    except ImportRejected as exc:
+        reject_import(file, len(exc.problems), exc.lines())
 
 
 def print_rows(headers: list[str], rows: list[list[object]], fmt: str) -> None:

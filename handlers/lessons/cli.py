@@ -7,11 +7,9 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from bot.cli.common import FORMAT, IMPORT_FILE, CliState, pass_state, print_rows, reject_import
-from bot.db import transaction
+from bot.cli.common import FORMAT, IMPORT_FILE, CliState, import_all_or_nothing, pass_state, print_rows
 from handlers.lessons import importer as lesson_importer
 from handlers.lessons.models import Lesson, LessonConfirmation, LessonDelivery
-from bot.tables import ImportRejected
 
 
 def register(cli: click.Group) -> None:
@@ -28,12 +26,10 @@ def lessons() -> None:
 @pass_state
 def lessons_import(state: CliState, file: Path) -> None:
     """Import lessons from CSV, XLSX or Markdown; if any row is bad, nothing is imported."""
-    app = state.app()
-    try:
-        with transaction(app.sessions) as session:
-            result = lesson_importer.import_file(session, file, app.clock.now(), app.config.lessons.max_body_chars)
-    except ImportRejected as exc:
-        reject_import(file, len(exc.problems), exc.lines())
+    result = import_all_or_nothing(
+        state, file,
+        lambda session, app: lesson_importer.import_file(session, file, app.clock.now(), app.config.lessons.max_body_chars),
+    )
     click.echo(f"导入完成：新增 {result.added} 课，更新 {result.updated} 课。")
 
 

@@ -7,9 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy import Integer, cast, func, select
 
-from bot.cli.common import FORMAT, IMPORT_FILE, CliState, pass_state, print_rows, reject_import
-from bot.db import transaction
-from bot.tables import ImportRejected
+from bot.cli.common import FORMAT, IMPORT_FILE, CliState, import_all_or_nothing, pass_state, print_rows
 from handlers.quiz import importer as quiz_importer
 from handlers.quiz.answers import answer_label
 from handlers.quiz.models import Question, QuestionKind, QuizAnswer
@@ -29,12 +27,7 @@ def quiz() -> None:
 @pass_state
 def quiz_import(state: CliState, file: Path) -> None:
     """Import questions from CSV or XLSX; if any row is bad, nothing is imported."""
-    app = state.app()
-    try:
-        with transaction(app.sessions) as session:
-            result = quiz_importer.import_file(session, file, app.clock.now())
-    except ImportRejected as exc:
-        reject_import(file, len(exc.problems), exc.lines())
+    result = import_all_or_nothing(state, file, lambda session, app: quiz_importer.import_file(session, file, app.clock.now()))
     click.echo(f"导入完成：新增 {result.added} 题，更新 {result.updated} 题。")
 
 
