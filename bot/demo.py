@@ -133,28 +133,17 @@ def _load_core(session: Session, today: date) -> None:
         for offset in range(count):
             unit = all_units[(index * 2 + offset) % len(all_units)]
             session.add(Liaison(leader_id=leader.id, unit_id=unit.id))
-    for community in COMMUNITIES:
-        session.add(
-            Group(
-                name=f"{community}工作群",
-                channel="console",
-                address=f"group:{community}",
-                audience={"units": [units[community].id]},
-            )
-        )
+    session.add_all([_work_group(units[community]) for community in COMMUNITIES])
     session.add(
         Group(name="领导班子群", channel="console", address="group:领导班子", audience={"roles": ["leader", "admin"]})
     )
-    for department in DEPARTMENTS:
-        session.add(
-            Group(
-                name=f"{department}工作群",
-                channel="console",
-                address=f"group:{department}",
-                audience={"units": [units[department].id]},
-            )
-        )
+    session.add_all([_work_group(units[department]) for department in DEPARTMENTS])
     session.flush()
+
+
+def _work_group(unit: Unit) -> Group:
+    """A unit's own work group, on the console channel."""
+    return Group(name=f"{unit.name}工作群", channel="console", address=f"group:{unit.name}", audience={"units": [unit.id]})
 
 
 def _fix_sequence(session: Session, table: str) -> None:

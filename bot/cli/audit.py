@@ -7,7 +7,7 @@ from datetime import datetime
 import click
 from sqlalchemy import select
 
-from bot.cli.common import CliState, fail, pass_state, print_rows
+from bot.cli.common import FORMAT, CliState, fail, pass_state, print_rows
 from bot.models import AuditEntry
 
 
@@ -21,7 +21,7 @@ def register(cli: click.Group) -> None:
 @click.option("--actor", metavar="NAME", help="Only changes by this person (name or name#id).")
 @click.option("--since", metavar="ISO-DATETIME", help="Only changes from this time on (street time zone if none given).")
 @click.option("--limit", type=int, default=100, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True)
+@FORMAT
 @pass_state
 def audit(state: CliState, entity: str | None, entity_id: str | None, actor: str | None, since: str | None,
           limit: int, fmt: str) -> None:

@@ -8,7 +8,7 @@ import click
 from sqlalchemy import or_, select
 
 from bot.app import App
-from bot.cli.common import CliState, fail, pass_state, print_rows
+from bot.cli.common import FORMAT, CliState, fail, pass_state, print_rows
 from bot.message import Incoming
 from bot.models import Group, OutboundMessage, Person
 
@@ -92,7 +92,7 @@ def chat(state: CliState, who: str) -> None:
 
 @click.command()
 @click.option("--since", metavar="ISO-DATETIME", help="Only messages from this time on (street time zone if none given).")
-@click.option("--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True)
+@FORMAT
 @click.option("--limit", type=int, default=200, show_default=True)
 @pass_state
 def outbox(state: CliState, since: str | None, fmt: str, limit: int) -> None:

@@ -133,6 +133,15 @@ class DashSite:
                                    body=f"参数 {name} 应是一个编号。请在看板页面上点选，不要手改地址。", hint="")
         return None
 
+    def viewer(self, request: Request, session, ids: tuple[str, ...] = ()) -> tuple[Person, Scope] | HTMLResponse:
+        """The signed-in person and their scope; else the login page, or the 400 page for the first of
+        the query parameters `ids` that is not an id."""
+        viewer = self.signed_in(request, session)
+        if viewer is None:
+            return self.need_login()
+        bad = self.junk_ids(request, ids)
+        return viewer if bad is None else bad
+
     def need_login(self) -> HTMLResponse:
         return self.message("请先登录看板", "看板不用密码，用聊天里收到的一次性链接登录。", 401)
 
@@ -211,9 +220,9 @@ class DashSite:
     def overview(self, request: Request) -> Response:
         month = self.month(request)
         with self.app.sessions() as session:
-            viewer = self.signed_in(request, session)
-            if viewer is None:
-                return self.need_login()
+            viewer = self.viewer(request, session)
+            if isinstance(viewer, Response):
+                return viewer
             person, scope = viewer
             data = pages.overview(session, scope, self.app.config, self.caps, month, self.now())
             data.sections = pages.declared_sections(session, scope, self.app.config, self.app.capabilities, month, self.now())
@@ -225,9 +234,9 @@ class DashSite:
         category = request.query_params.get("category") or None
         state = request.query_params.get("state") or None
         with self.app.sessions() as session:
-            viewer = self.signed_in(request, session)
-            if viewer is None:
-                return self.need_login()
+            viewer = self.viewer(request, session)
+            if isinstance(viewer, Response):
+                return viewer
             person, scope = viewer
             board = pages.ledger_board(session, scope, self.app.config, self.now(), category, state)
         from handlers.ledger.dashboard import STATE_LABELS
@@ -292,13 +301,10 @@ class DashSite:
         from handlers.reports.dashboard import STATUS_LABELS
 
         with self.app.sessions() as session:
-            viewer = self.signed_in(request, session)
-            if viewer is None:
-                return self.need_login()
+            viewer = self.viewer(request, session, ("unit",))
+            if isinstance(viewer, Response):
+                return viewer
             person, scope = viewer
-            bad = self.junk_ids(request, ("unit",))
-            if bad is not None:
-                return bad
             units, filters, data = self._reports_data(request, session, scope, LIST_LIMIT)
         return self.page(
             "reports.html",
@@ -315,23 +321,22 @@ class DashSite:
     def people(self, request: Request) -> Response:
         month = self.month(request)
         with self.app.sessions() as session:
-            viewer = self.signed_in(request, session)
-            if viewer is None:
-                return self.need_login()
+            viewer = self.viewer(request, session, ("unit",))
+            if isinstance(viewer, Response):
+                return viewer
             person, scope = viewer
-            bad = self.junk_ids(request, ("unit",))
-            if bad is not None:
-                return bad
-            sort, descending, unit_id = self._people_params(request)
-            units = pages.units_in_scope(session, scope)
-            if unit_id not in {u for u, _ in units}:
-                unit_id = None
-            data = pages.people_page(session, scope, self.app.config, self.caps, month, sort, descending, unit_id)
+            units, data = self._people_data(request, session, scope, month, pages.PEOPLE_LIMIT)
         return self.page("people.html", "people", person, scope, data=data, month=month, units=units)
 
-    def _people_params(self, request: Request) -> tuple[str, bool, int | None]:
+    def _people_data(self, request: Request, session, scope: Scope, month: Month, limit: int | None):
         params = request.query_params
-        return params.get("sort", "shortfall"), params.get("order", "desc") != "asc", id_param(request, "unit")
+        unit_id = id_param(request, "unit")
+        units = pages.units_in_scope(session, scope)
+        if unit_id not in {u for u, _ in units}:
+            unit_id = None
+        sort, descending = params.get("sort", "shortfall"), params.get("order", "desc") != "asc"
+        data = pages.people_page(session, scope, self.app.config, self.caps, month, sort, descending, unit_id, limit=limit)
+        return units, data
 
     def export(self, request: Request) -> Response:
         from handlers.dashboard import export
@@ -343,13 +348,10 @@ class DashSite:
             return self.missing(name)
         month = self.month(request)
         with self.app.sessions() as session:
-            viewer = self.signed_in(request, session)
-            if viewer is None:
-                return self.need_login()
+            viewer = self.viewer(request, session, ("unit",))
+            if isinstance(viewer, Response):
+                return viewer
             person, scope = viewer
-            bad = self.junk_ids(request, ("unit",))
-            if bad is not None:
-                return bad
             config = self.app.config
             if name == "overview":
                 body = export.overview_xlsx(pages.overview(session, scope, config, self.caps, month, self.now()))
@@ -363,11 +365,7 @@ class DashSite:
                 _, _, data = self._reports_data(request, session, scope, None)
                 body = export.reports_xlsx(data, config.tz)
             else:
-                sort, descending, unit_id = self._people_params(request)
-                units = {u for u, _ in pages.units_in_scope(session, scope)}
-                data = pages.people_page(
-                    session, scope, config, self.caps, month, sort, descending, unit_id if unit_id in units else None, limit=None
-                )
+                _, data = self._people_data(request, session, scope, month, None)
                 body = export.people_xlsx(data)
         filename = f"{EXPORT_NAMES[name]}-{month.key}.xlsx"
         return Response(

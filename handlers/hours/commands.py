@@ -116,10 +116,9 @@ def edit(ctx: Context, match: Match) -> str:
     entry = _entry_to_change(ctx)
     if entry is None:
         return "您还没有登记过服务时长，没有可改的记录。登记请发：服务 2小时 入户走访"
-    described = f"{day_label(entry.day, today)} {fmt_hours(entry.hours)} 小时" + (f"，{entry.note}" if entry.note else "")
+    described = _described(entry, today)
     if not service.can_undo(entry, ctx.now, ctx.config.hours):
-        hours = fmt_hours(ctx.config.hours.undo_window_hours)
-        return f"最近一条记录（{described}）登记已超过{hours}小时，不能自己改了。如需更正请联系管理员。"
+        return _too_late(ctx, described, "改")
     groups = match.groups
     if "hours" not in groups and "day" not in groups:
         return f"要把最近一条（{described}）改成多少？请这样发：改成2小时，或 写错了是昨天的。"
@@ -147,15 +146,24 @@ def edit(ctx: Context, match: Match) -> str:
     return f"✏️ 已更正最近一条{note}：{'；'.join(changes)}。\n{month_progress(figures)}"
 
 
+def _described(entry: HourEntry, today: date) -> str:
+    return f"{day_label(entry.day, today)} {fmt_hours(entry.hours)} 小时" + (f"，{entry.note}" if entry.note else "")
+
+
+def _too_late(ctx: Context, described: str, verb: str) -> str:
+    """The latest entry is past the window in which its author may still undo or change it."""
+    hours = fmt_hours(ctx.config.hours.undo_window_hours)
+    return f"最近一条记录（{described}）登记已超过{hours}小时，不能自己{verb}了。如需更正请联系管理员。"
+
+
 def undo(ctx: Context, match: Match) -> str:
     entry = service.last_entry(ctx.session, ctx.person.id)
     if entry is None:
         return "您还没有登记过服务时长，没有可撤销的记录。"
     today = ctx.now.date()
-    described = f"{day_label(entry.day, today)} {fmt_hours(entry.hours)} 小时" + (f"，{entry.note}" if entry.note else "")
+    described = _described(entry, today)
     if not service.can_undo(entry, ctx.now, ctx.config.hours):
-        hours = fmt_hours(ctx.config.hours.undo_window_hours)
-        return f"最近一条记录（{described}）登记已超过{hours}小时，不能自己撤销了。如需更正请联系管理员。"
+        return _too_late(ctx, described, "撤销")
     ctx.audit("delete", "hour_entry", entry.id, {"day": entry.day.isoformat(), "hours": entry.hours, "note": entry.note})
     ctx.session.delete(entry)
     ctx.session.flush()
@@ -175,14 +183,16 @@ def parse_month(args: str, today: date) -> tuple[int, int] | str:
     if not found:
         named = find_month(args, today)
         if named is not None and len(args) <= 12:
-            year, month = named
-            if (year, month) > (today.year, today.month):
-                return f"{year}年{month}月还没到，没有记录。"
-            return named
+            return _up_to_now(*named, today)
     if not found or not 1 <= int(found["m"]) <= 12:
         return "月份没看懂，请这样写：我的时长 10月"
     month = int(found["m"])
     year = int(found["y"]) if found["y"] else (today.year if month <= today.month else today.year - 1)
+    return _up_to_now(year, month, today)
+
+
+def _up_to_now(year: int, month: int, today: date) -> tuple[int, int] | str:
+    """The month asked for, or the reply that it has not come yet."""
     if (year, month) > (today.year, today.month):
         return f"{year}年{month}月还没到，没有记录。"
     return year, month
@@ -191,9 +201,7 @@ def parse_month(args: str, today: date) -> tuple[int, int] | str:
 def _month_asked(match: Match, today: date) -> tuple[int, int] | str:
     if match.groups.get("month"):
         year, month = (int(part) for part in match.groups["month"].split("-"))
-        if (year, month) > (today.year, today.month):
-            return f"{year}年{month}月还没到，没有记录。"
-        return year, month
+        return _up_to_now(year, month, today)
     return parse_month(match.args if match.alias else "", today)
 
 

@@ -16,29 +16,38 @@ from dash.scope import Scope
 from handlers.hours.models import HourEntry
 
 
-@dataclass(frozen=True)
-class UnitHours:
-    unit_id: int
-    unit: str
+class _Completion:
+    """How far a number of people got toward the monthly target, for a unit or for everyone in scope."""
+
     people: int
     reached: int
-    hours: float
     target: float
     # Hours counted toward the target: each person's total, capped at the target.
-    credited: float = 0.0
+    credited: float
 
     @property
     def rate(self) -> float:
         return self.reached / self.people if self.people else 0.0
 
     @property
-    def average(self) -> float:
-        return self.hours / self.people if self.people else 0.0
-
-    @property
     def completion(self) -> float:
         """Hours served against everyone's target together; one person's surplus does not cover another's gap."""
         return self.credited / (self.people * self.target) if self.people and self.target else 0.0
+
+
+@dataclass(frozen=True)
+class UnitHours(_Completion):
+    unit_id: int
+    unit: str
+    people: int
+    reached: int
+    hours: float
+    target: float
+    credited: float = 0.0
+
+    @property
+    def average(self) -> float:
+        return self.hours / self.people if self.people else 0.0
 
 
 @dataclass(frozen=True)
@@ -61,21 +70,13 @@ class PersonHours:
 
 
 @dataclass(frozen=True)
-class HoursSummary:
+class HoursSummary(_Completion):
     units: list[UnitHours]
     people: int
     reached: int
     hours: float
     target: float
     credited: float = 0.0
-
-    @property
-    def rate(self) -> float:
-        return self.reached / self.people if self.people else 0.0
-
-    @property
-    def completion(self) -> float:
-        return self.credited / (self.people * self.target) if self.people and self.target else 0.0
 
 
 def _month_totals(month: Month):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bot.audit import record
-from bot.cli.common import CliState, fail, pass_state, print_rows
+from bot.cli.common import FORMAT, CliState, fail, pass_state, print_rows
 from bot.db import transaction
 from scheduler.control import find_job, job_views, set_paused
 from bot.groups import CHANNELS, GroupError, add_group, build_audience, find_group, group_views
@@ -41,7 +41,7 @@ def jobs() -> None:
 
 
 @jobs.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True)
+@FORMAT
 @pass_state
 def jobs_list(state: CliState, fmt: str) -> None:
     """Jobs with their schedule, next run, last run and last result."""
@@ -110,7 +110,7 @@ def groups() -> None:
 
 
 @groups.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True)
+@FORMAT
 @pass_state
 def groups_list(state: CliState, fmt: str) -> None:
     """Groups with their channel, address, audience and number of people."""

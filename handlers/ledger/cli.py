@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from bot.cli.common import CliState, fail, pass_state, print_rows
+from bot.cli.common import FORMAT, IMPORT_FILE, CliState, fail, pass_state, print_rows, reject_import
 from bot.db import transaction
 from bot.models import Person, Unit
 from handlers.ledger import service as ledger
@@ -25,7 +25,7 @@ def ledger_group() -> None:
 
 
 @ledger_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@IMPORT_FILE
 @click.option("--dry-run", is_flag=True, help="Check the file and say what would change; change nothing.")
 @pass_state
 def import_(state: CliState, file: Path, dry_run: bool) -> None:
@@ -36,10 +36,7 @@ def import_(state: CliState, file: Path, dry_run: bool) -> None:
         if result.errors or dry_run:
             session.rollback()
     if result.errors:
-        click.echo(f"没有导入任何任务：{file.name} 有 {len(result.errors)} 处问题，请改正后重新导入。", err=True)
-        for problem in result.errors:
-            click.echo(f"  {problem}", err=True)
-        raise SystemExit(1)
+        reject_import(file, len(result.errors), result.errors, "任务")
     verb = "检查通过，将" if dry_run else "导入完成："
     click.echo(f"{verb}新增 {result.created} 项，更新 {result.updated} 项。")
 
@@ -58,7 +55,7 @@ def export(state: CliState, out: Path) -> None:
 
 
 @ledger_group.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True)
+@FORMAT
 @pass_state
 def list_(state: CliState, fmt: str) -> None:
     """List tasks: id, category, state, deadline, lead leader, unit, problem."""

@@ -117,7 +117,7 @@ def _before_deadline(session: Session, config: Config, task: LedgerTask, lead: P
             f"措施：{task.measures or '（未填）'}\n完成后请牵头领导发「销号 #{task.id} 整改结果」；有进展发「任务 #{task.id} 进展 内容」。")
     replies = []
     if lead is not None and lead.active:
-        replies.append(Reply(text, to=ToPerson(lead.id), dedupe_key=key(f"{step}:p{lead.id}")))
+        replies.append(_to_person(text, lead, step, key))
     for group in unit_groups(session, task.unit_id):
         replies.append(Reply(text, to=ToGroup(group.id), dedupe_key=key(f"{step}:g{group.id}")))
     return replies
@@ -131,7 +131,7 @@ def _overdue(session: Session, config: Config, task: LedgerTask, lead: Person | 
     if lead is not None and lead.active and claim(session, task, daily, now):
         text = (f"【逾期】任务 #{task.id} 已逾期{days_over}天（时限 {task.deadline:%Y-%m-%d}），由您牵头。\n"
                 f"问题：{task.problem}\n请抓紧整改，完成后发「销号 #{task.id} 整改结果」。")
-        replies.append(Reply(text, to=ToPerson(lead.id), dedupe_key=key(f"{daily}:p{lead.id}")))
+        replies.append(_to_person(text, lead, daily, key))
     if days_over >= config.ledger.escalate_after_days:
         step = f"ledger:escalate:{task.id}:{task.deadline:%Y%m%d}"
         lead_name = lead.name if lead else "未指定"
@@ -144,8 +144,13 @@ def _overdue(session: Session, config: Config, task: LedgerTask, lead: Person | 
                                                   text=one_line(f"逾期{days_over}天，已上报{'、'.join(p.name for p in people)}"), key=step))
                 record(session, "scheduler", "escalate", "ledger_task", task.id, {"days_over": days_over, "to": [p.id for p in people]}, at=now)
             for person in people:
-                replies.append(Reply(text, to=ToPerson(person.id), dedupe_key=key(f"{step}:p{person.id}")))
+                replies.append(_to_person(text, person, step, key))
     return replies
+
+
+def _to_person(text: str, person: Person, step: str, key: Key) -> Reply:
+    """The step's reminder to one person, sent at most once however often the job runs."""
+    return Reply(text, to=ToPerson(person.id), dedupe_key=key(f"{step}:p{person.id}"))
 
 
 def _monthly_prompt(session: Session, config: Config, task: LedgerTask, lead: Person | None, today: date, now: datetime,
@@ -158,7 +163,7 @@ def _monthly_prompt(session: Session, config: Config, task: LedgerTask, lead: Pe
     step = f"ledger:monthly:{task.id}:{today:%Y%m}"
     if not claim(session, task, step, now):
         return []
-    return [Reply(text, to=ToPerson(lead.id), dedupe_key=key(f"{step}:p{lead.id}"))]
+    return [_to_person(text, lead, step, key)]
 
 
 def _recheck(session: Session, config: Config, task: LedgerTask, today: date, now: datetime, key: Key) -> list[Reply]:
@@ -173,4 +178,4 @@ def _recheck(session: Session, config: Config, task: LedgerTask, today: date, no
     step = f"ledger:recheck:{task.id}:{task.closed_at:%Y%m%d%H%M%S}"
     if not claim(session, task, step, now):
         return []
-    return [Reply(text, to=ToPerson(lead.id), dedupe_key=key(f"{step}:p{lead.id}"))]
+    return [_to_person(text, lead, step, key)]

@@ -96,6 +96,11 @@ def get_visible(session: Session, person: Person, task_id: int) -> LedgerTask:
     return task
 
 
+def _tell_lead(task: LedgerTask, actor: Person, text: str) -> list[Reply]:
+    """A notice to the task's lead leader, unless the lead is the one acting."""
+    return [] if actor.id == task.lead_leader_id else [Reply(text, to=ToPerson(task.lead_leader_id))]
+
+
 def _refuse_close(session: Session, task: LedgerTask, verb: str) -> LedgerError:
     lead = session.get(Person, task.lead_leader_id)
     return LedgerError(f"只有牵头领导（{lead.name if lead else '未指定'}）或管理员可以{verb}任务 #{task.id}。")
@@ -139,10 +144,7 @@ def add_progress(session: Session, config: Config, actor: Person, task_id: int, 
         raise LedgerError(f"任务 #{task.id} 已销号。如问题又出现，请牵头领导发「反弹 #{task.id} 情况」重新打开。")
     _log(task, now, actor, "progress", text)
     record(session, actor, "progress", "ledger_task", task.id, {"text": text[:MAX_TEXT]}, at=now)
-    notices = []
-    if actor.id != task.lead_leader_id:
-        notices.append(Reply(f"任务 #{task.id} 有新进展（{actor.name}）：{text}", to=ToPerson(task.lead_leader_id)))
-    return Result(task, notices)
+    return Result(task, _tell_lead(task, actor, f"任务 #{task.id} 有新进展（{actor.name}）：{text}"))
 
 
 def close_task(session: Session, config: Config, actor: Person, task_id: int, note: str, now: datetime) -> Result:
@@ -160,9 +162,7 @@ def close_task(session: Session, config: Config, actor: Person, task_id: int, no
     task.rechecked_at = None
     _log(task, now, actor, "close", note)
     record(session, actor, "close", "ledger_task", task.id, {"note": note[:MAX_TEXT]}, at=now)
-    notices = []
-    if actor.id != task.lead_leader_id:
-        notices.append(Reply(f"任务 #{task.id} 已由{actor.name}销号：{_clip(note)}", to=ToPerson(task.lead_leader_id)))
+    notices = _tell_lead(task, actor, f"任务 #{task.id} 已由{actor.name}销号：{_clip(note)}")
     reports_closed: list[int] = []
     if task.report_id is not None:
         # A task made from reports (立项 #N) closes them; their reporters are told by the reports capability.
@@ -193,10 +193,7 @@ def reopen_task(session: Session, config: Config, actor: Person, task_id: int, n
     task.reopen_count += 1
     _log(task, now, actor, "reopen", note)
     record(session, actor, "reopen", "ledger_task", task.id, {"note": note, "deadline": task.deadline.isoformat() if task.deadline else None}, at=now)
-    notices = []
-    if actor.id != task.lead_leader_id:
-        notices.append(Reply(f"任务 #{task.id} 出现反弹，已重新打开（{actor.name}）：{note}", to=ToPerson(task.lead_leader_id)))
-    return Result(task, notices)
+    return Result(task, _tell_lead(task, actor, f"任务 #{task.id} 出现反弹，已重新打开（{actor.name}）：{note}"))
 
 
 def confirm_recheck(session: Session, config: Config, actor: Person, task_id: int, note: str, now: datetime) -> Result:
@@ -235,10 +232,8 @@ def from_report(session: Session, config: Config, actor: Person, report_id: int,
     task = create_task(session, category=report.category, problem=problem, lead=lead, unit=unit,
                        measures=measures, deadline=deadline, long_term=False, now=now, actor=actor, report_id=report.id)
     _log(task, now, actor, "created", f"由随手拍 #{report.id} 立项")
-    notices = []
-    if lead.id != actor.id:
-        notices.append(Reply(f"随手拍 #{report.id} 已列入整改台账，任务 #{task.id} 由您牵头，完成时限 {deadline:%Y-%m-%d}。\n"
-                             f"问题：{_clip(problem)}", to=ToPerson(lead.id)))
+    notices = _tell_lead(task, actor, f"随手拍 #{report.id} 已列入整改台账，任务 #{task.id} 由您牵头，完成时限 {deadline:%Y-%m-%d}。\n"
+                                      f"问题：{_clip(problem)}")
     # The reports capability tells the reporter: an anonymous one is never named outside it.
     notices += reports.note_in_ledger(session, report.id, task.id, actor, now)
     return Result(task, notices)

@@ -7,25 +7,13 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from bot.cli.common import CliState, pass_state, print_rows
-from bot.db import transaction
+from bot.cli.common import FORMAT, IMPORT_FILE, CliState, import_all_or_nothing, pass_state, print_rows
 from handlers.lessons import importer as lesson_importer
 from handlers.lessons.models import Lesson, LessonConfirmation, LessonDelivery
-from bot.tables import ImportRejected
-
-FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True)
-FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 
 
 def register(cli: click.Group) -> None:
     cli.add_command(lessons)
-
-
-def _rejected(file: Path, exc: ImportRejected) -> None:
-    click.echo(f"没有导入任何内容：{file.name} 有 {len(exc.problems)} 处问题，请改正后重新导入。", err=True)
-    for line in exc.lines():
-        click.echo(f"  {line}", err=True)
-    raise SystemExit(1)
 
 
 @click.group()
@@ -34,16 +22,14 @@ def lessons() -> None:
 
 
 @lessons.command("import")
-@FILE
+@IMPORT_FILE
 @pass_state
 def lessons_import(state: CliState, file: Path) -> None:
     """Import lessons from CSV, XLSX or Markdown; if any row is bad, nothing is imported."""
-    app = state.app()
-    try:
-        with transaction(app.sessions) as session:
-            result = lesson_importer.import_file(session, file, app.clock.now(), app.config.lessons.max_body_chars)
-    except ImportRejected as exc:
-        _rejected(file, exc)
+    result = import_all_or_nothing(
+        state, file,
+        lambda session, app: lesson_importer.import_file(session, file, app.clock.now(), app.config.lessons.max_body_chars),
+    )
     click.echo(f"导入完成：新增 {result.added} 课，更新 {result.updated} 课。")
 
 

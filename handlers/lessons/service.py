@@ -13,6 +13,7 @@ from bot.audit import record
 from bot.db import insert_or_ignore
 from bot.groups import audience_of
 from bot.models import Group, Person, Unit
+from bot.rotation import next_in_rotation
 from handlers.lessons.models import Lesson, LessonConfirmation, LessonDelivery
 
 
@@ -60,25 +61,9 @@ def lesson_group_id(session: Session, person: Person) -> int | None:
 
 def next_lesson_for_group(session: Session, group_id: int) -> Lesson | None:
     """The first lesson in library order not yet sent to this group; once all were sent, the one sent longest ago."""
-    sent = select(LessonDelivery.lesson_id).where(LessonDelivery.group_id == group_id)
-    fresh = session.scalars(
-        select(Lesson).where(Lesson.active.is_(True), Lesson.id.not_in(sent)).order_by(Lesson.id).limit(1)
-    ).first()
-    if fresh is not None:
-        return fresh
-    last_sent = (
-        select(LessonDelivery.lesson_id, func.max(LessonDelivery.day).label("last_day"))
-        .where(LessonDelivery.group_id == group_id)
-        .group_by(LessonDelivery.lesson_id)
-        .subquery()
+    return next_in_rotation(
+        session, Lesson, LessonDelivery.lesson_id, LessonDelivery.group_id, LessonDelivery.day, group_id
     )
-    return session.scalars(
-        select(Lesson)
-        .join(last_sent, last_sent.c.lesson_id == Lesson.id)
-        .where(Lesson.active.is_(True))
-        .order_by(last_sent.c.last_day, Lesson.id)
-        .limit(1)
-    ).first()
 
 
 def deliver(session: Session, group_id: int, day: date, *, job: str, now: datetime) -> LessonDelivery | None:

@@ -6,7 +6,7 @@ import click
 from sqlalchemy import select
 
 from bot.audit import record
-from bot.cli.common import CliState, fail, pass_state, print_rows
+from bot.cli.common import FORMAT, IMPORT_FILE, CliState, fail, pass_state, print_rows, reject_import
 from bot.db import transaction
 from bot.models import Role, Unit
 from handlers.people.roster import import_roster, list_people
@@ -22,7 +22,7 @@ def people() -> None:
 
 
 @people.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@IMPORT_FILE
 @pass_state
 def import_(state: CliState, file: Path) -> None:
     """Import people from CSV or XLSX; if any row is bad, nothing is imported."""
@@ -35,17 +35,14 @@ def import_(state: CliState, file: Path) -> None:
             record(session, "cli", "import", "people", None,
                    {"file": file.name, "created": result.created, "updated": result.updated}, at=app.clock.now())
     if result.problems:
-        click.echo(f"没有导入任何人：{file.name} 有 {len(result.problems)} 处问题，请改正后重新导入。", err=True)
-        for problem in result.problems:
-            click.echo(f"  {problem}", err=True)
-        raise SystemExit(1)
+        reject_import(file, len(result.problems), result.problems, "人")
     click.echo(f"导入完成：新增 {result.created} 人，更新 {result.updated} 人，新建单位 {result.units_created} 个。")
 
 
 @people.command("list")
 @click.option("--role", type=click.Choice([r.value for r in Role]), help="Only this role.")
 @click.option("--unit", metavar="NAME", help="Only this unit (社区 or 部门 name).")
-@click.option("--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True)
+@FORMAT
 @pass_state
 def list_(state: CliState, role: str | None, unit: str | None, fmt: str) -> None:
     """List people; tsv columns: id, name, role, unit, grid, wecom_userid."""

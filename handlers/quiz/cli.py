@@ -7,26 +7,14 @@ from pathlib import Path
 import click
 from sqlalchemy import Integer, cast, func, select
 
-from bot.cli.common import CliState, pass_state, print_rows
-from bot.db import transaction
-from bot.tables import ImportRejected
+from bot.cli.common import FORMAT, IMPORT_FILE, CliState, import_all_or_nothing, pass_state, print_rows
 from handlers.quiz import importer as quiz_importer
 from handlers.quiz.answers import answer_label
 from handlers.quiz.models import Question, QuestionKind, QuizAnswer
 
-FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True)
-FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-
 
 def register(cli: click.Group) -> None:
     cli.add_command(quiz)
-
-
-def _rejected(file: Path, exc: ImportRejected) -> None:
-    click.echo(f"没有导入任何内容：{file.name} 有 {len(exc.problems)} 处问题，请改正后重新导入。", err=True)
-    for line in exc.lines():
-        click.echo(f"  {line}", err=True)
-    raise SystemExit(1)
 
 
 @click.group()
@@ -35,16 +23,11 @@ def quiz() -> None:
 
 
 @quiz.command("import")
-@FILE
+@IMPORT_FILE
 @pass_state
 def quiz_import(state: CliState, file: Path) -> None:
     """Import questions from CSV or XLSX; if any row is bad, nothing is imported."""
-    app = state.app()
-    try:
-        with transaction(app.sessions) as session:
-            result = quiz_importer.import_file(session, file, app.clock.now())
-    except ImportRejected as exc:
-        _rejected(file, exc)
+    result = import_all_or_nothing(state, file, lambda session, app: quiz_importer.import_file(session, file, app.clock.now()))
     click.echo(f"导入完成：新增 {result.added} 题，更新 {result.updated} 题。")
 
 

@@ -13,10 +13,9 @@ from dash.scope import Scope
 from handlers.quiz.models import QuizAnswer
 
 
-@dataclass(frozen=True)
-class UnitQuiz:
-    unit_id: int
-    unit: str
+class _Rates:
+    """Who took part and how well, for a unit or for everyone in scope."""
+
     people: int
     participants: int
     answers: int
@@ -32,7 +31,17 @@ class UnitQuiz:
 
 
 @dataclass(frozen=True)
-class QuizSummary:
+class UnitQuiz(_Rates):
+    unit_id: int
+    unit: str
+    people: int
+    participants: int
+    answers: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class QuizSummary(_Rates):
     units: list[UnitQuiz]
 
     @property
@@ -50,14 +59,6 @@ class QuizSummary:
     @property
     def correct(self) -> int:
         return sum(u.correct for u in self.units)
-
-    @property
-    def rate(self) -> float:
-        return self.participants / self.people if self.people else 0.0
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answers if self.answers else 0.0
 
 
 def _month_answers(month: Month, tz):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.db import insert_or_ignore
 from bot.audit import record
 from bot.models import Group, Person, Unit
+from bot.rotation import next_in_rotation
 from handlers.quiz.answers import answer_label
 from handlers.quiz.models import FALSE, TRUE, Question, QuestionKind, QuizAnswer, QuizPractice, QuizPush
 
@@ -20,25 +21,9 @@ from handlers.quiz.models import FALSE, TRUE, Question, QuestionKind, QuizAnswer
 
 def next_question_for_group(session: Session, group_id: int) -> Question | None:
     """The first question in bank order not yet pushed to the group; then the one pushed longest ago."""
-    pushed = select(QuizPush.question_id).where(QuizPush.group_id == group_id)
-    fresh = session.scalars(
-        select(Question).where(Question.active.is_(True), Question.id.not_in(pushed)).order_by(Question.id).limit(1)
-    ).first()
-    if fresh is not None:
-        return fresh
-    last = (
-        select(QuizPush.question_id, func.max(QuizPush.opened_at).label("last_at"))
-        .where(QuizPush.group_id == group_id)
-        .group_by(QuizPush.question_id)
-        .subquery()
+    return next_in_rotation(
+        session, Question, QuizPush.question_id, QuizPush.group_id, QuizPush.opened_at, group_id
     )
-    return session.scalars(
-        select(Question)
-        .join(last, last.c.question_id == Question.id)
-        .where(Question.active.is_(True))
-        .order_by(last.c.last_at, Question.id)
-        .limit(1)
-    ).first()
 
 
 def push_question(

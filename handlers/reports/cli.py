@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from bot.cli.common import CliState, pass_state, print_rows
+from bot.cli.common import FORMAT, CliState, pass_state, print_rows
 from handlers.reports import render
 from handlers.reports.models import STATUS_LABELS, Report, ReportStatus
 
@@ -21,7 +21,7 @@ def reports_group() -> None:
 
 @reports_group.command("list")
 @click.option("--status", type=click.Choice([s.value for s in ReportStatus]), help="Only this status.")
-@click.option("--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True)
+@FORMAT
 @pass_state
 def reports_list(state: CliState, status: str | None, fmt: str) -> None:
     """List reports: id, created, status, category, unit, reporter, text."""
