@@ -184,3 +184,21 @@ def test_two_amounts_in_one_message_ask_rather_than_store_one(bot):
 def test_a_question_about_the_hours_rule_is_not_ones_own_total(bot, text):
     said = bot.send(CADRE, text)
     assert "累计" not in said.text and hours_of(bot) == []
+
+
+@pytest.mark.parametrize(
+    "text, prompt",
+    [("我要投诉", "请直接说要反映的问题"), ("你好我想反映个问题", "请直接说要反映的问题"),
+     ("我想登记时长", "服务了多长时间"), ("能问个事吗", "请直接问"), ("有个事想咨询", "请直接问")],
+)
+def test_saying_what_one_wants_before_saying_it_gets_asked_to_go_ahead(bot, text, prompt):
+    tickets = count(bot, Report)
+    said = bot.send(CADRE, text)
+    assert prompt in said.text
+    assert count(bot, Report) == tickets and hours_of(bot) == []
+
+
+@pytest.mark.parametrize("text", ["多谢多谢", "加油💪", "嗯哪", "领导好", "晓得了", "收到收到👌🏻"])
+def test_more_small_talk(bot, text):
+    said = bot.send(GRID_WORKER, text)
+    assert "没看懂" not in said.text and "帮助" in said.text

@@ -17,16 +17,19 @@ from bot.text import normalize
 PHRASES = {
     "greeting": "你好 您好 你好呀 在吗 在不在 在么 在嘛 在没 在否 在的 在的吗 在 早 早啊 早上好 早安 您早 午安 上午好 中午好 下午好 晚上好 哈喽 哈罗 "
                 "hello hi 嗨 嘿 喂 有人吗 有人在吗 大家好 忙吗 忙不忙 吃了吗 吃了没 新年好 新年快乐 节日快乐 过年好 中秋快乐 "
-                "国庆快乐 元旦快乐 周末愉快",
+                "国庆快乐 元旦快乐 周末愉快 周末快乐 你们好 各位好 老师好 领导好 同志们好 早早早 嗨喽 哈喽哈喽 在线吗 有空吗 打扰一下 "
+                "冒个泡 我来了 来了",
     "bye": "拜拜 再见 886 88 回头见 晚安 下次聊 先这样",
     "thanks": "谢谢 多谢 谢了 感谢 谢谢你 谢谢您 辛苦了 辛苦啦 辛苦 麻烦了 麻烦你了 麻烦啦 打扰了 谢啦 谢谢啦 太感谢了 万分感谢 "
-              "感激 劳驾 thanks thank you thx 3q 感恩",
-    "ack": "已阅 已读 阅 知悉 已知悉 晓得 晓得了 晓得啦 知道嘞 好的 好 好滴 好哒 好呢 好嘞 好吧 收到 收悉 已收到 嗯 嗯呢 哦 噢 ok okay 明白 了解 知道了 知道啦 懂 懂了 行 中 得嘞 "
+              "感激 劳驾 thanks thank you thx 3q 感恩 多谢多谢 谢谢谢谢 蟹蟹 谢谢啊 感谢感谢 费心了 受累了 有劳了",
+    "ack": "已阅 已读 阅 知悉 已知悉 晓得 晓得了 晓得啦 知道嘞 嗯哪 嗯啊 okk okok 得了 妥妥的 妥妥 明白明白 明白了 了解了 "
+           "加油 加油加油 好样的 比心 么么哒 点个赞 赞赞 666666 牛牛牛 绝了 可以可以 行行行 中中中 对对对 好好好 是是是 "
+           "没毛病 靠谱 真不错 不错不错 棒棒哒 好的 好 好滴 好哒 好呢 好嘞 好吧 收到 收悉 已收到 嗯 嗯呢 哦 噢 ok okay 明白 了解 知道了 知道啦 懂 懂了 行 中 得嘞 "
            "妥 妥了 可以 可以的 对 对的 是的 是滴 没问题 没事 没事了 算了 不用了 太棒了 棒 真棒 厉害 厉害了 666 6 哈 嘻嘻 "
            "呵呵 嘿嘿 哇 牛 牛啊 赞 点赞 优秀 不错 挺好 很好 你真棒 给力 你好聪明 真聪明 good nice cool yes 嗯嗯嗯 哈哈哈 "
            "笑死 真逗 逗 有意思 测试 测试一下 试试 试一下 test 随便看看 看看 没事 我就试试 知道 马上办 马上去 这就去 这就办 照办 马上",
 }
-_ADDRESS = "老铁 亲 小助手 助手 机器人 你 您 了 啊 呀 哦 啦 嘛 呢 吧 哈 哇 呃 额 请问 今天 今天也 大家 各位 一下 的 也"
+_ADDRESS = "老师 领导 同志们 小伙伴们 各位 老铁 亲 小助手 助手 机器人 你 您 了 啊 呀 哦 啦 嘛 呢 吧 哈 哇 呃 额 请问 今天 今天也 大家 各位 一下 的 也"
 # WeChat stickers arrive as text codes: [强], [微笑], [抱拳], [OK].
 _STICKER = re.compile(r"\[[^\[\]]{1,4}\]|/:[a-z]+", re.I)
 _KIND_OF = {phrase.lower(): kind for kind, words in PHRASES.items() for phrase in words.split()}
@@ -105,9 +108,29 @@ def small_talk(ctx: Context, match: Match) -> str:
     return "👌 有事随时找我，发「帮助」看能做什么。"
 
 
+# Saying what one wants to do, but not yet the thing itself: "我要投诉", "我想登记时长", "能问个事吗".
+_GREETING_LEAD = r"^(?:你好|您好|在吗|小助手)?[,，\s]*(?:我|俺)?(?:想|要|得|来)?(?:帮我|给我)?"
+INTENT_ONLY = (
+    ("report", re.compile(_GREETING_LEAD + r"(?:匿名)?(?:反映|反应|投诉|举报|曝光|随手拍|提个意见|提意见)"
+                          r"(?:一下|下)?(?:个|一个|件|点)?(?:问题|事|事情|情况|意见)?[。.!！~]*$")),
+    ("hours", re.compile(_GREETING_LEAD + r"(?:登记|补登|记|报)(?:一下|下)?(?:服务|下沉)?(?:时长|时间|小时)[。.!！~]*$")),
+    ("ask", re.compile(_GREETING_LEAD + r"(?:问|咨询|请教)(?:一下|下)?(?:个|一个|件)?(?:问题|事|事情)?(?:吗|可以吗|行吗|方便吗)?[?？。.!！~]*$"
+                       r"|^(?:有|有个|有件)(?:事|问题)(?:想|要)?(?:问|咨询|请教)(?:一下|下)?[?？。.!！~]*$"
+                       r"|^(?:能|可以)(?:问|咨询)(?:个|一个|一下)?(?:事|问题)?(?:吗|不)[?？。.!！~]*$")),
+)
+GO_AHEAD = {
+    "report": "好的，请直接说要反映的问题，可以带照片，例如：随手拍 小区东门路灯坏了。不想署名就发：匿名反映 …",
+    "hours": "好的，请说哪天、服务了多长时间、做了什么，例如：服务 2小时 入户走访（不写日期就是今天）。",
+    "ask": "请直接问，例如：问 公务接待可以喝酒吗。我会按规定条文回答，并注明出处。",
+}
+
+
 def read_how_to(text: str, ctx: Context) -> Reading | None:
     """A question about using the bot, answered with the part of 帮助 it is about."""
     text = normalize(text)
+    for wish, pattern in INTENT_ONLY:
+        if pattern.search(text):
+            return Reading(0.95, groups={"go_ahead": wish})
     if len(text) > 24:
         return None
     topic = next((name for name, pattern in TOPICS if pattern.search(text)), "")

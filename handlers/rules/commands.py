@@ -71,8 +71,8 @@ def off_topic(ctx: Context, match: Match) -> str:
 def ask_rules(ctx: Context, match: Match) -> str:
     question = (match.groups.get("question") or match.args).strip()[:QUESTION_MAX_CHARS]
     settings = ctx.config.rules
-    if not question:
-        return _usage(ctx)
+    if not question or re.fullmatch(r"(?:一下|下|个|一个|件)?(?:问题|事|事情|事儿)?(?:吗|可以吗|行吗)?[?？。.!！~]*", question):
+        return _usage(ctx)  # "我要问个问题", "问一下": the question is still to come
     if is_off_topic(question):
         return OFF_TOPIC
     try:
