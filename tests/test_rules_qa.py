@@ -76,6 +76,42 @@ def test_an_unsure_match_offers_the_closest_articles_as_numbered_choices(bot):
     assert len(said.text) <= 500
 
 
+def test_the_number_sent_back_is_answered_with_that_article(bot):
+    offered = bot.send("张伟", "能给科长配一台专车吗")
+    second = offered.text.splitlines()[2].split("：", 1)[0].removeprefix("2 ")
+    said = bot.send("张伟", "2")
+    assert said.text.startswith(f"依据{second}：")
+    assert "回复数字即可" not in said.text and len(said.text) <= 500
+    # The choice is answered once: another "2" is not read as that choice again.
+    assert not bot.send("张伟", "2").text.startswith("依据")
+
+
+def test_the_first_choice_can_be_picked_in_words(bot):
+    bot.send("张伟", "能给科长配一台专车吗")
+    said = bot.send("张伟", "第一个")
+    assert said.text.startswith(f"依据{VEHICLES}第一条：街道公务用车由党政综合办集中管")
+
+
+def test_numbered_choices_belong_to_the_person_they_were_offered_to(bot):
+    bot.send("张伟", "能给科长配一台专车吗")
+    assert not bot.send("李娜", "1").text.startswith("依据")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["明天会下雨吗？", "红烧肉怎么做", "帮我写个年终总结可以吗", "今晚央视放什么电视剧", "后天降温不", "附近哪家火锅好吃"],
+)
+def test_off_topic_without_a_command_word_is_not_sent_to_the_committee(bot, text):
+    said = bot.send("张伟", text)
+    assert said.text.startswith("这个我帮不上") and "纪工委" not in said.text
+    assert "登记服务时长" in said.text
+
+
+def test_a_report_about_an_everyday_subject_is_not_off_topic(bot):
+    said = bot.send("张伟", "随手拍 小区门口天天堵车 没人管")
+    assert "这个我帮不上" not in said.text
+
+
 def test_explicit_commands_win_over_questions(bot):
     assert "已登记" in bot.send("张伟", "服务 3小时").text
     # A lone question mark is the help command's.
