@@ -112,6 +112,26 @@ def test_a_report_about_an_everyday_subject_is_not_off_topic(bot):
     assert "这个我帮不上" not in said.text
 
 
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("闺女出嫁想办几桌 要跟谁说一声", "《示范街道干部廉洁自律和礼品礼金管理规定（示例）》第五条"),
+        ("上头来人检查 中午饭一个人能吃多少钱的", f"{RECEPTION}第五条"),
+        ("出差酒店住贵了 超的钱谁出", "《示范街道差旅费管理规定（示例）》第三条"),
+    ],
+)
+def test_everyday_words_for_family_meals_and_money_find_the_rule(bot, text, cited):
+    said = bot.send("张伟", text)
+    assert said.text.startswith(f"依据{cited}：")
+
+
+def test_a_rule_that_never_mentions_the_main_thing_asked_is_not_the_answer(bot):
+    # 办公室 is what the question is about; the rule on 接送子女 with the car does not mention it.
+    said = bot.send("张伟", "上班能带孩子来办公室吗")
+    assert not said.text.startswith("依据")
+    assert "纪工委" in said.text and len(said.text) <= 500
+
+
 def test_explicit_commands_win_over_questions(bot):
     assert "已登记" in bot.send("张伟", "服务 3小时").text
     # A lone question mark is the help command's.

@@ -196,6 +196,9 @@ class Hit:
     article: IndexedArticle
     score: float
     coverage: float  # 0..1, see the module docstring
+    # The share of the question's weight in its heaviest word, when the article does not have it
+    # (0 when it does): a question whose main word the article never mentions is not answered by it.
+    missing_main: float = 0.0
 
 
 # Articles that define the terms or state the purpose of a document ("本办法所称公务接待，是指…",
@@ -302,7 +305,11 @@ class RulesIndex:
                 break
             present = self._token_sets[index]
             matched = sum(w.weight for w in words if not w.alternatives.isdisjoint(present))
-            hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0))
+            main = max(words, key=lambda w: w.weight) if words else None
+            missing = 0.0
+            if main is not None and main.alternatives.isdisjoint(present):
+                missing = main.weight / total
+            hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing))
         return hits
 
 
