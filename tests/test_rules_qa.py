@@ -99,7 +99,8 @@ def test_numbered_choices_belong_to_the_person_they_were_offered_to(bot):
 
 @pytest.mark.parametrize(
     "text",
-    ["明天会下雨吗？", "红烧肉怎么做", "帮我写个年终总结可以吗", "今晚央视放什么电视剧", "后天降温不", "附近哪家火锅好吃"],
+    ["明天会下雨吗？", "红烧肉怎么做", "帮我写个年终总结可以吗", "今晚央视放什么电视剧", "后天降温不", "附近哪家火锅好吃",
+     "你能帮我P个图吗", "帮我把这段话改得正式一点", "讲讲三国演义里的赤壁之战"],
 )
 def test_off_topic_without_a_command_word_is_not_sent_to_the_committee(bot, text):
     said = bot.send("张伟", text)
@@ -110,6 +111,12 @@ def test_off_topic_without_a_command_word_is_not_sent_to_the_committee(bot, text
 def test_a_report_about_an_everyday_subject_is_not_off_topic(bot):
     said = bot.send("张伟", "随手拍 小区门口天天堵车 没人管")
     assert "这个我帮不上" not in said.text
+
+
+@pytest.mark.parametrize("text", ["这个助手怎么用", "今天帮老人去医院挂号 排了3个小时队 医院效率太低"])
+def test_talk_about_the_bot_or_a_day_of_service_is_not_off_topic(bot, text):
+    said = bot.send("张伟", text)
+    assert "这个我帮不上" not in said.text and said.replies
 
 
 @pytest.mark.parametrize(

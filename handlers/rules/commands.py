@@ -13,11 +13,11 @@ import re
 from typing import Any
 
 from bot.message import Incoming
-from bot.router import Choice, Command, Context, Match, Reading
+from bot.router import Choice, Command, Context, Match, Reading, is_question
 from bot.text import normalize
 from handlers.rules.answer import answer, answer_article, empty_base_text, off_topic_text
 from handlers.rules.kb import index_for
-from handlers.rules.offtopic import is_off_topic
+from handlers.rules.offtopic import is_off_topic, is_request
 from handlers.rules.search import LexiconError
 from handlers.rules.service import list_documents
 
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 PRIORITY = -5
 QUESTION_MAX_CHARS = 200
+# A message this short that names an everyday subject (红烧肉, 天气) is about it.
+OFF_TOPIC_SHORT = 8
 
 # Text is NFKC-folded by the router, so ？ and ： arrive as ? and :.
 _PREFIX = re.compile(
@@ -65,8 +67,13 @@ def read_conduct(text: str, ctx: Context) -> Reading | None:
 
 
 def read_off_topic(text: str, ctx: Context) -> Reading | None:
-    """Weather, recipes, TV, writing a summary …: said so at once, question or not."""
-    return Reading(0.9) if is_off_topic(normalize(text)) else None
+    """Weather, recipes, TV, writing a summary …: said so at once when asked or requested. A statement
+    that only mentions such a thing (帮老人去医院挂号 排了3个小时队) may be something else: the other
+    readings and the clarifying question have their say."""
+    text = normalize(text)
+    if not (is_question(text) or is_request(text) or len(text) <= OFF_TOPIC_SHORT):
+        return None
+    return Reading(0.9) if is_off_topic(text) else None
 
 
 def off_topic(ctx: Context, match: Match) -> str:

@@ -55,6 +55,7 @@ OTHER_WORDS = tuple(
     世界杯 比赛 比分 足球 篮球 nba 奥运 球队 冠军
     股市 股价 涨了 跌了 基金 理财 彩票 中奖 汇率 房贷 利率 房价 赚钱 油价 股票 大盘 打折 优惠券 划算 哪家 附近
     感冒 发烧 咳嗽 吃什么药 挂号 减肥 失眠 头疼 拉肚子 血压 养生 偏方
+    三国 西游 水浒 红楼梦 演义 故事
     笑话 讲个 唱首 写一篇 写篇 写首 帮我写 帮我算 作文 诗 翻译 英文 文案 演讲稿 年终总结 总结 思想汇报 述职报告 润色 ppt p图 修图 做个表
     推荐 性价比 哪个牌子 优惠 双十一 快递 网购 淘宝 京东 拼多多 外卖
     内存 清理 卡纸 怎么连 连电脑 连不上 wifi 蓝牙 密码忘 死机 怎么发 怎么用 下载 手机内存 清理内存 充电宝 拍照
@@ -83,7 +84,16 @@ _RULE_SHAPE = re.compile(
 )
 # What the bot itself does: a message naming it is never off-topic (时长, 随手拍, 答题 …), whatever else
 # it mentions ("随手拍 小区门口天天堵车").
-_BOT_FEATURES = re.compile(r"时长|下沉|随手拍|反映|投诉|举报|微课|答题|做题|刷题|练习题|规定|任务|台账|看板|登记|排行|积分")
+_BOT_FEATURES = re.compile(
+    r"时长|下沉|随手拍|反映|投诉|举报|微课|答题|做题|刷题|练习题|规定|任务|台账|看板|登记|排行|积分|助手|机器人|帮助|菜单|小时|钟头|写错|错了|刚才"
+)
+# A request for work the bot does not do (写, 画, 改, 翻译, 订, 讲个故事 …), work or not: 帮我写个工作总结,
+# 帮我把这段话改得正式一点, 你能帮我P个图吗.
+_REQUEST = re.compile(
+    r"(?:帮我|给我|替我|帮忙|帮着)(?:把.{0,16}?)?(?:看看|看一下)?"
+    r"(?:写|做个|做一|做份|画|算算|算一下|订|买|翻译|p|修图|讲|编|生成|推荐|改(?:得|写|改|一改)|润色|起个|取个|想个|弄个)"
+    r"|^(?:讲|说)(?:讲|个|一个|段)"
+)
 _WORK = re.compile("|".join(sorted(map(re.escape, WORK_WORDS), key=len, reverse=True)))
 _OTHER = re.compile("|".join(sorted(map(re.escape, OTHER_WORDS), key=len, reverse=True)))
 
@@ -108,14 +118,22 @@ def topic_words(question: str) -> tuple[list[str], list[str]]:
     return _WORK.findall(folded), _OTHER.findall(folded)
 
 
+def is_request(question: str) -> bool:
+    """Whether the message asks the bot to do some work it does not do (写, 画, 改, 翻译 …)."""
+    return bool(_REQUEST.search(normalize(question).lower()))
+
+
 def is_off_topic(question: str, coverage: float | None = None) -> bool:
     """Whether the question is outside what the rules (and the bot) are about.
 
     `coverage` is the best article's coverage of the question (search.Hit.coverage), when known; it
     only decides questions that name neither a work matter nor an everyday subject.
     """
-    if _BOT_FEATURES.search(normalize(question)):
+    folded = normalize(question).lower()
+    if _BOT_FEATURES.search(folded):
         return False
+    if _REQUEST.search(folded):
+        return True
     work, other = topic_words(question)
     permission = asks_permission(question)
     if len(work) != len(other):
