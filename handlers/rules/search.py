@@ -128,6 +128,9 @@ class QueryWord:
     word: str
     alternatives: frozenset[str]  # the word, its parts (公务接待 → 公务, 接待) and their synonyms
     weight: float
+    # The word itself and its synonyms, without its parts: an article with only a part of the word
+    # (公务 for 公务员) covers it by PART_COVERAGE.
+    whole: frozenset[str] = frozenset()
 
 
 class Analyzer:
@@ -163,7 +166,7 @@ class Analyzer:
                 continue
             parts = {word} | {p for p in self._tokenizer.lcut_for_search(word) if len(p) > 1 and self._keep(p)}
             alternatives = frozenset().union(*(self.expand(p) for p in parts))
-            words[word] = QueryWord(word, alternatives, self.informativeness(word))
+            words[word] = QueryWord(word, alternatives, self.informativeness(word), self.expand(word))
         return list(words.values())
 
     def informativeness(self, word: str) -> float:
@@ -220,6 +223,9 @@ DEFINITION_FACTOR = 0.5
 # out by the words' weights): a question about 打印纸 拿回家 belongs with the office-supplies rules even
 # when the article forbidding taking things home does not name the paper.
 DOCUMENT_CONTEXT = 3.0
+# A question word found in an article only through a part of it (公务 for 公务员, 办公 for 办公室) covers
+# this share of its weight: the article may be about something else that shares the part.
+PART_COVERAGE = 0.8
 
 
 def is_definition(article: IndexedArticle) -> bool:
@@ -304,7 +310,10 @@ class RulesIndex:
             if scores[index] <= 0:
                 break
             present = self._token_sets[index]
-            matched = sum(w.weight for w in words if not w.alternatives.isdisjoint(present))
+            matched = sum(
+                w.weight if not w.whole.isdisjoint(present) else PART_COVERAGE * w.weight if not w.alternatives.isdisjoint(present) else 0.0
+                for w in words
+            )
             main = max(words, key=lambda w: w.weight) if words else None
             missing = 0.0
             if main is not None and main.alternatives.isdisjoint(present):
