@@ -6,7 +6,8 @@ Runs each question set in tests/data against the sample knowledge base (handlers
 rules_eval.toml (the original evaluation), rules_dev.toml (issue 12's set of questions as cadres
 type them, the one the retrieval is tuned on) and rules_check.toml (written after the tuning was
 frozen and not tuned on at first; the rules helper of issue 12 tuned on it too) and rules_tune.toml (the
-rules helper's own questions for issue 12, tuned on), rules_tune_check.toml (more of them, only measured). For each it prints
+rules helper's own questions for issue 12, tuned on), rules_tune_check.toml (more of them, measured first, then
+tuned on) and rules_tune_fresh.toml (the last of them, only measured). For each it prints
 
 - hit@1: the bot answers and the first article it cites is an expected one;
 - hit@3: an expected article is among the first three results (what numbered choices can offer);
@@ -47,7 +48,8 @@ from handlers.rules.search import IndexedArticle, RulesIndex, build_index, load_
 
 DATA = ROOT / "tests" / "data"
 SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check": DATA / "rules_check.toml",
-        "tune": DATA / "rules_tune.toml", "tune-check": DATA / "rules_tune_check.toml"}
+        "tune": DATA / "rules_tune.toml", "tune-check": DATA / "rules_tune_check.toml",
+        "fresh": DATA / "rules_tune_fresh.toml"}
 OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
 OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
 EVAL_FILE = SETS["eval"]
