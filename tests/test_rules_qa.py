@@ -139,6 +139,20 @@ def test_a_rule_that_never_mentions_the_main_thing_asked_is_not_the_answer(bot):
     assert "纪工委" in said.text and len(said.text) <= 500
 
 
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("能收理金吗", "《示范街道干部廉洁自律和礼品礼金管理规定（示例）》第一条"),
+        ("网格员多久走防一次搬迁户", "《示范街道网格员和下沉干部工作职责（示例）》一、（二）"),
+        ("能开公车会家吗", f"{VEHICLES}第三条"),
+        ("公务接带能上酒吗", f"{RECEPTION}第六条"),
+    ],
+)
+def test_a_slip_of_the_pinyin_keyboard_still_finds_the_rule(bot, text, cited):
+    said = bot.send("张伟", text)
+    assert said.text.startswith(f"依据{cited}：")
+
+
 def test_explicit_commands_win_over_questions(bot):
     assert "已登记" in bot.send("张伟", "服务 3小时").text
     # A lone question mark is the help command's.
