@@ -10,6 +10,8 @@ rules helper's own questions for issue 12, tuned on), rules_tune_check.toml (mor
 tuned on) and rules_tune_fresh.toml (the last of them, only measured). For each it prints
 
 - hit@1: the bot answers and the first article it cites is an expected one;
+- rank@1: the first article found is an expected one, answered or offered first (bench_understanding's
+  "hit@1" on the held-back set);
 - hit@3: an expected article is among the first three results (what numbered choices can offer);
 - choices: the share of answerable questions that got numbered choices instead of an answer, and of
   those, how many offered a right article; wrong: answered with a wrong article first;
@@ -106,13 +108,14 @@ def _ref(article: IndexedArticle) -> tuple[str, str]:
 def evaluate(index: RulesIndex, questions: list[Question], settings: RulesConfig, repeat: int) -> dict[str, object]:
     answerable = [q for q in questions if q.expect]
     none = [q for q in questions if not q.expect]
-    hit1 = hit3 = offered = offered_right = wrong = 0
+    hit1 = hit3 = top1 = offered = offered_right = wrong = 0
     by_kind: dict[str, list[int]] = {}
     misses: list[str] = []
     for q in answerable:
         expected = {(t, l.rstrip("、.．")) for t, l in q.expect}
         ranked = [_ref(h.article) for h in index.search(q.text, top_k=3)]
         at3 = any(r in expected for r in ranked)
+        top1 += bool(ranked) and ranked[0] in expected
         result = answer(index, q.text, settings)
         right = result.covered and bool(result.hits) and _ref(result.hits[0].article) in expected
         hit1 += right
@@ -148,6 +151,7 @@ def evaluate(index: RulesIndex, questions: list[Question], settings: RulesConfig
         "answerable": len(answerable),
         "hit@1": hit1 / len(answerable),
         "hit@3": hit3 / len(answerable),
+        "rank@1": top1 / len(answerable),
         "choices": offered / len(answerable),
         "choices_right": offered_right,
         "choices_count": offered,
@@ -163,7 +167,7 @@ def evaluate(index: RulesIndex, questions: list[Question], settings: RulesConfig
 
 def report(name: str, figures: dict[str, object], show_misses: bool) -> None:
     print(
-        f"   {name:5s} hit@1 {figures['hit@1']:.3f}   hit@3 {figures['hit@3']:.3f}   declined {figures['declined']:.3f} "
+        f"   {name:5s} hit@1 {figures['hit@1']:.3f}   rank@1 {figures['rank@1']:.3f}   hit@3 {figures['hit@3']:.3f}   declined {figures['declined']:.3f} "
         f"(of {figures['not_covered']})   wrong {figures['wrong']:.3f}   choices {figures['choices']:.3f} "
         f"({figures['choices_right']}/{figures['choices_count']} with a right one)   "
         f"p50 {figures['p50_ms']:.2f} ms  p95 {figures['p95_ms']:.2f} ms   "
