@@ -5,9 +5,13 @@
 Runs each question set in tests/data against the sample knowledge base (handlers/rules/samples):
 rules_eval.toml (the original evaluation), rules_dev.toml (issue 12's set of questions as cadres
 type them, the one the retrieval is tuned on) and rules_check.toml (written after the tuning was
-frozen and not tuned on). For each it prints
+frozen and not tuned on at first; the rules helper of issue 12 tuned on it too) and rules_tune.toml (the
+rules helper's own questions for issue 12, tuned on), rules_tune_check.toml (more of them, measured first, then
+tuned on) and rules_tune_fresh.toml (the last of them, only measured). For each it prints
 
 - hit@1: the bot answers and the first article it cites is an expected one;
+- rank@1: the first article found is an expected one, answered or offered first (bench_understanding's
+  "hit@1" on the held-back set);
 - hit@3: an expected article is among the first three results (what numbered choices can offer);
 - choices: the share of answerable questions that got numbered choices instead of an answer, and of
   those, how many offered a right article; wrong: answered with a wrong article first;
@@ -45,7 +49,9 @@ from handlers.rules.demo import sample_articles, sample_documents  # noqa: E402
 from handlers.rules.search import IndexedArticle, RulesIndex, build_index, load_lexicon  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check": DATA / "rules_check.toml"}
+SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check": DATA / "rules_check.toml",
+        "tune": DATA / "rules_tune.toml", "tune-check": DATA / "rules_tune_check.toml",
+        "fresh": DATA / "rules_tune_fresh.toml"}
 OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
 OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
 EVAL_FILE = SETS["eval"]
@@ -102,13 +108,14 @@ def _ref(article: IndexedArticle) -> tuple[str, str]:
 def evaluate(index: RulesIndex, questions: list[Question], settings: RulesConfig, repeat: int) -> dict[str, object]:
     answerable = [q for q in questions if q.expect]
     none = [q for q in questions if not q.expect]
-    hit1 = hit3 = offered = offered_right = wrong = 0
+    hit1 = hit3 = top1 = offered = offered_right = wrong = 0
     by_kind: dict[str, list[int]] = {}
     misses: list[str] = []
     for q in answerable:
         expected = {(t, l.rstrip("、.．")) for t, l in q.expect}
         ranked = [_ref(h.article) for h in index.search(q.text, top_k=3)]
         at3 = any(r in expected for r in ranked)
+        top1 += bool(ranked) and ranked[0] in expected
         result = answer(index, q.text, settings)
         right = result.covered and bool(result.hits) and _ref(result.hits[0].article) in expected
         hit1 += right
@@ -144,6 +151,7 @@ def evaluate(index: RulesIndex, questions: list[Question], settings: RulesConfig
         "answerable": len(answerable),
         "hit@1": hit1 / len(answerable),
         "hit@3": hit3 / len(answerable),
+        "rank@1": top1 / len(answerable),
         "choices": offered / len(answerable),
         "choices_right": offered_right,
         "choices_count": offered,
@@ -159,7 +167,7 @@ def evaluate(index: RulesIndex, questions: list[Question], settings: RulesConfig
 
 def report(name: str, figures: dict[str, object], show_misses: bool) -> None:
     print(
-        f"   {name:5s} hit@1 {figures['hit@1']:.3f}   hit@3 {figures['hit@3']:.3f}   declined {figures['declined']:.3f} "
+        f"   {name:5s} hit@1 {figures['hit@1']:.3f}   rank@1 {figures['rank@1']:.3f}   hit@3 {figures['hit@3']:.3f}   declined {figures['declined']:.3f} "
         f"(of {figures['not_covered']})   wrong {figures['wrong']:.3f}   choices {figures['choices']:.3f} "
         f"({figures['choices_right']}/{figures['choices_count']} with a right one)   "
         f"p50 {figures['p50_ms']:.2f} ms  p95 {figures['p95_ms']:.2f} ms   "

@@ -76,6 +76,83 @@ def test_an_unsure_match_offers_the_closest_articles_as_numbered_choices(bot):
     assert len(said.text) <= 500
 
 
+def test_the_number_sent_back_is_answered_with_that_article(bot):
+    offered = bot.send("张伟", "能给科长配一台专车吗")
+    second = offered.text.splitlines()[2].split("：", 1)[0].removeprefix("2 ")
+    said = bot.send("张伟", "2")
+    assert said.text.startswith(f"依据{second}：")
+    assert "回复数字即可" not in said.text and len(said.text) <= 500
+    # The choice is answered once: another "2" is not read as that choice again.
+    assert not bot.send("张伟", "2").text.startswith("依据")
+
+
+def test_the_first_choice_can_be_picked_in_words(bot):
+    bot.send("张伟", "能给科长配一台专车吗")
+    said = bot.send("张伟", "第一个")
+    assert said.text.startswith(f"依据{VEHICLES}第一条：街道公务用车由党政综合办集中管")
+
+
+def test_numbered_choices_belong_to_the_person_they_were_offered_to(bot):
+    bot.send("张伟", "能给科长配一台专车吗")
+    assert not bot.send("李娜", "1").text.startswith("依据")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["明天会下雨吗？", "红烧肉怎么做", "帮我写个年终总结可以吗", "今晚央视放什么电视剧", "后天降温不", "附近哪家火锅好吃",
+     "你能帮我P个图吗", "帮我把这段话改得正式一点", "讲讲三国演义里的赤壁之战"],
+)
+def test_off_topic_without_a_command_word_is_not_sent_to_the_committee(bot, text):
+    said = bot.send("张伟", text)
+    assert said.text.startswith("这个我帮不上") and "纪工委" not in said.text
+    assert "登记服务时长" in said.text
+
+
+def test_a_report_about_an_everyday_subject_is_not_off_topic(bot):
+    said = bot.send("张伟", "随手拍 小区门口天天堵车 没人管")
+    assert "这个我帮不上" not in said.text
+
+
+@pytest.mark.parametrize("text", ["这个助手怎么用", "今天帮老人去医院挂号 排了3个小时队 医院效率太低"])
+def test_talk_about_the_bot_or_a_day_of_service_is_not_off_topic(bot, text):
+    said = bot.send("张伟", text)
+    assert "这个我帮不上" not in said.text and said.replies
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("闺女出嫁想办几桌 要跟谁说一声", "《示范街道干部廉洁自律和礼品礼金管理规定（示例）》第五条"),
+        ("上头来人检查 中午饭一个人能吃多少钱的", f"{RECEPTION}第五条"),
+        ("出差酒店住贵了 超的钱谁出", "《示范街道差旅费管理规定（示例）》第三条"),
+    ],
+)
+def test_everyday_words_for_family_meals_and_money_find_the_rule(bot, text, cited):
+    said = bot.send("张伟", text)
+    assert said.text.startswith(f"依据{cited}：")
+
+
+def test_a_rule_that_never_mentions_the_main_thing_asked_is_not_the_answer(bot):
+    # 办公室 is what the question is about; the rule on 接送子女 with the car does not mention it.
+    said = bot.send("张伟", "上班能带孩子来办公室吗")
+    assert not said.text.startswith("依据")
+    assert "纪工委" in said.text and len(said.text) <= 500
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("能收理金吗", "《示范街道干部廉洁自律和礼品礼金管理规定（示例）》第一条"),
+        ("网格员多久走防一次搬迁户", "《示范街道网格员和下沉干部工作职责（示例）》一、（二）"),
+        ("能开公车会家吗", f"{VEHICLES}第三条"),
+        ("公务接带能上酒吗", f"{RECEPTION}第六条"),
+    ],
+)
+def test_a_slip_of_the_pinyin_keyboard_still_finds_the_rule(bot, text, cited):
+    said = bot.send("张伟", text)
+    assert said.text.startswith(f"依据{cited}：")
+
+
 def test_explicit_commands_win_over_questions(bot):
     assert "已登记" in bot.send("张伟", "服务 3小时").text
     # A lone question mark is the help command's.

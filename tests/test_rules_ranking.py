@@ -126,3 +126,14 @@ def test_off_topic_answer_is_marked_and_says_what_the_bot_does(index):
     result = answer(index, "今晚有什么好看的电视剧", RulesConfig())
     assert result.off_topic and not result.covered and result.candidates == ()
     assert result.text.startswith("这个我帮不上") and "纪工委" not in result.text
+
+
+def test_pinyin_slips_are_respelled_as_the_base_word_that_sounds_the_same(index):
+    assert index.respell("收了宏包怎么办") == "收了红包怎么办"
+    assert index.respell("干部能不能在企业兼之") == "干部能不能在企业兼职"
+
+
+def test_words_that_only_sound_like_a_rule_word_are_left_alone(index):
+    # 买 is not 卖 here, 开回 is not 开会, 家停 is 家 + 停, and 发不发 is grammar, not 发布.
+    for text in ["科室缺文件夹 自己去文具店买了能报吗", "公车晚上能开回自己家停吗", "单位发不发防暑降温费"]:
+        assert index.respell(text) == text

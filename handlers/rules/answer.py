@@ -30,6 +30,9 @@ CHOICE_SHARE = 0.8
 MAX_CHOICES = 3
 TIED = 0.95
 CHOICE_OPENING = 16
+# A question whose heaviest word carries this share of its weight and is not in the best article is
+# about something else (上班能带孩子来办公室吗 is not answered by the rule on 接送子女 with the car).
+MISSING_MAIN = 0.27
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ def confident(hits: tuple[Hit, ...] | list[Hit], threshold: float, rule_shaped: 
         return False
     if hits[0].coverage >= threshold + CLEAR_COVERAGE:
         return True
+    if hits[0].missing_main >= MISSING_MAIN:
+        return False
     if not rule_shaped:
         return False
     second = hits[1].score if len(hits) > 1 else 0.0

@@ -1,7 +1,9 @@
 """规定问答: "问 …", "规定 …" (explicit), and every question-like message no capability claimed
 (the router's question stage sends them here: this command answers questions). Off-topic
 questions and requests (天气, 菜谱, 写个总结) get "这个我帮不上" and what the bot does, never the
-discipline committee.
+discipline committee (handlers.rules.offtopic). A question no article answers for sure gets the
+closest articles as numbered choices; the cadre's "1"/"2" comes back here through the router's
+conversation state (Context.offer) and is answered with that article.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ import re
 from typing import Any
 
 from bot.message import Incoming
-from bot.router import Command, Context, Match, Reading
+from bot.router import Choice, Command, Context, Match, Reading, is_question
 from bot.text import normalize
-from handlers.rules.answer import answer, empty_base_text
+from handlers.rules.answer import answer, answer_article, empty_base_text, off_topic_text
 from handlers.rules.kb import index_for
-from handlers.rules.offtopic_fallback import is_off_topic
+from handlers.rules.offtopic import is_off_topic, is_request
 from handlers.rules.search import LexiconError
 from handlers.rules.service import list_documents
 
@@ -23,6 +25,8 @@ log = logging.getLogger(__name__)
 
 PRIORITY = -5
 QUESTION_MAX_CHARS = 200
+# A message this short that names an everyday subject (红烧肉, 天气) is about it.
+OFF_TOPIC_SHORT = 8
 
 # Text is NFKC-folded by the router, so ？ and ： arrive as ? and :.
 _PREFIX = re.compile(
@@ -49,7 +53,10 @@ def match_question(text: str, message: Incoming) -> dict[str, Any] | None:
     return None
 
 
-OFF_TOPIC = "这个我帮不上。我是网格作风助手，能帮您登记服务时长、随手拍反映问题、查规定（例：问 公务接待可以喝酒吗）、学微课和答题。发「帮助」看怎么用。"
+OFF_TOPIC = off_topic_text()
+NAME = "规定问答"
+# The key of a chosen article in a numbered choice's groups (JSON: it waits in the database).
+CHOSEN_ARTICLE = "article_id"
 
 
 def read_conduct(text: str, ctx: Context) -> Reading | None:
@@ -60,8 +67,13 @@ def read_conduct(text: str, ctx: Context) -> Reading | None:
 
 
 def read_off_topic(text: str, ctx: Context) -> Reading | None:
-    """Weather, recipes, TV, writing a summary …: said so at once, question or not."""
-    return Reading(0.9) if is_off_topic(normalize(text)) else None
+    """Weather, recipes, TV, writing a summary …: said so at once when asked or requested. A statement
+    that only mentions such a thing (帮老人去医院挂号 排了3个小时队) may be something else: the other
+    readings and the clarifying question have their say."""
+    text = normalize(text)
+    if not (is_question(text) or is_request(text) or len(text) <= OFF_TOPIC_SHORT):
+        return None
+    return Reading(0.9) if is_off_topic(text) else None
 
 
 def off_topic(ctx: Context, match: Match) -> str:
@@ -71,9 +83,11 @@ def off_topic(ctx: Context, match: Match) -> str:
 def ask_rules(ctx: Context, match: Match) -> str:
     question = (match.groups.get("question") or match.args).strip()[:QUESTION_MAX_CHARS]
     settings = ctx.config.rules
-    if not question or re.fullmatch(r"(?:一下|下|个|一个|件)?(?:问题|事|事情|事儿)?(?:吗|可以吗|行吗)?[?？。.!！~]*", question):
+    chosen = match.groups.get(CHOSEN_ARTICLE)
+    still_to_come = re.fullmatch(r"(?:一下|下|个|一个|件)?(?:问题|事|事情|事儿)?(?:吗|可以吗|行吗)?[?？。.!！~]*", question)
+    if (not question or still_to_come) and chosen is None:
         return _usage(ctx)  # "我要问个问题", "问一下": the question is still to come
-    if is_off_topic(question):
+    if chosen is None and is_off_topic(question):
         return OFF_TOPIC
     try:
         index = index_for(ctx.session, settings)
@@ -82,9 +96,17 @@ def ask_rules(ctx: Context, match: Match) -> str:
         return f"规定问答暂时用不了：{exc}。请管理员改好词表后再问。"
     if len(index) == 0:
         return empty_base_text(settings.contact)
+    if chosen is not None:
+        picked = answer_article(index, int(chosen), settings)
+        if picked is not None:
+            return picked.text
+        if not question:
+            return "那条规定刚刚更新过，找不到了。请把问题再发一遍。"
     result = answer(index, question, settings, ctx.config.llm)
-    if not result.covered and is_off_topic(question, coverage=result.hits[0].coverage if result.hits else 0.0):
-        return OFF_TOPIC
+    if result.candidates:
+        # The number the cadre sends back is answered with that article (the router's stage 0).
+        ctx.offer([Choice(label=c.citation, command=NAME, groups={CHOSEN_ARTICLE: c.article_id}, text=question)
+                   for c in result.candidates])
     return result.text
 
 
@@ -101,7 +123,7 @@ HELP_TITLE = "问规定"
 COMMANDS = (
     Command(
         # The name is also matched as a prefix by the router, so it must not be a bare "问" (问题…).
-        name="规定问答",
+        name=NAME,
         handler=ask_rules,
         matcher=match_question,
         reader=read_conduct,

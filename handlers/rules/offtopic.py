@@ -47,19 +47,22 @@ WORK_WORDS = tuple(
 # Stems of everyday subjects that are never a question about the rules.
 OTHER_WORDS = tuple(
     """
-    天气 下雨 下雪 降雨 气温 温度 几度 刮风 台风 雾霾 晴天 阴天 穿什么 羽绒服 带伞
-    怎么做 做法 菜谱 食谱 好吃 红烧 清蒸 糖醋 炖 炒菜 下饭 吃什么好 晚饭吃 午饭吃 早饭吃
+    天气 下雨 下雪 降雨 气温 温度 几度 刮风 台风 雾霾 晴天 阴天 穿什么 羽绒服 带伞 降温 升温 冷不冷 热不热 秋裤 限号 限行 路况
+    怎么做 做法 菜谱 食谱 好吃 红烧 清蒸 糖醋 炖 炒菜 下饭 吃什么好 晚饭吃 午饭吃 早饭吃 饺子 火锅 奶茶 馅
     车票 机票 门票 火车票 高铁票 抢票 退票 改签 余票 12306 航班号 几点到 几点发车 怎么走 导航 堵车 路线
     电视剧 电影 综艺 节目 明星 演员 主演 新闻联播 央视 直播 追剧 好看的 几点播 上映
+    电视 游戏 王者荣耀 小说 好听的歌 唱歌
     世界杯 比赛 比分 足球 篮球 nba 奥运 球队 冠军
-    股市 股价 涨了 跌了 基金 理财 彩票 中奖 汇率 房贷 利率 房价 赚钱
-    感冒 发烧 咳嗽 吃什么药 挂号 减肥 失眠 头疼 拉肚子 血压
-    笑话 讲个 唱首 写一篇 写篇 写首 帮我写 帮我算 作文 诗 翻译 英文 文案 演讲稿 年终总结 总结 思想汇报
+    股市 股价 涨了 跌了 基金 理财 彩票 中奖 汇率 房贷 利率 房价 赚钱 油价 股票 大盘 打折 优惠券 划算 哪家 附近
+    感冒 发烧 咳嗽 吃什么药 挂号 减肥 失眠 头疼 拉肚子 血压 养生 偏方
+    三国 西游 水浒 红楼梦 演义 故事
+    笑话 讲个 唱首 写一篇 写篇 写首 帮我写 帮我算 作文 诗 翻译 英文 文案 演讲稿 年终总结 总结 思想汇报 述职报告 润色 ppt p图 修图 做个表
     推荐 性价比 哪个牌子 优惠 双十一 快递 网购 淘宝 京东 拼多多 外卖
-    内存 清理 卡纸 怎么连 连电脑 连不上 wifi 蓝牙 密码忘 死机 怎么发 怎么用 下载
+    内存 清理 卡纸 怎么连 连电脑 连不上 wifi 蓝牙 密码忘 死机 怎么发 怎么用 下载 手机内存 清理内存 充电宝 拍照
     取名 名字 星座 生肖 运势 好玩 旅游攻略 景点推荐 哪里玩 去哪玩
     猫 狗 宠物 孩子咳嗽 宝宝 作业 考试题
-    你会 你是谁 你叫 你好吗 等于几 加一 乘以 除以 几号 春节是 节日是
+    你会 你是谁 你叫 你好吗 等于几 加一 乘以 除以 几号 春节是 节日是 星期几 几点了 几点关门 放假安排 数学题
+    算命 做梦 谜语 脑筋急转弯 成语接龙
     """.split()
 )
 
@@ -78,6 +81,18 @@ _RULE_SHAPE = re.compile(
     _PERMISSION.pattern
     + r"|多少|几次|几个|几天|几人|几位|多久|多长|多大|最多|最长|最少|最高|上限|标准|超标|怎么办|咋办|咋整|怎么弄"
     r"|怎么处理|如何处理|咋处理|找谁|谁出|谁批|谁管|谁负责|怎么算|怎么报|怎么考|有什么要求|什么要求|管不管"
+)
+# What the bot itself does: a message naming it is never off-topic (时长, 随手拍, 答题 …), whatever else
+# it mentions ("随手拍 小区门口天天堵车").
+_BOT_FEATURES = re.compile(
+    r"时长|下沉|随手拍|反映|投诉|举报|微课|答题|做题|刷题|练习题|规定|任务|台账|看板|登记|排行|积分|助手|机器人|帮助|菜单|小时|钟头|写错|错了|刚才"
+)
+# A request for work the bot does not do (写, 画, 改, 翻译, 订, 讲个故事 …), work or not: 帮我写个工作总结,
+# 帮我把这段话改得正式一点, 你能帮我P个图吗.
+_REQUEST = re.compile(
+    r"(?:帮我|给我|替我|帮忙|帮着)(?:把.{0,16}?)?(?:看看|看一下)?"
+    r"(?:写|做个|做一|做份|画|算算|算一下|订|买|翻译|p|修图|讲|编|生成|推荐|改(?:得|写|改|一改)|润色|起个|取个|想个|弄个)"
+    r"|^(?:讲|说)(?:讲|个|一个|段)"
 )
 _WORK = re.compile("|".join(sorted(map(re.escape, WORK_WORDS), key=len, reverse=True)))
 _OTHER = re.compile("|".join(sorted(map(re.escape, OTHER_WORDS), key=len, reverse=True)))
@@ -103,12 +118,22 @@ def topic_words(question: str) -> tuple[list[str], list[str]]:
     return _WORK.findall(folded), _OTHER.findall(folded)
 
 
+def is_request(question: str) -> bool:
+    """Whether the message asks the bot to do some work it does not do (写, 画, 改, 翻译 …)."""
+    return bool(_REQUEST.search(normalize(question).lower()))
+
+
 def is_off_topic(question: str, coverage: float | None = None) -> bool:
     """Whether the question is outside what the rules (and the bot) are about.
 
     `coverage` is the best article's coverage of the question (search.Hit.coverage), when known; it
     only decides questions that name neither a work matter nor an everyday subject.
     """
+    folded = normalize(question).lower()
+    if _BOT_FEATURES.search(folded):
+        return False
+    if _REQUEST.search(folded):
+        return True
     work, other = topic_words(question)
     permission = asks_permission(question)
     if len(work) != len(other):

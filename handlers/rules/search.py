@@ -12,10 +12,13 @@ between knowledge bases of different sizes.
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import math
 import re
+import sys
 import threading
+import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from bot.text import normalize
 
-from handlers.rules.segment import Segmenter
+from handlers.rules.segment import Segmenter, _release_freed_memory
 
 if TYPE_CHECKING:
     import bm25s
@@ -40,6 +43,11 @@ DEFAULT_STOPWORDS = DATA_DIR / "stopwords.txt"
 _KEEP = re.compile(r"[\w]", re.UNICODE)
 # Chat grammar that carries no topic: an A-not-A question (去不去, 安排不安排, 收不收) asks about A, and a
 # counted amount (一箱, 两条, 五个, 一台) says how much, not what.
+_HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
+# A typed word no dictionary knows may be a slip of the pinyin keyboard (宏包 for 红包, 会家 for 回家):
+# up to this many characters are respelled as the base's word that sounds the same.
+MAX_RESPELL = 4
+_GRAMMAR_CHARACTERS = frozenset("不没一个了的地得是在有把被给让对向从到为和与也都还又再就才很太吗呢吧啊呀么嘛哦这那我你他她它来去上下进出回过起")
 _A_NOT_A = re.compile(r"(\w{1,2})[不没]\1")
 _COUNTED = re.compile(r"^[一二两三四五六七八九十几百千万半俩仨]+[个箱条盒台瓶包件张次天位块本支只双斤份桌顿趟遍回点些]?$")
 
@@ -128,6 +136,9 @@ class QueryWord:
     word: str
     alternatives: frozenset[str]  # the word, its parts (公务接待 → 公务, 接待) and their synonyms
     weight: float
+    # The word itself and its synonyms, without its parts: an article with only a part of the word
+    # (公务 for 公务员) covers it by PART_COVERAGE.
+    whole: frozenset[str] = frozenset()
 
 
 class Analyzer:
@@ -163,7 +174,7 @@ class Analyzer:
                 continue
             parts = {word} | {p for p in self._tokenizer.lcut_for_search(word) if len(p) > 1 and self._keep(p)}
             alternatives = frozenset().union(*(self.expand(p) for p in parts))
-            words[word] = QueryWord(word, alternatives, self.informativeness(word))
+            words[word] = QueryWord(word, alternatives, self.informativeness(word), self.expand(word))
         return list(words.values())
 
     def informativeness(self, word: str) -> float:
@@ -196,6 +207,9 @@ class Hit:
     article: IndexedArticle
     score: float
     coverage: float  # 0..1, see the module docstring
+    # The share of the question's weight in its heaviest word, when the article does not have it
+    # (0 when it does): a question whose main word the article never mentions is not answered by it.
+    missing_main: float = 0.0
 
 
 # Articles that define the terms or state the purpose of a document ("本办法所称公务接待，是指…",
@@ -217,6 +231,10 @@ DEFINITION_FACTOR = 0.5
 # out by the words' weights): a question about 打印纸 拿回家 belongs with the office-supplies rules even
 # when the article forbidding taking things home does not name the paper.
 DOCUMENT_CONTEXT = 3.0
+# A question word found in an article only through a part of it (公务 for 公务员, 办公 for 办公室) covers
+# this share of its weight: the article may be about something else that shares the part.
+PART_COVERAGE = 0.8
+RESPELL = True
 
 
 def is_definition(article: IndexedArticle) -> bool:
@@ -249,6 +267,7 @@ class RulesIndex:
         position = {t: n for n, t in enumerate(titles)}
         self._document_of = [position[a.title] for a in self.articles]
         self._bm25: bm25s.BM25 | None = None
+        self._sounds: dict[str, str] | None = None  # built on the first question (see respell)
         if self.articles:
             import bm25s
             import numpy as np
@@ -264,13 +283,61 @@ class RulesIndex:
     def __len__(self) -> int:
         return len(self.articles)
 
+    def respell(self, question: str) -> str:
+        """The question with pinyin slips put right: a run of characters the segmenter could only cut
+        into single characters (no dictionary word) that sounds exactly like one word of the base or
+        of the synonym table, and only like that one, is taken to be that word (收了宏包 → 收了红包)."""
+        if not RESPELL:
+            return question
+        if self._sounds is None:
+            known = set(self._bm25.vocab_dict) if self._bm25 is not None else set()
+            self._sounds = _sound_map(known | set(self.analyzer.lexicon.expansions))
+        if not self._sounds:
+            return question
+        tokens = self.analyzer._tokenizer.lcut(normalize(question).lower())
+        out: list[str] = []
+        run: list[str] = []
+
+        def flush() -> None:
+            i = 0
+            while i < len(run):
+                for size in range(min(MAX_RESPELL, len(run) - i), 1, -1):
+                    window = "".join(run[i : i + size])
+                    key = _pinyin(window)
+                    word = self._sounds.get(key) if key is not None else None
+                    if word is not None and self._slip(window, word):
+                        out.append(word)
+                        i += size
+                        break
+                else:
+                    out.append(run[i])
+                    i += 1
+            run.clear()
+
+        for token in tokens:
+            if len(token) == 1 and _HAN_WORD.match(token):
+                run.append(token)
+            else:
+                flush()
+                out.append(token)
+        flush()
+        return "".join(out)
+
+    def _slip(self, window: str, word: str) -> bool:
+        # A slip keeps some of the word (宏包 for 红包) and is made of characters that mean nothing of
+        # their own here: not grammar (发不发, 评一评) and not a word of the synonym table (家停 is 家 + 停).
+        return (
+            not set(window).isdisjoint(word)
+            and not any(c in _GRAMMAR_CHARACTERS or c in self.analyzer.lexicon.expansions for c in window)
+        )
+
     def search(self, question: str, top_k: int = 3) -> list[Hit]:
         if self._bm25 is None:
             return []
         import numpy as np
 
-        words = self.analyzer.query(question)
         vocab = self._bm25.vocab_dict
+        words = self.analyzer.query(self.respell(question))
         total = sum(w.weight for w in words)
         scores = np.zeros(len(self.articles), dtype=np.float32)
         for word in words:
@@ -301,9 +368,56 @@ class RulesIndex:
             if scores[index] <= 0:
                 break
             present = self._token_sets[index]
-            matched = sum(w.weight for w in words if not w.alternatives.isdisjoint(present))
-            hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0))
+            matched = sum(
+                w.weight if not w.whole.isdisjoint(present) else PART_COVERAGE * w.weight if not w.alternatives.isdisjoint(present) else 0.0
+                for w in words
+            )
+            main = max(words, key=lambda w: w.weight) if words else None
+            missing = 0.0
+            if main is not None and main.alternatives.isdisjoint(present):
+                missing = main.weight / total
+            hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing))
         return hits
+
+
+@functools.lru_cache(maxsize=1)
+def _character_sounds() -> dict[str, str]:
+    """Each common character's usual syllable, without tone (红 → hong): read once from pypinyin's
+    table, which is then let go (its module holds some 50 MB; this table a few)."""
+    try:
+        from pypinyin.pinyin_dict import pinyin_dict
+    except ImportError:  # pragma: no cover - pypinyin is a dependency; without it nothing is respelled
+        return {}
+    sounds = {}
+    for code, readings in pinyin_dict.items():
+        if 0x4E00 <= code <= 0x9FFF:
+            first = unicodedata.normalize("NFD", readings.split(",", 1)[0])
+            sounds[chr(code)] = "".join(c for c in first if not unicodedata.combining(c))
+    del pinyin_dict
+    for name in [m for m in sys.modules if m == "pypinyin" or m.startswith("pypinyin.")]:
+        del sys.modules[name]
+    gc.collect()
+    _release_freed_memory()
+    return sounds
+
+
+def _pinyin(text: str) -> str | None:
+    """The syllables of a run of characters without tones (红包 → "hong bao"): a pinyin keyboard is typed
+    without them, and a slip picks another character of the same syllable (会家 for 回家)."""
+    sounds = _character_sounds()
+    found = [sounds.get(c) for c in text]
+    return None if not found or None in found else " ".join(found)  # type: ignore[arg-type]
+
+
+def _sound_map(words: Iterable[str]) -> dict[str, str]:
+    """Toneless pinyin → the one word of `words` that sounds so (words sharing a sound are left out)."""
+    found: dict[str, str | None] = {}
+    for word in words:
+        if 2 <= len(word) <= MAX_RESPELL and _HAN_WORD.match(word):
+            key = _pinyin(word)
+            if key is not None:
+                found[key] = word if found.get(key, word) == word else None
+    return {k: w for k, w in found.items() if w is not None}
 
 
 def article_terms(analyzer: Analyzer, article: IndexedArticle) -> list[str]:
