@@ -126,7 +126,7 @@ def answer_article(index: RulesIndex, article_id: int, settings: RulesConfig) ->
 def off_topic_text() -> str:
     return (
         "这个我帮不上。我能帮您：登记服务时长、随手拍反映问题、查规定（例：问 公务接待可以喝酒吗）、"
-        "学习和答题。发“帮助”看全部用法。"
+        "学微课和答题。发「帮助」看全部用法。"
     )
 
 
