@@ -12,9 +12,10 @@ import asyncio
 import hashlib
 import inspect
 import logging
+import queue
+import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -59,13 +60,54 @@ def reply_key(message: Incoming, index: int) -> str:
     return f"reply:{message.channel}:{message_id}:{index}"
 
 
-@dataclass
-class _Write:
-    """Delivery marks waiting for the writer: rows about to be sent, results of calls that returned."""
+class _MarkWriter:
+    """A thread that writes delivery marks (rows about to be sent, results of calls that returned) as they come.
 
-    done: asyncio.Future
-    starts: Sequence[OutboundMessage] = ()
-    outcomes: Sequence[tuple[OutboundMessage, SendResult]] = ()
+    `write(starts, outcomes)` gets everything that piled up during the previous transaction and answers the
+    ids of `starts` it marked; each submitter's future gets its own share.
+    """
+
+    def __init__(self, write: Callable[[list[OutboundMessage], list[tuple[OutboundMessage, SendResult]]], set[int]]):
+        self._write = write
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, loop: asyncio.AbstractEventLoop, starts: Sequence[OutboundMessage] = (),
+               outcomes: Sequence[tuple[OutboundMessage, SendResult]] = ()) -> asyncio.Future:
+        future = loop.create_future()
+        self._queue.put((loop, future, list(starts), list(outcomes)))
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="outbox-marks", daemon=True)
+                self._thread.start()
+        return future
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while True:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            starts = [row for *_, rows, _ in batch for row in rows]
+            outcomes = [outcome for *_, done in batch for outcome in done]
+            try:
+                marked = self._write(starts, outcomes)
+            except Exception:  # noqa: BLE001 - those calls are not made; their rows wait for the next round
+                log.warning("could not write delivery marks", exc_info=True)
+                marked = set()
+            for loop, future, rows, _ in batch:
+                try:
+                    loop.call_soon_threadsafe(_resolve, future, {row.id for row in rows} & marked)
+                except RuntimeError:
+                    pass  # that round's event loop is gone: nobody waits for the answer
+
+
+def _resolve(future: asyncio.Future, value: set[int]) -> None:
+    if not future.done():
+        future.set_result(value)
 
 
 class UnroutableError(Exception):
@@ -94,7 +136,7 @@ class Outbound:
         self._unrecorded: dict[int, tuple[OutboundMessage, SendResult]] = {}
         # Texts made at send time (bot/outbound_render.py): renderer name -> function.
         self.renderers: dict[str, outbound_render.Renderer] = {}
-        self._writer_thread: ThreadPoolExecutor | None = None
+        self._marks: _MarkWriter | None = None
 
     def register(self, channel: Channel, prefer: bool = False) -> None:
         self.channels[channel.name] = channel
@@ -269,10 +311,12 @@ class Outbound:
         sent = 0
         # Each call writes its rows' `sending_since` before it starts and its result as soon as it returns, and
         # waits for the commit (channels hold their concurrency slot meanwhile): at any moment, only the calls
-        # actually under way are unrecorded. Writes that arrive while one is being committed go together in the
-        # next transaction, so many parallel calls cost a few transactions, not two each.
-        writes: asyncio.Queue[_Write] = asyncio.Queue()
-        writer = asyncio.create_task(self._write_marks(writes), name="outbox-marks")
+        # actually under way are unrecorded. The writes go to one thread of their own, which takes whatever
+        # has piled up while it committed into its next transaction: many parallel calls cost a few
+        # transactions, not two each, and no write waits for the event loop or a busy thread pool.
+        if self._marks is None:
+            self._marks = _MarkWriter(self._write)
+        marks = self._marks
         loop = asyncio.get_running_loop()
 
         async def starting(batch: Sequence[OutboundMessage]) -> set[int]:
@@ -280,10 +324,9 @@ class Outbound:
             wanted = [row for row in batch if row.id in held]
             if not wanted:
                 return set()
-            write = _Write(loop.create_future(), starts=wanted)
-            writes.put_nowait(write)
+            pending = marks.submit(loop, starts=wanted)
             started.update(row.id for row in wanted)  # before the await: a cancelled round must not give them back
-            return await write.done
+            return await pending
 
         async def record(outcomes: Sequence[tuple[OutboundMessage, SendResult | None]]) -> None:
             nonlocal sent
@@ -292,48 +335,22 @@ class Outbound:
                 return
             held.difference_update(row.id for row, _ in done)
             sent += sum(1 for _, result in done if result.ok)
-            write = _Write(loop.create_future(), outcomes=done)
-            writes.put_nowait(write)
-            await write.done
+            await marks.submit(loop, outcomes=done)
 
         try:
             await record(early)
             await self._send_channels(by_channel, record, starting)
         finally:
-            await writes.join()
-            writer.cancel()
-            await asyncio.gather(writer, return_exceptions=True)
+            await marks.submit(loop)  # after everything submitted before it: a cancelled round's results too
         return sent
-
-    async def _write_marks(self, writes: asyncio.Queue[_Write]) -> None:
-        loop = asyncio.get_running_loop()
-        if self._writer_thread is None:
-            # Its own thread: a busy default pool (handlers at work) must not delay recording what went out.
-            self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="outbox-marks")
-        while True:
-            batch = [await writes.get()]
-            while not writes.empty():
-                batch.append(writes.get_nowait())
-            try:
-                starts = [row for write in batch for row in write.starts]
-                outcomes = [outcome for write in batch for outcome in write.outcomes]
-                try:
-                    marked = await loop.run_in_executor(self._writer_thread, self._write, starts, outcomes)
-                except Exception:  # noqa: BLE001 - those calls are not made; their rows wait for the next round
-                    log.warning("could not write delivery marks", exc_info=True)
-                    marked = set()
-                for write in batch:
-                    if not write.done.done():
-                        write.done.set_result({row.id for row in write.starts} & marked)
-            finally:
-                for _ in batch:
-                    writes.task_done()
 
     def _write(self, starts: Sequence[OutboundMessage], outcomes: Sequence[tuple[OutboundMessage, SendResult]]) -> set[int]:
         """Mark `starts` as being sent and record `outcomes`, in one transaction; return the ids marked.
 
         If the database is away, the outcomes are kept until it is back (`_record`) and nothing is marked, so
         those calls are not made."""
+        if not starts and not outcomes:
+            return set()
         try:
             with transaction(self.sessions) as session:
                 marked = outbound_claim.start(session, self.instance, [row.id for row in starts], self.clock.now())
