@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import outbound_claim, outbound_render
@@ -137,6 +138,7 @@ class Outbound:
         # Texts made at send time (bot/outbound_render.py): renderer name -> function.
         self.renderers: dict[str, outbound_render.Renderer] = {}
         self._marks: _MarkWriter | None = None
+        self._marks_connection: Connection | None = None  # used by the marks writer's thread only
 
     def register(self, channel: Channel, prefer: bool = False) -> None:
         self.channels[channel.name] = channel
@@ -352,11 +354,12 @@ class Outbound:
         if not starts and not outcomes:
             return set()
         try:
-            with transaction(self.sessions) as session:
-                marked = outbound_claim.start(session, self.instance, [row.id for row in starts], self.clock.now())
-                if outcomes:
-                    session.execute(update(OutboundMessage), self._result_updates(outcomes))
-            return marked
+            try:
+                return self._write_once(starts, outcomes)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                return self._write_once(starts, outcomes)  # the kept connection had died (a database restart)
         except Exception:  # noqa: BLE001 - a send that went out must not be lost, nor repeated
             if not outcomes:
                 raise
@@ -364,6 +367,26 @@ class Outbound:
             if starts:
                 log.warning("could not mark %d outbox rows as being sent; they wait for the next round", len(starts))
             return set()
+
+    def _write_once(self, starts: Sequence[OutboundMessage],
+                    outcomes: Sequence[tuple[OutboundMessage, SendResult]]) -> set[int]:
+        # The writer thread keeps its connection: no pool checkout and liveness ping on every call's
+        # marks, which under load would stretch the time a finished call stays unrecorded.
+        if self._marks_connection is None:
+            self._marks_connection = self.sessions.kw["bind"].connect()
+        try:
+            with self.sessions(bind=self._marks_connection) as session, session.begin():
+                marked = outbound_claim.start(session, self.instance, [row.id for row in starts], self.clock.now())
+                if outcomes:
+                    session.execute(update(OutboundMessage), self._result_updates(outcomes))
+            return marked
+        except Exception:
+            connection, self._marks_connection = self._marks_connection, None
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 - it is being dropped anyway
+                pass
+            raise
 
     async def _send_channels(self, by_channel: dict[str, list[OutboundMessage]], record, starting) -> None:
         for name, group in by_channel.items():
