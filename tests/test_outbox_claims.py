@@ -242,6 +242,33 @@ def test_a_row_whose_outcome_is_unknown_is_never_sent_as_an_intended_repeat(inst
     assert last.get("enable_duplicate_check") == 1
 
 
+def test_a_call_that_timed_out_is_retried_with_the_duplicate_check_even_as_a_repeat(instances, fake: FakeWecom, clock) -> None:
+    fake.duplicate_check = True
+    one = instances()
+    [pid] = add_people(one.app, 1)
+    one.plugin.client._timeout = 0.3  # before its HTTP client exists
+    text = "已收到，谢谢。"
+    one.app.push([Reply(text, to=ToPerson(pid))])
+    run(one.deliver, one)
+    # The same words again, on purpose: it goes without the check, but WeCom answers too late.
+    one.app.push([Reply(text, to=ToPerson(pid))])
+    fake.delay_user("u00000", 1.0)
+
+    async def timed_out_then_retried() -> None:
+        await one.deliver()
+        fake.delay_user("u00000", 0)
+        await asyncio.to_thread(wait_for, lambda: len(fake.sent()) == 2)  # WeCom did take the timed-out call
+        clock.advance(seconds=30)  # past the retry delay
+        await one.deliver()
+
+    run(timed_out_then_retried, one)
+    first, timed_out, retry = fake.sent()
+    assert not timed_out.get("enable_duplicate_check")
+    assert retry.get("enable_duplicate_check") == 1  # it may have gone out: the retry must not show it twice
+    assert fake.delivered_to("u00000") == [text, text]
+    assert statuses(one.app) == ["sent", "sent"]
+
+
 def test_a_send_whose_result_could_not_be_recorded_is_not_sent_again(instances, fake: FakeWecom, clock) -> None:
     one = instances()
     people = add_people(one.app, 5)
