@@ -20,7 +20,9 @@ A scratch database is created on the given PostgreSQL server (bot.db.scratch_dat
 
 Counting is done at the fake API, on every request it accepted: a copy counts as a duplicate whether or
 not it carried enable_duplicate_check (WeCom's own check would drop such a copy; the count does not rely
-on it — the column "of which with check" says how many did). A reply is identified by its recipient and
+on it — the column "w/check" says how many did). The fake applies WeCom's duplicate check as documented
+(same content to the same recipient within duplicate_check_interval is answered errcode 0 and not shown):
+the column "shown 2x" counts the copies beyond the first that WeCom would still deliver. A reply is identified by its recipient and
 the unique note its callback asked to log. Lost: an acknowledged callback whose reply never reached the
 fake. Stuck: inbox or outbox rows still pending when the scenario's time is up.
 """
@@ -32,6 +34,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -68,8 +71,10 @@ GRIDBOT = (sys.executable, "-m", "handlers.composition")
 
 
 def fake_main() -> None:
-    """Serve the fake API; commands on stdin: `latency S`, `reset`, `dump` (accepted sends as JSON), `quit`."""
-    with FakeWecom() as fake:
+    """Serve the fake API; commands on stdin: `latency S`, `reset`, `dump` (accepted sends as JSON), `quit`.
+
+    WeCom's duplicate check is on (`FakeWecom.duplicate_check`): each dumped send says whom it reached."""
+    with FakeWecom(duplicate_check=True) as fake:
         print(fake.port, flush=True)
         for line in sys.stdin:
             command, _, argument = line.strip().partition(" ")
@@ -99,6 +104,7 @@ def _sends(fake: FakeWecom) -> list[dict]:
             "key": call.params.get("key", ""),
             "content": part.get("content", "") if isinstance(part, dict) else "",
             "check": bool(body.get("enable_duplicate_check")),
+            "delivered": list(call.delivered),
         })
     return out
 
@@ -294,18 +300,21 @@ class Tally:
     replies: int  # expected replies that arrived at least once
     duplicates: int  # copies beyond the first
     with_check: int  # of those copies, how many carried enable_duplicate_check
+    shown_twice: int  # copies beyond the first that WeCom would deliver (its duplicate check applied)
     lost: int
     stuck: int
     seconds: float
 
 
-def count_replies(sends: list[dict], expected: list[tuple[str, str]]) -> tuple[Counter, Counter]:
-    """(copies per expected (user, note), copies that carried the duplicate check per expected)."""
+def count_replies(sends: list[dict], expected: list[tuple[str, str]]) -> tuple[Counter, Counter, Counter]:
+    """(copies per expected (user, note), copies that carried the duplicate check per expected,
+    copies WeCom would deliver per expected)."""
     notes: dict[str, list[str]] = {}
     for user, note in expected:
         notes.setdefault(user, []).append(note)
     copies: Counter = Counter()
     checked: Counter = Counter()
+    shown: Counter = Counter()
     for send in sends:
         if send["api"] != "message/send":
             continue
@@ -315,7 +324,8 @@ def count_replies(sends: list[dict], expected: list[tuple[str, str]]) -> tuple[C
                     copies[(user, note)] += 1
                     if copies[(user, note)] > 1 and send["check"]:
                         checked[(user, note)] += 1
-    return copies, checked
+                    shown[(user, note)] += user in send.get("delivered", ())
+    return copies, checked, shown
 
 
 def settle(remote: RemoteFake, engine, expected: list[tuple[str, str]], started: float, timeout: float,
@@ -323,19 +333,20 @@ def settle(remote: RemoteFake, engine, expected: list[tuple[str, str]], started:
     """Wait until every expected reply arrived and nothing is pending (or the time is up), then a little more."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        copies, _ = count_replies(remote.sends(), expected)
+        copies, _, _ = count_replies(remote.sends(), expected)
         if all(copies[e] for e in expected) and pending(engine) == 0:
             break
         time.sleep(0.5)
     finished = time.monotonic() - started
     time.sleep(grace)  # a late second copy would show now
     sends = remote.sends()
-    copies, checked = count_replies(sends, expected)
+    copies, checked, shown = count_replies(sends, expected)
     return Tally(
         sent=len(sends),
         replies=sum(1 for e in expected if copies[e]),
         duplicates=sum(max(0, copies[e] - 1) for e in expected),
         with_check=sum(checked.values()),
+        shown_twice=sum(max(0, shown[e] - 1) for e in expected),
         lost=sum(1 for e in expected if not copies[e]),
         stuck=pending(engine),
         seconds=finished,
@@ -353,11 +364,13 @@ def callbacks(cb: WecomCallbacks, servers: list[Server], users: range, tag: str)
 
 def row(label: str, offered: int, acked: int, tally: Tally) -> str:
     return (f"{label:<44} {offered:>5} {acked:>5} {tally.replies:>7} {tally.duplicates:>10} {tally.with_check:>8} "
-            f"{tally.lost:>5} {tally.stuck:>5} {tally.seconds:>7.1f} s")
+            f"{tally.shown_twice:>8} {tally.lost:>5} {tally.stuck:>5} {tally.seconds:>7.1f} s")
 
 
 HEADER = (f"{'scenario':<44} {'sent':>5} {'acked':>5} {'replies':>7} {'duplicates':>10} {'w/check':>8} "
-          f"{'lost':>5} {'stuck':>5} {'time':>9}")
+          f"{'shown 2x':>8} {'lost':>5} {'stuck':>5} {'time':>9}")
+LEGEND = ("duplicates: copies beyond the first reaching the API; w/check: of those, carrying enable_duplicate_check; "
+          "shown 2x: copies beyond the first WeCom would deliver (the fake applies its duplicate check)")
 
 
 # --- the scenarios -------------------------------------------------------------------------------
@@ -374,7 +387,7 @@ def scenario_poison(remote: RemoteFake, servers: list[Server], cb: WecomCallback
     answered_in = None
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        copies, _ = count_replies(remote.sends(), acked)
+        copies, _, _ = count_replies(remote.sends(), acked)
         if all(copies[e] for e in acked):
             answered_in = time.monotonic() - started
             break
@@ -466,35 +479,40 @@ def scenario_scheduler(remote: RemoteFake, root: Path, workdir: Path, db_url: st
         people = [userid(i) for i in range(600, 700)]
         keys = [remote.fake.robots[name] for name in robots]
 
-        def per_target() -> tuple[Counter, int]:
+        def per_target() -> tuple[Counter, int, Counter]:
             copies: Counter = Counter()
+            shown: Counter = Counter()  # app chats and robots have no duplicate check: every copy is shown
             checked = 0
             for send in remote.sends():
                 if send["api"] == "message/send" and send["content"] == PUSH_TEXT:
                     for user in send["touser"].split("|"):
                         copies[("p", user)] += 1
                         checked += copies[("p", user)] > 1 and send["check"]
+                        shown[("p", user)] += user in send["delivered"]
                 elif send["api"] == "appchat/send" and send["content"] == PUSH_TEXT:
                     copies[("c", send["chatid"])] += 1
+                    shown[("c", send["chatid"])] += 1
                 elif send["api"] == "webhook/send" and send["content"] == PUSH_TEXT:
                     copies[("r", send["key"])] += 1
-            return copies, checked
+                    shown[("r", send["key"])] += 1
+            return copies, checked, shown
 
         expected = [("p", u) for u in people] + [("c", c) for c in APPCHATS] + [("r", k) for k in keys]
         limit = time.monotonic() + 150
         while time.monotonic() < limit:
-            copies, _ = per_target()
+            copies, _, _ = per_target()
             if all(copies[e] for e in expected) and pending(engine) == 0:
                 break
             time.sleep(0.5)
         finished = time.monotonic() - started
         time.sleep(6)  # three more API latencies: a second copy would show now
-        copies, checked = per_target()
+        copies, checked, shown = per_target()
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'bench_push:%'")).scalar_one()
             runs = conn.execute(text("SELECT reason, instance, status FROM schedule_runs WHERE job = 'bench_push'")).all()
         tally = Tally(sent=len(remote.sends()), replies=sum(1 for e in expected if copies[e]),
                       duplicates=sum(max(0, copies[e] - 1) for e in expected), with_check=checked,
+                      shown_twice=sum(max(0, shown[e] - 1) for e in expected),
                       lost=sum(1 for e in expected if not copies[e]), stuck=pending(engine), seconds=finished)
         said = (manual.stdout.strip() or manual.stderr.strip()[-300:]).replace("\n", " ")
         return [
@@ -578,12 +596,16 @@ def main() -> None:
     print(HEADER)
     for line in lines:
         print(line)
+    print(LEGEND)
     if FIRST_TRY_FAILURES:
         print("callbacks that needed a redelivery (as WeCom would do): "
               + ", ".join(f"{reason} {count}" for reason, count in FIRST_TRY_FAILURES.items()))
     faults = sum(log.count("could not be handled") for log in logs.values())
     tracebacks = sum(log.count("Traceback") for log in logs.values())
     print(f"server logs: {faults} 'could not be handled', {tracebacks} tracebacks")
+    resent = [int(m) for log in logs.values() for m in re.findall(r"sending (\d+) outbox rows again", log)]
+    print(f"rows found in a call whose outcome was unknown (a killed instance's calls in flight), sent again with "
+          f"the duplicate check: {sum(resent)} (in {len(resent)} round(s))")
 
 
 if __name__ == "__main__":

@@ -163,6 +163,10 @@ class OutboundMessage(Base):
     # and takes it over only if that instance died with it (bot/outbound_claim.py).
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set when an API call carrying the row begins, cleared when its result is recorded. Still set on a pending
+    # row, it means a copy may have reached the API (its instance died mid-call, or the call ended without an
+    # answer): the row is sent again only with the channel's duplicate check (bot/outbound_claim.py).
+    sending_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class AuditEntry(Base):

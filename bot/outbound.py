@@ -12,12 +12,15 @@ import asyncio
 import hashlib
 import inspect
 import logging
+import queue
+import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import outbound_claim, outbound_render
@@ -58,6 +61,56 @@ def reply_key(message: Incoming, index: int) -> str:
     return f"reply:{message.channel}:{message_id}:{index}"
 
 
+class _MarkWriter:
+    """A thread that writes delivery marks (rows about to be sent, results of calls that returned) as they come.
+
+    `write(starts, outcomes)` gets everything that piled up during the previous transaction and answers the
+    ids of `starts` it marked; each submitter's future gets its own share.
+    """
+
+    def __init__(self, write: Callable[[list[OutboundMessage], list[tuple[OutboundMessage, SendResult]]], set[int]]):
+        self._write = write
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, loop: asyncio.AbstractEventLoop, starts: Sequence[OutboundMessage] = (),
+               outcomes: Sequence[tuple[OutboundMessage, SendResult]] = ()) -> asyncio.Future:
+        future = loop.create_future()
+        self._queue.put((loop, future, list(starts), list(outcomes)))
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="outbox-marks", daemon=True)
+                self._thread.start()
+        return future
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while True:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            starts = [row for *_, rows, _ in batch for row in rows]
+            outcomes = [outcome for *_, done in batch for outcome in done]
+            try:
+                marked = self._write(starts, outcomes)
+            except Exception:  # noqa: BLE001 - those calls are not made; their rows wait for the next round
+                log.warning("could not write delivery marks", exc_info=True)
+                marked = set()
+            for loop, future, rows, _ in batch:
+                try:
+                    loop.call_soon_threadsafe(_resolve, future, {row.id for row in rows} & marked)
+                except RuntimeError:
+                    pass  # that round's event loop is gone: nobody waits for the answer
+
+
+def _resolve(future: asyncio.Future, value: set[int]) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
 class UnroutableError(Exception):
     pass
 
@@ -84,6 +137,8 @@ class Outbound:
         self._unrecorded: dict[int, tuple[OutboundMessage, SendResult]] = {}
         # Texts made at send time (bot/outbound_render.py): renderer name -> function.
         self.renderers: dict[str, outbound_render.Renderer] = {}
+        self._marks: _MarkWriter | None = None
+        self._marks_connection: Connection | None = None  # used by the marks writer's thread only
 
     def register(self, channel: Channel, prefer: bool = False) -> None:
         self.channels[channel.name] = channel
@@ -216,8 +271,9 @@ class Outbound:
         Rows are handed to their channel together: a channel with `send_batch(rows)` gets all of
         its rows at once (so one text to many people can go out in few calls) and may answer None
         for a row it will not try yet (pacing) — that row is given back, its attempts unchanged. A
-        `send_batch` that takes `done` reports each call's rows through it as the call completes.
-        Other channels get one `send(row)` per row, recorded as it completes.
+        `send_batch` that takes `done` reports each call's rows through it as the call completes, and
+        one that takes `sending` announces each call's rows through it just before the call (sending
+        only the rows it answers). Other channels get one `send(row)` per row, marked and recorded alike.
 
         The database work runs on a thread: delivery shares the event loop with the channels'
         callback endpoints, which must answer within WeCom's 5 seconds even while SQLite is busy.
@@ -231,19 +287,22 @@ class Outbound:
         if not rows:
             return 0
         held = {row.id for row in rows}
+        started: set[int] = set()  # rows whose call began: unrecorded ones keep their lease (the outcome is unknown)
         renewing = asyncio.create_task(self._renew(held), name="outbox-claim-renewal")
         try:
-            return await self._send_claimed(rows, unrendered, held)
+            return await self._send_claimed(rows, unrendered, held, started)
         finally:
             renewing.cancel()
             await asyncio.gather(renewing, return_exceptions=True)
-            if held:
+            untried = held - started
+            if untried:
                 try:
-                    await asyncio.to_thread(self._release, sorted(held))
+                    await asyncio.to_thread(self._release, sorted(untried))
                 except Exception:  # noqa: BLE001 - the lease runs out by itself
-                    log.warning("could not give back %d claimed outbox rows; they wait for the lease", len(held))
+                    log.warning("could not give back %d claimed outbox rows; they wait for the lease", len(untried))
 
-    async def _send_claimed(self, rows: list[OutboundMessage], unrendered: dict[int, str], held: set[int]) -> int:
+    async def _send_claimed(self, rows: list[OutboundMessage], unrendered: dict[int, str], held: set[int],
+                            started: set[int]) -> int:
         by_channel: dict[str, list[OutboundMessage]] = {}
         early: list[tuple[OutboundMessage, SendResult]] = []
         for row in rows:
@@ -252,10 +311,24 @@ class Outbound:
             else:
                 by_channel.setdefault(row.channel, []).append(row)
         sent = 0
-        # Results are written as calls complete; those completing while a write is under way go together
-        # in the next one, so a busy round costs a few transactions, not one per call.
-        marks: asyncio.Queue[list[tuple[OutboundMessage, SendResult]]] = asyncio.Queue()
-        writer = asyncio.create_task(self._write_marks(marks), name="outbox-marks")
+        # Each call writes its rows' `sending_since` before it starts and its result as soon as it returns, and
+        # waits for the commit (channels hold their concurrency slot meanwhile): at any moment, only the calls
+        # actually under way are unrecorded. The writes go to one thread of their own, which takes whatever
+        # has piled up while it committed into its next transaction: many parallel calls cost a few
+        # transactions, not two each, and no write waits for the event loop or a busy thread pool.
+        if self._marks is None:
+            self._marks = _MarkWriter(self._write)
+        marks = self._marks
+        loop = asyncio.get_running_loop()
+
+        async def starting(batch: Sequence[OutboundMessage]) -> set[int]:
+            """Mark rows as being sent now; return the ids that may be sent (those still held by this instance)."""
+            wanted = [row for row in batch if row.id in held]
+            if not wanted:
+                return set()
+            pending = marks.submit(loop, starts=wanted)
+            started.update(row.id for row in wanted)  # before the await: a cancelled round must not give them back
+            return await pending
 
         async def record(outcomes: Sequence[tuple[OutboundMessage, SendResult | None]]) -> None:
             nonlocal sent
@@ -264,54 +337,87 @@ class Outbound:
                 return
             held.difference_update(row.id for row, _ in done)
             sent += sum(1 for _, result in done if result.ok)
-            marks.put_nowait(done)
+            await marks.submit(loop, outcomes=done)
 
         try:
             await record(early)
-            await self._send_channels(by_channel, record)
+            await self._send_channels(by_channel, record, starting)
         finally:
-            await marks.join()
-            writer.cancel()
-            await asyncio.gather(writer, return_exceptions=True)
+            await marks.submit(loop)  # after everything submitted before it: a cancelled round's results too
         return sent
 
-    async def _write_marks(self, marks: asyncio.Queue[list[tuple[OutboundMessage, SendResult]]]) -> None:
-        while True:
-            batch = list(await marks.get())
-            taken = 1
-            while not marks.empty():
-                batch.extend(marks.get_nowait())
-                taken += 1
-            try:
-                await asyncio.to_thread(self._record, batch)
-            finally:
-                for _ in range(taken):
-                    marks.task_done()
+    def _write(self, starts: Sequence[OutboundMessage], outcomes: Sequence[tuple[OutboundMessage, SendResult]]) -> set[int]:
+        """Mark `starts` as being sent and record `outcomes`, in one transaction; return the ids marked.
 
-    async def _send_channels(self, by_channel: dict[str, list[OutboundMessage]], record) -> None:
+        If the database is away, the outcomes are kept until it is back (`_record`) and nothing is marked, so
+        those calls are not made."""
+        if not starts and not outcomes:
+            return set()
+        try:
+            try:
+                return self._write_once(starts, outcomes)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                return self._write_once(starts, outcomes)  # the kept connection had died (a database restart)
+        except Exception:  # noqa: BLE001 - a send that went out must not be lost, nor repeated
+            if not outcomes:
+                raise
+            self._record(outcomes)
+            if starts:
+                log.warning("could not mark %d outbox rows as being sent; they wait for the next round", len(starts))
+            return set()
+
+    def _write_once(self, starts: Sequence[OutboundMessage],
+                    outcomes: Sequence[tuple[OutboundMessage, SendResult]]) -> set[int]:
+        # The writer thread keeps its connection: no pool checkout and liveness ping on every call's
+        # marks, which under load would stretch the time a finished call stays unrecorded.
+        if self._marks_connection is None:
+            self._marks_connection = self.sessions.kw["bind"].connect()
+        try:
+            with self.sessions(bind=self._marks_connection) as session, session.begin():
+                marked = outbound_claim.start(session, self.instance, [row.id for row in starts], self.clock.now())
+                if outcomes:
+                    session.execute(update(OutboundMessage), self._result_updates(outcomes))
+            return marked
+        except Exception:
+            connection, self._marks_connection = self._marks_connection, None
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 - it is being dropped anyway
+                pass
+            raise
+
+    async def _send_channels(self, by_channel: dict[str, list[OutboundMessage]], record, starting) -> None:
         for name, group in by_channel.items():
             channel = self.channels.get(name)
             batch = getattr(channel, "send_batch", None)
             if batch is not None:
+                extra = {}
+                if _takes(batch, "done"):
+                    extra["done"] = record
+                if _takes(batch, "sending"):
+                    extra["sending"] = starting
                 try:
-                    if _takes_done(batch):
-                        results = list(await batch(group, done=record))
-                    else:
-                        results = list(await batch(group))
+                    results = list(await batch(group, **extra))
                 except Exception as exc:  # noqa: BLE001 - a failing channel must not stop the others
                     log.exception("delivery of %d rows on %s failed", len(group), name)
-                    results = [SendResult(ok=False, error=f"{type(exc).__name__}", retryable=True)] * len(group)
+                    # Some of them may have gone out before it failed: a retry carries the duplicate check.
+                    results = [SendResult(ok=False, error=f"{type(exc).__name__}", retryable=True, maybe_sent=True)] * len(group)
                 await record(list(zip(group, results)))
                 continue
             for row in group:
                 if channel is None:
                     result = SendResult(ok=False, error=f"channel {row.channel} is not running", retryable=True)
                 else:
+                    if not await starting([row]):
+                        continue  # not marked (the database is away, or the row was taken over): not sent now
                     try:
                         result = await channel.send(row)
                     except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
                         log.exception("delivery of outbox row %s failed", row.id)
-                        result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}", retryable=True)
+                        result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}", retryable=True,
+                                            maybe_sent=True)
                 await record([(row, result)])
 
     def _pending(self, ids: list[int] | None, limit: int) -> tuple[list[OutboundMessage], dict[int, str]]:
@@ -319,6 +425,10 @@ class Outbound:
         with transaction(self.sessions) as session:
             rows = outbound_claim.claim(session, self.instance, self.clock.now(), ids, limit, exclude=self._unrecorded)
             session.expunge_all()
+        uncertain = sum(1 for row in rows if row.sending_since is not None)
+        if uncertain:
+            log.warning("sending %d outbox rows again whose earlier call's outcome is unknown (an instance stopped "
+                        "mid-call, or no answer came); they carry the duplicate check", uncertain)
         unrendered: dict[int, str] = {}
         for row in rows:
             if outbound_render.needs_render(row):
@@ -376,6 +486,7 @@ class Outbound:
             row.external_id = result.external_id or row.external_id
             row.error = result.error
             row.claimed_until = None
+            row.sending_since = self.clock.now() if result.maybe_sent and not result.ok else None
             if result.ok:
                 row.status = OutboxStatus.sent.value
                 row.sent_at = self.clock.now()
@@ -388,6 +499,11 @@ class Outbound:
         """Record a batch's results in one transaction (rows as loaded for delivery)."""
         if not outcomes:
             return
+        updates = self._result_updates(outcomes)
+        with self.sessions() as session, session.begin():
+            session.execute(update(OutboundMessage), updates)
+
+    def _result_updates(self, outcomes: Sequence[tuple[OutboundMessage, SendResult]]) -> list[dict]:
         now = self.clock.now()
         updates = []
         for row, result in outcomes:
@@ -408,10 +524,11 @@ class Outbound:
                     sent_at=now if result.ok else row.sent_at,
                     next_attempt_at=now + retry_delay(attempts) if status == OutboxStatus.pending.value else None,
                     claimed_until=None,
+                    # A call that ended without an answer may have delivered: its retry keeps the duplicate check.
+                    sending_since=now if result.maybe_sent and not result.ok else None,
                 )
             )
-        with self.sessions() as session, session.begin():
-            session.execute(update(OutboundMessage), updates)
+        return updates
 
 
 def _payload(reply: Reply, message: Incoming | None, sender: Person | None, route: Route | None = None) -> dict | None:
@@ -443,9 +560,9 @@ def _row_key(message: Incoming | None, index: int, status: str) -> str | None:
     return f"row:{uuid.uuid4().hex}"
 
 
-def _takes_done(send_batch) -> bool:
+def _takes(send_batch, parameter: str) -> bool:
     try:
-        return "done" in inspect.signature(send_batch).parameters
+        return parameter in inspect.signature(send_batch).parameters
     except (TypeError, ValueError):
         return False
 

@@ -9,6 +9,11 @@ of waiting on each other; on SQLite the single writer makes the UPDATE atomic by
 The holder renews the lease while it works and gives rows back (lease cleared) that it did not try.
 If it dies, its rows become claimable again once the lease runs out: only what was in flight at that
 moment can go out twice, and WeCom's duplicate check drops such a resend.
+
+Just before an API call the holder writes `sending_since` on the call's rows (`start`), and the call's result
+clears it. A pending row found with it set was in a call whose outcome nobody recorded: a copy may have
+reached the API, so it goes again only with the duplicate check — never as an intended repeat
+(`recent_repeats`).
 """
 
 from __future__ import annotations
@@ -105,6 +110,25 @@ def release(session: Session, instance: str, ids: Sequence[int]) -> None:
     )
 
 
+def start(session: Session, instance: str, ids: Sequence[int], now: datetime) -> set[int]:
+    """Mark rows this instance still holds as being sent now (and extend their lease); return the ids marked.
+
+    A row not returned was taken over by another instance (this one's lease ran out): it must not be sent.
+    """
+    if not ids:
+        return set()
+    row = OutboundMessage
+    marked = session.scalars(
+        update(row)
+        .where(row.id.in_(list(ids)), row.claimed_by == instance, row.status == OutboxStatus.pending.value,
+               row.claimed_until > now)
+        .values(sending_since=now, claimed_until=now + LEASE)
+        .returning(row.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(marked)
+
+
 def recent_repeats(session: Session, rows: Sequence[OutboundMessage], since: datetime) -> set[int]:
     """Ids of `rows` whose very text already went to the same target on the same channel since `since`.
 
@@ -123,4 +147,4 @@ def recent_repeats(session: Session, rows: Sequence[OutboundMessage], since: dat
         )
     ).all()
     seen = {(channel, target, text) for channel, target, text in sent}
-    return {r.id for r in rows if (r.channel, r.target, r.text) in seen}
+    return {r.id for r in rows if r.sending_since is None and (r.channel, r.target, r.text) in seen}

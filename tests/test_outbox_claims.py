@@ -21,7 +21,7 @@ from bot.db import transaction
 from bot.message import Incoming, Reply, ToPerson
 from bot.models import Group, OutboundMessage, Person
 from tests.conftest import make_config
-from tests.fakes.wecom_server import FakeWecom
+from tests.fakes.wecom_server import FakeWecom, wait_for
 
 # WeCom's longest duplicate-check interval: 4 hours (../shared/wecom.md).
 FOUR_HOURS = 4 * 3600
@@ -169,6 +169,103 @@ def test_each_row_is_marked_right_after_its_own_call_so_a_crash_resends_only_the
     per_user = sends_per_user(fake)
     assert per_user["u00000"] == 1
     assert per_user["u00001"] >= 1
+    assert statuses(one.app) == ["sent", "sent"]
+
+
+def test_a_crash_leaves_only_the_calls_in_flight_unrecorded_and_they_go_again_only_with_the_duplicate_check(
+    instances, fake: FakeWecom, clock, caplog
+) -> None:
+    fake.duplicate_check = True  # as WeCom: a copy within the interval is answered errcode 0 and not shown
+    one = instances()
+    people = add_people(one.app, 12)
+    rows = one.app.push([Reply(f"第{i}条：明早八点到社区报到。", to=ToPerson(pid)) for i, pid in enumerate(people)])
+    stuck = {"u00003", "u00007"}
+    for user in stuck:
+        fake.delay_user(user, 1.5)  # their calls reach WeCom, which delivers, but no answer comes before the crash
+
+    def outbox() -> dict[str, tuple[str, bool]]:
+        with one.app.sessions() as session:
+            found = session.execute(select(OutboundMessage.target, OutboundMessage.status,
+                                           OutboundMessage.sending_since)).all()
+        return {target: (status, since is not None) for target, status, since in found}
+
+    async def crash_with_two_calls_in_flight() -> None:
+        delivery = asyncio.create_task(one.deliver())
+        deadline = time.monotonic() + 10
+        while sum(status == "sent" for status, _ in outbox().values()) < 10 and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        delivery.cancel()  # the process dies here
+        await asyncio.gather(delivery, return_exceptions=True)
+
+    run(crash_with_two_calls_in_flight, one)
+    # Every call that returned was recorded; only the two under way are unknown, and the outbox says which.
+    after_crash = outbox()
+    assert {t for t, (status, _) in after_crash.items() if status == "sent"} == {f"u{i:05d}" for i in range(12)} - stuck
+    assert {t: after_crash[t] for t in stuck} == {t: ("pending", True) for t in stuck}
+    assert not any(marked for status, marked in after_crash.values() if status == "sent")
+
+    for user in stuck:
+        fake.delay_user(user, 0)
+    clock.advance(minutes=1)  # the dead instance's claim has lapsed
+    restarted = instances()
+    with caplog.at_level("WARNING", logger="bot.outbound"):
+        run(restarted.deliver, restarted)
+    assert any("sending 2 outbox rows again" in r.getMessage() for r in caplog.records)
+    assert wait_for(lambda: fake.count("message/send", ok_only=True) == 14), "the calls in flight never arrived"
+
+    per_user = sends_per_user(fake)
+    assert {user for user, copies in per_user.items() if copies > 1} == stuck  # nothing else went twice
+    for user in stuck:
+        copies = [body for body in fake.sent() if body["touser"] == user]
+        assert [body.get("enable_duplicate_check") for body in copies] == [1, 1]
+        assert len(fake.delivered_to(user)) == 1  # WeCom drops the second copy
+    assert all(len(fake.delivered_to(f"u{i:05d}")) == 1 for i in range(12))
+    assert outbox() == {f"u{i:05d}": ("sent", False) for i in range(12)}
+    assert len(rows) == 12
+
+
+def test_a_row_whose_outcome_is_unknown_is_never_sent_as_an_intended_repeat(instances, fake: FakeWecom, clock) -> None:
+    fake.duplicate_check = True
+    one = instances()
+    [pid] = add_people(one.app, 1)
+    text = "已收到，谢谢。"
+    one.app.push([Reply(text, to=ToPerson(pid))])
+    run(one.deliver, one)
+    # The same words again, on purpose; its call went out but the instance died before the answer came.
+    [again] = one.app.push([Reply(text, to=ToPerson(pid))])
+    with transaction(one.app.sessions) as session:
+        session.get(OutboundMessage, again.id).sending_since = one.app.clock.now()
+    restarted = instances()
+    run(restarted.deliver, restarted)
+    last = fake.sent()[-1]
+    # Had its first copy reached WeCom, this one is dropped; a row found this way never goes without the check.
+    assert last.get("enable_duplicate_check") == 1
+
+
+def test_a_call_that_timed_out_is_retried_with_the_duplicate_check_even_as_a_repeat(instances, fake: FakeWecom, clock) -> None:
+    fake.duplicate_check = True
+    one = instances()
+    [pid] = add_people(one.app, 1)
+    one.plugin.client._timeout = 0.3  # before its HTTP client exists
+    text = "已收到，谢谢。"
+    one.app.push([Reply(text, to=ToPerson(pid))])
+    run(one.deliver, one)
+    # The same words again, on purpose: it goes without the check, but WeCom answers too late.
+    one.app.push([Reply(text, to=ToPerson(pid))])
+    fake.delay_user("u00000", 1.0)
+
+    async def timed_out_then_retried() -> None:
+        await one.deliver()
+        fake.delay_user("u00000", 0)
+        await asyncio.to_thread(wait_for, lambda: len(fake.sent()) == 2)  # WeCom did take the timed-out call
+        clock.advance(seconds=30)  # past the retry delay
+        await one.deliver()
+
+    run(timed_out_then_retried, one)
+    first, timed_out, retry = fake.sent()
+    assert not timed_out.get("enable_duplicate_check")
+    assert retry.get("enable_duplicate_check") == 1  # it may have gone out: the retry must not show it twice
+    assert fake.delivered_to("u00000") == [text, text]
     assert statuses(one.app) == ["sent", "sent"]
 
 

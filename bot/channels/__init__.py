@@ -17,6 +17,9 @@ class SendResult:
     error: str | None = None
     # False for errors that will not heal by trying again (bad recipient, content too long).
     retryable: bool = False
+    # The call ended without an answer (a timeout, a broken connection): the message may have gone out,
+    # so a retry must carry the duplicate check.
+    maybe_sent: bool = False
 
 
 class Channel(Protocol):

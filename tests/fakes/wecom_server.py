@@ -16,11 +16,18 @@ Usage::
         fake.delay_user("demo052", 30)        # message/send to that UserID answers 30 s later (0 lifts it)
         fake.expire_tokens()                  # every issued token now answers 42001
         fake.add_media("MEDIA1", b"...", "image/jpeg")  # what media/get serves
+        fake.duplicate_check = True           # honour enable_duplicate_check as WeCom does (off by default):
+        fake.delivered_to("demo052")          #   the texts WeCom would show, a dropped copy left out
 
     cb = WecomCallbacks.for_fake(fake)        # same token / AES key / CorpID as fake.config_section()
     signed = cb.text("demo052", "服务 2小时")   # SignedCallback: .params (query dict), .body (bytes)
     httpx.post(url, params=signed.params, content=signed.body)
     cb.verify_params("echo-plaintext")        # query for the GET URL check
+
+With `duplicate_check` on, a message/send carrying `enable_duplicate_check` whose content already went to a
+recipient within `duplicate_check_interval` (default 1800 s, at most 4 hours) is not delivered to that recipient
+again — the call still answers errcode 0, as WeCom's does. Every request is recorded either way (`calls`,
+`texts_to`); `Call.delivered` lists the recipients it reached.
 
 Messages are accepted only on the endpoints the bot uses: gettoken, message/send, appchat/send,
 webhook/send, media/get, message/update_template_card. Anything else answers 404.
@@ -68,6 +75,8 @@ class Call:
     at: float
     errcode: int = 0
     answer: dict[str, Any] = field(default_factory=dict)
+    # message/send: the recipients WeCom would show it to (valid ones, minus copies its duplicate check drops).
+    delivered: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -83,6 +92,7 @@ class FakeWecom:
         token_ttl: int = 7200,
         latency: float = 0.0,
         known_users: set[str] | None = None,
+        duplicate_check: bool = False,
     ) -> None:
         self.corp_id = corp_id
         self.secret = secret
@@ -91,6 +101,9 @@ class FakeWecom:
         self.latency = latency
         # When set, UserIDs outside it are answered as `invaliduser` (all invalid → 81013).
         self.known_users = known_users
+        # Honour enable_duplicate_check + duplicate_check_interval (see the module docstring).
+        self.duplicate_check = duplicate_check
+        self._shown: dict[tuple[str, str], float] = {}  # (UserID, content) -> when it last reached them
         self.calls: list[Call] = []
         self.media: dict[str, tuple[bytes, str]] = {}
         self._tokens: dict[str, float] = {}  # token -> monotonic expiry
@@ -174,6 +187,7 @@ class FakeWecom:
         with self._lock:
             self.calls.clear()
             self._failures.clear()
+            self._shown.clear()
 
     # --- what was received ---------------------------------------------------------------
 
@@ -194,6 +208,10 @@ class FakeWecom:
             if userid in str(body.get("touser", "")).split("|"):
                 out.append(_content(body))
         return out
+
+    def delivered_to(self, userid: str) -> list[str]:
+        """Like `texts_to`, but only the copies WeCom would show (with `duplicate_check` on, repeats dropped)."""
+        return [_content(c.body or {}) for c in self.calls_to("message/send", ok_only=True) if userid in c.delivered]
 
     def robot_texts(self, robot_name: str) -> list[str]:
         key = self.robots[robot_name]
@@ -223,8 +241,32 @@ class FakeWecom:
             return queue.pop(0) if queue else 0
 
     def _record(self, api: str, request: Request, body: dict | None, answer: dict) -> JSONResponse:
-        self.calls.append(Call(api, dict(request.query_params), body, time.monotonic(), answer.get("errcode", 0), answer))
+        delivered = self._deliver(body, answer) if api == "message/send" and body and not answer.get("errcode") else []
+        self.calls.append(Call(api, dict(request.query_params), body, time.monotonic(), answer.get("errcode", 0), answer,
+                               delivered))
         return JSONResponse(answer)
+
+    def _deliver(self, body: dict, answer: dict) -> list[str]:
+        """The recipients an accepted message/send reaches; with the duplicate check, a repeat within the
+        interval reaches nobody new (WeCom still answers errcode 0)."""
+        invalid = set(str(answer.get("invaliduser") or "").split("|"))
+        users = [u for u in dict.fromkeys(str(body.get("touser", "")).split("|")) if u and u not in invalid]
+        content = json.dumps(body.get(str(body.get("msgtype", ""))), ensure_ascii=False, sort_keys=True)
+        check = self.duplicate_check and str(body.get("enable_duplicate_check", 0)) == "1"
+        try:
+            interval = min(int(body.get("duplicate_check_interval") or 1800), 4 * 3600)
+        except (TypeError, ValueError):
+            interval = 1800
+        now = time.monotonic()
+        out = []
+        with self._lock:
+            for user in users:
+                last = self._shown.get((user, content))
+                if check and last is not None and now - last < interval:
+                    continue  # dropped by WeCom's duplicate check
+                self._shown[(user, content)] = now
+                out.append(user)
+        return out
 
     def _token_error(self, token: str) -> int:
         with self._lock:

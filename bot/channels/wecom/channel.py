@@ -36,8 +36,12 @@ DUPLICATE_CHECK_SECONDS = 4 * 3600
 _TASK_ID_CHARS = re.compile(r"[^0-9A-Za-z_\-@]")
 
 Result = SendResult | None
-# Reports the results of one API call's rows as soon as the call returns (Outbound records them at once).
+# Reports the results of one API call's rows as soon as the call returns; Outbound records them before it
+# returns, and the call keeps its concurrency slot until then.
 Done = Callable[[Sequence[tuple[Any, Result]]], Awaitable[None]] | None
+# Announces the rows of one API call just before it starts; answers the ids that may be sent (Outbound marks
+# them as being sent, so after a crash the next sender knows a copy may be out). The others are not sent now.
+Sending = Callable[[Sequence[Any]], Awaitable[set[int]]] | None
 
 
 async def _report(done: Done, outcome: Sequence[tuple[Any, Result]]) -> None:
@@ -45,8 +49,17 @@ async def _report(done: Done, outcome: Sequence[tuple[Any, Result]]) -> None:
         await done(outcome)
 
 
+async def _start(sending: Sending, rows: Sequence[OutboundMessage]) -> list[OutboundMessage]:
+    """The rows of a call that may go now (all of them when nobody asks to be told)."""
+    if sending is None:
+        return list(rows)
+    allowed = await sending(rows)
+    return [row for row in rows if row.id in allowed]
+
+
 def _error(exc: WecomApiError) -> SendResult:
-    return SendResult(ok=False, error=str(exc), retryable=exc.retryable)
+    # No errcode: no answer from WeCom (a timeout, a broken connection, a garbled reply), so it may have sent.
+    return SendResult(ok=False, error=str(exc), retryable=exc.retryable, maybe_sent=exc.errcode is None)
 
 
 def _chunks(row: OutboundMessage, limit: int) -> list[str]:
@@ -110,13 +123,25 @@ class _Base:
         result = (await self.send_batch([message]))[0]
         return result if result is not None else SendResult(ok=False, error="paced: waiting for room", retryable=True)
 
-    async def _limited(self, coro):
+    def _slot(self) -> asyncio.Semaphore:
         if self._gate is None:
             self._gate = asyncio.Semaphore(CONCURRENT_CALLS)
-        async with self._gate:
-            return await coro
+        return self._gate
 
-    async def send_batch(self, rows: Sequence[OutboundMessage], done: Done = None) -> list[Result]:
+    async def _call(self, rows: Sequence[OutboundMessage], send, done: Done, sending: Sending
+                    ) -> list[tuple[OutboundMessage, Result]]:
+        """One API call within a concurrency slot: announced before, recorded before the slot is free again.
+
+        `send(rows)` makes the call for the rows that may go; the others come back None (not tried now)."""
+        async with self._slot():
+            going = await _start(sending, rows)
+            outcome = await send(going) if going else []
+            await _report(done, outcome)
+        results = {id(row): result for row, result in outcome}
+        return [(row, results.get(id(row))) for row in rows]
+
+    async def send_batch(self, rows: Sequence[OutboundMessage], done: Done = None, sending: Sending = None
+                         ) -> list[Result]:
         raise NotImplementedError
 
 
@@ -152,7 +177,8 @@ class WecomAppChannel(_Base):
         with self.client.sessions() as session:
             return recent_repeats(session, rows, since)
 
-    async def send_batch(self, rows: Sequence[OutboundMessage], done: Done = None) -> list[Result]:
+    async def send_batch(self, rows: Sequence[OutboundMessage], done: Done = None, sending: Sending = None
+                         ) -> list[Result]:
         results: list[Result] = [None] * len(rows)
         if self.pacer.room("@api") == 0:
             return results  # WeCom asked us to back off: everything waits
@@ -192,9 +218,8 @@ class WecomAppChannel(_Base):
 
         async def call(part: list[int], suffix: str) -> list[tuple[OutboundMessage, Result]]:
             check = rows[part[0]].id not in repeats
-            outcome = await self._limited(self._send_group([rows[i] for i in part], suffix, check))
-            await _report(done, outcome)
-            return outcome
+            return await self._call([rows[i] for i in part], lambda going: self._send_group(going, suffix, check),
+                                    done, sending)
 
         for wave_calls in waves:
             outcomes = await asyncio.gather(*(call(part, suffix) for part, suffix in wave_calls))
@@ -246,13 +271,16 @@ class WecomAppChatChannel(_Base):
         super().__init__(config, client, clock)
         self.pacer = Pacer(clock, APPCHAT_LIMITS)
 
-    async def send_batch(self, rows: Sequence[OutboundMessage], done: Done = None) -> list[Result]:
+    async def send_batch(self, rows: Sequence[OutboundMessage], done: Done = None, sending: Sending = None
+                         ) -> list[Result]:
         results: list[Result] = [None] * len(rows)
         calls = []
 
-        async def call(row: OutboundMessage, chunks: list[str]) -> SendResult:
-            result = await self._limited(self._send_row(row, chunks))
-            await _report(done, [(row, result)])
+        async def call(row: OutboundMessage, chunks: list[str]) -> Result:
+            async def send(going: list[OutboundMessage]) -> list[tuple[OutboundMessage, Result]]:
+                return [(row, await self._send_row(row, chunks))]
+
+            [(_, result)] = await self._call([row], send, done, sending)
             return result
 
         for index, row in enumerate(rows):
@@ -288,7 +316,8 @@ class WecomRobotChannel(_Base):
         self.pacer = Pacer(clock, ROBOT_LIMITS)
         self.keys = {robot.name: robot.key for robot in config.robots}
 
-    async def send_batch(self, rows: Sequence[OutboundMessage], done: Done = None) -> list[Result]:
+    async def send_batch(self, rows: Sequence[OutboundMessage], done: Done = None, sending: Sending = None
+                         ) -> list[Result]:
         results: list[Result] = [None] * len(rows)
         by_robot: dict[str, list[int]] = {}
         for index, row in enumerate(rows):
@@ -298,22 +327,25 @@ class WecomRobotChannel(_Base):
                 continue
             by_robot.setdefault(row.target, []).append(index)
         # One robot's messages go in order, one at a time; different robots in parallel.
-        outcomes = await asyncio.gather(*(self._send_robot(name, [rows[i] for i in idx], done)
+        outcomes = await asyncio.gather(*(self._send_robot(name, [rows[i] for i in idx], done, sending)
                                           for name, idx in by_robot.items()))
         for idx, outcome in zip(by_robot.values(), outcomes):
             for i, result in zip(idx, outcome):
                 results[i] = result
         return results
 
-    async def _send_robot(self, name: str, rows: list[OutboundMessage], done: Done = None) -> list[Result]:
+    async def _send_robot(self, name: str, rows: list[OutboundMessage], done: Done = None,
+                          sending: Sending = None) -> list[Result]:
         # webhook/send has no duplicate check: the outbox's claim and recorded result are what keep a
-        # robot message from going twice.
+        # robot message from going twice (a crash mid-call may still send the one in flight again).
         out: list[Result] = [None] * len(rows)
         for index, row in enumerate(rows):
             markdown = row.kind == "markdown"
             chunks = _chunks(row, ROBOT_MARKDOWN_LIMIT if markdown else TEXT_LIMIT)
             if not self.pacer.take(name, len(chunks)):
                 break  # keep the order: nothing after a waiting message overtakes it
+            if not await _start(sending, [row]):
+                break  # not marked (the database is away): it and what follows wait for the next round
             out[index] = await self._send_row(name, row, chunks, markdown)
             await _report(done, [(row, out[index])])
         return out
