@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from bot.conversation import Memory, who_for, who_of
 from bot.message import Incoming, Kind, Reply, ToAddress, ToPerson
 from bot.models import Person, Role
-from bot.text import normalize
+from bot.text import normalize, simplified
 
 Handler = Callable[["Context", "Match"], "Sequence[Reply] | Reply | str | None"]
 Matcher = Callable[[str, Incoming], "dict[str, Any] | None"]
@@ -66,10 +66,18 @@ _GREETING = re.compile(r"^(?:你好|您好|你好呀|在吗|老师好|领导好|
 
 def message_text(message: Incoming) -> str:
     """The text as commands see it: normalised, without an @mention of the bot or a greeting in front."""
-    return _GREETING.sub("", _MENTION.sub("", normalize(message.text), count=1), count=1)
+    return _GREETING.sub("", _MENTION.sub("", normalize(simplified(message.text)), count=1), count=1)
+
+
+# A long run-on (voice input) is a question only if it ends like one: a question word in the middle of
+# "…走了好多家具体多长时间也没顾上看" tells a story, it asks nothing.
+LONG_TEXT = 30
+_ENDS_ASKING = re.compile(r"(?:[?？]|吗|嘛|么|呢|不|没|没有|咋整|咋办|怎么办|怎么弄|行不|中不|可以不|能不能|对不对)\s*[.。!！~～]*$")
 
 
 def is_question(text: str) -> bool:
+    if len(text) > LONG_TEXT and not _ENDS_ASKING.search(text[-8:]) and not re.search(r"[?？]", text):
+        return False
     return QUESTION.search(text) is not None
 
 EVERYONE: frozenset[Role] = frozenset(Role)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -12,6 +13,25 @@ def normalize(text: str) -> str:
     """Fold full-width letters, digits and punctuation (what phone keyboards produce) and collapse spaces."""
     folded = unicodedata.normalize("NFKC", text or "")
     return _SPACES.sub(" ", folded).strip()
+
+
+@functools.cache
+def _traditional_to_simplified():
+    from opencc import OpenCC  # loaded on the first message in traditional characters
+
+    return OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """The text in simplified characters: 投訴 辦事員 as 投诉 办事员 (some phones type traditional).
+
+    Most messages are plain simplified Chinese, which GB2312 encodes; only the others are converted.
+    """
+    try:
+        text.encode("gb2312")
+        return text
+    except UnicodeEncodeError:
+        return _traditional_to_simplified().convert(text)
 
 
 def utf8_len(text: str) -> int:

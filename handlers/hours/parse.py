@@ -50,7 +50,8 @@ _VAGUE_RE = re.compile(
     r"|(?<![第前后同每])一\s*天(?![前后])"
     rf"|(?:不到|将近|接近|近|快|至少|最少|起码|超过|少于|多于)\s*{_NUM}\s*(?:个)?\s*(?:半)?\s*{_HOUR_UNIT}"
     rf"|{_NUM}\s*(?:个)?\s*(?:半)?\s*{_HOUR_UNIT}\s*(?:多|出头|不到|以上|多点|多一点|开外)"
-    r"|十几分钟|几十分钟|\d+\s*多分钟|[一二两三四五六七八九十]+十多分钟",
+    r"|十几分钟|几十分钟|\d+\s*多分钟|[一二两三四五六七八九十]+十多分钟"
+    r"|(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点\s*多\s*(?:到|至|-|~)|(?:到|至|-|~)\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点\s*多",
     re.IGNORECASE,
 )
 # "3个点": hours in some places, clock times or posts in others.
@@ -73,6 +74,7 @@ _RELATIVE = {
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ymd", re.compile(r"(?P<y>20\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?")),
     ("md", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?")),
+    ("month_end", re.compile(r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月\s*(?:的)?(?:最后一天|月底|底|末|最末一天)")),
     ("md_cn", re.compile(r"(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})[日号]")),
     # 11.20, 11/20 or 11-20, but never an amount like 2.5h
     ("md_dot", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*[./-]\s*(?P<d>\d{1,2})(?![\d.]|\s*(?:个|小时|h|钟|分|点))", re.IGNORECASE)),
@@ -228,6 +230,10 @@ def _resolve(kind: str, found: re.Match[str], today: date) -> date:
         return date(today.year, today.month, int(found["d"]))
     if kind == "ymd":
         return date(int(found["y"]), int(found["m"]), int(found["d"]))
+    if kind == "month_end":
+        month = int(found["m"]) if found["m"].isdigit() else int(cn2an.cn2an(found["m"], "smart"))
+        year = today.year if month <= today.month else today.year - 1
+        return (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1))
     if kind == "md_cn":
         month, day = int(cn2an.cn2an(found["m"], "smart")), int(cn2an.cn2an(found["d"], "smart"))
     else:

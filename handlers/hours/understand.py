@@ -14,7 +14,7 @@ from datetime import date
 
 import cn2an
 
-from bot.router import Context, Reading
+from bot.router import LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
 from handlers.hours.parse import LEFTOVER_TIME, DateError, find_date, fold, parse_hours, read_amount
 
@@ -29,6 +29,7 @@ SERVICE = re.compile(
     r"服务|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
     r"|巡逻|巡查|值守|值班|防汛|防火|帮扶|入户|走访|宣传|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
     r"|护学|护校|护导|护送|疏导|保洁|搞卫生|打扫卫生|环境卫生|大扫除|义工|文明劝导|交通劝导|治安|联防|红袖章"
+    r"|送饭|送餐|送菜|送水|送煤|理发|给.{0,8}(?:老人|群众|居民|困难户|残疾|独居|孤寡).{0,4}(?:送|办|修|买|打扫|理发|做饭)"
     r"|接待(?:群众|居民|来访|上访|来信)|信访|上访|来访|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
     r"|巡夜|夜巡|巡检|(?:安全|消防|入户|隐患)检查|督查|走街|串户|摸底|登门|上门|送温暖|义务|打扫|清扫|扫雪|除雪|植树|消杀"
     r"|普法|反诈|防诈|禁毒|讲解|助老|助残|关爱|陪护|代购|卡点|执勤|站岗|核酸|防控|接种|应急|救援|抢险|网格化"
@@ -93,10 +94,10 @@ HOURS_TOPIC = re.compile(
 RULE_ASKED = re.compile(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|算作|怎么计|规定|要求|标准|硬性|必须|怎么|怎样|咋|如何|为什么|是不是|后果|处分|扣分|问责|通报")
 # The leaders' summary: 安居社区谁还没达标, 全街道时长汇总, 上个月大家的下沉时长统计一下.
 TEAM = re.compile(
-    r"谁|大家|多少人|几个人|几人|完成率|全街道|全街|各社区|各单位|各网格|各个|全体|所有人|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名"
+    r"谁|大家|大伙|大家伙|同志们|(?:多少|几个?)人.{0,4}(?:没|未|不够|达标|完成|差)|完成率|全街道|全街|各社区|各单位|各网格|各个|全体|所有人|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名"
     r"|达标率|整体|总体|包联|下面的人|手下|本单位|我们单位|本社区|我们社区|单位的人|社区的人|达标情况"
 )
-TEAM_TOPIC = re.compile(r"时长|达标|小时")
+TEAM_TOPIC = re.compile(r"时长|达标|小时|钟头|没登|登记")
 # A bare number answers "how many hours exactly?" ("3", "2.5").
 BARE_NUMBER = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d+)?)\s*(?:个|个吧|吧)?\s*[.。!！]?$")
 _MONTH_CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
@@ -172,8 +173,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             if asked.get("day"):
                 groups["day"] = asked["day"]
             return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
-    if QUESTION.search(folded):
-        return None
+    if QUESTION.search(folded) and (len(folded) <= LONG_TEXT or is_question(folded)):
+        return None  # (a long run-on that does not end asking tells what was done)
     amount = read_amount(folded)
     service = SERVICE.search(folded) is not None
     complaint = COMPLAINT.search(folded) is not None or _problem_first(folded)
@@ -181,7 +182,9 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.85, groups={"missing": True, **(_parsed_groups(text, today) or {})})
     if amount is None:
         # "今天上午入户走访了": service done, amount missing: ask for it, store nothing.
-        if service and not complaint and re.search(r"了|今天|昨天|前天|上午|下午|晚上|一直|整天|一天", folded) and len(folded) <= 30 \
+        unknown = re.search(r"多长时间|多久|没顾上看|没看时间|没记时间|时间没记|忘了几个", folded) is not None
+        if service and not complaint and re.search(r"了|今天|昨天|前天|上午|下午|晚上|一直|整天|一天", folded) \
+                and len(folded) <= (80 if unknown else 30) \
                 and ACTIVITY.search(folded):
             return Reading(0.8, groups={"missing": True, **(_parsed_groups(text, today) or {})})
         return None
@@ -235,7 +238,7 @@ def _correction(folded: str, today: date) -> dict | None:
     if amount is not None and amount.kind == "exact":
         groups["hours"] = amount.hours
     else:
-        bare = re.search(r"(?P<num>\d{1,2}(?:\.\d+)?|[一二两三四五六七八九十]{1,2}(?:个半)?)\s*个?(?:钟头|钟)?\s*$", tail.strip(" 吧了的。.!！"))
+        bare = re.search(r"(?P<num>(?:\d{1,2}(?:\.\d+)?|[一二两三四五六七八九十]{1,2})(?:个半)?)\s*个?(?:钟头|钟)?\s*$", tail.strip(" 吧了的。.!！"))
         if bare and not re.search(r"[天日号月周]", tail):
             raw = bare["num"]
             half = raw.endswith("个半")
@@ -268,7 +271,7 @@ def read_undo(text: str, ctx: Context) -> Reading | None:
 def read_mine(text: str, ctx: Context) -> Reading | None:
     """One's own total: 这个月还差多少, 还差几个小时, 上个月时长, 我这个月下沉了几个小时."""
     folded = fold(text)
-    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|谁", folded):
+    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|\d+\s*件", folded):
         return None
     if (RULE_ASKED.search(folded) or re.search(r"每(?:周|月|天|年|次|个月)|需要|得.{0,3}几", folded)) \
             and not re.search(r"我|俺|咱", folded):
@@ -301,7 +304,8 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
 def read_team(text: str, ctx: Context) -> Reading | None:
     """The leaders' summary, however asked."""
     folded = fold(text)
-    if not (TEAM.search(folded) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长", folded):
+    if not (TEAM.search(folded) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长", folded) \
+            or len(folded) > 32:
         return None
     if re.search(r"能算|算不算|怎么算|规定|要求", folded):
         return None

@@ -30,7 +30,7 @@ _TODAY = re.compile(
     rf"^(?:今天|今日)有(?:没有)?(?:微课|课)(?:吗|没有|没)?$"
     rf"|^(?:今天|今日|今儿|最新|这周|本周|最近)?的?(?:微课|微课堂|课程|学习内容|一课)(?:堂)?(?:是啥|是什么|呢|发一下|发下|发我|看看|有吗|有没有|在哪|呢)?$"
     rf"|^(?:今天|今日)(?:学|学习)(?:啥|什么)$|^(?:发|来)(?:一下|下)?(?:今天|今日)?的?(?:微课|课)$"
-    rf"|^微课堂$|^(?:看看|看下|发一下|来|我要看|想看)?第\s*{_NUM}\s*课(?:讲的啥|讲什么|讲的是什么|内容|是啥|是什么)?$"
+    rf"|^微课堂$|^(?:把|给我把)?(?:看看|看下|发一下|来|我要看|想看)?第\s*{_NUM}\s*课(?:(?:再|重新)?(?:发|推)(?:一遍|一下|下|一次)?(?:吧|呗)?)?(?:讲的啥|讲什么|讲的是什么|内容|是啥|是什么)?$"
 )
 # Leaders asking how the lessons go: 本周微课学习情况, 谁还没学微课, 大家微课学得咋样.
 _STATS = re.compile(
@@ -58,6 +58,11 @@ def lesson_number(raw: str | None) -> int | None:
 
 def read_done(text: str, ctx: Context) -> Reading | None:
     found = _DONE.match(_strip(text))
+    if not found:
+        # "看过了 已阅✔️", "我也学了 已学": two ways of saying it in one message.
+        parts = [p for p in re.split(r"[\s,，。.!！、]+", re.sub(r"^(?:我|俺)?也", "", _strip(text))) if p]
+        if 1 < len(parts) <= 3 and all(_DONE.match(p) or p in ("好的", "收到", "嗯", "嗯嗯", "好") for p in parts):
+            found = next(_DONE.match(p) for p in reversed(parts) if _DONE.match(p))
     if not found:
         return None
     number = lesson_number(found["num"] or found["num2"])

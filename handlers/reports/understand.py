@@ -23,11 +23,11 @@ _STRONG_WORD = r"(?:反映|反应|投诉|举报|曝光|吐槽|随手拍|意见�
 # 提交 is a report word only when someone asks for it to be filed (帮我提交, 匿名提交).
 _REPORT_WORD = rf"(?:{_STRONG_WORD}|(?:帮我|替我|给我|我要|我想|匿名)\s*提交)"
 _LEAD = re.compile(
-    rf"^(?:@\S+\s+)?(?:我|俺|咱)?(?:想|要|得|来)?(?:帮我|替我|给我|帮忙)?(?:匿名)?\s*{_REPORT_WORD}"
+    rf"^(?:@\S+\s+)?(?:我|俺|咱)?(?:想|要|得|来)?(?:帮我|替我|给我|帮忙|(?:替|帮|代)(?:群众|居民|老百姓|老乡|大家|村民|住户|邻居))?(?:匿名)?\s*{_REPORT_WORD}"
     r"(?:一下子?|下|个事儿?|件事|个问题|一个问题|一件事|点事)?\s*[:：,，!！。.\s]*"
 )
 _ANONYMOUS = re.compile(
-    r"匿名|不想留名|不愿留名|不想实名|不想透露(?:我的)?(?:姓名|名字|身份)|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是我|不要让人知道是我|不要透露我|别透露我|别暴露我"
+    r"匿名|(?:别|不要|千万别|甭|莫|不用)(?:把|留|写|报|提|透露|说出|告诉|登)(?:上)?(?:我|我的)(?:的)?(?:名字|姓名|名)|不想留名|不愿留名|不想实名|不想透露(?:我的)?(?:姓名|名字|身份)|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是我|不要让人知道是我|不要透露我|别透露我|别暴露我"
     r"|别说是我|不要说是我|别告诉.{0,4}是我|(?:替|帮|给)我保密|不想让.{0,6}知道是我|悄悄(?:地)?(?:反映|举报|说)|隐去.{0,4}(?:姓名|名字|身份)"
     r"|隐藏.{0,4}(?:姓名|名字|身份)|不实名|别公开我|不要公开我|不公开(?:我的)?(?:姓名|名字|身份)|不想署名|不署名"
 )
@@ -44,15 +44,16 @@ _PROBLEM = re.compile(
     r"|堵了|堵塞|漏水|积水|不亮|堆满|堆着|扰民|噪音|异味|冒烟|破损|塌了|断水|停水|停电"
     r"|倒了|断了|裂了|掉了|歪了|松了|翘起|脱落|被偷|丢了|着火|起火|冒水|爆管|爆了|脏乱|乱堆|乱倒|乱搭|私搭|乱建|乱摆|乱挂|乱拉"
     r"|违停|偷倒|渗水|发臭|污水|垃圾成堆|没路灯|黑灯瞎火|安全隐患|有隐患|危险"
+    r"|井盖没了|盖子没了|没了(?:好几天|几天|一周|半个月)|吓人|黑咕隆咚|看不见路|摔倒|绊倒|差点摔"
     r"|态度恶劣|态度差|态度不好|不作为|踢皮球|推诿|排队|等了|白跑|玩手机|迟到|早退|脱岗|不在岗|吃拿卡要|索要|刁难|敷衍|摆架子|门难进|脸难看"
 )
 # A complaint put as a rhetorical question: "社区干部上班打牌 有没有人管？"
 _RHETORICAL = re.compile(r"有没有人管|管不管|能不能管管|谁来管|没人管吗|怎么没人管|还管不管|有人管吗|谁管|管一管|管管吧|给个说法")
 _QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|要不要|算不算|行不行|中不中|啥|什么|多少|(?<![好十这])几(?!乎)"
-    r"|(.)不\1|不\s*$|管不管"
+    r"|(.)不\1|不\s*$|管不管|没\s*$|没有\s*$|了没|有回复|有结果"
 )
-_RATING = re.compile(r"^(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不满意|满意|好评|差评)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
+_RATING = re.compile(r"^(?:(?:还行吧?|还可以吧?|总的来说|总体来说|整体来说|说实话)\s*[,，]?\s*)?(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不满意|满意|好评|差评)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
 _SHOW = re.compile(
     r"(?:查询|查一下|查下|查查|看下|看一下|看看|查)\s*(?:反映|投诉)?\s*(?:#\s*(?P<id>\d+)|(?P<id3>\d+)\s*号)"
     r"|(?:#\s*(?P<id2>\d+)|(?P<id4>\d+)\s*号(?:反映|投诉)).{0,8}(?:办得|进度|情况|咋样|怎么样|到哪|结果|办了没|处理了没|怎么说)"
@@ -64,7 +65,8 @@ _STATS = re.compile(
     r"|(?:办结率|满意率|受理率|按时办结|平均.{0,4}(?:办结|受理|用时|多久)|多久办结|收到.{0,3}(?:多少|几)件)"
     rf"|(?:随手拍|反映|投诉|工单)(?:的问题)?.{{0,6}}(?:[^效]率|平均|多少件|几件|多少条|几条|总数|统计)"
 )
-_MINE = re.compile(r"(?:我|俺)(?:之前|上次|以前|前几天|前些天)?(?:反映|投诉|提交|举报|报)(?:过|了)?的")
+_MINE = re.compile(r"(?:我|俺)(?:之前|上次|以前|前几天|前些天)?(?:反映|投诉|提交|举报|报|提|发|拍)(?:过|了)?的(?:随手拍|反映|投诉|问题|事|那个|那些|记录)?"
+                   r"|(?:我|俺)(?:的)?(?:投诉|反映|随手拍)(?:的)?记录")
 _NUMBERED = re.compile(r"#\s*\d|\d+\s*号")
 _WORKLIST = re.compile(r"(?:要我办|待我办|我要办|我待办|给我的|待办).{0,6}(?:反映|随手拍|投诉)|(?:反映|随手拍).{0,6}(?:要我办|待办)")
 
@@ -89,6 +91,8 @@ def read_report(text: str, ctx: Context) -> Reading | None:
         return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）")
     if _QUESTION.search(text) or len(text) < 6:
         return None
+    if len(text) >= 20 and re.search(r"(?:我|俺)(?:要|想|得)(?:匿名)?(?:投诉|反映|举报|曝光)", text):
+        return Reading(0.85, stores=True, args=text, label="提交随手拍")  # a run-on that says it is a complaint
     if _EARLY.match(text) and len(text) >= 10:
         # "向你们反映个情况：…", "居民反映小区停车难": a report word early, then the problem.
         return Reading(0.6 if _DURATION.search(text) else 0.85, stores=True, args=text, label="提交随手拍")
@@ -98,9 +102,15 @@ def read_report(text: str, ctx: Context) -> Reading | None:
 
 
 def is_how_to(text: str) -> bool:
-    """"随手拍怎么用", "匿名反映能看到我是谁吗": asking about the feature, with nothing to report."""
+    """"随手拍怎么用", "匿名反映能看到我是谁吗", "随手拍能不能不留名字": asking about the feature, nothing to report."""
     text = normalize(text)
-    return (_HOW_TO.search(text) is not None or text.endswith(("吗", "吗?", "?"))) and len(report_body(text)) <= 12
+    body = report_body(text)
+    if len(body) > 12:
+        return False
+    if _HOW_TO.search(text) is not None or text.endswith(("吗", "吗?", "?")):
+        return True
+    # A short question about anonymity itself.
+    return _QUESTION.search(body) is not None and _ANONYMOUS.search(body) is not None
 
 
 def not_a_report(text: str) -> bool:

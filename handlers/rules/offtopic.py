@@ -93,6 +93,8 @@ _REQUEST = re.compile(
     r"(?:帮我|给我|替我|帮忙|帮着)(?:把.{0,16}?)?(?:看看|看一下)?"
     r"(?:写|做个|做一|做份|画|算算|算一下|订|买|翻译|p|修图|讲|编|生成|推荐|改(?:得|写|改|一改)|润色|起个|取个|想个|弄个)"
     r"|^(?:讲|说)(?:讲|个|一个|段)"
+    r"|^(?:推荐|介绍)(?:个|一个|一本|一部|一首|几个|几本|几部|点|些|一下)|(?:给|帮)?整个(?:ppt|图|表|视频|文案)"
+    r"|^(?!.*(?:公款|公费|出差|单位|组织|报销)).{0,6}去哪(?:儿|里)?(?:旅游|旅行|玩|吃|逛)"
 )
 _WORK = re.compile("|".join(sorted(map(re.escape, WORK_WORDS), key=len, reverse=True)))
 _OTHER = re.compile("|".join(sorted(map(re.escape, OTHER_WORDS), key=len, reverse=True)))
