@@ -202,3 +202,27 @@ def test_saying_what_one_wants_before_saying_it_gets_asked_to_go_ahead(bot, text
 def test_more_small_talk(bot, text):
     said = bot.send(GRID_WORKER, text)
     assert "没看懂" not in said.text and "帮助" in said.text
+
+
+def test_a_complaint_typed_in_traditional_characters_is_a_ticket(bot):
+    number = ticket_of(bot.send(GRID_WORKER, "投訴 辦事員上班時間玩手機 不理人"))
+    with bot.app.sessions() as session:
+        assert "办事员上班时间玩手机" in session.get(Report, number).text
+
+
+def test_the_last_day_of_a_month_by_name(bot):
+    said = bot.send(GRID_WORKER, "10月最后一天 疫苗接种 服务 六个钟头 补登")
+    assert [d for d, _, _ in hours_of(bot, GRID_WORKER)] == [date(2026, 10, 31)]
+    assert "10月31日" in said.text
+
+
+@pytest.mark.parametrize("text", ["我提的随手拍有回复没", "随手拍能不能不留名字", "反映的问题满意率是多少"])
+def test_questions_about_reports_file_no_ticket(bot, text):
+    tickets = count(bot, Report)
+    bot.send(CADRE, text)
+    assert count(bot, Report) == tickets
+
+
+def test_a_long_run_on_about_service_with_no_amount_asks_how_long(bot):
+    said = bot.send(GRID_WORKER, "今天上午跟着社区的同志一起去安置区挨家挨户走访了解搬迁户的就业情况走了好多家具体多长时间也没顾上看")
+    assert hours_of(bot, GRID_WORKER) == [] and "几个小时" in said.text
