@@ -226,3 +226,23 @@ def test_questions_about_reports_file_no_ticket(bot, text):
 def test_a_long_run_on_about_service_with_no_amount_asks_how_long(bot):
     said = bot.send(GRID_WORKER, "今天上午跟着社区的同志一起去安置区挨家挨户走访了解搬迁户的就业情况走了好多家具体多长时间也没顾上看")
     assert hours_of(bot, GRID_WORKER) == [] and "几个小时" in said.text
+
+
+# --- rules paraphrases from the issue: the article that covers them is cited, or offered by number ---
+
+
+@pytest.mark.parametrize(
+    "text, document, article",
+    [
+        ("收了群众一箱苹果怎么办", "礼品礼金管理规定", "第三条"),
+        ("单位的打印纸可以拿回家给孩子用吗", "办公用品和资产管理规定", "第五条"),
+        ("公务接待一桌能上几个菜", "公务接待管理办法", "第六条"),
+        ("上级领导来检查能安排住宿吗", "公务接待管理办法", "第八条"),
+    ],
+)
+def test_a_paraphrase_reaches_the_article_that_covers_it(bot, text, document, article):
+    said = bot.send(CADRE, text)
+    cited = [line for line in said.text.splitlines() if document in line and article in line]
+    assert cited, said.text
+    assert said.text.startswith("依据") or "回复数字" in said.text
+    assert len(said.text) <= 500
