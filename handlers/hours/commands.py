@@ -119,7 +119,11 @@ def edit(ctx: Context, match: Match) -> str:
     described = _described(entry, today)
     if not service.can_undo(entry, ctx.now, ctx.config.hours):
         return _too_late(ctx, described, "改")
-    groups = match.groups
+    groups = dict(match.groups)
+    if "delta" in groups:
+        groups["hours"] = round(float(entry.hours) + float(groups["delta"]), 2)
+        if groups["hours"] <= 0:
+            return f"最近一条是{described}，减去{abs(float(groups['delta'])):g}小时就没有了。要删掉请发「撤销」。"
     if "hours" not in groups and "day" not in groups:
         return f"要把最近一条（{described}）改成多少？请这样发：改成2小时，或 写错了是昨天的。"
     hours = float(groups.get("hours", entry.hours))

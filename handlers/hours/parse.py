@@ -20,12 +20,19 @@ _CN = rf"[{CN_DIGITS}]"
 _NUM = rf"(?:\d+(?:\.\d+)?|\.\d+|{_CN}+(?:点{_CN}+)?)"
 _HOUR_UNIT = r"(?:个小时|小时|个钟头|钟头|个钟|钟|hours?|hrs?|h)"
 _MIN_UNIT = r"(?:分钟|分|min|mins|m)"
+# Minutes joined to hours ("1小时40分", "两个钟头零十分") are under 60; "一个半小时 九十分钟" says it twice.
+_MINUTES_PART = r"(?:[1-5]?\d|[一二三四五]?十[一二三四五六七八九]?|[一二三四五六七八九])(?![\d十])"
 
 # "两个半小时", "3.5个小时", "2h", "3个钟", "1小时30分钟", "一个半钟头"
 _HOURS_RE = re.compile(
     rf"(?P<neg>[-−负]\s*)?(?P<num>{_NUM})\s*(?P<half>个半)?\s*{_HOUR_UNIT}(?P<half2>半)?"
-    rf"(?:\s*(?:又|零|另|加)?\s*(?:(?P<min>{_NUM})\s*{_MIN_UNIT}|(?P<quarters>{_NUM})\s*刻钟?))?",
+    rf"(?:\s*(?:又|零|另|加)?\s*(?:(?P<min>{_MINUTES_PART})\s*{_MIN_UNIT}|(?P<quarters>[一二三1-3])\s*刻钟?))?",
     re.IGNORECASE,
+)
+# Date words left over once the date is read ("11月上旬的某天", "上个月有一回", "那天"): the day is in doubt.
+LEFTOVER_DATE = re.compile(
+    r"\d+\s*(?:号(?!楼|院|门|线|车|房|铺|摊|窗口|地块|网格)|日(?!常))|(?:上|下|这|本)?个?月(?:份)?(?!累计)|礼拜|星期|周[一二三四五六日天末]|那天|那会|前阵子|前段时间|前些天|有一天|某天|哪天|哪一天"
+    r"|上旬|中旬|下旬|月初|月中|月底|月末|有一回|有一次|日子|那次|改天|过两天|回头"
 )
 # Time words left over once the amount is read ("…1小时 又 一刻钟" read wrongly): the amount is in doubt.
 LEFTOVER_TIME = re.compile(rf"{_NUM}\s*(?:个)?\s*(?:小时|钟头|个钟|分钟|刻钟)|半\s*(?:个)?\s*(?:小时|钟头)", re.IGNORECASE)
@@ -68,7 +75,7 @@ _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 
 _RELATIVE = {
     "今天": 0, "今日": 0, "今儿个": 0, "今儿": 0, "今早": 0, "今晚": 0,
     "昨天": 1, "昨日": 1, "昨儿个": 1, "昨儿": 1, "昨个儿": 1, "昨个": 1, "昨晚": 1, "昨夜": 1, "今个儿": 0, "前个儿": 2,
-    "前天": 2, "前儿个": 2, "前儿": 2, "大前天": 3, "明天": -1, "明儿": -1, "后天": -2,
+    "前天": 2, "前儿个": 2, "前儿": 2, "大前天": 3, "大前儿个": 3, "大前儿": 3, "明天": -1, "明儿": -1, "后天": -2,
 }
 
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -78,8 +85,8 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("md_cn", re.compile(r"(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})[日号]")),
     # 11.20, 11/20 or 11-20, but never an amount like 2.5h
     ("md_dot", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*[./-]\s*(?P<d>\d{1,2})(?![\d.]|\s*(?:个|小时|h|钟|分|点))", re.IGNORECASE)),
-    ("week", re.compile(r"(?P<prefix>上上|上|这|本)?\s*(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])")),
-    ("rel", re.compile(r"大前天|前儿个|前个儿|前儿|前天|昨儿个|昨个儿|昨个|昨儿|昨晚|昨夜|昨天|昨日|今儿个|今个儿|今儿|今早|今晚|今天|今日|明天|明儿|后天")),
+    ("week", re.compile(r"(?P<prefix>上上|上|这|本|下下|下)?\s*(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])")),
+    ("rel", re.compile(r"大前天|大前儿个|大前儿|前儿个|前个儿|前儿|前天|昨儿个|昨个儿|昨个|昨儿|昨晚|昨夜|昨天|昨日|今儿个|今个儿|今儿|今早|今晚|今天|今日|明天|明儿|后天")),
     ("day", re.compile(r"(?<![\d月.])(?P<d>\d{1,2})\s*[日号]")),
 )
 
@@ -100,6 +107,18 @@ def fold(text: str) -> str:
 
 class DateError(ValueError):
     """The text names a date that does not exist (e.g. 2月30日)."""
+
+
+def date_in_doubt(text: str, today: date) -> bool:
+    """Whether a date is named that the parser could not pin down (the day would be a guess)."""
+    folded = fold(text)
+    amount = read_amount(folded)
+    rest = _cut(folded, amount.span if amount is not None else None)
+    try:
+        _, _, span = find_date(rest, today)
+    except DateError:
+        return False  # an impossible date is refused with its own reply
+    return LEFTOVER_DATE.search(_cut(rest, span)) is not None
 
 
 @dataclass(frozen=True)
@@ -221,6 +240,8 @@ def _resolve(kind: str, found: re.Match[str], today: date) -> date:
             return monday - timedelta(days=7) + timedelta(days=weekday)
         if prefix == "上上":
             return monday - timedelta(days=14) + timedelta(days=weekday)
+        if prefix in ("下", "下下"):
+            return monday + timedelta(days=7 * len(prefix) + weekday)  # a day to come: the service refuses it
         candidate = monday + timedelta(days=weekday)
         # A bare "周五" said on a Wednesday means the Friday just past.
         if not prefix and candidate > today:

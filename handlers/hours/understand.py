@@ -16,7 +16,7 @@ import cn2an
 
 from bot.router import LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
-from handlers.hours.parse import LEFTOVER_TIME, DateError, find_date, fold, parse_hours, read_amount
+from handlers.hours.parse import LEFTOVER_TIME, DateError, date_in_doubt, find_date, fold, parse_hours, read_amount
 
 # Conversation state keys (bot.router.Context.remember).
 LAST_ENTRY = "hours.last"  # the entry just logged: a correction or an undo refers to it
@@ -46,12 +46,14 @@ COMPLAINT = re.compile(
 )
 # A problem told as a state (楼道堆满杂物, 路灯不亮好几天了): with time spent, maybe service, maybe a report;
 # but the object of a plain service activity ("调解 漏水纠纷 2个钟头") is no complaint.
-PROBLEM_STATE = re.compile(r"坏了|坏掉|坏着|不亮|破了|塌了|漏了|漏水|堵了|堵住|积水|扰民|占道|堆满|堆着|堆了|好几天|几天了|半个月了|一个月了|倒了|断了|裂了|脱落|违停|乱堆|私搭|乱建|安全隐患|污水"
+PROBLEM_STATE = re.compile(r"不热|不暖和|冰凉|不通|漏风|坏了|坏掉|坏着|不亮|破了|塌了|漏了|漏水|堵了|堵住|积水|扰民|占道|堆满|堆着|堆了|好几天|几天了|半个月了|一个月了|倒了|断了|裂了|脱落|违停|乱堆|私搭|乱建|安全隐患|污水"
     r"|满了|溢出|乱停|乱放|乱扔|乱贴|乱摆|停车乱|很乱|太乱|脏|臭|噪音|异味|没暖气|没电|没水|停水|停电|冒水|爆管")
 STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|值守|值班|入户|走访|帮扶|宣传|宣讲|排查|整治|清理|防汛|防火|创文|志愿|护学|执勤|站岗")
 # Office work is no grid service (开会, 写材料, 在单位值班接电话, 帮领导搬家): with no sign of the grid or its
 # people, time spent on it is asked about, never logged on a guess.
 OFFICE = re.compile(r"培训|开会|会议|写材料|整理材料|材料|办公室|单位|机关|加班|出差|接电话|坐班|学习|领导|搬家|私事|家里的事")
+# Desk work about the grid is still desk work ("整理入户台账录系统"): asked about whatever it names.
+STRONG_OFFICE = re.compile(r"整理.{0,6}(?:台账|材料|表格|档案)|录入|录系统|录到系统|报表|做表|填表格|写材料|写总结|写报告|开会|会议")
 GRID = re.compile(
     r"入户|走访|网格|下沉|巡逻|巡查|帮扶|群众|居民|老人|住户|村民|社区(?!会)|调解|宣传|宣讲|志愿|防火|防汛|创文|流动人口|困难户|低保|残疾"
     r"|搬迁户|独居|上访|来访|信访|小区|楼道|街面|卡口|疫苗|反诈|防诈"
@@ -65,25 +67,26 @@ ACTIVITY = re.compile(
 # A question about hours is for the rules or for 我的时长, never a log.
 QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|怎样|咋|如何|多少|多久|算不算|会不会|能算|算吗|算不|是不是|要不要|有没有|啥|什么|为什么"
-    r"|还差|够不够|够了没|够数|(?<!好)几个小时[?？]?$|(?<!好)几个钟"
+    r"|还差|够不够|够了没|够.{0,8}没\s*$|够数|(?<!好)几个小时[?？]?$|(?<!好)几个钟"
     r"|按.{0,8}算|算作|算进|算到|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长"
 )
 # The message is about an entry already logged ("刚才那条是2小时不是3小时"): never a new entry.
 EARLIER = re.compile(
     r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条|那个记录|那次|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了"
-    r"|多报了|少报了|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成"
+    r"|多报了|少报了|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成|刚那|刚才那|多打了|打错|多按了|按错"
 )
 # "改成2小时", "刚才登记错了 应该是3小时", "写错了是昨天的", "不是3个是2个", "改2".
 CORRECTION = re.compile(
     r"^(?:改|修改|更正)时长|改成|改为|改到|改一下|改下|改个|^改\s*\d|更正|应该是|应是|不对|不是.{0,8}是|写错|弄错|登记错|记错|登错|搞错|填错|输错"
     r"|(?:日期|时间|时长|天|小时)(?:搞|弄|写|填)?错了|是.{1,8}不是|多写了|少写了|多登了|少登了|多记了|少记了|多报了|少报了|错了"
     r"|实际(?:上)?是|其实是|实际只有|实际上只|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成|有误|应为|应该为|不是这个数"
+    r"|多打了|打错|多按了|按错|弄岔|搞岔|填岔"
 )
 STRONG_CORRECTION = re.compile(
     r"改成|改为|改到|改一下|改下|更正|应该是|写错|弄错|登记错|记错|登错|搞错|填错|输错|实际(?:上)?是|其实是|写成|登成|记成|有误|应为"
 )
-UNDO = re.compile(r"撤销|撤回|撤消|撤了|删了|删掉|删除|不要了|作废|取消")
-UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上一条|登记|登错|发错|记错|写错|不算|撤|时长")
+UNDO = re.compile(r"撤销|撤回|撤消|撤了|撤掉|删了|删掉|删喽|删除|不要了|作废|取消|登重了|重复了")
+UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上条|上一条|登记|登错|发错|记错|写错|点错|登重|不算|撤|时长")
 # Asking for one's own total: 这个月还差多少, 还差几个小时, 上个月时长, 俺这月够20小时了没.
 MINE = re.compile(r"我|俺|咱|还差|还得|还要|够数|够了|够没|够不够|够\d+小时|达标|累计|查|看看|看下|瞅瞅")
 HOURS_TOPIC = re.compile(
@@ -202,7 +205,10 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     rest = folded[: amount.span[0]] + " " + folded[amount.span[1]:]
     if not amount.corrected and LEFTOVER_TIME.search(rest):
         return Reading(0.55, stores=True, groups=groups, label=label)  # two amounts: which is meant? Ask.
-    if service and not complaint and not (OFFICE.search(folded) and not GRID.search(folded)):
+    if date_in_doubt(text, today):
+        return Reading(0.45, stores=True, groups=groups, label=label)  # "11月上旬的某天": which day? Ask.
+    office = STRONG_OFFICE.search(folded) is not None or (OFFICE.search(folded) is not None and GRID.search(folded) is None)
+    if service and not complaint and not office:
         return Reading(0.9, stores=True, groups=groups, label=label)
     # A bare amount, or time inside a complaint: maybe hours, maybe not. Ask.
     return Reading(0.6 if not complaint or service else 0.5, stores=True, groups=groups, label=label)
@@ -213,6 +219,13 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
     folded = fold(text)
     if not (CORRECTION.search(folded) or EARLIER.search(folded)) or re.search(r"[?？]|吗|怎么|咋", folded):
         return None
+    if re.search(r"(?:多|少)(?:记|写|登|报|填|算)了?(?!成)", folded) and not re.search(r"应该是|应是|实际|其实|改成|改为|是\s*\d", folded):
+        # "多记了一个钟头", "少记了半小时": by how much, not to how much; the handler works it out.
+        amount = read_amount(folded)
+        if amount is None or amount.kind != "exact":
+            return None
+        sign = -1 if re.search(r"多(?:记|写|登|报|填|算)", folded) else 1
+        return Reading(0.9, stores=True, groups={"delta": sign * amount.hours})
     target = _correction(folded, ctx.now.date())
     if target is None:
         return None
@@ -239,7 +252,7 @@ def _correction(folded: str, today: date) -> dict | None:
         groups["hours"] = amount.hours
     else:
         bare = re.search(r"(?P<num>(?:\d{1,2}(?:\.\d+)?|[一二两三四五六七八九十]{1,2})(?:个半)?)\s*个?(?:钟头|钟)?\s*$", tail.strip(" 吧了的。.!！"))
-        if bare and not re.search(r"[天日号月周]", tail):
+        if bare and not re.search(r"[天日号月周]|礼拜|星期", tail):
             raw = bare["num"]
             half = raw.endswith("个半")
             raw = raw.removesuffix("个半")

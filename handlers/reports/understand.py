@@ -19,7 +19,7 @@ RATE_KEY = "reports.rate"
 RATE_MINUTES = 24 * 60
 SHOWN_RATE_MINUTES = 30
 
-_STRONG_WORD = r"(?:反映|反应|投诉|举报|曝光|吐槽|随手拍|意见箱|提个意见|提意见|告状|揭发|检举|爆料|反馈|提个建议|提建议|建议)"
+_STRONG_WORD = r"(?:吐个槽|反映|反应|投诉|举报|曝光|吐槽|随手拍|意见箱|提个意见|提意见|告状|揭发|检举|爆料|反馈|提个建议|提建议|建议)"
 # 提交 is a report word only when someone asks for it to be filed (帮我提交, 匿名提交).
 _REPORT_WORD = rf"(?:{_STRONG_WORD}|(?:帮我|替我|给我|我要|我想|匿名)\s*提交)"
 _LEAD = re.compile(
@@ -32,7 +32,7 @@ _ANONYMOUS = re.compile(
     r"|隐藏.{0,4}(?:姓名|名字|身份)|不实名|别公开我|不要公开我|不公开(?:我的)?(?:姓名|名字|身份)|不想署名|不署名"
 )
 # About a ticket or task that exists ("把反映 #5 立项", "5号反映"): never a new ticket.
-_EXISTING = re.compile(r"#\s*\d|\d+\s*号(?:反映|投诉|任务|单)|立项|台账|销号|整改任务")
+_EXISTING = re.compile(r"#\s*\d|\d+\s*号(?:反映|投诉|任务|单)|编号\s*\d|单号\s*\d|立项|台账|销号|整改任务")
 # A report word early in the message, not 反映的 (我反映的事: asking about one's own reports).
 _EARLY = re.compile(rf"^.{{0,8}}?{_STRONG_WORD}(?!的|过的|列表|统计)")
 # Time spent, in a message that also names a report word: it may be someone's service hours.
@@ -59,7 +59,7 @@ _SHOW = re.compile(
     r"|(?:#\s*(?P<id2>\d+)|(?P<id4>\d+)\s*号(?:反映|投诉)).{0,8}(?:办得|进度|情况|咋样|怎么样|到哪|结果|办了没|处理了没|怎么说)"
 )
 # "随手拍怎么用", "随手拍能匿名吗": a question about the feature, for 帮助.
-_HOW_TO = re.compile(r"(?:怎么|咋|如何)(?:用|弄|发|拍|提交|操作|匿名|写)|能(?:不能)?匿名|可以匿名|能不能匿名")
+_HOW_TO = re.compile(r"(?:怎么|咋|如何)(?:个)?(?:用|弄|发|拍|提交|操作|匿名|写|评价|评|查|看|撤|改|删|催)|能(?:不能)?匿名|可以匿名|能不能匿名")
 _STATS = re.compile(
     r"(?:随手拍|反映|投诉).{0,6}(?:统计|汇总|数据|办理情况|响应情况|办得怎么样|处理得怎么样|处理情况|情况怎么样)"
     r"|(?:办结率|满意率|受理率|按时办结|平均.{0,4}(?:办结|受理|用时|多久)|多久办结|收到.{0,3}(?:多少|几)件)"
@@ -69,6 +69,13 @@ _MINE = re.compile(r"(?:我|俺)(?:之前|上次|以前|前几天|前些天)?(?:
                    r"|(?:我|俺)(?:的)?(?:投诉|反映|随手拍)(?:的)?记录")
 _NUMBERED = re.compile(r"#\s*\d|\d+\s*号")
 _WORKLIST = re.compile(r"(?:要我办|待我办|我要办|我待办|给我的|待办).{0,6}(?:反映|随手拍|投诉)|(?:反映|随手拍).{0,6}(?:要我办|待办)")
+
+
+# A report word at the end: "冒黑水 臭得睡不着觉 给你们反映反映", "…随手拍一下", "…必须投诉", "…帮忙反映下".
+_TRAILING_REPORT = re.compile(
+    r"(?:给你们|向你们|跟你们|帮忙|帮我|请|麻烦)?(?:反映|反应|投诉|举报|曝光|随手拍|提个意见)(?:反映|一下|下|了|吧|啊)?[。.!！~]*$"
+    r"|(?:必须|一定要|我要|要|得)(?:投诉|举报|曝光|反映)(?:他|他们|一下)?[。.!！~]*$"
+)
 
 
 def report_body(text: str) -> str:
@@ -91,6 +98,8 @@ def read_report(text: str, ctx: Context) -> Reading | None:
         return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）")
     if _QUESTION.search(text) or len(text) < 6:
         return None
+    if len(text) >= 12 and _TRAILING_REPORT.search(text):
+        return Reading(0.9, stores=True, args=text, label="提交随手拍")  # "…给你们反映反映", "…必须投诉"
     if len(text) >= 20 and re.search(r"(?:我|俺)(?:要|想|得)(?:匿名)?(?:投诉|反映|举报|曝光)", text):
         return Reading(0.85, stores=True, args=text, label="提交随手拍")  # a run-on that says it is a complaint
     if _EARLY.match(text) and len(text) >= 10:
@@ -178,7 +187,7 @@ def read_rating(text: str, ctx: Context) -> Reading | None:
 
 
 # A message that names a ticket by number ("#5", "5号反映") and says what to do with it, in any order.
-_NUMBER = re.compile(r"#\s*(?P<id>\d+)|(?P<id2>\d+)\s*号(?:反映|投诉|单子|的事)?|(?:反映|投诉)\s*(?P<id3>\d+)")
+_NUMBER = re.compile(r"#\s*(?P<id>\d+)|(?P<id2>\d+)\s*号(?:反映|投诉|单子|的事)?|(?:反映|投诉|编号|单号)\s*(?P<id3>\d+)")
 _LEDGER_WORDS = re.compile(r"任务|销号|立项|台账|反弹|巩固|回头看")
 TICKET_VERBS = (
     ("rate", re.compile(r"不太满意|不满意|满意|好评|差评|评价")),
