@@ -246,3 +246,23 @@ def test_a_paraphrase_reaches_the_article_that_covers_it(bot, text, document, ar
     assert cited, said.text
     assert said.text.startswith("依据") or "回复数字" in said.text
     assert len(said.text) <= 500
+
+
+def test_a_day_that_cannot_be_pinned_down_is_asked_never_taken_for_today(bot):
+    said = bot.send(GRID_WORKER, "11月上旬的某天 入户走访 2小时")
+    assert hours_of(bot, GRID_WORKER) == [] and "今天" not in said.text
+    picked = bot.send(GRID_WORKER, "1")
+    assert hours_of(bot, GRID_WORKER) == [] and "哪一天" in picked.text
+
+
+@pytest.mark.parametrize("text, day", [("7号楼入户走访 3小时", date(2026, 11, 26)), ("上个月25号 入户核对 4小时", date(2026, 10, 25))])
+def test_a_building_number_is_no_day_and_last_months_day_is_read(bot, text, day):
+    bot.send(GRID_WORKER, text)
+    assert [d for d, _, _ in hours_of(bot, GRID_WORKER)] == [day]
+
+
+@pytest.mark.parametrize("text, hours", [("多记了一个钟头", 2.0), ("少记了半小时", 3.5)])
+def test_more_or_less_by_an_amount_changes_the_entry_by_that_much(bot, text, hours):
+    bot.send(CADRE, "服务3小时 入户走访")
+    said = bot.send(CADRE, text)
+    assert [h for _, h, _ in hours_of(bot)] == [hours] and "已更正" in said.text

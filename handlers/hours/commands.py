@@ -11,7 +11,7 @@ from bot.router import LEADERS, Command, Context, Match
 from bot.text import MAX_REPLY_CHARS, pack_lines
 from handlers.hours import service
 from handlers.hours.models import HourEntry
-from handlers.hours.parse import DateError, parse_hours
+from handlers.hours.parse import DateError, date_in_doubt, parse_hours
 from handlers.hours.service import HoursRuleError, fmt_hours
 from handlers.hours.understand import (
     ASKED,
@@ -65,6 +65,9 @@ def log_hours(ctx: Context, match: Match) -> str:
         groups = {**groups, **_parse(match.text, today)}
     if "bad_date" in groups:
         return f"日期“{groups['bad_date']}”不存在，请检查后再发，例如：11月20日 服务 3小时"
+    if groups.get("ask_day") or (ctx.recall(ASKED) is None and date_in_doubt(match.text, today)):
+        return ("是哪一天的服务？日子要写准才能登记，请带上日期再发一次，"
+                "例如：11月5日 入户走访 2小时（不写日期就是今天）。")
     if groups.get("vague") or groups.get("missing") or "hours" not in groups:
         return _asked(ctx, groups, today)
     hours = float(groups["hours"])

@@ -81,13 +81,15 @@ _RELATIVE = {
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ymd", re.compile(r"(?P<y>20\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?")),
     ("md", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?")),
+    ("rel_md", re.compile(r"(?P<rel>上个?月|本月|这个?月)\s*(?:的)?\s*(?P<d>\d{1,2})\s*[号日]")),
     ("month_end", re.compile(r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月\s*(?:的)?(?:最后一天|月底|底|末|最末一天)")),
     ("md_cn", re.compile(r"(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})[日号]")),
     # 11.20, 11/20 or 11-20, but never an amount like 2.5h
     ("md_dot", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*[./-]\s*(?P<d>\d{1,2})(?![\d.]|\s*(?:个|小时|h|钟|分|点))", re.IGNORECASE)),
     ("week", re.compile(r"(?P<prefix>上上|上|这|本|下下|下)?\s*(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])")),
     ("rel", re.compile(r"大前天|大前儿个|大前儿|前儿个|前个儿|前儿|前天|昨儿个|昨个儿|昨个|昨儿|昨晚|昨夜|昨天|昨日|今儿个|今个儿|今儿|今早|今晚|今天|今日|明天|明儿|后天")),
-    ("day", re.compile(r"(?<![\d月.])(?P<d>\d{1,2})\s*[日号]")),
+    # "20号" is a day, "7号楼" and "3号窗口" are places.
+    ("day", re.compile(r"(?<![\d月.])(?P<d>\d{1,2})\s*(?:日|号(?!\s*(?:楼|院|门|线|车|房|铺|摊|窗口|地块|网格|单元|床|机|柜|库|厅|馆|井)))")),
 )
 
 # Words that only say "I am logging hours"; they are not part of the note.
@@ -251,6 +253,10 @@ def _resolve(kind: str, found: re.Match[str], today: date) -> date:
         return date(today.year, today.month, int(found["d"]))
     if kind == "ymd":
         return date(int(found["y"]), int(found["m"]), int(found["d"]))
+    if kind == "rel_md":
+        first = today.replace(day=1)
+        month_start = first if found["rel"] in ("本月", "这月", "这个月") else (first - timedelta(days=1)).replace(day=1)
+        return month_start.replace(day=int(found["d"]))
     if kind == "month_end":
         month = int(found["m"]) if found["m"].isdigit() else int(cn2an.cn2an(found["m"], "smart"))
         year = today.year if month <= today.month else today.year - 1

@@ -206,7 +206,10 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if not amount.corrected and LEFTOVER_TIME.search(rest):
         return Reading(0.55, stores=True, groups=groups, label=label)  # two amounts: which is meant? Ask.
     if date_in_doubt(text, today):
-        return Reading(0.45, stores=True, groups=groups, label=label)  # "11月上旬的某天": which day? Ask.
+        # "11月上旬的某天": which day? Never today by default: choosing this asks for the day.
+        groups.pop("day", None)
+        return Reading(0.45, stores=True, groups={**groups, "ask_day": True},
+                       label=f"登记服务时长（{groups['hours']:g}小时，日期待写清）")
     office = STRONG_OFFICE.search(folded) is not None or (OFFICE.search(folded) is not None and GRID.search(folded) is None)
     if service and not complaint and not office:
         return Reading(0.9, stores=True, groups=groups, label=label)
