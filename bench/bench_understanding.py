@@ -68,7 +68,7 @@ RULES_HELDOUT = DATA / "rules_heldout.toml"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 18, 15, 0, tzinfo=SHANGHAI)
 VISITOR = "visitor-1"  # the console id of the corpus's "unregistered" sender
-EXTRA_TICKETS = 30  # tickets #1…#30 exist, so every ticket number the corpus names can be set up
+EXTRA_TICKETS = 60  # tickets #1…#60 exist, so every ticket number the corpus names can be set up
 
 # The command that handles each intent (the router's observer names the command).
 COMMAND_INTENT = {

@@ -43,7 +43,7 @@ _QUARTERS_RE = re.compile(rf"(?P<num>{_NUM})\s*刻钟")
 _AFTER_TIMELEN_RE = re.compile(r"时长\s*[:：]?\s*(?P<num>\d{1,2}(?:\.\d+)?)(?!\s*(?:个|小时|钟|分|h|\d|\.|月|号|日|-|/))", re.IGNORECASE)
 # A stretch of the clock: "8点到10点半", "晚上7点到9点", "10:00-11:30".
 _RANGE_RE = re.compile(
-    rf"(?P<h1>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m1>半|\d{{1,2}}(?:\s*分)?)?\s*(?:到|至|-|~|—|－)\s*"
+    rf"(?P<h1>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m1>半|\d{{1,2}}(?:\s*分)?)?\s*(?:一直|就)?[\u4e00-\u9fff]{{0,2}}?(?:到|至|-|~|—|－)\s*"
     rf"(?:上午|下午|晚上|中午)?\s*(?P<h2>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m2>半|\d{{1,2}}(?:\s*分)?)?"
 )
 # Amounts people give when they do not know exactly: never guessed, the bot asks.
@@ -53,7 +53,7 @@ _VAGUE_RE = re.compile(
     rf"|\d+(?:\.\d+)?\s*(?:-|~|到|至)\s*\d+(?:\.\d+)?\s*{_HOUR_UNIT}"  # 2-3小时
     rf"|{_NUM}\s*个?\s*来\s*个?\s*{_HOUR_UNIT}"  # 2个来小时
     rf"|个把\s*{_HOUR_UNIT}|好?几个\s*{_HOUR_UNIT}"
-    r"|[大小]?半天|(?:一|1)\s*个?\s*(?:整天|上午|下午|晚上|早上|白天|通宵|整晚|晚|宿|夜)|一整天|大半夜|半宿|半下午|半上午"
+    r"|到半夜|到深夜|到后半夜|到天亮|一整夜|通宵|[大小]?半天|(?:一|1)\s*个?\s*(?:整天|上午|下午|晚上|早上|白天|通宵|整晚|晚|宿|夜)|一整天|大半夜|半宿|半下午|半上午"
     r"|(?<![第前后同每])一\s*天(?![前后])"
     rf"|(?:不到|将近|接近|近|快|至少|最少|起码|超过|少于|多于)\s*{_NUM}\s*(?:个)?\s*(?:半)?\s*{_HOUR_UNIT}"
     rf"|{_NUM}\s*(?:个)?\s*(?:半)?\s*{_HOUR_UNIT}\s*(?:多|出头|不到|以上|多点|多一点|开外)"
@@ -111,9 +111,12 @@ class DateError(ValueError):
     """The text names a date that does not exist (e.g. 2月30日)."""
 
 
+_WEEKDAY_ASIDE = re.compile(r"[（(]\s*(?:周|星期|礼拜)[一二三四五六日天]\s*[）)]")
+
+
 def date_in_doubt(text: str, today: date) -> bool:
     """Whether a date is named that the parser could not pin down (the day would be a guess)."""
-    folded = fold(text)
+    folded = _WEEKDAY_ASIDE.sub(" ", fold(text))  # "11月8日（周日）": the weekday only repeats the date
     amount = read_amount(folded)
     rest = _cut(folded, amount.span if amount is not None else None)
     try:

@@ -67,7 +67,7 @@ ACTIVITY = re.compile(
 # A question about hours is for the rules or for 我的时长, never a log.
 QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|怎样|咋|如何|多少|多久|算不算|会不会|能算|算吗|算不|是不是|要不要|有没有|啥|什么|为什么"
-    r"|还差|够不够|够了没|够.{0,8}没\s*$|够数|(?<!好)几个小时[?？]?$|(?<!好)几个钟"
+    r"|还差|够不够|够了没|达没达|达到没|达到了没|够没够|几个人|多少人|有几个|有多少|够.{0,8}没\s*$|够数|(?<!好)几个小时[?？]?$|(?<!好)几个钟"
     r"|按.{0,8}算|算作|算进|算到|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长"
 )
 # The message is about an entry already logged ("刚才那条是2小时不是3小时"): never a new entry.
@@ -222,7 +222,8 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
     folded = fold(text)
     if not (CORRECTION.search(folded) or EARLIER.search(folded)) or re.search(r"[?？]|吗|怎么|咋", folded):
         return None
-    if re.search(r"(?:多|少)(?:记|写|登|报|填|算)了?(?!成)", folded) and not re.search(r"应该是|应是|实际|其实|改成|改为|是\s*\d", folded):
+    if re.search(r"(?:多|少)(?:记|写|登|报|填|算)了?(?!成)", folded) \
+            and not re.search(r"应该|应是|应为|实际|其实|改成|改为|改到|是\s*(?:\d|[一二两三四五六七八九十半])", folded):
         # "多记了一个钟头", "少记了半小时": by how much, not to how much; the handler works it out.
         amount = read_amount(folded)
         if amount is None or amount.kind != "exact":
@@ -292,11 +293,12 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     if (RULE_ASKED.search(folded) or re.search(r"每(?:周|月|天|年|次|个月)|需要|得.{0,3}几", folded)) \
             and not re.search(r"我|俺|咱", folded):
         return None  # "每月20小时是硬性要求吗", "每周要巡逻几个小时": a question about the rule
-    if TEAM.search(folded) and not re.search(r"我(?!们)|俺(?!们)", folded):
+    if TEAM.search(folded) and (not re.search(r"我(?!们)|俺(?!们)", folded)
+                                or re.search(r"各(?:网格|社区|单位)|大家|大伙|全街道|所有人|哪些人|谁", folded)):
         return None
     amount = read_amount(folded)
     month = find_month(folded, ctx.now.date())
-    asks = re.search(r"[?？]|多少|多久|多长|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够|统计|汇总|呢$", folded) is not None
+    asks = re.search(r"[?？]|多少|多久|多长|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够|统计|汇总|呢$|达没达|报个数|报一下", folded) is not None
     if amount is not None and SERVICE.search(folded) and not re.search(r"我的|还差|够|(?<!好)几个|多少|多久|多长", folded):
         return None  # "入户走访好几个小时": service told, not a question about one's total
     if amount is not None and amount.kind == "exact" and not re.search(

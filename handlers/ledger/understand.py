@@ -7,7 +7,10 @@ import re
 from bot.router import Context, Reading
 from bot.text import FIGURES, SHOW_ME, normalize
 
-_MINE = re.compile(r"(?:我|我们|俺|咱|本)(?:们)?(?:社区|单位|网格|部门)?.{0,4}(?:有啥|有什么|有哪些|的)?整改任务")
+_MINE = re.compile(
+    r"(?:我|我们|俺|咱|本)(?:们)?(?:社区|单位|网格|部门)?.{0,8}(?:有啥|有什么|有哪些|哪些|的)?整改任务"
+    r"|(?:我|俺)(?:负责|牵头|包|手上|身上)(?:的)?.{0,6}任务"
+)
 _RECHECK = re.compile(r"(?:回头看|复查)?\s*#\s*(?P<id>\d+)\s*(?P<rest>.*?(?:没反弹|未反弹|没有反弹|巩固).*)$")
 
 
@@ -44,7 +47,7 @@ def read_board(text: str, ctx: Context) -> Reading | None:
     text = normalize(text)
     if _BOARD.search(text):
         return Reading(0.9)
-    if _BOARD_ASKED.search(text) and not re.search(r"#\s*\d|\d+\s*号|我的|我负责|我牵头|怎么(?:填|写|办|销号)|规定|要求", text):
+    if _BOARD_ASKED.search(text) and not re.search(r"#\s*\d|\d+\s*号|我(?!们)|俺(?!们)|怎么(?:填|写|办|销号)|规定|要求", text):
         return Reading(0.85)
     return None
 

@@ -18,9 +18,9 @@ SHOWN_MINUTES = 120
 
 _NUM = r"(?P<num>\d{1,5}|[一二三四五六七八九十百零两]{1,5})"
 _DONE = re.compile(
-    rf"^(?:好的|好|嗯|嗯嗯|ok|OK|收到)?\s*(?:(?:今天|今日|这节|这一?课|第?\s*{_NUM}\s*课)?的?(?:微课|课|微课堂|内容)?)\s*(?:我|俺)?\s*(?:已经?|都)?\s*"
-    r"(?P<verb>学(?:习)?(?:完|好|过)(?:了|啦)?|学(?:习)?了|已学(?:习)?|学习完毕|完成学习|已?打卡(?:了)?|阅|已阅|看完了?|看过了?"
-    r"|读完了?|读过了?|已读|已看完?)"
+    rf"^(?:好的|好|嗯|嗯嗯|ok|OK|收到)?\s*(?:(?:今天|今日|这节|这一?课|第?\s*{_NUM}\s*课)?(?:这|的)?(?:微课|课|微课堂|内容)?)\s*(?:我|俺)?\s*(?:已经?|都)?\s*"
+    r"(?P<verb>学(?:习)?(?:完|好|过)(?:了|啦|咧|嘞)?|学(?:习)?了|已学(?:习)?|学习完毕|完成学习|已?打卡(?:了)?|阅|已阅|看完了?|看过了?"
+    r"|读完了?|读过了?|已读|已看完?|看完(?:咧|嘞|啦))"
     rf"(?:学了|了|啦|哈|哦)?\s*(?:第?\s*(?P<num2>\d{{1,5}}|[一二三四五六七八九十百零两]{{1,5}})\s*课?)?"
     r"(?:\s*(?:打个?卡|打卡了|已打卡|签到))?$"
 )
@@ -61,7 +61,8 @@ def read_done(text: str, ctx: Context) -> Reading | None:
     if not found:
         # "看过了 已阅✔️", "我也学了 已学": two ways of saying it in one message.
         parts = [p for p in re.split(r"[\s,，。.!！、]+", re.sub(r"^(?:我|俺)?也", "", _strip(text))) if p]
-        if 1 < len(parts) <= 3 and all(_DONE.match(p) or p in ("好的", "收到", "嗯", "嗯嗯", "好") for p in parts):
+        if 1 < len(parts) <= 3 and all(_DONE.match(p) or p in ("好的", "收到", "嗯", "嗯嗯", "好", "记上", "记一下", "打卡")
+                                       for p in parts):
             found = next(_DONE.match(p) for p in reversed(parts) if _DONE.match(p))
     if not found:
         return None

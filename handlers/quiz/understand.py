@@ -19,13 +19,15 @@ _PRACTICE = re.compile(
 )
 
 
-_BOARD_ANYWHERE = re.compile(r"(?:排行榜|排名|排行|积分榜|名次|第几名)")
+_BOARD_ANYWHERE = re.compile(r"(?:排行榜|排名|排行|积分榜|名次|第几名|前十|前三|前五|前几名|前\d+名)")
 _HOURS_WORDS = re.compile(r"时长|小时|服务|下沉|达标|社区|单位")
 _PRACTICE_ANYWHERE = re.compile(r"答题|做题|刷题|练题|出题|题目|练习题|来.{0,2}题|有题")
 
 
 def read_board(text: str, ctx: Context) -> Reading | None:
     text = normalize(text)
+    if re.search(r"答题.{0,4}(?:前十|前三|前五|前几名|前\d+名)|(?:前十|前三|前五|前\d+名).{0,4}答题", text):
+        return Reading(0.95, groups={"period": "本月" if re.search(r"本月|这个月|这月|月榜", text) else ""})
     found = _BOARD.search(text)
     if not found:
         if _BOARD_ANYWHERE.search(text) and len(text) <= 14 and not _HOURS_WORDS.search(text):

@@ -27,7 +27,8 @@ _LEAD = re.compile(
     r"(?:一下子?|下|个事儿?|件事|个问题|一个问题|一件事|点事)?\s*[:：,，!！。.\s]*"
 )
 _ANONYMOUS = re.compile(
-    r"匿名|(?:别|不要|千万别|甭|莫|不用)(?:把|留|写|报|提|透露|说出|告诉|登)(?:上)?(?:我|我的)(?:的)?(?:名字|姓名|名)|不想留名|不愿留名|不想实名|不想透露(?:我的)?(?:姓名|名字|身份)|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是我|不要让人知道是我|不要透露我|别透露我|别暴露我"
+    r"匿名|名字(?:就)?(?:别|不要|不用|甭|莫)(?:写|留|提|说|报)|(?:别|不要|不想|不能)(?:暴露|透露|公开)(?:我的)?身份|(?:帮我|给我|替我)?保密"
+    r"|(?:别|不要|千万别|甭|莫|不用)(?:把|留|写|报|提|透露|说出|告诉|登)(?:上)?(?:我|我的)(?:的)?(?:名字|姓名|名)|不想留名|不愿留名|不想实名|不想透露(?:我的)?(?:姓名|名字|身份)|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是我|不要让人知道是我|不要透露我|别透露我|别暴露我"
     r"|别说是我|不要说是我|别告诉.{0,4}是我|(?:替|帮|给)我保密|不想让.{0,6}知道是我|悄悄(?:地)?(?:反映|举报|说)|隐去.{0,4}(?:姓名|名字|身份)"
     r"|隐藏.{0,4}(?:姓名|名字|身份)|不实名|别公开我|不要公开我|不公开(?:我的)?(?:姓名|名字|身份)|不想署名|不署名"
 )
@@ -140,8 +141,8 @@ def read_anonymous(text: str, ctx: Context) -> Reading | None:
         return _anonymous_problem(text)
     if anonymous is None or word is None or max(anonymous.start(), word.start()) > 12 or _EXISTING.search(text):
         return None
-    if is_how_to(text):
-        return None
+    if is_how_to(text) or re.search(r"有啥(?:法子|办法)|有什么(?:法子|办法)|怎么(?:弄|操作)|咋(?:弄|整|操作)|如何", text):
+        return None  # "想不留名字提意见 有啥法子": how to, not the complaint itself
     front = text[: max(anonymous.end(), word.end())]
     if _QUESTION.search(front) or _QUESTION.search(text[-2:]):
         return None  # "能不能匿名反映": a question about anonymity, not a report
@@ -197,7 +198,7 @@ TICKET_VERBS = (
     ("progress", re.compile(r"进展|进度更新|最新情况是|已联系|已经联系|正在处理|在处理")),
     ("accept", re.compile(r"受理|接单|接了|我接|我来|我负责|我去处理|马上处理|收到")),
     ("show", re.compile(r"查|看|情况|进度|怎么样|咋样|结果|详情|过程|到哪|动静|办得|处理得|什么样|如何了|好了没|办了没"
-                        r"|处理了(?:吗|没)|办了(?:吗|没)|回复|答复|有消息|有回音|哪一步")),
+                        r"|处理了(?:吗|没)|办了(?:吗|没)|回复|答复|有消息|有回音|哪一步|有没有人管|有人管|下文|状态|有人接|接手没|谁在办")),
 )
 
 
@@ -214,6 +215,8 @@ def ticket_verb(text: str) -> tuple[str, int, str] | None:
     if not hits:
         return None
     _, _, verb, hit = min(hits, key=lambda h: (h[0], h[1]))
+    if verb in ("close", "progress", "accept") and re.search(r"[?？]|吗|了没|没有?\s*$|到底|啥|什么", rest):
+        verb = "show"  # "第40号反映办结了吗": asking how it stands, not closing it
     return verb, number, rest[hit.end():].strip(" :：,，了")
 
 
