@@ -266,3 +266,21 @@ def test_more_or_less_by_an_amount_changes_the_entry_by_that_much(bot, text, hou
     bot.send(CADRE, "服务3小时 入户走访")
     said = bot.send(CADRE, text)
     assert [h for _, h, _ in hours_of(bot)] == [hours] and "已更正" in said.text
+
+
+def test_asking_how_to_undo_undoes_nothing(bot):
+    bot.send(CADRE, "服务3小时 入户走访")
+    said = bot.send(CADRE, "撤销时长是发啥字")
+    assert len(hours_of(bot)) == 1 and "已撤销" not in said.text
+
+
+@pytest.mark.parametrize("text", ["反映的事办完了 在哪儿打分", "我包联社区的随手拍 在哪能看到"])
+def test_asking_where_to_find_something_files_no_ticket(bot, text):
+    tickets = count(bot, Report)
+    said = bot.send(SECRETARY, text)
+    assert count(bot, Report) == tickets and "已收到您的反映" not in said.text
+
+
+def test_a_range_ending_a_quarter_past(bot):
+    bot.send(GRID_WORKER, "昨儿个晚上夜巡 十点到十一点一刻")
+    assert hours_of(bot, GRID_WORKER) == [(date(2026, 11, 25), 1.25, "晚上夜巡")]

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from bot.message import Reply
-from bot.router import LEADERS, Command, Context, Match
+from bot.router import LEADERS, Command, Context, Decline, Match
 from bot.text import MAX_REPLY_CHARS, pack_lines
 from handlers.hours import service
 from handlers.hours.models import HourEntry
@@ -164,6 +164,8 @@ def _too_late(ctx: Context, described: str, verb: str) -> str:
 
 
 def undo(ctx: Context, match: Match) -> str:
+    if match.alias and re.search(r"[?？]|吗|怎么|咋|啥|什么|哪|如何|是发|该发", match.args or ""):
+        raise Decline  # "撤销时长是发啥字": how to undo, not an undo
     entry = service.last_entry(ctx.session, ctx.person.id)
     if entry is None:
         return "您还没有登记过服务时长，没有可撤销的记录。"

@@ -43,8 +43,8 @@ _QUARTERS_RE = re.compile(rf"(?P<num>{_NUM})\s*刻钟")
 _AFTER_TIMELEN_RE = re.compile(r"时长\s*[:：]?\s*(?P<num>\d{1,2}(?:\.\d+)?)(?!\s*(?:个|小时|钟|分|h|\d|\.|月|号|日|-|/))", re.IGNORECASE)
 # A stretch of the clock: "8点到10点半", "晚上7点到9点", "10:00-11:30".
 _RANGE_RE = re.compile(
-    rf"(?P<h1>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m1>半|\d{{1,2}}(?:\s*分)?)?\s*(?:一直|就)?[\u4e00-\u9fff]{{0,2}}?(?:到|至|-|~|—|－)\s*"
-    rf"(?:上午|下午|晚上|中午)?\s*(?P<h2>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m2>半|\d{{1,2}}(?:\s*分)?)?"
+    rf"(?P<h1>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m1>半|[一三]刻|\d{{1,2}}(?:\s*分)?)?\s*(?:一直|就)?[\u4e00-\u9fff]{{0,2}}?(?:到|至|-|~|—|－)\s*"
+    rf"(?:上午|下午|晚上|中午)?\s*(?P<h2>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m2>半|[一三]刻|\d{{1,2}}(?:\s*分)?)?"
 )
 # Amounts people give when they do not know exactly: never guessed, the bot asks.
 _VAGUE_RE = re.compile(
@@ -168,7 +168,10 @@ def _exact(match: re.Match[str]) -> float:
 def _clock(hour: str, minute: str | None) -> float:
     value = _number(hour)
     if minute:
-        value += 0.5 if minute == "半" else _number(re.sub(r"\D", "", minute)) / 60
+        if minute in ("一刻", "三刻"):
+            value += 0.25 if minute == "一刻" else 0.75
+        else:
+            value += 0.5 if minute == "半" else _number(re.sub(r"\D", "", minute)) / 60
     return value
 
 

@@ -53,7 +53,7 @@ STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|�
 # people, time spent on it is asked about, never logged on a guess.
 OFFICE = re.compile(r"培训|开会|会议|写材料|整理材料|材料|办公室|单位|机关|加班|出差|接电话|坐班|学习|领导|搬家|私事|家里的事")
 # Desk work about the grid is still desk work ("整理入户台账录系统"): asked about whatever it names.
-STRONG_OFFICE = re.compile(r"整理.{0,6}(?:台账|材料|表格|档案)|录入|录系统|录到系统|报表|做表|填表格|写材料|写总结|写报告|开会|会议")
+STRONG_OFFICE = re.compile(r"整理.{0,6}(?:台账|材料|表格|档案|笔记|记录)|在家|笔记|录入|录系统|录到系统|报表|做表|填表格|写材料|写总结|写报告|开会|会议")
 GRID = re.compile(
     r"入户|走访|网格|下沉|巡逻|巡查|帮扶|群众|居民|老人|住户|村民|社区(?!会)|调解|宣传|宣讲|志愿|防火|防汛|创文|流动人口|困难户|低保|残疾"
     r"|搬迁户|独居|上访|来访|信访|小区|楼道|街面|卡口|疫苗|反诈|防诈"
@@ -74,13 +74,14 @@ QUESTION = re.compile(
 EARLIER = re.compile(
     r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条|那个记录|那次|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了"
     r"|多报了|少报了|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成|刚那|刚才那|多打了|打错|多按了|按错"
+    r"|多算了|少算了|减掉|减去|没算上|没算进|调成|调为|调整为|这条算|那条算"
 )
 # "改成2小时", "刚才登记错了 应该是3小时", "写错了是昨天的", "不是3个是2个", "改2".
 CORRECTION = re.compile(
     r"^(?:改|修改|更正)时长|改成|改为|改到|改一下|改下|改个|^改\s*\d|更正|应该是|应是|不对|不是.{0,8}是|写错|弄错|登记错|记错|登错|搞错|填错|输错"
     r"|(?:日期|时间|时长|天|小时)(?:搞|弄|写|填)?错了|是.{1,8}不是|多写了|少写了|多登了|少登了|多记了|少记了|多报了|少报了|错了"
     r"|实际(?:上)?是|其实是|实际只有|实际上只|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成|有误|应为|应该为|不是这个数"
-    r"|多打了|打错|多按了|按错|弄岔|搞岔|填岔"
+    r"|多打了|打错|多按了|按错|弄岔|搞岔|填岔|多算了|少算了|减掉|减去|没算上|没算进|调成|调为|调整为|这条算|那条算|算到|算成"
 )
 STRONG_CORRECTION = re.compile(
     r"改成|改为|改到|改一下|改下|更正|应该是|写错|弄错|登记错|记错|登错|搞错|填错|输错|实际(?:上)?是|其实是|写成|登成|记成|有误|应为"
@@ -90,7 +91,7 @@ UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上条|上一条|登记|
 # Asking for one's own total: 这个月还差多少, 还差几个小时, 上个月时长, 俺这月够20小时了没.
 MINE = re.compile(r"我|俺|咱|还差|还得|还要|够数|够了|够没|够不够|够\d+小时|达标|累计|查|看看|看下|瞅瞅")
 HOURS_TOPIC = re.compile(
-    r"时长|小时|钟头|积分|够数|达标|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|一共|总共|合计|服务记录|登记记录|的记录"
+    r"时长|小时|钟头|个钟|几个钟|积分|够数|达标|满\d+|完成几成|列出来|明细|每天登的|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|一共|总共|合计|服务记录|登记记录|的记录"
     r"|(?:下沉|服务|干)了?(?:多久|多长时间)"
 )
 # A question about the rule behind the hours, not about one's own figures.
@@ -222,13 +223,13 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
     folded = fold(text)
     if not (CORRECTION.search(folded) or EARLIER.search(folded)) or re.search(r"[?？]|吗|怎么|咋", folded):
         return None
-    if re.search(r"(?:多|少)(?:记|写|登|报|填|算)了?(?!成)", folded) \
+    if re.search(r"(?:多|少)(?:记|写|登|报|填|算)了?(?!成)|没算上|没算进|加上|补上|减掉|减去|去掉", folded) \
             and not re.search(r"应该|应是|应为|实际|其实|改成|改为|改到|是\s*(?:\d|[一二两三四五六七八九十半])", folded):
         # "多记了一个钟头", "少记了半小时": by how much, not to how much; the handler works it out.
         amount = read_amount(folded)
         if amount is None or amount.kind != "exact":
             return None
-        sign = -1 if re.search(r"多(?:记|写|登|报|填|算)", folded) else 1
+        sign = -1 if re.search(r"多(?:记|写|登|报|填|算)|减掉|减去|去掉", folded) else 1
         return Reading(0.9, stores=True, groups={"delta": sign * amount.hours})
     target = _correction(folded, ctx.now.date())
     if target is None:
@@ -242,6 +243,9 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
     return None
 
 
+_HOURS_AND_RANGES = re.compile(r"小时|钟头|个钟|分钟|点.{0,4}(?:到|至)")
+
+
 def _correction(folded: str, today: date) -> dict | None:
     """What the entry should be: {"hours": 2.0} and/or {"day": "…"}; None when nothing is named."""
     right_first = re.search(r"是(?P<right>.{1,12}?)[,，\s]*(?:而)?不是", folded)
@@ -251,11 +255,15 @@ def _correction(folded: str, today: date) -> dict | None:
     # "是两个小时不是三个": the amount before 不是 is the right one.
     tail = right_first["right"] if right_first else folded[cue.end():] if cue else folded
     amount = read_amount(tail)
+    if amount is None and not re.search(r"\d|[一二两三四五六七八九十俩仨半]", tail) and read_amount(folded) is not None \
+            and len(_HOURS_AND_RANGES.findall(folded)) <= 1:
+        tail, amount = folded, read_amount(folded)  # "应该是9点到10点半 改一下": the cue came after the amount
     groups: dict = {}
     if amount is not None and amount.kind == "exact":
         groups["hours"] = amount.hours
     else:
-        bare = re.search(r"(?P<num>(?:\d{1,2}(?:\.\d+)?|[一二两三四五六七八九十]{1,2})(?:个半)?)\s*个?(?:钟头|钟)?\s*$", tail.strip(" 吧了的。.!！"))
+        bare = re.search(r"(?P<num>(?:\d{1,2}(?:\.\d+)?|[一二两三四五六七八九十]{1,2})(?:个半)?)\s*个?(?:钟头|钟)?\s*$",
+                         tail.strip(" 吧了的。.!！").replace("俩", "两").replace("仨", "三"))
         if bare and not re.search(r"[天日号月周]|礼拜|星期", tail):
             raw = bare["num"]
             half = raw.endswith("个半")
@@ -278,7 +286,7 @@ def _correction(folded: str, today: date) -> dict | None:
 
 def read_undo(text: str, ctx: Context) -> Reading | None:
     folded = normalize(text)
-    if not UNDO.search(folded) or re.search(r"[?？]|吗|怎么|咋", folded) or len(folded) > 24:
+    if not UNDO.search(folded) or re.search(r"[?？]|吗|怎么|咋|啥|什么|哪|如何|是发|该发", folded) or len(folded) > 24:
         return None
     if ctx.recall(LAST_ENTRY) is not None or UNDO_CONTEXT.search(folded):
         return Reading(0.9, stores=True)
@@ -293,7 +301,7 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     if (RULE_ASKED.search(folded) or re.search(r"每(?:周|月|天|年|次|个月)|需要|得.{0,3}几", folded)) \
             and not re.search(r"我|俺|咱", folded):
         return None  # "每月20小时是硬性要求吗", "每周要巡逻几个小时": a question about the rule
-    if TEAM.search(folded) and (not re.search(r"我(?!们)|俺(?!们)", folded)
+    if TEAM.search(folded) and not re.search(r"我自己|我本人|俺自己|不用全|不要全", folded) and (not re.search(r"我(?!们)|俺(?!们)", folded)
                                 or re.search(r"各(?:网格|社区|单位)|大家|大伙|全街道|所有人|哪些人|谁", folded)):
         return None
     amount = read_amount(folded)
@@ -322,7 +330,7 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
 def read_team(text: str, ctx: Context) -> Reading | None:
     """The leaders' summary, however asked."""
     folded = fold(text)
-    if not (TEAM.search(folded) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长", folded) \
+    if not (TEAM.search(folded) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长|我自己|我本人|不用全", folded) \
             or len(folded) > 32:
         return None
     if re.search(r"能算|算不算|怎么算|规定|要求", folded):

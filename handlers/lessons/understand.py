@@ -56,14 +56,19 @@ def lesson_number(raw: str | None) -> int | None:
         return None
 
 
+# Said inside a longer message: "这课俺看明白了 记上吧", "今天的课看过了 签个到", "认真看了一遍 已学".
+_DONE_PHRASE = re.compile(r"已学|学完了|学过了|看过了|看完了|看明白了|看懂了|签个?到|打个?卡")
+
+
 def read_done(text: str, ctx: Context) -> Reading | None:
     found = _DONE.match(_strip(text))
     if not found:
         # "看过了 已阅✔️", "我也学了 已学": two ways of saying it in one message.
         parts = [p for p in re.split(r"[\s,，。.!！、]+", re.sub(r"^(?:我|俺)?也", "", _strip(text))) if p]
-        if 1 < len(parts) <= 3 and all(_DONE.match(p) or p in ("好的", "收到", "嗯", "嗯嗯", "好", "记上", "记一下", "打卡")
-                                       for p in parts):
-            found = next(_DONE.match(p) for p in reversed(parts) if _DONE.match(p))
+        strong = [p for p in parts if _DONE.match(p) or _DONE_PHRASE.search(p)]
+        if 1 < len(parts) <= 3 and strong and not re.search(r"[?？]|吗|没有?$|怎么|咋", _strip(text)) \
+                and all(p in strong or len(p) <= 8 for p in parts):
+            found = _DONE.match(strong[-1]) or _DONE.match("已学")
     if not found:
         return None
     number = lesson_number(found["num"] or found["num2"])
@@ -91,7 +96,7 @@ def read_stats(text: str, ctx: Context) -> Reading | None:
     return Reading(0.85)
 
 
-_TODAY_ANYWHERE = re.compile(r"(?:今天|今日|最新|这节|这期|本期)(?:推送|推|发|发的|讲)?的?(?:微课|课程|学习内容|课)|(?:微课|课程|学习内容).{0,4}(?:发|来|看|是啥|是什么|讲的啥|讲什么|内容)")
+_TODAY_ANYWHERE = re.compile(r"(?:今天|今日|今儿|今早|早上|最新|这节|这期|本期)(?:推送|推|发|发的|讲)?的?(?:作风)?(?:微课|课程|学习内容|课)|(?:作风课|微课).{0,4}(?:今儿|今天|今日)|(?:微课|课程|学习内容).{0,4}(?:发|来|看|是啥|是什么|讲的啥|讲什么|内容)")
 
 
 _TODAY_ASKED = re.compile(
@@ -105,8 +110,8 @@ def read_today(text: str, ctx: Context) -> Reading | None:
         return Reading(0.9, groups={"num": ""})  # "发一下今天的作风微课堂"
     found = _TODAY.match(text_)
     if not found:
-        if _TODAY_ANYWHERE.search(text_) and len(text_) <= 16 and not _DONE.match(text_) and not _STATS.search(text_) \
-                and not re.search(r"怎么|咋|如何|打卡|学完|学了|已学|学好", text_):
+        if _TODAY_ANYWHERE.search(text_) and len(text_) <= 20 and not _DONE.match(text_) and not _STATS.search(text_) \
+                and not re.search(r"怎么|咋|如何|打卡|学完|学了|已学|学好|看过|看完|看明白|签个?到", text_):
             return Reading(0.9, groups={"num": ""})
         return None
     number = lesson_number(found["num"])

@@ -19,7 +19,7 @@ _PRACTICE = re.compile(
 )
 
 
-_BOARD_ANYWHERE = re.compile(r"(?:排行榜|排名|排行|积分榜|名次|第几名|前十|前三|前五|前几名|前\d+名)")
+_BOARD_ANYWHERE = re.compile(r"(?:排行榜|排名|排行|积分榜|名次|第几名|排多少名|多少名|答题榜|前十|前三|前五|前几名|前\d+名)")
 _HOURS_WORDS = re.compile(r"时长|小时|服务|下沉|达标|社区|单位")
 _PRACTICE_ANYWHERE = re.compile(r"答题|做题|刷题|练题|出题|题目|练习题|来.{0,2}题|有题")
 
