@@ -284,3 +284,14 @@ def test_asking_where_to_find_something_files_no_ticket(bot, text):
 def test_a_range_ending_a_quarter_past(bot):
     bot.send(GRID_WORKER, "昨儿个晚上夜巡 十点到十一点一刻")
     assert hours_of(bot, GRID_WORKER) == [(date(2026, 11, 25), 1.25, "晚上夜巡")]
+
+
+@pytest.mark.parametrize("text", ["服务2小时 后来又值守了半小时", "服务 2小时 11月上旬的某天"])
+def test_a_command_word_does_not_store_what_is_in_doubt_either(bot, text):
+    said = bot.send(GRID_WORKER, text)
+    assert hours_of(bot, GRID_WORKER) == [] and "已登记" not in said.text
+
+
+def test_a_problem_that_has_lasted_days_is_offered_as_a_report(bot):
+    said = bot.send(CADRE, "路灯坏了好几天了没人修")
+    assert "随手拍" in said.text and "回复「1」" in said.text

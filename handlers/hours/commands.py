@@ -11,7 +11,6 @@ from bot.router import LEADERS, Command, Context, Decline, Match
 from bot.text import MAX_REPLY_CHARS, pack_lines
 from handlers.hours import service
 from handlers.hours.models import HourEntry
-from handlers.hours.parse import DateError, date_in_doubt, parse_hours
 from handlers.hours.service import HoursRuleError, fmt_hours
 from handlers.hours.understand import (
     ASKED,
@@ -19,6 +18,7 @@ from handlers.hours.understand import (
     LAST_ENTRY,
     LAST_MINUTES,
     find_month,
+    parsed_groups,
     read_edit,
     read_log,
     read_mine,
@@ -62,12 +62,14 @@ def log_hours(ctx: Context, match: Match) -> str:
     config = ctx.config.hours
     groups = match.groups
     if "hours" not in groups and not groups.get("vague") and not groups.get("missing") and "bad_date" not in groups:
-        groups = {**groups, **_parse(match.text, today)}
+        groups = {**groups, **parsed_groups(match.text, today)}
     if "bad_date" in groups:
         return f"日期“{groups['bad_date']}”不存在，请检查后再发，例如：11月20日 服务 3小时"
-    if groups.get("ask_day") or (ctx.recall(ASKED) is None and date_in_doubt(match.text, today)):
+    if groups.get("ask_day"):
         return ("是哪一天的服务？日子要写准才能登记，请带上日期再发一次，"
                 "例如：11月5日 入户走访 2小时（不写日期就是今天）。")
+    if groups.get("two_amounts"):
+        return "一条里写了两个时长，不知道登记哪个。请只写一个总时长再发，例如：服务 2.5小时 巡逻值守。"
     if groups.get("vague") or groups.get("missing") or "hours" not in groups:
         return _asked(ctx, groups, today)
     hours = float(groups["hours"])
@@ -88,21 +90,6 @@ def log_hours(ctx: Context, match: Match) -> str:
         f"✅ 已登记：{day_label(day, today)} 服务 {fmt_hours(hours)} 小时{shown}。\n"
         f"{month_progress(figures)}\n记错了请发「撤销」，或「改成2小时」这样直接改。"
     )
-
-
-def _parse(text: str, today: date) -> dict:
-    try:
-        parsed = parse_hours(text, today)
-    except DateError as exc:
-        return {"bad_date": str(exc)}
-    groups: dict = {"note": parsed.note}
-    if parsed.hours is not None:
-        groups["hours"] = parsed.hours
-    if parsed.day is not None:
-        groups["day"] = parsed.day.isoformat()
-    if parsed.vague:
-        groups["vague"] = True
-    return groups
 
 
 def _entry_to_change(ctx: Context):

@@ -114,18 +114,6 @@ class DateError(ValueError):
 _WEEKDAY_ASIDE = re.compile(r"[（(]\s*(?:周|星期|礼拜)[一二三四五六日天]\s*[）)]")
 
 
-def date_in_doubt(text: str, today: date) -> bool:
-    """Whether a date is named that the parser could not pin down (the day would be a guess)."""
-    folded = _WEEKDAY_ASIDE.sub(" ", fold(text))  # "11月8日（周日）": the weekday only repeats the date
-    amount = read_amount(folded)
-    rest = _cut(folded, amount.span if amount is not None else None)
-    try:
-        _, _, span = find_date(rest, today)
-    except DateError:
-        return False  # an impossible date is refused with its own reply
-    return LEFTOVER_DATE.search(_cut(rest, span)) is not None
-
-
 @dataclass(frozen=True)
 class ParsedHours:
     hours: float | None  # None: no readable amount
@@ -134,6 +122,8 @@ class ParsedHours:
     note: str
     vague: bool = False  # an amount like 三个多小时 or 半天: ask for the exact hours
     ambiguous: bool = False  # 3个点: hours, or not?
+    second_amount: bool = False  # "巡逻2小时 后来又值守了半小时": which amount is meant?
+    day_in_doubt: bool = False  # "11月上旬的某天": a date named that cannot be pinned down
 
 
 def _number(text: str) -> float:
@@ -298,18 +288,22 @@ def _cut(text: str, span: tuple[int, int] | None) -> str:
 
 def parse_hours(text: str, today: date) -> ParsedHours:
     """Read amount, date and note from a message; raises DateError for impossible dates."""
-    clean = fold(text)
+    clean = _WEEKDAY_ASIDE.sub(" ", fold(text))  # "11月8日（周日）": the weekday only repeats the date
     amount = read_amount(clean)
     hours = amount.hours if amount is not None else None
     rest = _cut(clean, amount.span if amount is not None else None)
+    second_amount = amount is not None and amount.kind == "exact" and not amount.corrected \
+        and LEFTOVER_TIME.search(rest) is not None
     if amount is not None and amount.corrected:
         # "服务3小时，改成2小时": the first amount and the correction words are no part of the note.
         rest = _CORRECTION_RE.sub(" ", _HOURS_RE.sub(" ", rest))
     day, date_words, date_span = find_date(rest, today)
     rest = _cut(rest, date_span)
+    day_in_doubt = LEFTOVER_DATE.search(rest) is not None
     note = re.sub(r"[\s,，;；、]+", " ", rest).strip(_PUNCT)
     note = _TRAILING.sub("", _FILLER.sub("", note).strip(_PUNCT)).strip(_PUNCT)
     note = re.sub(r"\s+", " ", note).strip(_PUNCT)
     return ParsedHours(hours=hours, day=day, date_words=date_words, note=note[:200],
                        vague=amount is not None and amount.kind == "vague",
-                       ambiguous=amount is not None and amount.kind == "ambiguous")
+                       ambiguous=amount is not None and amount.kind == "ambiguous",
+                       second_amount=second_amount, day_in_doubt=day_in_doubt)

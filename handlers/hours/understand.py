@@ -16,7 +16,7 @@ import cn2an
 
 from bot.router import LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
-from handlers.hours.parse import LEFTOVER_TIME, DateError, date_in_doubt, find_date, fold, parse_hours, read_amount
+from handlers.hours.parse import DateError, find_date, fold, parse_hours, read_amount
 
 # Conversation state keys (bot.router.Context.remember).
 LAST_ENTRY = "hours.last"  # the entry just logged: a correction or an undo refers to it
@@ -130,18 +130,27 @@ def find_month(text: str, today: date) -> tuple[int, int] | None:
     return (today.year if month <= today.month else today.year - 1), month
 
 
-def _parsed_groups(text: str, today: date) -> dict | None:
+def parsed_groups(text: str, today: date) -> dict:
+    """What an hours message says, as a Match's groups (JSON values: they may wait for a numbered choice).
+
+    The doubts travel with it ("two_amounts", "ask_day"), so whichever way the message reaches the
+    handler (a command word, a reading, a choice picked later), nothing in doubt is stored.
+    """
     try:
         parsed = parse_hours(text, today)
     except DateError as exc:
         return {"bad_date": str(exc)}
-    groups = {"note": parsed.note}
+    groups: dict = {"note": parsed.note}
     if parsed.day is not None:
         groups["day"] = parsed.day.isoformat()
     if parsed.hours is not None:
         groups["hours"] = parsed.hours
     if parsed.vague:
         groups["vague"] = True
+    if parsed.second_amount:
+        groups["two_amounts"] = True
+    if parsed.day_in_doubt:
+        groups["ask_day"] = True
     return groups
 
 
@@ -183,18 +192,18 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     service = SERVICE.search(folded) is not None
     complaint = COMPLAINT.search(folded) is not None or _problem_first(folded)
     if amount is None and re.match(r"(?:时长登记|登记时长|补登|登记|服务|下沉)", folded) and not complaint and len(folded) <= 16:
-        return Reading(0.85, groups={"missing": True, **(_parsed_groups(text, today) or {})})
+        return Reading(0.85, groups={"missing": True, **parsed_groups(text, today)})
     if amount is None:
         # "今天上午入户走访了": service done, amount missing: ask for it, store nothing.
         unknown = re.search(r"多长时间|多久|没顾上看|没看时间|没记时间|时间没记|忘了几个", folded) is not None
         if service and not complaint and re.search(r"了|今天|昨天|前天|上午|下午|晚上|一直|整天|一天", folded) \
                 and len(folded) <= (80 if unknown else 30) \
                 and ACTIVITY.search(folded):
-            return Reading(0.8, groups={"missing": True, **(_parsed_groups(text, today) or {})})
+            return Reading(0.8, groups={"missing": True, **parsed_groups(text, today)})
         return None
     if not amount.corrected and (CORRECTION.search(folded) or EARLIER.search(folded)):
         return None  # "刚才登记错了 应该是3小时" corrects the last entry: the edit command's
-    groups = _parsed_groups(text, today) or {}
+    groups = parsed_groups(text, today)
     if "bad_date" in groups:
         return Reading(0.85 if service else 0.5, groups=groups)
     if amount.kind == "vague":
@@ -203,14 +212,12 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if amount.kind == "ambiguous":
         return Reading(0.55, stores=True, groups=groups, label="登记服务时长")
     label = _label(groups, today)
-    rest = folded[: amount.span[0]] + " " + folded[amount.span[1]:]
-    if not amount.corrected and LEFTOVER_TIME.search(rest):
-        return Reading(0.55, stores=True, groups=groups, label=label)  # two amounts: which is meant? Ask.
-    if date_in_doubt(text, today):
+    if groups.get("two_amounts"):
+        return Reading(0.55, stores=True, groups=groups, label=label)  # which amount is meant? Ask.
+    if groups.get("ask_day"):
         # "11月上旬的某天": which day? Never today by default: choosing this asks for the day.
         groups.pop("day", None)
-        return Reading(0.45, stores=True, groups={**groups, "ask_day": True},
-                       label=f"登记服务时长（{groups['hours']:g}小时，日期待写清）")
+        return Reading(0.45, stores=True, groups=groups, label=f"登记服务时长（{groups['hours']:g}小时，日期待写清）")
     office = STRONG_OFFICE.search(folded) is not None or (OFFICE.search(folded) is not None and GRID.search(folded) is None)
     if service and not complaint and not office:
         return Reading(0.9, stores=True, groups=groups, label=label)
