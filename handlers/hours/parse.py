@@ -66,9 +66,8 @@ _AMBIGUOUS_RE = re.compile(rf"{_NUM}\s*个\s*点(?!\s*(?:到|至|半|\d))")
 # A correction inside the message: the amount after it is meant ("服务3小时，改成2小时").
 _CORRECTION_RE = re.compile(r"改成|改为|改到|应该是|应是|更正为|不对|不是")
 
-# Colloquial and traditional forms folded before reading amounts: 俩 and 仨 before a unit,
-# 小時 / 鐘頭 / 個 / 兩 / 點 as typed on traditional-character keyboards.
-_FOLD = str.maketrans({"個": "个", "鐘": "钟", "頭": "头", "時": "时", "兩": "两", "點": "点", "鍾": "钟"})
+# Colloquial numerals folded before reading amounts: 俩 and 仨 before a unit. (Traditional characters
+# were made simplified when the router read the message: bot.text.simplified.)
 _COLLOQUIAL = re.compile(r"(?P<w>[俩仨])(?=\s*(?:个|小时|钟|刻|点|半))")
 
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
@@ -103,7 +102,7 @@ _PUNCT = " ,，.。;；:：、!！~～-—"
 
 def fold(text: str) -> str:
     """The message as the amount and date patterns read it (normalised, colloquial numerals folded)."""
-    text = normalize(text).translate(_FOLD)
+    text = normalize(text)
     return _COLLOQUIAL.sub(lambda m: "两" if m["w"] == "俩" else "三", text)
 
 
