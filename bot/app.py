@@ -20,6 +20,7 @@ from bot.channels.console import ConsoleChannel
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.db import database_status, make_engine, make_sessionmaker, transaction, upgrade
+from bot.guess import all_phrasings
 from bot.message import Incoming, Reply
 from bot.models import Identity, OutboundMessage, Person
 from bot.outbound import Outbound
@@ -105,7 +106,11 @@ class App:
             outbound.register(WecomBotChannel(config.wecom_bot, clock), prefer=True)
         contact = config.street.registration_contact
         if commands is None:
-            router = Router(sections=[(c.title, c.commands) for c in capabilities], registration_contact=contact)
+            router = Router(
+                sections=[(c.title, c.commands) for c in capabilities],
+                registration_contact=contact,
+                phrasings=all_phrasings([c.phrasings for c in capabilities if c.phrasings is not None]),
+            )
         else:
             router = Router(commands, registration_contact=contact)
         app = cls(config, engine, sessions, clock, router, outbound, console, tuple(capabilities))

@@ -101,6 +101,9 @@ class Capability:
     demo_history: DemoLoader | None = None
     # Work inside `gridbot serve` (a channel, the scheduler, the dashboard): None when not configured.
     server: Callable[[App], ServerPlugin | None] | None = None
+    # Labelled messages as cadres type them (command<TAB>message) for the router's second opinion
+    # (bot/guess.py); None = the capability's commands are recognised by their words and readers only.
+    phrasings: Path | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 

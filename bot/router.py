@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.conversation import Memory, who_for, who_of
+from bot.guess import Guess, IntentGuesser
 from bot.message import Incoming, Kind, Reply, ToAddress, ToPerson
 from bot.models import Person, Role
 from bot.text import normalize, simplified
@@ -42,6 +43,16 @@ SURE = 0.8
 TENTATIVE = 0.4
 # Two sure readings that would store different things closer than this: ask, never guess.
 RIVAL_MARGIN = 0.1
+# The phrasing model's guess (bot/guess.py) runs a command that only shows something when it is at
+# least this probable, and offers a command that would store something as a numbered choice when it
+# is at least GUESS_OFFER probable. Its probabilities are those of a model that has seen some 1,400
+# messages: they order the commands well, and these floors are where its guesses were right nine
+# times in ten on messages it had not read (bench/bench_understanding.py).
+GUESS_SURE = 0.6
+GUESS_OFFER = 0.5
+# A reader's sure reading that would store something is asked about instead when the model is at
+# least this sure the message is something else.
+GUESS_VETO = 0.7
 CHOICE_KEY = "core.choice"
 CHOICE_MINUTES = 15
 MAX_CHOICES = 3
@@ -160,6 +171,9 @@ class Command:
     # ("登记时长" after "1 登记服务时长 2 提交随手拍"), a regular expression.
     choice_label: str = ""
     choice_words: str = ""
+    # It only shows something (a menu, a total, today's lesson): the router may run it on the phrasing
+    # model's guess alone when no word and no reader claimed the message.
+    guessable: bool = False
 
     def words(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
@@ -262,6 +276,7 @@ class _Turn:
     readings: list[tuple[Command, Reading]] = field(default_factory=list)
     # The channel has its own word for strangers (e.g. how to bind a WeChat): small talk gives way to it.
     channel_hint: bool = False
+    guesses: list[Guess] | None = None  # the phrasing model's, computed when a stage first needs them
 
 
 class Router:
@@ -271,6 +286,7 @@ class Router:
         fallback_hint: str = "帮助",
         sections: Sequence[tuple[str, Sequence[Command]]] = (),
         registration_contact: str = "街道党政办",
+        phrasings: Sequence[tuple[str, str]] = (),
     ) -> None:
         """`sections`: (heading in 帮助, that capability's commands), in the composition list's order;
         loose `commands` share one "其他" heading."""
@@ -289,6 +305,7 @@ class Router:
         self._by_name: dict[str, Command] = {}
         for command in self.commands:
             self._by_name.setdefault(command.name, command)
+        self.guesser = IntentGuesser(phrasings)
         # Told what the router did with each message; for benchmarks and tests, never a global.
         self.observer: Callable[[Observation], None] | None = None
 
@@ -343,7 +360,7 @@ class Router:
         if not addressed:
             self._observe("silent")
             return []
-        for stage in (self._question, self._small_talk, self._clarify):
+        for stage in (self._guessed, self._question, self._small_talk, self._clarify):
             replies = stage(ctx, text, hint, turn)
             if replies is not None:
                 return replies
@@ -406,12 +423,61 @@ class Router:
         ]
         if rivals and turn.addressed:
             return self._ask(ctx, text, [sure[0], *rivals])
+        doubt = self._doubted(ctx, text, turn, sure[0][0]) if best.stores and turn.addressed else None
+        if doubt is not None:
+            return self._ask(ctx, text, [sure[0], *doubt])
         for command, reading in sure:
             match = Match(text=text, args=reading.args or text, groups=dict(reading.groups))
             replies = self._run(ctx, command, match, "reading", hint)
             if replies is not None:
                 return replies
         return None
+
+    def _guessed(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
+        """Nothing claimed the message: a command that only shows something runs when the phrasing
+        model is sure of it (功能列表发一下 → 帮助, 大家都辛苦了 → 寒暄)."""
+        guesses = self._guesses(turn, text)
+        if not guesses or guesses[0].probability < GUESS_SURE:
+            return None
+        command = self._by_name.get(guesses[0].command)
+        if command is None or not command.guessable or not self._eligible(ctx, command):
+            return None
+        reading = next((r for c, r in turn.readings if c is command), None)
+        groups = {**(reading.groups if reading is not None else {}), "guessed": True}
+        match = Match(text=text, args=reading.args if reading is not None else "", groups=groups)
+        return self._run(ctx, command, match, "guess", hint)
+
+    def _offered(self, ctx: Context, text: str, turn: _Turn) -> list[tuple[Command, Reading]]:
+        """Commands that would store something and that the phrasing model finds likely: choices to
+        offer, never to act on (路灯坏了好几天了 → 1 提交随手拍)."""
+        offered = []
+        for guess in self._guesses(turn, text):
+            command = self._by_name.get(guess.command)
+            if (
+                command is not None and guess.probability >= GUESS_OFFER and command.choice_label
+                and not command.guessable and not command.answers_questions and self._eligible(ctx, command)
+            ):
+                offered.append((command, Reading(guess.probability, stores=True, args=text)))
+        return offered
+
+    def _doubted(self, ctx: Context, text: str, turn: _Turn, command: Command) -> list[tuple[Command, Reading]] | None:
+        """A reader is sure the message stores something, and the phrasing model is as sure that it
+        is something else (a question about the rules, a complaint, nothing definite): the person is
+        asked, with the other reading as a choice where there is one."""
+        guesses = self._guesses(turn, text)
+        if not guesses or guesses[0].probability < GUESS_VETO or guesses[0].command == command.name:
+            return None
+        other = self._by_name.get(guesses[0].command)
+        if other is not None and self._title_of.get(id(other)) == self._title_of.get(id(command)):
+            return None  # the same capability's other command (匿名反映 for 随手拍): its reader knows best
+        if other is None or other.small_talk or not self._eligible(ctx, other):
+            return []
+        return [(other, Reading(guesses[0].probability, args=text))]
+
+    def _guesses(self, turn: _Turn, text: str) -> list[Guess]:
+        if turn.guesses is None:
+            turn.guesses = self.guesser.guesses(text) if self.guesser else []
+        return turn.guesses
 
     def _question(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
         if not is_question(text):
@@ -437,6 +503,7 @@ class Router:
 
     def _clarify(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
         options = [(c, r) for c, r in turn.readings if not c.small_talk and self._eligible(ctx, c)]
+        options += [(c, r) for c, r in self._offered(ctx, text, turn) if all(c is not o for o, _ in options)]
         if not options:
             return None
         return self._ask(ctx, text, options)
@@ -506,6 +573,10 @@ class Router:
         if self.observer is not None:
             groups = dict(match.groups) if match is not None else {}
             self.observer(Observation(stage, command.name if command else None, groups, refused, options))
+
+    def stranger_text(self) -> str:
+        """What a person not on the roster is told: how to be registered, and what works without it."""
+        return self._with_unregistered_menu(unregistered_text(self.registration_contact))
 
     def _with_unregistered_menu(self, hint: str) -> str:
         if self.allowed(None):

@@ -24,9 +24,14 @@ def test_enter_agent_event_gets_a_welcome(bot):
     assert "欢迎" in said.text
 
 
-def test_a_typo_gets_the_closest_command_suggested(bot):
+def test_a_typo_of_a_command_that_only_shows_something_is_answered(bot):
     said = bot.send("张伟", "我的时常")
-    assert "您是想说「我的时长」吗" in said.text
+    assert "11月累计 0 小时" in said.text
+
+
+def test_a_typo_nothing_recognises_gets_the_closest_command_suggested(bot):
+    said = bot.send("张伟", "看版")
+    assert "您是想说「看板」吗" in said.text
 
 
 def test_help_differs_by_role(bot):

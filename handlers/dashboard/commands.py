@@ -39,7 +39,7 @@ HELP_TITLE = "看板"
 
 COMMANDS = (
     Command(
-        name="看板",
+        name="看板", guessable=True,
         patterns=(r"^(看板|数据看板|挂图作战|驾驶舱|dashboard)$",),
         handler=dashboard_link,
         reader=read_link,

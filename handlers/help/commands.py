@@ -25,7 +25,7 @@ HELP_TITLE = "帮助"
 
 COMMANDS = (
     Command(
-        name="帮助",
+        name="帮助", guessable=True,
         patterns=(r"^(帮助|help|菜单|功能|怎么用|使用说明|\?)$", r"^帮助\s*(?P<topic>\S.*)$"),
         handler=show_help,
         reader=read_how_to,
@@ -33,7 +33,7 @@ COMMANDS = (
         priority=-10,
     ),
     Command(
-        name="寒暄",
+        name="寒暄", guessable=True,
         handler=small_talk,
         reader=read_small_talk,
         small_talk=True,

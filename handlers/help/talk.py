@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.router import Decline, Context, Match, Reading
+from bot.router import Context, Match, Reading
 from bot.text import normalize
 
 # Small talk is a run of these phrases (with particles and a friendly address in between):
@@ -97,8 +97,10 @@ def small_talk(ctx: Context, match: Match) -> str:
     name = ctx.person.name if ctx.person is not None else ""
     street = ctx.config.street.name
     if ctx.person is None:
-        # A stranger's hello gets what their channel tells strangers (how to register or bind).
-        raise Decline
+        # A stranger is answered kindly, and told how to be registered and what works without it.
+        opening = {"thanks": "不客气！", "bye": "好的，再见！"}.get(kind)
+        told = ctx.router.stranger_text()
+        return told if opening is None else opening + told.removeprefix("您好，")
     if kind == "greeting":
         return f"{name}您好，我在！要登记时长、反映问题或问规定，直接说就行；发「帮助」看能做什么。"
     if kind == "thanks":

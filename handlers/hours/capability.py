@@ -11,7 +11,7 @@ from handlers.hours.jobs import hours_reminder, hours_summary
 from handlers.hours.settings import HoursConfig
 
 CAPABILITY = Capability(
-    name="hours",
+    name="hours", phrasings=Path(__file__).parent / "phrasings.tsv",
     title="服务时长",
     commands=COMMANDS,
     jobs=(

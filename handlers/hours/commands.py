@@ -253,7 +253,7 @@ HELP_TITLE = "服务时长"
 
 COMMANDS = (
     Command(
-        name="我的时长",
+        name="我的时长", guessable=True,
         aliases=("我的服务时长", "查时长", "查询时长", "时长查询", "我的积分", "本月我的时长", "我的时间", "本月时长"),
         patterns=(r"^(时长|积分)$", r"^我(这个月|本月)?(服务|下沉)了?(多少|几)(个)?(小时|时长)?[?？]?$"),
         handler=my_hours,
@@ -264,7 +264,7 @@ COMMANDS = (
         choice_label="查我的服务时长",
     ),
     Command(
-        name="时长统计",
+        name="时长统计", guessable=True,
         aliases=("服务时长统计", "时长汇总"),
         handler=team_hours,
         reader=read_team,

@@ -11,7 +11,7 @@ from handlers.ledger.jobs import ledger_reminders
 from handlers.ledger.settings import LedgerConfig
 
 CAPABILITY = Capability(
-    name="ledger",
+    name="ledger", phrasings=Path(__file__).parent / "phrasings.tsv",
     title="整改台账",
     commands=COMMANDS,
     jobs=(

@@ -199,12 +199,12 @@ def overview(ctx: Context, match: Match) -> list[Reply] | str:
 HELP_TITLE = "整改台账"
 
 COMMANDS = (
-    Command(name="我的任务", handler=my_tasks, reader=read_mine, priority=6, summary="我的任务：自己牵头或本单位的整改任务"),
+    Command(name="我的任务", guessable=True, handler=my_tasks, reader=read_mine, priority=6, summary="我的任务：自己牵头或本单位的整改任务"),
     Command(name="任务详情", patterns=(_TASK.pattern,), handler=task, reader=read_task, priority=5, summary="任务：看整改任务，或填写进展",
             example="任务 #3 进展 已完成第一轮排查"),
     Command(name="销号", handler=close, reader=read_close, priority=5, summary="销号：牵头领导对完成的整改任务销号",
             example="销号 #3 已建立周例会制度"),
-    Command(name="台账", aliases=("整改台账",), handler=overview, reader=read_board, roles=LEADERS, priority=5,
+    Command(name="台账", guessable=True, aliases=("整改台账",), handler=overview, reader=read_board, roles=LEADERS, priority=5,
             summary="台账：各类问题销号、在办、逾期情况",
             refusal="台账只对领导和管理员开放；您可以发「我的任务」看本单位的整改任务。"),
     Command(name="立项", handler=from_report, reader=read_from_report, roles=LEADERS, priority=5, summary="立项：把一件反映列入整改台账",

@@ -11,7 +11,7 @@ from handlers.lessons.jobs import lesson_coverage, lesson_reminder, morning_less
 from handlers.lessons.settings import LessonsConfig
 
 CAPABILITY = Capability(
-    name="lessons",
+    name="lessons", phrasings=Path(__file__).parent / "phrasings.tsv",
     title="微课",
     commands=COMMANDS,
     jobs=(

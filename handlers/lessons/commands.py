@@ -86,7 +86,7 @@ HELP_TITLE = "微课"
 
 COMMANDS = (
     Command(
-        name="学习情况",
+        name="学习情况", guessable=True,
         aliases=("微课覆盖", "学习覆盖", "微课统计"),
         handler=coverage,
         reader=read_stats,
@@ -96,7 +96,7 @@ COMMANDS = (
         priority=1,
     ),
     Command(
-        name="今日微课",
+        name="今日微课", guessable=True,
         aliases=("今天微课", "今日微课堂", "微课"),
         handler=today_lesson,
         reader=read_today,

@@ -11,7 +11,7 @@ from handlers.quiz.jobs import quiz_push
 from handlers.quiz.settings import QuizConfig
 
 CAPABILITY = Capability(
-    name="quiz",
+    name="quiz", phrasings=Path(__file__).parent / "phrasings.tsv",
     title="答题",
     commands=COMMANDS,
     jobs=(

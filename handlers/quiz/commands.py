@@ -134,7 +134,7 @@ COMMANDS = (
         example="答题",
     ),
     Command(
-        name="排行榜",
+        name="排行榜", guessable=True,
         aliases=("排名", "积分榜", "答题排行榜", "答题排行", "答题排名", "答题榜"),
         handler=leaderboard,
         reader=read_board,

@@ -11,7 +11,7 @@ from handlers.reports.jobs import reports_overdue
 from handlers.reports.settings import ReportsConfig
 
 CAPABILITY = Capability(
-    name="reports",
+    name="reports", phrasings=Path(__file__).parent / "phrasings.tsv",
     title="随手拍",
     commands=COMMANDS,
     jobs=(

@@ -9,7 +9,7 @@ from handlers.rules.demo import load_samples
 from handlers.rules.settings import RulesConfig
 
 CAPABILITY = Capability(
-    name="rules",
+    name="rules", phrasings=Path(__file__).parent / "phrasings.tsv",
     title="问规定",
     commands=COMMANDS,
     migrations=Path(__file__).parent / "migrations",

@@ -135,7 +135,7 @@ COMMANDS = (
         choice_words=r"问|规定",
     ),
     Command(
-        name="规定外",
+        name="规定外", guessable=True,
         handler=off_topic,
         reader=read_off_topic,
         allow_unregistered=True,

@@ -8,7 +8,7 @@ from handlers.wechat import cli, models  # noqa: F401 - models: the tables belon
 from handlers.wechat.commands import COMMANDS
 
 CAPABILITY = Capability(
-    name="wechat",
+    name="wechat", phrasings=Path(__file__).parent / "phrasings.tsv",
     title="绑定微信",
     commands=COMMANDS,
     migrations=Path(__file__).parent / "migrations",
