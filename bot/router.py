@@ -434,16 +434,18 @@ class Router:
         return None
 
     def _guessed(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
-        """Nothing claimed the message: a command that only shows something runs when the phrasing
-        model is sure of it (功能列表发一下 → 帮助, 大家都辛苦了 → 寒暄)."""
+        """Nothing claimed the message: a command that only shows something, or the one that answers
+        questions, runs when the phrasing model is sure of it (功能列表发一下 → 帮助, 大家都辛苦了 → 寒暄)."""
         guesses = self._guesses(turn, text)
         if not guesses or guesses[0].probability < GUESS_SURE:
             return None
         command = self._by_name.get(guesses[0].command)
-        if command is None or not command.guessable or not self._eligible(ctx, command):
+        if command is None or not (command.guessable or command.answers_questions) or not self._eligible(ctx, command):
             return None
         reading = next((r for c, r in turn.readings if c is command), None)
         groups = {**(reading.groups if reading is not None else {}), "guessed": True}
+        if command.answers_questions:
+            groups["question"] = text  # a question put without a question word (公车加油卡借给朋友 中不中)
         match = Match(text=text, args=reading.args if reading is not None else "", groups=groups)
         return self._run(ctx, command, match, "guess", hint)
 
@@ -470,7 +472,9 @@ class Router:
         other = self._by_name.get(guesses[0].command)
         if other is not None and self._title_of.get(id(other)) == self._title_of.get(id(command)):
             return None  # the same capability's other command (匿名反映 for 随手拍): its reader knows best
-        if other is None or other.small_talk or not self._eligible(ctx, other):
+        if other is not None and other.small_talk:
+            return None  # "已阅 收到": a courtesy around the thing itself, not another reading
+        if other is None or not self._eligible(ctx, other):
             return []
         return [(other, Reading(guesses[0].probability, args=text))]
 

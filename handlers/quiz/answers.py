@@ -12,15 +12,18 @@ _PREFIX = (
     r"|(?:我|俺)?(?:答|选|答案|选择)(?:的)?(?:应该)?(?:是|为)?)?\s*[:：]?\s*"
 )
 # "B吧", "C吧 应该没错", "对的吧": a particle or a word of confidence after the answer.
-_TAIL = re.compile(r"(?:\s*(?:选项|吧|呗|啊|呀|哦|哈|嘛|呢|了))*\s*(?:应该没错|应该对|没错|对吧|肯定对|准没错|蒙一个|蒙的|瞎蒙|瞎猜|猜的|随便选|不确定|不太确定|试试)?\s*(?:吧|呗|啊)?[。.!！~～]*$")
+_TAIL = re.compile(r"(?:\s*(?:选项|吧|呗|啊|呀|哦|哈|嘛|呢|了))*\s*(?:(?:我|俺)?(?:就)?选这个|就这个|就它了?|应该(?!是|选)|应该没错|应该对|没错|对吧|肯定对|准没错|蒙一个|蒙的|瞎蒙|瞎猜|猜的|随便选|不确定|不太确定|试试)?\s*(?:吧|呗|啊)?[。.!！~～]*$")
 _LETTERS = re.compile(rf"^{_PREFIX}(?P<letters>[A-Ha-h](?:(?:[\s,，、/+＋&]|和|跟|与|还有|以及)*[A-Ha-h]){{0,7}})\s*(?:两个都选|两个都对|都选|全选|两个|两项|都对)?[。.!！]?$")
 _JUDGE = re.compile(rf"^{_PREFIX}(?P<judge>对|错|√|✓|✔|×|✗|✘|x|X|正确|错误|对的|错的)[。.!！]?$")
+# "c 应该是c", "B 我选B": the letter said twice is one answer.
+_REPEATED = re.compile(r"^\s*([A-Ha-h])\s*[,，]?\s*(?:应该|肯定|我觉得|我|俺)?\s*(?:是|选)\s*(?i:\1)\s*(?=[吧呗啊。.!！~～]*$)")
 _TRUE_WORDS = {"对", "√", "✓", "✔", "正确", "对的"}
 
 
 def parse_answer(text: str) -> str | None:
     """The answer as stored: sorted distinct option letters ("AC"), or T/F; None when it is no answer."""
     text = normalize(text)
+    text = _REPEATED.sub(r"\1", text, count=1)
     text = _TAIL.sub("", text, count=1) or text
     found = _LETTERS.match(text)
     if found:
