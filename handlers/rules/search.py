@@ -207,8 +207,8 @@ class Hit:
     article: IndexedArticle
     score: float
     coverage: float  # 0..1, see the module docstring
-    # The share of the question's weight in its heaviest word, when the article does not have it
-    # (0 when it does): a question whose main word the article never mentions is not answered by it.
+    # The share of the question's weight in the heaviest of its words the article does not have (0 when
+    # it has them all): a question whose main word the article never mentions is not answered by it.
     missing_main: float = 0.0
 
 
@@ -235,6 +235,12 @@ DOCUMENT_CONTEXT = 3.0
 # this share of its weight: the article may be about something else that shares the part.
 PART_COVERAGE = 0.8
 RESPELL = True
+# Articles reordered by score and coverage together, and how much coverage counts in that order
+# (score × (1 − COVERAGE_RANK + COVERAGE_RANK × coverage)).
+RERANK_POOL = 10
+COVERAGE_RANK = 0.3
+# The share of its weight a grammar word keeps (segment.FUNCTION_TAGS: time words, pronouns, numerals…).
+FUNCTION_WORD_WEIGHT = 0.6
 
 
 def is_definition(article: IndexedArticle) -> bool:
@@ -360,8 +366,10 @@ class RulesIndex:
             scores += DOCUMENT_CONTEXT / total * context[self._document_index] * (scores > 0)
         if not asks_definition(question):
             scores[self._definition_mask] *= DEFINITION_FACTOR
-        k = min(top_k, len(scores))
-        order = np.argpartition(-scores, k - 1)[:k]
+        # The best RERANK_POOL articles by score are reordered by score and coverage together: BM25 rewards
+        # an article for repeating one rare word, coverage for having more of the question.
+        pool = min(max(top_k, RERANK_POOL), len(scores))
+        order = np.argpartition(-scores, pool - 1)[:pool]
         order = order[np.argsort(-scores[order], kind="stable")]
         hits = []
         for index in order:
@@ -372,12 +380,10 @@ class RulesIndex:
                 w.weight if not w.whole.isdisjoint(present) else PART_COVERAGE * w.weight if not w.alternatives.isdisjoint(present) else 0.0
                 for w in words
             )
-            main = max(words, key=lambda w: w.weight) if words else None
-            missing = 0.0
-            if main is not None and main.alternatives.isdisjoint(present):
-                missing = main.weight / total
+            missing = max((w.weight for w in words if w.alternatives.isdisjoint(present)), default=0.0) / total if total else 0.0
             hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing))
-        return hits
+        hits.sort(key=lambda h: -h.score * ((1 - COVERAGE_RANK) + COVERAGE_RANK * h.coverage))
+        return hits[:top_k]
 
 
 @functools.lru_cache(maxsize=1)
