@@ -20,7 +20,7 @@ import sys
 import threading
 import unicodedata
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,9 +47,17 @@ _HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 # A typed word no dictionary knows may be a slip of the pinyin keyboard (宏包 for 红包, 会家 for 回家):
 # up to this many characters are respelled as the base's word that sounds the same.
 MAX_RESPELL = 4
-_GRAMMAR_CHARACTERS = frozenset("不没一个了的地得是在有把被给让对向从到为和与也都还又再就才很太吗呢吧啊呀么嘛哦这那我你他她它来去上下进出回过起")
+# Light verbs that head what follows (说请俺们 is 说 + 请, not 说情; 想要, 叫他) are not slips either.
+_GRAMMAR_CHARACTERS = frozenset("不没一个了的地得是在有把被给让对向从到为和与也都还又再就才很太吗呢吧啊呀么嘛哦这那我你他她它来去上下进出回过起说请叫要想")
 _A_NOT_A = re.compile(r"(\w{1,2})[不没]\1")
 _COUNTED = re.compile(r"^[一二两三四五六七八九十几百千万半俩仨]+[个箱条盒台瓶包件张次天位块本支只双斤份桌顿趟遍回点些]?$")
+# A number glued by the dictionary to its measure's noun (好几 台车 → 台车 is a trolley) is cut back
+# to the noun: 好几台车 is about 车.
+_NUMBER = re.compile(r"^[一二两三四五六七八九十几百千万半俩仨好多]+$")
+_MEASURES = frozenset("个箱条盒台瓶包件张次位块本支只双斤份桌顿趟辆")
+# A verb and its object split by an aspect or amount (加点油, 开个会, 喝了酒, 吃顿饭, 收过礼): the verb
+# and object together, when that is a word of the base or of the synonym table.
+_SPLIT_VERB = re.compile(r"([\u4e00-\u9fff])[了个点顿次些过完]([\u4e00-\u9fff])")
 
 
 class LexiconError(ValueError):
@@ -166,10 +174,23 @@ class Analyzer:
     def expand(self, term: str) -> frozenset[str]:
         return self.lexicon.expansions.get(term, frozenset()) | {term}
 
-    def query(self, question: str) -> list[QueryWord]:
+    def _join_split_verb(self, match: re.Match[str], known: Container[str]) -> str:
+        joined = match.group(1) + match.group(2)
+        whole = match.group(0)
+        if joined in known and whole not in known:
+            return joined
+        return whole
+
+    def query(self, question: str, known: Container[str] | None = None) -> list[QueryWord]:
         folded = _A_NOT_A.sub(r"\1", normalize(question).lower())
+        if known is not None:
+            folded = _SPLIT_VERB.sub(lambda m: self._join_split_verb(m, known), folded)
+        tokens = self._tokenizer.lcut(folded)
+        for n in range(1, len(tokens)):
+            if len(tokens[n]) > 1 and tokens[n][0] in _MEASURES and _NUMBER.match(tokens[n - 1]):
+                tokens[n] = tokens[n][1:]
         words: dict[str, QueryWord] = {}
-        for word in self._tokenizer.lcut(folded):
+        for word in tokens:
             if word in words or not self._keep(word) or _COUNTED.match(word):
                 continue
             parts = {word} | {p for p in self._tokenizer.lcut_for_search(word) if len(p) > 1 and self._keep(p)}
@@ -343,7 +364,7 @@ class RulesIndex:
         import numpy as np
 
         vocab = self._bm25.vocab_dict
-        words = self.analyzer.query(self.respell(question))
+        words = self.analyzer.query(self.respell(question), _Known(vocab, self.analyzer.lexicon.expansions))
         total = sum(w.weight for w in words)
         scores = np.zeros(len(self.articles), dtype=np.float32)
         for word in words:
@@ -384,6 +405,16 @@ class RulesIndex:
             hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing))
         hits.sort(key=lambda h: -h.score * ((1 - COVERAGE_RANK) + COVERAGE_RANK * h.coverage))
         return hits[:top_k]
+
+
+class _Known:
+    """The base's words and the synonym table's, as one container."""
+
+    def __init__(self, *parts: Container[str]) -> None:
+        self._parts = parts
+
+    def __contains__(self, word: object) -> bool:
+        return any(word in part for part in self._parts)
 
 
 @functools.lru_cache(maxsize=1)
