@@ -260,6 +260,10 @@ RESPELL = True
 # (score × (1 − COVERAGE_RANK + COVERAGE_RANK × coverage)).
 RERANK_POOL = 10
 COVERAGE_RANK = 0.3
+# A question word found in at least GENERIC_SHARE of the base's documents covers GENERIC_COVERAGE of its
+# weight (see search).
+GENERIC_SHARE = 0.75
+GENERIC_COVERAGE = 0.0
 # The share of its weight a grammar word keeps (segment.FUNCTION_TAGS: time words, pronouns, numerals…).
 FUNCTION_WORD_WEIGHT = 0.6
 
@@ -392,13 +396,21 @@ class RulesIndex:
         pool = min(max(top_k, RERANK_POOL), len(scores))
         order = np.argpartition(-scores, pool - 1)[:pool]
         order = order[np.argsort(-scores[order], kind="stable")]
+        # Words that nearly every document of the base uses (街道, 社区, 干部 in titles) say nothing about
+        # which rule answers: they count for GENERIC_COVERAGE of their weight in coverage.
+        generic = {
+            w.word for w in words
+            if self._document_count >= 4
+            and len({d for a in w.alternatives for d in self._term_documents.get(a, ())}) >= GENERIC_SHARE * self._document_count
+        }
         hits = []
         for index in order:
             if scores[index] <= 0:
                 break
             present = self._token_sets[index]
             matched = sum(
-                w.weight if not w.whole.isdisjoint(present) else PART_COVERAGE * w.weight if not w.alternatives.isdisjoint(present) else 0.0
+                (w.weight if not w.whole.isdisjoint(present) else PART_COVERAGE * w.weight if not w.alternatives.isdisjoint(present) else 0.0)
+                * (GENERIC_COVERAGE if w.word in generic else 1.0)
                 for w in words
             )
             missing = max((w.weight for w in words if w.alternatives.isdisjoint(present)), default=0.0) / total if total else 0.0
