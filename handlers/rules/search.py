@@ -58,6 +58,9 @@ _MEASURES = frozenset("个箱条盒台瓶包件张次位块本支只双斤份桌
 # A verb and its object split by an aspect or amount (加点油, 开个会, 喝了酒, 吃顿饭, 收过礼): the verb
 # and object together, when that is a word of the base or of the synonym table.
 _SPLIT_VERB = re.compile(r"([\u4e00-\u9fff])[了个点顿次些过完]([\u4e00-\u9fff])")
+# An object put before its verb (会开了一个多小时, 饭吃完了, 礼收了): the verb and object in their usual
+# order, when that is a word of the base or of the synonym table and the pair as written is no word.
+_OBJECT_FIRST = re.compile(r"([\u4e00-\u9fff])([\u4e00-\u9fff])(?=[了着过完])")
 
 
 class LexiconError(ValueError):
@@ -181,10 +184,18 @@ class Analyzer:
             return joined
         return whole
 
+    def _verb_first(self, match: re.Match[str], known: Container[str]) -> str:
+        written = match.group(0)
+        usual = match.group(2) + match.group(1)
+        if usual in known and written not in known and not self._tokenizer.freq(written):
+            return usual
+        return written
+
     def query(self, question: str, known: Container[str] | None = None) -> list[QueryWord]:
         folded = _A_NOT_A.sub(r"\1", normalize(question).lower())
         if known is not None:
             folded = _SPLIT_VERB.sub(lambda m: self._join_split_verb(m, known), folded)
+            folded = _OBJECT_FIRST.sub(lambda m: self._verb_first(m, known), folded)
         tokens = self._tokenizer.lcut(folded)
         for n in range(1, len(tokens)):
             if len(tokens[n]) > 1 and tokens[n][0] in _MEASURES and _NUMBER.match(tokens[n - 1]):
