@@ -30,7 +30,7 @@ CHOICE_SHARE = 0.8
 MAX_CHOICES = 3
 TIED = 0.95
 CHOICE_OPENING = 16
-# A question whose heaviest word carries this share of its weight and is not in the best article is
+# A question with a word that carries this share of its weight and is not in the best article is
 # about something else (上班能带孩子来办公室吗 is not answered by the rule on 接送子女 with the car).
 MISSING_MAIN = 0.27
 

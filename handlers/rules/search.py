@@ -20,7 +20,7 @@ import sys
 import threading
 import unicodedata
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,9 +47,20 @@ _HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 # A typed word no dictionary knows may be a slip of the pinyin keyboard (宏包 for 红包, 会家 for 回家):
 # up to this many characters are respelled as the base's word that sounds the same.
 MAX_RESPELL = 4
-_GRAMMAR_CHARACTERS = frozenset("不没一个了的地得是在有把被给让对向从到为和与也都还又再就才很太吗呢吧啊呀么嘛哦这那我你他她它来去上下进出回过起")
+# Light verbs that head what follows (说请俺们 is 说 + 请, not 说情; 想要, 叫他) are not slips either.
+_GRAMMAR_CHARACTERS = frozenset("不没一个了的地得是在有把被给让对向从到为和与也都还又再就才很太吗呢吧啊呀么嘛哦这那我你他她它来去上下进出回过起说请叫要想")
 _A_NOT_A = re.compile(r"(\w{1,2})[不没]\1")
 _COUNTED = re.compile(r"^[一二两三四五六七八九十几百千万半俩仨]+[个箱条盒台瓶包件张次天位块本支只双斤份桌顿趟遍回点些]?$")
+# A number glued by the dictionary to its measure's noun (好几 台车 → 台车 is a trolley) is cut back
+# to the noun: 好几台车 is about 车.
+_NUMBER = re.compile(r"^[一二两三四五六七八九十几百千万半俩仨好多]+$")
+_MEASURES = frozenset("个箱条盒台瓶包件张次位块本支只双斤份桌顿趟辆")
+# A verb and its object split by an aspect or amount (加点油, 开个会, 喝了酒, 吃顿饭, 收过礼): the verb
+# and object together, when that is a word of the base or of the synonym table.
+_SPLIT_VERB = re.compile(r"([\u4e00-\u9fff])[了个点顿次些过完]([\u4e00-\u9fff])")
+# An object put before its verb (会开了一个多小时, 饭吃完了, 礼收了): the verb and object in their usual
+# order, when that is a word of the base or of the synonym table and the pair as written is no word.
+_OBJECT_FIRST = re.compile(r"([\u4e00-\u9fff])([\u4e00-\u9fff])(?=[了着过完])")
 
 
 class LexiconError(ValueError):
@@ -166,10 +177,31 @@ class Analyzer:
     def expand(self, term: str) -> frozenset[str]:
         return self.lexicon.expansions.get(term, frozenset()) | {term}
 
-    def query(self, question: str) -> list[QueryWord]:
+    def _join_split_verb(self, match: re.Match[str], known: Container[str]) -> str:
+        joined = match.group(1) + match.group(2)
+        whole = match.group(0)
+        if joined in known and whole not in known:
+            return joined
+        return whole
+
+    def _verb_first(self, match: re.Match[str], known: Container[str]) -> str:
+        written = match.group(0)
+        usual = match.group(2) + match.group(1)
+        if usual in known and written not in known and not self._tokenizer.freq(written):
+            return usual
+        return written
+
+    def query(self, question: str, known: Container[str] | None = None) -> list[QueryWord]:
         folded = _A_NOT_A.sub(r"\1", normalize(question).lower())
+        if known is not None:
+            folded = _SPLIT_VERB.sub(lambda m: self._join_split_verb(m, known), folded)
+            folded = _OBJECT_FIRST.sub(lambda m: self._verb_first(m, known), folded)
+        tokens = self._tokenizer.lcut(folded)
+        for n in range(1, len(tokens)):
+            if len(tokens[n]) > 1 and tokens[n][0] in _MEASURES and _NUMBER.match(tokens[n - 1]):
+                tokens[n] = tokens[n][1:]
         words: dict[str, QueryWord] = {}
-        for word in self._tokenizer.lcut(folded):
+        for word in tokens:
             if word in words or not self._keep(word) or _COUNTED.match(word):
                 continue
             parts = {word} | {p for p in self._tokenizer.lcut_for_search(word) if len(p) > 1 and self._keep(p)}
@@ -207,8 +239,8 @@ class Hit:
     article: IndexedArticle
     score: float
     coverage: float  # 0..1, see the module docstring
-    # The share of the question's weight in its heaviest word, when the article does not have it
-    # (0 when it does): a question whose main word the article never mentions is not answered by it.
+    # The share of the question's weight in the heaviest of its words the article does not have (0 when
+    # it has them all): a question whose main word the article never mentions is not answered by it.
     missing_main: float = 0.0
 
 
@@ -235,6 +267,16 @@ DOCUMENT_CONTEXT = 3.0
 # this share of its weight: the article may be about something else that shares the part.
 PART_COVERAGE = 0.8
 RESPELL = True
+# Articles reordered by score and coverage together, and how much coverage counts in that order
+# (score × (1 − COVERAGE_RANK + COVERAGE_RANK × coverage)).
+RERANK_POOL = 10
+COVERAGE_RANK = 0.3
+# A question word found in at least GENERIC_SHARE of the base's documents covers GENERIC_COVERAGE of its
+# weight (see search).
+GENERIC_SHARE = 0.75
+GENERIC_COVERAGE = 0.0
+# The share of its weight a grammar word keeps (segment.FUNCTION_TAGS: time words, pronouns, numerals…).
+FUNCTION_WORD_WEIGHT = 0.6
 
 
 def is_definition(article: IndexedArticle) -> bool:
@@ -337,7 +379,7 @@ class RulesIndex:
         import numpy as np
 
         vocab = self._bm25.vocab_dict
-        words = self.analyzer.query(self.respell(question))
+        words = self.analyzer.query(self.respell(question), _Known(vocab, self.analyzer.lexicon.expansions))
         total = sum(w.weight for w in words)
         scores = np.zeros(len(self.articles), dtype=np.float32)
         for word in words:
@@ -360,24 +402,42 @@ class RulesIndex:
             scores += DOCUMENT_CONTEXT / total * context[self._document_index] * (scores > 0)
         if not asks_definition(question):
             scores[self._definition_mask] *= DEFINITION_FACTOR
-        k = min(top_k, len(scores))
-        order = np.argpartition(-scores, k - 1)[:k]
+        # The best RERANK_POOL articles by score are reordered by score and coverage together: BM25 rewards
+        # an article for repeating one rare word, coverage for having more of the question.
+        pool = min(max(top_k, RERANK_POOL), len(scores))
+        order = np.argpartition(-scores, pool - 1)[:pool]
         order = order[np.argsort(-scores[order], kind="stable")]
+        # Words that nearly every document of the base uses (街道, 社区, 干部 in titles) say nothing about
+        # which rule answers: they count for GENERIC_COVERAGE of their weight in coverage.
+        generic = {
+            w.word for w in words
+            if self._document_count >= 4
+            and len({d for a in w.alternatives for d in self._term_documents.get(a, ())}) >= GENERIC_SHARE * self._document_count
+        }
         hits = []
         for index in order:
             if scores[index] <= 0:
                 break
             present = self._token_sets[index]
             matched = sum(
-                w.weight if not w.whole.isdisjoint(present) else PART_COVERAGE * w.weight if not w.alternatives.isdisjoint(present) else 0.0
+                (w.weight if not w.whole.isdisjoint(present) else PART_COVERAGE * w.weight if not w.alternatives.isdisjoint(present) else 0.0)
+                * (GENERIC_COVERAGE if w.word in generic else 1.0)
                 for w in words
             )
-            main = max(words, key=lambda w: w.weight) if words else None
-            missing = 0.0
-            if main is not None and main.alternatives.isdisjoint(present):
-                missing = main.weight / total
+            missing = max((w.weight for w in words if w.alternatives.isdisjoint(present)), default=0.0) / total if total else 0.0
             hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing))
-        return hits
+        hits.sort(key=lambda h: -h.score * ((1 - COVERAGE_RANK) + COVERAGE_RANK * h.coverage))
+        return hits[:top_k]
+
+
+class _Known:
+    """The base's words and the synonym table's, as one container."""
+
+    def __init__(self, *parts: Container[str]) -> None:
+        self._parts = parts
+
+    def __contains__(self, word: object) -> bool:
+        return any(word in part for part in self._parts)
 
 
 @functools.lru_cache(maxsize=1)
