@@ -26,7 +26,7 @@ def dashboard_link(ctx: Context, match: Match) -> list[Reply]:
     return [Reply(text, payload=payload)]
 
 
-_ASK_LINK = re.compile(r"(?:看板|驾驶舱|挂图作战|数据大屏).{0,6}(?:链接|地址|网址|登录|打开|发我|发一下)|(?:打开|登录|进|发我|给我|发一下).{0,4}(?:看板|驾驶舱|数据大屏)")
+_ASK_LINK = re.compile(r"(?:看板|驾驶舱|挂图作战|数据大屏|后台|管理后台).{0,6}(?:链接|地址|网址|登录|打开|发我|发一下)|(?:打开|登录|进|发我|给我|发一下).{0,4}(?:看板|驾驶舱|数据大屏|后台)")
 
 
 def read_link(text: str, ctx: Context) -> Reading | None:

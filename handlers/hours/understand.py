@@ -191,7 +191,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     amount = read_amount(folded)
     service = SERVICE.search(folded) is not None
     complaint = COMPLAINT.search(folded) is not None or _problem_first(folded)
-    if amount is None and is_question(folded):
+    if amount is None and (is_question(folded) or UNDO.search(folded)):
         return None  # "陪餐的能去几个", "入户去不了 能找人替我去不": no amount, and asking something
     if amount is None and re.match(r"(?:时长登记|登记时长|补登|登记|服务|下沉)", folded) and not complaint and len(folded) <= 16:
         return Reading(0.85, groups={"missing": True, **parsed_groups(text, today)})

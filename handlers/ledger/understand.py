@@ -69,7 +69,7 @@ def read_from_report(text: str, ctx: Context) -> Reading | None:
     return Reading(0.9, args=f"#{found['id']} {found['rest']}".strip()) if found else None
 
 
-_REOPEN = re.compile(r"^(?:任务)?\s*#\s*(?P<id>\d+)\s*(?:号任务)?.{0,4}?反弹(?:了)?\s*[:：,，]?\s*(?P<rest>.*)$")
+_REOPEN = re.compile(r"^(?:任务)?\s*#\s*(?P<id>\d+)\s*(?:号任务)?.{0,10}?(?<!没有)(?<!没|未|不)反弹(?:了)?\s*[:：,，]?\s*(?P<rest>.*)$")
 
 
 def read_reopen(text: str, ctx: Context) -> Reading | None:

@@ -334,10 +334,12 @@ def main() -> int:
     if total < 650:
         c.fail("corpus", f"{total} messages, want at least 650")
     share = len(rows_by_part["heldout"]) / total
-    # The split was made 60/40; the second tuning round added to the tuning part only (the held-back
-    # part stays as written, unseen), so its share may have fallen since.
-    if not 0.20 <= share <= 0.45:
-        c.fail("corpus", f"heldout is {share:.0%} of the corpus, want 20–45%")
+    held = len(rows_by_part["heldout"])
+    # The split was made 60/40; later tuning rounds added to the tuning part only (the held-back part
+    # stays as written, unseen), so its share falls as they come: what matters is that it stays big
+    # enough to measure (400 messages: one message is a quarter of a point).
+    if held < 400 or share > 0.45:
+        c.fail("corpus", f"heldout has {held} messages ({share:.0%} of the corpus), want at least 400 and at most 45%")
 
     text = table(rows_by_part)
     print(text)
