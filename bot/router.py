@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.conversation import Memory, who_for, who_of
-from bot.guess import Guess, IntentGuesser
+from bot.guess import UNCLEAR, Guess, IntentGuesser
 from bot.message import Incoming, Kind, Reply, ToAddress, ToPerson
 from bot.models import Person, Role
 from bot.text import normalize, simplified
@@ -53,6 +53,7 @@ GUESS_OFFER = 0.5
 # A reader's sure reading that would store something is asked about instead when the model is at
 # least this sure the message is something else.
 GUESS_VETO = 0.7
+UNCLEAR_LEANING = 0.02
 CHOICE_KEY = "core.choice"
 CHOICE_MINUTES = 15
 MAX_CHOICES = 3
@@ -453,10 +454,14 @@ class Router:
         """Commands that would store something and that the phrasing model finds likely: choices to
         offer, never to act on (路灯坏了好几天了 → 1 提交随手拍)."""
         offered = []
-        for guess in self._guesses(turn, text):
+        guesses = self._guesses(turn, text)
+        # Sure that the message is one of the ambiguous kind (a problem told without a report word, a
+        # bare amount): the storing commands it leans to are worth offering, however faintly.
+        floor = UNCLEAR_LEANING if guesses and guesses[0].command == UNCLEAR and guesses[0].probability >= GUESS_SURE else GUESS_OFFER
+        for guess in guesses:
             command = self._by_name.get(guess.command)
             if (
-                command is not None and guess.probability >= GUESS_OFFER and command.choice_label
+                command is not None and guess.probability >= floor and command.choice_label
                 and not command.guessable and not command.answers_questions and self._eligible(ctx, command)
             ):
                 offered.append((command, Reading(guess.probability, stores=True, args=text)))
