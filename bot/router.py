@@ -54,6 +54,7 @@ GUESS_OFFER = 0.5
 # least this sure the message is something else.
 GUESS_VETO = 0.7
 UNCLEAR_LEANING = 0.02
+UNDOUBTED = 0.95
 CHOICE_KEY = "core.choice"
 CHOICE_MINUTES = 15
 MAX_CHOICES = 3
@@ -424,10 +425,14 @@ class Router:
         ]
         if rivals and turn.addressed:
             return self._ask(ctx, text, [sure[0], *rivals])
-        doubt = self._doubted(ctx, text, turn, sure[0][0]) if best.stores and turn.addressed else None
+        # The readers' surest readings (the answer to the bot's own question, a report word first) stand.
+        doubted = best.stores and best.confidence < UNDOUBTED and turn.addressed
+        doubt = self._doubted(ctx, text, turn, sure[0][0]) if doubted else None
         if doubt is not None:
             return self._ask(ctx, text, [sure[0], *doubt])
         for command, reading in sure:
+            if command.small_talk and ctx.person is None and turn.channel_hint:
+                continue  # a stranger on a channel with its own word for them (how to bind) gets that
             match = Match(text=text, args=reading.args or text, groups=dict(reading.groups))
             replies = self._run(ctx, command, match, "reading", hint)
             if replies is not None:
@@ -437,6 +442,8 @@ class Router:
     def _guessed(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
         """Nothing claimed the message: a command that only shows something, or the one that answers
         questions, runs when the phrasing model is sure of it (功能列表发一下 → 帮助, 大家都辛苦了 → 寒暄)."""
+        if ctx.person is None and turn.channel_hint:
+            return None  # a stranger on a channel with its own word for them (how to bind) gets that
         guesses = self._guesses(turn, text)
         if not guesses or guesses[0].probability < GUESS_SURE:
             return None
