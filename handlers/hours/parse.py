@@ -34,6 +34,7 @@ LEFTOVER_DATE = re.compile(
     r"\d+\s*(?:号(?!楼|院|门|线|车|房|铺|摊|窗口|地块|网格)|日(?!常))|(?:上|下|这|本)?个?月(?:份)?(?!累计)|礼拜|星期|周[一二三四五六日天末]|那天|那会|前阵子|前段时间|前些天|有一天|某天|哪天|哪一天"
     r"|上旬|中旬|下旬|月初|月中|月底|月末|有一回|有一次|日子|那次|改天|过两天|回头"
 )
+_POINTER = re.compile(r"\s*(?:的)?(?:上午|下午|晚上|晌午|中午)?\s*(?:那天|那一天|当天|那会儿?|那阵儿?)")
 # Time words left over once the amount is read ("…1小时 又 一刻钟" read wrongly): the amount is in doubt.
 LEFTOVER_TIME = re.compile(rf"{_NUM}\s*(?:个)?\s*(?:小时|钟头|个钟|分钟|刻钟)|半\s*(?:个)?\s*(?:小时|钟头)", re.IGNORECASE)
 _HALF_HOUR_RE = re.compile(r"半\s*(?:个)?\s*(?:小时|钟头|钟)")
@@ -297,6 +298,11 @@ def parse_hours(text: str, today: date) -> ParsedHours:
         # "服务3小时，改成2小时": the first amount and the correction words are no part of the note.
         rest = _CORRECTION_RE.sub(" ", _HOURS_RE.sub(" ", rest))
     day, date_words, date_span = find_date(rest, today)
+    if date_span is not None:
+        # "10月28号那天", "今天晌午那会儿": the day just named, pointed at again, is no doubt about it.
+        pointer = _POINTER.match(rest, date_span[1])
+        if pointer is not None:
+            date_span = (date_span[0], pointer.end())
     rest = _cut(rest, date_span)
     day_in_doubt = LEFTOVER_DATE.search(rest) is not None
     note = re.sub(r"[\s,，;；、]+", " ", rest).strip(_PUNCT)

@@ -47,7 +47,7 @@ COMPLAINT = re.compile(
 # A problem told as a state (楼道堆满杂物, 路灯不亮好几天了): with time spent, maybe service, maybe a report;
 # but the object of a plain service activity ("调解 漏水纠纷 2个钟头") is no complaint.
 PROBLEM_STATE = re.compile(r"不热|不暖和|冰凉|不通|漏风|坏了|坏掉|坏着|不亮|破了|塌了|漏了|漏水|堵了|堵住|积水|扰民|占道|堆满|堆着|堆了|好几天|几天了|半个月了|一个月了|倒了|断了|裂了|脱落|违停|乱堆|私搭|乱建|安全隐患|污水"
-    r"|满了|溢出|乱停|乱放|乱扔|乱贴|乱摆|停车乱|很乱|太乱|脏|臭|噪音|异味|没暖气|没电|没水|停水|停电|冒水|爆管")
+    r"|满了|溢出|乱停|乱放|乱扔|乱贴|乱摆|停车乱|很乱|太乱|脏|臭|噪音|异味|没暖气|没电|没水|停水|停电|冒水|爆管|爆了|爆裂|冻裂|没人来|没来人|没人修|没人管")
 STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|值守|值班|入户|走访|帮扶|宣传|宣讲|排查|整治|清理|防汛|防火|创文|志愿|护学|执勤|站岗")
 # Office work is no grid service (开会, 写材料, 在单位值班接电话, 帮领导搬家): with no sign of the grid or its
 # people, time spent on it is asked about, never logged on a guess.
@@ -70,6 +70,8 @@ QUESTION = re.compile(
     r"|还差|够不够|够了没|达没达|达到没|达到了没|够没够|几个人|多少人|有几个|有多少|够.{0,8}没\s*$|够数|(?<!好)几个小时[?？]?$|(?<!好)几个钟"
     r"|按.{0,8}算|算作|算进|算到|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长"
 )
+# Who came along, counted roughly ("跟社区几个人一块巡逻", "带着几个志愿者"): no question in it.
+_COMPANY = re.compile(r"(?:跟|和|同|带着?|叫上|喊上)[^，。,\s]{0,8}几(?:个|位|名)(?:人|同事|志愿者|网格员|党员|居民|老师)(?:一块儿?|一起|一道)?|几(?:个|位|名)(?:人|同事|志愿者|网格员|党员)(?:一块儿?|一起|一道)")
 # The message is about an entry already logged ("刚才那条是2小时不是3小时"): never a new entry.
 EARLIER = re.compile(
     r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条|那个记录|那次|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了"
@@ -78,13 +80,13 @@ EARLIER = re.compile(
 )
 # "改成2小时", "刚才登记错了 应该是3小时", "写错了是昨天的", "不是3个是2个", "改2".
 CORRECTION = re.compile(
-    r"^(?:改|修改|更正)时长|改成|改为|改到|改一下|改下|改个|^改\s*\d|更正|应该是|应是|不对|不是.{0,8}是|写错|弄错|登记错|记错|登错|搞错|填错|输错"
+    r"才对\s*$|才是对的|^(?:改|修改|更正)时长|改成|改为|改到|改一下|改下|改个|^改\s*\d|更正|应该是|应是|不对|不是.{0,8}是|写错|弄错|登记错|记错|登错|搞错|填错|输错"
     r"|(?:日期|时间|时长|天|小时)(?:搞|弄|写|填)?错了|是.{1,8}不是|多写了|少写了|多登了|少登了|多记了|少记了|多报了|少报了|错了"
     r"|实际(?:上)?是|其实是|实际只有|实际上只|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成|有误|应为|应该为|不是这个数"
     r"|多打了|打错|多按了|按错|弄岔|搞岔|填岔|多算了|少算了|减掉|减去|没算上|没算进|调成|调为|调整为|这条算|那条算|算到|算成"
 )
 STRONG_CORRECTION = re.compile(
-    r"改成|改为|改到|改一下|改下|更正|应该是|写错|弄错|登记错|记错|登错|搞错|填错|输错|实际(?:上)?是|其实是|写成|登成|记成|有误|应为"
+    r"才对\s*$|才是对的|改成|改为|改到|改一下|改下|更正|应该是|写错|弄错|登记错|记错|登错|搞错|填错|输错|实际(?:上)?是|其实是|写成|登成|记成|有误|应为"
 )
 UNDO = re.compile(r"撤销|撤回|撤消|撤了|撤掉|删了|删掉|删喽|删除|不要了|作废|取消|登重了|重复了")
 UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上条|上一条|登记|登错|发错|记错|写错|点错|登重|不算|撤|时长")
@@ -186,7 +188,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             if asked.get("day"):
                 groups["day"] = asked["day"]
             return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
-    if QUESTION.search(folded) and (len(folded) <= LONG_TEXT or is_question(folded)):
+    asked_text = _COMPANY.sub(" ", folded)
+    if QUESTION.search(asked_text) and (len(asked_text) <= LONG_TEXT or is_question(asked_text)):
         return None  # (a long run-on that does not end asking tells what was done)
     amount = read_amount(folded)
     service = SERVICE.search(folded) is not None

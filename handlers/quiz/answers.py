@@ -22,7 +22,7 @@ _TRUE_WORDS = {"对", "√", "✓", "✔", "正确", "对的"}
 
 def parse_answer(text: str) -> str | None:
     """The answer as stored: sorted distinct option letters ("AC"), or T/F; None when it is no answer."""
-    text = normalize(text)
+    text = re.sub(r"[^\w\s,，、/+＋&.。!！~～√✓✔×✗✘]+", " ", normalize(text)).strip()  # 😅, 🤔 after the answer
     text = _REPEATED.sub(r"\1", text, count=1)
     text = _TAIL.sub("", text, count=1) or text
     found = _LETTERS.match(text)
