@@ -16,6 +16,7 @@ import cn2an
 
 from bot.router import LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
+from handlers.reports import service as reports
 from handlers.hours.parse import DateError, find_date, fold, parse_hours, read_amount
 
 # Conversation state keys (bot.router.Context.remember).
@@ -105,6 +106,8 @@ TEAM = re.compile(
 )
 TEAM_TOPIC = re.compile(r"时长|达标|小时|钟头|没登|登记")
 # A bare number answers "how many hours exactly?" ("3", "2.5").
+# "一个半", "3个半": an amount with no unit, alone: hours or something else? Asked.
+BARE_HALF = re.compile(r"^\s*(?P<num>\d{1,2}|[一二两三四五六七八九十])\s*个半\s*[.。!！]?$")
 BARE_NUMBER = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d+)?)\s*(?:个|个吧|吧)?\s*[.。!！]?$")
 _MONTH_CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
 _MONTH = re.compile(
@@ -167,11 +170,14 @@ def _label(groups: dict, today: date) -> str:
 def _problem_first(folded: str) -> bool:
     """A problem told as a state before any service is named ("垃圾桶满了 我清理了40分钟"): maybe a report,
     maybe service. The object of a plain service activity ("调解 漏水纠纷 2个钟头") is no complaint."""
-    problem = PROBLEM_STATE.search(folded)
-    if problem is None:
+    own = PROBLEM_STATE.search(folded)
+    # The reports capability knows more ways of telling that something is wrong (井盖没了, 吓人 …).
+    told = reports.problem_at(folded)
+    starts = [at for at in (own.start() if own is not None else None, told) if at is not None]
+    if not starts:
         return False
     service = STRONG_SERVICE.search(folded)
-    return service is None or problem.start() < service.start()
+    return service is None or min(starts) < service.start()
 
 
 def read_log(text: str, ctx: Context) -> Reading | None:
@@ -188,6 +194,12 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             if asked.get("day"):
                 groups["day"] = asked["day"]
             return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
+    half = BARE_HALF.match(folded)
+    if half is not None:
+        whole = int(half["num"]) if half["num"].isdigit() else "一二三四五六七八九十".index(half["num"].replace("两", "二")) + 1
+        groups = {"hours": whole + 0.5, "note": asked.get("note", "") if asked else "", "day": asked.get("day") or today.isoformat() if asked else today.isoformat()}
+        # The answer to the bot's own "how long?" is sure; alone, it may be hours or anything else.
+        return Reading(0.95 if asked is not None else 0.55, stores=True, groups=groups, label=_label(groups, today))
     asked_text = _COMPANY.sub(" ", folded)
     if QUESTION.search(asked_text) and (len(asked_text) <= LONG_TEXT or is_question(asked_text)):
         return None  # (a long run-on that does not end asking tells what was done)
@@ -262,7 +274,7 @@ def _correction(folded: str, today: date) -> dict | None:
     """What the entry should be: {"hours": 2.0} and/or {"day": "…"}; None when nothing is named."""
     right_first = re.search(r"是(?P<right>.{1,12}?)[,，\s]*(?:而)?不是", folded)
     cue = None
-    for cue in re.finditer(r"改成|改为|改到|改一下|改下|改个|改|应该是|应是|应为|应该为|不对|更正为?|是", folded):
+    for cue in re.finditer(r"改成|改为|改到|改一下|改下|改个|改|应该是|应是|应为|应该为|应该|应当|不对|更正为?|是", folded):
         pass
     # "是两个小时不是三个": the amount before 不是 is the right one.
     tail = right_first["right"] if right_first else folded[cue.end():] if cue else folded

@@ -35,14 +35,14 @@ _ANONYMOUS = re.compile(
 # About a ticket or task that exists ("把反映 #5 立项", "5号反映"): never a new ticket.
 _EXISTING = re.compile(r"#\s*\d|\d+\s*号(?:反映|投诉|任务|单)|编号\s*\d|单号\s*\d|立项|台账|销号|整改任务")
 # A report word early in the message, not 反映的 (我反映的事: asking about one's own reports).
-_EARLY = re.compile(rf"^.{{0,8}}?{_STRONG_WORD}(?!的|过的|列表|统计)")
+_EARLY = re.compile(rf"^.{{0,8}}?{_STRONG_WORD}(?!的|过的|列表|统计|\s*(?:列|清单|有哪些|有几))")
 # Time spent, in a message that also names a report word: it may be someone's service hours.
 _DURATION = re.compile(r"(?:\d+(?:\.\d+)?|[一二两俩仨三四五六七八九十半]+)\s*个?\s*(?:半)?(?:小时|钟头|个钟|分钟)")
 _ANYWHERE = re.compile(_REPORT_WORD)
 # A problem told without a report word: maybe a report, the router asks.
 _PROBLEM = re.compile(
     r"坏了|坏掉|没人管|没人修|没人清|没人收|没人拉|没人理|没人来|没人问|不管|好几天|好久|半个月|一个月了|臭|占道|乱收费|乱停|乱扔|乱贴"
-    r"|堵了|堵塞|漏水|积水|不亮|堆满|堆着|扰民|噪音|异味|冒烟|破损|塌了|断水|停水|停电"
+    r"|堵了|堵塞|堵上|堵住|堵着|被.{0,6}堵|漏水|积水|不亮|堆满|堆着|扰民|噪音|异味|冒烟|破损|塌了|断水|停水|停电"
     r"|倒了|断了|裂了|掉了|歪了|松了|翘起|脱落|被偷|丢了|着火|起火|冒水|爆管|爆了|脏乱|乱堆|乱倒|乱搭|私搭|乱建|乱摆|乱挂|乱拉"
     r"|违停|偷倒|渗水|发臭|污水|垃圾成堆|没路灯|黑灯瞎火|安全隐患|有隐患|危险"
     r"|满得|冒尖|味儿|卡住|又坏|又卡|才修过|又漏|又堵|井盖没了|盖子没了|没了(?:好几天|几天|一周|半个月)|吓人|黑咕隆咚|看不见路|摔倒|绊倒|差点摔"
@@ -69,7 +69,10 @@ _STATS = re.compile(
 _MINE = re.compile(r"(?<![找向跟给对帮替])(?:我|俺)(?:之前|上次|以前|前几天|前些天)?(?:反映|投诉|提交|举报|报|提|发|拍)(?:过|了)?的(?:随手拍|反映|投诉|问题|事|那个|那些|记录)?"
                    r"|(?:我|俺)(?:的)?(?:投诉|反映|随手拍)(?:的)?记录")
 _NUMBERED = re.compile(r"#\s*\d|\d+\s*号")
-_WORKLIST = re.compile(r"(?:要我办|待我办|我要办|我待办|给我的|待办).{0,6}(?:反映|随手拍|投诉)|(?:反映|随手拍).{0,6}(?:要我办|待办)")
+_WORKLIST = re.compile(
+    r"(?:要我办|待我办|我要办|我待办|给我的|待办).{0,6}(?:反映|随手拍|投诉)|(?:反映|随手拍).{0,6}(?:要我办|待办)"
+    r"|(?:没办结|未办结|没办完|没处理|未处理|在办|还在办|没受理|未受理)的?(?:反映|随手拍|投诉|工单).{0,4}(?:列|看|有哪些|有几|清单|发我)"
+)
 
 
 # Saying that this is a complaint, anywhere in a longer message: "我想反映一下", "我要投诉", "帮忙反映一下这个问题".
@@ -79,6 +82,12 @@ _TRAILING_REPORT = re.compile(
     r"(?:给你们|向你们|跟你们|帮忙|帮我|请|麻烦)?(?:反映|反应|投诉|举报|曝光|随手拍|提个意见)(?:反映|一下|下|了|吧|啊)?(?:这个|这件)?(?:问题|事|情况)?[。.!！~]*$"
     r"|(?:必须|一定要|我要|要|得)(?:投诉|举报|曝光|反映)(?:他|他们|一下)?[。.!！~]*$"
 )
+
+
+def problem_at(text: str) -> int | None:
+    """Where the text first tells of something wrong (坏了, 没人管, 好几天, 占道 …), or None."""
+    found = _PROBLEM.search(normalize(text))
+    return found.start() if found is not None else None
 
 
 def report_body(text: str) -> str:
