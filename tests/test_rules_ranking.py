@@ -137,3 +137,16 @@ def test_words_that_only_sound_like_a_rule_word_are_left_alone(index):
     # 买 is not 卖 here, 开回 is not 开会, 家停 is 家 + 停, and 发不发 is grammar, not 发布.
     for text in ["科室缺文件夹 自己去文具店买了能报吗", "公车晚上能开回自己家停吗", "单位发不发防暑降温费"]:
         assert index.respell(text) == text
+
+
+def _query_words(index, text: str) -> list[str]:
+    from handlers.rules.search import _Known
+
+    known = _Known(index._bm25.vocab_dict, index.analyzer.lexicon.expansions)
+    return [w.word for w in index.analyzer.query(text, known)]
+
+
+def test_a_noun_split_from_its_owner_by_de_is_read_as_the_known_word(index):
+    # 单位的车 is a 单位车 (a 公车); 我的车 stays as written, 我车 being no word.
+    assert "单位车" in _query_words(index, "开单位的车送孩子上学行不")
+    assert "我车" not in _query_words(index, "我的车能停单位吗")
