@@ -150,3 +150,9 @@ def test_a_noun_split_from_its_owner_by_de_is_read_as_the_known_word(index):
     # 单位的车 is a 单位车 (a 公车); 我的车 stays as written, 我车 being no word.
     assert "单位车" in _query_words(index, "开单位的车送孩子上学行不")
     assert "我车" not in _query_words(index, "我的车能停单位吗")
+
+
+def test_words_of_time_place_and_person_do_not_hide_a_missing_topic(index):
+    # 低保 is the topic; 明年, 俺们, 那边 say when and where. The meal-standard rule shares 标准 and 每人.
+    result = answer(index, "明年俺们那边低保标准每人每月多少钱", RulesConfig())
+    assert not result.covered

@@ -80,6 +80,16 @@ def _join_possessive(text: str, known: Container[str]) -> str:
     return text
 
 
+# Words of chat that place a question in time or among people and places but never name its topic:
+# when, who, where (今年, 明天, 每月; 俺们, 人家; 这儿, 那边).
+CHAT_WORDS = frozenset(
+    "今年 去年 明年 前年 后年 今天 明天 昨天 后天 前天 今晚 明晚 昨晚 今早 明早 每天 每月 每年 每周 天天 最近 现在 "
+    "以前 以后 当时 平时 平常 上周 下周 本周 这周 这个月 上个月 下个月 月底 年底 年初 月初 刚才 马上 "
+    "这儿 这边 那边 那儿 这里 那里 这块 这头 那头 咱这 俺这 "
+    "俺 俺们 咱俩 我俩 他俩 人家 本人 大伙 大伙儿 大家伙".split()
+)
+
+
 class LexiconError(ValueError):
     """The synonym or stopword file cannot be used; the message (Chinese) names the line."""
 
@@ -432,6 +442,9 @@ class RulesIndex:
             if self._document_count >= 4
             and len({d for a in w.alternatives for d in self._term_documents.get(a, ())}) >= GENERIC_SHARE * self._document_count
         }
+        # The share of the heaviest missing word is taken of the words that can carry a topic: 今年, 这儿 and
+        # 俺们 dilute 低保 in 今年咱们这儿低保标准每人每月是多少钱 without saying what the question is about.
+        topical = total - sum(w.weight for w in words if w.word in CHAT_WORDS)
         hits = []
         for index in order:
             if scores[index] <= 0:
@@ -442,7 +455,7 @@ class RulesIndex:
                 * (GENERIC_COVERAGE if w.word in generic else 1.0)
                 for w in words
             )
-            missing = max((w.weight for w in words if w.alternatives.isdisjoint(present)), default=0.0) / total if total else 0.0
+            missing = max((w.weight for w in words if w.alternatives.isdisjoint(present)), default=0.0) / topical if topical else 0.0
             hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing))
         hits.sort(key=lambda h: -h.score * ((1 - COVERAGE_RANK) + COVERAGE_RANK * h.coverage))
         return hits[:top_k]
