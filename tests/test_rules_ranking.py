@@ -156,3 +156,10 @@ def test_words_of_time_place_and_person_do_not_hide_a_missing_topic(index):
     # 低保 is the topic; 明年, 俺们, 那边 say when and where. The meal-standard rule shares 标准 and 每人.
     result = answer(index, "明年俺们那边低保标准每人每月多少钱", RulesConfig())
     assert not result.covered
+
+
+def test_a_question_asking_about_something_the_base_never_mentions_is_not_answered(index):
+    # The rule on 约谈提醒 shares the context, not what is asked (晋升 is in neither the base nor the table).
+    assert not answer(index, "前年被纪工委约谈提醒过 明年还能晋升不", RulesConfig()).covered
+    # An asked word that is grammar (出面: 出 heads a complement) leaves the decision to coverage.
+    assert answer(index, "小区两户人家为了停车吵架 网格员要出面吗", RulesConfig()).covered

@@ -90,6 +90,32 @@ CHAT_WORDS = frozenset(
 )
 
 
+# The modal verbs of a yes/no question (A-not-A already folded: 能不能 → 能): the words after the last one,
+# up to the end of its clause, are what the question asks about.
+_MODALS = frozenset("能 可以 能否 可否 要 准 许 允许 应该 需要 该".split())
+_CLAUSE_BREAK = re.compile(r"^[\s，,。.！!？?；;、]+$")
+
+
+def _asked_positions(tokens: Sequence[str]) -> set[int]:
+    last = max((n for n, t in enumerate(tokens) if t in _MODALS), default=None)
+    if last is None:
+        return set()
+    asked = set()
+    for n in range(last + 1, len(tokens)):
+        if _CLAUSE_BREAK.match(tokens[n]):
+            break
+        asked.add(n)
+    return asked
+
+
+# Asked words that are a verb's complement or a question (回去, 出面, 办完, 咋办) do not name a topic.
+_ASKING_CHARACTERS = frozenset("完掉咋啥怎哪几")
+
+
+def _names_topic(word: str) -> bool:
+    return len(word) >= ASKED_LENGTH and not any(c in _GRAMMAR_CHARACTERS or c in _ASKING_CHARACTERS for c in word)
+
+
 class LexiconError(ValueError):
     """The synonym or stopword file cannot be used; the message (Chinese) names the line."""
 
@@ -177,6 +203,8 @@ class QueryWord:
     # The word itself and its synonyms, without its parts: an article with only a part of the word
     # (公务 for 公务员) covers it by PART_COVERAGE.
     whole: frozenset[str] = frozenset()
+    # The word follows the question's modal verb (还能[提拔]不, 能不能[挂]在…): it names what is asked.
+    asked: bool = False
 
 
 class Analyzer:
@@ -228,13 +256,14 @@ class Analyzer:
         for n in range(1, len(tokens)):
             if len(tokens[n]) > 1 and tokens[n][0] in _MEASURES and _NUMBER.match(tokens[n - 1]):
                 tokens[n] = tokens[n][1:]
+        asked = _asked_positions(tokens)
         words: dict[str, QueryWord] = {}
-        for word in tokens:
+        for position, word in enumerate(tokens):
             if word in words or not self._keep(word) or _COUNTED.match(word):
                 continue
             parts = {word} | {p for p in self._tokenizer.lcut_for_search(word) if len(p) > 1 and self._keep(p)}
             alternatives = frozenset().union(*(self.expand(p) for p in parts))
-            words[word] = QueryWord(word, alternatives, self.informativeness(word), self.expand(word))
+            words[word] = QueryWord(word, alternatives, self.informativeness(word), self.expand(word), position in asked)
         return list(words.values())
 
     def informativeness(self, word: str) -> float:
@@ -270,6 +299,10 @@ class Hit:
     # The share of the question's weight in the heaviest of its words the article does not have (0 when
     # it has them all): a question whose main word the article never mentions is not answered by it.
     missing_main: float = 0.0
+    # The question asks about something (the words after its modal verb, see QueryWord.asked) that
+    # neither the base nor the synonym table ever mentions: 去年被约谈提醒 今年还能提拔不 is not answered
+    # by the rule on 约谈提醒.
+    misses_ask: bool = False
 
 
 # Articles that define the terms or state the purpose of a document ("本办法所称公务接待，是指…",
@@ -303,6 +336,8 @@ COVERAGE_RANK = 0.3
 # weight (see search).
 GENERIC_SHARE = 0.75
 GENERIC_COVERAGE = 0.0
+# Only words of at least this many characters name what is asked (去, 拿, 搞 say too little).
+ASKED_LENGTH = 2
 # The share of its weight a grammar word keeps (segment.FUNCTION_TAGS: time words, pronouns, numerals…).
 FUNCTION_WORD_WEIGHT = 0.6
 
@@ -445,6 +480,15 @@ class RulesIndex:
         # The share of the heaviest missing word is taken of the words that can carry a topic: 今年, 这儿 and
         # 俺们 dilute 低保 in 今年咱们这儿低保标准每人每月是多少钱 without saying what the question is about.
         topical = total - sum(w.weight for w in words if w.word in CHAT_WORDS)
+        # Only a question about something the base and the synonym table never mention (提拔): when any
+        # asked word, even a single character, is known to either (收钱, 娃, 买), the rule may answer it in
+        # its own words.
+        expansions = self.analyzer.lexicon.expansions
+        asked = [w for w in words if w.asked and w.word not in generic]
+        if not any(_names_topic(w.word) for w in asked) or any(
+            a in vocab or a in expansions for w in asked for a in w.alternatives
+        ):
+            asked = []
         hits = []
         for index in order:
             if scores[index] <= 0:
@@ -456,7 +500,7 @@ class RulesIndex:
                 for w in words
             )
             missing = max((w.weight for w in words if w.alternatives.isdisjoint(present)), default=0.0) / topical if topical else 0.0
-            hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing))
+            hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing, bool(asked)))
         hits.sort(key=lambda h: -h.score * ((1 - COVERAGE_RANK) + COVERAGE_RANK * h.coverage))
         return hits[:top_k]
 
