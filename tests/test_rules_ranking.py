@@ -163,3 +163,8 @@ def test_a_question_asking_about_something_the_base_never_mentions_is_not_answer
     assert not answer(index, "前年被纪工委约谈提醒过 明年还能晋升不", RulesConfig()).covered
     # An asked word that is grammar (出面: 出 heads a complement) leaves the decision to coverage.
     assert answer(index, "小区两户人家为了停车吵架 网格员要出面吗", RulesConfig()).covered
+
+
+def test_a_verb_and_its_object_split_by_an_amount_are_joined(index):
+    assert "出钱" in _query_words(index, "让每户出二十块钱行不行")
+    assert "来人" in _query_words(index, "市里来了五个人 要安排吃饭吗")

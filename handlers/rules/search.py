@@ -58,6 +58,8 @@ _MEASURES = frozenset("个箱条盒台瓶包件张次位块本支只双斤份桌
 # A verb and its object split by an aspect or amount (加点油, 开个会, 喝了酒, 吃顿饭, 收过礼): the verb
 # and object together, when that is a word of the base or of the synonym table.
 _SPLIT_VERB = re.compile(r"([\u4e00-\u9fff])[了个点顿次些过完]([\u4e00-\u9fff])")
+# A verb and its object split by a counted amount (出二十块钱, 喝两瓶酒, 交100元钱): the same.
+_SPLIT_AMOUNT = re.compile(r"([\u4e00-\u9fff])[了过]?(?:[一二两三四五六七八九十几百千万半俩仨]+|\d+)[块元个瓶条箱盒包件张次桌顿]*([\u4e00-\u9fff])")
 # An object put before its verb (会开了一个多小时, 饭吃完了, 礼收了): the verb and object in their usual
 # order, when that is a word of the base or of the synonym table and the pair as written is no word.
 _OBJECT_FIRST = re.compile(r"([\u4e00-\u9fff])([\u4e00-\u9fff])(?=[了着过完])")
@@ -250,6 +252,7 @@ class Analyzer:
         folded = _A_NOT_A.sub(r"\1", normalize(question).lower())
         if known is not None:
             folded = _SPLIT_VERB.sub(lambda m: self._join_split_verb(m, known), folded)
+            folded = _SPLIT_AMOUNT.sub(lambda m: self._join_split_verb(m, known), folded)
             folded = _OBJECT_FIRST.sub(lambda m: self._verb_first(m, known), folded)
             folded = _join_possessive(folded, known)
         tokens = self._tokenizer.lcut(folded)
