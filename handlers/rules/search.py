@@ -485,11 +485,11 @@ class RulesIndex:
         topical = total - sum(w.weight for w in words if w.word in CHAT_WORDS)
         # Only a question about something the base and the synonym table never mention (提拔): when any
         # asked word, even a single character, is known to either (收钱, 娃, 买), the rule may answer it in
-        # its own words.
+        # its own words. Known as a whole word or a synonym, not through a part: 公务员 is not 公务.
         expansions = self.analyzer.lexicon.expansions
         asked = [w for w in words if w.asked and w.word not in generic]
         if not any(_names_topic(w.word) for w in asked) or any(
-            a in vocab or a in expansions for w in asked for a in w.alternatives
+            a in vocab or a in expansions for w in asked for a in w.whole
         ):
             asked = []
         hits = []
