@@ -137,3 +137,34 @@ def test_words_that_only_sound_like_a_rule_word_are_left_alone(index):
     # 买 is not 卖 here, 开回 is not 开会, 家停 is 家 + 停, and 发不发 is grammar, not 发布.
     for text in ["科室缺文件夹 自己去文具店买了能报吗", "公车晚上能开回自己家停吗", "单位发不发防暑降温费"]:
         assert index.respell(text) == text
+
+
+def _query_words(index, text: str) -> list[str]:
+    from handlers.rules.search import _Known
+
+    known = _Known(index._bm25.vocab_dict, index.analyzer.lexicon.expansions)
+    return [w.word for w in index.analyzer.query(text, known)]
+
+
+def test_a_noun_split_from_its_owner_by_de_is_read_as_the_known_word(index):
+    # 单位的车 is a 单位车 (a 公车); 我的车 stays as written, 我车 being no word.
+    assert "单位车" in _query_words(index, "开单位的车送孩子上学行不")
+    assert "我车" not in _query_words(index, "我的车能停单位吗")
+
+
+def test_words_of_time_place_and_person_do_not_hide_a_missing_topic(index):
+    # 低保 is the topic; 明年, 俺们, 那边 say when and where. The meal-standard rule shares 标准 and 每人.
+    result = answer(index, "明年俺们那边低保标准每人每月多少钱", RulesConfig())
+    assert not result.covered
+
+
+def test_a_question_asking_about_something_the_base_never_mentions_is_not_answered(index):
+    # The rule on 约谈提醒 shares the context, not what is asked (晋升 is in neither the base nor the table).
+    assert not answer(index, "前年被纪工委约谈提醒过 明年还能晋升不", RulesConfig()).covered
+    # An asked word that is grammar (出面: 出 heads a complement) leaves the decision to coverage.
+    assert answer(index, "小区两户人家为了停车吵架 网格员要出面吗", RulesConfig()).covered
+
+
+def test_a_verb_and_its_object_split_by_an_amount_are_joined(index):
+    assert "出钱" in _query_words(index, "让每户出二十块钱行不行")
+    assert "来人" in _query_words(index, "市里来了五个人 要安排吃饭吗")

@@ -86,6 +86,8 @@ def confident(hits: tuple[Hit, ...] | list[Hit], threshold: float, rule_shaped: 
     """
     if not hits or hits[0].coverage < threshold or hits[0].score <= 0:
         return False
+    if hits[0].misses_ask:
+        return False
     if hits[0].coverage >= threshold + CLEAR_COVERAGE:
         return True
     if hits[0].missing_main >= MISSING_MAIN:

@@ -58,9 +58,64 @@ _MEASURES = frozenset("个箱条盒台瓶包件张次位块本支只双斤份桌
 # A verb and its object split by an aspect or amount (加点油, 开个会, 喝了酒, 吃顿饭, 收过礼): the verb
 # and object together, when that is a word of the base or of the synonym table.
 _SPLIT_VERB = re.compile(r"([\u4e00-\u9fff])[了个点顿次些过完]([\u4e00-\u9fff])")
+# A verb and its object split by a counted amount (出二十块钱, 喝两瓶酒, 交100元钱): the same.
+_SPLIT_AMOUNT = re.compile(r"([\u4e00-\u9fff])[了过]?(?:[一二两三四五六七八九十几百千万半俩仨]+|\d+)[块元个瓶条箱盒包件张次桌顿]*([\u4e00-\u9fff])")
 # An object put before its verb (会开了一个多小时, 饭吃完了, 礼收了): the verb and object in their usual
 # order, when that is a word of the base or of the synonym table and the pair as written is no word.
 _OBJECT_FIRST = re.compile(r"([\u4e00-\u9fff])([\u4e00-\u9fff])(?=[了着过完])")
+
+
+# A noun and its owner or kind split by 的 (单位的车, 公家的钱, 居民的信息): the two together, when that is
+# a word of the base or of the synonym table (单位车 is a 公车) and the phrase as written is no word.
+_POSSESSIVE = re.compile(r"(?<=[\u4e00-\u9fff])的(?=[\u4e00-\u9fff])")
+
+
+def _join_possessive(text: str, known: Container[str]) -> str:
+    for match in reversed(list(_POSSESSIVE.finditer(text))):
+        at = match.start()
+        for left in (2, 1):
+            owner = text[max(at - left, 0) : at]
+            joined = next((owner + text[at + 1 : at + 1 + right] for right in (2, 1) if owner + text[at + 1 : at + 1 + right] in known), None)
+            if len(owner) == left and joined is not None and owner + "的" + joined[left:] not in known:
+                text = text[:at] + text[at + 1 :]
+                break
+    return text
+
+
+# Words of chat that place a question in time or among people and places but never name its topic:
+# when, who, where (今年, 明天, 每月; 俺们, 人家; 这儿, 那边).
+CHAT_WORDS = frozenset(
+    "今年 去年 明年 前年 后年 今天 明天 昨天 后天 前天 今晚 明晚 昨晚 今早 明早 每天 每月 每年 每周 天天 最近 现在 "
+    "以前 以后 当时 平时 平常 上周 下周 本周 这周 这个月 上个月 下个月 月底 年底 年初 月初 刚才 马上 "
+    "这儿 这边 那边 那儿 这里 那里 这块 这头 那头 咱这 俺这 "
+    "俺 俺们 咱俩 我俩 他俩 人家 本人 大伙 大伙儿 大家伙".split()
+)
+
+
+# The modal verbs of a yes/no question (A-not-A already folded: 能不能 → 能): the words after the last one,
+# up to the end of its clause, are what the question asks about.
+_MODALS = frozenset("能 可以 能否 可否 要 准 许 允许 应该 需要 该".split())
+_CLAUSE_BREAK = re.compile(r"^[\s，,。.！!？?；;、]+$")
+
+
+def _asked_positions(tokens: Sequence[str]) -> set[int]:
+    last = max((n for n, t in enumerate(tokens) if t in _MODALS), default=None)
+    if last is None:
+        return set()
+    asked = set()
+    for n in range(last + 1, len(tokens)):
+        if _CLAUSE_BREAK.match(tokens[n]):
+            break
+        asked.add(n)
+    return asked
+
+
+# Asked words that are a verb's complement or a question (回去, 出面, 办完, 咋办) do not name a topic.
+_ASKING_CHARACTERS = frozenset("完掉咋啥怎哪几")
+
+
+def _names_topic(word: str) -> bool:
+    return len(word) >= ASKED_LENGTH and not any(c in _GRAMMAR_CHARACTERS or c in _ASKING_CHARACTERS for c in word)
 
 
 class LexiconError(ValueError):
@@ -150,6 +205,8 @@ class QueryWord:
     # The word itself and its synonyms, without its parts: an article with only a part of the word
     # (公务 for 公务员) covers it by PART_COVERAGE.
     whole: frozenset[str] = frozenset()
+    # The word follows the question's modal verb (还能[提拔]不, 能不能[挂]在…): it names what is asked.
+    asked: bool = False
 
 
 class Analyzer:
@@ -195,18 +252,21 @@ class Analyzer:
         folded = _A_NOT_A.sub(r"\1", normalize(question).lower())
         if known is not None:
             folded = _SPLIT_VERB.sub(lambda m: self._join_split_verb(m, known), folded)
+            folded = _SPLIT_AMOUNT.sub(lambda m: self._join_split_verb(m, known), folded)
             folded = _OBJECT_FIRST.sub(lambda m: self._verb_first(m, known), folded)
+            folded = _join_possessive(folded, known)
         tokens = self._tokenizer.lcut(folded)
         for n in range(1, len(tokens)):
             if len(tokens[n]) > 1 and tokens[n][0] in _MEASURES and _NUMBER.match(tokens[n - 1]):
                 tokens[n] = tokens[n][1:]
+        asked = _asked_positions(tokens)
         words: dict[str, QueryWord] = {}
-        for word in tokens:
+        for position, word in enumerate(tokens):
             if word in words or not self._keep(word) or _COUNTED.match(word):
                 continue
             parts = {word} | {p for p in self._tokenizer.lcut_for_search(word) if len(p) > 1 and self._keep(p)}
             alternatives = frozenset().union(*(self.expand(p) for p in parts))
-            words[word] = QueryWord(word, alternatives, self.informativeness(word), self.expand(word))
+            words[word] = QueryWord(word, alternatives, self.informativeness(word), self.expand(word), position in asked)
         return list(words.values())
 
     def informativeness(self, word: str) -> float:
@@ -242,6 +302,10 @@ class Hit:
     # The share of the question's weight in the heaviest of its words the article does not have (0 when
     # it has them all): a question whose main word the article never mentions is not answered by it.
     missing_main: float = 0.0
+    # The question asks about something (the words after its modal verb, see QueryWord.asked) that
+    # neither the base nor the synonym table ever mentions: 去年被约谈提醒 今年还能提拔不 is not answered
+    # by the rule on 约谈提醒.
+    misses_ask: bool = False
 
 
 # Articles that define the terms or state the purpose of a document ("本办法所称公务接待，是指…",
@@ -275,6 +339,8 @@ COVERAGE_RANK = 0.3
 # weight (see search).
 GENERIC_SHARE = 0.75
 GENERIC_COVERAGE = 0.0
+# Only words of at least this many characters name what is asked (去, 拿, 搞 say too little).
+ASKED_LENGTH = 2
 # The share of its weight a grammar word keeps (segment.FUNCTION_TAGS: time words, pronouns, numerals…).
 FUNCTION_WORD_WEIGHT = 0.6
 
@@ -414,6 +480,18 @@ class RulesIndex:
             if self._document_count >= 4
             and len({d for a in w.alternatives for d in self._term_documents.get(a, ())}) >= GENERIC_SHARE * self._document_count
         }
+        # The share of the heaviest missing word is taken of the words that can carry a topic: 今年, 这儿 and
+        # 俺们 dilute 低保 in 今年咱们这儿低保标准每人每月是多少钱 without saying what the question is about.
+        topical = total - sum(w.weight for w in words if w.word in CHAT_WORDS)
+        # Only a question about something the base and the synonym table never mention (提拔): when any
+        # asked word, even a single character, is known to either (收钱, 娃, 买), the rule may answer it in
+        # its own words. Known as a whole word or a synonym, not through a part: 公务员 is not 公务.
+        expansions = self.analyzer.lexicon.expansions
+        asked = [w for w in words if w.asked and w.word not in generic]
+        if not any(_names_topic(w.word) for w in asked) or any(
+            a in vocab or a in expansions for w in asked for a in w.whole
+        ):
+            asked = []
         hits = []
         for index in order:
             if scores[index] <= 0:
@@ -424,8 +502,8 @@ class RulesIndex:
                 * (GENERIC_COVERAGE if w.word in generic else 1.0)
                 for w in words
             )
-            missing = max((w.weight for w in words if w.alternatives.isdisjoint(present)), default=0.0) / total if total else 0.0
-            hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing))
+            missing = max((w.weight for w in words if w.alternatives.isdisjoint(present)), default=0.0) / topical if topical else 0.0
+            hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing, bool(asked)))
         hits.sort(key=lambda h: -h.score * ((1 - COVERAGE_RANK) + COVERAGE_RANK * h.coverage))
         return hits[:top_k]
 
