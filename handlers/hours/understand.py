@@ -28,7 +28,7 @@ ASKED_MINUTES = 15
 # What grid service is called: the command words and the activities themselves.
 SERVICE = re.compile(
     r"服务|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
-    r"|巡逻|巡查|值守|值班|防汛|防火|帮扶|入户|走访|宣传|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
+    r"|巡逻|巡罗|巡落|巡査|巡查|值守|值班|值斑|走仿|入护|发放|分发|派发|物资|防汛|防火|帮扶|入户|走访|宣传|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
     r"|护学|护校|护导|护送|疏导|保洁|搞卫生|打扫卫生|环境卫生|大扫除|义工|文明劝导|交通劝导|治安|联防|红袖章"
     r"|送饭|送餐|送菜|送水|送煤|理发|给.{0,8}(?:老人|群众|居民|困难户|残疾|独居|孤寡).{0,4}(?:送|办|修|买|打扫|理发|做饭)"
     r"|接待(?:群众|居民|来访|上访|来信)|信访|上访|来访|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
@@ -72,7 +72,9 @@ QUESTION = re.compile(
     r"|按.{0,8}算|算作|算进|算到|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长"
 )
 # Who came along, counted roughly ("跟社区几个人一块巡逻", "带着几个志愿者"): no question in it.
-_COMPANY = re.compile(r"(?:跟|和|同|带着?|叫上|喊上)[^，。,\s]{0,8}几(?:个|位|名)(?:人|同事|志愿者|网格员|党员|居民|老师)(?:一块儿?|一起|一道)?|几(?:个|位|名)(?:人|同事|志愿者|网格员|党员)(?:一块儿?|一起|一道)")
+_COMPANY = re.compile(
+    r"(?<=了)几(?:户|家|位|个人|栋|个小区|趟|处)|(?:啥|什么)的(?=\s|$|[,，])|(?:具体)?(?:多久|多长时间|几个小时)(?:忘了|记不清|没记)|时间没记|没看时间|"
+    r"(?:跟|和|同|带着?|叫上|喊上)[^，。,\s]{0,8}几(?:个|位|名)(?:人|同事|志愿者|网格员|党员|居民|老师)(?:一块儿?|一起|一道)?|几(?:个|位|名)(?:人|同事|志愿者|网格员|党员)(?:一块儿?|一起|一道)")
 # The message is about an entry already logged ("刚才那条是2小时不是3小时"): never a new entry.
 EARLIER = re.compile(
     r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条|那个记录|那次|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了"
@@ -206,7 +208,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     amount = read_amount(folded)
     service = SERVICE.search(folded) is not None
     complaint = COMPLAINT.search(folded) is not None or _problem_first(folded)
-    if amount is None and (is_question(folded) or UNDO.search(folded)):
+    if amount is None and (is_question(asked_text) or UNDO.search(folded)):
         return None  # "陪餐的能去几个", "入户去不了 能找人替我去不": no amount, and asking something
     if amount is None and re.match(r"(?:时长登记|登记时长|补登|登记|服务|下沉)", folded) and not complaint and len(folded) <= 16:
         return Reading(0.85, groups={"missing": True, **parsed_groups(text, today)})
