@@ -74,7 +74,7 @@ _CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 
 _MENTION = re.compile(r"^@\S+\s+")
 # A greeting in front of the real message ("你好，我想反映个问题…"): the commands read what follows.
-_GREETING = re.compile(r"^(?:你好|您好|你好呀|在吗|老师好|领导好|打扰了|打扰一下)[,，!！.。~\s]+(?=.{6})")
+_GREETING = re.compile(r"^(?:你好|您好|你好呀|在吗|老师好|领导好|各位领导好|各位好|大家好|早上好|上午好|下午好|晚上好|打扰了|打扰一下)[,，!！.。~\s]+(?=.{6})")
 
 
 def message_text(message: Incoming) -> str:

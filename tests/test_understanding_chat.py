@@ -295,3 +295,47 @@ def test_a_command_word_does_not_store_what_is_in_doubt_either(bot, text):
 def test_a_problem_that_has_lasted_days_is_offered_as_a_report(bot):
     said = bot.send(CADRE, "路灯坏了好几天了没人修")
     assert "随手拍" in said.text and "回复「1」" in said.text
+
+
+# --- blind rounds 10 to 12: what they taught ---------------------------------------------------
+
+
+def test_asking_not_to_be_named_in_other_words_files_an_anonymous_ticket(bot):
+    number = ticket_of(bot.send(CADRE, "不要署我的名 反映个事 社区公示栏好几个月没更新了"))
+    with bot.app.sessions() as session:
+        assert session.get(Report, number).anonymous is True
+
+
+def test_a_report_asking_whether_the_name_can_be_hidden_is_never_filed_under_the_name(bot):
+    before = count(bot, Report)
+    said = bot.send(CADRE, "我想反映个事 但是能不能不显示我名字 网格里有个商铺占道经营 说了也没人管")
+    if count(bot, Report) == before:
+        assert "匿名" in said.text
+        said = bot.send(CADRE, "1")
+    with bot.app.sessions() as session:
+        assert session.get(Report, ticket_of(said)).anonymous is True
+
+
+def test_a_leader_asking_for_the_open_tickets_files_none(bot):
+    before = count(bot, Report)
+    said = bot.send(SECRETARY, "还没办结的反映列一下")
+    assert count(bot, Report) == before and "已收到您的反映" not in said.text
+
+
+def test_asking_how_the_quiz_works_explains_instead_of_starting_one(bot):
+    answers = count(bot, QuizAnswer)
+    said = bot.send(GRID_WORKER, "答题是怎么玩的 说明一下")
+    assert "【练习题】" not in said.text and "答题" in said.text
+    assert count(bot, QuizAnswer) == answers
+
+
+def test_an_amount_alone_is_asked_about_and_stored_only_on_the_number(bot):
+    said = bot.send(CADRE, "一个半")
+    assert hours_of(bot) == [] and "1" in said.text and "1.5" in said.text
+    bot.send(CADRE, "1")
+    assert [h for _, h, _ in hours_of(bot)] == [1.5]
+
+
+def test_a_day_named_then_pointed_at_is_no_doubt(bot):
+    said = bot.send(CADRE, "各位好 我补登一下 11月20号那天去安居社区帮扶困难户 仨小时")
+    assert [(d, h) for d, h, _ in hours_of(bot)] == [(date(2026, 11, 20), 3.0)] and "服务 3 小时" in said.text

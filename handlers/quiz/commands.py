@@ -61,7 +61,13 @@ def answer_card(ctx: Context, match: Match):
     return service.score(ctx.session, ctx.person, target, choice, ctx.now, via="card").text
 
 
+# Asking how the quiz works rather than for a question.
+_ASKS_HOW = re.compile(r"怎么玩|咋玩|怎么答|咋答|怎么弄|咋弄|怎么用|咋用|规则|说明一下|介绍一下|是啥|是什么|怎么回事|有什么用|有啥用")
+
+
 def practice(ctx: Context, match: Match):
+    if _ASKS_HOW.search(match.text):
+        raise Decline  # "答题是怎么玩的 说明一下": how it works is 帮助's to tell
     window = timedelta(minutes=ctx.config.quiz.practice_window_minutes)
     item, new = service.start_practice(ctx.session, ctx.person, ctx.now, window)
     if item is None:
