@@ -53,7 +53,10 @@ GUESS_OFFER = 0.5
 # A reader's sure reading that would store something is asked about instead when the model is at
 # least this sure the message is something else.
 GUESS_VETO = 0.7
+# Sure the message is of the ambiguous kind (bot.guess.UNCLEAR): a storing command it leans to this
+# much is still worth offering as a choice.
 UNCLEAR_LEANING = 0.02
+# A reader's reading this sure (the answer to the bot's own question, a report word first) is not doubted.
 UNDOUBTED = 0.95
 CHOICE_KEY = "core.choice"
 CHOICE_MINUTES = 15
@@ -280,6 +283,11 @@ class _Turn:
     channel_hint: bool = False
     guesses: list[Guess] | None = None  # the phrasing model's, computed when a stage first needs them
 
+    def stranger_with_own_hint(self, ctx: Context) -> bool:
+        """A stranger on a channel with its own word for them (how to bind): neither small talk nor a
+        guess answers them, the channel's hint does."""
+        return ctx.person is None and self.channel_hint
+
 
 class Router:
     def __init__(
@@ -425,14 +433,13 @@ class Router:
         ]
         if rivals and turn.addressed:
             return self._ask(ctx, text, [sure[0], *rivals])
-        # The readers' surest readings (the answer to the bot's own question, a report word first) stand.
         doubted = best.stores and best.confidence < UNDOUBTED and turn.addressed
         doubt = self._doubted(ctx, text, turn, sure[0][0]) if doubted else None
         if doubt is not None:
             return self._ask(ctx, text, [sure[0], *doubt])
         for command, reading in sure:
-            if command.small_talk and ctx.person is None and turn.channel_hint:
-                continue  # a stranger on a channel with its own word for them (how to bind) gets that
+            if command.small_talk and turn.stranger_with_own_hint(ctx):
+                continue
             match = Match(text=text, args=reading.args or text, groups=dict(reading.groups))
             replies = self._run(ctx, command, match, "reading", hint)
             if replies is not None:
@@ -442,8 +449,8 @@ class Router:
     def _guessed(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
         """Nothing claimed the message: a command that only shows something, or the one that answers
         questions, runs when the phrasing model is sure of it (功能列表发一下 → 帮助, 大家都辛苦了 → 寒暄)."""
-        if ctx.person is None and turn.channel_hint:
-            return None  # a stranger on a channel with its own word for them (how to bind) gets that
+        if turn.stranger_with_own_hint(ctx):
+            return None
         guesses = self._guesses(turn, text)
         if not guesses or guesses[0].probability < GUESS_SURE:
             return None
@@ -507,7 +514,7 @@ class Router:
         return None
 
     def _small_talk(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
-        if ctx.person is None and turn.channel_hint:
+        if turn.stranger_with_own_hint(ctx):
             return None
         for command, reading in turn.readings:
             if command.small_talk:
@@ -590,9 +597,9 @@ class Router:
             groups = dict(match.groups) if match is not None else {}
             self.observer(Observation(stage, command.name if command else None, groups, refused, options))
 
-    def stranger_text(self) -> str:
+    def stranger_text(self, opening: str = "您好，") -> str:
         """What a person not on the roster is told: how to be registered, and what works without it."""
-        return self._with_unregistered_menu(unregistered_text(self.registration_contact))
+        return self._with_unregistered_menu(unregistered_text(self.registration_contact, opening))
 
     def _with_unregistered_menu(self, hint: str) -> str:
         if self.allowed(None):
@@ -691,5 +698,5 @@ def _what_to_type(command: Command) -> str:
     return command.example.split()[0].split("#")[0] if command.example else command.name
 
 
-def unregistered_text(contact: str) -> str:
-    return f"您好，您还不在本街道的花名册里，请联系{contact}登记姓名和手机号。"
+def unregistered_text(contact: str, opening: str = "您好，") -> str:
+    return f"{opening}您还不在本街道的花名册里，请联系{contact}登记姓名和手机号。"

@@ -98,9 +98,8 @@ def small_talk(ctx: Context, match: Match) -> str:
     street = ctx.config.street.name
     if ctx.person is None:
         # A stranger is answered kindly, and told how to be registered and what works without it.
-        opening = {"thanks": "不客气！", "bye": "好的，再见！"}.get(kind)
-        told = ctx.router.stranger_text()
-        return told if opening is None else opening + told.removeprefix("您好，")
+        opening = {"thanks": "不客气！", "bye": "好的，再见！"}.get(kind, "您好，")
+        return ctx.router.stranger_text(opening)
     if kind == "greeting":
         return f"{name}您好，我在！要登记时长、反映问题或问规定，直接说就行；发「帮助」看能做什么。"
     if kind == "thanks":

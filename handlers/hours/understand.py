@@ -16,8 +16,8 @@ import cn2an
 
 from bot.router import LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
-from handlers.reports import service as reports
 from handlers.hours.parse import DateError, find_date, fold, parse_hours, read_amount
+from handlers.reports import service as reports
 
 # Conversation state keys (bot.router.Context.remember).
 LAST_ENTRY = "hours.last"  # the entry just logged: a correction or an undo refers to it
@@ -107,9 +107,9 @@ TEAM = re.compile(
     r"|达标率|整体|总体|包联|下面的人|手下|本单位|我们单位|本社区|我们社区|单位的人|社区的人|达标情况"
 )
 TEAM_TOPIC = re.compile(r"时长|达标|小时|钟头|没登|登记")
-# A bare number answers "how many hours exactly?" ("3", "2.5").
-# "一个半", "3个半": an amount with no unit, alone: hours or something else? Asked.
+# "一个半", "3个半": an amount with no unit, alone: the answer to "how long?", else asked about.
 BARE_HALF = re.compile(r"^\s*(?P<num>\d{1,2}|[一二两三四五六七八九十])\s*个半\s*[.。!！]?$")
+# A bare number answers "how many hours exactly?" ("3", "2.5").
 BARE_NUMBER = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d+)?)\s*(?:个|个吧|吧)?\s*[.。!！]?$")
 _MONTH_CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
 _MONTH = re.compile(
@@ -169,6 +169,16 @@ def _label(groups: dict, today: date) -> str:
     return f"登记服务时长（{when} {groups['hours']:g}小时）"
 
 
+def _bare_amount(folded: str) -> float | None:
+    """A number alone ("3", "2.5", "一个半"), as hours; None for anything else."""
+    number, half = BARE_NUMBER.match(folded), BARE_HALF.match(folded)
+    if number is not None:
+        return float(number["num"])
+    if half is not None:
+        return float(cn2an.cn2an(half["num"].replace("两", "二"), "smart")) + 0.5
+    return None
+
+
 def _problem_first(folded: str) -> bool:
     """A problem told as a state before any service is named ("垃圾桶满了 我清理了40分钟"): maybe a report,
     maybe service. The object of a plain service activity ("调解 漏水纠纷 2个钟头") is no complaint."""
@@ -187,21 +197,19 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     folded = fold(text)
     today = ctx.now.date()
     asked = ctx.recall(ASKED)
+    bare = _bare_amount(folded)
     if asked is not None:
-        bare = BARE_NUMBER.match(folded)
         amount = read_amount(folded)
-        hours = float(bare["num"]) if bare else (amount.hours if amount is not None and amount.kind == "exact" else None)
+        hours = bare if bare is not None else (amount.hours if amount is not None and amount.kind == "exact" else None)
         if hours is not None and not CORRECTION.search(folded) and len(folded) <= 20:
             groups = {"hours": hours, "note": asked.get("note", "")}
             if asked.get("day"):
                 groups["day"] = asked["day"]
             return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
-    half = BARE_HALF.match(folded)
-    if half is not None:
-        whole = int(half["num"]) if half["num"].isdigit() else "一二三四五六七八九十".index(half["num"].replace("两", "二")) + 1
-        groups = {"hours": whole + 0.5, "note": asked.get("note", "") if asked else "", "day": asked.get("day") or today.isoformat() if asked else today.isoformat()}
-        # The answer to the bot's own "how long?" is sure; alone, it may be hours or anything else.
-        return Reading(0.95 if asked is not None else 0.55, stores=True, groups=groups, label=_label(groups, today))
+    if bare is not None and BARE_HALF.match(folded):
+        # "一个半" out of the blue: hours, or something else? Asked, never stored on a guess.
+        groups = {"hours": bare, "note": "", "day": today.isoformat()}
+        return Reading(0.55, stores=True, groups=groups, label=_label(groups, today))
     asked_text = _COMPANY.sub(" ", folded)
     if QUESTION.search(asked_text) and (len(asked_text) <= LONG_TEXT or is_question(asked_text)):
         return None  # (a long run-on that does not end asking tells what was done)
