@@ -58,16 +58,25 @@ GUESS_VETO = 0.7
 UNCLEAR_LEANING = 0.02
 # A reader's reading this sure (the answer to the bot's own question, a report word first) is not doubted.
 UNDOUBTED = 0.95
+# A reading that has all it would store but doubts only what the message is about (an amount and a day
+# with an activity the reader does not know: 帮社区搞文明创建 大概4个钟头) is CONTEXT_DOUBT sure; the
+# phrasing model settles that doubt when it is at least GUESS_CONFIRM sure of the same command. Readers
+# give deliberate doubts (two amounts, which day, 3个点) less, and those are always asked.
+CONTEXT_DOUBT = 0.6
+GUESS_CONFIRM = 0.85
 CHOICE_KEY = "core.choice"
 CHOICE_MINUTES = 15
 MAX_CHOICES = 3
 
+# Asking to be told it is all right, after saying what one did or means to do: "…带点小彩头 不算赌吧",
+# "…捎点核桃木耳 应该没事吧" (a bare "行吧" / "好吧" is a courtesy, hence the length before it).
+_SEEKS_ASSURANCE = r"(?:不算|不会|没事|没问题|没啥事|没啥问题|不要紧|不碍事|不违规|不违纪|不犯错|应该可以|应该行|可以|行)[^,，。.!！?？]{0,4}吧\s*[.。!！~～]*$"
 # Question-like text (stage 3). Readers have had their say before, so "这个月还差多少" is the hours
 # capability's; what is left and sounds like a question goes to the command that answers questions.
 QUESTION = re.compile(
     r"[?]|吗|嘛|么\s*[.。!！~]*$|呢\s*[.。!！~]*$|不\s*[.。!！~]*$|没\s*[.。!！~]*$|中不中|行不行|能不能|可不可以|可以不|"
     r"要不要|算不算|是不是|有没有|会不会|该不该|用不用|(.)不\1|能否|可否|是否|怎么|咋|如何|怎样|为什么|为啥|"
-    r"多久|多少|多长|(?<![好十这])几(?!乎)|谁|哪|啥|什么"
+    r"多久|多少|多长|(?<![好十这])几(?!乎)|(?<!知道)(?<!不知)(?<!晓得)(?:谁|哪)|啥|什么|真的假的|" + r"(?<=.{6})" + _SEEKS_ASSURANCE
 )
 # A reply that picks option n of a numbered choice: "2", "选2", "第二个", "2吧".
 _PICK = re.compile(r"^(?:我?选|选择|就|要)?\s*第?\s*(?P<n>[1-9一二三四五六七八九])\s*(?:个|项|号|条|种)?\s*(?:吧|呗|的|啊)?\s*[.。!！]*$")
@@ -88,10 +97,16 @@ def message_text(message: Incoming) -> str:
 # A long run-on (voice input) is a question only if it ends like one: a question word in the middle of
 # "…走了好多家具体多长时间也没顾上看" tells a story, it asks nothing.
 LONG_TEXT = 30
-_ENDS_ASKING = re.compile(r"(?:[?？]|吗|嘛|么|呢|不|没|没有|咋整|咋办|怎么办|怎么弄|行不|中不|可以不|能不能|对不对)\s*[.。!！~～]*$")
+_ENDS_ASKING = re.compile(r"(?:[?？]|吗|嘛|么|呢|不|没|没有|咋整|咋办|怎么办|怎么弄|行不|中不|可以不|能不能|对不对|真的假的)\s*[.。!！~～]*$|" + _SEEKS_ASSURANCE)
+
+
+# Asking what the rules say, anywhere in a long message: "…重新填一遍表 有没有规定不让重复报".
+_ASKS_WHAT_RULES_SAY = re.compile(r"有没有(?:规定|要求|说法|文件)|有(?:什么|啥)(?:规定|要求|说法)|规定(?:上)?(?:怎么说|咋说|允许不|让不让)")
 
 
 def is_question(text: str) -> bool:
+    if _ASKS_WHAT_RULES_SAY.search(text):
+        return True
     if len(text) > LONG_TEXT and not _ENDS_ASKING.search(text[-8:]) and not re.search(r"[?？]", text):
         return False
     return QUESTION.search(text) is not None
@@ -423,7 +438,7 @@ class Router:
     def _readings(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
         readings = self._read(ctx, text)
         turn.readings = readings  # the later stages offer the tentative ones
-        sure = [(c, r) for c, r in readings if r.confidence >= SURE]
+        sure = [(c, r) for c, r in readings if r.confidence >= SURE] or self._confirmed(ctx, text, turn, readings)
         if not sure:
             return None
         best = sure[0][1]
@@ -445,6 +460,21 @@ class Router:
             if replies is not None:
                 return replies
         return None
+
+    def _confirmed(self, ctx: Context, text: str, turn: _Turn, readings: list[tuple[Command, Reading]]) -> list[tuple[Command, Reading]]:
+        """The one likeliest reading, doubted only for its context, when the phrasing model is sure of it too
+        (see CONTEXT_DOUBT); nothing otherwise."""
+        if not readings or not turn.addressed:
+            return []
+        command, reading = readings[0]
+        if not reading.stores or not CONTEXT_DOUBT <= reading.confidence < SURE:
+            return []
+        if any(r.stores and c is not command and r.confidence >= TENTATIVE for c, r in readings[1:]):
+            return []  # another capability would store something else: ask
+        guesses = self._guesses(turn, text)
+        if not guesses or guesses[0].command != command.name or guesses[0].probability < GUESS_CONFIRM:
+            return []
+        return [(command, reading)]
 
     def _guessed(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
         """Nothing claimed the message: a command that only shows something, or the one that answers

@@ -339,3 +339,118 @@ def test_an_amount_alone_is_asked_about_and_stored_only_on_the_number(bot):
 def test_a_day_named_then_pointed_at_is_no_doubt(bot):
     said = bot.send(CADRE, "各位好 我补登一下 11月20号那天去安居社区帮扶困难户 仨小时")
     assert [(d, h) for d, h, _ in hours_of(bot)] == [(date(2026, 11, 20), 3.0)] and "服务 3 小时" in said.text
+
+
+# --- blind rounds 13 and 14: what they taught --------------------------------------------------
+
+
+def test_a_clock_range_with_minutes_in_words_is_logged_to_the_minute(bot):
+    said = bot.send(CADRE, "医保缴费动员挨家挨户敲门 昨晚六点四十到八点十分")
+    assert [(d, h) for d, h, _ in hours_of(bot)] == [(date(2026, 11, 25), 1.5)] and "服务 1.5 小时" in said.text
+
+
+def test_eight_oclock_then_a_word_is_still_eight_oclock(bot):
+    bot.send(CADRE, "上礼拜五晚上治安巡逻 从八点一直巡到十点")
+    assert [h for _, h, _ in hours_of(bot)] == [2.0]
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("上礼拜六 帮社区搞文明创建 大概4个钟头", 4.0),
+    ("上周三帮扶搬迁户找工作 陪着跑了趟人社所 一个半钟头", 1.5),
+])
+def test_service_the_readers_half_know_is_logged_when_the_phrasing_is_plain(bot, text, hours):
+    said = bot.send(CADRE, text)
+    assert [h for _, h, _ in hours_of(bot)] == [hours] and "✅ 已登记" in said.text
+
+
+def test_a_bare_amount_is_still_asked_about(bot):
+    said = bot.send(CADRE, "今天 2小时")
+    assert hours_of(bot) == [] and "回复" in said.text
+
+
+def test_what_was_done_in_the_end_is_the_amount_logged(bot):
+    bot.send(CADRE, "今天本来计划去网格宣传反诈三个小时后来下雨了只搞了一个半钟头 记一个半")
+    assert [h for _, h, _ in hours_of(bot)] == [1.5]
+
+
+def test_not_knowing_how_long_asks_for_the_hours_instead_of_answering_a_rule(bot):
+    before = hours_of(bot, SECRETARY)
+    said = bot.send(SECRETARY, "上午去网格里走访了几户 具体多久没看表")
+    assert hours_of(bot, SECRETARY) == before and "几个小时" in said.text and "依据" not in said.text
+
+
+def test_teaching_how_to_use_the_app_is_service_not_a_question(bot):
+    bot.send(CADRE, "下沉服务 给楼栋长培训咋用随手拍 讲了一个半钟头")
+    assert [h for _, h, _ in hours_of(bot)] == [1.5]
+
+
+def test_the_day_corrected_as_a_date_moves_the_entry(bot):
+    bot.send(CADRE, "服务 2小时 入户走访")
+    said = bot.send(CADRE, "日子记错了 应该是11.24")
+    assert [(d, h) for d, h, _ in hours_of(bot)] == [(date(2026, 11, 24), 2.0)] and "11.24 小时" not in said.text
+
+
+@pytest.mark.parametrize("text", [
+    "物业费一年涨了30% 社区也不管 这合理吗？？？吐槽一下",
+    "网格员电话打了七八遍没人接 不是说2小时内回复吗 投诉",
+    "老年卡办了40天还没下来 啥情况 反应一下",
+    "搬迁安置区3号路坑坑洼洼 下雨积水20多公分 娃上学得绕路 这个反映给城管",
+    "我家低保申请交上去两个多月了一点消息都没有 问社区就说在等 麻烦你帮我跟上面反映反映到底咋回事",
+    "小区路灯从上礼拜开始就不亮了 晚上黑咕隆咚的 这事能帮我报上去不",
+    "我们网格二组那边的井盖松了 踩上去哐哐响 你帮我转给负责的部门吧",
+    "随手拍 安康路口那个井盖缺了半个月了 晚上谁掉下去咋办？",
+])
+def test_a_complaint_that_says_so_at_the_end_is_filed_whatever_it_asked(bot, text):
+    before = count(bot, Report)
+    said = bot.send(GRID_WORKER, text)
+    assert count(bot, Report) == before + 1 and "已收到您的反映" in said.text
+
+
+@pytest.mark.parametrize("text", ["这种情况该向谁反映", "我不是干部 也能用你反映问题吗"])
+def test_asking_whom_to_report_to_files_nothing(bot, text):
+    before = count(bot, Report)
+    bot.send(GRID_WORKER, text)
+    assert count(bot, Report) == before
+
+
+@pytest.mark.parametrize("text", ["随手拍反映了以后 别人能看到是我反映的吗", "反映的事交上去以后 去哪看进度"])
+def test_asking_what_happens_to_a_report_explains_and_files_nothing(bot, text):
+    before = count(bot, Report)
+    said = bot.send(GRID_WORKER, text)
+    assert count(bot, Report) == before and "【随手拍】" in said.text
+
+
+def test_asking_quietly_not_to_be_exposed_is_anonymous(bot):
+    number = ticket_of(bot.send(CADRE, "悄悄的反映一下 不想暴露自己 社区开个证明收了我20块钱"))
+    with bot.app.sessions() as session:
+        assert session.get(Report, number).anonymous is True
+
+
+@pytest.mark.parametrize("text", ["撤销是撤哪一条 撤了还能恢复不", "一天最多能登几个小时"])
+def test_how_to_questions_about_hours_get_the_hours_help(bot, text):
+    said = bot.send(CADRE, text)
+    assert "【服务时长】" in said.text and "依据" not in said.text
+
+
+def test_asking_how_quiz_points_count_starts_no_question(bot):
+    said = bot.send(ADMIN, "答题的积分怎么算的 在哪看排行")
+    assert "【练习题】" not in said.text and "排行" in said.text
+
+
+@pytest.mark.parametrize("text", [
+    "钥匙锁屋里了 能不能帮我叫个开锁的", "你给说说 那个新能源股明天能涨不", "我手机微信老是闪退 可以帮我修一下吗",
+])
+def test_personal_errands_and_stocks_are_not_for_the_discipline_committee(bot, text):
+    said = bot.send(CADRE, text)
+    assert said.text.startswith("这个我帮不上")
+
+
+@pytest.mark.parametrize("text", ["周末跟同事打麻将带点小彩头 不算赌吧", "过年想给县里领导捎点咱这儿的核桃木耳 应该没事吧"])
+def test_asking_to_be_told_it_is_all_right_reaches_the_rules(bot, text):
+    said = bot.send(CADRE, text)
+    assert "没看懂" not in said.text and ("赌博" in said.text or "土特产" in said.text)
+
+
+def test_a_long_message_asking_whether_a_rule_exists_reaches_the_rules(bot):
+    said = bot.send(CADRE, "街道又让我们把上个月报过的人口数据重新填一遍表 有没有规定不让重复报")
+    assert "重复填报" in said.text

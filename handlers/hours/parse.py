@@ -34,7 +34,7 @@ LEFTOVER_DATE = re.compile(
     r"\d+\s*(?:号(?!楼|院|门|线|车|房|铺|摊|窗口|地块|网格)|日(?!常))|(?:上|下|这|本)?个?月(?:份)?(?!累计)|礼拜|星期|周[一二三四五六日天末]|那天|那会|前阵子|前段时间|前些天|有一天|某天|哪天|哪一天"
     r"|上旬|中旬|下旬|月初|月中|月底|月末|有一回|有一次|日子|那次|改天|过两天|回头"
 )
-_POINTER = re.compile(r"\s*(?:的)?(?:上午|下午|晚上|晌午|中午)?\s*(?:那天|那一天|当天|那会儿?|那阵儿?)")
+_POINTER = re.compile(r"\s*(?:的)?(?:上午|下午|晚上|晌午|中午)?\s*(?:那天|那一天|当天|那会儿?|那阵儿?|那次|那一次|那回)")
 # Time words left over once the amount is read ("…1小时 又 一刻钟" read wrongly): the amount is in doubt.
 LEFTOVER_TIME = re.compile(rf"{_NUM}\s*(?:个)?\s*(?:小时|钟头|个钟|分钟|刻钟)|半\s*(?:个)?\s*(?:小时|钟头)", re.IGNORECASE)
 _HALF_HOUR_RE = re.compile(r"半\s*(?:个)?\s*(?:小时|钟头|钟)")
@@ -42,10 +42,13 @@ _MINUTES_RE = re.compile(rf"(?P<min>{_NUM})\s*(?:分钟|min|mins)", re.IGNORECAS
 _QUARTERS_RE = re.compile(rf"(?P<num>{_NUM})\s*刻钟")
 # "服务时长 2.5": a bare number right after 时长 is hours.
 _AFTER_TIMELEN_RE = re.compile(r"时长\s*[:：]?\s*(?P<num>\d{1,2}(?:\.\d+)?)(?!\s*(?:个|小时|钟|分|h|\d|\.|月|号|日|-|/))", re.IGNORECASE)
-# A stretch of the clock: "8点到10点半", "晚上7点到9点", "10:00-11:30".
+# Minutes of a clock time in words: tens (六点四十, 八点十五), or a single numeral only with 分 (八点五分):
+# 八点一直巡到十点 is eight o'clock.
+_CLOCK_MINUTES = r"(?:[一二三四五]?十[一二三四五六七八九]?\s*分?|[一二三四五六七八九]\s*分)"
+# A stretch of the clock: "8点到10点半", "晚上7点到9点", "10:00-11:30", "六点四十到八点十分".
 _RANGE_RE = re.compile(
-    rf"(?P<h1>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m1>半|[一三]刻|\d{{1,2}}(?:\s*分)?)?\s*(?:一直|就)?[\u4e00-\u9fff]{{0,2}}?(?:到|至|-|~|—|－)\s*"
-    rf"(?:上午|下午|晚上|中午)?\s*(?P<h2>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m2>半|[一三]刻|\d{{1,2}}(?:\s*分)?)?"
+    rf"(?P<h1>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m1>半|[一三]刻|\d{{1,2}}(?:\s*分)?|{_CLOCK_MINUTES})?\s*(?:一直|就)?[\u4e00-\u9fff]{{0,2}}?(?:到|至|-|~|—|－)\s*"
+    rf"(?:上午|下午|晚上|中午)?\s*(?P<h2>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m2>半|[一三]刻|\d{{1,2}}(?:\s*分)?|{_CLOCK_MINUTES})?"
 )
 # Amounts people give when they do not know exactly: never guessed, the bot asks.
 _VAGUE_RE = re.compile(
@@ -65,7 +68,9 @@ _VAGUE_RE = re.compile(
 # "3个点": hours in some places, clock times or posts in others.
 _AMBIGUOUS_RE = re.compile(rf"{_NUM}\s*个\s*点(?!\s*(?:到|至|半|\d))")
 # A correction inside the message: the amount after it is meant ("服务3小时，改成2小时").
-_CORRECTION_RE = re.compile(r"改成|改为|改到|应该是|应是|更正为|不对|不是")
+# Between two amounts, what makes the second the one meant: a correction, or what was done in the end
+# ("计划三个小时 后来下雨了只搞了一个半钟头").
+_CORRECTION_RE = re.compile(r"改成|改为|改到|应该是|应是|更正为|不对|不是|只(?:搞|干|弄|做|巡|走|待|服务|下沉|值)?了|实际(?:上)?(?:只|是|干了|搞了)|结果只")
 
 # Colloquial numerals folded before reading amounts: 俩 and 仨 before a unit. (Traditional characters
 # were made simplified when the router read the message: bot.text.simplified.)
@@ -161,7 +166,8 @@ def _clock(hour: str, minute: str | None) -> float:
         if minute in ("一刻", "三刻"):
             value += 0.25 if minute == "一刻" else 0.75
         else:
-            value += 0.5 if minute == "半" else _number(re.sub(r"\D", "", minute)) / 60
+            digits = minute.rstrip("分 ")
+            value += 0.5 if minute == "半" else _number(digits) / 60
     return value
 
 

@@ -73,11 +73,12 @@ QUESTION = re.compile(
 )
 # Who came along, counted roughly ("跟社区几个人一块巡逻", "带着几个志愿者"): no question in it.
 _COMPANY = re.compile(
-    r"(?<=了)几(?:户|家|位|个人|栋|个小区|趟|处)|(?:啥|什么)的(?=\s|$|[,，])|(?:具体)?(?:多久|多长时间|几个小时)(?:忘了|记不清|没记)|时间没记|没看时间|"
+    r"(?<=了)几(?:户|家|位|个人|栋|个小区|趟|处)|(?:啥|什么)的(?=\s|$|[,，])|(?:具体)?(?:多久|多长时间|几个小时|几点)(?:忘了|记不清|没记|没看表|没看时间|没注意|不记得|说不好|说不准|不清楚)|时间没记|没看时间|"
+    r"(?:教|培训|讲解?|演示|示范)[^，。,\s]{0,8}(?:咋|怎么|如何)(?:用|操作|弄|使用|下载|注册|办)|"
     r"(?:跟|和|同|带着?|叫上|喊上)[^，。,\s]{0,8}几(?:个|位|名)(?:人|同事|志愿者|网格员|党员|居民|老师)(?:一块儿?|一起|一道)?|几(?:个|位|名)(?:人|同事|志愿者|网格员|党员)(?:一块儿?|一起|一道)")
 # The message is about an entry already logged ("刚才那条是2小时不是3小时"): never a new entry.
 EARLIER = re.compile(
-    r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条|那个记录|那次|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了"
+    r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条|那个记录|(?<![号日])那次|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了"
     r"|多报了|少报了|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成|刚那|刚才那|多打了|打错|多按了|按错"
     r"|多算了|少算了|减掉|减去|没算上|没算进|调成|调为|调整为|这条算|那条算"
 )
@@ -222,7 +223,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.85, groups={"missing": True, **parsed_groups(text, today)})
     if amount is None:
         # "今天上午入户走访了": service done, amount missing: ask for it, store nothing.
-        unknown = re.search(r"多长时间|多久|没顾上看|没看时间|没记时间|时间没记|忘了几个", folded) is not None
+        unknown = re.search(r"多长时间|多久|没顾上看|没看时间|没看表|没记时间|时间没记|忘了几个", folded) is not None
         if service and not complaint and re.search(r"了|今天|昨天|前天|上午|下午|晚上|一直|整天|一天", folded) \
                 and len(folded) <= (80 if unknown else 30) \
                 and ACTIVITY.search(folded):
@@ -293,6 +294,14 @@ def _correction(folded: str, today: date) -> dict | None:
             and len(_HOURS_AND_RANGES.findall(folded)) <= 1:
         tail, amount = folded, read_amount(folded)  # "应该是9点到10点半 改一下": the cue came after the amount
     groups: dict = {}
+    if re.search(r"日子|日期|哪天|哪一天|几号", folded):
+        # "日子记错了 应该是11.15": the day was wrong, and 11.15 is a date, not hours.
+        try:
+            day, _, _ = find_date(tail, today)
+        except DateError:
+            day = None
+        if day is not None:
+            return {"day": day.isoformat()}
     if amount is not None and amount.kind == "exact":
         groups["hours"] = amount.hours
     else:

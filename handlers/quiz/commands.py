@@ -62,7 +62,8 @@ def answer_card(ctx: Context, match: Match):
 
 
 # Asking how the quiz works rather than for a question.
-_ASKS_HOW = re.compile(r"怎么玩|咋玩|怎么答|咋答|怎么弄|咋弄|怎么用|咋用|规则|说明一下|介绍一下|是啥|是什么|怎么回事|有什么用|有啥用")
+_ASKS_HOW = re.compile(r"怎么玩|咋玩|怎么答|咋答|怎么弄|咋弄|怎么用|咋用|规则|说明一下|介绍一下|是啥|是什么|怎么回事|有什么用|有啥用"
+                       r"|怎么算|咋算|怎么计|在哪看|在哪儿看|哪里看|去哪看")
 
 
 def practice(ctx: Context, match: Match):

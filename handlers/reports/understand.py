@@ -29,7 +29,7 @@ _LEAD = re.compile(
 _ANONYMOUS = re.compile(
     r"匿名|名字(?:就)?(?:别|不要|不用|甭|莫)(?:写|留|提|说|报)|(?:别|不要|不想|不能)(?:暴露|透露|公开)(?:我的)?身份|(?:帮我|给我|替我)?保密"
     r"|(?:别|不要|千万别|甭|莫|不用)(?:把|留|写|报|提|透露|说出|告诉|登)(?:上)?(?:我|我的)(?:的)?(?:名字|姓名|名)|不想留名|不愿留名|(?:不要|别|不用|甭|莫|不)署(?:上)?(?:我的?)?(?:名|名字|姓名|真名)|不(?:要|想|能)?(?:显示|露|亮)(?:出)?(?:我的?)?(?:名字|姓名|真名|身份)|不留(?:姓名|名字|真名)|不想实名|不想透露(?:我的)?(?:姓名|名字|身份)|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是我|不要让人知道是我|不要透露我|别透露我|别暴露我"
-    r"|别说是我|不要说是我|别告诉.{0,4}是我|(?:替|帮|给)我保密|不想让.{0,6}知道是我|悄悄(?:地)?(?:反映|举报|说)|隐去.{0,4}(?:姓名|名字|身份)"
+    r"|别说是我|不要说是我|别告诉.{0,4}是我|(?:替|帮|给)我保密|不想让.{0,6}知道是我|悄悄(?:地|的)?(?:反映|举报|说|曝光)|(?:不想|别|不要|不能)暴露(?:自己|我)|隐去.{0,4}(?:姓名|名字|身份)"
     r"|隐藏.{0,4}(?:姓名|名字|身份)|不实名|别公开我|不要公开我|不公开(?:我的)?(?:姓名|名字|身份)|不想署名|不署名"
 )
 # About a ticket or task that exists ("把反映 #5 立项", "5号反映"): never a new ticket.
@@ -79,9 +79,31 @@ _WORKLIST = re.compile(
 _SAYS_REPORT = re.compile(r"(?:反映|投诉)(?:一下|下)[,，\s]*(?:赶紧|尽快|快点|抓紧)?(?:处理|解决|管管|修)|(?:我|俺)?(?:想|要|来)(?:匿名)?(?:反映|投诉|举报|曝光)(?!的)|(?:帮忙|帮我|麻烦|请)(?:给|帮)?(?:反映|投诉|上报)(?:一下|下)?(?:这个|这件)?(?:问题|事|情况)?")
 # A report word at the end: "冒黑水 臭得睡不着觉 给你们反映反映", "…随手拍一下", "…必须投诉", "…帮忙反映下".
 _TRAILING_REPORT = re.compile(
-    r"(?:给你们|向你们|跟你们|帮忙|帮我|请|麻烦)?(?:反映|反应|投诉|举报|曝光|随手拍|提个意见)(?:反映|一下|下|了|吧|啊)?(?:这个|这件)?(?:问题|事|情况)?[。.!！~]*$"
+    r"(?:给你们|向你们|跟你们|帮忙|帮我|请|麻烦)?(?:反映|反应|投诉|举报|曝光|随手拍|提个意见|吐槽)(?:反映|反应|一下|下|了|吧|啊)?(?:这个|这件)?(?:问题|事|情况)?[。.!！~]*$"
     r"|(?:必须|一定要|我要|要|得)(?:投诉|举报|曝光|反映)(?:他|他们|一下)?[。.!！~]*$"
 )
+
+
+# Asking the bot to pass the matter on, anywhere: "麻烦你帮我跟上面反映反映", "你帮我转给负责的部门吧",
+# "麻烦你跟他们领导说一声", "这事能帮我报上去不", "这个反映给城管".
+_PASS_ON = re.compile(
+    r"(?:帮我|替我|帮忙|麻烦你?|请你?|你帮我|你帮忙|你替我|你给)(?:跟|和|给|向|替)?(?:上面|上级|领导|他们领导|你们领导|有关部门|相关部门|负责的部门|管事的)?"
+    r"(?:反映|反应|转达|转告|报上去|上报|转给|转到|递上去)"
+    r"|(?:麻烦你?|帮我|替我|请你?|你)(?:跟|和|给|向)(?:上面|上级|领导|他们领导|你们领导|有关部门|相关部门|负责的部门|管事的)(?:说一声|说说|说一下|说下|讲一声|讲讲)"
+    r"|(?:反映|反应|投诉|转)给(?:城管|物业|社区|街道|领导|上面|有关部门|相关部门|负责的部门|他们领导|管事的)"
+)
+# Just before a trailing report word, a question about whom or how (这种情况该向谁反映): not a report.
+_ASKS_HOW_BEFORE = re.compile(r"(?:谁|怎么|咋|哪里?|哪儿|如何|能不能|可不可以|可以|能|该|要不要|去哪)\s*$")
+
+
+def _told_as_report(text: str) -> bool:
+    """The message ends by saying it is a complaint, or asks for it to be passed on, whatever it asked
+    before ("…这合理吗？？？吐槽一下", "…不是说2小时内回复吗 投诉", "…到底咋回事 麻烦你帮我跟上面反映反映")."""
+    trailing = _TRAILING_REPORT.search(text)
+    if trailing is not None and not _ASKS_HOW_BEFORE.search(text[: trailing.start()]):
+        return True
+    # Passing on needs something to pass on: "也能用你反映问题吗" asks about the bot.
+    return _PASS_ON.search(text) is not None and not _HOW_TO.search(text[-8:]) and (problem_at(text) is not None or len(text) >= 24)
 
 
 def problem_at(text: str) -> int | None:
@@ -111,10 +133,10 @@ def read_report(text: str, ctx: Context) -> Reading | None:
     if len(text) >= 24 and _SAYS_REPORT.search(text) and not _HOW_TO.search(text[-8:]):
         # "你好 我是安居小区的住户 想反映一下 …能不能给处理下", "…这合理吗 我要投诉": said to be a complaint.
         return Reading(0.85, stores=True, args=text, label="提交随手拍")
+    if len(text) >= 12 and _told_as_report(text):
+        return Reading(0.9, stores=True, args=text, label="提交随手拍")  # "…给你们反映反映", "…必须投诉"
     if _QUESTION.search(text) or len(text) < 6:
         return None
-    if len(text) >= 12 and _TRAILING_REPORT.search(text):
-        return Reading(0.9, stores=True, args=text, label="提交随手拍")  # "…给你们反映反映", "…必须投诉"
     if len(text) >= 20 and re.search(r"(?:我|俺)(?:要|想|得)(?:匿名)?(?:投诉|反映|举报|曝光)", text):
         return Reading(0.85, stores=True, args=text, label="提交随手拍")  # a run-on that says it is a complaint
     if _EARLY.match(text) and len(text) >= 10:
@@ -125,10 +147,18 @@ def read_report(text: str, ctx: Context) -> Reading | None:
     return None
 
 
+# What happens to a report once sent, asked about: "反映了以后 别人能看到是我反映的吗", "交上去以后 去哪看进度".
+_ABOUT_PROCESS = re.compile(r"以后|之后|完了|能看到|看得到|看见|知道是我|谁能看|谁看|进度|在哪|去哪|哪里看|哪看|哪查|多久|几天|能撤|撤回|撤销|删")
+_ENDS_ASKING = re.compile(r"(?:[?？]|吗|么|呢|不|没|没有|多久|几天|进度|在哪|去哪看|哪看)\s*[?？。.!！~]*$")
+
+
 def is_how_to(text: str) -> bool:
-    """"随手拍怎么用", "匿名反映能看到我是谁吗", "随手拍能不能不留名字": asking about the feature, nothing to report."""
+    """"随手拍怎么用", "匿名反映能看到我是谁吗", "随手拍能不能不留名字", "反映的事交上去以后 去哪看进度":
+    asking about the feature, nothing to report."""
     text = normalize(text)
     body = report_body(text)
+    if _ABOUT_PROCESS.search(body) and _ENDS_ASKING.search(body) and problem_at(body) is None and len(body) <= 30:
+        return True
     if len(body) > 12:
         return False
     if _HOW_TO.search(text) is not None or text.endswith(("吗", "吗?", "?")):
@@ -140,10 +170,12 @@ def is_how_to(text: str) -> bool:
 def not_a_report(text: str) -> bool:
     """After a report word, something else: a question about the feature, an existing ticket, figures."""
     text = normalize(text)
-    if len(text) <= 24 and re.search(r"在哪(?:儿|里)?|哪里|咋(?:评|打分|看|查)|怎么(?:评|打分|看|查)|发啥|是发", text):
+    if len(text) <= 24 and re.search(r"在哪(?:儿|里)?|哪里|去哪|咋(?:评|打分|看|查)|怎么(?:评|打分|看|查)|发啥|是发", text):
         return True  # "反映的事办完了 在哪儿打分"
-    if re.search(r"(?:怎么|咋|如何|咋个)(?:操作|弄|办|提交|发|写|整)\s*(?:呢|啊|呀)?\s*[?？]*$|有(?:啥|什么)(?:法子|办法)\s*[?？]*$", text):
+    if re.search(r"(?:怎么|咋|如何|咋个)(?:操作|弄|提交|发|写|整)\s*(?:呢|啊|呀)?\s*[?？]*$|有(?:啥|什么)(?:法子|办法)\s*[?？]*$", text):
         return True  # "反映问题的时候能不能不留姓名 怎么操作": asking how, whatever came before
+    if re.search(r"(?:怎么|咋|如何)办\s*(?:呢|啊|呀)?\s*[?？]*$", text) and len(report_body(text)) <= 16:
+        return True  # "随手拍发错了怎么办"; but "随手拍 井盖缺了半个月了 晚上谁掉下去咋办？" is the complaint
     return is_how_to(text) or _EXISTING.search(text) is not None or (_STATS.search(text) is not None and len(text) <= 20)
 
 
@@ -162,7 +194,10 @@ def read_anonymous(text: str, ctx: Context) -> Reading | None:
     if is_how_to(text) or re.search(r"有啥(?:法子|办法)|有什么(?:法子|办法)|怎么(?:弄|操作)|咋(?:弄|整|操作)|如何", text):
         return None  # "想不留名字提意见 有啥法子": how to, not the complaint itself
     front = text[: max(anonymous.end(), word.end())]
-    if _QUESTION.search(front) or _QUESTION.search(text[-2:]):
+    # "我想匿名曝光 安置房分配有人一家分了3套？": said first that this is a report, then a question mark
+    # of indignation; "匿名反映 行吗" asks.
+    declared = re.match(r"^(?:我|俺)?(?:想|要|来|得)", front) is not None and len(text) - len(front) >= 10
+    if _QUESTION.search(front) or (_QUESTION.search(text[-2:]) and not declared):
         return None  # "能不能匿名反映": a question about anonymity, not a report
     body = report_body(_ANONYMOUS.sub(" ", text, count=1).strip())
     body = re.sub(r"^(?:说的|的|啊)\s*", "", body).strip()
@@ -270,6 +305,8 @@ def read_stats(text: str, ctx: Context) -> Reading | None:
 
 def read_mine(text: str, ctx: Context) -> Reading | None:
     text = normalize(text)
+    if re.search(r"(?:别人|谁|他们|领导|承办人)(?:能|会|可以)?(?:看到|看得到|看见|知道)(?:是我|我的名字|我是谁)", text):
+        return None  # "反映了以后 别人能看到是我反映的吗": a question about the feature, for 帮助
     if ticket_verb(text) is not None:
         return None  # "我报的3号有回复没": that one ticket
     if _MINE.search(text) or re.search(r"我提交的随手拍|我的随手拍|我的投诉", text):

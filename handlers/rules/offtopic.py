@@ -37,7 +37,7 @@ WORK_WORDS = tuple(
     宴请 吃请 请客 请吃饭 请我 饭局 会所 陪餐 陪吃 陪着吃 陪客 陪同 接待 招待 赴宴 酒席 大操大办 随礼 份子
     喝酒 饮酒 酒驾 酒后 赌博 麻将 打牌
     兼职 经商 开店 入股 报酬 外快
-    出差 差旅 报销 发票 补助 补贴 标准 超标 审批 派车 私用 私车 私家车
+    出差 差旅 报销 发票 补助 补贴 标准 超标 审批 派车 私用 私车 私家车 培训 一等座 二等座 商务座 头等舱 经济舱
     开会 会议 参会 请示 报告 报备 汇报 文件 发文 通知 讲话稿 材料 表格 填报 台账
     办公 电脑 打印 资产 采购 领用
     走访 入户 巡查 隐患 调解 纠纷 诉求 投诉 反映 低保 救助 证明 盖章 招标 工程 公示 保密 泄露 朋友圈 工作群
@@ -54,6 +54,7 @@ OTHER_WORDS = tuple(
     电视 游戏 王者荣耀 小说 好听的歌 唱歌
     世界杯 比赛 比分 足球 篮球 nba 奥运 球队 冠军
     股市 股价 涨了 跌了 基金 理财 彩票 中奖 汇率 房贷 利率 房价 赚钱 油价 股票 大盘 打折 优惠券 划算 哪家 附近
+    能涨 会涨 涨不 涨吗 涨停 跌停 牛市 熊市 开锁 锁屋里 闪退 卡顿 身份证 户口本 社保卡 医保卡 交上没 发了没 到账没 到账了没
     感冒 发烧 咳嗽 吃什么药 挂号 减肥 失眠 头疼 拉肚子 血压 养生 偏方
     三国 西游 水浒 红楼梦 演义 故事
     笑话 讲个 唱首 写一篇 写篇 写首 帮我写 帮我算 作文 诗 翻译 英文 文案 演讲稿 年终总结 总结 思想汇报 述职报告 润色 ppt p图 修图 做个表
@@ -97,6 +98,9 @@ _REQUEST = re.compile(
     r"|(?:做法|菜谱|食谱)(?:发我|发一下|给我)|(?:给|帮)?整个(?:ppt|图|表|视频|文案)"
     r"|^(?!.*(?:公款|公费|出差|单位|组织|报销)).{0,6}去哪(?:儿|里)?(?:旅游|旅行|玩|吃|逛)"
 )
+# Asking the bot to run a personal errand (帮我叫个开锁的, 能帮着卖点不, 帮我查下我家医保交上没有, 帮我修一下):
+# off-topic when nothing in the message is about work.
+_ERRAND = re.compile(r"(?:帮我|帮俺|帮着|帮忙|替我|给我)(?:叫|喊|找个|修|卖|查查|查下|查一下|问问|交|缴|充|办)|(?:你们|这儿|这里|这)能办(?!事)")
 _WORK = re.compile("|".join(sorted(map(re.escape, WORK_WORDS), key=len, reverse=True)))
 _OTHER = re.compile("|".join(sorted(map(re.escape, OTHER_WORDS), key=len, reverse=True)))
 
@@ -123,7 +127,8 @@ def topic_words(question: str) -> tuple[list[str], list[str]]:
 
 def is_request(question: str) -> bool:
     """Whether the message asks the bot to do some work it does not do (写, 画, 改, 翻译 …)."""
-    return bool(_REQUEST.search(normalize(question).lower()))
+    folded = normalize(question).lower()
+    return bool(_REQUEST.search(folded)) or (_ERRAND.search(folded) is not None and not _WORK.search(folded))
 
 
 def is_off_topic(question: str, coverage: float | None = None) -> bool:
@@ -138,6 +143,8 @@ def is_off_topic(question: str, coverage: float | None = None) -> bool:
     if _REQUEST.search(folded):
         return True
     work, other = topic_words(question)
+    if not work and _ERRAND.search(folded):
+        return True
     permission = asks_permission(question)
     if len(work) != len(other):
         return len(other) > len(work)
