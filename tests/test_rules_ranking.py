@@ -168,3 +168,13 @@ def test_a_question_asking_about_something_the_base_never_mentions_is_not_answer
 def test_a_verb_and_its_object_split_by_an_amount_are_joined(index):
     assert "出钱" in _query_words(index, "让每户出二十块钱行不行")
     assert "来人" in _query_words(index, "市里来了五个人 要安排吃饭吗")
+
+
+def test_a_word_matched_only_through_a_part_scores_less_than_a_whole_match(index, monkeypatch):
+    # 前几分钟 shares 分钟 with the morning-meeting rule (十分钟); the rule on arriving 5分钟 early has the
+    # question's 开会 as its own word and comes first.
+    question = "开会前几分钟要到"
+    assert index.search(question, top_k=1)[0].article.label == "第五条"
+    monkeypatch.setattr("handlers.rules.search.PART_SCORE", 1.0)
+    assert index.search(question, top_k=1)[0].article.label == "第七条"
+

@@ -31,6 +31,7 @@ from handlers.rules.segment import Segmenter, _release_freed_memory
 
 if TYPE_CHECKING:
     import bm25s
+    import numpy as np
 
 # bm25s and numpy are imported where they are used, and the word dictionary is loaded on the first
 # question: a server that is never asked about the rules does not pay for them (bench/bench_hours.py
@@ -330,6 +331,9 @@ DOCUMENT_CONTEXT = 3.0
 # A question word found in an article only through a part of it (公务 for 公务员, 办公 for 办公室) covers
 # this share of its weight: the article may be about something else that shares the part.
 PART_COVERAGE = 0.8
+# The same for ranking: a word matched only through a part of it (请吃饭 through 吃饭 → 伙食) scores this
+# share of what the part itself would, so an article with the whole word or its synonym comes first.
+PART_SCORE = 0.8
 RESPELL = True
 # Articles reordered by score and coverage together, and how much coverage counts in that order
 # (score × (1 − COVERAGE_RANK + COVERAGE_RANK × coverage)).
@@ -449,19 +453,17 @@ class RulesIndex:
         total = sum(w.weight for w in words)
         scores = np.zeros(len(self.articles), dtype=np.float32)
         for word in words:
-            ids = [vocab[a] for a in word.alternatives if a in vocab]
-            if not ids:
-                continue
-            # A word counts once however many of its synonyms an article uses (Lucene's dis_max):
-            # otherwise an article that says 礼品、纪念品、土特产 outranks the one that answers.
-            best = self._bm25.get_scores_from_ids([ids[0]])
-            for other in ids[1:]:
-                np.maximum(best, self._bm25.get_scores_from_ids([other]), out=best)
-            scores += best
+            best = self._best_scores(word.whole, vocab)
+            parts = self._best_scores(word.alternatives - word.whole, vocab)
+            if parts is not None:
+                parts *= PART_SCORE
+                best = parts if best is None else np.maximum(best, parts, out=best)
+            if best is not None:
+                scores += best
         if total:
             context = np.zeros(self._document_count, dtype=np.float32)
             for word in words:
-                using = {d for a in word.alternatives for d in self._term_documents.get(a, ())}
+                using = self._documents_using(word.alternatives)
                 if using:
                     context[list(using)] += word.weight
             # Only articles that match something themselves: the context orders, it does not find.
@@ -506,6 +508,22 @@ class RulesIndex:
             hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing, bool(asked)))
         hits.sort(key=lambda h: -h.score * ((1 - COVERAGE_RANK) + COVERAGE_RANK * h.coverage))
         return hits[:top_k]
+
+    def _documents_using(self, terms: Iterable[str]) -> set[int]:
+        return {d for t in terms for d in self._term_documents.get(t, ())}
+
+    def _best_scores(self, terms: Iterable[str], vocab: dict[str, int]) -> np.ndarray | None:
+        # A word counts once however many of its synonyms an article uses (Lucene's dis_max):
+        # otherwise an article that says 礼品、纪念品、土特产 outranks the one that answers.
+        import numpy as np
+
+        ids = [vocab[t] for t in terms if t in vocab]
+        if not ids:
+            return None
+        best = self._bm25.get_scores_from_ids([ids[0]])
+        for other in ids[1:]:
+            np.maximum(best, self._bm25.get_scores_from_ids([other]), out=best)
+        return best
 
 
 class _Known:
