@@ -178,3 +178,13 @@ def test_a_word_matched_only_through_a_part_scores_less_than_a_whole_match(index
     monkeypatch.setattr("handlers.rules.search.PART_SCORE", 1.0)
     assert index.search(question, top_k=1)[0].article.label == "第七条"
 
+
+def test_a_question_about_consequences_is_answered_by_the_penalty_article(index, monkeypatch):
+    result = answer(index, "收礼被查出来会怎么处理", RulesConfig())
+    assert result.covered and result.text.startswith(f"依据《{GIFTS}》第十条：违反本规定的")
+    assert answer(index, "公车私用被发现了会怎么处理", RulesConfig()).text.startswith(f"依据《{VEHICLES}》第九条")
+    # Asking what to do with a gift is not asking what happens: the rule on handing it in answers.
+    assert answer(index, "收到礼品怎么处理", RulesConfig()).text.startswith(f"依据《{GIFTS}》第三条")
+    monkeypatch.setattr("handlers.rules.search.PENALTY_FACTOR", 1.0)
+    assert index.search("收礼被查出来会怎么处理", top_k=1)[0].article.label != "第十条"
+

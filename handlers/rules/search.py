@@ -334,6 +334,21 @@ PART_COVERAGE = 0.8
 # The same for ranking: a word matched only through a part of it (请吃饭 through 吃饭 → 伙食) scores this
 # share of what the part itself would, so an article with the whole word or its synonym comes first.
 PART_SCORE = 0.8
+# Articles that say what happens to whoever breaks the rules ("违反本规定的，视情节给予…", "…由社区约谈责任网格员")
+# answer a question about consequences (被查出来会怎么处理, 会咋样, 给啥处分) better than the rule broken,
+# which shares the question's topic words: such articles get PENALTY_FACTOR of their score when the
+# question asks what happens, as definitions lose half of theirs when it does not ask what a word means.
+_PENALTY = re.compile(
+    r"违反本(?:办法|规定|条例|制度|细则|清单|意见|准则|规则|方案)"
+    r"|给予|追究|责令|移交|约谈|处分|处罚|通报批评"
+)
+_ASKS_CONSEQUENCE = re.compile(
+    r"会(?:被)?(?:怎么|怎样|咋|啥|什么|有啥|有什么|受到|给)"
+    r"|(?:给|受|挨)(?:个|了)?(?:啥|什么|怎样的)?(?:处理|处分|处罚)"
+    r"|后果|追责|问责|处分|处罚"
+    r"|被人?(?:查|发现|抓|拍|举报|通报|逮)"
+)
+PENALTY_FACTOR = 1.5
 RESPELL = True
 # Articles reordered by score and coverage together, and how much coverage counts in that order
 # (score × (1 − COVERAGE_RANK + COVERAGE_RANK × coverage)).
@@ -358,6 +373,15 @@ def asks_definition(question: str) -> bool:
     return bool(_ASKS_DEFINITION.search(normalize(question)))
 
 
+def is_penalty(article: IndexedArticle) -> bool:
+    """Whether the article says what happens to whoever breaks the rules (see _PENALTY)."""
+    return bool(_PENALTY.search(normalize(article.text)))
+
+
+def asks_consequence(question: str) -> bool:
+    return bool(_ASKS_CONSEQUENCE.search(normalize(question)))
+
+
 class RulesIndex:
     """An immutable BM25 index over a snapshot of the knowledge base."""
 
@@ -366,6 +390,7 @@ class RulesIndex:
         self.articles = tuple(articles)
         self._token_sets = tuple(frozenset(t) for t in tokens)
         self.definitions = tuple(is_definition(a) for a in self.articles)
+        self.penalties = tuple(is_penalty(a) for a in self.articles)
         documents: dict[str, set[str]] = {}
         for article, terms in zip(self.articles, self._token_sets):
             documents.setdefault(article.title, set()).update(terms)
@@ -386,6 +411,7 @@ class RulesIndex:
 
             self._document_index = np.array(self._document_of, dtype=np.intp)
             self._definition_mask = np.array(self.definitions, dtype=bool)
+            self._penalty_mask = np.array(self.penalties, dtype=bool)
 
             _quiet_libraries()
             self._bm25 = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
@@ -470,6 +496,8 @@ class RulesIndex:
             scores += DOCUMENT_CONTEXT / total * context[self._document_index] * (scores > 0)
         if not asks_definition(question):
             scores[self._definition_mask] *= DEFINITION_FACTOR
+        if asks_consequence(question):
+            scores[self._penalty_mask] *= PENALTY_FACTOR
         # The best RERANK_POOL articles by score are reordered by score and coverage together: BM25 rewards
         # an article for repeating one rare word, coverage for having more of the question.
         pool = min(max(top_k, RERANK_POOL), len(scores))
