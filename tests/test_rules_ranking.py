@@ -188,3 +188,8 @@ def test_a_question_about_consequences_is_answered_by_the_penalty_article(index,
     monkeypatch.setattr("handlers.rules.search.PENALTY_FACTOR", 1.0)
     assert index.search("收礼被查出来会怎么处理", top_k=1)[0].article.label != "第十条"
 
+
+def test_asking_how_to_apply_reaches_the_article_on_the_approval(index):
+    # 申请 alone is in the 低保 item of the power list; as a procedure it means the 派车单 signed by the office.
+    result = answer(index, "用车要怎么申请", RulesConfig())
+    assert result.covered and result.text.startswith(f"依据《{VEHICLES}》第二条")
