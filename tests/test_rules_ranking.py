@@ -193,3 +193,8 @@ def test_asking_how_to_apply_reaches_the_article_on_the_approval(index):
     # 申请 alone is in the 低保 item of the power list; as a procedure it means the 派车单 signed by the office.
     result = answer(index, "用车要怎么申请", RulesConfig())
     assert result.covered and result.text.startswith(f"依据《{VEHICLES}》第二条")
+
+
+def test_eating_alongside_the_guests_is_the_rule_on_accompanying_diners(index):
+    best = index.search("人家八个人来 我们去五个人陪着吃饭超了没", top_k=1)[0].article
+    assert best.citation == "《示范街道公务接待管理办法（示例）》第七条"
