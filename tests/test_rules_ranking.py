@@ -198,3 +198,9 @@ def test_asking_how_to_apply_reaches_the_article_on_the_approval(index):
 def test_eating_alongside_the_guests_is_the_rule_on_accompanying_diners(index):
     best = index.search("人家八个人来 我们去五个人陪着吃饭超了没", top_k=1)[0].article
     assert best.citation == "《示范街道公务接待管理办法（示例）》第七条"
+
+
+def test_a_part_of_a_word_never_outscores_the_whole_word_elsewhere(index):
+    # 请吃饭 is 宴请 (the travel rule forbidding the host's banquet), not 伙食 through its part 吃饭.
+    best = index.search("出差那边请吃饭 能去吗", top_k=1)[0].article
+    assert best.citation == "《示范街道差旅费管理规定（示例）》第五条"

@@ -479,11 +479,7 @@ class RulesIndex:
         total = sum(w.weight for w in words)
         scores = np.zeros(len(self.articles), dtype=np.float32)
         for word in words:
-            best = self._best_scores(word.whole, vocab)
-            parts = self._best_scores(word.alternatives - word.whole, vocab)
-            if parts is not None:
-                parts *= PART_SCORE
-                best = parts if best is None else np.maximum(best, parts, out=best)
+            best = self._word_scores(word, vocab)
             if best is not None:
                 scores += best
         if total:
@@ -539,6 +535,22 @@ class RulesIndex:
 
     def _documents_using(self, terms: Iterable[str]) -> set[int]:
         return {d for t in terms for d in self._term_documents.get(t, ())}
+
+    def _word_scores(self, word: QueryWord, vocab: dict[str, int]) -> np.ndarray | None:
+        """Each article's BM25 for one question word: the word or its synonyms in full, or a part of it
+        (吃饭 of 请吃饭, or the part's synonym 伙食) at PART_SCORE, and never above PART_SCORE of the best
+        full match: a rare part must not outscore the article that has the whole word."""
+        import numpy as np
+
+        whole = self._best_scores(word.whole, vocab)
+        parts = self._best_scores(word.alternatives - word.whole, vocab)
+        if parts is None:
+            return whole
+        parts *= PART_SCORE
+        if whole is None:
+            return parts
+        np.minimum(parts, PART_SCORE * whole.max(), out=parts)
+        return np.maximum(whole, parts, out=whole)
 
     def _best_scores(self, terms: Iterable[str], vocab: dict[str, int]) -> np.ndarray | None:
         # A word counts once however many of its synonyms an article uses (Lucene's dis_max):
