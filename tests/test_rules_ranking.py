@@ -204,3 +204,11 @@ def test_a_part_of_a_word_never_outscores_the_whole_word_elsewhere(index):
     # 请吃饭 is 宴请 (the travel rule forbidding the host's banquet), not 伙食 through its part 吃饭.
     best = index.search("出差那边请吃饭 能去吗", top_k=1)[0].article
     assert best.citation == "《示范街道差旅费管理规定（示例）》第五条"
+
+
+def test_a_measure_glued_to_its_noun_is_read_as_the_noun(index):
+    # The dictionary has 辆车 and 那辆车 as rare words; they are the 车 of the question.
+    assert "车" in _query_words(index, "想让单位安排辆车 提前得弄啥手续")
+    assert "那辆车" not in _query_words(index, "开下单位那辆车中不")
+    # A word of the table that starts with a measure character stays whole.
+    assert "包联" in _query_words(index, "俺包联的社区开了个超市")

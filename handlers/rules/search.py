@@ -56,6 +56,12 @@ _COUNTED = re.compile(r"^[一二两三四五六七八九十几百千万半俩仨
 # to the noun: 好几台车 is about 车.
 _NUMBER = re.compile(r"^[一二两三四五六七八九十几百千万半俩仨好多]+$")
 _MEASURES = frozenset("个箱条盒台瓶包件张次位块本支只双斤份桌顿趟辆")
+# The same without a number (安排辆车, 那辆车, 这台电脑): the dictionary has some such runs as rare words of
+# their own (辆车, 那辆车), which then weigh as much as the rarest topic. A token starting with a measure,
+# after a demonstrative or not, that is rarer than GLUED_MEASURE_FREQUENCY in jieba's dictionary and no word
+# of the base or the table is cut back to its noun.
+_GLUED_MEASURE = re.compile(r"^[这那哪每某]?[个箱条盒台瓶包件张次位块本支只双斤份桌顿趟辆]")
+GLUED_MEASURE_FREQUENCY = 20
 # A verb and its object split by an aspect or amount (加点油, 开个会, 喝了酒, 吃顿饭, 收过礼): the verb
 # and object together, when that is a word of the base or of the synonym table.
 _SPLIT_VERB = re.compile(r"([\u4e00-\u9fff])[了个点顿次些过完]([\u4e00-\u9fff])")
@@ -260,6 +266,8 @@ class Analyzer:
         for n in range(1, len(tokens)):
             if len(tokens[n]) > 1 and tokens[n][0] in _MEASURES and _NUMBER.match(tokens[n - 1]):
                 tokens[n] = tokens[n][1:]
+        if known is not None:
+            tokens = [self._cut_glued_measure(t, known) for t in tokens]
         asked = _asked_positions(tokens)
         words: dict[str, QueryWord] = {}
         for position, word in enumerate(tokens):
@@ -269,6 +277,15 @@ class Analyzer:
             alternatives = frozenset().union(*(self.expand(p) for p in parts))
             words[word] = QueryWord(word, alternatives, self.informativeness(word), self.expand(word), position in asked)
         return list(words.values())
+
+    def _cut_glued_measure(self, token: str, known: Container[str]) -> str:
+        glued = _GLUED_MEASURE.match(token)
+        if glued is None or len(token) == glued.end() or token in known:
+            return token
+        noun = token[glued.end() :]
+        if self._tokenizer.freq(token) < GLUED_MEASURE_FREQUENCY and (noun in known or self._tokenizer.freq(noun)):
+            return noun
+        return token
 
     def informativeness(self, word: str) -> float:
         """How much a word says, from its frequency in general Chinese (jieba's dictionary).
