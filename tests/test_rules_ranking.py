@@ -212,3 +212,8 @@ def test_a_measure_glued_to_its_noun_is_read_as_the_noun(index):
     assert "那辆车" not in _query_words(index, "开下单位那辆车中不")
     # A word of the table that starts with a measure character stays whole.
     assert "包联" in _query_words(index, "俺包联的社区开了个超市")
+
+
+def test_taking_the_child_to_school_in_the_unit_car_is_private_use(index):
+    best = index.search("下大雨 开单位的车顺路把孩子送学校去 行不", top_k=1)[0].article
+    assert best.citation == f"《{VEHICLES}》第三条"
