@@ -67,6 +67,9 @@ GLUED_MEASURE_FREQUENCY = 20
 _SPLIT_VERB = re.compile(r"([\u4e00-\u9fff])[了个点顿次些过完]([\u4e00-\u9fff])")
 # A verb and its object split by a counted amount (出二十块钱, 喝两瓶酒, 交100元钱): the same.
 _SPLIT_AMOUNT = re.compile(r"([\u4e00-\u9fff])[了过]?(?:[一二两三四五六七八九十几百千万半俩仨]+|\d+)[块元个瓶条箱盒包件张次桌顿]*([\u4e00-\u9fff])")
+# A verb and a counted measure (跑两趟, 办三桌, 拿两支): the table writes such phrases with 几 (跑几趟, 办几桌), for
+# any amount.
+_COUNTED_MEASURE = re.compile(r"([\u4e00-\u9fff])(?:[一二两三四五六七八九十俩仨]+|\d+)([个箱条盒台瓶包件张次位块本支只双斤份桌顿趟辆])")
 # An object put before its verb (会开了一个多小时, 饭吃完了, 礼收了): the verb and object in their usual
 # order, when that is a word of the base or of the synonym table and the pair as written is no word.
 _OBJECT_FIRST = re.compile(r"([\u4e00-\u9fff])([\u4e00-\u9fff])(?=[了着过完])")
@@ -248,6 +251,11 @@ class Analyzer:
             return joined
         return whole
 
+    def _any_amount(self, match: re.Match[str], known: Container[str]) -> str:
+        written = match.group(0)
+        any_amount = match.group(1) + "几" + match.group(2)
+        return any_amount if any_amount in known and written not in known else written
+
     def _verb_first(self, match: re.Match[str], known: Container[str]) -> str:
         written = match.group(0)
         usual = match.group(2) + match.group(1)
@@ -258,6 +266,7 @@ class Analyzer:
     def query(self, question: str, known: Container[str] | None = None) -> list[QueryWord]:
         folded = _A_NOT_A.sub(r"\1", normalize(question).lower())
         if known is not None:
+            folded = _COUNTED_MEASURE.sub(lambda m: self._any_amount(m, known), folded)
             folded = _SPLIT_VERB.sub(lambda m: self._join_split_verb(m, known), folded)
             folded = _SPLIT_AMOUNT.sub(lambda m: self._join_split_verb(m, known), folded)
             folded = _OBJECT_FIRST.sub(lambda m: self._verb_first(m, known), folded)
