@@ -224,3 +224,9 @@ def test_a_counted_measure_reads_as_the_tables_any_amount(index):
     assert "跑几趟" in _query_words(index, "群众来办事 能不能让他多跑两趟")
     best = index.search("群众来办事 能不能让他多跑两趟", top_k=1)[0].article
     assert best.citation == "《示范社区小微权力清单和干部负面清单（示例）》二、5"
+
+
+def test_an_object_that_ends_a_word_is_not_swapped_with_its_verb(index):
+    words = _query_words(index, "在外地公事办完了想多待一天转转再回 行不")
+    assert "公事" in words and "办事" not in words
+    assert "开会" in _query_words(index, "会开了一个多小时了，我能不能出去回个电话")

@@ -259,6 +259,10 @@ class Analyzer:
     def _verb_first(self, match: re.Match[str], known: Container[str]) -> str:
         written = match.group(0)
         usual = match.group(2) + match.group(1)
+        # The object may end a word of its own (公事办完了 is 公事 + 办完, not 公 + 办事).
+        before = match.string[max(match.start() - 1, 0) : match.start() + 1]
+        if len(before) == 2 and self._tokenizer.freq(before):
+            return written
         if usual in known and written not in known and not self._tokenizer.freq(written):
             return usual
         return written
