@@ -230,3 +230,11 @@ def test_an_object_that_ends_a_word_is_not_swapped_with_its_verb(index):
     words = _query_words(index, "在外地公事办完了想多待一天转转再回 行不")
     assert "公事" in words and "办事" not in words
     assert "开会" in _query_words(index, "会开了一个多小时了，我能不能出去回个电话")
+
+
+def test_hui_after_a_measure_is_the_meeting(index):
+    assert "会议" in _query_words(index, "明天那个会俺去不了 老人住院了 跟谁说一声")
+    best = index.search("明天那个会俺去不了 老人住院了 跟谁说一声", top_k=1)[0].article
+    assert best.citation == "《示范街道精简会议文件和改进会风规定（示例）》第六条"
+    # The modal stays a stop word.
+    assert "会议" not in _query_words(index, "收礼被查出来会怎么处理")

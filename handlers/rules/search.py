@@ -67,6 +67,10 @@ GLUED_MEASURE_FREQUENCY = 20
 _SPLIT_VERB = re.compile(r"([\u4e00-\u9fff])[了个点顿次些过完]([\u4e00-\u9fff])")
 # A verb and its object split by a counted amount (出二十块钱, 喝两瓶酒, 交100元钱): the same.
 _SPLIT_AMOUNT = re.compile(r"([\u4e00-\u9fff])[了过]?(?:[一二两三四五六七八九十几百千万半俩仨]+|\d+)[块元个瓶条箱盒包件张次桌顿]*([\u4e00-\u9fff])")
+# 会 is a modal verb (a stop word) but a noun after a measure or a verb that takes a meeting (那个会, 这场会,
+# 听会, 开会 split by the segmenter): then it is the meeting.
+_MEETING = "会议"
+_MEETING_BEFORE = ("个", "场", "次", "听", "开", "参加")
 # A verb and a counted measure (跑两趟, 办三桌, 拿两支): the table writes such phrases with 几 (跑几趟, 办几桌), for
 # any amount.
 _COUNTED_MEASURE = re.compile(r"([\u4e00-\u9fff])(?:[一二两三四五六七八九十俩仨]+|\d+)([个箱条盒台瓶包件张次位块本支只双斤份桌顿趟辆])")
@@ -281,6 +285,7 @@ class Analyzer:
                 tokens[n] = tokens[n][1:]
         if known is not None:
             tokens = [self._cut_glued_measure(t, known) for t in tokens]
+        tokens = [_MEETING if t == "会" and n and tokens[n - 1].endswith(_MEETING_BEFORE) else t for n, t in enumerate(tokens)]
         asked = _asked_positions(tokens)
         words: dict[str, QueryWord] = {}
         for position, word in enumerate(tokens):
