@@ -238,3 +238,8 @@ def test_hui_after_a_measure_is_the_meeting(index):
     assert best.citation == "《示范街道精简会议文件和改进会风规定（示例）》第六条"
     # The modal stays a stop word.
     assert "会议" not in _query_words(index, "收礼被查出来会怎么处理")
+
+
+def test_a_wife_opening_a_shop_is_a_spouse_in_business(index):
+    best = index.search("俺媳妇想在俺包联的社区开个小超市 要跟组织说一声不", top_k=1)[0].article
+    assert best.citation == f"《{GIFTS}》第七条"
