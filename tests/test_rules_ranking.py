@@ -243,3 +243,8 @@ def test_hui_after_a_measure_is_the_meeting(index):
 def test_a_wife_opening_a_shop_is_a_spouse_in_business(index):
     best = index.search("俺媳妇想在俺包联的社区开个小超市 要跟组织说一声不", top_k=1)[0].article
     assert best.citation == f"《{GIFTS}》第七条"
+
+
+def test_printer_paper_taken_home_is_an_office_supply_taken_home(index):
+    best = index.search("单位的打印纸能拿回家给孩子用吗", top_k=1)[0].article
+    assert best.citation == "《示范街道办公用品和资产管理规定（示例）》第五条"
