@@ -248,3 +248,8 @@ def test_a_wife_opening_a_shop_is_a_spouse_in_business(index):
 def test_printer_paper_taken_home_is_an_office_supply_taken_home(index):
     best = index.search("单位的打印纸能拿回家给孩子用吗", top_k=1)[0].article
     assert best.citation == "《示范街道办公用品和资产管理规定（示例）》第五条"
+
+
+def test_a_firms_boss_inviting_to_dinner_is_the_rule_on_banquets(index):
+    best = index.search("辖区企业老板请我吃饭 去不去", top_k=1)[0].article
+    assert best.citation == f"《{GIFTS}》第四条"
