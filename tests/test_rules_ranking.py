@@ -222,6 +222,7 @@ def test_taking_the_child_to_school_in_the_unit_car_is_private_use(index):
 def test_a_counted_measure_reads_as_the_tables_any_amount(index):
     # The table has 跑几趟 (=> 多跑腿); 多跑两趟 is the same whatever the number.
     assert "跑几趟" in _query_words(index, "群众来办事 能不能让他多跑两趟")
+    assert "跑几趟" in _query_words(index, "来回让他跑了三趟 这算不算问题")
     best = index.search("群众来办事 能不能让他多跑两趟", top_k=1)[0].article
     assert best.citation == "《示范社区小微权力清单和干部负面清单（示例）》二、5"
 

@@ -71,9 +71,9 @@ _SPLIT_AMOUNT = re.compile(r"([\u4e00-\u9fff])[了过]?(?:[一二两三四五六
 # 听会, 开会 split by the segmenter): then it is the meeting.
 _MEETING = "会议"
 _MEETING_BEFORE = ("个", "场", "次", "听", "开", "参加")
-# A verb and a counted measure (跑两趟, 办三桌, 拿两支): the table writes such phrases with 几 (跑几趟, 办几桌), for
+# A verb and a counted measure (跑两趟, 跑了三趟, 办三桌): the table writes such phrases with 几 (跑几趟, 办几桌), for
 # any amount.
-_COUNTED_MEASURE = re.compile(r"([\u4e00-\u9fff])(?:[一二两三四五六七八九十俩仨]+|\d+)([个箱条盒台瓶包件张次位块本支只双斤份桌顿趟辆])")
+_COUNTED_MEASURE = re.compile(r"([\u4e00-\u9fff])[了过]?(?:[一二两三四五六七八九十俩仨]+|\d+)([个箱条盒台瓶包件张次位块本支只双斤份桌顿趟辆])")
 # An object put before its verb (会开了一个多小时, 饭吃完了, 礼收了): the verb and object in their usual
 # order, when that is a word of the base or of the synonym table and the pair as written is no word.
 _OBJECT_FIRST = re.compile(r"([\u4e00-\u9fff])([\u4e00-\u9fff])(?=[了着过完])")
