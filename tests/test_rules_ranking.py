@@ -254,3 +254,8 @@ def test_printer_paper_taken_home_is_an_office_supply_taken_home(index):
 def test_a_firms_boss_inviting_to_dinner_is_the_rule_on_banquets(index):
     best = index.search("辖区企业老板请我吃饭 去不去", top_k=1)[0].article
     assert best.citation == f"《{GIFTS}》第四条"
+
+
+def test_driving_after_drinking_or_without_a_licence_is_the_drivers_rule(index):
+    for question in ("喝了酒还能开公家的车吗", "我没驾照 能开单位的车吗"):
+        assert index.search(question, top_k=1)[0].article.citation == f"《{VEHICLES}》第五条"
