@@ -9,7 +9,8 @@ frozen and not tuned on at first; the rules helper of issue 12 tuned on it too) 
 rules helper's own questions for issue 12, tuned on), rules_tune_check.toml (more of them, measured first, then
 tuned on) and rules_tune_fresh.toml (the last of them, only measured); rules_round7.toml (a blind set written
 by someone who never saw the code, tuned on in round 7) and rules_round7_fresh.toml (its twin, only measured);
-rules_round8.toml (round 8's blind set, tuned on) and rules_round8_fresh.toml (its twin, only measured).
+rules_round8.toml (round 8's blind set, tuned on) and rules_round8_fresh.toml (its twin, only measured);
+rules_round9.toml (round 9's blind set, tuned on) and rules_round9_fresh.toml (its twin, only measured).
 For each it prints
 
 - hit@1: the bot answers and the first article it cites is an expected one;
@@ -56,7 +57,8 @@ SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check
         "tune": DATA / "rules_tune.toml", "tune-check": DATA / "rules_tune_check.toml",
         "fresh": DATA / "rules_tune_fresh.toml", "round7": DATA / "rules_round7.toml",
         "round7-fresh": DATA / "rules_round7_fresh.toml", "round8": DATA / "rules_round8.toml",
-        "round8-fresh": DATA / "rules_round8_fresh.toml"}
+        "round8-fresh": DATA / "rules_round8_fresh.toml", "round9": DATA / "rules_round9.toml",
+        "round9-fresh": DATA / "rules_round9_fresh.toml"}
 OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
 OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
 EVAL_FILE = SETS["eval"]

@@ -168,3 +168,94 @@ def test_a_question_asking_about_something_the_base_never_mentions_is_not_answer
 def test_a_verb_and_its_object_split_by_an_amount_are_joined(index):
     assert "出钱" in _query_words(index, "让每户出二十块钱行不行")
     assert "来人" in _query_words(index, "市里来了五个人 要安排吃饭吗")
+
+
+def test_a_word_matched_only_through_a_part_scores_less_than_a_whole_match(index, monkeypatch):
+    # 前几分钟 shares 分钟 with the morning-meeting rule (十分钟); the rule on arriving 5分钟 early has the
+    # question's 开会 as its own word and comes first.
+    question = "开会前几分钟要到"
+    assert index.search(question, top_k=1)[0].article.label == "第五条"
+    monkeypatch.setattr("handlers.rules.search.PART_SCORE", 1.0)
+    assert index.search(question, top_k=1)[0].article.label == "第七条"
+
+
+def test_a_question_about_consequences_is_answered_by_the_penalty_article(index, monkeypatch):
+    result = answer(index, "收礼被查出来会怎么处理", RulesConfig())
+    assert result.covered and result.text.startswith(f"依据《{GIFTS}》第十条：违反本规定的")
+    assert answer(index, "公车私用被发现了会怎么处理", RulesConfig()).text.startswith(f"依据《{VEHICLES}》第九条")
+    # Asking what to do with a gift is not asking what happens: the rule on handing it in answers.
+    assert answer(index, "收到礼品怎么处理", RulesConfig()).text.startswith(f"依据《{GIFTS}》第三条")
+    monkeypatch.setattr("handlers.rules.search.PENALTY_FACTOR", 1.0)
+    assert index.search("收礼被查出来会怎么处理", top_k=1)[0].article.label != "第十条"
+
+
+def test_asking_how_to_apply_reaches_the_article_on_the_approval(index):
+    # 申请 alone is in the 低保 item of the power list; as a procedure it means the 派车单 signed by the office.
+    result = answer(index, "用车要怎么申请", RulesConfig())
+    assert result.covered and result.text.startswith(f"依据《{VEHICLES}》第二条")
+
+
+def test_eating_alongside_the_guests_is_the_rule_on_accompanying_diners(index):
+    best = index.search("人家八个人来 我们去五个人陪着吃饭超了没", top_k=1)[0].article
+    assert best.citation == "《示范街道公务接待管理办法（示例）》第七条"
+
+
+def test_a_part_of_a_word_never_outscores_the_whole_word_elsewhere(index):
+    # 请吃饭 is 宴请 (the travel rule forbidding the host's banquet), not 伙食 through its part 吃饭.
+    best = index.search("出差那边请吃饭 能去吗", top_k=1)[0].article
+    assert best.citation == "《示范街道差旅费管理规定（示例）》第五条"
+
+
+def test_a_measure_glued_to_its_noun_is_read_as_the_noun(index):
+    # The dictionary has 辆车 and 那辆车 as rare words; they are the 车 of the question.
+    assert "车" in _query_words(index, "想让单位安排辆车 提前得弄啥手续")
+    assert "那辆车" not in _query_words(index, "开下单位那辆车中不")
+    # A word of the table that starts with a measure character stays whole.
+    assert "包联" in _query_words(index, "俺包联的社区开了个超市")
+
+
+def test_taking_the_child_to_school_in_the_unit_car_is_private_use(index):
+    best = index.search("下大雨 开单位的车顺路把孩子送学校去 行不", top_k=1)[0].article
+    assert best.citation == f"《{VEHICLES}》第三条"
+
+
+def test_a_counted_measure_reads_as_the_tables_any_amount(index):
+    # The table has 跑几趟 (=> 多跑腿); 多跑两趟 is the same whatever the number.
+    assert "跑几趟" in _query_words(index, "群众来办事 能不能让他多跑两趟")
+    assert "跑几趟" in _query_words(index, "来回让他跑了三趟 这算不算问题")
+    best = index.search("群众来办事 能不能让他多跑两趟", top_k=1)[0].article
+    assert best.citation == "《示范社区小微权力清单和干部负面清单（示例）》二、5"
+
+
+def test_an_object_that_ends_a_word_is_not_swapped_with_its_verb(index):
+    words = _query_words(index, "在外地公事办完了想多待一天转转再回 行不")
+    assert "公事" in words and "办事" not in words
+    assert "开会" in _query_words(index, "会开了一个多小时了，我能不能出去回个电话")
+
+
+def test_hui_after_a_measure_is_the_meeting(index):
+    assert "会议" in _query_words(index, "明天那个会俺去不了 老人住院了 跟谁说一声")
+    best = index.search("明天那个会俺去不了 老人住院了 跟谁说一声", top_k=1)[0].article
+    assert best.citation == "《示范街道精简会议文件和改进会风规定（示例）》第六条"
+    # The modal stays a stop word.
+    assert "会议" not in _query_words(index, "收礼被查出来会怎么处理")
+
+
+def test_a_wife_opening_a_shop_is_a_spouse_in_business(index):
+    best = index.search("俺媳妇想在俺包联的社区开个小超市 要跟组织说一声不", top_k=1)[0].article
+    assert best.citation == f"《{GIFTS}》第七条"
+
+
+def test_printer_paper_taken_home_is_an_office_supply_taken_home(index):
+    best = index.search("单位的打印纸能拿回家给孩子用吗", top_k=1)[0].article
+    assert best.citation == "《示范街道办公用品和资产管理规定（示例）》第五条"
+
+
+def test_a_firms_boss_inviting_to_dinner_is_the_rule_on_banquets(index):
+    best = index.search("辖区企业老板请我吃饭 去不去", top_k=1)[0].article
+    assert best.citation == f"《{GIFTS}》第四条"
+
+
+def test_driving_after_drinking_or_without_a_licence_is_the_drivers_rule(index):
+    for question in ("喝了酒还能开公家的车吗", "我没驾照 能开单位的车吗"):
+        assert index.search(question, top_k=1)[0].article.citation == f"《{VEHICLES}》第五条"

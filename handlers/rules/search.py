@@ -31,6 +31,7 @@ from handlers.rules.segment import Segmenter, _release_freed_memory
 
 if TYPE_CHECKING:
     import bm25s
+    import numpy as np
 
 # bm25s and numpy are imported where they are used, and the word dictionary is loaded on the first
 # question: a server that is never asked about the rules does not pay for them (bench/bench_hours.py
@@ -55,11 +56,24 @@ _COUNTED = re.compile(r"^[一二两三四五六七八九十几百千万半俩仨
 # to the noun: 好几台车 is about 车.
 _NUMBER = re.compile(r"^[一二两三四五六七八九十几百千万半俩仨好多]+$")
 _MEASURES = frozenset("个箱条盒台瓶包件张次位块本支只双斤份桌顿趟辆")
+# The same without a number (安排辆车, 那辆车, 这台电脑): the dictionary has some such runs as rare words of
+# their own (辆车, 那辆车), which then weigh as much as the rarest topic. A token starting with a measure,
+# after a demonstrative or not, that is rarer than GLUED_MEASURE_FREQUENCY in jieba's dictionary and no word
+# of the base or the table is cut back to its noun.
+_GLUED_MEASURE = re.compile(r"^[这那哪每某]?[个箱条盒台瓶包件张次位块本支只双斤份桌顿趟辆]")
+GLUED_MEASURE_FREQUENCY = 20
 # A verb and its object split by an aspect or amount (加点油, 开个会, 喝了酒, 吃顿饭, 收过礼): the verb
 # and object together, when that is a word of the base or of the synonym table.
 _SPLIT_VERB = re.compile(r"([\u4e00-\u9fff])[了个点顿次些过完]([\u4e00-\u9fff])")
 # A verb and its object split by a counted amount (出二十块钱, 喝两瓶酒, 交100元钱): the same.
 _SPLIT_AMOUNT = re.compile(r"([\u4e00-\u9fff])[了过]?(?:[一二两三四五六七八九十几百千万半俩仨]+|\d+)[块元个瓶条箱盒包件张次桌顿]*([\u4e00-\u9fff])")
+# 会 is a modal verb (a stop word) but a noun after a measure or a verb that takes a meeting (那个会, 这场会,
+# 听会, 开会 split by the segmenter): then it is the meeting.
+_MEETING = "会议"
+_MEETING_BEFORE = ("个", "场", "次", "听", "开", "参加")
+# A verb and a counted measure (跑两趟, 跑了三趟, 办三桌): the table writes such phrases with 几 (跑几趟, 办几桌), for
+# any amount.
+_COUNTED_MEASURE = re.compile(r"([\u4e00-\u9fff])[了过]?(?:[一二两三四五六七八九十俩仨]+|\d+)([个箱条盒台瓶包件张次位块本支只双斤份桌顿趟辆])")
 # An object put before its verb (会开了一个多小时, 饭吃完了, 礼收了): the verb and object in their usual
 # order, when that is a word of the base or of the synonym table and the pair as written is no word.
 _OBJECT_FIRST = re.compile(r"([\u4e00-\u9fff])([\u4e00-\u9fff])(?=[了着过完])")
@@ -241,9 +255,18 @@ class Analyzer:
             return joined
         return whole
 
+    def _any_amount(self, match: re.Match[str], known: Container[str]) -> str:
+        written = match.group(0)
+        any_amount = match.group(1) + "几" + match.group(2)
+        return any_amount if any_amount in known and written not in known else written
+
     def _verb_first(self, match: re.Match[str], known: Container[str]) -> str:
         written = match.group(0)
         usual = match.group(2) + match.group(1)
+        # The object may end a word of its own (公事办完了 is 公事 + 办完, not 公 + 办事).
+        before = match.string[max(match.start() - 1, 0) : match.start() + 1]
+        if len(before) == 2 and self._tokenizer.freq(before):
+            return written
         if usual in known and written not in known and not self._tokenizer.freq(written):
             return usual
         return written
@@ -251,6 +274,7 @@ class Analyzer:
     def query(self, question: str, known: Container[str] | None = None) -> list[QueryWord]:
         folded = _A_NOT_A.sub(r"\1", normalize(question).lower())
         if known is not None:
+            folded = _COUNTED_MEASURE.sub(lambda m: self._any_amount(m, known), folded)
             folded = _SPLIT_VERB.sub(lambda m: self._join_split_verb(m, known), folded)
             folded = _SPLIT_AMOUNT.sub(lambda m: self._join_split_verb(m, known), folded)
             folded = _OBJECT_FIRST.sub(lambda m: self._verb_first(m, known), folded)
@@ -259,6 +283,9 @@ class Analyzer:
         for n in range(1, len(tokens)):
             if len(tokens[n]) > 1 and tokens[n][0] in _MEASURES and _NUMBER.match(tokens[n - 1]):
                 tokens[n] = tokens[n][1:]
+        if known is not None:
+            tokens = [self._cut_glued_measure(t, known) for t in tokens]
+        tokens = [_MEETING if t == "会" and n and tokens[n - 1].endswith(_MEETING_BEFORE) else t for n, t in enumerate(tokens)]
         asked = _asked_positions(tokens)
         words: dict[str, QueryWord] = {}
         for position, word in enumerate(tokens):
@@ -268,6 +295,15 @@ class Analyzer:
             alternatives = frozenset().union(*(self.expand(p) for p in parts))
             words[word] = QueryWord(word, alternatives, self.informativeness(word), self.expand(word), position in asked)
         return list(words.values())
+
+    def _cut_glued_measure(self, token: str, known: Container[str]) -> str:
+        glued = _GLUED_MEASURE.match(token)
+        if glued is None or len(token) == glued.end() or token in known:
+            return token
+        noun = token[glued.end() :]
+        if self._tokenizer.freq(token) < GLUED_MEASURE_FREQUENCY and (noun in known or self._tokenizer.freq(noun)):
+            return noun
+        return token
 
     def informativeness(self, word: str) -> float:
         """How much a word says, from its frequency in general Chinese (jieba's dictionary).
@@ -330,6 +366,24 @@ DOCUMENT_CONTEXT = 3.0
 # A question word found in an article only through a part of it (公务 for 公务员, 办公 for 办公室) covers
 # this share of its weight: the article may be about something else that shares the part.
 PART_COVERAGE = 0.8
+# The same for ranking: a word matched only through a part of it (请吃饭 through 吃饭 → 伙食) scores this
+# share of what the part itself would, so an article with the whole word or its synonym comes first.
+PART_SCORE = 0.8
+# Articles that say what happens to whoever breaks the rules ("违反本规定的，视情节给予…", "…由社区约谈责任网格员")
+# answer a question about consequences (被查出来会怎么处理, 会咋样, 给啥处分) better than the rule broken,
+# which shares the question's topic words: such articles get PENALTY_FACTOR of their score when the
+# question asks what happens, as definitions lose half of theirs when it does not ask what a word means.
+_PENALTY = re.compile(
+    r"违反本(?:办法|规定|条例|制度|细则|清单|意见|准则|规则|方案)"
+    r"|给予|追究|责令|移交|约谈|处分|处罚|通报批评"
+)
+_ASKS_CONSEQUENCE = re.compile(
+    r"会(?:被)?(?:怎么|怎样|咋|啥|什么|有啥|有什么|受到|给)"
+    r"|(?:给|受|挨)(?:个|了)?(?:啥|什么|怎样的)?(?:处理|处分|处罚)"
+    r"|后果|追责|问责|处分|处罚"
+    r"|被人?(?:查|发现|抓|拍|举报|通报|逮)"
+)
+PENALTY_FACTOR = 1.5
 RESPELL = True
 # Articles reordered by score and coverage together, and how much coverage counts in that order
 # (score × (1 − COVERAGE_RANK + COVERAGE_RANK × coverage)).
@@ -354,6 +408,15 @@ def asks_definition(question: str) -> bool:
     return bool(_ASKS_DEFINITION.search(normalize(question)))
 
 
+def is_penalty(article: IndexedArticle) -> bool:
+    """Whether the article says what happens to whoever breaks the rules (see _PENALTY)."""
+    return bool(_PENALTY.search(normalize(article.text)))
+
+
+def asks_consequence(question: str) -> bool:
+    return bool(_ASKS_CONSEQUENCE.search(normalize(question)))
+
+
 class RulesIndex:
     """An immutable BM25 index over a snapshot of the knowledge base."""
 
@@ -362,6 +425,7 @@ class RulesIndex:
         self.articles = tuple(articles)
         self._token_sets = tuple(frozenset(t) for t in tokens)
         self.definitions = tuple(is_definition(a) for a in self.articles)
+        self.penalties = tuple(is_penalty(a) for a in self.articles)
         documents: dict[str, set[str]] = {}
         for article, terms in zip(self.articles, self._token_sets):
             documents.setdefault(article.title, set()).update(terms)
@@ -382,6 +446,7 @@ class RulesIndex:
 
             self._document_index = np.array(self._document_of, dtype=np.intp)
             self._definition_mask = np.array(self.definitions, dtype=bool)
+            self._penalty_mask = np.array(self.penalties, dtype=bool)
 
             _quiet_libraries()
             self._bm25 = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
@@ -449,25 +514,21 @@ class RulesIndex:
         total = sum(w.weight for w in words)
         scores = np.zeros(len(self.articles), dtype=np.float32)
         for word in words:
-            ids = [vocab[a] for a in word.alternatives if a in vocab]
-            if not ids:
-                continue
-            # A word counts once however many of its synonyms an article uses (Lucene's dis_max):
-            # otherwise an article that says 礼品、纪念品、土特产 outranks the one that answers.
-            best = self._bm25.get_scores_from_ids([ids[0]])
-            for other in ids[1:]:
-                np.maximum(best, self._bm25.get_scores_from_ids([other]), out=best)
-            scores += best
+            best = self._word_scores(word, vocab)
+            if best is not None:
+                scores += best
         if total:
             context = np.zeros(self._document_count, dtype=np.float32)
             for word in words:
-                using = {d for a in word.alternatives for d in self._term_documents.get(a, ())}
+                using = self._documents_using(word.alternatives)
                 if using:
                     context[list(using)] += word.weight
             # Only articles that match something themselves: the context orders, it does not find.
             scores += DOCUMENT_CONTEXT / total * context[self._document_index] * (scores > 0)
         if not asks_definition(question):
             scores[self._definition_mask] *= DEFINITION_FACTOR
+        if asks_consequence(question):
+            scores[self._penalty_mask] *= PENALTY_FACTOR
         # The best RERANK_POOL articles by score are reordered by score and coverage together: BM25 rewards
         # an article for repeating one rare word, coverage for having more of the question.
         pool = min(max(top_k, RERANK_POOL), len(scores))
@@ -506,6 +567,38 @@ class RulesIndex:
             hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing, bool(asked)))
         hits.sort(key=lambda h: -h.score * ((1 - COVERAGE_RANK) + COVERAGE_RANK * h.coverage))
         return hits[:top_k]
+
+    def _documents_using(self, terms: Iterable[str]) -> set[int]:
+        return {d for t in terms for d in self._term_documents.get(t, ())}
+
+    def _word_scores(self, word: QueryWord, vocab: dict[str, int]) -> np.ndarray | None:
+        """Each article's BM25 for one question word: the word or its synonyms in full, or a part of it
+        (吃饭 of 请吃饭, or the part's synonym 伙食) at PART_SCORE, and never above PART_SCORE of the best
+        full match: a rare part must not outscore the article that has the whole word."""
+        import numpy as np
+
+        whole = self._best_scores(word.whole, vocab)
+        parts = self._best_scores(word.alternatives - word.whole, vocab)
+        if parts is None:
+            return whole
+        parts *= PART_SCORE
+        if whole is None:
+            return parts
+        np.minimum(parts, PART_SCORE * whole.max(), out=parts)
+        return np.maximum(whole, parts, out=whole)
+
+    def _best_scores(self, terms: Iterable[str], vocab: dict[str, int]) -> np.ndarray | None:
+        # A word counts once however many of its synonyms an article uses (Lucene's dis_max):
+        # otherwise an article that says 礼品、纪念品、土特产 outranks the one that answers.
+        import numpy as np
+
+        ids = [vocab[t] for t in terms if t in vocab]
+        if not ids:
+            return None
+        best = self._bm25.get_scores_from_ids([ids[0]])
+        for other in ids[1:]:
+            np.maximum(best, self._bm25.get_scores_from_ids([other]), out=best)
+        return best
 
 
 class _Known:
