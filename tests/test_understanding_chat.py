@@ -454,3 +454,70 @@ def test_asking_to_be_told_it_is_all_right_reaches_the_rules(bot, text):
 def test_a_long_message_asking_whether_a_rule_exists_reaches_the_rules(bot):
     said = bot.send(CADRE, "街道又让我们把上个月报过的人口数据重新填一遍表 有没有规定不让重复报")
     assert "重复填报" in said.text
+
+
+# --- blind rounds 15 and 16: what they taught --------------------------------------------------
+
+
+def _anonymous(bot, number: int) -> bool:
+    with bot.app.sessions() as session:
+        return session.get(Report, number).anonymous
+
+
+@pytest.mark.parametrize("text", [
+    "能不能别写我名字 反映下社区主任上班时间老在外面打牌",
+    "别让人知道是我说的🤫 有辆公车天天晚上停在别的小区 帮我反映一下",
+    "这个事我不方便出面 帮我匿名报一下 单位有人把办公电脑搬回家了",
+    "悄悄跟你们说 不要告诉别人是我 网格员小刘收了人家两条烟才给开证明",
+    "楼下饭馆天天晚上往下水道倒油 我邻居都认识我 处理的时候千万别说是谁举报的",
+    "帮我跟上面说一下 办低保的时候有工作人员暗示要请他吃饭 千万别让人知道是我说的 我怕以后办事被为难",
+])
+def test_not_to_be_named_said_anywhere_or_asked_politely_files_an_anonymous_ticket(bot, text):
+    number = ticket_of(bot.send(CADRE, text))
+    assert _anonymous(bot, number) is True
+
+
+def test_a_complaint_ending_what_do_i_do_is_filed(bot):
+    said = bot.send(CADRE, "俺要反映个事 俺们楼下那个路灯坏了快俩月了 黑咕隆咚的 夜儿个俺家老头子差点摔了 咋整啊")
+    assert "已收到您的反映" in said.text
+
+
+@pytest.mark.parametrize("text", ["随手拍可以发照片不", "匿名反映能看到我是谁吗"])
+def test_a_short_question_about_the_feature_files_nothing(bot, text):
+    before = count(bot, Report)
+    said = bot.send(GRID_WORKER, text)
+    assert count(bot, Report) == before and "已收到您的反映" not in said.text
+
+
+def test_a_leader_asking_which_tickets_are_still_open_files_none(bot):
+    before = count(bot, Report)
+    bot.send(SECRETARY, "现在还有哪些反映没办完 拉个单子给我")
+    assert count(bot, Report) == before
+
+
+def test_a_category_named_as_where_it_belongs_recategorizes(bot):
+    for text in ("随手拍 第1网格路灯坏了", "随手拍 第1网格楼道堆杂物", "随手拍 第1网格井盖松了"):
+        number = ticket_of(bot.send(CADRE, text))
+    said = bot.send(GRID_WORKER, f"#{number} 归到形式主义官僚主义那一类")
+    assert said.text == f"#{number} 的分类已改为：形式主义官僚主义。"
+
+
+def test_a_bare_yesterday_after_the_amount_is_yesterday(bot):
+    bot.send(GRID_WORKER, "巡逻 2h 昨")
+    assert [(d, h) for d, h, _ in hours_of(bot, GRID_WORKER)] == [(date(2026, 11, 25), 2.0)]
+
+
+def test_the_report_figures_with_response_times_are_not_the_hours_summary(bot):
+    said = bot.send(SECRETARY, "本月反映统计 响应时长那些 发我")
+    assert "随手拍" in said.text and "服务时长" not in said.text
+
+
+@pytest.mark.parametrize("text", ["高铁从咱县到省城要几个小时啊", "给我起草个通知 周五下午开安全生产会", "今天92号油多少钱一升"])
+def test_a_journey_a_draft_or_a_fuel_price_is_off_topic(bot, text):
+    said = bot.send(SECRETARY, text)
+    assert said.text.startswith("这个我帮不上")
+
+
+def test_asking_the_format_of_an_entry_gets_the_hours_help(bot):
+    said = bot.send(CADRE, "登记时长格式是啥样的 我发了几次都不对")
+    assert "【服务时长】" in said.text and "累计" not in said.text.split("\n")[0]

@@ -336,10 +336,15 @@ def read_undo(text: str, ctx: Context) -> Reading | None:
     return Reading(0.5, stores=True)
 
 
+# Hours that are not one's own service: a journey ("高铁从咱县到省城要几个小时"), or how to write an entry.
+_NOT_ONES_TOTAL = re.compile(r"高铁|火车|动车|飞机|航班|大巴|公交|地铁|坐车|开车|打车|车程|路上|从.{1,10}到.{1,10}(?:要|得|需要)|格式|怎么发|咋发|怎么写|咋写|发了.{0,4}不对")
+
+
 def read_mine(text: str, ctx: Context) -> Reading | None:
     """One's own total: 这个月还差多少, 还差几个小时, 上个月时长, 我这个月下沉了几个小时."""
     folded = fold(text)
-    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|\d+\s*件", folded):
+    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|\d+\s*件", folded) \
+            or _NOT_ONES_TOTAL.search(folded):
         return None
     if (RULE_ASKED.search(folded) or re.search(r"每(?:周|月|天|年|次|个月)|需要|得.{0,3}几", folded)) \
             and not re.search(r"我|俺|咱", folded):
@@ -373,7 +378,7 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
 def read_team(text: str, ctx: Context) -> Reading | None:
     """The leaders' summary, however asked."""
     folded = fold(text)
-    if not (TEAM.search(folded) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长|我自己|我本人|不用全", folded) \
+    if not (TEAM.search(folded) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长|我自己|我本人|不用全|反映|随手拍|投诉|工单", folded) \
             or len(folded) > 32:
         return None
     if re.search(r"能算|算不算|怎么算|规定|要求", folded):

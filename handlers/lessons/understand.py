@@ -57,11 +57,12 @@ def lesson_number(raw: str | None) -> int | None:
 
 
 # Said inside a longer message: "这课俺看明白了 记上吧", "今天的课看过了 签个到", "认真看了一遍 已学".
-_DONE_PHRASE = re.compile(r"已学|学完了|学过了|看过了|看完了|看明白了|看懂了|签个?到|打个?卡")
+_DONE_PHRASE = re.compile(r"已学|学完了|学好了|学过了|看过了|看完了|看明白了|看懂了|签个?到|打个?卡")
 
 
 def read_done(text: str, ctx: Context) -> Reading | None:
-    found = _DONE.match(_strip(text))
+    text = re.sub(r"^(.{2,4}?)[\s,，!！]*\1", r"\1", _strip(text))  # "学好了学好了": said twice, meant once
+    found = _DONE.match(text)
     if not found:
         # "看过了 已阅✔️", "我也学了 已学": two ways of saying it in one message.
         parts = [p for p in re.split(r"[\s,，。.!！、]+", re.sub(r"^(?:我|俺)?也", "", _strip(text))) if p]

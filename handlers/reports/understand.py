@@ -21,15 +21,15 @@ SHOWN_RATE_MINUTES = 30
 
 _STRONG_WORD = r"(?:吐个槽|反映|反应|投诉|举报|曝光|吐槽|随手拍|意见箱|提个意见|提意见|告状|揭发|检举|爆料|反馈|提个建议|提建议|建议)"
 # 提交 is a report word only when someone asks for it to be filed (帮我提交, 匿名提交).
-_REPORT_WORD = rf"(?:{_STRONG_WORD}|(?:帮我|替我|给我|我要|我想|匿名)\s*提交|(?:帮我|替我|给我|帮忙|我要|我想)\s*(?:上报|报上去))"
+_REPORT_WORD = rf"(?:{_STRONG_WORD}|(?:帮我|替我|给我|我要|我想|匿名)\s*提交|(?:帮我|替我|给我|帮忙|我要|我想)\s*(?:上报|报上去)|匿名(?:报|上报|说)(?:一下|下|个)?)"
 _LEAD = re.compile(
     rf"^(?:@\S+\s+)?(?:麻烦|请)?(?:我|俺|咱)?(?:想|要|得|来)?(?:帮我|替我|给我|帮忙|(?:替|帮|代)(?:群众|居民|老百姓|老乡|大家|村民|住户|邻居))?(?:匿名)?\s*{_REPORT_WORD}"
     r"(?:一下子?|下|个事儿?|件事|个问题|一个问题|一件事|点事)?\s*[:：,，!！。.\s]*"
 )
 _ANONYMOUS = re.compile(
     r"匿名|名字(?:就)?(?:别|不要|不用|甭|莫)(?:写|留|提|说|报)|(?:别|不要|不想|不能)(?:暴露|透露|公开)(?:我的)?身份|(?:帮我|给我|替我)?保密"
-    r"|(?:别|不要|千万别|甭|莫|不用)(?:把|留|写|报|提|透露|说出|告诉|登)(?:上)?(?:我|我的)(?:的)?(?:名字|姓名|名)|不想留名|不愿留名|(?:不要|别|不用|甭|莫|不)署(?:上)?(?:我的?)?(?:名|名字|姓名|真名)|不(?:要|想|能)?(?:显示|露|亮)(?:出)?(?:我的?)?(?:名字|姓名|真名|身份)|不留(?:姓名|名字|真名)|不想实名|不想透露(?:我的)?(?:姓名|名字|身份)|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是我|不要让人知道是我|不要透露我|别透露我|别暴露我"
-    r"|别说是我|不要说是我|别告诉.{0,4}是我|(?:替|帮|给)我保密|不想让.{0,6}知道是我|悄悄(?:地|的)?(?:反映|举报|说|曝光)|(?:不想|别|不要|不能)暴露(?:自己|我)|隐去.{0,4}(?:姓名|名字|身份)"
+    r"|(?:别|不要|千万别|甭|莫|不用|不)(?:把|留|写|报|提|透露|说出|告诉|登)(?:上)?(?:我|我的|俺|俺的)(?:的)?(?:名字|姓名|名)|不想留名|不愿留名|(?:不要|别|不用|甭|莫|不)署(?:上)?(?:我的?)?(?:名|名字|姓名|真名)|不(?:要|想|能)?(?:显示|露|亮)(?:出)?(?:我的?)?(?:名字|姓名|真名|身份)|不留(?:姓名|名字|真名)|不想实名|不想透露(?:我的)?(?:姓名|名字|身份)|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是我|不要让人知道是我|不要透露我|别透露我|别暴露我"
+    r"|别说是我|不要说是我|(?:别|不要|千万别)(?:告诉|跟|和).{0,6}(?:是我|是谁)|(?:别|不要|千万别)说是谁|悄悄(?:地|的)?(?:跟|和)(?:你们?|您)说|偷偷(?:地|的)?(?:跟|和)(?:你们?|您)说|(?:替|帮|给)我保密|不想让.{0,6}知道是我|悄悄(?:地|的)?(?:反映|举报|说|曝光)|(?:不想|别|不要|不能)暴露(?:自己|我)|隐去.{0,4}(?:姓名|名字|身份)"
     r"|隐藏.{0,4}(?:姓名|名字|身份)|不实名|别公开我|不要公开我|不公开(?:我的)?(?:姓名|名字|身份)|不想署名|不署名"
 )
 # About a ticket or task that exists ("把反映 #5 立项", "5号反映"): never a new ticket.
@@ -52,7 +52,7 @@ _PROBLEM = re.compile(
 _RHETORICAL = re.compile(r"有没有人管|管不管|能不能管管|谁来管|没人管吗|怎么没人管|还管不管|有人管吗|谁管|管一管|管管吧|给个说法")
 _QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|要不要|算不算|行不行|中不中|啥|什么|多少|多长时间|多久|(?<![好十这])几(?!乎)"
-    r"|(.)不\1|不\s*$|管不管|没\s*$|没有\s*$|了没(?:有)?\s*[?？]?$|有回复|有结果|在哪|哪里|哪儿|发啥|啥字"
+    r"|(.)不\1|不\s*$|管不管|没\s*$|没有\s*$|了没(?:有)?\s*[?？]?$|有回复|有结果|在哪|哪里|哪儿|哪些|哪几|发啥|啥字"
 )
 _RATING = re.compile(r"^(?:(?:还行吧?|还可以吧?|总的来说|总体来说|整体来说|说实话)\s*[,，]?\s*)?(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不满意|满意|好评|差评)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
 _SHOW = re.compile(
@@ -72,6 +72,7 @@ _NUMBERED = re.compile(r"#\s*\d|\d+\s*号")
 _WORKLIST = re.compile(
     r"(?:要我办|待我办|我要办|我待办|给我的|待办).{0,6}(?:反映|随手拍|投诉)|(?:反映|随手拍).{0,6}(?:要我办|待办)"
     r"|(?:没办结|未办结|没办完|没处理|未处理|在办|还在办|没受理|未受理)的?(?:反映|随手拍|投诉|工单).{0,4}(?:列|看|有哪些|有几|清单|发我)"
+    r"|(?:哪些|几件|多少)(?:反映|随手拍|投诉|工单)(?:还)?(?:没办结|未办结|没办完|没处理|未处理|在办|没受理|未受理)"
 )
 
 
@@ -123,7 +124,7 @@ def report_body(text: str) -> str:
 def read_report(text: str, ctx: Context) -> Reading | None:
     """A 随手拍 ticket, not anonymous (read_anonymous takes those)."""
     text = normalize(text)
-    if _ANONYMOUS.search(text) and _ANYWHERE.search(text) or _MINE.search(text) or not_a_report(text):
+    if _ANONYMOUS.search(text) and (_ANYWHERE.search(text) or _PASS_ON.search(text)) or _MINE.search(text) or not_a_report(text):
         return None
     if _LEAD.match(text) and len(_LEAD.sub("", text, count=1)) >= 4:
         return Reading(0.95, stores=True, args=report_body(text), label="提交随手拍")
@@ -152,6 +153,10 @@ _ABOUT_PROCESS = re.compile(r"以后|之后|完了|能看到|看得到|看见|�
 _ENDS_ASKING = re.compile(r"(?:[?？]|吗|么|呢|不|没|没有|多久|几天|进度|在哪|去哪看|哪看)\s*[?？。.!！~]*$")
 
 
+# What the feature itself is made of: a short question about these is about the feature (随手拍可以发照片不).
+_FEATURE_PARTS = re.compile(r"照片|图片|相片|视频|语音|录音|位置|定位|匿名|名字|姓名|实名|撤回|删除|修改|评价|打分|进度|编号")
+
+
 def is_how_to(text: str) -> bool:
     """"随手拍怎么用", "匿名反映能看到我是谁吗", "随手拍能不能不留名字", "反映的事交上去以后 去哪看进度":
     asking about the feature, nothing to report."""
@@ -163,6 +168,8 @@ def is_how_to(text: str) -> bool:
         return False
     if _HOW_TO.search(text) is not None or text.endswith(("吗", "吗?", "?")):
         return True
+    if _FEATURE_PARTS.search(body) and _QUESTION.search(body) and problem_at(body) is None:
+        return True
     # A short question about anonymity itself.
     return _QUESTION.search(body) is not None and _ANONYMOUS.search(body) is not None
 
@@ -172,9 +179,9 @@ def not_a_report(text: str) -> bool:
     text = normalize(text)
     if len(text) <= 24 and re.search(r"在哪(?:儿|里)?|哪里|去哪|咋(?:评|打分|看|查)|怎么(?:评|打分|看|查)|发啥|是发", text):
         return True  # "反映的事办完了 在哪儿打分"
-    if re.search(r"(?:怎么|咋|如何|咋个)(?:操作|弄|提交|发|写|整)\s*(?:呢|啊|呀)?\s*[?？]*$|有(?:啥|什么)(?:法子|办法)\s*[?？]*$", text):
+    if re.search(r"(?:怎么|咋|如何|咋个)(?:操作|弄|提交|发|写)\s*(?:呢|啊|呀)?\s*[?？]*$|有(?:啥|什么)(?:法子|办法)\s*[?？]*$", text):
         return True  # "反映问题的时候能不能不留姓名 怎么操作": asking how, whatever came before
-    if re.search(r"(?:怎么|咋|如何)办\s*(?:呢|啊|呀)?\s*[?？]*$", text) and len(report_body(text)) <= 16:
+    if re.search(r"(?:怎么|咋|如何)(?:办|整)\s*(?:呢|啊|呀)?\s*[?？]*$", text) and len(report_body(text)) <= 16:
         return True  # "随手拍发错了怎么办"; but "随手拍 井盖缺了半个月了 晚上谁掉下去咋办？" is the complaint
     return is_how_to(text) or _EXISTING.search(text) is not None or (_STATS.search(text) is not None and len(text) <= 20)
 
@@ -187,13 +194,16 @@ def read_anonymous(text: str, ctx: Context) -> Reading | None:
     """A report that asks not to be named: the asking and the report word come first, then the problem."""
     text = normalize(text)
     anonymous, word = _ANONYMOUS.search(text), _ANYWHERE.search(text)
-    if anonymous is not None and word is None:
-        return _anonymous_problem(text)
-    if anonymous is None or word is None or max(anonymous.start(), word.start()) > 12 or _EXISTING.search(text):
+    if anonymous is None or _EXISTING.search(text):
         return None
+    if word is None or max(anonymous.start(), word.start()) > 12:
+        return _anonymous_told_late(text, anonymous, word)
     if is_how_to(text) or re.search(r"有啥(?:法子|办法)|有什么(?:法子|办法)|怎么(?:弄|操作)|咋(?:弄|整|操作)|如何", text):
         return None  # "想不留名字提意见 有啥法子": how to, not the complaint itself
     front = text[: max(anonymous.end(), word.end())]
+    asked_first = re.match(r"^(?:能不能|能否|可不可以|可以)(?=不|别)", front)
+    if asked_first and len(text) - len(front) >= 10 and not _QUESTION.search(text[len(front):]):
+        front = front[asked_first.end():]  # "能不能别写我名字 反映下社区主任…打牌": a polite way of asking for it
     # "我想匿名曝光 安置房分配有人一家分了3套？": said first that this is a report, then a question mark
     # of indignation; "匿名反映 行吗" asks.
     declared = re.match(r"^(?:我|俺)?(?:想|要|来|得)", front) is not None and len(text) - len(front) >= 10
@@ -204,6 +214,21 @@ def read_anonymous(text: str, ctx: Context) -> Reading | None:
     if len(body) < 4:
         return None
     return Reading(0.95, stores=True, args=body, label="匿名提交随手拍")
+
+
+def _anonymous_told_late(text: str, anonymous: re.Match[str], word: re.Match[str] | None) -> Reading | None:
+    """Not to be named, said late or with the report word late ("别让人知道是我说的 有辆公车… 帮我反映一下",
+    "楼下饭馆天天往下水道倒油 … 千万别说是谁举报的"): a report when it tells of something wrong or says it
+    is one, and does not end asking."""
+    if word is None and anonymous.start() <= 6:
+        return _anonymous_problem(text)
+    if is_how_to(text) or _ENDS_ASKING.search(text) or len(text) < 16:
+        return None
+    if word is None and problem_at(text) is None and not _PASS_ON.search(text):
+        return None
+    body = report_body(_ANONYMOUS.sub(" ", text, count=1).strip())
+    body = re.sub(r"^(?:说的|的|啊|🤫)\s*", "", body).strip()
+    return Reading(0.9, stores=True, args=body, label="匿名提交随手拍") if len(body) >= 6 else None
 
 
 def _anonymous_problem(text: str) -> Reading | None:
@@ -246,7 +271,7 @@ _LEDGER_WORDS = re.compile(r"任务|销号|立项|台账|反弹|巩固|回头看
 TICKET_VERBS = (
     ("rate", re.compile(r"不太满意|不满意|满意|好评|差评|评价")),
     ("reroute", re.compile(r"转办|转给|转到|转交|交给")),
-    ("category", re.compile(r"分类|改成.{0,4}类")),
+    ("category", re.compile(r"分类|改成.{0,4}类|(?:归到|归为|归入|划到|划为|算到|放到|调到)(?=.{0,12}类)")),
     ("close", re.compile(r"办结|处理完|处理好了|已处理|办好了|办完了|解决了|搞定了|修好了|完结")),
     ("progress", re.compile(r"进展|进度更新|最新情况是|已联系|已经联系|正在处理|在处理")),
     ("accept", re.compile(r"受理|接单|接了|我接|我来|我负责|我去处理|马上处理|收到")),

@@ -71,7 +71,7 @@ def read_off_topic(text: str, ctx: Context) -> Reading | None:
     that only mentions such a thing (帮老人去医院挂号 排了3个小时队) may be something else: the other
     readings and the clarifying question have their say."""
     text = normalize(text)
-    if not (is_question(text) or is_request(text) or len(text) <= OFF_TOPIC_SHORT):
+    if not (is_question(text) or is_request(text) or len(text) <= OFF_TOPIC_SHORT or re.search(r"想问|问问|问一下|请问", text)):
         return None
     return Reading(0.9) if is_off_topic(text) else None
 

@@ -54,7 +54,7 @@ OTHER_WORDS = tuple(
     电视 游戏 王者荣耀 小说 好听的歌 唱歌
     世界杯 比赛 比分 足球 篮球 nba 奥运 球队 冠军
     股市 股价 涨了 跌了 基金 理财 彩票 中奖 汇率 房贷 利率 房价 赚钱 油价 股票 大盘 打折 优惠券 划算 哪家 附近
-    能涨 会涨 涨不 涨吗 涨停 跌停 牛市 熊市 开锁 锁屋里 闪退 卡顿 身份证 户口本 社保卡 医保卡 交上没 发了没 到账没 到账了没
+    高铁 火车 动车 多少钱一升 一升多少 能涨 会涨 涨不 涨吗 涨停 跌停 牛市 熊市 开锁 锁屋里 闪退 卡顿 身份证 户口本 社保卡 医保卡 交上没 发了没 到账没 到账了没
     感冒 发烧 咳嗽 吃什么药 挂号 减肥 失眠 头疼 拉肚子 血压 养生 偏方
     三国 西游 水浒 红楼梦 演义 故事
     笑话 讲个 唱首 写一篇 写篇 写首 帮我写 帮我算 作文 诗 翻译 英文 文案 演讲稿 年终总结 总结 思想汇报 述职报告 润色 ppt p图 修图 做个表
@@ -92,7 +92,7 @@ _BOT_FEATURES = re.compile(
 # 帮我把这段话改得正式一点, 你能帮我P个图吗.
 _REQUEST = re.compile(
     r"(?:帮我|给我|替我|帮忙|帮着)(?:把.{0,16}?)?(?:看看|看一下)?"
-    r"(?:写|做个|做一|做份|画|算算|算一下|订|买|翻译|p|修图|讲|编|生成|推荐|改(?:得|写|改|一改)|润色|起个|取个|想个|弄个)"
+    r"(?:写|做个|做一|做份|画|算算|算一下|订|买|翻译|p|修图|讲|编|生成|推荐|改(?:得|写|改|一改)|润色|起个|取个|想个|弄个|起草|拟个|拟一个|拟一份)"
     r"|^(?:讲|说)(?:讲|个|一个|段)"
     r"|^(?:推荐|介绍)(?:个|一个|一本|一部|一首|几个|几本|几部|点|些|一下)|(?:帮我|给我)?算(?:下|一下)?(?:房贷|车贷|利息|个税|工资)"
     r"|(?:做法|菜谱|食谱)(?:发我|发一下|给我)|(?:给|帮)?整个(?:ppt|图|表|视频|文案)"
@@ -138,7 +138,9 @@ def is_off_topic(question: str, coverage: float | None = None) -> bool:
     only decides questions that name neither a work matter nor an everyday subject.
     """
     folded = normalize(question).lower()
-    if _BOT_FEATURES.search(folded):
+    features = set(_BOT_FEATURES.findall(folded))
+    # Hours alone name a feature only when nothing else is the subject: 高铁到省城要几个小时 is a journey.
+    if features and not (features <= {"小时", "钟头"} and _OTHER.search(folded) and not _WORK.search(folded)):
         return False
     if _REQUEST.search(folded):
         return True
