@@ -10,7 +10,9 @@ rules helper's own questions for issue 12, tuned on), rules_tune_check.toml (mor
 tuned on) and rules_tune_fresh.toml (the last of them, only measured); rules_round7.toml (a blind set written
 by someone who never saw the code, tuned on in round 7) and rules_round7_fresh.toml (its twin, only measured);
 rules_round8.toml (round 8's blind set, tuned on) and rules_round8_fresh.toml (its twin, only measured);
-rules_round9.toml (round 9's blind set, tuned on) and rules_round9_fresh.toml (its twin, only measured).
+rules_round9.toml (round 9's blind set, tuned on) and rules_round9_fresh.toml (its twin, only measured);
+rules_round10.toml (round 10's blind set, mostly questions no article covers; the decline rule was chosen
+on it) and rules_round10_fresh.toml (its twin, only measured).
 For each it prints
 
 - hit@1: the bot answers and the first article it cites is an expected one;
@@ -58,7 +60,8 @@ SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check
         "fresh": DATA / "rules_tune_fresh.toml", "round7": DATA / "rules_round7.toml",
         "round7-fresh": DATA / "rules_round7_fresh.toml", "round8": DATA / "rules_round8.toml",
         "round8-fresh": DATA / "rules_round8_fresh.toml", "round9": DATA / "rules_round9.toml",
-        "round9-fresh": DATA / "rules_round9_fresh.toml"}
+        "round9-fresh": DATA / "rules_round9_fresh.toml", "round10": DATA / "rules_round10.toml",
+        "round10-fresh": DATA / "rules_round10_fresh.toml"}
 OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
 OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
 EVAL_FILE = SETS["eval"]

@@ -521,3 +521,39 @@ def test_a_journey_a_draft_or_a_fuel_price_is_off_topic(bot, text):
 def test_asking_the_format_of_an_entry_gets_the_hours_help(bot):
     said = bot.send(CADRE, "登记时长格式是啥样的 我发了几次都不对")
     assert "【服务时长】" in said.text and "累计" not in said.text.split("\n")[0]
+
+
+# --- blind round 17 (when to ask): what it taught ----------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "@网格助手 上周五 2小时15分", "今天上午在安居社区 3小时", "在社区服务中心待了三个小时", "周一在王奶奶那儿2h",
+    "上午俩小时 记一下", "在社区帮着录入户走访台账 两个半小时",
+    "【转发】李娜：今天上午入户走访3小时", "群里刘主任说 昨晚巡逻的每人按2小时记",
+])
+def test_an_amount_with_no_activity_of_ones_own_is_asked_about_and_stores_nothing(bot, text):
+    said = bot.send(CADRE, text)
+    assert hours_of(bot) == [] and "回复" in said.text and "已登记" not in said.text
+
+
+def test_the_asked_amount_is_stored_on_the_number(bot):
+    bot.send(CADRE, "今天上午在安居社区 3小时")
+    bot.send(CADRE, "1")
+    assert [(d, h) for d, h, _ in hours_of(bot)] == [(date(2026, 11, 26), 3.0)]
+
+
+def test_a_time_of_day_pointed_at_is_today(bot):
+    bot.send(GRID_WORKER, "晌午那会儿创文卫生大扫除 45分钟")
+    assert [(d, h) for d, h, _ in hours_of(bot, GRID_WORKER)] == [(date(2026, 11, 26), 0.75)]
+
+
+def test_a_report_asking_what_if_someone_is_hurt_is_filed(bot):
+    said = bot.send(SECRETARY, "反映：三号网格宣传栏掉了 砸到人咋办")
+    assert "已收到您的反映" in said.text
+
+
+@pytest.mark.parametrize("text", ["5号楼电梯又停了 老人下不来", "便民窗口那个小伙子上班一直刷抖音"])
+def test_a_problem_told_without_a_report_word_is_offered_as_one(bot, text):
+    before = count(bot, Report)
+    said = bot.send(CADRE, text)
+    assert count(bot, Report) == before and "随手拍" in said.text and "回复" in said.text

@@ -35,6 +35,8 @@ LEFTOVER_DATE = re.compile(
     r"|上旬|中旬|下旬|月初|月中|月底|月末|有一回|有一次|日子|那次|改天|过两天|回头"
 )
 _POINTER = re.compile(r"\s*(?:的)?(?:上午|下午|晚上|晌午|中午)?\s*(?:那天|那一天|当天|那会儿?|那阵儿?|那次|那一次|那回)")
+# A time of day pointed at with no day named ("晌午那会儿"): today's, like a time of day alone.
+_TIME_OF_DAY_POINTER = re.compile(r"(?P<when>上午|下午|晚上|晌午|中午|早上|傍晚|夜里)\s*(?:那会儿?|那阵儿?)")
 # Time words left over once the amount is read ("…1小时 又 一刻钟" read wrongly): the amount is in doubt.
 LEFTOVER_TIME = re.compile(rf"{_NUM}\s*(?:个)?\s*(?:小时|钟头|个钟|分钟|刻钟)|半\s*(?:个)?\s*(?:小时|钟头)", re.IGNORECASE)
 _HALF_HOUR_RE = re.compile(r"半\s*(?:个)?\s*(?:小时|钟头|钟)")
@@ -310,6 +312,8 @@ def parse_hours(text: str, today: date) -> ParsedHours:
         if pointer is not None:
             date_span = (date_span[0], pointer.end())
     rest = _cut(rest, date_span)
+    if date_span is None:
+        rest = _TIME_OF_DAY_POINTER.sub(r"\g<when>", rest)  # "晌午那会儿 大扫除 45分钟": today, no doubt
     day_in_doubt = LEFTOVER_DATE.search(rest) is not None
     note = re.sub(r"[\s,，;；、]+", " ", rest).strip(_PUNCT)
     note = _TRAILING.sub("", _FILLER.sub("", note).strip(_PUNCT)).strip(_PUNCT)

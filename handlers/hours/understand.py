@@ -27,7 +27,7 @@ ASKED_MINUTES = 15
 
 # What grid service is called: the command words and the activities themselves.
 SERVICE = re.compile(
-    r"服务|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
+    r"服务(?!中心|站|大厅|窗口|台|点|区)|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
     r"|巡逻|巡罗|巡落|巡査|巡查|值守|值班|值斑|走仿|入护|发放|分发|派发|物资|防汛|防火|帮扶|入户|走访|宣传|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
     r"|护学|护校|护导|护送|疏导|保洁|搞卫生|打扫卫生|环境卫生|大扫除|义工|文明劝导|交通劝导|治安|联防|红袖章"
     r"|送饭|送餐|送菜|送水|送煤|理发|给.{0,8}(?:老人|群众|居民|困难户|残疾|独居|孤寡).{0,4}(?:送|办|修|买|打扫|理发|做饭)"
@@ -117,6 +117,18 @@ _MONTH = re.compile(
     r"(?P<ym>(?P<y>20\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*月?)"
     r"|(?P<rel>本月|这个月|这月|当月|上个月|上月|上一个月)"
     r"|(?P<m2>\d{1,2}|十一|十二|[一二三四五六七八九十])\s*月份?"
+)
+
+
+# Asking for an entry to be made, which says nothing of what was done.
+LOG_WORDS = re.compile(r"补登|登记一下|登记|登个|登一下|登上|记一下|记上|记个|记下|给记|帮我记")
+# Someone else's words passed on: a forward, or what a leader said everybody should log.
+RELAYED = re.compile(r"^\s*(?:【转发】|\[转发\]|转发|转[:：])|(?:说|通知|讲)[:：\s].{0,12}(?:每人|每个人|大家都|都按|一律按)|(?:每人|每个人|大家都|都按|一律按).{0,6}(?:记|算|登)")
+# What is left of a note once places, people, times and fillers are taken out: what was done, if anything.
+_ACTIVITY_LEFT = re.compile(
+    r"[\s,，.。!！~～]|上午|下午|晚上|中午|晌午|早上|傍晚|夜里|今天|昨天|刚才|刚刚|一直|差不多|大概|左右|记一下|记上|记个|登一下|帮我|给我"
+    r"|在|到|去|了|的|那儿|那里|这儿|这里|家|里|待|呆|社区|小区|网格|街道|村|楼|号|栋|单元|中心|站|[a-z0-9]+"
+    r"|[\u4e00-\u9fff]{1,2}(?:奶奶|爷爷|大爷|大妈|阿姨|叔|婶|姐|哥|师傅|老师|主任|书记)"
 )
 
 
@@ -215,7 +227,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if QUESTION.search(asked_text) and (len(asked_text) <= LONG_TEXT or is_question(asked_text)):
         return None  # (a long run-on that does not end asking tells what was done)
     amount = read_amount(folded)
-    service = SERVICE.search(folded) is not None
+    # Asking to log ("记一下", "登上") names no service: "上午俩小时 记一下" is still a bare amount.
+    service = SERVICE.search(LOG_WORDS.sub(" ", folded)) is not None
     complaint = COMPLAINT.search(folded) is not None or _problem_first(folded)
     if amount is None and (is_question(asked_text) or UNDO.search(folded)):
         return None  # "陪餐的能去几个", "入户去不了 能找人替我去不": no amount, and asking something
@@ -247,10 +260,18 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         groups.pop("day", None)
         return Reading(0.45, stores=True, groups=groups, label=f"登记服务时长（{groups['hours']:g}小时，日期待写清）")
     office = STRONG_OFFICE.search(folded) is not None or (OFFICE.search(folded) is not None and GRID.search(folded) is None)
+    if RELAYED.search(folded):
+        # "【转发】李娜：今天上午入户走访3小时", "群里刘主任说 昨晚巡逻的每人按2小时记": someone else's words. Ask.
+        return Reading(0.5, stores=True, groups=groups, label=label)
     if service and not complaint and not office:
         return Reading(0.9, stores=True, groups=groups, label=label)
-    # A bare amount, or time inside a complaint: maybe hours, maybe not. Ask.
-    return Reading(0.6 if not complaint or service else 0.5, stores=True, groups=groups, label=label)
+    if office or (complaint and not service):
+        return Reading(0.55 if office else 0.5, stores=True, groups=groups, label=label)
+    # An activity the reader does not know ("医保缴费动员挨家挨户敲门"), or service beside what sounds like a
+    # complaint, is CONTEXT_DOUBT (the router's phrasing model may settle it); an amount with nothing but a
+    # day, a place or a person ("今天上午在安居社区 3小时", "周一在王奶奶那儿2h") is only a bare amount. Ask.
+    told = _ACTIVITY_LEFT.sub("", groups.get("note", ""))
+    return Reading(0.6 if service or len(told) >= 4 else 0.55, stores=True, groups=groups, label=label)
 
 
 def read_edit(text: str, ctx: Context) -> Reading | None:

@@ -47,6 +47,7 @@ _PROBLEM = re.compile(
     r"|违停|偷倒|渗水|发臭|污水|垃圾成堆|没路灯|黑灯瞎火|安全隐患|有隐患|危险"
     r"|满得|冒尖|味儿|卡住|又坏|又卡|才修过|又漏|又堵|井盖没了|盖子没了|没了(?:好几天|几天|一周|半个月)|吓人|黑咕隆咚|看不见路|摔倒|绊倒|差点摔"
     r"|态度恶劣|态度差|态度不好|不作为|踢皮球|推诿|排队|等了|白跑|玩手机|迟到|早退|脱岗|不在岗|吃拿卡要|索要|刁难|敷衍|摆架子|门难进|脸难看"
+    r"|又停了|停运|困人|下不来|掉下来|砸到|刷抖音|刷视频|打游戏|玩游戏|上班睡觉"
 )
 # A complaint put as a rhetorical question: "社区干部上班打牌 有没有人管？"
 _RHETORICAL = re.compile(r"有没有人管|管不管|能不能管管|谁来管|没人管吗|怎么没人管|还管不管|有人管吗|谁管|管一管|管管吧|给个说法")
@@ -181,7 +182,8 @@ def not_a_report(text: str) -> bool:
         return True  # "反映的事办完了 在哪儿打分"
     if re.search(r"(?:怎么|咋|如何|咋个)(?:操作|弄|提交|发|写)\s*(?:呢|啊|呀)?\s*[?？]*$|有(?:啥|什么)(?:法子|办法)\s*[?？]*$", text):
         return True  # "反映问题的时候能不能不留姓名 怎么操作": asking how, whatever came before
-    if re.search(r"(?:怎么|咋|如何)(?:办|整)\s*(?:呢|啊|呀)?\s*[?？]*$", text) and len(report_body(text)) <= 16:
+    if re.search(r"(?:怎么|咋|如何)(?:办|整)\s*(?:呢|啊|呀)?\s*[?？]*$", text) and len(report_body(text)) <= 16 \
+            and problem_at(report_body(text)) is None:
         return True  # "随手拍发错了怎么办"; but "随手拍 井盖缺了半个月了 晚上谁掉下去咋办？" is the complaint
     return is_how_to(text) or _EXISTING.search(text) is not None or (_STATS.search(text) is not None and len(text) <= 20)
 
