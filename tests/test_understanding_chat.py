@@ -557,3 +557,25 @@ def test_a_problem_told_without_a_report_word_is_offered_as_one(bot, text):
     before = count(bot, Report)
     said = bot.send(CADRE, text)
     assert count(bot, Report) == before and "随手拍" in said.text and "回复" in said.text
+
+
+# --- blind round 18: what it taught --------------------------------------------------------------
+
+
+def test_the_day_noted_wrongly_in_other_words_moves_the_entry(bot):
+    bot.send(CADRE, "服务 2小时 入户走访")
+    bot.send(CADRE, "日子记岔了 是上周六")
+    assert [(d, h) for d, h, _ in hours_of(bot)] == [(date(2026, 11, 21), 2.0)]
+
+
+def test_asking_ones_place_now_shows_the_leaderboard(bot):
+    assert "排行榜" in bot.send(CADRE, "我现在排老几").text
+
+
+def test_asking_where_to_pay_a_utility_bill_is_off_topic(bot):
+    assert bot.send(None, "天然气费在哪交啊", sender="visitor-9").text.startswith("这个我帮不上")
+
+
+def test_an_either_or_question_reaches_the_rules(bot):
+    said = bot.send(GRID_WORKER, "两家邻居为了晾衣服吵起来了 我是先自己劝还是直接报社区")
+    assert "没看懂" not in said.text and "矛盾调解" in said.text
