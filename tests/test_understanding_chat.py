@@ -570,8 +570,9 @@ def test_asking_ones_place_now_shows_the_leaderboard(bot):
     assert "排行榜" in bot.send(CADRE, "我现在排老几").text
 
 
-def test_asking_where_to_pay_a_utility_bill_is_off_topic(bot):
-    assert bot.send(None, "天然气费在哪交啊", sender="visitor-9").text.startswith("这个我帮不上")
+def test_asking_where_to_pay_a_utility_bill_is_off_topic_and_a_stranger_hears_what_works_for_them(bot):
+    said = bot.send(None, "天然气费在哪交啊", sender="visitor-9")
+    assert said.text.startswith("这个我帮不上") and "匿名反映" in said.text and "登记服务时长" not in said.text
 
 
 def test_an_either_or_question_reaches_the_rules(bot):

@@ -77,6 +77,9 @@ def read_off_topic(text: str, ctx: Context) -> Reading | None:
 
 
 def off_topic(ctx: Context, match: Match) -> str:
+    if ctx.person is None:
+        # A stranger is told what works for them, not the features that need registering.
+        return ctx.router.stranger_text("这个我帮不上。")
     return OFF_TOPIC
 
 
