@@ -117,7 +117,6 @@ _ASKING_HOW = re.compile(
     r"|还能(?:补|答|登|改|撤|查|看)|能不能补|可以补|一次能登|能登两天|在哪(?:儿|里)?(?:能)?(?:看|打分|评价|查|找)"
     # what happens after sending something: "反映的事交上去以后 去哪看进度", "反映了以后 别人能看到是我反映的吗"
     r"|(?:交上去|提交|发出去|反映|登记|登)了?(?:以后|之后).{0,12}(?:去哪|在哪|哪里|哪儿|怎么|咋|能不能|能|会不会|谁)"
-    r"|(?:别人|谁|他们|领导|承办人|能|会|可以)(?:能|会|可以)?(?:看到|看得到|看见|知道)(?:是我|我的名字|我是谁)"
     r"|(?:一天|一次|每天)(?:最多)?(?:能|可以)登(?:几|多少)|撤(?:的是|是撤)?哪(?:一)?条|撤了还能|(?:积分|分数|分)(?:是)?(?:怎么|咋)(?:算|计)"
 )
 
@@ -139,9 +138,16 @@ GO_AHEAD = {
 }
 
 
+# Who gets to see a report's author: "随手拍反映了以后 别人能看到是我反映的吗". Surer than "我反映的" reading
+# as one's own reports.
+_WHO_SEES = re.compile(r"(?:别人|谁|他们|领导|承办人|能|会|可以)(?:能|会|可以)?(?:看到|看得到|看见|知道)(?:是我|我的名字|我是谁)")
+
+
 def read_how_to(text: str, ctx: Context) -> Reading | None:
     """A question about using the bot, answered with the part of 帮助 it is about."""
     text = normalize(text)
+    if _WHO_SEES.search(text) and len(text) <= 30:
+        return Reading(0.95, groups={"topic": "随手拍"})
     for wish, pattern in INTENT_ONLY:
         if pattern.search(text):
             return Reading(0.95, groups={"go_ahead": wish})

@@ -315,14 +315,9 @@ def _correction(folded: str, today: date) -> dict | None:
             and len(_HOURS_AND_RANGES.findall(folded)) <= 1:
         tail, amount = folded, read_amount(folded)  # "应该是9点到10点半 改一下": the cue came after the amount
     groups: dict = {}
-    if re.search(r"日子|日期|哪天|哪一天|几号", folded):
-        # "日子记错了 应该是11.15": the day was wrong, and 11.15 is a date, not hours.
-        try:
-            day, _, _ = find_date(tail, today)
-        except DateError:
-            day = None
-        if day is not None:
-            return {"day": day.isoformat()}
+    day = _named_day(tail, today)
+    if day is not None and re.search(r"日子|日期|哪天|哪一天|几号", folded):
+        return {"day": day.isoformat()}  # "日子记错了 应该是11.15": the day was wrong, and 11.15 is a date
     if amount is not None and amount.kind == "exact":
         groups["hours"] = amount.hours
     else:
@@ -338,14 +333,17 @@ def _correction(folded: str, today: date) -> dict | None:
                 value = None
             if value is not None:
                 groups["hours"] = value + (0.5 if half else 0)
-    if "hours" not in groups:
-        try:
-            day, _, _ = find_date(tail, today)
-        except DateError:
-            day = None
-        if day is not None:
-            groups["day"] = day.isoformat()
+    if "hours" not in groups and day is not None:
+        groups["day"] = day.isoformat()
     return groups or None
+
+
+def _named_day(text: str, today: date) -> date | None:
+    try:
+        day, _, _ = find_date(text, today)
+    except DateError:
+        return None
+    return day
 
 
 def read_undo(text: str, ctx: Context) -> Reading | None:

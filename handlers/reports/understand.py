@@ -332,8 +332,6 @@ def read_stats(text: str, ctx: Context) -> Reading | None:
 
 def read_mine(text: str, ctx: Context) -> Reading | None:
     text = normalize(text)
-    if re.search(r"(?:别人|谁|他们|领导|承办人)(?:能|会|可以)?(?:看到|看得到|看见|知道)(?:是我|我的名字|我是谁)", text):
-        return None  # "反映了以后 别人能看到是我反映的吗": a question about the feature, for 帮助
     if ticket_verb(text) is not None:
         return None  # "我报的3号有回复没": that one ticket
     if _MINE.search(text) or re.search(r"我提交的随手拍|我的随手拍|我的投诉", text):

@@ -142,11 +142,9 @@ def is_off_topic(question: str, coverage: float | None = None) -> bool:
     # Hours alone name a feature only when nothing else is the subject: 高铁到省城要几个小时 is a journey.
     if features and not (features <= {"小时", "钟头"} and _OTHER.search(folded) and not _WORK.search(folded)):
         return False
-    if _REQUEST.search(folded):
+    if is_request(question):
         return True
     work, other = topic_words(question)
-    if not work and _ERRAND.search(folded):
-        return True
     permission = asks_permission(question)
     if len(work) != len(other):
         return len(other) > len(work)
