@@ -289,7 +289,7 @@ def intent_of(observation: Observation | None, replies: list[str]) -> str:
     if observation.command is None:
         return "none" if observation.stage != "unregistered" else "unregistered"
     intent = COMMAND_INTENT.get(observation.command, observation.command)
-    if intent == "hours.log" and (observation.groups.get("vague") or observation.groups.get("missing")):
+    if intent == "hours.log" and any(observation.groups.get(doubt) for doubt in ("vague", "missing", "team_total")):
         return "hours.ask_amount"
     if intent == "report.create" and observation.groups.get("anonymous"):
         return "report.create_anonymous"

@@ -65,6 +65,8 @@ UNDOUBTED = 0.95
 CONTEXT_DOUBT = 0.6
 GUESS_CONFIRM = 0.85
 CHOICE_KEY = "core.choice"
+# A matcher's group holding what follows a courtesy form of its command word (请问 …, 问一下 …).
+COURTESY_KEY = "after_courtesy"
 CHOICE_MINUTES = 15
 MAX_CHOICES = 3
 
@@ -76,7 +78,7 @@ _SEEKS_ASSURANCE = r"(?:不算|不会|没事|没问题|没啥事|没啥问题|�
 QUESTION = re.compile(
     r"[?]|吗|嘛|么\s*[.。!！~]*$|呢\s*[.。!！~]*$|不\s*[.。!！~]*$|没\s*[.。!！~]*$|中不中|行不行|能不能|可不可以|可以不|"
     r"要不要|算不算|是不是|有没有|会不会|该不该|用不用|(.)不\1|能否|可否|是否|怎么|咋|如何|怎样|为什么|为啥|"
-    r"是.{0,8}还是|多久|多少|多长|(?<![好十这])几(?!乎)|(?<!知道)(?<!不知)(?<!晓得)(?:谁|哪)|啥|什么|真的假的|" + r"(?<=.{6})" + _SEEKS_ASSURANCE
+    r"是.{0,8}还是|多久|多少|多长|(?<![好十这])几(?!乎)|(?<!知道)(?<!不知)(?<!晓得)(?:谁|哪)|(?<!没)啥|(?<!没)(?<!没有)什么|真的假的|" + r"(?<=.{6})" + _SEEKS_ASSURANCE
 )
 # A reply that picks option n of a numbered choice: "2", "选2", "第二个", "2吧".
 _PICK = re.compile(r"^(?:我?选|选择|就|要)?\s*第?\s*(?P<n>[1-9一二三四五六七八九])\s*(?:个|项|号|条|种)?\s*(?:吧|呗|的|啊)?\s*[.。!！]*$")
@@ -424,6 +426,13 @@ class Router:
         # Equal priority: the longer command word wins ("答题排行" over "答题").
         found.sort(key=lambda item: (-item[1].priority, -len(item[2].alias), item[0]))
         for _, command, match in found:
+            if match.groups.get(COURTESY_KEY):
+                # "问一下 晚上值班超过12小时的咋登记": a courtesy, not a command word; what follows may be
+                # something another command reads surely without storing anything (a how-to question).
+                other = self._surely_other(ctx, match.groups[COURTESY_KEY], command)
+                if other is not None:
+                    return self._run(ctx, other[0], Match(text=text, args=other[1].args or text, groups=dict(other[1].groups)),
+                                     "explicit", hint)
             if command.reader is not None:
                 reading = command.reader(text, ctx)
                 if reading is None and command.words_need_reading:
@@ -433,6 +442,12 @@ class Router:
             replies = self._run(ctx, command, match, "explicit", hint)
             if replies is not None:
                 return replies
+        return None
+
+    def _surely_other(self, ctx: Context, rest: str, command: Command) -> tuple[Command, Reading] | None:
+        readings = [(c, r) for c, r in self._read(ctx, rest) if c is not command and self._eligible(ctx, c)]
+        if readings and readings[0][1].confidence >= SURE and not readings[0][1].stores and not readings[0][0].small_talk:
+            return readings[0]
         return None
 
     def _readings(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:

@@ -568,3 +568,120 @@ def test_asking_where_to_pay_a_utility_bill_is_off_topic_and_a_stranger_hears_wh
 def test_an_either_or_question_reaches_the_rules(bot):
     said = bot.send(GRID_WORKER, "两家邻居为了晾衣服吵起来了 我是先自己劝还是直接报社区")
     assert "没看懂" not in said.text and "矛盾调解" in said.text
+
+
+# --- round 19: hours that are not the sender's own, not done yet, or not service -------------------
+
+
+@pytest.mark.parametrize("text", [
+    "后天周六要在卡点值守4小时 提前登记下",  # a bare weekday beside 后天 only repeats it
+    "今晚七点到九点要去巡河 完事了再来登",
+])
+def test_service_still_to_come_is_not_logged_ahead(bot, text):
+    said = bot.send(CADRE, text)
+    assert hours_of(bot) == []
+    assert "做完再发" in said.text or "11月28日还没到" in said.text
+
+
+def test_someone_elses_hours_are_not_logged_under_the_sender(bot):
+    said = bot.send(CADRE, "小刘昨天入户走访了3个小时 他手机没电了 你给他登一下")
+    assert hours_of(bot) == []
+    assert "本人登记" in said.text
+
+
+def test_a_teams_total_asks_for_ones_own_share(bot):
+    said = bot.send(GRID_WORKER, "我们网格4个人今儿一块清理楼道 一共干了8个钟头")
+    assert hours_of(bot, GRID_WORKER) == []
+    assert "您本人" in said.text
+    done = bot.send(GRID_WORKER, "2小时")
+    assert [(day, hours) for day, hours, _ in hours_of(bot, GRID_WORKER)] == [(date(2026, 11, 26), 2.0)]
+    assert "服务 2 小时" in done.text
+
+
+def test_banter_in_a_group_reply_is_asked_about_not_logged(bot):
+    said = bot.send(CADRE, "楼上说得对 巡逻俩钟头腿都走细了😂")
+    assert hours_of(bot) == []
+    assert "回复「1」" in said.text or "回复数字" in said.text
+
+
+def test_keeping_a_queue_in_order_is_service_not_a_complaint(bot):
+    reports_before = count(bot, Report)
+    said = bot.send(CADRE, "周一在疫苗接种点引导排队三刻钟")
+    assert hours_of(bot) == [(date(2026, 11, 23), 0.75, "在疫苗接种点引导排队")]
+    assert count(bot, Report) == reports_before and "✅ 已登记" in said.text
+
+
+def test_nothing_happening_on_a_round_is_no_question_to_the_rules(bot):
+    said = bot.send(CADRE, "下午巡了三个点 都没啥事")
+    assert hours_of(bot) == [] and "帮不上" not in said.text and "条文" not in said.text
+
+
+@pytest.mark.parametrize("text,anonymous", [
+    ("帮老周反映一下 他在医保窗口等了3小时没人管", False),
+    ("投诉 有领导天天用公车送孩子上学 我不想露名", True),
+    ("隐名反映 小区保安收快递员过路费", True),
+])
+def test_reports_for_someone_else_or_unnamed_in_other_words_are_filed(bot, text, anonymous):
+    reports_before = count(bot, Report)
+    said = bot.send(CADRE, text)
+    assert hours_of(bot) == [] and count(bot, Report) == reports_before + 1
+    assert "已收到您的反映" in said.text
+    with bot.app.sessions() as session:
+        assert session.scalars(select(Report).order_by(Report.id.desc())).first().anonymous is anonymous
+
+
+def test_a_polite_request_not_to_be_named_stays_out_of_the_complaint(bot):
+    bot.send(CADRE, "能不能别写我名字 反映下窗口的小王给群众开证明还收钱")
+    with bot.app.sessions() as session:
+        report = session.scalars(select(Report).order_by(Report.id.desc())).first()
+    assert report.anonymous and report.text.startswith("窗口的小王")
+
+
+def test_a_how_to_question_after_a_courtesy_gets_the_help_not_the_rules(bot):
+    said = bot.send(GRID_WORKER, "问一下 晚上值班超过12小时的咋登记")
+    assert "【服务时长】" in said.text and "条文" not in said.text
+
+
+# --- round 20: commands said around the command word -----------------------------------------------
+
+
+def test_a_quiz_answer_with_a_remark_after_it_is_scored(bot):
+    bot.send(GRID_WORKER, "答题")
+    answers = count(bot, QuizAnswer)
+    said = bot.send(GRID_WORKER, "c 这题简单")
+    assert count(bot, QuizAnswer) == answers + 1 and "没看懂" not in said.text
+
+
+def test_running_a_job_by_its_name_now(bot):
+    said = bot.send(ADMIN, "每日一题那个任务现在手动跑一次")
+    assert "已执行 每日一题" in said.text
+
+
+def test_a_day_and_its_number_are_no_ticket_and_an_old_day_is_refused(bot):
+    said = bot.send(CADRE, "9月28号国庆前安全检查那次 服务3小时 还能补登不")
+    assert "无权查看" not in said.text and "10月1日以后" in said.text
+    assert hours_of(bot) == []
+
+
+def test_asking_whether_an_entry_may_still_be_made_offers_it_and_1_logs_it(bot):
+    said = bot.send(CADRE, "上周三入户走访2小时 忘登了 还能补不")
+    assert hours_of(bot) == [] and "能补登" in said.text and "11月18日" in said.text
+    bot.send(CADRE, "1")
+    assert [(day, hours) for day, hours, _ in hours_of(bot)] == [(date(2026, 11, 18), 2.0)]
+
+
+def test_people_counted_in_all_are_no_hours_question(bot):
+    said = bot.send(CADRE, "来调研的一共六个人 咱这边陪餐最多能去几个")
+    assert "陪餐" in said.text and "累计" not in said.text
+
+
+def test_a_cadre_asking_for_the_hours_summary_in_words_is_told_it_is_for_leaders(bot):
+    said = bot.send(CADRE, "给我看看时长统计")
+    assert "只对领导和管理员开放" in said.text
+    mine = bot.send(CADRE, "我的时长统计")
+    assert "11月累计" in mine.text
+
+
+def test_a_binding_code_told_in_passing_is_tried(bot):
+    said = bot.send(None, "网格员给了我一个码620458 咋用 绑上", sender="visitor-9")
+    assert "绑定码" in said.text and "花名册" not in said.text

@@ -143,6 +143,9 @@ GO_AHEAD = {
 _WHO_SEES = re.compile(r"(?:别人|谁|他们|领导|承办人|能|会|可以)(?:能|会|可以)?(?:看到|看得到|看见|知道)(?:是我|我的名字|我是谁)")
 
 
+_AMOUNT_TO_LOG = re.compile(r"(?:\d+(?:\.\d+)?|[一二两俩仨三四五六七八九十半]+)\s*个?\s*半?(?:小时|钟头|个钟|分钟)")
+
+
 def read_how_to(text: str, ctx: Context) -> Reading | None:
     """A question about using the bot, answered with the part of 帮助 it is about."""
     text = normalize(text)
@@ -151,6 +154,8 @@ def read_how_to(text: str, ctx: Context) -> Reading | None:
     for wish, pattern in INTENT_ONLY:
         if pattern.search(text):
             return Reading(0.95, groups={"go_ahead": wish})
+    if _AMOUNT_TO_LOG.search(text) and re.search(r"(?:还能|能不能|可以|还可以)(?:补|登)", text):
+        return None  # "上周三入户走访2小时 忘登了 还能补不": the entry itself, offered by the hours reader
     if len(text) <= 30 and _ASKING_HOW.search(text):
         topic = next((name for name, pattern in TOPICS if pattern.search(text)), "")
         if topic or _BOT.search(text):

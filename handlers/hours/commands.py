@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from bot.message import Reply
-from bot.router import LEADERS, Command, Context, Decline, Match
+from bot.router import LEADERS, Choice, Command, Context, Decline, Match
 from bot.text import MAX_REPLY_CHARS, pack_lines
 from handlers.hours import service
 from handlers.hours.models import HourEntry
@@ -65,6 +65,14 @@ def log_hours(ctx: Context, match: Match) -> str:
         groups = {**groups, **parsed_groups(match.text, today)}
     if "bad_date" in groups:
         return f"日期“{groups['bad_date']}”不存在，请检查后再发，例如：11月20日 服务 3小时"
+    if groups.get("for_someone_else"):
+        return ("时长要本人登记，我只能记在发消息的人名下。请他自己发一条，例如「服务 3小时 入户走访」；"
+                "实在发不了，请联系街道管理员补登。")
+    if groups.get("planned"):
+        return "还没做完的服务先不登记。做完再发给我就行，例如：服务 2小时 巡河。"
+    if groups.get("team_total"):
+        ctx.remember(ASKED, {"day": groups.get("day"), "note": groups.get("note", "")}, minutes=ASKED_MINUTES)
+        return "时长按人登记：大家加起来的总数不能记在一个人名下。您本人服务了几个小时？直接回复，如「2小时」。"
     if groups.get("ask_day"):
         return ("是哪一天的服务？日子要写准才能登记，请带上日期再发一次，"
                 "例如：11月5日 入户走访 2小时（不写日期就是今天）。")
@@ -79,6 +87,12 @@ def log_hours(ctx: Context, match: Match) -> str:
         month_before = service.check_entry(ctx.session, ctx.person, hours, day, today, config)
     except HoursRuleError as exc:
         return str(exc)
+    if groups.get("may_i") and not groups.get("chosen"):
+        # "…服务3小时 还能补登不": yes, and the entry is offered; a question stores nothing by itself.
+        entry = {k: v for k, v in groups.items() if k != "may_i"}
+        shown = f"（{note}）" if note else ""
+        ctx.offer([Choice(f"登记 {day_label(day, today)} {fmt_hours(hours)} 小时", "服务", entry, match.text)])
+        return f"能补登。要登记{day_label(day, today)}服务 {fmt_hours(hours)} 小时{shown}吗？回复「1」即可。"
     entry = service.add_entry(ctx.session, ctx.person, hours, day, note, ctx.now)
     ctx.audit("create", "hour_entry", entry.id, {"day": day.isoformat(), "hours": hours, "note": note})
     ctx.forget(ASKED)
@@ -171,6 +185,8 @@ def undo(ctx: Context, match: Match) -> str:
 def parse_month(args: str, today: date) -> tuple[int, int] | str:
     """'' → this month; '10月', '十月份', '2025年10月', '2025-10', '上月' → that month; else an error reply."""
     args = args.strip(" ：:的")
+    # "我的时长统计", "我的时长 10月的明细呢": words around the month say nothing of which month.
+    args = re.sub(r"统计|明细|记录|情况|汇总|多少|是多少|呢|吧|啊|[?？。.!！]", "", args).strip(" ：:的")
     if not args or args in ("本月", "这个月", "当月", "这月"):
         return today.year, today.month
     if args in ("上月", "上个月"):

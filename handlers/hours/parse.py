@@ -35,6 +35,7 @@ LEFTOVER_DATE = re.compile(
     r"|上旬|中旬|下旬|月初|月中|月底|月末|有一回|有一次|日子|那次|改天|过两天|回头"
 )
 _POINTER = re.compile(r"\s*(?:的)?(?:上午|下午|晚上|晌午|中午)?\s*(?:那天|那一天|当天|那会儿?|那阵儿?|那次|那一次|那回)")
+_POINTER_WORDS = re.compile(r"那天|那一天|当天|那会儿?|那阵儿?|那次|那一次|那回")
 # A time of day pointed at with no day named ("晌午那会儿"): today's, like a time of day alone.
 _TIME_OF_DAY_POINTER = re.compile(r"(?P<when>上午|下午|晚上|晌午|中午|早上|傍晚|夜里)\s*(?:那会儿?|那阵儿?)")
 # Time words left over once the amount is read ("…1小时 又 一刻钟" read wrongly): the amount is in doubt.
@@ -83,6 +84,7 @@ _RELATIVE = {
     "今天": 0, "今日": 0, "今儿个": 0, "今儿": 0, "今早": 0, "今晚": 0,
     "昨天": 1, "昨日": 1, "昨": 1, "昨儿个": 1, "昨儿": 1, "昨个儿": 1, "昨个": 1, "昨晚": 1, "昨夜": 1, "今个儿": 0, "前个儿": 2,
     "前天": 2, "前儿个": 2, "前儿": 2, "大前天": 3, "大前儿个": 3, "大前儿": 3, "明天": -1, "明儿": -1, "后天": -2,
+    "明儿个": -1, "明早": -1, "明晚": -1, "大后天": -3,
 }
 
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -94,7 +96,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 11.20, 11/20 or 11-20, but never an amount like 2.5h
     ("md_dot", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*[./-]\s*(?P<d>\d{1,2})(?![\d.]|\s*(?:个|小时|h|钟|分|点))", re.IGNORECASE)),
     ("week", re.compile(r"(?P<prefix>上上|上|这|本|下下|下)?\s*(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])")),
-    ("rel", re.compile(r"大前天|大前儿个|大前儿|前儿个|前个儿|前儿|前天|昨儿个|昨个儿|昨个|昨儿|昨晚|昨夜|昨天|昨日|(?<![\u4e00-\u9fff])昨(?![\u4e00-\u9fff])|今儿个|今个儿|今儿|今早|今晚|今天|今日|明天|明儿|后天")),
+    ("rel", re.compile(r"大前天|大前儿个|大前儿|前儿个|前个儿|前儿|前天|昨儿个|昨个儿|昨个|昨儿|昨晚|昨夜|昨天|昨日|(?<![\u4e00-\u9fff])昨(?![\u4e00-\u9fff])|今儿个|今个儿|今儿|今早|今晚|今天|今日|明天|明儿个|明儿|明早|明晚|大后天|后天")),
     # "20号" is a day, "7号楼" and "3号窗口" are places.
     ("day", re.compile(r"(?<![\d月.])(?P<d>\d{1,2})\s*(?:日|号(?!\s*(?:楼|院|门|线|车|房|铺|摊|窗口|地块|网格|单元|床|机|柜|库|厅|馆|井)))")),
 )
@@ -276,11 +278,18 @@ def _resolve(kind: str, found: re.Match[str], today: date) -> date:
     return candidate
 
 
+# A day to come named beside a bare weekday ("后天周五要值守"): the weekday only repeats it.
+_FUTURE_DAY = re.compile(r"明天|明儿个|明儿|明早|明晚|大后天|后天")
+
+
 def find_date(text: str, today: date) -> tuple[date | None, str, tuple[int, int] | None]:
     for kind, pattern in _DATE_PATTERNS:
         found = pattern.search(text)
         if not found:
             continue
+        future = _FUTURE_DAY.search(text)
+        if kind == "week" and not found["prefix"] and future is not None:
+            found, kind = future, "rel"
         try:
             return _resolve(kind, found, today), found.group(0).strip(), found.span()
         except ValueError as exc:
@@ -314,8 +323,10 @@ def parse_hours(text: str, today: date) -> ParsedHours:
     rest = _cut(rest, date_span)
     if date_span is None:
         rest = _TIME_OF_DAY_POINTER.sub(r"\g<when>", rest)  # "晌午那会儿 大扫除 45分钟": today, no doubt
-    day_in_doubt = LEFTOVER_DATE.search(rest) is not None
-    note = re.sub(r"[\s,，;；、]+", " ", rest).strip(_PUNCT)
+    # With a day named, "那次" later on ("9月28号国庆前安全检查那次") points back at it: no doubt.
+    pointers_left = _POINTER_WORDS.sub(" ", rest) if date_span is not None else rest
+    day_in_doubt = LEFTOVER_DATE.search(pointers_left) is not None
+    note = re.sub(r"[\s,，;；、]+", " ", pointers_left).strip(_PUNCT)
     note = _TRAILING.sub("", _FILLER.sub("", note).strip(_PUNCT)).strip(_PUNCT)
     note = re.sub(r"\s+", " ", note).strip(_PUNCT)
     return ParsedHours(hours=hours, day=day, date_words=date_words, note=note[:200],

@@ -33,7 +33,8 @@ SERVICE = re.compile(
     r"|送饭|送餐|送菜|送水|送煤|理发|给.{0,8}(?:老人|群众|居民|困难户|残疾|独居|孤寡).{0,4}(?:送|办|修|买|打扫|理发|做饭)"
     r"|接待(?:群众|居民|来访|上访|来信)|信访|上访|来访|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
     r"|巡夜|夜巡|巡检|(?:安全|消防|入户|隐患)检查|督查|走街|串户|摸底|登门|上门|送温暖|义务|打扫|清扫|扫雪|除雪|植树|消杀"
-    r"|普法|反诈|防诈|禁毒|讲解|助老|助残|关爱|陪护|代购|卡点|执勤|站岗|核酸|防控|接种|应急|救援|抢险|网格化"
+    r"|普法|反诈|防诈|禁毒|讲解|助老|助残|关爱|陪护|代购|卡点|执勤|站岗|核酸|防控|接种|应急|救援|抢险|网格化|引导|维持秩序"
+    r"|教.{0,10}(?:用|使用|操作|下载|注册|挂号|缴费|交费|认证)"
     r"|协助|配合|开展|帮忙|帮助|群众工作|做工作|思想工作|讲政策|信息采集|采集|下乡|驻村|包村|蹲点|跑腿|代跑|义诊|义务劳动"
     r"|参加.{0,8}(?:活动|服务|工作|志愿)|组织.{0,6}活动|值了?.{0,6}班|守了?.{0,4}夜|巡了"
     r"|帮(?:着|忙)?.{0,8}(?:老人|群众|居民|搬迁户|困难户|残疾|独居|找工作|办|缴|买|送|修|搬|清|打扫|登记)"
@@ -67,7 +68,7 @@ ACTIVITY = re.compile(
 )
 # A question about hours is for the rules or for 我的时长, never a log.
 QUESTION = re.compile(
-    r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|怎样|咋|如何|多少|多久|算不算|会不会|能算|算吗|算不|是不是|要不要|有没有|啥|什么|为什么"
+    r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|怎样|咋|如何|多少|多久|算不算|会不会|能算|算吗|算不|是不是|要不要|有没有|(?<!没)啥|(?<!没)(?<!没有)什么|为什么"
     r"|还差|够不够|够了没|达没达|达到没|达到了没|够没够|几个人|多少人|有几个|有多少|够.{0,8}没\s*$|够数|(?<!好)几个小时[?？]?$|(?<!好)几个钟"
     r"|按.{0,8}算|算作|算进|算到|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长"
 )
@@ -78,7 +79,7 @@ _COMPANY = re.compile(
     r"(?:跟|和|同|带着?|叫上|喊上)[^，。,\s]{0,8}几(?:个|位|名)(?:人|同事|志愿者|网格员|党员|居民|老师)(?:一块儿?|一起|一道)?|几(?:个|位|名)(?:人|同事|志愿者|网格员|党员)(?:一块儿?|一起|一道)")
 # The message is about an entry already logged ("刚才那条是2小时不是3小时"): never a new entry.
 EARLIER = re.compile(
-    r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条|那个记录|(?<![号日])那次|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了"
+    r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条|那个记录|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了"
     r"|多报了|少报了|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成|刚那|刚才那|多打了|打错|多按了|按错"
     r"|多算了|少算了|减掉|减去|没算上|没算进|调成|调为|调整为|这条算|那条算"
 )
@@ -97,7 +98,7 @@ UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上条|上一条|登记|
 # Asking for one's own total: 这个月还差多少, 还差几个小时, 上个月时长, 俺这月够20小时了没.
 MINE = re.compile(r"我|俺|咱|还差|还得|还要|够数|够了|够没|够不够|够\d+小时|达标|累计|查|看看|看下|瞅瞅")
 HOURS_TOPIC = re.compile(
-    r"时长|小时|钟头|个钟|几个钟|积分|够数|达标|满\d+|完成几成|列出来|明细|每天登的|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|一共|总共|合计|服务记录|登记记录|的记录"
+    r"时长|小时|钟头|个钟|几个钟|积分|够数|达标|满\d+|完成几成|列出来|明细|每天登的|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|(?:一共|总共|合计)(?![^，,。\s]{0,4}人)|服务记录|登记记录|的记录"
     r"|(?:下沉|服务|干)了?(?:多久|多长时间)"
 )
 # A question about the rule behind the hours, not about one's own figures.
@@ -124,6 +125,24 @@ _MONTH = re.compile(
 LOG_WORDS = re.compile(r"补登|登记一下|登记|登个|登一下|登上|记一下|记上|记个|记下|给记|帮我记")
 # Someone else's words passed on: a forward, or what a leader said everybody should log.
 RELAYED = re.compile(r"^\s*(?:【转发】|\[转发\]|转发|转[:：])|(?:说|通知|讲)[:：\s].{0,12}(?:每人|每个人|大家都|都按|一律按)|(?:每人|每个人|大家都|都按|一律按).{0,6}(?:记|算|登)")
+# Asking whether an entry may still be made ("…服务3小时 还能补登不").
+_STILL_LOGGABLE = re.compile(r"(?:还能|能不能|可以|还可以)(?:补登|补记|补|登|登记)(?:上)?(?:不|吗|么|嘛|不能)?\s*[?？]?\s*$")
+
+# Service still to come ("今晚七点到九点要去巡河 完事了再来登"): logged once done, never ahead.
+PLANNED = re.compile(r"要去|打算|准备去|计划|待会儿?|一会儿|等会儿?|晚点再|完事了?再|弄完再|干完再|回来再|到时候再?|提前登")
+PLAN_CHANGED = re.compile(r"本来|原本|原来|结果|已经|刚才|刚刚")
+# Someone else's hours to be logged for them ("小刘…手机没电了 你给他登一下"): only the person logs their own.
+FOR_SOMEONE_ELSE = re.compile(r"(?:给|帮|替|代)(?:他|她|他们|她们|小.|老.)(?:也)?(?:登|记|报)(?:一下|下|上)?(?:吧|哈|啊|呗)?[。.!！~]*\s*$")
+# A team's hours added up ("我们网格4个人…一共干了8个钟头"): whose share is whose? Asked.
+TEAM_TOTAL = re.compile(
+    r"(?:\d+|[两三四五六七八九十几])\s*(?:个)?(?:人|同事|志愿者).{0,16}(?:一共|总共|合计|加起来|加一块)"
+    r"|(?:一共|总共|合计|加起来|加一块).{0,6}(?:\d+|[两三四五六七八九十几])\s*(?:个)?人"
+)
+# A reply in a group chat ("楼上说得对 巡逻俩钟头腿都走细了😂"): talk, not an entry. Asked, never stored.
+CHAT_REPLY = re.compile(r"^(?:@\S+\s*)?(?:楼上|楼主|哈哈|笑死|同感|同意|\+1|确实|是啊|可不是|对对)")
+# Service that mentions a queue or a wait as its object ("在接种点引导排队"): not a complaint.
+_QUEUE_SERVICE = re.compile(r"(?:引导|维持|组织|疏导|帮着?|协助)(?:群众|居民|大家|老人)?排队(?:秩序)?")
+
 # What is left of a note once places, people, times and fillers are taken out: what was done, if anything.
 _ACTIVITY_LEFT = re.compile(
     r"[\s,，.。!！~～]|上午|下午|晚上|中午|晌午|早上|傍晚|夜里|今天|昨天|刚才|刚刚|一直|差不多|大概|左右|记一下|记上|记个|登一下|帮我|给我"
@@ -224,12 +243,19 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         groups = {"hours": bare, "note": "", "day": today.isoformat()}
         return Reading(0.55, stores=True, groups=groups, label=_label(groups, today))
     asked_text = _COMPANY.sub(" ", folded)
+    late = _STILL_LOGGABLE.search(folded)
+    if late is not None and (amount := read_amount(folded)) is not None and amount.kind == "exact":
+        # "9月28号…那次 服务3小时 还能补登不": asking to log it. The handler says whether the day may still be
+        # logged, and offers the entry; nothing is stored on a question.
+        groups = parsed_groups(_STILL_LOGGABLE.sub(" ", fold(text)), today)
+        return Reading(0.85, groups={**groups, "may_i": True}, label=_label(groups, today))
     if QUESTION.search(asked_text) and (len(asked_text) <= LONG_TEXT or is_question(asked_text)):
         return None  # (a long run-on that does not end asking tells what was done)
     amount = read_amount(folded)
     # Asking to log ("记一下", "登上") names no service: "上午俩小时 记一下" is still a bare amount.
     service = SERVICE.search(LOG_WORDS.sub(" ", folded)) is not None
-    complaint = COMPLAINT.search(folded) is not None or _problem_first(folded)
+    unqueued = _QUEUE_SERVICE.sub(" ", folded)
+    complaint = COMPLAINT.search(unqueued) is not None or _problem_first(unqueued)
     if amount is None and (is_question(asked_text) or UNDO.search(folded)):
         return None  # "陪餐的能去几个", "入户去不了 能找人替我去不": no amount, and asking something
     if amount is None and re.match(r"(?:时长登记|登记时长|补登|登记|服务|下沉)", folded) and not complaint and len(folded) <= 16:
@@ -252,6 +278,17 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.85 if service and not complaint else 0.45, groups=groups)
     if amount.kind == "ambiguous":
         return Reading(0.55, stores=True, groups=groups, label="登记服务时长")
+    if FOR_SOMEONE_ELSE.search(folded):
+        return Reading(0.85, groups={**groups, "for_someone_else": True})
+    if groups.get("day", "") > today.isoformat() and RELAYED.search(folded):
+        return None  # a notice of something to come, passed on: nobody's hours
+    if groups.get("day", "") > today.isoformat():
+        # A day to come ("后天周六要值守"; the weekday only repeats it): the service says it cannot be logged ahead.
+        return Reading(0.85, groups={k: v for k, v in groups.items() if k != "ask_day"})
+    if PLANNED.search(folded) and not PLAN_CHANGED.search(folded) and groups.get("day", today.isoformat()) == today.isoformat():
+        return Reading(0.85, groups={**groups, "planned": True})
+    if TEAM_TOTAL.search(folded):
+        return Reading(0.85, groups={**groups, "team_total": True})
     label = _label(groups, today)
     if groups.get("two_amounts"):
         return Reading(0.55, stores=True, groups=groups, label=label)  # which amount is meant? Ask.
@@ -260,7 +297,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         groups.pop("day", None)
         return Reading(0.45, stores=True, groups=groups, label=f"登记服务时长（{groups['hours']:g}小时，日期待写清）")
     office = STRONG_OFFICE.search(folded) is not None or (OFFICE.search(folded) is not None and GRID.search(folded) is None)
-    if RELAYED.search(folded):
+    if RELAYED.search(folded) or CHAT_REPLY.search(folded):
         # "【转发】李娜：今天上午入户走访3小时", "群里刘主任说 昨晚巡逻的每人按2小时记": someone else's words. Ask.
         return Reading(0.5, stores=True, groups=groups, label=label)
     if service and not complaint and not office:
@@ -371,6 +408,8 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     if TEAM.search(folded) and not re.search(r"我自己|我本人|俺自己|不用全|不要全", folded) and (not re.search(r"我(?!们)|俺(?!们)", folded)
                                 or re.search(r"各(?:网格|社区|单位)|大家|大伙|全街道|所有人|哪些人|谁", folded)):
         return None
+    if re.search(r"时长统计|统计表|汇总", folded) and not re.search(r"我的|俺的|我自己|俺自己|我本人", folded):
+        return None  # "给我看看时长统计": the leaders' summary, asked for (and refused to a cadre)
     amount = read_amount(folded)
     month = find_month(folded, ctx.now.date())
     asks = re.search(r"[?？]|多少|多久|多长|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够|统计|汇总|呢$|达没达|报个数|报一下", folded) is not None
@@ -397,7 +436,7 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
 def read_team(text: str, ctx: Context) -> Reading | None:
     """The leaders' summary, however asked."""
     folded = fold(text)
-    if not (TEAM.search(folded) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长|我自己|我本人|不用全|反映|随手拍|投诉|工单", folded) \
+    if not (TEAM.search(folded) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长(?!统计)|我自己|我本人|不用全|反映|随手拍|投诉|工单", folded) \
             or len(folded) > 32:
         return None
     if re.search(r"能算|算不算|怎么算|规定|要求", folded):

@@ -23,14 +23,14 @@ _STRONG_WORD = r"(?:吐个槽|反映|反应|投诉|举报|曝光|吐槽|随手�
 # 提交 is a report word only when someone asks for it to be filed (帮我提交, 匿名提交).
 _REPORT_WORD = rf"(?:{_STRONG_WORD}|(?:帮我|替我|给我|我要|我想|匿名)\s*提交|(?:帮我|替我|给我|帮忙|我要|我想)\s*(?:上报|报上去)|匿名(?:报|上报|说)(?:一下|下|个)?)"
 _LEAD = re.compile(
-    rf"^(?:@\S+\s+)?(?:麻烦|请)?(?:我|俺|咱)?(?:想|要|得|来)?(?:帮我|替我|给我|帮忙|(?:替|帮|代)(?:群众|居民|老百姓|老乡|大家|村民|住户|邻居))?(?:匿名)?\s*{_REPORT_WORD}"
+    rf"^(?:@\S+\s+)?(?:麻烦|请)?(?:我|俺|咱)?(?:想|要|得|来)?(?:帮我|替我|给我|帮忙|(?:替|帮|代)(?:群众|居民|老百姓|老乡|大家|村民|住户|邻居|他|她|他们|老[\u4e00-\u9fff]|小[\u4e00-\u9fff]|[\u4e00-\u9fff]{0,2}(?:大爷|大妈|阿姨|大姐|大哥|奶奶|爷爷|师傅)))?(?:匿名)?\s*{_REPORT_WORD}"
     r"(?:一下子?|下|个事儿?|件事|个问题|一个问题|一件事|点事)?\s*[:：,，!！。.\s]*"
 )
 _ANONYMOUS = re.compile(
     r"匿名|名字(?:就)?(?:别|不要|不用|甭|莫)(?:写|留|提|说|报)|(?:别|不要|不想|不能)(?:暴露|透露|公开)(?:我的)?身份|(?:帮我|给我|替我)?保密"
-    r"|(?:别|不要|千万别|甭|莫|不用|不)(?:把|留|写|报|提|透露|说出|告诉|登)(?:上)?(?:我|我的|俺|俺的)(?:的)?(?:名字|姓名|名)|不想留名|不愿留名|(?:不要|别|不用|甭|莫|不)署(?:上)?(?:我的?)?(?:名|名字|姓名|真名)|不(?:要|想|能)?(?:显示|露|亮)(?:出)?(?:我的?)?(?:名字|姓名|真名|身份)|不留(?:姓名|名字|真名)|不想实名|不想透露(?:我的)?(?:姓名|名字|身份)|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是我|不要让人知道是我|不要透露我|别透露我|别暴露我"
-    r"|别说是我|不要说是我|(?:别|不要|千万别)(?:告诉|跟|和).{0,6}(?:是我|是谁)|(?:别|不要|千万别)说是谁|悄悄(?:地|的)?(?:跟|和)(?:你们?|您)说|偷偷(?:地|的)?(?:跟|和)(?:你们?|您)说|(?:替|帮|给)我保密|不想让.{0,6}知道是我|悄悄(?:地|的)?(?:反映|举报|说|曝光)|(?:不想|别|不要|不能)暴露(?:自己|我)|隐去.{0,4}(?:姓名|名字|身份)"
-    r"|隐藏.{0,4}(?:姓名|名字|身份)|不实名|别公开我|不要公开我|不公开(?:我的)?(?:姓名|名字|身份)|不想署名|不署名"
+    r"|(?:别|不要|千万别|甭|莫|不用|不)(?:把|留|写|报|提|透露|说出|告诉|登)(?:上)?(?:我|我的|俺|俺的)(?:的)?(?:名字|姓名|名)|不想留名|不愿留名|(?:不要|别|不用|甭|莫|不)署(?:上)?(?:我的?)?(?:名|名字|姓名|真名)|不(?:要|想|能)?(?:显示|露|亮)(?:出)?(?:我的?)?(?:名字|姓名|真名|身份)|不留(?:姓名|名字|真名)|不想实名|不想透露(?:我的)?(?:姓名|名字|身份)|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是(?:我|俺)|不要让人知道是(?:我|俺)|不要透露(?:我|俺)|别透露(?:我|俺)|别暴露(?:我|俺)"
+    r"|别说是(?:我|俺)|不要说是(?:我|俺)|(?:别|不要|千万别)(?:告诉|跟|和).{0,6}(?:是(?:我|俺)|是谁)|(?:别|不要|千万别)说是谁|悄悄(?:地|的)?(?:跟|和)(?:你们?|您)说|偷偷(?:地|的)?(?:跟|和)(?:你们?|您)说|(?:替|帮|给)我保密|不想让.{0,6}知道是(?:我|俺)|悄悄(?:地|的)?(?:反映|举报|说|曝光)|(?:不想|别|不要|不能)暴露(?:自己|我)|隐去.{0,4}(?:姓名|名字|身份)"
+    r"|隐名|(?:不想|不愿|不要|别|不)露(?:个)?名|隐藏.{0,4}(?:姓名|名字|身份)|不实名|别公开(?:我|俺)|不要公开(?:我|俺)|不公开(?:我的)?(?:姓名|名字|身份)|不想署名|不署名"
 )
 # About a ticket or task that exists ("把反映 #5 立项", "5号反映"): never a new ticket.
 _EXISTING = re.compile(r"#\s*\d|\d+\s*号(?:反映|投诉|任务|单)|编号\s*\d|单号\s*\d|立项|台账|销号|整改任务")
@@ -108,9 +108,13 @@ def _told_as_report(text: str) -> bool:
     return _PASS_ON.search(text) is not None and not _HOW_TO.search(text[-8:]) and (problem_at(text) is not None or len(text) >= 24)
 
 
+# A queue someone kept in order ("在接种点引导排队"): service, not a wait to complain of.
+_QUEUE_KEPT = re.compile(r"(?:引导|维持|组织|疏导|协助)(?:群众|居民|大家|老人)?排队")
+
+
 def problem_at(text: str) -> int | None:
     """Where the text first tells of something wrong (坏了, 没人管, 好几天, 占道 …), or None."""
-    found = _PROBLEM.search(normalize(text))
+    found = _PROBLEM.search(_QUEUE_KEPT.sub(lambda m: " " * len(m.group(0)), normalize(text)))
     return found.start() if found is not None else None
 
 
@@ -211,7 +215,9 @@ def read_anonymous(text: str, ctx: Context) -> Reading | None:
     declared = re.match(r"^(?:我|俺)?(?:想|要|来|得)", front) is not None and len(text) - len(front) >= 10
     if _QUESTION.search(front) or (_QUESTION.search(text[-2:]) and not declared):
         return None  # "能不能匿名反映": a question about anonymity, not a report
-    body = report_body(_ANONYMOUS.sub(" ", text, count=1).strip())
+    # "能不能别写我名字 反映下…": the polite asking goes with the name, not into the complaint.
+    unnamed = re.sub(r"^(?:能不能|能否|可不可以|可以|请|麻烦你?)\s*", "", _ANONYMOUS.sub(" ", text, count=1).strip())
+    body = report_body(unnamed)
     body = re.sub(r"^(?:说的|的|啊)\s*", "", body).strip()
     if len(body) < 4:
         return None
@@ -267,8 +273,9 @@ def read_rating(text: str, ctx: Context) -> Reading | None:
     return Reading(0.95, stores=True, groups={"id": int(pending), "satisfied": satisfied, "reason": found["reason"].strip()})
 
 
-# A message that names a ticket by number ("#5", "5号反映") and says what to do with it, in any order.
-_NUMBER = re.compile(r"#\s*(?P<id>\d+)|(?P<id2>\d+)\s*号(?:反映|投诉|单子|的事)?|(?:反映|投诉|编号|单号)\s*(?P<id3>\d+)")
+# A message that names a ticket by number ("#5", "5号反映") and says what to do with it, in any order;
+# "9月28号" is a day and "3号楼" a place.
+_NUMBER = re.compile(r"#\s*(?P<id>\d+)|(?<![月\d.])(?P<id2>\d+)\s*号(?!\s*(?:楼|院|门|线|车|房|铺|窗口|网格|单元|地块))(?:反映|投诉|单子|的事)?|(?:反映|投诉|编号|单号)\s*(?P<id3>\d+)")
 _LEDGER_WORDS = re.compile(r"任务|销号|立项|台账|反弹|巩固|回头看")
 TICKET_VERBS = (
     ("rate", re.compile(r"不太满意|不满意|满意|好评|差评|评价")),

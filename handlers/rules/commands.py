@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from bot.message import Incoming
-from bot.router import Choice, Command, Context, Match, Reading, is_question
+from bot.router import COURTESY_KEY, Choice, Command, Context, Match, Reading, is_question
 from bot.text import normalize
 from handlers.rules.answer import answer, answer_article, empty_base_text, off_topic_text
 from handlers.rules.kb import index_for
@@ -48,8 +48,11 @@ def match_question(text: str, message: Incoming) -> dict[str, Any] | None:
     if _BARE.match(text):
         return {"question": ""}
     found = _PREFIX.match(text)
+    if found and found.group("q"):
+        question = found.group("q").strip()
+        return {"question": question, COURTESY_KEY: question}
     if found:
-        return {"question": (found.group("q") or found.group("q2")).strip()}
+        return {"question": found.group("q2").strip()}
     return None
 
 

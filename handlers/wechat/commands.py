@@ -21,7 +21,8 @@ CODE = re.compile(r"^\d{6}$")
 HOW_TO = "绑定码是6位数字，请这样发：绑定 123456"
 
 
-_CODE_IN_TEXT = re.compile(r"绑定码.{0,6}?(?P<code>\d{6})|(?P<code2>\d{6}).{0,4}绑定")
+# "我的绑定码是 123456", "网格员给了我一个码620458 咋用 绑上": six digits, and binding named around them.
+_CODE_IN_TEXT = re.compile(r"绑定码.{0,6}?(?P<code>\d{6})|(?P<code2>\d{6}).{0,4}绑定|(?<!\d)(?P<code3>\d{6})(?!\d).{0,12}绑(?:定|上|一下)")
 
 
 def read_code(text: str, ctx: Context) -> Reading | None:
@@ -29,7 +30,7 @@ def read_code(text: str, ctx: Context) -> Reading | None:
     found = _CODE_IN_TEXT.search(normalize(text).replace(" ", ""))
     if not found:
         return None
-    return Reading(0.9, args=found["code"] or found["code2"])
+    return Reading(0.9, args=found["code"] or found["code2"] or found["code3"])
 
 
 def bind_contact(ctx: Context, match: Match) -> str:
