@@ -49,6 +49,7 @@ from bot.demo import load_demo
 from bot.message import Incoming
 from bot.models import Person
 from bot.router import Observation
+from bot.text import normalize
 from handlers.composition import build_app, config_from_dict, upgrade_schema
 from handlers.hours.models import HourEntry
 from handlers.lessons import service as lessons
@@ -185,7 +186,7 @@ def sender_of(app: App, name: str) -> str:
 
 def set_up(app: App, row: dict) -> None:
     """The state the message assumes (corpus README): tickets, lessons, an open question."""
-    intent, text = row["intent"], row["text"] + " " + " ".join(row["before"])
+    intent, text = row["intent"], normalize(row["text"] + " " + " ".join(row["before"]))  # ＃15 is #15
     now = NOW.astimezone(ZoneInfo("UTC"))
     with transaction(app.sessions) as session:
         person = person_named(session, row["as"])

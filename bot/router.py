@@ -82,6 +82,9 @@ QUESTION = re.compile(
 )
 # A reply that picks option n of a numbered choice: "2", "选2", "第二个", "2吧".
 _PICK = re.compile(r"^(?:我?选|选择|就|要)?\s*第?\s*(?P<n>[1-9一二三四五六七八九])\s*(?:个|项|号|条|种)?\s*(?:吧|呗|的|啊)?\s*[.。!！]*$")
+_PICK_NAMED = re.compile(
+    r"^(?:我?选|选择|就|要)?\s*第?\s*(?P<n>[1-9一二三四五六七八九])(?:\s*(?:个|项|号|条|种))?[\s,，:：、]+(?!小时|钟头|分钟|个钟|点)(?P<rest>\D{2,8})$"
+)
 _YES = re.compile(r"^(?:是|是的|对|对的|对对|嗯|嗯嗯|好|好的|行|可以|确认|没错|要|是这个)\s*[.。!！]*$")
 _CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 
@@ -446,7 +449,7 @@ class Router:
 
     def _surely_other(self, ctx: Context, rest: str, command: Command) -> tuple[Command, Reading] | None:
         readings = [(c, r) for c, r in self._read(ctx, rest) if c is not command and self._eligible(ctx, c)]
-        if readings and readings[0][1].confidence >= SURE and not readings[0][1].stores and not readings[0][0].small_talk:
+        if readings and readings[0][1].confidence >= SURE and not readings[0][1].stores:
             return readings[0]
         return None
 
@@ -728,6 +731,14 @@ def _picked(text: str, options: list[dict], commands: dict[str, Command]) -> dic
         return options[number - 1] if number <= len(options) else None
     if len(options) == 1 and _YES.match(text):
         return options[0]
+    said = _PICK_NAMED.match(text)
+    if said:
+        # "1 时长", "第二个 匿名的": a number and a word of that option's line.
+        raw = said["n"]
+        number = int(raw) if raw.isdigit() else _CN_DIGIT[raw]
+        words = said["rest"].strip("的吧呗啊呀")
+        if number <= len(options) and len(words) >= 2 and any(words[i:i + 2] in options[number - 1]["label"] for i in range(len(words) - 1)):
+            return options[number - 1]
     if len(text) <= 12:
         fitting = [
             o for o in options

@@ -685,3 +685,61 @@ def test_a_cadre_asking_for_the_hours_summary_in_words_is_told_it_is_for_leaders
 def test_a_binding_code_told_in_passing_is_tried(bot):
     said = bot.send(None, "网格员给了我一个码620458 咋用 绑上", sender="visitor-9")
     assert "绑定码" in said.text and "花名册" not in said.text
+
+
+# --- round 21: voice-input run-ons and replies that depend on what came before ---------------------
+
+
+def test_asking_whether_a_report_reveals_the_sender_files_nothing(bot):
+    reports_before = count(bot, Report)
+    said = bot.send(GRID_WORKER, "反映问题会不会让人知道是我")
+    assert count(bot, Report) == reports_before and "【随手拍】" in said.text
+
+
+def test_a_complaint_in_indignation_after_a_report_word_is_filed(bot):
+    reports_before = count(bot, Report)
+    said = bot.send(GRID_WORKER, "意见箱 社区开证明还要收十块钱？")
+    assert count(bot, Report) == reports_before + 1 and "已收到您的反映" in said.text
+
+
+def test_a_spoken_correction_takes_the_amount_after_not_but(bot):
+    bot.send(CADRE, "昨天入户走访3小时")
+    said = bot.send(CADRE, "不对不对那个我刚才说错了嗯不是三个小时是两个半小时就是中间有半个钟头去接孩子了那个不能算")
+    assert [hours for _, hours, _ in hours_of(bot)] == [2.5] and "3 → 2.5" in said.text
+
+
+def test_a_spoken_correction_of_the_day_takes_the_day_said_last(bot):
+    bot.send(GRID_WORKER, "巡逻 2小时")
+    said = bot.send(GRID_WORKER, "那个刚才那条登的是今天的嗯其实是昨天晚上的巡逻就是日子写错了时间没错还是俩小时你帮我改一下")
+    assert [(day, hours) for day, hours, _ in hours_of(bot, GRID_WORKER)][-1] == (date(2026, 11, 25), 2.0)
+    assert "11月25日" in said.text
+
+
+def test_a_target_in_a_leaders_question_is_no_entry(bot):
+    entries = hours_of(bot, SECRETARY)
+    said = bot.send(SECRETARY, "还有哪些人时长没够20个钟头的 全部列出来")
+    assert hours_of(bot, SECRETARY) == entries and "未达标" in said.text
+
+
+def test_picking_the_hours_reading_of_points_by_number_and_word_logs_them(bot):
+    bot.send(CADRE, "今天4个点")
+    said = bot.send(CADRE, "1 时长")
+    assert [(day, hours) for day, hours, _ in hours_of(bot)] == [(date(2026, 11, 26), 4.0)]
+    assert "服务 4 小时" in said.text
+
+
+def test_a_spoken_gripe_about_meetings_is_a_report_not_hours(bot):
+    reports_before = count(bot, Report)
+    said = bot.send(GRID_WORKER, "然后那个我吐槽一下就是社区那个晨会明明说十分钟然后每次都开四十多分钟我们网格员的活都耽误了")
+    assert hours_of(bot, GRID_WORKER) == [] and count(bot, Report) == reports_before + 1
+    assert "形式主义" in said.text
+
+
+def test_a_grid_worker_asking_for_the_ledger_is_told_it_is_for_leaders(bot):
+    said = bot.send(GRID_WORKER, "我能看一下整改台账吗")
+    assert "只对领导和管理员开放" in said.text
+
+
+def test_asking_if_it_is_a_person_after_a_courtesy_gets_who_it_is(bot):
+    said = bot.send(CADRE, "请问你是真人还是机器人")
+    assert "小助手" in said.text and "条文" not in said.text

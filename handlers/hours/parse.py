@@ -35,6 +35,13 @@ LEFTOVER_DATE = re.compile(
     r"|上旬|中旬|下旬|月初|月中|月底|月末|有一回|有一次|日子|那次|改天|过两天|回头"
 )
 _POINTER = re.compile(r"\s*(?:的)?(?:上午|下午|晚上|晌午|中午)?\s*(?:那天|那一天|当天|那会儿?|那阵儿?|那次|那一次|那回)")
+_MONTH_WORD = re.compile(r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?")
+
+
+def _month_number(text: str) -> int:
+    return int(text) if text.isdigit() else int(cn2an.cn2an(text, "smart"))
+
+
 _POINTER_WORDS = re.compile(r"那天|那一天|当天|那会儿?|那阵儿?|那次|那一次|那回")
 # A time of day pointed at with no day named ("晌午那会儿"): today's, like a time of day alone.
 _TIME_OF_DAY_POINTER = re.compile(r"(?P<when>上午|下午|晚上|晌午|中午|早上|傍晚|夜里)\s*(?:那会儿?|那阵儿?)")
@@ -105,6 +112,8 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _FILLER = re.compile(
     r"^(?:时长登记|登记时长|记录时长|服务时长|网格服务|下沉网格|下沉服务|登记|记录|服务|下沉|补登|补记|时长|了|\s)+"
 )
+# What voice input adds around the facts ("那个就是我想登一下…然后…你看"): no part of the note.
+_SPOKEN = re.compile(r"^(?:那个|哎呀|哎|嗯+|呃+)+|嗯+|呃+|然后|就是说?|你看|(?:我|俺)(?:想|要)(?:补)?登(?:一下|下)?|(?:帮|给)我(?:补)?登(?:一下|下)?|(?<=\s)的(?=\s)")
 # Words left hanging where the amount was cut out ("…大概用了三个多小时"); not part of the note either.
 _TRAILING = re.compile(r"(?:大概|大约|差不多|估计|一共|总共|共|用了|花了|干了|用|花|了|\s)+$")
 _PUNCT = " ,，.。;；:：、!！~～-—"
@@ -187,6 +196,18 @@ def _range_hours(match: re.Match[str]) -> float | None:
 
 def _blank(text: str, span: tuple[int, int]) -> str:
     return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1]:]
+
+
+def ambiguous_hours(text: str) -> float | None:
+    """The number of "3个点" in a folded message, as hours if the person says that is what it meant."""
+    found = _AMBIGUOUS_RE.search(text)
+    if found is None:
+        return None
+    try:
+        value = _number(re.sub(r"\s*个\s*点.*$", "", found.group(0)))
+    except ValueError:
+        return None
+    return value if 0 < value <= 24 else None
 
 
 def read_amount(text: str) -> Amount | None:
@@ -325,10 +346,14 @@ def parse_hours(text: str, today: date) -> ParsedHours:
         rest = _TIME_OF_DAY_POINTER.sub(r"\g<when>", rest)  # "晌午那会儿 大扫除 45分钟": today, no doubt
     # With a day named, "那次" later on ("9月28号国庆前安全检查那次") points back at it: no doubt.
     pointers_left = _POINTER_WORDS.sub(" ", rest) if date_span is not None else rest
+    if day is not None:
+        # "十月份的 就是10月28号那天": the month said again around the day is no doubt either.
+        pointers_left = _MONTH_WORD.sub(lambda m: " " if _month_number(m["m"]) == day.month else m.group(0), pointers_left)
     day_in_doubt = LEFTOVER_DATE.search(pointers_left) is not None
     note = re.sub(r"[\s,，;；、]+", " ", pointers_left).strip(_PUNCT)
+    note = _SPOKEN.sub(" ", note)
     note = _TRAILING.sub("", _FILLER.sub("", note).strip(_PUNCT)).strip(_PUNCT)
-    note = re.sub(r"\s+", " ", note).strip(_PUNCT)
+    note = re.sub(r"^(?:的\s)+", "", re.sub(r"\s+", " ", note).strip(_PUNCT))
     return ParsedHours(hours=hours, day=day, date_words=date_words, note=note[:200],
                        vague=amount is not None and amount.kind == "vague",
                        ambiguous=amount is not None and amount.kind == "ambiguous",

@@ -16,7 +16,7 @@ import cn2an
 
 from bot.router import LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
-from handlers.hours.parse import DateError, find_date, fold, parse_hours, read_amount
+from handlers.hours.parse import DateError, ambiguous_hours, find_date, fold, parse_hours, read_amount
 from handlers.reports import service as reports
 
 # Conversation state keys (bot.router.Context.remember).
@@ -126,7 +126,12 @@ LOG_WORDS = re.compile(r"补登|登记一下|登记|登个|登一下|登上|记�
 # Someone else's words passed on: a forward, or what a leader said everybody should log.
 RELAYED = re.compile(r"^\s*(?:【转发】|\[转发\]|转发|转[:：])|(?:说|通知|讲)[:：\s].{0,12}(?:每人|每个人|大家都|都按|一律按)|(?:每人|每个人|大家都|都按|一律按).{0,6}(?:记|算|登)")
 # Asking whether an entry may still be made ("…服务3小时 还能补登不").
-_STILL_LOGGABLE = re.compile(r"(?:还能|能不能|可以|还可以)(?:补登|补记|补|登|登记)(?:上)?(?:不|吗|么|嘛|不能)?\s*[?？]?\s*$")
+_STILL_LOGGABLE = re.compile(r"(?:还能|能不能|可以|还可以)(?:补登|补记|补|登|登记)(?:上去|进去|上)?(?:不|吗|么|嘛|不能)?\s*[?？]?\s*$")
+# Asking for it outright ("我想登一下…你看能不能补上去"): a request to log, not a question whether one may.
+_WANTS_LOGGED = re.compile(r"(?:我|俺)(?:想|要)(?:补)?登|帮我(?:补)?登|给我(?:补)?登|登一下|补登一下|补一下")
+
+# An amount that is a target or a gap ("没够20个钟头", "还差5小时", "满20小时"): nobody's service.
+_TARGET_BEFORE = re.compile(r"(?:够|满|达到|不到|没到|还差|差|距离?|目标|要求|至少|不少于)\s*$")
 
 # Service still to come ("今晚七点到九点要去巡河 完事了再来登"): logged once done, never ahead.
 PLANNED = re.compile(r"要去|打算|准备去|计划|待会儿?|一会儿|等会儿?|晚点再|完事了?再|弄完再|干完再|回来再|到时候再?|提前登")
@@ -244,7 +249,10 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.55, stores=True, groups=groups, label=_label(groups, today))
     asked_text = _COMPANY.sub(" ", folded)
     late = _STILL_LOGGABLE.search(folded)
-    if late is not None and (amount := read_amount(folded)) is not None and amount.kind == "exact":
+    if late is not None and _WANTS_LOGGED.search(folded):
+        folded = fold(text := _STILL_LOGGABLE.sub(" ", fold(text)))
+        asked_text = _COMPANY.sub(" ", folded)
+    elif late is not None and (amount := read_amount(folded)) is not None and amount.kind == "exact":
         # "9月28号…那次 服务3小时 还能补登不": asking to log it. The handler says whether the day may still be
         # logged, and offers the entry; nothing is stored on a question.
         groups = parsed_groups(_STILL_LOGGABLE.sub(" ", fold(text)), today)
@@ -268,8 +276,10 @@ def read_log(text: str, ctx: Context) -> Reading | None:
                 and ACTIVITY.search(folded):
             return Reading(0.8, groups={"missing": True, **parsed_groups(text, today)})
         return None
-    if not amount.corrected and (CORRECTION.search(folded) or EARLIER.search(folded)):
-        return None  # "刚才登记错了 应该是3小时" corrects the last entry: the edit command's
+    if (not amount.corrected and CORRECTION.search(folded)) or EARLIER.search(folded):
+        return None  # "刚才登记错了 应该是3小时", "刚才那个值班的我多报了…改成三个钟头": the edit command's
+    if _TARGET_BEFORE.search(folded[: amount.span[0]]):
+        return None  # "还有哪些人时长没够20个钟头的": a target, not time served
     groups = parsed_groups(text, today)
     if "bad_date" in groups:
         return Reading(0.85 if service else 0.5, groups=groups)
@@ -277,6 +287,11 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # Never a guess into the hours table: a sure reading that asks for the exact number.
         return Reading(0.85 if service and not complaint else 0.45, groups=groups)
     if amount.kind == "ambiguous":
+        # "今天4个点": hours or posts? Asked; picking the hours option logs the number as hours.
+        points = ambiguous_hours(folded)
+        if points is not None and "hours" not in groups:
+            groups = {**groups, "hours": points}
+            return Reading(0.55, stores=True, groups=groups, label=_label(groups, today))
         return Reading(0.55, stores=True, groups=groups, label="登记服务时长")
     if FOR_SOMEONE_ELSE.search(folded):
         return Reading(0.85, groups={**groups, "for_someone_else": True})
@@ -342,17 +357,27 @@ _HOURS_AND_RANGES = re.compile(r"小时|钟头|个钟|分钟|点.{0,4}(?:到|至
 def _correction(folded: str, today: date) -> dict | None:
     """What the entry should be: {"hours": 2.0} and/or {"day": "…"}; None when nothing is named."""
     right_first = re.search(r"是(?P<right>.{1,12}?)[,，\s]*(?:而)?不是", folded)
+    # "不是三个小时是两个半小时 就是中间有半个钟头…": the amount right after 不是…是 is the right one.
+    right_after = re.search(r"不是[^,，。\s]{1,10}?(?:而)?是(?P<right>.{1,12})", folded)
     cue = None
     for cue in re.finditer(r"改成|改为|改到|改一下|改下|改个|改|应该是|应是|应为|应该为|应该|应当|不对|更正为?|是", folded):
         pass
     # "是两个小时不是三个": the amount before 不是 is the right one.
     tail = right_first["right"] if right_first else folded[cue.end():] if cue else folded
+    if right_after is not None and (said := read_amount(right_after["right"])) is not None and said.kind == "exact" \
+            and not re.search(r"改成|改为|改到", folded[right_after.end():]):
+        tail = right_after["right"]
     amount = read_amount(tail)
     if amount is None and not re.search(r"\d|[一二两三四五六七八九十俩仨半]", tail) and read_amount(folded) is not None \
             and len(_HOURS_AND_RANGES.findall(folded)) <= 1:
         tail, amount = folded, read_amount(folded)  # "应该是9点到10点半 改一下": the cue came after the amount
     groups: dict = {}
     day = _named_day(tail, today)
+    if re.search(r"日子|日期|哪天|哪一天|几号", folded):
+        # "登的是今天的 其实是昨天晚上的…日子写错了": the day said after the last 是 / 其实是 is the right one.
+        said = [d for cue in re.finditer(r"其实是|实际是|应该是|应是|改成|改为|改到|是", folded)
+                if (d := _named_day(folded[cue.end():cue.end() + 12], today)) is not None]
+        day = said[-1] if said else day
     if day is not None and re.search(r"日子|日期|哪天|哪一天|几号", folded):
         return {"day": day.isoformat()}  # "日子记错了 应该是11.15": the day was wrong, and 11.15 is a date
     if amount is not None and amount.kind == "exact":

@@ -112,7 +112,7 @@ def read_today(text: str, ctx: Context) -> Reading | None:
     found = _TODAY.match(text_)
     if not found:
         if _TODAY_ANYWHERE.search(text_) and len(text_) <= 20 and not _DONE.match(text_) and not _STATS.search(text_) \
-                and not re.search(r"怎么|咋|如何|打卡|学完|学了|已学|学好|看过|看完|看明白|签个?到", text_):
+                and not re.search(r"怎么|咋|如何|打卡|学完|学了|已学|学好|看过|看完|看明白|签个?到|停|暂停|恢复|别发|不要发|关掉", text_):
             return Reading(0.9, groups={"num": ""})
         return None
     number = lesson_number(found["num"])

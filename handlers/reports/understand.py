@@ -47,7 +47,7 @@ _PROBLEM = re.compile(
     r"|违停|偷倒|渗水|发臭|污水|垃圾成堆|没路灯|黑灯瞎火|安全隐患|有隐患|危险"
     r"|满得|冒尖|味儿|卡住|又坏|又卡|才修过|又漏|又堵|井盖没了|盖子没了|没了(?:好几天|几天|一周|半个月)|吓人|黑咕隆咚|看不见路|摔倒|绊倒|差点摔"
     r"|态度恶劣|态度差|态度不好|不作为|踢皮球|推诿|排队|等了|白跑|玩手机|迟到|早退|脱岗|不在岗|吃拿卡要|索要|刁难|敷衍|摆架子|门难进|脸难看"
-    r"|又停了|停运|困人|下不来|掉下来|砸到|刷抖音|刷视频|打游戏|玩游戏|上班睡觉"
+    r"|又停了|停运|困人|卡人|老是卡|总卡|下不来|掉下来|砸到|刷抖音|刷视频|打游戏|玩游戏|上班睡觉"
 )
 # A complaint put as a rhetorical question: "社区干部上班打牌 有没有人管？"
 _RHETORICAL = re.compile(r"有没有人管|管不管|能不能管管|谁来管|没人管吗|怎么没人管|还管不管|有人管吗|谁管|管一管|管管吧|给个说法")
@@ -78,7 +78,7 @@ _WORKLIST = re.compile(
 
 
 # Saying that this is a complaint, anywhere in a longer message: "我想反映一下", "我要投诉", "帮忙反映一下这个问题".
-_SAYS_REPORT = re.compile(r"(?:反映|投诉)(?:一下|下)[,，\s]*(?:赶紧|尽快|快点|抓紧)?(?:处理|解决|管管|修)|(?:我|俺)?(?:想|要|来)(?:匿名)?(?:反映|投诉|举报|曝光)(?!的)|(?:帮忙|帮我|麻烦|请)(?:给|帮)?(?:反映|投诉|上报)(?:一下|下)?(?:这个|这件)?(?:问题|事|情况)?")
+_SAYS_REPORT = re.compile(r"(?:反映|投诉)(?:一下|下)[,，\s]*(?:赶紧|尽快|快点|抓紧)?(?:处理|解决|管管|修)|(?:我|俺)?(?:想|要|来)(?:匿名)?(?:反映|投诉|举报|曝光)(?!的)|(?:我|俺)(?:想|要|来)?(?:吐槽|吐个槽)(?:一下|下)?|(?:能不能|可不可以|能否)(?:帮我)?(?:反映|投诉)(?:一下|下)?(?=.{10})|(?:帮忙|帮我|麻烦|请)(?:给|帮)?(?:反映|投诉|上报)(?:一下|下)?(?:这个|这件)?(?:问题|事|情况)?")
 # A report word at the end: "冒黑水 臭得睡不着觉 给你们反映反映", "…随手拍一下", "…必须投诉", "…帮忙反映下".
 _TRAILING_REPORT = re.compile(
     r"(?:给你们|向你们|跟你们|帮忙|帮我|请|麻烦)?(?:反映|反应|投诉|举报|曝光|随手拍|提个意见|吐槽)(?:反映|反应|一下|下|了|吧|啊)?(?:这个|这件)?(?:问题|事|情况)?[。.!！~]*$"
@@ -162,17 +162,25 @@ _ENDS_ASKING = re.compile(r"(?:[?？]|吗|么|呢|不|没|没有|多久|几天|�
 _FEATURE_PARTS = re.compile(r"照片|图片|相片|视频|语音|录音|位置|定位|匿名|名字|姓名|实名|撤回|删除|修改|评价|打分|进度|编号")
 
 
+# Money asked of people, said in indignation ("开证明还要收十块钱？").
+_CHARGED = re.compile(r"收.{0,4}(?:钱|块|元|费)|要钱|交钱|凭什么|咋还|怎么还")
+
+
 def is_how_to(text: str) -> bool:
     """"随手拍怎么用", "匿名反映能看到我是谁吗", "随手拍能不能不留名字", "反映的事交上去以后 去哪看进度":
     asking about the feature, nothing to report."""
     text = normalize(text)
     body = report_body(text)
-    if _ABOUT_PROCESS.search(body) and _ENDS_ASKING.search(body) and problem_at(body) is None and len(body) <= 30:
+    asks = _ENDS_ASKING.search(body) or re.search(r"会不会|能不能|可不可以", body)  # "…会不会让人知道是我"
+    if _ABOUT_PROCESS.search(body) and asks and problem_at(body) is None and len(body) <= 30:
         return True
     if len(body) > 12:
         return False
-    if _HOW_TO.search(text) is not None or text.endswith(("吗", "吗?", "?")):
+    if _HOW_TO.search(text) is not None:
         return True
+    if text.endswith(("吗", "吗?", "?")) and (len(body) <= 6 or problem_at(body) is None and not _CHARGED.search(body)):
+        return True  # "随手拍好用吗"; but "意见箱 社区开证明还要收十块钱？" is the complaint
+
     if _FEATURE_PARTS.search(body) and _QUESTION.search(body) and problem_at(body) is None:
         return True
     # A short question about anonymity itself.
