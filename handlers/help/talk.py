@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.router import Context, Match, Reading
+from bot.router import Context, Match, Reading, is_question
 from bot.text import normalize
 
 # Small talk is a run of these phrases (with particles and a friendly address in between):
@@ -50,7 +50,7 @@ _PARTICLES = re.compile(r"[啊呀哈哦啦嘛呢吧~～!！。.,，?？\s]+$")
 _HOW = r"(?:怎么|咋|如何|怎样|怎么样)"
 _USE = re.compile(rf"(?:{_HOW}用|能干啥|能干什么|能做什么|会干啥|会做什么|有啥功能|有什么功能|怎么使用|使用方法|能干点啥|能干嘛|能做点啥|能帮我(?:干|做)?(?:点)?啥"
                   r"|说明书|使用说明|操作手册|操作指南|用法|功能列表|功能清单|功能菜单)")
-_BOT = re.compile(r"这个|你|助手|机器人|小程序|系统|有没有|有吗")
+_BOT = re.compile(r"这个|你|助手|机器人|小程序|系统|有没有|有吗|app|软件|微信里")
 _FEATURE_HOW = re.compile(
     rf"{_HOW}.{{0,3}}(?:登记|填|报|改|撤销|撤回|删|查|提交|反映|投诉|匿名|绑定|打卡|答题|学|发|拍|弄|操作|使用)"
     r"|(?:错了|错|岔了|岔|忘登了|忘了登|漏登了|没登).{0,3}(?:咋|怎么|如何)(?:个)?(?:改|办|弄|撤|补)"
@@ -113,6 +113,7 @@ def small_talk(ctx: Context, match: Match) -> str:
 
 # Asking how the bot works: "撤销时长是发啥字", "补登上个月的 格式是啥样的", "微课漏学了还能补打卡吗", "用语音发你能听懂不".
 _ASKING_HOW = re.compile(
+    r"(?:要|需要|得|用)(?:先)?(?:下载|装|安装)(?:个)?(?:app|APP|软件|小程序)|发字就行|直接发字|"
     r"发啥|该发啥|发什么|发哪个|啥格式|格式是啥|什么格式|给个例子|举个例子|咋用|怎么用|怎么玩|咋玩|(?:有|是)(?:啥|什么)规则|说明一下|介绍一下|能听懂|听得懂|看得懂"
     r"|还能(?:补|答|登|改|撤|查|看)|能不能补|可以补|一次能登|能登两天|在哪(?:儿|里)?(?:能)?(?:看|打分|评价|查|找)"
     # what happens after sending something: "反映的事交上去以后 去哪看进度", "反映了以后 别人能看到是我反映的吗"
@@ -140,7 +141,10 @@ GO_AHEAD = {
 
 # Who gets to see a report's author: "随手拍反映了以后 别人能看到是我反映的吗". Surer than "我反映的" reading
 # as one's own reports.
-_WHO_SEES = re.compile(r"(?:别人|谁|他们|领导|承办人|能|会|可以)(?:能|会|可以|不会)?(?:让|被)?(?:人|别人)?(?:看到|看得到|看见|知道)(?:是我|我的名字|我是谁)")
+_WHO_SEES = re.compile(
+    r"(?:别人|谁|他们|领导|承办人|能|会|可以)(?:能|会|可以|不会)?(?:让|被)?(?:人|别人)?(?:看到|看得到|看见|知道)(?:是我|我的名字|我是谁)"
+    r"|(?:会|能)不(?:会|能)?把我(?:的)?(?:名字|姓名|身份)(?:告诉|透露|泄露|给)"
+)
 
 
 _AMOUNT_TO_LOG = re.compile(r"(?:\d+(?:\.\d+)?|[一二两俩仨三四五六七八九十半]+)\s*个?\s*半?(?:小时|钟头|个钟|分钟)")
@@ -149,7 +153,7 @@ _AMOUNT_TO_LOG = re.compile(r"(?:\d+(?:\.\d+)?|[一二两俩仨三四五六七�
 def read_how_to(text: str, ctx: Context) -> Reading | None:
     """A question about using the bot, answered with the part of 帮助 it is about."""
     text = normalize(text)
-    if _WHO_SEES.search(text) and len(text) <= 30:
+    if _WHO_SEES.search(text) and len(text) <= 30 and is_question(text):  # "不要让他们知道是我说的 …" asks nothing
         return Reading(0.95, groups={"topic": "随手拍"})
     for wish, pattern in INTENT_ONLY:
         if pattern.search(text):

@@ -130,6 +130,12 @@ _STILL_LOGGABLE = re.compile(r"(?:还能|能不能|可以|还可以)(?:补登|�
 # Asking for it outright ("我想登一下…你看能不能补上去"): a request to log, not a question whether one may.
 _WANTS_LOGGED = re.compile(r"(?:我|俺)(?:想|要)(?:补)?登|帮我(?:补)?登|给我(?:补)?登|登一下|补登一下|补一下")
 
+# A notice of something to come ("通知 明天上午…开会 …准时参加 收到请回复").
+_NOTICE = re.compile(r"^\s*(?:通知|【通知】|公告)|准时参加|请.{0,6}参加|收到请回复|相互转告|互相转告")
+# A numbered ticket or task and a step of it ("#7 进展 …", "任务 #3 进展"): not an hours entry.
+_TICKET_STEP = re.compile(r"(?:#\s*\d+|\d+\s*号(?:反映|投诉|任务|单))\s*.{0,6}(?:进展|办结|受理|销号|转办|评价)|(?:进展|办结|受理|销号)\s*#\s*\d+")
+# Getting somewhere ("坐公交…坐了一个多钟头"): time on the road, not service.
+_JOURNEY = re.compile(r"坐公交|坐车|坐了.{0,4}车|公交车?|地铁|打车|打的|堵车|路上堵|车程|高铁|火车|(?<!电)动车|大巴")
 # An amount that is a target or a gap ("没够20个钟头", "还差5小时", "满20小时"): nobody's service.
 _TARGET_BEFORE = re.compile(r"(?:够|满|达到|不到|没到|还差|差|距离?|目标|要求|至少|不少于)\s*$")
 
@@ -243,8 +249,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             if asked.get("day"):
                 groups["day"] = asked["day"]
             return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
-    if bare is not None and BARE_HALF.match(folded):
-        # "一个半" out of the blue: hours, or something else? Asked, never stored on a guess.
+    if bare is not None and (BARE_HALF.match(folded) or "." in folded):
+        # "一个半", "2.5" out of the blue: hours, or something else? Asked, never stored on a guess.
         groups = {"hours": bare, "note": "", "day": today.isoformat()}
         return Reading(0.55, stores=True, groups=groups, label=_label(groups, today))
     asked_text = _COMPANY.sub(" ", folded)
@@ -280,6 +286,10 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return None  # "刚才登记错了 应该是3小时", "刚才那个值班的我多报了…改成三个钟头": the edit command's
     if _TARGET_BEFORE.search(folded[: amount.span[0]]):
         return None  # "还有哪些人时长没够20个钟头的": a target, not time served
+    if _TICKET_STEP.search(folded):
+        return None  # "#7 进展 上门…沟通了一个小时": a step of that ticket, the reports capability's
+    if _JOURNEY.search(folded) and not SERVICE.search(_JOURNEY.sub(" ", LOG_WORDS.sub(" ", folded))):
+        return None  # "坐公交从街道到安居社区坐了一个多钟头 这车太慢了": a journey, nobody's service
     groups = parsed_groups(text, today)
     if "bad_date" in groups:
         return Reading(0.85 if service else 0.5, groups=groups)
@@ -295,7 +305,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.55, stores=True, groups=groups, label="登记服务时长")
     if FOR_SOMEONE_ELSE.search(folded):
         return Reading(0.85, groups={**groups, "for_someone_else": True})
-    if groups.get("day", "") > today.isoformat() and RELAYED.search(folded):
+    if groups.get("day", "") > today.isoformat() and (RELAYED.search(folded) or _NOTICE.search(folded)):
         return None  # a notice of something to come, passed on: nobody's hours
     if groups.get("day", "") > today.isoformat():
         # A day to come ("后天周六要值守"; the weekday only repeats it): the service says it cannot be logged ahead.

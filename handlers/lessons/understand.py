@@ -66,8 +66,8 @@ def read_done(text: str, ctx: Context) -> Reading | None:
     if not found:
         # "看过了 已阅✔️", "我也学了 已学": two ways of saying it in one message.
         parts = [p for p in re.split(r"[\s,，。.!！、]+", re.sub(r"^(?:我|俺)?也", "", _strip(text))) if p]
-        strong = [p for p in parts if _DONE.match(p) or _DONE_PHRASE.search(p)]
-        if 1 < len(parts) <= 3 and strong and not re.search(r"[?？]|吗|没有?$|怎么|咋", _strip(text)) \
+        strong = [p for p in parts if _DONE.match(p) or _DONE_PHRASE.search(p) and len(p) <= 8]
+        if 1 < len(parts) <= 3 and strong and not re.search(r"[?？]|吗|没有?$|怎么|咋|反映|投诉|举报|随手拍", _strip(text)) \
                 and all(p in strong or len(p) <= 8 for p in parts):
             found = _DONE.match(strong[-1]) or _DONE.match("已学")
     if not found:

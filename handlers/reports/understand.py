@@ -19,7 +19,7 @@ RATE_KEY = "reports.rate"
 RATE_MINUTES = 24 * 60
 SHOWN_RATE_MINUTES = 30
 
-_STRONG_WORD = r"(?:吐个槽|反映|反应|投诉|举报|曝光|吐槽|随手拍|意见箱|提个意见|提意见|告状|揭发|检举|爆料|反馈|提个建议|提建议|建议)"
+_STRONG_WORD = r"(?:吐个槽|反映|反应|投诉|投述|complain|举报|曝光|吐槽|随手拍|sui手拍|随手pai|suishoupai|意见箱|意见[:：]|提个意见|提意见|告状|揭发|检举|爆料|反馈|提个建议|提建议|建议)"
 # 提交 is a report word only when someone asks for it to be filed (帮我提交, 匿名提交).
 _REPORT_WORD = rf"(?:{_STRONG_WORD}|(?:帮我|替我|给我|我要|我想|匿名)\s*提交|(?:帮我|替我|给我|帮忙|我要|我想)\s*(?:上报|报上去)|匿名(?:报|上报|说)(?:一下|下|个)?)"
 _LEAD = re.compile(
@@ -27,9 +27,9 @@ _LEAD = re.compile(
     r"(?:一下子?|下|个事儿?|件事|个问题|一个问题|一件事|点事)?\s*[:：,，!！。.\s]*"
 )
 _ANONYMOUS = re.compile(
-    r"匿名|名字(?:就)?(?:别|不要|不用|甭|莫)(?:写|留|提|说|报)|(?:别|不要|不想|不能)(?:暴露|透露|公开)(?:我的)?身份|(?:帮我|给我|替我)?保密"
+    r"匿名|niming|名字(?:就)?(?:别|不要|不用|甭|莫)(?:写|留|提|说|报)|(?:别|不要|不想|不能)(?:暴露|透露|公开)(?:我的)?身份|(?:帮我|给我|替我)?保密"
     r"|(?:别|不要|千万别|甭|莫|不用|不)(?:把|留|写|报|提|透露|说出|告诉|登)(?:上)?(?:我|我的|俺|俺的)(?:的)?(?:名字|姓名|名)|不想留名|不愿留名|(?:不要|别|不用|甭|莫|不)署(?:上)?(?:我的?)?(?:名|名字|姓名|真名)|不(?:要|想|能)?(?:显示|露|亮)(?:出)?(?:我的?)?(?:名字|姓名|真名|身份)|不留(?:姓名|名字|真名)|不想实名|不想透露(?:我的)?(?:姓名|名字|身份)|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是(?:我|俺)|不要让人知道是(?:我|俺)|不要透露(?:我|俺)|别透露(?:我|俺)|别暴露(?:我|俺)"
-    r"|别说是(?:我|俺)|不要说是(?:我|俺)|(?:别|不要|千万别)(?:告诉|跟|和).{0,6}(?:是(?:我|俺)|是谁)|(?:别|不要|千万别)说是谁|悄悄(?:地|的)?(?:跟|和)(?:你们?|您)说|偷偷(?:地|的)?(?:跟|和)(?:你们?|您)说|(?:替|帮|给)我保密|不想让.{0,6}知道是(?:我|俺)|悄悄(?:地|的)?(?:反映|举报|说|曝光)|(?:不想|别|不要|不能)暴露(?:自己|我)|隐去.{0,4}(?:姓名|名字|身份)"
+    r"|别说是(?:我|俺)|不要说是(?:我|俺)|(?:别|不要|千万别)(?:告诉|跟|和).{0,6}(?:是(?:我|俺)|是谁)|(?:别|不要|千万别)说是谁|悄悄(?:地|的)?(?:跟|和)(?:你们?|您)说|偷偷(?:地|的)?(?:跟|和)(?:你们?|您)说|(?:替|帮|给)我保密|(?:不想|不要|别|千万别)让.{0,6}知道是(?:我|俺)|悄悄(?:地|的)?(?:反映|举报|说|曝光)|(?:不想|别|不要|不能)暴露(?:自己|我)|隐去.{0,4}(?:姓名|名字|身份)"
     r"|隐名|(?:不想|不愿|不要|别|不)露(?:个)?名|隐藏.{0,4}(?:姓名|名字|身份)|不实名|别公开(?:我|俺)|不要公开(?:我|俺)|不公开(?:我的)?(?:姓名|名字|身份)|不想署名|不署名"
 )
 # About a ticket or task that exists ("把反映 #5 立项", "5号反映"): never a new ticket.
@@ -78,7 +78,7 @@ _WORKLIST = re.compile(
 
 
 # Saying that this is a complaint, anywhere in a longer message: "我想反映一下", "我要投诉", "帮忙反映一下这个问题".
-_SAYS_REPORT = re.compile(r"(?:反映|投诉)(?:一下|下)[,，\s]*(?:赶紧|尽快|快点|抓紧)?(?:处理|解决|管管|修)|(?:我|俺)?(?:想|要|来)(?:匿名)?(?:反映|投诉|举报|曝光)(?!的)|(?:我|俺)(?:想|要|来)?(?:吐槽|吐个槽)(?:一下|下)?|(?:能不能|可不可以|能否)(?:帮我)?(?:反映|投诉)(?:一下|下)?(?=.{10})|(?:帮忙|帮我|麻烦|请)(?:给|帮)?(?:反映|投诉|上报)(?:一下|下)?(?:这个|这件)?(?:问题|事|情况)?")
+_SAYS_REPORT = re.compile(r"(?:反映|投诉)(?:一下|下)[,，\s]*(?:赶紧|尽快|快点|抓紧)?(?:处理|解决|管管|修)|(?:我|俺)?(?:就|也|还|是)?(?:想|要|来)(?:匿名)?(?:反映|投诉|举报|曝光)(?!的)|(?:我|俺)(?:想|要|来)?(?:吐槽|吐个槽)(?:一下|下)?|(?:能不能|可不可以|能否)(?:帮我)?(?:反映|投诉)(?:一下|下)?(?=.{10})|(?:帮忙|帮我|麻烦|请)(?:给|帮)?(?:反映|投诉|上报)(?:一下|下)?(?:这个|这件)?(?:问题|事|情况)?")
 # A report word at the end: "冒黑水 臭得睡不着觉 给你们反映反映", "…随手拍一下", "…必须投诉", "…帮忙反映下".
 _TRAILING_REPORT = re.compile(
     r"(?:给你们|向你们|跟你们|帮忙|帮我|请|麻烦)?(?:反映|反应|投诉|举报|曝光|随手拍|提个意见|吐槽)(?:反映|反应|一下|下|了|吧|啊)?(?:这个|这件)?(?:问题|事|情况)?[。.!！~]*$"
@@ -93,9 +93,15 @@ _PASS_ON = re.compile(
     r"(?:反映|反应|转达|转告|报上去|上报|转给|转到|递上去)"
     r"|(?:麻烦你?|帮我|替我|请你?|你)(?:跟|和|给|向)(?:上面|上级|领导|他们领导|你们领导|有关部门|相关部门|负责的部门|管事的)(?:说一声|说说|说一下|说下|讲一声|讲讲)"
     r"|(?:反映|反应|投诉|转)给(?:城管|物业|社区|街道|领导|上面|有关部门|相关部门|负责的部门|他们领导|管事的)"
+    r"|(?:帮我|替我|帮忙|给我)把(?:这个|这事|这件事|这个事)?(?:反映|反应|报|递|转|捅)上去"
+    # "麻烦让城管来处理下", "找人管管吧": asking for someone to deal with it
+    r"|(?:麻烦|请|赶紧|快)(?:让|叫|找|派)(?:城管|物业|社区|街道|人|有关部门|相关部门)(?:来)?(?:处理|管管|管一管|解决|看看|修)|找(?:个)?人(?:来)?(?:管管|管一管|处理|修)"
 )
 # Just before a trailing report word, a question about whom or how (这种情况该向谁反映): not a report.
 _ASKS_HOW_BEFORE = re.compile(r"(?:谁|怎么|咋|哪里?|哪儿|如何|能不能|可不可以|可以|能|该|要不要|去哪)\s*$")
+
+
+_PASS_ON_ASKED = re.compile(r"(?:能|可以|能不能)?(?:帮忙|帮我|给|替我)(?:反映|反应|投诉|报上去|上报|转达)(?:一下|下)?(?:不|吗|么|嘛|呗)?\s*[?？]*$")
 
 
 def _told_as_report(text: str) -> bool:
@@ -133,14 +139,14 @@ def read_report(text: str, ctx: Context) -> Reading | None:
         return None
     if _LEAD.match(text) and len(_LEAD.sub("", text, count=1)) >= 4:
         return Reading(0.95, stores=True, args=report_body(text), label="提交随手拍")
-    if _RHETORICAL.search(text) and len(text) >= 10:
-        # "…有没有人管？" may be a complaint or a question about who is responsible: asked, not guessed.
-        return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）")
     if len(text) >= 24 and _SAYS_REPORT.search(text) and not _HOW_TO.search(text[-8:]):
         # "你好 我是安居小区的住户 想反映一下 …能不能给处理下", "…这合理吗 我要投诉": said to be a complaint.
         return Reading(0.85, stores=True, args=text, label="提交随手拍")
     if len(text) >= 12 and _told_as_report(text):
         return Reading(0.9, stores=True, args=text, label="提交随手拍")  # "…给你们反映反映", "…必须投诉"
+    if _RHETORICAL.search(text) and len(text) >= 10:
+        # "…有没有人管？" may be a complaint or a question about who is responsible: asked, not guessed.
+        return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）")
     if _QUESTION.search(text) or len(text) < 6:
         return None
     if len(text) >= 20 and re.search(r"(?:我|俺)(?:要|想|得)(?:匿名)?(?:投诉|反映|举报|曝光)", text):
@@ -154,7 +160,7 @@ def read_report(text: str, ctx: Context) -> Reading | None:
 
 
 # What happens to a report once sent, asked about: "反映了以后 别人能看到是我反映的吗", "交上去以后 去哪看进度".
-_ABOUT_PROCESS = re.compile(r"以后|之后|完了|能看到|看得到|看见|知道是我|谁能看|谁看|进度|在哪|去哪|哪里看|哪看|哪查|多久|几天|能撤|撤回|撤销|删")
+_ABOUT_PROCESS = re.compile(r"以后|之后|完了|能看到|看得到|看见|知道是我|(?:名字|姓名|身份)(?:告诉|透露|泄露|公开|给)|谁能看|谁看|进度|在哪|去哪|哪里看|哪看|哪查|多久|几天|能撤|撤回|撤销|删")
 _ENDS_ASKING = re.compile(r"(?:[?？]|吗|么|呢|不|没|没有|多久|几天|进度|在哪|去哪看|哪看)\s*[?？。.!！~]*$")
 
 
@@ -172,7 +178,8 @@ def is_how_to(text: str) -> bool:
     text = normalize(text)
     body = report_body(text)
     asks = _ENDS_ASKING.search(body) or re.search(r"会不会|能不能|可不可以", body)  # "…会不会让人知道是我"
-    if _ABOUT_PROCESS.search(body) and asks and problem_at(body) is None and len(body) <= 30:
+    # "不想让人知道是我说的 …": asking not to be named is no question about who sees.
+    if _ABOUT_PROCESS.search(_ANONYMOUS.sub(" ", body)) and asks and problem_at(body) is None and len(body) <= 30:
         return True
     if len(body) > 12:
         return False
@@ -204,6 +211,9 @@ def wants_anonymity(text: str) -> bool:
     return _ANONYMOUS.search(normalize(text)) is not None
 
 
+_POLITE_ASK = re.compile(r"(?:能不能|能否|可不可以|可以)(?=不|别|帮我|给我|替我)")
+
+
 def read_anonymous(text: str, ctx: Context) -> Reading | None:
     """A report that asks not to be named: the asking and the report word come first, then the problem."""
     text = normalize(text)
@@ -215,9 +225,9 @@ def read_anonymous(text: str, ctx: Context) -> Reading | None:
     if is_how_to(text) or re.search(r"有啥(?:法子|办法)|有什么(?:法子|办法)|怎么(?:弄|操作)|咋(?:弄|整|操作)|如何", text):
         return None  # "想不留名字提意见 有啥法子": how to, not the complaint itself
     front = text[: max(anonymous.end(), word.end())]
-    asked_first = re.match(r"^(?:能不能|能否|可不可以|可以)(?=不|别)", front)
-    if asked_first and len(text) - len(front) >= 10 and not _QUESTION.search(text[len(front):]):
-        front = front[asked_first.end():]  # "能不能别写我名字 反映下社区主任…打牌": a polite way of asking for it
+    if len(text) - len(front) >= 10 and not _QUESTION.search(text[len(front):]):
+        # "能不能别写我名字 反映下社区主任…打牌", "我想反映个事 但是能不能不显示我名字 …": a polite way of asking for it
+        front = _POLITE_ASK.sub("", front)
     # "我想匿名曝光 安置房分配有人一家分了3套？": said first that this is a report, then a question mark
     # of indignation; "匿名反映 行吗" asks.
     declared = re.match(r"^(?:我|俺)?(?:想|要|来|得)", front) is not None and len(text) - len(front) >= 10
@@ -238,7 +248,8 @@ def _anonymous_told_late(text: str, anonymous: re.Match[str], word: re.Match[str
     is one, and does not end asking."""
     if word is None and anonymous.start() <= 6:
         return _anonymous_problem(text)
-    if is_how_to(text) or _ENDS_ASKING.search(text) or len(text) < 16:
+    passed_on = _PASS_ON_ASKED.search(text)  # "…能帮忙反映不": asking for it to be passed on is no question
+    if is_how_to(text) or (_ENDS_ASKING.search(text) and passed_on is None) or len(text) < 16:
         return None
     if word is None and problem_at(text) is None and not _PASS_ON.search(text):
         return None

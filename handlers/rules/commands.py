@@ -76,7 +76,7 @@ def read_off_topic(text: str, ctx: Context) -> Reading | None:
     text = normalize(text)
     if not (is_question(text) or is_request(text) or len(text) <= OFF_TOPIC_SHORT or re.search(r"想问|问问|问一下|请问", text)):
         return None
-    if re.search(r"(?:这个|你|助手|机器人|小程序)(?:要|该|应该)?(?:怎么|咋|如何)(?:用|使用|弄)", text):
+    if re.search(r"(?:这个|你|助手|机器人|小程序)(?:要|该|应该)?(?:怎么|咋|如何)(?:用|使用|弄)|(?:下载|装|安装)(?:个)?app|发字就行|直接发字", text):
         return None  # "这个怎么用 我能干啥": how to use the bot, not a gadget question
     return Reading(0.9) if is_off_topic(text) else None
 
