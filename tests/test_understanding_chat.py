@@ -805,3 +805,46 @@ def test_a_residents_report_with_a_typo_or_asked_politely_is_filed(bot, text, an
 def test_asking_whether_an_app_is_needed_gets_the_help(bot):
     said = bot.send(GRID_WORKER, "要下载app不 还是就在微信里发字就行")
     assert "帮不上" not in said.text and "帮助" in said.text
+
+
+# --- round 23: catching up at the end of the month ---------------------------------------------------
+
+
+@pytest.mark.parametrize("text,day,hours", [
+    ("国庆节当天在安置点值守6个钟头 补登一下", date(2026, 10, 1), 6.0),
+    ("十月十五 文明创建 两个半小时 补录", date(2026, 10, 15), 2.5),
+    ("十一月七号礼拜六 安居社区环境整治 干了四个钟头", date(2026, 11, 7), 4.0),
+    ("1号那个礼拜天也去了 疫苗接种点引导群众 5小时", date(2026, 11, 1), 5.0),
+    ("10月最后一天去搬迁户家帮扶两小时 上个月的应该还能补吧 补上", date(2026, 10, 31), 2.0),
+    ("上周三中午11点半到下午2点帮扶困难户 算服务时长", date(2026, 11, 18), 2.5),
+])
+def test_catch_up_entries_with_their_days_said_every_way_are_logged(bot, text, day, hours):
+    said = bot.send(GRID_WORKER, text)
+    assert (day, hours) in [(d, h) for d, h, _ in hours_of(bot, GRID_WORKER)] and "✅ 已登记" in said.text
+
+
+@pytest.mark.parametrize("text", ["11.3跟11.5两天各入户俩钟头 一块登了", "补一下：上礼拜四3小时 上礼拜五2个半 都是下沉走访"])
+def test_two_days_in_one_message_are_sent_apart_not_merged(bot, text):
+    entries = hours_of(bot)
+    said = bot.send(CADRE, text)
+    assert hours_of(bot) == entries and "一条只能登记一天" in said.text
+
+
+def test_logging_a_colleagues_hours_said_first_is_refused(bot):
+    said = bot.send(CADRE, "帮小刘登一下 他昨天入户俩小时 他手机没电了")
+    assert hours_of(bot) == [] and "本人登记" in said.text
+
+
+def test_a_progress_update_in_words_is_the_tickets_progress_not_its_view(bot):
+    said = bot.send(GRID_WORKER, "#21 更新下进度 跟物业谈了俩小时 同意这周修电梯")
+    assert "办理经过" not in said.text and all(day != date(2026, 11, 26) for day, _, _ in hours_of(bot, GRID_WORKER))
+
+
+def test_a_leader_asking_who_lags_behind_gets_the_summary(bot):
+    said = bot.send(SECRETARY, "月底了 拖后腿的是谁 报个名单给我")
+    assert "未达标" in said.text
+
+
+def test_asking_for_a_lesson_again_by_number(bot):
+    said = bot.send(GRID_WORKER, "第五课再推我一遍 上回没看完")
+    assert "第5课" in said.text

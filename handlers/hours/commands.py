@@ -73,7 +73,10 @@ def log_hours(ctx: Context, match: Match) -> str:
     if groups.get("team_total"):
         ctx.remember(ASKED, {"day": groups.get("day"), "note": groups.get("note", "")}, minutes=ASKED_MINUTES)
         return "时长按人登记：大家加起来的总数不能记在一个人名下。您本人服务了几个小时？直接回复，如「2小时」。"
-    if groups.get("ask_day"):
+    if groups.get("two_days"):
+        return "一条只能登记一天的服务。请按天分开发，每条写一天和那天的时长，例如：11月3日 入户走访 2小时。"
+    too_old = groups.get("day") and date.fromisoformat(groups["day"]) < service.earliest_allowed(today, config.months_back)
+    if groups.get("ask_day") and not too_old:  # a day too old is refused whichever day it was
         return ("是哪一天的服务？日子要写准才能登记，请带上日期再发一次，"
                 "例如：11月5日 入户走访 2小时（不写日期就是今天）。")
     if groups.get("two_amounts"):

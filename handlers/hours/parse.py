@@ -32,8 +32,10 @@ _HOURS_RE = re.compile(
 # Date words left over once the date is read ("11月上旬的某天", "上个月有一回", "那天"): the day is in doubt.
 LEFTOVER_DATE = re.compile(
     r"\d+\s*(?:号(?!楼|院|门|线|车|房|铺|摊|窗口|地块|网格)|日(?!常))|(?:上|下|这|本)?个?月(?:份)?(?!累计)|礼拜|星期|周[一二三四五六日天末]|那天|那会|前阵子|前段时间|前些天|有一天|某天|哪天|哪一天"
-    r"|上旬|中旬|下旬|月初|月中|月底|月末|有一回|有一次|日子|那次|改天|过两天|回头"
+    r"|上旬|中旬|下旬|月初|月中|月底|月末|有一回|有一次|日子|那次|改天|过两天|回头|中秋|端午|重阳|清明|春节|除夕|元宵|七夕|冬至|小年|腊八"
 )
+# The weekday said after its date ("十一月七号礼拜六", "1号那个礼拜天"): the same day again.
+_WEEKDAY_AFTER = re.compile(r"\s*(?:那个|那|的)?\s*(?:周|星期|礼拜)[一二三四五六日天]")
 _POINTER = re.compile(r"\s*(?:的)?(?:上午|下午|晚上|晌午|中午)?\s*(?:那天|那一天|当天|那会儿?|那阵儿?|那次|那一次|那回)")
 _MONTH_WORD = re.compile(r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?")
 
@@ -99,7 +101,8 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("md", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?")),
     ("rel_md", re.compile(r"(?P<rel>上个?月|本月|这个?月)\s*(?:的)?\s*(?P<d>\d{1,2})\s*[号日]")),
     ("month_end", re.compile(r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月\s*(?:的)?(?:最后一天|月底|底|末|最末一天)")),
-    ("md_cn", re.compile(r"(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})[日号]")),
+    ("md_cn", re.compile(r"(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})(?:[日号]|(?![次回遍趟天个]))")),
+    ("festival", re.compile(r"(?<![一二三四五六七八九十百零两\d])(?P<fest>国庆节?|元旦|五一(?![一二三四五六七八九十\d])|劳动节)(?!前|后|期间|假期|长假|以前|以后|之前|之后|放假)(?:当天|那天|那一天)?")),
     # 11.20, 11/20 or 11-20, but never an amount like 2.5h
     ("md_dot", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*[./-]\s*(?P<d>\d{1,2})(?![\d.]|\s*(?:个|小时|h|钟|分|点))", re.IGNORECASE)),
     ("week", re.compile(r"(?P<prefix>上上|上|这|本|下下|下)?\s*(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])")),
@@ -129,6 +132,8 @@ class DateError(ValueError):
     """The text names a date that does not exist (e.g. 2月30日)."""
 
 
+# Holidays on a fixed day of the solar calendar; the lunar ones (中秋, 端午 …) leave the day in doubt.
+_FESTIVALS = {"国庆": (10, 1), "国庆节": (10, 1), "元旦": (1, 1), "五一": (5, 1), "劳动节": (5, 1)}
 _WEEKDAY_ASIDE = re.compile(r"[（(]\s*(?:周|星期|礼拜)[一二三四五六日天]\s*[）)]")
 
 
@@ -142,6 +147,7 @@ class ParsedHours:
     ambiguous: bool = False  # 3个点: hours, or not?
     second_amount: bool = False  # "巡逻2小时 后来又值守了半小时": which amount is meant?
     day_in_doubt: bool = False  # "11月上旬的某天": a date named that cannot be pinned down
+    two_days: bool = False  # "11.3跟11.5两天各入户俩钟头": one entry is one day
 
 
 def _number(text: str) -> float:
@@ -278,6 +284,10 @@ def _resolve(kind: str, found: re.Match[str], today: date) -> date:
         return candidate
     if kind == "day":
         return date(today.year, today.month, int(found["d"]))
+    if kind == "festival":
+        month, day = _FESTIVALS[found["fest"]]
+        candidate = date(today.year, month, day)
+        return candidate if candidate <= today else date(today.year - 1, month, day)
     if kind == "ymd":
         return date(int(found["y"]), int(found["m"]), int(found["d"]))
     if kind == "rel_md":
@@ -299,6 +309,7 @@ def _resolve(kind: str, found: re.Match[str], today: date) -> date:
     return candidate
 
 
+_SPECIFIC = ("ymd", "md", "md_cn", "md_dot", "day", "rel_md")
 # A day to come named beside a bare weekday ("后天周五要值守"): the weekday only repeats it.
 _FUTURE_DAY = re.compile(r"明天|明儿个|明儿|明早|明晚|大后天|后天")
 
@@ -311,6 +322,13 @@ def find_date(text: str, today: date) -> tuple[date | None, str, tuple[int, int]
         future = _FUTURE_DAY.search(text)
         if kind == "week" and not found["prefix"] and future is not None:
             found, kind = future, "rel"
+        elif kind == "week" and not found["prefix"]:
+            # "1号那个礼拜天": the weekday repeats the date just before it, which says more.
+            for other_kind, other in _DATE_PATTERNS:
+                before = other.search(text[: found.start()]) if other_kind in _SPECIFIC else None
+                if before is not None and found.start() - before.end() <= 4:
+                    found, kind = before, other_kind
+                    break
         try:
             return _resolve(kind, found, today), found.group(0).strip(), found.span()
         except ValueError as exc:
@@ -338,7 +356,7 @@ def parse_hours(text: str, today: date) -> ParsedHours:
     day, date_words, date_span = find_date(rest, today)
     if date_span is not None:
         # "10月28号那天", "今天晌午那会儿": the day just named, pointed at again, is no doubt about it.
-        pointer = _POINTER.match(rest, date_span[1])
+        pointer = _POINTER.match(rest, date_span[1]) or _WEEKDAY_AFTER.match(rest, date_span[1])
         if pointer is not None:
             date_span = (date_span[0], pointer.end())
     rest = _cut(rest, date_span)
@@ -349,7 +367,21 @@ def parse_hours(text: str, today: date) -> ParsedHours:
     if day is not None:
         # "十月份的 就是10月28号那天": the month said again around the day is no doubt either.
         pointers_left = _MONTH_WORD.sub(lambda m: " " if _month_number(m["m"]) == day.month else m.group(0), pointers_left)
-    day_in_doubt = LEFTOVER_DATE.search(pointers_left) is not None
+        last_month = (today.replace(day=1) - timedelta(days=1)).month
+        if day.month == last_month:
+            pointers_left = re.sub(r"上个?月(?:的)?", " ", pointers_left)  # "10月最后一天 … 上个月的应该还能补吧"
+        elif day.month == today.month:
+            pointers_left = re.sub(r"(?:本|这个?)月(?:的)?", " ", pointers_left)
+    # "11.3跟11.5两天各入户俩钟头", "上礼拜四3小时 上礼拜五2个半": one entry is one day. A day to come said
+    # later ("…明天还得去") is a plan, not a second entry.
+    try:
+        second, _, second_span = find_date(pointers_left, today) if day is not None else (None, "", None)
+    except DateError:
+        second, second_span = None, None
+    if second is not None and second == day:
+        pointers_left = _cut(pointers_left, second_span)  # "周日 11月15": the same day said twice
+    two_days = second is not None and second != day and second <= today
+    day_in_doubt = LEFTOVER_DATE.search(pointers_left) is not None and not two_days
     note = re.sub(r"[\s,，;；、]+", " ", pointers_left).strip(_PUNCT)
     note = _SPOKEN.sub(" ", note)
     note = _TRAILING.sub("", _FILLER.sub("", note).strip(_PUNCT)).strip(_PUNCT)
@@ -357,4 +389,4 @@ def parse_hours(text: str, today: date) -> ParsedHours:
     return ParsedHours(hours=hours, day=day, date_words=date_words, note=note[:200],
                        vague=amount is not None and amount.kind == "vague",
                        ambiguous=amount is not None and amount.kind == "ambiguous",
-                       second_amount=second_amount, day_in_doubt=day_in_doubt)
+                       second_amount=second_amount, day_in_doubt=day_in_doubt, two_days=two_days)

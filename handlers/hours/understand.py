@@ -28,7 +28,7 @@ ASKED_MINUTES = 15
 # What grid service is called: the command words and the activities themselves.
 SERVICE = re.compile(
     r"服务(?!中心|站|大厅|窗口|台|点|区)|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
-    r"|巡逻|巡罗|巡落|巡査|巡查|值守|值班|值斑|走仿|入护|发放|分发|派发|物资|防汛|防火|帮扶|入户|走访|宣传|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
+    r"|巡逻|巡罗|巡落|巡査|巡查|值守|值班|值斑|走仿|入护|发放|分发|派发|物资|防汛|防火|帮扶|入户|走访|宣传(?!栏|牌|画)|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
     r"|护学|护校|护导|护送|疏导|保洁|搞卫生|打扫卫生|环境卫生|大扫除|义工|文明劝导|交通劝导|治安|联防|红袖章"
     r"|送饭|送餐|送菜|送水|送煤|理发|给.{0,8}(?:老人|群众|居民|困难户|残疾|独居|孤寡).{0,4}(?:送|办|修|买|打扫|理发|做饭)"
     r"|接待(?:群众|居民|来访|上访|来信)|信访|上访|来访|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
@@ -48,7 +48,7 @@ COMPLAINT = re.compile(
 )
 # A problem told as a state (楼道堆满杂物, 路灯不亮好几天了): with time spent, maybe service, maybe a report;
 # but the object of a plain service activity ("调解 漏水纠纷 2个钟头") is no complaint.
-PROBLEM_STATE = re.compile(r"不热|不暖和|冰凉|不通|漏风|坏了|坏掉|坏着|不亮|破了|塌了|漏了|漏水|堵了|堵住|积水|扰民|占道|堆满|堆着|堆了|好几天|几天了|半个月了|一个月了|倒了|断了|裂了|脱落|违停|乱堆|私搭|乱建|安全隐患|污水"
+PROBLEM_STATE = re.compile(r"老化|掉下来|松动|漏气|不热|不暖和|冰凉|不通|漏风|坏了|坏掉|坏着|不亮|破了|塌了|漏了|漏水|堵了|堵住|积水|扰民|占道|堆满|堆着|堆了|好几天|几天了|半个月了|一个月了|倒了|断了|裂了|脱落|违停|乱堆|私搭|乱建|安全隐患|污水"
     r"|满了|溢出|乱停|乱放|乱扔|乱贴|乱摆|停车乱|很乱|太乱|脏|臭|噪音|异味|没暖气|没电|没水|停水|停电|冒水|爆管|爆了|爆裂|冻裂|没人来|没来人|没人修|没人管")
 STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|值守|值班|入户|走访|帮扶|宣传|宣讲|排查|整治|清理|防汛|防火|创文|志愿|护学|执勤|站岗")
 # Office work is no grid service (开会, 写材料, 在单位值班接电话, 帮领导搬家): with no sign of the grid or its
@@ -70,7 +70,7 @@ ACTIVITY = re.compile(
 QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|怎样|咋|如何|多少|多久|算不算|会不会|能算|算吗|算不|是不是|要不要|有没有|(?<!没)啥|(?<!没)(?<!没有)什么|为什么"
     r"|还差|够不够|够了没|达没达|达到没|达到了没|够没够|几个人|多少人|有几个|有多少|够.{0,8}没\s*$|够数|(?<!好)几个小时[?？]?$|(?<!好)几个钟"
-    r"|按.{0,8}算|算作|算进|算到|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长"
+    r"|按.{0,8}算|算作|算进|算到|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长(?=.{0,3}(?:吗|么|嘛|不|没|[?？]))"
 )
 # Who came along, counted roughly ("跟社区几个人一块巡逻", "带着几个志愿者"): no question in it.
 _COMPANY = re.compile(
@@ -108,7 +108,7 @@ TEAM = re.compile(
     r"谁|大家|大伙|大家伙|同志们|(?:多少|几个?)人.{0,4}(?:没|未|不够|达标|完成|差)|完成率|全街道|全街|各社区|各单位|各网格|各个|全体|所有人|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名"
     r"|达标率|整体|总体|包联|下面的人|手下|本单位|我们单位|本社区|我们社区|单位的人|社区的人|达标情况"
 )
-TEAM_TOPIC = re.compile(r"时长|达标|小时|钟头|没登|登记")
+TEAM_TOPIC = re.compile(r"时长|达标|小时|钟头|没登|登记|拖后腿|垫底")
 # "一个半", "3个半": an amount with no unit, alone: the answer to "how long?", else asked about.
 BARE_HALF = re.compile(r"^\s*(?P<num>\d{1,2}|[一二两三四五六七八九十])\s*个半\s*[.。!！]?$")
 # A bare number answers "how many hours exactly?" ("3", "2.5").
@@ -126,7 +126,10 @@ LOG_WORDS = re.compile(r"补登|登记一下|登记|登个|登一下|登上|记�
 # Someone else's words passed on: a forward, or what a leader said everybody should log.
 RELAYED = re.compile(r"^\s*(?:【转发】|\[转发\]|转发|转[:：])|(?:说|通知|讲)[:：\s].{0,12}(?:每人|每个人|大家都|都按|一律按)|(?:每人|每个人|大家都|都按|一律按).{0,6}(?:记|算|登)")
 # Asking whether an entry may still be made ("…服务3小时 还能补登不").
-_STILL_LOGGABLE = re.compile(r"(?:还能|能不能|可以|还可以)(?:补登|补记|补|登|登记)(?:上去|进去|上)?(?:不|吗|么|嘛|不能)?\s*[?？]?\s*$")
+_STILL_LOGGABLE = re.compile(
+    r"(?:(?:还能|能不能|可以|还可以)(?:补登|补记|补|登|登记)(?:上去|进去|上)?(?:不|吗|么|嘛|不能|中不中|行不行|行不|成不)?"
+    r"|(?:补登|补记|补|登|登记)(?:上去|进去|上)?(?:不|吗|么|嘛|中不中|行不行|行不|成不))\s*[?？]?\s*$"
+)
 # Asking for it outright ("我想登一下…你看能不能补上去"): a request to log, not a question whether one may.
 _WANTS_LOGGED = re.compile(r"(?:我|俺)(?:想|要)(?:补)?登|帮我(?:补)?登|给我(?:补)?登|登一下|补登一下|补一下")
 
@@ -143,7 +146,10 @@ _TARGET_BEFORE = re.compile(r"(?:够|满|达到|不到|没到|还差|差|距离?
 PLANNED = re.compile(r"要去|打算|准备去|计划|待会儿?|一会儿|等会儿?|晚点再|完事了?再|弄完再|干完再|回来再|到时候再?|提前登")
 PLAN_CHANGED = re.compile(r"本来|原本|原来|结果|已经|刚才|刚刚")
 # Someone else's hours to be logged for them ("小刘…手机没电了 你给他登一下"): only the person logs their own.
-FOR_SOMEONE_ELSE = re.compile(r"(?:给|帮|替|代)(?:他|她|他们|她们|小.|老.)(?:也)?(?:登|记|报)(?:一下|下|上)?(?:吧|哈|啊|呗)?[。.!！~]*\s*$")
+FOR_SOMEONE_ELSE = re.compile(
+    r"(?:给|帮|替|代)(?:他|她|他们|她们|小[\u4e00-\u9fff](?<!小区)|老(?!人|乡|百姓|年|党员|干部|同志|旧)[\u4e00-\u9fff])(?:也)?(?:登|记|报)"
+    r"(?:(?:一下|下|上)(?!记|录)|(?:吧|哈|啊|呗)?[。.!！~]*\s*$)"
+)
 # A team's hours added up ("我们网格4个人…一共干了8个钟头"): whose share is whose? Asked.
 TEAM_TOTAL = re.compile(
     r"(?:\d+|[两三四五六七八九十几])\s*(?:个)?(?:人|同事|志愿者).{0,16}(?:一共|总共|合计|加起来|加一块)"
@@ -201,6 +207,8 @@ def parsed_groups(text: str, today: date) -> dict:
         groups["two_amounts"] = True
     if parsed.day_in_doubt:
         groups["ask_day"] = True
+    if parsed.two_days:
+        groups["two_days"] = True
     return groups
 
 
@@ -277,10 +285,12 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if amount is None:
         # "今天上午入户走访了": service done, amount missing: ask for it, store nothing.
         unknown = re.search(r"多长时间|多久|没顾上看|没看时间|没看表|没记时间|时间没记|忘了几个", folded) is not None
-        if service and not complaint and re.search(r"了|今天|昨天|前天|上午|下午|晚上|一直|整天|一天", folded) \
+        if service and not complaint and not RELAYED.search(folded) and re.search(r"了|今天|昨天|前天|上午|下午|晚上|一直|整天|一天", folded) \
                 and len(folded) <= (80 if unknown else 30) \
                 and ACTIVITY.search(folded):
-            return Reading(0.8, groups={"missing": True, **parsed_groups(text, today)})
+            # "昨天入户发现刘大爷家燃气管老化了": service, or the problem found? Offered beside a report.
+            found_problem = PROBLEM_STATE.search(folded) or reports.problem_at(folded) is not None
+            return Reading(0.5 if found_problem else 0.8, groups={"missing": True, **parsed_groups(text, today)})
         return None
     if (not amount.corrected and CORRECTION.search(folded)) or EARLIER.search(folded):
         return None  # "刚才登记错了 应该是3小时", "刚才那个值班的我多报了…改成三个钟头": the edit command's
@@ -305,6 +315,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.55, stores=True, groups=groups, label="登记服务时长")
     if FOR_SOMEONE_ELSE.search(folded):
         return Reading(0.85, groups={**groups, "for_someone_else": True})
+    if groups.get("two_days"):
+        return Reading(0.85, groups=groups)  # one entry is one day: the handler says to send them apart
     if groups.get("day", "") > today.isoformat() and (RELAYED.search(folded) or _NOTICE.search(folded)):
         return None  # a notice of something to come, passed on: nobody's hours
     if groups.get("day", "") > today.isoformat():
@@ -434,7 +446,7 @@ _NOT_ONES_TOTAL = re.compile(r"高铁|火车|动车|飞机|航班|大巴|公交|
 def read_mine(text: str, ctx: Context) -> Reading | None:
     """One's own total: 这个月还差多少, 还差几个小时, 上个月时长, 我这个月下沉了几个小时."""
     folded = fold(text)
-    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|\d+\s*件", folded) \
+    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|算(?:服务|下沉)时长|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|\d+\s*件", folded) \
             or _NOT_ONES_TOTAL.search(folded):
         return None
     if (RULE_ASKED.search(folded) or re.search(r"每(?:周|月|天|年|次|个月)|需要|得.{0,3}几", folded)) \

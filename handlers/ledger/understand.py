@@ -43,9 +43,13 @@ _FROM_REPORT = re.compile(
 _BOARD_ASKED = re.compile(rf"(?:整改|台账).{{0,10}}{FIGURES}|{FIGURES}.{{0,8}}(?:整改|台账|没销号|未销号)")
 
 
+# "对账销号那张总表调出来看一下": the ledger's whole table, asked for by another name.
+_BOARD_TABLE = re.compile(r"(?:销号|整改|台账).{0,8}(?:总表|总账|汇总表|大表).{0,6}(?:调出来|拿出来|发出来|发我|看一下|看看|看下)")
+
+
 def read_board(text: str, ctx: Context) -> Reading | None:
     text = normalize(text)
-    if _BOARD.search(text):
+    if _BOARD.search(text) or _BOARD_TABLE.search(text):
         return Reading(0.9)
     if _BOARD_ASKED.search(text) and not re.search(r"#\s*\d|\d+\s*号|我(?!们)|俺(?!们)|怎么(?:填|写|办|销号)|规定|要求", text):
         return Reading(0.85)
