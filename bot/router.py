@@ -94,9 +94,19 @@ _MENTION = re.compile(r"^@\S+\s+")
 _GREETING = re.compile(r"^(?:你好|您好|你好呀|在吗|老师好|领导好|各位领导好|各位好|大家好|早上好|上午好|下午好|晚上好|打扰了|打扰一下)[,，!！.。~\s]+(?=.{6})")
 
 
+# A courtesy at the end of a message that says something else ("请发一下看板链接，谢谢。", "…特此确认。").
+_THANKS_AFTER = re.compile(
+    r"(?<=.{4})[,，。.!！?？~～\s]+(?:谢谢(?:您|你|啦|了|哈)?|多谢|感谢(?:各位)?(?:同事|领导)?|麻烦(?:您|你)?了|辛苦(?:您|你)?了|特此确认|请查收)[。.!！~～]*$"
+)
+# Emoji in front of a command word ("⏰定时任务", "❓帮助"): decoration, not part of the command.
+_EMOJI_LEAD = re.compile(r"^[\U0001F000-\U0001FAFF\u2300-\u23FF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+\s*(?=\S)")
+
+
 def message_text(message: Incoming) -> str:
-    """The text as commands see it: normalised, without an @mention of the bot or a greeting in front."""
-    return _GREETING.sub("", _MENTION.sub("", normalize(simplified(message.text)), count=1), count=1)
+    """The text as commands see it: normalised, without an @mention of the bot or a greeting in front,
+    a thank-you after, or emoji in front."""
+    text = _GREETING.sub("", _MENTION.sub("", normalize(simplified(message.text)), count=1), count=1)
+    return _EMOJI_LEAD.sub("", _THANKS_AFTER.sub("", text))
 
 
 # A long run-on (voice input) is a question only if it ends like one: a question word in the middle of

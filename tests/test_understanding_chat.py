@@ -848,3 +848,25 @@ def test_a_leader_asking_who_lags_behind_gets_the_summary(bot):
 def test_asking_for_a_lesson_again_by_number(bot):
     said = bot.send(GRID_WORKER, "第五课再推我一遍 上回没看完")
     assert "第5课" in said.text
+
+
+# --- round 24: polite wrappers and emoji around the command ----------------------------------------
+
+
+def test_a_thank_you_after_the_request_does_not_hide_it(bot):
+    said = bot.send(GRID_WORKER, "您好，我想再做几道练习题，麻烦出题，谢谢。")
+    assert "【练习题】" in said.text
+    asked = bot.send(GRID_WORKER, "您好，请问随手拍可以不留名字吗？谢谢。")
+    assert "【随手拍】" in asked.text and "条文" not in asked.text
+    thanks = bot.send(GRID_WORKER, "谢谢")
+    assert "不客气" in thanks.text
+
+
+def test_an_emoji_in_front_of_a_command_word_is_decoration(bot):
+    said = bot.send(ADMIN, "⏰定时任务")
+    assert "定时任务（共" in said.text
+
+
+def test_a_formal_lesson_confirmation_is_understood(bot):
+    said = bot.send(GRID_WORKER, "您好，今天的微课我已认真学习，特此确认。")
+    assert "没看懂" not in said.text and "【今日微课】" not in said.text

@@ -95,7 +95,8 @@ def log_hours(ctx: Context, match: Match) -> str:
         entry = {k: v for k, v in groups.items() if k != "may_i"}
         shown = f"（{note}）" if note else ""
         ctx.offer([Choice(f"登记 {day_label(day, today)} {fmt_hours(hours)} 小时", "服务", entry, match.text)])
-        return f"能补登。要登记{day_label(day, today)}服务 {fmt_hours(hours)} 小时{shown}吗？回复「1」即可。"
+        yes = "可以登记" if day == today else "能补登"
+        return f"{yes}。要登记{day_label(day, today)}服务 {fmt_hours(hours)} 小时{shown}吗？回复「1」即可。"
     entry = service.add_entry(ctx.session, ctx.person, hours, day, note, ctx.now)
     ctx.audit("create", "hour_entry", entry.id, {"day": day.isoformat(), "hours": hours, "note": note})
     ctx.forget(ASKED)

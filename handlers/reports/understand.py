@@ -78,7 +78,7 @@ _WORKLIST = re.compile(
 
 
 # Saying that this is a complaint, anywhere in a longer message: "我想反映一下", "我要投诉", "帮忙反映一下这个问题".
-_SAYS_REPORT = re.compile(r"(?:反映|投诉)(?:一下|下)[,，\s]*(?:赶紧|尽快|快点|抓紧)?(?:处理|解决|管管|修)|(?:我|俺)?(?:就|也|还|是)?(?:想|要|来)(?:匿名)?(?:反映|投诉|举报|曝光)(?!的)|(?:我|俺)(?:想|要|来)?(?:吐槽|吐个槽)(?:一下|下)?|(?:能不能|可不可以|能否)(?:帮我)?(?:反映|投诉)(?:一下|下)?(?=.{10})|(?:帮忙|帮我|麻烦|请)(?:给|帮)?(?:反映|投诉|上报)(?:一下|下)?(?:这个|这件)?(?:问题|事|情况)?")
+_SAYS_REPORT = re.compile(r"(?:反映|投诉)(?:一下|下)[,，\s]*(?:赶紧|尽快|快点|抓紧)?(?:处理|解决|管管|修)|(?:我|俺)?(?:就|也|还|是)?(?:想|要|来)(?:通过|用|在)?(?:意见箱|这里|这儿|你们|你)?(?:匿名)?(?:反映|投诉|举报|曝光)(?!的)|(?:我|俺)(?:想|要|来)?(?:吐槽|吐个槽)(?:一下|下)?|(?:能不能|可不可以|能否)(?:帮我)?(?:反映|投诉)(?:一下|下)?(?=.{10})|(?:帮忙|帮我|麻烦|请)(?:给|帮)?(?:反映|投诉|上报)(?:一下|下)?(?:这个|这件)?(?:问题|事|情况)?")
 # A report word at the end: "冒黑水 臭得睡不着觉 给你们反映反映", "…随手拍一下", "…必须投诉", "…帮忙反映下".
 _TRAILING_REPORT = re.compile(
     r"(?:给你们|向你们|跟你们|帮忙|帮我|请|麻烦)?(?:反映|反应|投诉|举报|曝光|随手拍|提个意见|吐槽)(?:反映|反应|一下|下|了|吧|啊)?(?:这个|这件)?(?:问题|事|情况)?[。.!！~]*$"
@@ -321,6 +321,9 @@ def ticket_verb(text: str) -> tuple[str, int, str] | None:
     if not hits:
         return None
     _, _, verb, hit = min(hits, key=lambda h: (h[0], h[1]))
+    rating = next((h for h in hits if h[2] == "rate"), None)
+    if verb == "show" and rating is not None and not re.search(r"[?？]|吗|了没|没有?\s*$", rest):
+        _, _, verb, hit = rating  # "关于#9的处理结果我比较满意": the result is rated, not asked after
     if verb in ("close", "progress", "accept") and re.search(r"[?？]|吗|了没|没有?\s*$|到底|啥|什么", rest):
         verb = "show"  # "第40号反映办结了吗": asking how it stands, not closing it
     return verb, number, rest[hit.end():].strip(" :：,，了")
