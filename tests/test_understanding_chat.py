@@ -29,6 +29,11 @@ def count(bot, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
+def newest_report(bot) -> Report:
+    with bot.app.sessions() as session:
+        return session.scalars(select(Report).order_by(Report.id.desc())).first()
+
+
 # --- hours as typed ----------------------------------------------------------------------------
 
 
@@ -626,14 +631,12 @@ def test_reports_for_someone_else_or_unnamed_in_other_words_are_filed(bot, text,
     said = bot.send(CADRE, text)
     assert hours_of(bot) == [] and count(bot, Report) == reports_before + 1
     assert "已收到您的反映" in said.text
-    with bot.app.sessions() as session:
-        assert session.scalars(select(Report).order_by(Report.id.desc())).first().anonymous is anonymous
+    assert newest_report(bot).anonymous is anonymous
 
 
 def test_a_polite_request_not_to_be_named_stays_out_of_the_complaint(bot):
     bot.send(CADRE, "能不能别写我名字 反映下窗口的小王给群众开证明还收钱")
-    with bot.app.sessions() as session:
-        report = session.scalars(select(Report).order_by(Report.id.desc())).first()
+    report = newest_report(bot)
     assert report.anonymous and report.text.startswith("窗口的小王")
 
 
@@ -764,8 +767,7 @@ def test_reports_said_in_more_everyday_ways_are_filed(bot, text, anonymous):
     reports_before, confirmations = count(bot, Report), count(bot, LessonConfirmation)
     said = bot.send(GRID_WORKER, text)
     assert count(bot, Report) == reports_before + 1 and "已收到您的反映" in said.text
-    with bot.app.sessions() as session:
-        assert session.scalars(select(Report).order_by(Report.id.desc())).first().anonymous is anonymous
+    assert newest_report(bot).anonymous is anonymous
     assert count(bot, LessonConfirmation) == confirmations
 
 
@@ -798,8 +800,7 @@ def test_a_residents_report_with_a_typo_or_asked_politely_is_filed(bot, text, an
     reports_before = count(bot, Report)
     said = bot.send(None, text, sender="visitor-9")
     assert count(bot, Report) == reports_before + 1 and "已收到您的反映" in said.text
-    with bot.app.sessions() as session:
-        assert session.scalars(select(Report).order_by(Report.id.desc())).first().anonymous is anonymous
+    assert newest_report(bot).anonymous is anonymous
 
 
 def test_asking_whether_an_app_is_needed_gets_the_help(bot):
