@@ -81,10 +81,10 @@ QUESTION = re.compile(
     r"是.{0,8}还是|多久|多少|多长|(?<![好十这])几(?!乎)|(?<!知道)(?<!不知)(?<!晓得)(?:谁|哪)|(?<!没)啥|(?<!没)(?<!没有)什么|真的假的|" + r"(?<=.{6})" + _SEEKS_ASSURANCE
 )
 # A reply that picks option n of a numbered choice: "2", "选2", "第二个", "2吧".
-_PICK = re.compile(r"^(?:我?选|选择|就|要)?\s*第?\s*(?P<n>[1-9一二三四五六七八九])\s*(?:个|项|号|条|种)?\s*(?:吧|呗|的|啊)?\s*[.。!！]*$")
-_PICK_NAMED = re.compile(
-    r"^(?:我?选|选择|就|要)?\s*第?\s*(?P<n>[1-9一二三四五六七八九])(?:\s*(?:个|项|号|条|种))?[\s,，:：、]+(?!小时|钟头|分钟|个钟|点)(?P<rest>\D{2,8})$"
-)
+_PICK_NUMBER = r"^(?:我?选|选择|就|要)?\s*第?\s*(?P<n>[1-9一二三四五六七八九])(?:\s*(?:个|项|号|条|种))?"
+_PICK = re.compile(_PICK_NUMBER + r"\s*(?:吧|呗|的|啊)?\s*[.。!！]*$")
+# "1 时长", "第二个 匿名的": the number and a word of that option's line (never a unit: "2 小时" is an amount).
+_PICK_NAMED = re.compile(_PICK_NUMBER + r"[\s,，:：、]+(?!小时|钟头|分钟|个钟|点)(?P<rest>\D{2,8})$")
 _YES = re.compile(r"^(?:是|是的|对|对的|对对|嗯|嗯嗯|好|好的|行|可以|确认|没错|要|是这个)\s*[.。!！]*$")
 _CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 

@@ -87,6 +87,11 @@ FIGURES = (
 )
 
 
+# An amount of time as people type it ("俩小时", "3个半钟头", "40分钟"); readers pair it with their own
+# words. A regex fragment.
+DURATION = r"(?:\d+(?:\.\d+)?|[一二两俩仨三四五六七八九十半]+)\s*个?\s*半?(?:小时|钟头|个钟|分钟)"
+
+
 # The longest reply a person should have to read on a phone; longer content goes out as several replies.
 MAX_REPLY_CHARS = 500
 

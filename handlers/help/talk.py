@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from bot.router import Context, Match, Reading, is_question
-from bot.text import normalize
+from bot.text import DURATION, normalize
 
 # Small talk is a run of these phrases (with particles and a friendly address in between):
 # "收到，谢谢", "嗯嗯好的", "谢了老铁", "哈喽小助手".
@@ -147,7 +147,7 @@ _WHO_SEES = re.compile(
 )
 
 
-_AMOUNT_TO_LOG = re.compile(r"(?:\d+(?:\.\d+)?|[一二两俩仨三四五六七八九十半]+)\s*个?\s*半?(?:小时|钟头|个钟|分钟)")
+_AMOUNT_TO_LOG = re.compile(DURATION)
 
 
 def read_how_to(text: str, ctx: Context) -> Reading | None:

@@ -157,8 +157,6 @@ TEAM_TOTAL = re.compile(
 )
 # A reply in a group chat ("楼上说得对 巡逻俩钟头腿都走细了😂"): talk, not an entry. Asked, never stored.
 CHAT_REPLY = re.compile(r"^(?:@\S+\s*)?(?:楼上|楼主|哈哈|笑死|同感|同意|\+1|确实|是啊|可不是|对对)")
-# Service that mentions a queue or a wait as its object ("在接种点引导排队"): not a complaint.
-_QUEUE_SERVICE = re.compile(r"(?:引导|维持|组织|疏导|帮着?|协助)(?:群众|居民|大家|老人)?排队(?:秩序)?")
 
 # What is left of a note once places, people, times and fillers are taken out: what was done, if anything.
 _ACTIVITY_LEFT = re.compile(
@@ -264,19 +262,20 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     asked_text = _COMPANY.sub(" ", folded)
     late = _STILL_LOGGABLE.search(folded)
     if late is not None and _WANTS_LOGGED.search(folded):
-        folded = fold(text := _STILL_LOGGABLE.sub(" ", fold(text)))
+        # "我想登一下…你看能不能补上去": asked for outright, the entry is read as any other
+        text = folded = _STILL_LOGGABLE.sub(" ", folded)
         asked_text = _COMPANY.sub(" ", folded)
-    elif late is not None and (amount := read_amount(folded)) is not None and amount.kind == "exact":
+    elif late is not None and (said := read_amount(folded)) is not None and said.kind == "exact":
         # "9月28号…那次 服务3小时 还能补登不": asking to log it. The handler says whether the day may still be
         # logged, and offers the entry; nothing is stored on a question.
-        groups = parsed_groups(_STILL_LOGGABLE.sub(" ", fold(text)), today)
+        groups = parsed_groups(_STILL_LOGGABLE.sub(" ", folded), today)
         return Reading(0.85, groups={**groups, "may_i": True}, label=_label(groups, today))
     if QUESTION.search(asked_text) and (len(asked_text) <= LONG_TEXT or is_question(asked_text)):
         return None  # (a long run-on that does not end asking tells what was done)
     amount = read_amount(folded)
     # Asking to log ("记一下", "登上") names no service: "上午俩小时 记一下" is still a bare amount.
     service = SERVICE.search(LOG_WORDS.sub(" ", folded)) is not None
-    unqueued = _QUEUE_SERVICE.sub(" ", folded)
+    unqueued = reports.without_kept_queues(folded)  # "在接种点引导排队": service, not a complaint
     complaint = COMPLAINT.search(unqueued) is not None or _problem_first(unqueued)
     if amount is None and (is_question(asked_text) or UNDO.search(folded)):
         return None  # "陪餐的能去几个", "入户去不了 能找人替我去不": no amount, and asking something
@@ -440,7 +439,7 @@ def read_undo(text: str, ctx: Context) -> Reading | None:
 
 
 # Hours that are not one's own service: a journey ("高铁从咱县到省城要几个小时"), or how to write an entry.
-_NOT_ONES_TOTAL = re.compile(r"高铁|火车|动车|飞机|航班|大巴|公交|地铁|坐车|开车|打车|车程|路上|从.{1,10}到.{1,10}(?:要|得|需要)|格式|怎么发|咋发|怎么写|咋写|发了.{0,4}不对")
+_NOT_ONES_TOTAL = re.compile(_JOURNEY.pattern + r"|飞机|航班|开车|路上|从.{1,10}到.{1,10}(?:要|得|需要)|格式|怎么发|咋发|怎么写|咋写|发了.{0,4}不对")
 
 
 def read_mine(text: str, ctx: Context) -> Reading | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.router import Context, Reading
-from bot.text import FIGURES, normalize
+from bot.text import DURATION, FIGURES, normalize
 
 # Conversation state: the closed ticket a "满意" / "不满意" would rate.
 RATE_KEY = "reports.rate"
@@ -37,7 +37,7 @@ _EXISTING = re.compile(r"#\s*\d|\d+\s*号(?:反映|投诉|任务|单)|编号\s*\
 # A report word early in the message, not 反映的 (我反映的事: asking about one's own reports).
 _EARLY = re.compile(rf"^.{{0,8}}?{_STRONG_WORD}(?!的|过的|列表|统计|\s*(?:列|清单|有哪些|有几))")
 # Time spent, in a message that also names a report word: it may be someone's service hours.
-_DURATION = re.compile(r"(?:\d+(?:\.\d+)?|[一二两俩仨三四五六七八九十半]+)\s*个?\s*(?:半)?(?:小时|钟头|个钟|分钟)")
+_DURATION = re.compile(DURATION)
 _ANYWHERE = re.compile(_REPORT_WORD)
 # A problem told without a report word: maybe a report, the router asks.
 _PROBLEM = re.compile(
@@ -115,12 +115,17 @@ def _told_as_report(text: str) -> bool:
 
 
 # A queue someone kept in order ("在接种点引导排队"): service, not a wait to complain of.
-_QUEUE_KEPT = re.compile(r"(?:引导|维持|组织|疏导|协助)(?:群众|居民|大家|老人)?排队")
+_QUEUE_KEPT = re.compile(r"(?:引导|维持|组织|疏导|帮着?|协助)(?:群众|居民|大家|老人)?排队(?:秩序)?")
+
+
+def without_kept_queues(text: str) -> str:
+    """The text with queues someone kept in order blanked out, positions kept."""
+    return _QUEUE_KEPT.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def problem_at(text: str) -> int | None:
     """Where the text first tells of something wrong (坏了, 没人管, 好几天, 占道 …), or None."""
-    found = _PROBLEM.search(_QUEUE_KEPT.sub(lambda m: " " * len(m.group(0)), normalize(text)))
+    found = _PROBLEM.search(without_kept_queues(normalize(text)))
     return found.start() if found is not None else None
 
 
