@@ -33,6 +33,9 @@ CHOICE_OPENING = 16
 # A question with a word that carries this share of its weight and is not in the best article is
 # about something else (上班能带孩子来办公室吗 is not answered by the rule on 接送子女 with the car).
 MISSING_MAIN = 0.27
+# Even a clearly covered question is not answered by an article lacking a word that carries this much of
+# it (办公室里能抽烟不 is not answered by the rule against serving 香烟 at a meal).
+CLEAR_MISSING_MAIN = 0.4
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def confident(hits: tuple[Hit, ...] | list[Hit], threshold: float, rule_shaped: 
         return False
     if hits[0].misses_ask:
         return False
-    if hits[0].coverage >= threshold + CLEAR_COVERAGE:
+    if hits[0].coverage >= threshold + CLEAR_COVERAGE and hits[0].missing_main < CLEAR_MISSING_MAIN:
         return True
     if hits[0].missing_main >= MISSING_MAIN:
         return False

@@ -39,7 +39,7 @@ WORK_WORDS = tuple(
     兼职 经商 开店 入股 报酬 外快
     出差 差旅 报销 发票 补助 补贴 标准 超标 审批 派车 私用 私车 私家车 培训 一等座 二等座 商务座 头等舱 经济舱
     开会 会议 参会 请示 报告 报备 汇报 文件 发文 通知 讲话稿 材料 表格 填报 台账
-    办公 电脑 打印 资产 采购 领用
+    办公 电脑 打印 资产 采购 领用 a4 打印纸 复印纸 墨盒 文具 京东卡 超市卡 淘宝卡
     走访 入户 巡查 隐患 调解 纠纷 诉求 投诉 反映 低保 救助 证明 盖章 招标 工程 公示 保密 泄露 朋友圈 工作群
     """.split()
 )
@@ -73,6 +73,8 @@ _PERMISSION = re.compile(
     r"|多久内|多长时间内|几天内|时限|期限|算不算|合理吗|合规吗|违规吗|违纪吗|会不会被|被发现|怎么处理"
     # what happens if one does it, and what one must do: 被抓到会怎样, 司机要怎么做
     r"|会怎样|会怎么样|什么后果|被抓|被查|要怎么做|该怎么做|应该怎么做|要怎么办"
+    # asking to be told it is all right: …反正顺路 没事吧
+    r"|(?:没事|没问题|没啥事|没啥问题|不要紧|不碍事|不违规|不算违规|不算违纪)(?:的)?吧"
     r"|(?:能|要|得|该)[^,，。.!！?？]{0,20}[吗么嘛不]\s*[?？]?$"
 )
 # The shape of a question a rule answers: whether something is allowed or required (as above), a limit
@@ -107,6 +109,8 @@ _OTHER = re.compile("|".join(sorted(map(re.escape, OTHER_WORDS), key=len, revers
 # Below this share of its words found in the best article, a question with no word of either list is
 # taken to be about something the bot does not do.
 UNKNOWN_COVERAGE = 0.25
+# An article covering this share of a question that names a work matter answers it, whatever else it names.
+CLEAR_MATCH = 0.5
 
 
 def asks_permission(question: str) -> bool:
@@ -119,10 +123,14 @@ def asks_rule(question: str) -> bool:
     return bool(_RULE_SHAPE.search(normalize(question).lower()))
 
 
+# Words that hold an everyday stem without being about it: 电动车 is no 动车 (a train).
+_HOLDS_OTHER = re.compile(r"电动车|电动自行车")
+
+
 def topic_words(question: str) -> tuple[list[str], list[str]]:
     """The work words and the everyday-subject words found in the question (for tests and tuning)."""
     folded = normalize(question).lower()
-    return _WORK.findall(folded), _OTHER.findall(folded)
+    return _WORK.findall(folded), _OTHER.findall(_HOLDS_OTHER.sub(" ", folded))
 
 
 def is_request(question: str) -> bool:
@@ -148,6 +156,7 @@ def is_off_topic(question: str, coverage: float | None = None) -> bool:
     permission = asks_permission(question)
     if len(work) != len(other):
         return len(other) > len(work)
-    if work:  # as many of each: a how-to about a thing at work, or a rule about it
-        return not permission
+    if work:  # as many of each: a how-to about a thing at work, or a rule about it (出差坐卧铺还是坐高铁)
+        how_to = any(word.startswith("怎么") for word in other)  # 微信红包怎么发: a how-to, whatever it covers
+        return not (permission or (coverage is not None and coverage >= CLEAR_MATCH and not how_to))
     return not permission and coverage is not None and coverage < UNKNOWN_COVERAGE

@@ -21,7 +21,7 @@ import threading
 import unicodedata
 import weakref
 from collections.abc import Callable, Container, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -565,6 +565,8 @@ class RulesIndex:
             )
             missing = max((w.weight for w in words if w.alternatives.isdisjoint(present)), default=0.0) / topical if topical else 0.0
             hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing, bool(asked)))
+        if asks_consequence(question):
+            hits = _penalties_as_their_documents(hits)
         hits.sort(key=lambda h: -h.score * ((1 - COVERAGE_RANK) + COVERAGE_RANK * h.coverage))
         return hits[:top_k]
 
@@ -599,6 +601,16 @@ class RulesIndex:
         for other in ids[1:]:
             np.maximum(best, self._bm25.get_scores_from_ids([other]), out=best)
         return best
+
+
+def _penalties_as_their_documents(hits: list[Hit]) -> list[Hit]:
+    """Asked what happens (收了红包被查出来 给个啥处理), a penalty article covers the question as well as the
+    best article of its own document does: it never repeats the act it punishes, and what it lacks
+    besides (查出来, 被发现) is the asking itself, which it answers."""
+    covered: dict[str, float] = {}
+    for hit in hits:
+        covered[hit.article.title] = max(covered.get(hit.article.title, 0.0), hit.coverage)
+    return [replace(h, coverage=covered[h.article.title], missing_main=0.0) if is_penalty(h.article) else h for h in hits]
 
 
 class _Known:
