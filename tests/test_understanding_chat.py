@@ -871,3 +871,81 @@ def test_an_emoji_in_front_of_a_command_word_is_decoration(bot):
 def test_a_formal_lesson_confirmation_is_understood(bot):
     said = bot.send(GRID_WORKER, "您好，今天的微课我已认真学习，特此确认。")
     assert "没看懂" not in said.text and "【今日微课】" not in said.text
+
+
+# --- round 26: what looks like hours and is not, and what is ----------------------------------------
+
+
+def test_the_xia_of_yixia_before_a_weekday_is_no_next_week(bot):
+    said = bot.send(SECRETARY, "登记一下 周一下午入户走访困难群众两个小时")
+    assert "还没到" not in said.text and "✅ 已登记" in said.text
+    assert hours_of(bot, SECRETARY)[-1] == (date(2026, 11, 23), 2.0, "下午入户走访困难群众")
+
+
+def test_a_numbered_sorting_point_is_a_place_not_a_ticket(bot):
+    said = bot.send(CADRE, "晚上垃圾分类督导 1.5个小时 在3号点位")
+    assert "#3" not in said.text and "✅ 已登记" in said.text
+    assert hours_of(bot) == [(date(2026, 11, 26), 1.5, "晚上垃圾分类督导 在3号点位")]
+
+
+def test_someone_elses_promise_for_tomorrow_is_not_a_plan_to_log(bot):
+    said = bot.send(GRID_WORKER, "等那个施工队等了两小时 还说明天再来 气死了")
+    assert "还没到" not in said.text and "已登记" not in said.text
+    assert [e for e in hours_of(bot, GRID_WORKER) if e[0] >= date(2026, 11, 26)] == []
+
+
+def test_noise_told_without_a_report_word_is_offered_as_a_report(bot):
+    reports_before = count(bot, Report)
+    said = bot.send(GRID_WORKER, "楼下广场舞天天放到十点 吵得人睡不着")
+    assert "随手拍" in said.text and "没看懂" not in said.text
+    assert count(bot, Report) == reports_before
+
+
+def test_nothing_done_all_day_is_no_question_for_the_rules(bot):
+    said = bot.send(CADRE, "等领导签字等了一个半钟头 今天啥也没干成")
+    assert "条文" not in said.text and hours_of(bot) == []
+
+
+@pytest.mark.parametrize("text,cited", [
+    ("下雨天开公车捎孩子去学校 反正顺路 没事吧", "公务用车"),
+    ("出差坐卧铺还是坐高铁", "差旅费"),
+    ("公车撞了电动车 司机要怎么做", "公务用车"),
+])
+def test_a_work_question_naming_weather_or_a_train_is_still_a_rules_question(bot, text, cited):
+    said = bot.send(CADRE, text)
+    assert "帮不上" not in said.text and cited in said.text
+
+
+def test_an_associations_board_seat_is_a_side_job(bot):
+    said = bot.send(CADRE, "有个协会想让我挂个理事 每月给点补贴 中不中")
+    assert "1 《示范街道干部廉洁自律和礼品礼金管理规定（示例）》第八条" in said.text
+    picked = bot.send(CADRE, "1")
+    assert "第八条" in picked.text and "不得领取兼职报酬" in picked.text
+
+
+def test_smoking_in_the_office_is_not_answered_by_the_rule_on_cigarettes_at_meals(bot):
+    said = bot.send(CADRE, "办公室里能抽烟不")
+    assert "依据《示范街道公务接待管理办法（示例）》第六条" not in said.text
+
+
+@pytest.mark.parametrize("text", [
+    "安置区那几个垃圾桶满得冒尖了 味儿老大",
+    "小区门口那个大坑啥时候填啊 都半个月了",
+    "5号楼有户人家天天半夜唱K 吵得睡不着？？",
+])
+def test_a_problem_put_as_a_question_is_offered_as_a_report_not_called_off_topic(bot, text):
+    reports_before = count(bot, Report)
+    said = bot.send(GRID_WORKER, text)
+    assert "帮不上" not in said.text and "随手拍" in said.text and count(bot, Report) == reports_before
+    filed = bot.send(GRID_WORKER, "1")
+    assert "已收到您的反映" in filed.text and count(bot, Report) == reports_before + 1
+
+
+def test_asked_what_happens_after_a_red_packet_is_found_the_penalty_comes_first(bot):
+    said = bot.send(CADRE, "要是谁收了红包被查出来了 一般给个啥处理")
+    assert "1 《示范街道干部廉洁自律和礼品礼金管理规定（示例）》第十条" in said.text
+
+
+def test_neighbours_falling_out_is_the_grid_workers_mediation(bot):
+    said = bot.send(GRID_WORKER, "两家邻居为占车位吵翻了 这事先归谁管 网格员能直接甩手不管不")
+    assert "1 《示范街道网格员和下沉干部工作职责（示例）》一、（三）：矛盾调解" in said.text

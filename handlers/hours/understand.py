@@ -14,7 +14,7 @@ from datetime import date
 
 import cn2an
 
-from bot.router import LONG_TEXT, Context, Reading, is_question
+from bot.router import ASKS_WHAT, LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
 from handlers.hours.parse import DateError, ambiguous_hours, find_date, fold, parse_hours, read_amount
 from handlers.reports import service as reports
@@ -68,7 +68,7 @@ ACTIVITY = re.compile(
 )
 # A question about hours is for the rules or for 我的时长, never a log.
 QUESTION = re.compile(
-    r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|怎样|咋|如何|多少|多久|算不算|会不会|能算|算吗|算不|是不是|要不要|有没有|(?<!没)啥|(?<!没)(?<!没有)什么|为什么"
+    r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|怎样|咋|如何|多少|多久|算不算|会不会|能算|算吗|算不|是不是|要不要|有没有|" + ASKS_WHAT + r"|为什么"
     r"|还差|够不够|够了没|达没达|达到没|达到了没|够没够|几个人|多少人|有几个|有多少|够.{0,8}没\s*$|够数|(?<!好)几个小时[?？]?$|(?<!好)几个钟"
     r"|按.{0,8}算|算作|算进|算到|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长(?=.{0,3}(?:吗|么|嘛|不|没|[?？]))"
 )
@@ -241,6 +241,10 @@ def _problem_first(folded: str) -> bool:
     return service is None or min(starts) < service.start()
 
 
+# A day to come in someone's words ("还说明天再来"): their promise, not the sender's service.
+_SAID_AHEAD = re.compile(r"说\s*(?:好|了)?\s*(?:明天|明儿|后天|大后天|下周|下礼拜|下星期)")
+
+
 def read_log(text: str, ctx: Context) -> Reading | None:
     """An hours entry: sure with an amount and a service context, tentative when either is in doubt."""
     folded = fold(text)
@@ -316,8 +320,9 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.85, groups={**groups, "for_someone_else": True})
     if groups.get("two_days"):
         return Reading(0.85, groups=groups)  # one entry is one day: the handler says to send them apart
-    if groups.get("day", "") > today.isoformat() and (RELAYED.search(folded) or _NOTICE.search(folded)):
-        return None  # a notice of something to come, passed on: nobody's hours
+    if groups.get("day", "") > today.isoformat() and (RELAYED.search(folded) or _NOTICE.search(folded) or complaint or _SAID_AHEAD.search(folded)):
+        # A notice passed on, or someone else's promise ("等施工队等了两小时 还说明天再来"): nobody's hours.
+        return None
     if groups.get("day", "") > today.isoformat():
         # A day to come ("后天周六要值守"; the weekday only repeats it): the service says it cannot be logged ahead.
         return Reading(0.85, groups={k: v for k, v in groups.items() if k != "ask_day"})

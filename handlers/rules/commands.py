@@ -13,8 +13,9 @@ import re
 from typing import Any
 
 from bot.message import Incoming
-from bot.router import COURTESY_KEY, Choice, Command, Context, Match, Reading, is_question
+from bot.router import COURTESY_KEY, Choice, Command, Context, Decline, Match, Reading, is_question
 from bot.text import normalize
+from handlers.reports import service as reports
 from handlers.rules.answer import answer, answer_article, empty_base_text, off_topic_text
 from handlers.rules.kb import index_for
 from handlers.rules.offtopic import is_off_topic, is_request
@@ -78,7 +79,19 @@ def read_off_topic(text: str, ctx: Context) -> Reading | None:
         return None
     if re.search(r"(?:这个|你|助手|机器人|小程序)(?:要|该|应该)?(?:怎么|咋|如何)(?:用|使用|弄)|(?:下载|装|安装)(?:个)?app|发字就行|直接发字", text):
         return None  # "这个怎么用 我能干啥": how to use the bot, not a gadget question
-    return Reading(0.9) if is_off_topic(text) else None
+    return Reading(0.9) if _off_topic(ctx, text) else None
+
+
+def _off_topic(ctx: Context, question: str) -> bool:
+    """is_off_topic, with the knowledge base asked only when the words alone say off-topic: a work matter
+    beside an everyday one (出差坐卧铺还是坐高铁) is the rules' when an article plainly covers it."""
+    if not is_off_topic(question):
+        return False
+    try:
+        hits = index_for(ctx.session, ctx.config.rules).search(question, top_k=1)
+    except LexiconError:
+        return True
+    return is_off_topic(question, hits[0].coverage if hits else 0.0)
 
 
 def off_topic(ctx: Context, match: Match) -> str:
@@ -95,7 +108,7 @@ def ask_rules(ctx: Context, match: Match) -> str:
     still_to_come = re.fullmatch(r"(?:一下|下|个|一个|件)?(?:问题|事|事情|事儿)?(?:吗|可以吗|行吗)?[?？。.!！~]*", question)
     if (not question or still_to_come) and chosen is None:
         return _usage(ctx)  # "我要问个问题", "问一下": the question is still to come
-    if chosen is None and is_off_topic(question):
+    if chosen is None and _off_topic(ctx, question):
         return OFF_TOPIC
     try:
         index = index_for(ctx.session, settings)
@@ -111,6 +124,10 @@ def ask_rules(ctx: Context, match: Match) -> str:
         if not question:
             return "那条规定刚刚更新过，找不到了。请把问题再发一遍。"
     result = answer(index, question, settings, ctx.config.llm)
+    if result.off_topic and question == match.text.strip() and reports.problem_at(question) is not None:
+        # "垃圾桶满得冒尖了 味儿老大", "大坑啥时候填啊 都半个月了": sounding like a question, telling a problem.
+        # Not "这个我帮不上": the router's clarifying question offers a 随手拍.
+        raise Decline
     if result.candidates:
         # The number the cadre sends back is answered with that article (the router's stage 0).
         ctx.offer([Choice(label=c.citation, command=NAME, groups={CHOSEN_ARTICLE: c.article_id}, text=question)
