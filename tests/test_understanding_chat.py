@@ -949,3 +949,13 @@ def test_a_problem_put_as_a_question_is_offered_as_a_report_not_called_off_topic
 def test_an_everyday_paraphrase_offers_the_answering_article_first(bot, text, first):
     said = bot.send(CADRE, text)
     assert f"1 {first}" in said.text
+
+
+def test_three_posts_visited_are_no_three_hours_offered(bot):
+    said = bot.send(CADRE, "跑了3个点位做反诈宣传")
+    assert "3小时" not in said.text and "几个小时" in said.text and hours_of(bot) == []
+
+
+def test_asking_whether_it_counts_as_a_fault_is_a_rules_question_not_off_topic(bot):
+    said = bot.send(CADRE, "老有人嫌我说话冲 办个事让人家来回跑好几趟 这算毛病不")
+    assert "帮不上" not in said.text and "纪工委" in said.text

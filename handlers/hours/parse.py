@@ -78,7 +78,7 @@ _VAGUE_RE = re.compile(
     re.IGNORECASE,
 )
 # "3个点": hours in some places, clock times or posts in others.
-_AMBIGUOUS_RE = re.compile(rf"{_NUM}\s*个\s*点(?!\s*(?:到|至|半|\d))")
+_AMBIGUOUS_RE = re.compile(rf"{_NUM}\s*个\s*点(?!\s*(?:到|至|半|\d|位))")  # 3个点位 are posts
 # A correction inside the message: the amount after it is meant ("服务3小时，改成2小时").
 # Between two amounts, what makes the second the one meant: a correction, or what was done in the end
 # ("计划三个小时 后来下雨了只搞了一个半钟头").

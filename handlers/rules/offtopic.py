@@ -76,6 +76,8 @@ _PERMISSION = re.compile(
     # asking to be told it is all right: …反正顺路 没事吧
     r"|(?:没事|没问题|没啥事|没啥问题|不要紧|不碍事|不违规|不算违规|不算违纪)(?:的)?吧"
     r"|(?:能|要|得|该)[^,，。.!！?？]{0,20}[吗么嘛不]\s*[?？]?$"
+    # whether it counts against one: 这算毛病不, 这样算违规吗
+    r"|算(?:个|是)?(?:毛病|问题|错|犯错|违规|违纪|违反)"
 )
 # The shape of a question a rule answers: whether something is allowed or required (as above), a limit
 # or an amount (多少, 几次, 多久, 最多), or what to do and who decides (怎么办, 找谁, 谁出). Not a date or a
