@@ -89,6 +89,8 @@ FIGURES = (
 
 # An amount of time as people type it ("俩小时", "3个半钟头", "40分钟"); readers pair it with their own
 # words. A regex fragment.
+# What follows a number and 号 when it names a place, not a day or a ticket: 7号楼, 3号窗口, 3号点位.
+NUMBERED_PLACE = r"(?:楼|院|门|线|车|房|铺|摊|窗口|地块|网格|单元|床|机|柜|库|厅|馆|井|点位|岗|桶|栋|幢|站|亭)"
 DURATION = r"(?:\d+(?:\.\d+)?|[一二两俩仨三四五六七八九十半]+)\s*个?\s*半?(?:小时|钟头|个钟|分钟)"
 
 

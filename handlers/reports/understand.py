@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.router import Context, Reading
-from bot.text import DURATION, FIGURES, normalize
+from bot.text import DURATION, FIGURES, NUMBERED_PLACE, normalize
 
 # Conversation state: the closed ticket a "满意" / "不满意" would rate.
 RATE_KEY = "reports.rate"
@@ -299,7 +299,7 @@ def read_rating(text: str, ctx: Context) -> Reading | None:
 
 # A message that names a ticket by number ("#5", "5号反映") and says what to do with it, in any order;
 # "9月28号" is a day and "3号楼" a place.
-_NUMBER = re.compile(r"#\s*(?P<id>\d+)|(?<![月\d.])(?P<id2>\d+)\s*号(?!\s*(?:楼|院|门|线|车|房|铺|窗口|网格|单元|地块|点位|岗|桶|栋|幢|站|亭))(?:反映|投诉|单子|的事)?|(?:反映|投诉|编号|单号)\s*(?P<id3>\d+)")
+_NUMBER = re.compile(r"#\s*(?P<id>\d+)|(?<![月\d.])(?P<id2>\d+)\s*号(?!\s*" + NUMBERED_PLACE + r")(?:反映|投诉|单子|的事)?|(?:反映|投诉|编号|单号)\s*(?P<id3>\d+)")
 _LEDGER_WORDS = re.compile(r"任务|销号|立项|台账|反弹|巩固|回头看")
 TICKET_VERBS = (
     ("rate", re.compile(r"不太满意|不满意|满意|好评|差评|评价")),

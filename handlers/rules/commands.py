@@ -108,8 +108,6 @@ def ask_rules(ctx: Context, match: Match) -> str:
     still_to_come = re.fullmatch(r"(?:一下|下|个|一个|件)?(?:问题|事|事情|事儿)?(?:吗|可以吗|行吗)?[?？。.!！~]*", question)
     if (not question or still_to_come) and chosen is None:
         return _usage(ctx)  # "我要问个问题", "问一下": the question is still to come
-    if chosen is None and _off_topic(ctx, question):
-        return OFF_TOPIC
     try:
         index = index_for(ctx.session, settings)
     except LexiconError as exc:
