@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import cn2an
 
-from bot.text import normalize
+from bot.text import NUMBERED_PLACE, normalize
 
 CN_DIGITS = "零〇一二两三四五六七八九十百"
 _CN = rf"[{CN_DIGITS}]"
@@ -31,7 +31,7 @@ _HOURS_RE = re.compile(
 )
 # Date words left over once the date is read ("11月上旬的某天", "上个月有一回", "那天"): the day is in doubt.
 LEFTOVER_DATE = re.compile(
-    r"\d+\s*(?:号(?!楼|院|门|线|车|房|铺|摊|窗口|地块|网格|点位|岗|桶|栋|幢|站|亭)|日(?!常))|(?:上|下|这|本)?个?月(?:份)?(?!累计)|礼拜|星期|周[一二三四五六日天末]|那天|那会|前阵子|前段时间|前些天|有一天|某天|哪天|哪一天"
+    r"\d+\s*(?:号(?!" + NUMBERED_PLACE + r")|日(?!常))|(?:上|下|这|本)?个?月(?:份)?(?!累计)|礼拜|星期|周[一二三四五六日天末]|那天|那会|前阵子|前段时间|前些天|有一天|某天|哪天|哪一天"
     r"|上旬|中旬|下旬|月初|月中|月底|月末|有一回|有一次|日子|那次|改天|过两天|回头|中秋|端午|重阳|清明|春节|除夕|元宵|七夕|冬至|小年|腊八"
 )
 # The weekday said after its date ("十一月七号礼拜六", "1号那个礼拜天"): the same day again.
@@ -105,16 +105,16 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("festival", re.compile(r"(?<![一二三四五六七八九十百零两\d])(?P<fest>国庆节?|元旦|五一(?![一二三四五六七八九十\d])|劳动节)(?!前|后|期间|假期|长假|以前|以后|之前|之后|放假)(?:当天|那天|那一天)?")),
     # 11.20, 11/20 or 11-20, but never an amount like 2.5h
     ("md_dot", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*[./-]\s*(?P<d>\d{1,2})(?![\d.]|\s*(?:个|小时|h|钟|分|点))", re.IGNORECASE)),
-    # "登记一下 周一": the 下 of 一下 is no "next".
-    ("week", re.compile(r"(?:(?P<prefix>上上|上|这|本|下下|(?<![一两])下)\s*)?(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])")),
+    # "登记一下 周一", "登记下 礼拜一": the 下 of a verb is no "next" (下周一 is written together).
+    ("week", re.compile(r"(?P<prefix>(?:上上|上|这|本)\s*|(?:下下|(?<![一两])下)(?!\s))?(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])")),
     ("rel", re.compile(r"大前天|大前儿个|大前儿|前儿个|前个儿|前儿|前天|昨儿个|昨个儿|昨个|昨儿|昨晚|昨夜|昨天|昨日|(?<![\u4e00-\u9fff])昨(?![\u4e00-\u9fff])|今儿个|今个儿|今儿|今早|今晚|今天|今日|明天|明儿个|明儿|明早|明晚|大后天|后天")),
     # "20号" is a day, "7号楼" and "3号窗口" are places.
-    ("day", re.compile(r"(?<![\d月.])(?P<d>\d{1,2})\s*(?:日|号(?!\s*(?:楼|院|门|线|车|房|铺|摊|窗口|地块|网格|单元|床|机|柜|库|厅|馆|井|点位|岗|桶|栋|幢|站|亭)))")),
+    ("day", re.compile(r"(?<![\d月.])(?P<d>\d{1,2})\s*(?:日|号(?!\s*" + NUMBERED_PLACE + r"))")),
 )
 
 # Words that only say "I am logging hours"; they are not part of the note.
 _FILLER = re.compile(
-    r"^(?:时长登记|登记时长|记录时长|服务时长|网格服务|下沉网格|下沉服务|登记|记录|服务|下沉|补登|补记|时长|了|一下|\s)+"
+    r"^(?:时长登记|登记时长|记录时长|服务时长|网格服务|下沉网格|下沉服务|登记|记录|服务|下沉|补登|补记|记下|时长|了|一下|下(?=\s)|\s)+"
 )
 # What voice input adds around the facts ("那个就是我想登一下…然后…你看"): no part of the note.
 _SPOKEN = re.compile(r"^(?:那个|哎呀|哎|嗯+|呃+)+|嗯+|呃+|然后|就是说?|你看|(?:我|俺)(?:想|要)(?:补)?登(?:一下|下)?|(?:帮|给)我(?:补)?(?:登记?|记录?)(?:一下|下)?|(?<=\s)的(?=\s)")
@@ -271,7 +271,7 @@ def _resolve(kind: str, found: re.Match[str], today: date) -> date:
     if kind == "week":
         weekday = _WEEKDAYS[found["wd"]]
         monday = today - timedelta(days=today.weekday())
-        prefix = found["prefix"] or ""
+        prefix = (found["prefix"] or "").strip()
         if prefix == "上":
             return monday - timedelta(days=7) + timedelta(days=weekday)
         if prefix == "上上":
