@@ -3,6 +3,7 @@ the match is not sure, an honest "no clear rule", or "not something I can help w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.config import LlmConfig
@@ -65,7 +66,7 @@ def answer(index: RulesIndex, question: str, settings: RulesConfig, llm_config: 
     hits = tuple(index.search(question, top_k=max(settings.top_k, MAX_CHOICES + 1)))
     if is_off_topic(question, hits[0].coverage if hits else 0.0):
         return Answer(off_topic_text(), hits, False, off_topic=True)
-    if not confident(hits, settings.threshold, asks_rule(question)):
+    if not confident(hits, settings.threshold, asks_rule(question)) or _fact_unstated(question):
         candidates = choices(hits, settings.threshold)
         if candidates:
             return Answer(choices_text(candidates, settings.contact), hits, False, candidates=candidates)
@@ -78,6 +79,19 @@ def answer(index: RulesIndex, question: str, settings: RulesConfig, llm_config: 
         if phrased is not None:
             return Answer(llm_text(phrased, shown, settings.max_chars), hits, True, used_llm=True)
     return Answer(cited_text(shown, settings.max_chars), hits, True)
+
+
+# A question after a fact no conduct article states: where to get or download something, which firm or
+# software, whose phone number ("需求计划表的模版在哪下载", "定点供应商是哪家"). (A sum of money asked
+# when the article names none was tried too: writers disagree whether "饭补一天多少" is answered.)
+_ASKS_WHERE_WHICH = re.compile(
+    r"(?:在|去|到)哪(?:里|儿)?(?:能)?(?:下载|领|买|办|补|交|找|弄)|哪家|哪个(?:软件|app|公司|厂家)|(?:电话|号码|手机号)(?:是)?多少"
+    r"|联系电话|联系方式|(?:啥|什么|哪个)(?:软件|app|APP|平台|系统)|模板|模版|表格在哪"
+)
+
+
+def _fact_unstated(question: str) -> bool:
+    return _ASKS_WHERE_WHICH.search(question) is not None
 
 
 def confident(hits: tuple[Hit, ...] | list[Hit], threshold: float, rule_shaped: bool = True) -> bool:
