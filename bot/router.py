@@ -89,6 +89,8 @@ _PICK = re.compile(_PICK_NUMBER + r"\s*(?:吧|呗|的|啊)?\s*[.。!！]*$")
 _PICK_NAMED = re.compile(_PICK_NUMBER + r"[\s,，:：、]+(?!小时|钟头|分钟|个钟|点)(?P<rest>\D{2,8})$")
 _YES = re.compile(r"^(?:是|是的|对|对的|对对|嗯|嗯嗯|好|好的|行|可以|确认|没错|要|是这个)\s*[.。!！]*$")
 _CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+# A no to a single option ("不是", "2" after "回复「1」即可"): nothing is done, and the person is told so.
+_NO = re.compile(r"^(?:不是|不是的|不对|不用|不用了|不要|不|没有|没|算了|都不是|不是这个|不登|不登了|否)\s*[.。!！~～]*$")
 
 
 _MENTION = re.compile(r"^@\S+\s+")
@@ -420,9 +422,10 @@ class Router:
             return None
         # One answer only: whatever this message is, the question has been answered or dropped.
         ctx.forget(CHOICE_KEY)
-        option = _picked(text, pending.get("options", []), self._by_name)
+        options = pending.get("options", [])
+        option = _picked(text, options, self._by_name)
         if option is None:
-            return None
+            return self._not_picked(ctx, text, options)
         command = self._by_name.get(option["command"])
         if command is None:
             return None
@@ -591,6 +594,19 @@ class Router:
             return None
         return self._ask(ctx, text, options)
 
+    def _not_picked(self, ctx: Context, text: str, options: list[dict]) -> list[Reply] | None:
+        """A number that is no option, or a no to the only one: said back, never passed on as a new message
+        ("2" after "回复「1」即可" is no amount, "不是" no small talk)."""
+        number = _PICK.match(text)
+        beyond = number is not None and _choice_number(number["n"]) > len(options)
+        if not options or not (beyond or (len(options) == 1 and _NO.match(text))):
+            return None
+        self._observe("clarify", options=())
+        if len(options) == 1:
+            return [Reply(f"好的，那就不{options[0]['label']}了。请换个说法告诉我要做什么，或发「{self.fallback_hint}」。")]
+        ctx.remember(CHOICE_KEY, {"options": options}, minutes=CHOICE_MINUTES)  # still open: a number in range is taken
+        return [Reply(f"没有第{_choice_number(number['n'])}项，请回复 1～{len(options)} 中的数字，或换个说法。")]
+
     # --- helpers -----------------------------------------------------------------------------
 
     def _read(self, ctx: Context, text: str) -> list[tuple[Command, Reading]]:
@@ -734,20 +750,22 @@ class Router:
         return f"没看懂“{normalize(text)[:20]}”。{hint}发送「{self.fallback_hint}」查看能做什么。"
 
 
+def _choice_number(raw: str) -> int:
+    return int(raw) if raw.isdigit() else _CN_DIGIT[raw]
+
+
 def _picked(text: str, options: list[dict], commands: dict[str, Command]) -> dict | None:
     """The option a reply picks: its number, a yes to a single option, or words only it answers to."""
     found = _PICK.match(text)
     if found:
-        raw = found["n"]
-        number = int(raw) if raw.isdigit() else _CN_DIGIT[raw]
+        number = _choice_number(found["n"])
         return options[number - 1] if number <= len(options) else None
     if len(options) == 1 and _YES.match(text):
         return options[0]
     said = _PICK_NAMED.match(text)
     if said:
         # "1 时长", "第二个 匿名的": a number and a word of that option's line.
-        raw = said["n"]
-        number = int(raw) if raw.isdigit() else _CN_DIGIT[raw]
+        number = _choice_number(said["n"])
         words = said["rest"].strip("的吧呗啊呀")
         if number <= len(options) and len(words) >= 2 and any(words[i:i + 2] in options[number - 1]["label"] for i in range(len(words) - 1)):
             return options[number - 1]

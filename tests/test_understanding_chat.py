@@ -955,3 +955,110 @@ def test_three_posts_visited_are_no_three_hours_offered(bot):
 def test_asking_whether_it_counts_as_a_fault_is_a_rules_question_not_off_topic(bot):
     said = bot.send(CADRE, "老有人嫌我说话冲 办个事让人家来回跑好几趟 这算毛病不")
     assert "帮不上" not in said.text and "纪工委" in said.text
+
+
+# --- round 28: the border between storing and asking ------------------------------------------------
+
+
+@pytest.mark.parametrize("text,day,hours", [
+    ("昨儿早上八点半到十二点 后晌两点到四点 都在网格里做信息采集", date(2026, 11, 25), 5.5),
+    ("昨天在网格排查燃气隐患 从九点一直整到十一点半 中午吃完饭又干了一个钟头", date(2026, 11, 25), 3.5),
+    ("前晌值班三个钟头 后晌又入户走访了一个钟头 都是昨天的", date(2026, 11, 25), 4.0),
+    ("昨天巡逻了一个半小时 路上来回坐车四十分钟不算", date(2026, 11, 25), 1.5),
+    ("昨天去网格里宣传反诈APP 弄了一个小时五十分 不对 是一小时四十五", date(2026, 11, 25), 1.75),
+    ("周一入户走访 开始想着是三个小时 后来一算是两小时四十五分 按两小时四十五分记", date(2026, 11, 23), 2.75),
+    ("昨天 哦不对 是前天 下沉网格防火宣传俩钟头", date(2026, 11, 24), 2.0),
+    ("俺昨儿个夜里被叫去调解两口子打架 从十点半算到十二点半 两个钟头", date(2026, 11, 25), 2.0),
+    ("11月9号给搬迁户讲医保缴费咋弄 一小时四十五分", date(2026, 11, 9), 1.75),
+])
+def test_a_day_told_in_pieces_or_corrected_on_the_way_is_logged_as_meant(bot, text, day, hours):
+    said = bot.send(GRID_WORKER, text)
+    assert [(d, h) for d, h, _ in hours_of(bot, GRID_WORKER)] == [(day, hours)] and "✅ 已登记" in said.text
+
+
+def test_a_stretch_from_morning_to_night_is_refused_by_the_limit_not_asked_about(bot):
+    said = bot.send(GRID_WORKER, "昨天森林防火值守从早上六点一直守到夜里十点")
+    assert "一次最多登记12小时" in said.text and "16小时" in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+@pytest.mark.parametrize("text", ["帮刘姐把她昨天巡逻的3小时登记上 她手机没电了", "小王今天替我在卡口值守了4个小时"])
+def test_service_someone_else_did_is_not_logged_for_the_sender(bot, text):
+    said = bot.send(CADRE, text)
+    assert hours_of(bot) == [] and "本人登记" in said.text
+
+
+def test_residents_who_came_to_complain_are_people_served_not_a_report(bot):
+    reports_before = count(bot, Report)
+    said = bot.send(GRID_WORKER, "今天接待了6个来反映问题的群众 都调解完了")
+    assert count(bot, Report) == reports_before and "几个小时" in said.text
+
+
+@pytest.mark.parametrize("answer,hours", [("二", 2.0), ("两个", 2.0), ("俩", 2.0)])
+def test_the_hours_asked_for_may_be_answered_in_words(bot, answer, hours):
+    bot.send(CADRE, "今天入户走访了")
+    said = bot.send(CADRE, answer)
+    assert [h for _, h, _ in hours_of(bot)] == [hours] and "✅ 已登记" in said.text
+
+
+def test_a_vague_answer_to_how_long_is_asked_again(bot):
+    bot.send(CADRE, "今儿入户走访了")
+    again = bot.send(CADRE, "一上午吧")
+    assert "几个小时" in again.text and hours_of(bot) == []
+    said = bot.send(CADRE, "3")
+    assert [h for _, h, _ in hours_of(bot)] == [3.0] and "✅ 已登记" in said.text
+
+
+@pytest.mark.parametrize("no", ["2", "不是"])
+def test_a_no_to_the_only_option_is_said_back_and_nothing_stored(bot, no):
+    bot.send(CADRE, "今天巡了3个点")
+    said = bot.send(CADRE, no)
+    assert "那就不登记服务时长" in said.text and "没看懂" not in said.text and hours_of(bot) == []
+
+
+def test_a_number_beyond_the_options_keeps_the_question_open(bot):
+    asked = bot.send(CADRE, "小区垃圾堆了3天没人清 我今天帮着清了2小时")
+    assert "\n1 " in asked.text and "\n2 " in asked.text and "\n5 " not in asked.text
+    said = bot.send(CADRE, "5")
+    assert "没有第5项" in said.text
+    picked = bot.send(CADRE, "1")
+    assert "没有第" not in picked.text and "没看懂" not in picked.text
+
+
+def test_a_corrected_amount_after_one_over_the_limit_logs_the_service(bot):
+    refused = bot.send(CADRE, "服务 25小时")
+    assert "一次最多登记12小时" in refused.text and hours_of(bot) == []
+    said = bot.send(CADRE, "不对 是两个半钟头")
+    assert [h for _, h, _ in hours_of(bot)] == [2.5] and "✅ 已登记" in said.text
+
+
+def test_asking_what_this_account_is_tells_its_name(bot):
+    assert "网格作风助手" in bot.send(CADRE, "这个号是干嘛用的").text
+    said = bot.send(None, "你好 这是街道的号吗", sender="visitor-28")
+    assert "网格作风助手" in said.text and "花名册" in said.text
+
+
+def test_a_lesson_confirmed_with_the_word_weike_first_is_confirmed(bot):
+    before = count(bot, LessonConfirmation)
+    bot.send(CADRE, "今日微课")
+    said = bot.send(CADRE, "微课学好了")
+    assert count(bot, LessonConfirmation) == before + 1 and "【今日微课】" not in said.text
+
+
+def test_who_sees_an_anonymous_report_is_a_question_for_the_help(bot):
+    said = bot.send(GRID_WORKER, "匿名反映的话领导能看到是谁不")
+    assert "【随手拍】" in said.text and "条文" not in said.text
+
+
+@pytest.mark.parametrize("text,cited", [
+    ("倒车没看好把公车屁股剐了 是我自己的问题 修车钱谁出啊", "《示范街道公务用车使用管理规定（示例）》第八条"),
+    ("过年老乡拎了两箱橘子搁我办公室门口了 这会儿退也找不着人了 要交上去不", "《示范街道干部廉洁自律和礼品礼金管理规定（示例）》第三条"),
+    ("我儿下个月结婚 辖区开超市那个老板说要来随个份子喝喜酒 能叫他来不", "《示范街道干部廉洁自律和礼品礼金管理规定（示例）》第五条"),
+])
+def test_everyday_words_for_a_dent_fruit_or_a_wedding_find_their_article_first(bot, text, cited):
+    said = bot.send(CADRE, text)
+    assert cited in said.text and said.text.index(cited) == said.text.index("《")
+
+
+def test_where_to_download_a_form_is_not_answered_by_the_rule_that_names_it(bot):
+    said = bot.send(CADRE, "办公用品需求计划表的模版在哪下载")
+    assert "依据" not in said.text

@@ -40,7 +40,10 @@ _WHO = re.compile(
     r"(?:请问)?你是(?:机器人|谁|人工智能|ai|真人|人)[吗么嘛]?|你叫(?:啥|什么)(?:名字)?|你(?:的)?名字(?:是|叫)?(?:啥|什么)?"
     r"|你是干(?:啥|什么)的|你是(?:人|人工|真人)还是机器(?:人)?|你是(?:机器人|机器|程序)还是(?:真人|人)|你是(?:真人|人)还是(?:程序|机器|机器人|ai)|你叫(?:个)?(?:啥|什么|哪个)(?:名字|名)?|你几岁了?|你多大了?|你在哪(?:里|儿)?|你会聊天[吗么]?|你吃饭了[吗么没]?"
     r"|(?:我)?爱你|你(?:能|可以)?陪我聊(?:聊)?(?:天)?[吗么]?|聊聊天|陪我聊天|你(?:好|真)(?:可爱|聪明|厉害|行|逗)|你是不是(?:机器人|真人)|你(?:能|会)(?:听懂|看懂|说话|聊天)(?:我(?:说的话|说话|的话))?[吗么没]?"
-    r"|你(?:怎么|咋)?(?:这么)?(?:笨|傻)|笨蛋|傻瓜|你在线[吗么]?|在线[吗么]?",
+    r"|你(?:怎么|咋)?(?:这么)?(?:笨|傻)|笨蛋|傻瓜|你在线[吗么]?|在线[吗么]?"
+    # What this account is: "你好 这是街道的号吗", "这个号是干嘛用的", "这是谁的微信"
+    r"|(?:你好|您好|请问)?\s*这(?:个)?(?:号|账号|微信|企业微信)?是(?:街道|社区|政府|哪|哪里|哪儿|谁|哪个单位)的(?:号|账号|微信|企业微信)?[吗么嘛啊]?"
+    r"|(?:你好|您好|请问)?\s*这(?:个)?(?:号|账号|微信|企业微信)是?(?:干嘛|干啥|做啥|做什么|干什么|啥|什么)(?:用)?的[啊呀]?",
     re.I,
 )
 _PARTICLES = re.compile(r"[啊呀哈哦啦嘛呢吧~～!！。.,，?？\s]+$")
@@ -98,7 +101,7 @@ def small_talk(ctx: Context, match: Match) -> str:
     street = ctx.config.street.name
     if ctx.person is None:
         # A stranger is answered kindly, and told how to be registered and what works without it.
-        opening = {"thanks": "不客气！", "bye": "好的，再见！"}.get(kind, "您好，")
+        opening = {"thanks": "不客气！", "bye": "好的，再见！", "who": f"您好，这里是{street}网格作风助手。"}.get(kind, "您好，")
         return ctx.router.stranger_text(opening)
     if kind == "greeting":
         return f"{name}您好，我在！要登记时长、反映问题或问规定，直接说就行；发「帮助」看能做什么。"
@@ -142,7 +145,7 @@ GO_AHEAD = {
 # Who gets to see a report's author: "随手拍反映了以后 别人能看到是我反映的吗". Surer than "我反映的" reading
 # as one's own reports.
 _WHO_SEES = re.compile(
-    r"(?:别人|谁|他们|领导|承办人|能|会|可以)(?:能|会|可以|不会)?(?:让|被)?(?:人|别人)?(?:看到|看得到|看见|知道)(?:是我|我的名字|我是谁)"
+    r"(?:别人|谁|他们|领导|承办人|能|会|可以)(?:能|会|可以|不会)?(?:让|被)?(?:人|别人)?(?:看到|看得到|看见|知道)(?:是我|我的名字|我是谁|是谁)"
     r"|(?:会|能)不(?:会|能)?把我(?:的)?(?:名字|姓名|身份)(?:告诉|透露|泄露|给)"
 )
 
@@ -166,7 +169,9 @@ def read_how_to(text: str, ctx: Context) -> Reading | None:
             return Reading(0.9, groups={"topic": topic})
     if len(text) > 24:
         return None
-    topic = next((name for name, pattern in TOPICS if pattern.search(text)), "")
+    # An amount is what is logged, not the topic asked about ("给搬迁户讲医保缴费咋弄 一小时四十五分").
+    unmeasured = _AMOUNT_TO_LOG.sub("", text)
+    topic = next((name for name, pattern in TOPICS if pattern.search(unmeasured)), "")
     if _FEATURE_HOW.search(text) and (topic or re.search(r"这个|助手|你|机器人", text)):
         return Reading(0.9, groups={"topic": topic})
     if _USE.search(text) and (_BOT.search(text) or len(text) <= 6):

@@ -89,6 +89,9 @@ def log_hours(ctx: Context, match: Match) -> str:
     try:
         month_before = service.check_entry(ctx.session, ctx.person, hours, day, today, config)
     except HoursRuleError as exc:
+        if not 0 < hours <= config.max_per_entry:
+            # Only the amount was wrong: "不对 是两个半钟头" next is that service's amount.
+            ctx.remember(ASKED, {"day": day.isoformat(), "note": note, "amount_refused": True}, minutes=ASKED_MINUTES)
         return str(exc)
     if groups.get("may_i") and not groups.get("chosen"):
         # "…服务3小时 还能补登不": yes, and the entry is offered; a question stores nothing by itself.

@@ -26,7 +26,9 @@ _MINUTES_PART = r"(?:[1-5]?\d|[一二三四五]?十[一二三四五六七八九]
 # "两个半小时", "3.5个小时", "2h", "3个钟", "1小时30分钟", "一个半钟头"
 _HOURS_RE = re.compile(
     rf"(?P<neg>[-−负]\s*)?(?P<num>{_NUM})\s*(?P<half>个半)?\s*{_HOUR_UNIT}(?P<half2>半)?"
-    rf"(?:\s*(?:又|零|另|加)?\s*(?:(?P<min>{_MINUTES_PART})\s*{_MIN_UNIT}|(?P<quarters>[一二三1-3])\s*刻钟?))?",
+    # "一小时四十五", "1小时30": tens of minutes said without 分, right after the unit and before a pause
+    r"(?:(?P<min2>[1-5]\d|[一二三四五]十[一二三四五六七八九]?)(?![\d\u4e00-\u9fff/.\-:：])"
+    rf"|\s*(?:又|零|另|加)?\s*(?:(?P<min>{_MINUTES_PART})\s*{_MIN_UNIT}|(?P<quarters>[一二三1-3])\s*刻钟?))?",
     re.IGNORECASE,
 )
 # Date words left over once the date is read ("11月上旬的某天", "上个月有一回", "那天"): the day is in doubt.
@@ -60,7 +62,7 @@ _CLOCK_MINUTES = r"(?:[一二三四五]?十[一二三四五六七八九]?\s*分?
 # A stretch of the clock: "8点到10点半", "晚上7点到9点", "10:00-11:30", "六点四十到八点十分".
 _RANGE_RE = re.compile(
     rf"(?P<h1>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m1>半|[一三]刻|\d{{1,2}}(?:\s*分)?|{_CLOCK_MINUTES})?\s*(?:一直|就)?[\u4e00-\u9fff]{{0,2}}?(?:到|至|-|~|—|－)\s*"
-    rf"(?:上午|下午|晚上|中午)?\s*(?P<h2>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m2>半|[一三]刻|\d{{1,2}}(?:\s*分)?|{_CLOCK_MINUTES})?"
+    rf"(?:上午|中午|(?P<pm>下午|晚上|夜里|傍晚|后晌))?\s*(?P<h2>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m2>半|[一三]刻|\d{{1,2}}(?:\s*分)?|{_CLOCK_MINUTES})?"
 )
 # Amounts people give when they do not know exactly: never guessed, the bot asks.
 _VAGUE_RE = re.compile(
@@ -82,7 +84,7 @@ _AMBIGUOUS_RE = re.compile(rf"{_NUM}\s*个\s*点(?!\s*(?:到|至|半|\d|位))") 
 # A correction inside the message: the amount after it is meant ("服务3小时，改成2小时").
 # Between two amounts, what makes the second the one meant: a correction, or what was done in the end
 # ("计划三个小时 后来下雨了只搞了一个半钟头").
-_CORRECTION_RE = re.compile(r"改成|改为|改到|应该是|应是|更正为|不对|不是|只(?:搞|干|弄|做|巡|走|待|服务|下沉|值)?了|实际(?:上)?(?:只|是|干了|搞了)|结果只")
+_CORRECTION_RE = re.compile(r"后来(?:一算|算了?一下|算算)|一算(?:是|才)|算下来(?:是|才)|按\s*$|改成|改为|改到|应该是|应是|更正为|不对|不是|只(?:搞|干|弄|做|巡|走|待|服务|下沉|值)?了|实际(?:上)?(?:只|是|干了|搞了)|结果只")
 
 # Colloquial numerals folded before reading amounts: 俩 and 仨 before a unit. (Traditional characters
 # were made simplified when the router read the message: bot.text.simplified.)
@@ -166,14 +168,15 @@ class Amount:
     kind: str
     span: tuple[int, int]
     corrected: bool = False
+    cuts: tuple[tuple[int, int], ...] = ()  # more of the text that is about the amount (a second stretch added, one left out)
 
 
 def _exact(match: re.Match[str]) -> float:
     value = _number(match["num"])
     if match["half"] or match["half2"]:
         value += 0.5
-    if match["min"]:
-        value += _number(match["min"]) / 60
+    if match["min"] or match["min2"]:
+        value += _number(match["min"] or match["min2"]) / 60
     if match["quarters"]:
         value += _number(match["quarters"]) * 0.25
     # "-2小时" is a mistake to point out, not 2 hours to store.
@@ -195,10 +198,17 @@ def _range_hours(match: re.Match[str]) -> float | None:
     start, end = _clock(match["h1"], match["m1"]), _clock(match["h2"], match["m2"])
     if start > 24 or end > 24:
         return None
+    # "早上6点一直守到晚上8点" is fourteen hours, "晚上7点到9点" two
+    told = False  # the time of day was said: a long stretch is meant, and refused by the per-entry limit
+    if start < 12 and re.search(r"(?:下午|晚上|夜里|傍晚|后晌)\s*$", match.string[max(match.start() - 4, 0):match.start()]):
+        start, told = start + 12, True
+    if match["pm"] and end < 12:
+        end, told = end + 12, True
     hours = end - start
-    if hours <= 0:
-        hours += 12  # 11点到1点: across noon
-    return round(hours, 2) if 0 < hours <= 12 else None
+    for _ in range(2):
+        if hours <= 0:
+            hours += 12  # 11点到1点: across noon; 夜里十一点到一点: across midnight
+    return round(hours, 2) if 0 < hours <= (24 if told else 12) else None
 
 
 def _blank(text: str, span: tuple[int, int]) -> str:
@@ -225,16 +235,53 @@ def read_amount(text: str) -> Amount | None:
         return None
 
 
+# Between two amounts, what makes them one sum ("值班三个钟头 后晌又入户走访了一个钟头"), and after one,
+# what leaves it out ("路上来回坐车四十分钟不算").
+_ADDED_RE = re.compile(r"又|另外|另|加上|外加|再")
+_LEFT_OUT_RE = re.compile(r"\s*(?:不算|不计|不包括|没算|不含|除外)")
+
+
+def _pieces(rest: str) -> list[tuple[int, int, float]]:
+    """Every exact stretch of time in the text, in order: amounts with a unit, and clock ranges."""
+    pieces = [(m.start(), m.end(), _exact(m)) for m in _HOURS_RE.finditer(rest)]
+    blanked = rest
+    for start, end, _ in pieces:
+        blanked = _blank(blanked, (start, end))
+    for found in _RANGE_RE.finditer(blanked):
+        if (hours := _range_hours(found)) is not None:
+            pieces.append((found.start(), found.end(), hours))
+            blanked = _blank(blanked, found.span())
+    if pieces:
+        for found in _MINUTES_RE.finditer(blanked):  # a second amount in minutes ("…四十分钟不算")
+            pieces.append((found.start(), found.end(), round(_number(found["min"]) / 60, 2)))
+    return sorted(pieces)
+
+
 def _read_amount(text: str) -> Amount | None:
     vague = _VAGUE_RE.search(text)
     rest = _blank(text, vague.span()) if vague else text
-    exact = list(_HOURS_RE.finditer(rest))
-    if exact:
-        last = exact[-1]
-        if len(exact) > 1 and _CORRECTION_RE.search(rest, exact[0].end(), last.start()):
-            return Amount(_exact(last), "exact", last.span(), corrected=True)
-        return Amount(_exact(exact[0]), "exact", exact[0].span())
-    for pattern, convert in ((_RANGE_RE, _range_hours), (_QUARTERS_RE, lambda m: round(_number(m["num"]) * 0.25, 2)),
+    pieces = _pieces(rest)
+    left_out = [(s, _LEFT_OUT_RE.match(rest, e).end()) for s, e, _ in pieces if _LEFT_OUT_RE.match(rest, e)]
+    kept = [p for p in pieces if all(p[0] != s for s, _ in left_out)] if len(left_out) < len(pieces) else pieces
+    if kept:
+        first, last = kept[0], kept[-1]
+        cut = tuple(left_out) if kept is not pieces else ()
+        if len(kept) > 1 and _CORRECTION_RE.search(rest, first[1], last[0]):
+            return Amount(last[2], "exact", (last[0], last[1]), corrected=True, cuts=cut)
+        gaps = [rest[a[1]:b[0]] for a, b in zip(kept, kept[1:])]
+        if len(kept) == 2 and first[2] == last[2]:
+            # "从十点半算到十二点半 两个钟头": the same stretch said twice
+            return Amount(first[2], "exact", (first[0], first[1]), cuts=(*cut, (last[0], last[1])))
+        if len(kept) > 1 and all(_ADDED_RE.search(gap) for gap in gaps) or (
+            len(kept) == 2 and all(_RANGE_RE.fullmatch(rest[s:e].strip()) for s, e, _ in kept)
+        ):
+            # "八点半到十二点 后晌两点到四点", "九点整到十一点半 吃完饭又干了一个钟头": one day's service, added up
+            total = round(sum(p[2] for p in kept), 2)
+            return Amount(total, "exact", (first[0], first[1]), cuts=(*cut, *((s, e) for s, e, _ in kept[1:])))
+        units = [p for p in kept if _HOURS_RE.fullmatch(rest[p[0]:p[1]])]
+        said = units[0] if units else first  # "从早上6点干到晚上8点 14个小时": the amount said, not the clock's
+        return Amount(said[2], "exact", (said[0], said[1]), cuts=cut)
+    for pattern, convert in ((_QUARTERS_RE, lambda m: round(_number(m["num"]) * 0.25, 2)),
                              (_AFTER_TIMELEN_RE, lambda m: float(m["num"]))):
         found = pattern.search(rest)
         if found and (hours := convert(found)) is not None:
@@ -343,17 +390,28 @@ def _cut(text: str, span: tuple[int, int] | None) -> str:
     return text[: span[0]] + " " + text[span[1]:]
 
 
+_DAY_WORD = r"(?:大前天|前天|昨天|今天|昨儿个?|前儿个?|今儿个?|(?:上|这)?(?:周|礼拜|星期)[一二三四五六日天]|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号])"
+# A day said and taken back at once: "昨天 哦不对 是前天 …" is the day before yesterday.
+DAY_CORRECTED = re.compile(
+    rf"{_DAY_WORD}\s*[,，]?\s*(?:哦|噢|呃|哎)?\s*(?:不对|不是|说错了|错了|记错了)\s*[,，]?\s*(?:是|应该是)?\s*(?P<second>{_DAY_WORD})"
+)
+
+
 def parse_hours(text: str, today: date) -> ParsedHours:
     """Read amount, date and note from a message; raises DateError for impossible dates."""
     clean = _WEEKDAY_ASIDE.sub(" ", fold(text))  # "11月8日（周日）": the weekday only repeats the date
     amount = read_amount(clean)
     hours = amount.hours if amount is not None else None
-    rest = _cut(clean, amount.span if amount is not None else None)
+    blanked = clean
+    for cut in amount.cuts if amount is not None else ():
+        blanked = _blank(blanked, cut)  # same length: the amount's span still points at it
+    rest = _cut(blanked, amount.span if amount is not None else None)
     second_amount = amount is not None and amount.kind == "exact" and not amount.corrected \
         and LEFTOVER_TIME.search(rest) is not None
     if amount is not None and amount.corrected:
         # "服务3小时，改成2小时": the first amount and the correction words are no part of the note.
         rest = _CORRECTION_RE.sub(" ", _HOURS_RE.sub(" ", rest))
+    rest = DAY_CORRECTED.sub(lambda m: m["second"], rest)
     day, date_words, date_span = find_date(rest, today)
     if date_span is not None:
         # "10月28号那天", "今天晌午那会儿": the day just named, pointed at again, is no doubt about it.

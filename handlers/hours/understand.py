@@ -16,7 +16,7 @@ import cn2an
 
 from bot.router import ASKS_WHAT, LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
-from handlers.hours.parse import DateError, ambiguous_hours, find_date, fold, parse_hours, read_amount
+from handlers.hours.parse import DAY_CORRECTED, DateError, ambiguous_hours, find_date, fold, parse_hours, read_amount
 from handlers.reports import service as reports
 
 # Conversation state keys (bot.router.Context.remember).
@@ -33,6 +33,7 @@ SERVICE = re.compile(
     r"|送饭|送餐|送菜|送水|送煤|理发|给.{0,8}(?:老人|群众|居民|困难户|残疾|独居|孤寡).{0,4}(?:送|办|修|买|打扫|理发|做饭)"
     r"|接待(?:群众|居民|来访|上访|来信)|信访|上访|来访|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
     r"|巡夜|夜巡|巡检|(?:安全|消防|入户|隐患)检查|督查|走街|串户|摸底|登门|上门|送温暖|义务|打扫|清扫|扫雪|除雪|植树|消杀"
+    r"|(?:去|到|上)(?:搬迁户|住户|居民|群众|困难户|低保户|五保户|独居老人|孤寡老人|空巢老人|[\u4e00-\u9fff]{1,2}(?:大爷|大娘|奶奶|爷爷|阿姨|大妈|婶))家"
     r"|普法|反诈|防诈|禁毒|讲解|助老|助残|关爱|陪护|代购|卡点|执勤|站岗|核酸|防控|接种|应急|救援|抢险|网格化|引导|维持秩序"
     r"|教.{0,10}(?:用|使用|操作|下载|注册|挂号|缴费|交费|认证)"
     r"|协助|配合|开展|帮忙|帮助|群众工作|做工作|思想工作|讲政策|信息采集|采集|下乡|驻村|包村|蹲点|跑腿|代跑|义诊|义务劳动"
@@ -44,7 +45,7 @@ COMPLAINT = re.compile(
     r"没人管|没人理|没人修|没人清|没人收|没人拉|没人来|不管|不理|坏了|太低|太慢|太差|效率|态度|排队|排了.{0,6}队|等了"
     r"|白跑|踢皮球|不作为|乱收费|推诿|拖了|关门|锁门|不在岗|玩手机|迟到|早退|堆了|臭|脏"
     r"|耗了|耽误|折腾|白等|干等|跑了.{0,3}趟|没人接|不接电话|离谱|太久|磨蹭|拖拉|敷衍|刁难|没办成|办不成|不给办"
-    r"|没人|投诉|反映"
+    r"|没人|投诉|反映(?!(?:问题|情况|诉求|事情?)?的)"  # ("来反映问题的群众" are people served)
 )
 # A problem told as a state (楼道堆满杂物, 路灯不亮好几天了): with time spent, maybe service, maybe a report;
 # but the object of a plain service activity ("调解 漏水纠纷 2个钟头") is no complaint.
@@ -64,13 +65,14 @@ GRID = re.compile(
 # Service told with no amount at all ("今天下午一直在社区帮忙搞卫生"): the bot asks how long.
 ACTIVITY = re.compile(
     r"巡逻|巡查|值守|值班|入户|走访|帮扶|下沉|宣传|宣讲|调解|服务了|帮忙|协助|清理|打扫|搞卫生|护学|执勤|站岗|慰问|看望|排查|核查|摸排"
-    r"|整治|志愿|义务|疏导|劝导|陪同|陪.{0,4}(?:去|办|看)|值了|守了|巡了|帮.{0,6}(?:老人|群众|居民|困难户|办|搬|修|清)"
+    r"|整治|志愿|义务|疏导|劝导|陪同|陪.{0,4}(?:去|办|看)|值了|守了|巡了|帮.{0,6}(?:老人|群众|居民|困难户|办|搬|修|清|填)"
+    r"|(?:去|到|上)(?:搬迁户|住户|居民|群众|困难户|低保户|五保户|独居老人|孤寡老人|空巢老人|[\u4e00-\u9fff]{1,2}(?:大爷|大娘|奶奶|爷爷|阿姨|大妈|婶))家"
 )
 # A question about hours is for the rules or for 我的时长, never a log.
 QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|怎样|咋|如何|多少|多久|算不算|会不会|能算|算吗|算不|是不是|要不要|有没有|" + ASKS_WHAT + r"|为什么"
     r"|还差|够不够|够了没|达没达|达到没|达到了没|够没够|几个人|多少人|有几个|有多少|够.{0,8}没\s*$|够数|(?<!好)几个小时[?？]?$|(?<!好)几个钟"
-    r"|按.{0,8}算|算作|算进|算到|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长(?=.{0,3}(?:吗|么|嘛|不|没|[?？]))"
+    r"|按.{0,8}算|算作|算进|算到(?!\s*(?:\d|[一二两三四五六七八九十]))|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长(?=.{0,3}(?:吗|么|嘛|不|没|[?？]))"
 )
 # Who came along, counted roughly ("跟社区几个人一块巡逻", "带着几个志愿者"): no question in it.
 _COMPANY = re.compile(
@@ -88,7 +90,7 @@ CORRECTION = re.compile(
     r"才对\s*$|才是对的|^(?:改|修改|更正)时长|改成|改为|改到|改一下|改下|改个|^改\s*\d|更正|应该是|应是|不对|不是.{0,8}是|写错|弄错|登记错|记错|登错|搞错|填错|输错"
     r"|(?:日期|时间|时长|天|小时)(?:搞|弄|写|填)?错了|是.{1,8}不是|多写了|少写了|多登了|少登了|多记了|少记了|多报了|少报了|错了"
     r"|实际(?:上)?是|其实是|实际只有|实际上只|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成|有误|应为|应该为|不是这个数"
-    r"|多打了|打错|多按了|按错|弄岔|搞岔|填岔|记岔|写岔|登岔|多算了|少算了|减掉|减去|没算上|没算进|调成|调为|调整为|这条算|那条算|算到|算成"
+    r"|多打了|打错|多按了|按错|弄岔|搞岔|填岔|记岔|写岔|登岔|多算了|少算了|减掉|减去|没算上|没算进|调成|调为|调整为|这条算|那条算|算到(?!\s*(?:\d|[一二两三四五六七八九十]))|算成"
 )
 STRONG_CORRECTION = re.compile(
     r"才对\s*$|才是对的|改成|改为|改到|改一下|改下|更正|应该是|写错|弄错|登记错|记错|登错|搞错|填错|输错|实际(?:上)?是|其实是|写成|登成|记成|有误|应为|记岔|写岔|登岔|弄岔|搞岔"
@@ -113,6 +115,9 @@ TEAM_TOPIC = re.compile(r"时长|达标|小时|钟头|没登|登记|拖后腿|�
 BARE_HALF = re.compile(r"^\s*(?P<num>\d{1,2}|[一二两三四五六七八九十])\s*个半\s*[.。!！]?$")
 # A bare number answers "how many hours exactly?" ("3", "2.5").
 BARE_NUMBER = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d+)?)\s*(?:个|个吧|吧)?\s*[.。!！]?$")
+# The same in words, as an answer to that question only ("二", "两个", "俩"): out of the blue it is a choice or nothing.
+BARE_WORD_NUMBER = re.compile(r"^\s*(?P<num>俩|仨|两|十[一二]?|[一二三四五六七八九])\s*(?:个|个吧|吧)?\s*[.。!！]?$")
+_WORD_NUMBER = {"俩": 2, "仨": 3, "两": 2, "十": 10, "十一": 11, "十二": 12, **{c: i for i, c in enumerate("一二三四五六七八九", start=1)}}
 _MONTH_CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
 _MONTH = re.compile(
     r"(?P<ym>(?P<y>20\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*月?)"
@@ -149,6 +154,9 @@ PLAN_CHANGED = re.compile(r"本来|原本|原来|结果|已经|刚才|刚刚")
 FOR_SOMEONE_ELSE = re.compile(
     r"(?:给|帮|替|代)(?:他|她|他们|她们|小[\u4e00-\u9fff](?<!小区)|老(?!人|乡|百姓|年|党员|干部|同志|旧)[\u4e00-\u9fff])(?:也)?(?:登|记|报)"
     r"(?:(?:一下|下|上)(?!记|录)|(?:吧|哈|啊|呗)?[。.!！~]*\s*$)"
+    # "帮刘姐把她昨天巡逻的3小时登记上", "小王今天替我在卡口值守了4个小时": another's service
+    r"|把(?:他|她|他们|她们)(?:的|昨天的|今天的)?.{0,12}(?:登|记|报)(?:一下|下|上)"
+    r"|(?:小[\u4e00-\u9fff]|老[\u4e00-\u9fff]|他|她|同事|[\u4e00-\u9fff](?:姐|哥|主任|书记))(?:今天|昨天|前天)?替我(?!登|记|报|写|录)"
 )
 # A team's hours added up ("我们网格4个人…一共干了8个钟头"): whose share is whose? Asked.
 TEAM_TOTAL = re.compile(
@@ -253,12 +261,19 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     bare = _bare_amount(folded)
     if asked is not None:
         amount = read_amount(folded)
+        worded = BARE_WORD_NUMBER.match(folded)
+        if bare is None and worded is not None:
+            bare = float(_WORD_NUMBER[worded["num"]])
         hours = bare if bare is not None else (amount.hours if amount is not None and amount.kind == "exact" else None)
-        if hours is not None and not CORRECTION.search(folded) and len(folded) <= 20:
+        if hours is not None and (asked.get("amount_refused") or not CORRECTION.search(folded)) and len(folded) <= 20:
             groups = {"hours": hours, "note": asked.get("note", "")}
             if asked.get("day"):
                 groups["day"] = asked["day"]
             return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
+        if amount is not None and amount.kind == "vague" and len(folded) <= 12:
+            # "一上午吧" to "是几个小时？": still no number, asked again
+            groups = {"vague": True, "note": asked.get("note", ""), **({"day": asked["day"]} if asked.get("day") else {})}
+            return Reading(0.9, groups=groups)
     if bare is not None and (BARE_HALF.match(folded) or "." in folded):
         # "一个半", "2.5" out of the blue: hours, or something else? Asked, never stored on a guess.
         groups = {"hours": bare, "note": "", "day": today.isoformat()}
@@ -295,7 +310,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             found_problem = PROBLEM_STATE.search(folded) or reports.problem_at(folded) is not None
             return Reading(0.5 if found_problem else 0.8, groups={"missing": True, **parsed_groups(text, today)})
         return None
-    if (not amount.corrected and CORRECTION.search(folded)) or EARLIER.search(folded):
+    if (not amount.corrected and CORRECTION.search(DAY_CORRECTED.sub(" ", folded))) or EARLIER.search(folded):
         return None  # "刚才登记错了 应该是3小时", "刚才那个值班的我多报了…改成三个钟头": the edit command's
     if _TARGET_BEFORE.search(folded[: amount.span[0]]):
         return None  # "还有哪些人时长没够20个钟头的": a target, not time served

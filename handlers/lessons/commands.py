@@ -20,6 +20,8 @@ def today_lesson(ctx: Context, match: Match) -> str:
         number = match.args.strip().lstrip("第").rstrip("课").strip()
         if match.alias == "微课" and len(number) > 3 and re.search(r"情况|覆盖|统计|学得|学的|没学|率|多少|几个|哪些|谁|打卡|推送|执行|暂停|恢复|补发", number):
             raise Decline  # "微课学习覆盖情况", "微课打卡统计一下": the leaders' figures, not a lesson
+        if match.alias == "微课" and read_done(match.text, ctx) is not None:
+            raise Decline  # "微课学好了": the lesson confirmed, not asked for
         if not re.search(r"\d|[一二三四五六七八九十百]", number):
             number = ""  # "今日微课堂", "今天微课是啥": today's
     if number:

@@ -35,7 +35,8 @@ _ANONYMOUS = re.compile(
 # About a ticket or task that exists ("把反映 #5 立项", "5号反映"): never a new ticket.
 _EXISTING = re.compile(r"#\s*\d|\d+\s*号(?:反映|投诉|任务|单)|编号\s*\d|单号\s*\d|立项|台账|销号|整改任务")
 # A report word early in the message, not 反映的 (我反映的事: asking about one's own reports).
-_EARLY = re.compile(rf"^.{{0,8}}?{_STRONG_WORD}(?!的|过的|列表|统计|\s*(?:列|清单|有哪些|有几))")
+# (Not a word describing people: "接待了6个来反映问题的群众".)
+_EARLY = re.compile(rf"^.{{0,8}}?{_STRONG_WORD}(?!(?:问题|情况|诉求|事情?)?的|过的|列表|统计|\s*(?:列|清单|有哪些|有几))")
 # Time spent, in a message that also names a report word: it may be someone's service hours.
 _DURATION = re.compile(DURATION)
 _ANYWHERE = re.compile(_REPORT_WORD)
