@@ -65,7 +65,8 @@ SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check
         "round11-fresh": DATA / "rules_round11_fresh.toml", "round12": DATA / "rules_round12.toml",
         "round12-fresh": DATA / "rules_round12_fresh.toml", "round13": DATA / "rules_round13.toml",
         "round13-fresh": DATA / "rules_round13_fresh.toml", "round14": DATA / "rules_round14.toml",
-        "round14-fresh": DATA / "rules_round14_fresh.toml"}
+        "round14-fresh": DATA / "rules_round14_fresh.toml", "round15": DATA / "rules_round15.toml",
+        "round15-fresh": DATA / "rules_round15_fresh.toml"}
 OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
 OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
 EVAL_FILE = SETS["eval"]

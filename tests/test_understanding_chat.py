@@ -1062,3 +1062,32 @@ def test_everyday_words_for_a_dent_fruit_or_a_wedding_find_their_article_first(b
 def test_where_to_download_a_form_is_not_answered_by_the_rule_that_names_it(bot):
     said = bot.send(CADRE, "办公用品需求计划表的模版在哪下载")
     assert "依据" not in said.text
+
+
+# --- round 29 and rules round 15: a week of traffic; pay, leave and fair questions ------------------
+
+
+def test_overtime_on_duty_is_service_not_office_work(bot):
+    said = bot.send(GRID_WORKER, "上周六加班值守 6小时")
+    assert [(d, h) for d, h, _ in hours_of(bot, GRID_WORKER)] == [(date(2026, 11, 21), 6.0)] and "✅ 已登记" in said.text
+
+
+def test_a_trip_with_sightseeing_on_the_way_is_a_rules_question(bot):
+    said = bot.send(SECRETARY, "出差顺道去景区转一圈 门票自己掏")
+    assert "帮不上" not in said.text and "《示范街道差旅费管理规定（示例）》第五条" in said.text
+
+
+@pytest.mark.parametrize("text", ["春节值班三天 有没有值班补助", "网格员有没有五险一金"])
+def test_asking_whether_a_payment_exists_is_not_answered_by_a_rule_that_never_names_it(bot, text):
+    said = bot.send(CADRE, text)
+    assert "依据" not in said.text and "纪工委" in said.text
+
+
+def test_asking_whether_a_repeated_form_is_fair_reaches_the_rules(bot):
+    said = bot.send(CADRE, "上个月刚交的搬迁户台帐 这个月又叫重新填一遍报上去 这合理不")
+    assert "帮不上" not in said.text
+
+
+def test_everyday_words_for_a_bath_house_find_the_reception_rule(bot):
+    said = bot.send(CADRE, "兄弟街道来交流 中午吃完工作餐 主任说下午带他们去泡个澡按个脚放松放松 中不中")
+    assert "《示范街道公务接待管理办法（示例）》第九条" in said.text

@@ -54,7 +54,7 @@ PROBLEM_STATE = re.compile(r"老化|掉下来|松动|漏气|不热|不暖和|冰
 STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|值守|值班|入户|走访|帮扶|宣传|宣讲|排查|整治|清理|防汛|防火|创文|志愿|护学|执勤|站岗")
 # Office work is no grid service (开会, 写材料, 在单位值班接电话, 帮领导搬家): with no sign of the grid or its
 # people, time spent on it is asked about, never logged on a guess.
-OFFICE = re.compile(r"培训|开会|会议|写材料|整理材料|材料|办公室|单位|机关|加班|出差|接电话|坐班|学习|领导|搬家|私事|家里的事")
+OFFICE = re.compile(r"培训|开会|会议|写材料|整理材料|材料|办公室|单位|机关|加班(?!\s*(?:值守|值班|巡逻|巡查|入户|走访|执勤|排查|防汛|防火))|出差|接电话|坐班|学习|领导|搬家|私事|家里的事")
 # Desk work about the grid is still desk work ("整理入户台账录系统"): asked about whatever it names.
 STRONG_OFFICE = re.compile(r"整理.{0,6}(?:台账|材料|表格|档案|笔记|记录)|在家|笔记|录入|录系统|录到系统|报表|做表|填表格|写材料|写总结|写报告|开会|会议")
 GRID = re.compile(

@@ -66,7 +66,7 @@ def answer(index: RulesIndex, question: str, settings: RulesConfig, llm_config: 
     hits = tuple(index.search(question, top_k=max(settings.top_k, MAX_CHOICES + 1)))
     if is_off_topic(question, hits[0].coverage if hits else 0.0):
         return Answer(off_topic_text(), hits, False, off_topic=True)
-    if not confident(hits, settings.threshold, asks_rule(question)) or _fact_unstated(question):
+    if not confident(hits, settings.threshold, asks_rule(question)) or _fact_unstated(question, index, hits[0].article):
         candidates = choices(hits, settings.threshold)
         if candidates:
             return Answer(choices_text(candidates, settings.contact), hits, False, candidates=candidates)
@@ -90,8 +90,22 @@ _ASKS_WHERE_WHICH = re.compile(
 )
 
 
-def _fact_unstated(question: str) -> bool:
-    return _ASKS_WHERE_WHICH.search(question) is not None
+# Whether there is a payment or leave, or how much (有没有值班补助, 网格员有没有五险一金, 年假一年能休几天): only
+# an article that names it answers; one sharing the occasion (值班, 加班, 网格员) says nothing of it. Asked
+# whether one may take or claim it (领点补贴行不行, 路费能报吗), the rule on side jobs or expenses may answer.
+_PAYMENT_WORDS = r"(?:补贴|补助|津贴|加班费|五险一金|社保|公积金|奖金|年终奖|工资|误餐费|餐补|饭补|话费|夜班费|值班费|护理假|年假|婚假|产假|病假)"
+_ASKS_PAYMENT = re.compile(rf"(?:有没有|有无|有木有|给不给|发不发)\S{{0,6}}?(?P<a>{_PAYMENT_WORDS})|(?P<b>{_PAYMENT_WORDS})\S{{0,8}}?(?:多少|几天|几号|啥时候发|什么时候发)")
+
+
+def _fact_unstated(question: str, index: RulesIndex | None = None, article: IndexedArticle | None = None) -> bool:
+    if _ASKS_WHERE_WHICH.search(question) is not None:
+        return True
+    if index is None or article is None:
+        return False
+    return any(
+        not any(alternative in article.text for alternative in index.analyzer.expand(word) | {word})
+        for found in _ASKS_PAYMENT.finditer(question) for word in [found["a"] or found["b"]]
+    )
 
 
 def confident(hits: tuple[Hit, ...] | list[Hit], threshold: float, rule_shaped: bool = True) -> bool:
