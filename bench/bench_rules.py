@@ -66,7 +66,8 @@ SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check
         "round12-fresh": DATA / "rules_round12_fresh.toml", "round13": DATA / "rules_round13.toml",
         "round13-fresh": DATA / "rules_round13_fresh.toml", "round14": DATA / "rules_round14.toml",
         "round14-fresh": DATA / "rules_round14_fresh.toml", "round15": DATA / "rules_round15.toml",
-        "round15-fresh": DATA / "rules_round15_fresh.toml"}
+        "round15-fresh": DATA / "rules_round15_fresh.toml", "round16": DATA / "rules_round16.toml",
+        "round16-fresh": DATA / "rules_round16_fresh.toml"}
 OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
 OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
 EVAL_FILE = SETS["eval"]

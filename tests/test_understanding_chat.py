@@ -1091,3 +1091,74 @@ def test_asking_whether_a_repeated_form_is_fair_reaches_the_rules(bot):
 def test_everyday_words_for_a_bath_house_find_the_reception_rule(bot):
     said = bot.send(CADRE, "兄弟街道来交流 中午吃完工作餐 主任说下午带他们去泡个澡按个脚放松放松 中不中")
     assert "《示范街道公务接待管理办法（示例）》第九条" in said.text
+
+
+# --- round 30 and rules round 16: what must be asked, and asking leave for what no rule covers -------
+
+
+@pytest.mark.parametrize("text", ["王建国昨天入户走访了4个小时"])
+def test_service_told_of_someone_else_on_the_roster_is_not_logged_for_the_sender(bot, text):
+    said = bot.send(CADRE, text)
+    assert hours_of(bot) == [] and "本人登记" in said.text
+
+
+@pytest.mark.parametrize("text", ["我们网格组仨人今天一共巡逻了6个小时", "社区全体今天创文大扫除 总共40个小时"])
+def test_a_groups_total_asks_for_the_senders_share(bot, text):
+    said = bot.send(GRID_WORKER, text)
+    assert hours_of(bot, GRID_WORKER) == [] and "您本人服务了几个小时" in said.text
+
+
+def test_writing_a_report_in_the_office_is_asked_about_not_logged(bot):
+    said = bot.send(CADRE, "在办公室写下沉服务总结 2个小时")
+    assert hours_of(bot) == [] and "✅ 已登记" not in said.text
+
+
+def test_a_range_of_amounts_is_vague_and_asked_about(bot):
+    said = bot.send(CADRE, "巡逻了一个半到两个小时吧")
+    assert hours_of(bot) == [] and "几个小时" in said.text
+
+
+def test_a_vague_amount_settled_by_the_one_to_log_is_logged(bot):
+    said = bot.send(GRID_WORKER, "前天晚上防火巡逻一个钟头多一点 记1小时吧")
+    assert [(d, h) for d, h, _ in hours_of(bot, GRID_WORKER)] == [(date(2026, 11, 24), 1.0)] and "✅ 已登记" in said.text
+
+
+def test_smoking_in_the_official_car_is_not_answered_by_the_rule_on_drivers(bot):
+    said = bot.send(CADRE, "公车里能抽烟不 司机自己也抽")
+    assert "依据" not in said.text
+
+
+@pytest.mark.parametrize("text", ["接待完能送每人一盒本地茶叶吗", "外县来交流的同行走的时候 我们想每人送一袋咱这的小米 算违规不"])
+def test_giving_guests_something_to_take_home_finds_the_rule_against_gifts(bot, text):
+    said = bot.send(CADRE, text)
+    cited = "《示范街道公务接待管理办法（示例）》第九条"
+    assert cited in said.text and said.text.index(cited) == said.text.index("《")
+
+
+# --- round 31: a problem and the time spent on it -------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "小区东侧下水井返水 周日我守到半夜 大概四个钟头",
+    "小区那条流浪狗又咬人了😡 我上午追了它一个钟头也没逮着",
+])
+def test_a_problem_told_with_the_time_spent_on_it_is_asked_about(bot, text):
+    reports_before = count(bot, Report)
+    said = bot.send(CADRE, text)
+    assert "您是想" in said.text and hours_of(bot) == [] and count(bot, Report) == reports_before
+
+
+def test_a_report_that_asks_whether_the_time_counts_is_not_filed_at_once(bot):
+    reports_before = count(bot, Report)
+    said = bot.send(CADRE, "想反映下12栋后面垃圾没人清 我今天自己清了两个钟头 这个能算时长不")
+    assert "已收到您的反映" not in said.text and count(bot, Report) == reports_before and hours_of(bot) == []
+
+
+def test_nobody_giving_way_is_no_question_of_who_nor_the_leaders_summary(bot):
+    said = bot.send(CADRE, "昨天处理13栋漏水纠纷 两家谁也不让 弄了3小时还没结果")
+    assert "时长统计只对领导" not in said.text and "条文" not in said.text
+
+
+def test_keeping_order_in_a_queue_quarrel_is_service(bot):
+    said = bot.send(GRID_WORKER, "今天上午值班 处理窗口群众排队纠纷 俩小时")
+    assert [h for _, h, _ in hours_of(bot, GRID_WORKER)] == [2.0] and "✅ 已登记" in said.text

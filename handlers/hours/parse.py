@@ -69,6 +69,7 @@ _VAGUE_RE = re.compile(
     rf"{_NUM}\s*个?\s*多\s*个?\s*{_HOUR_UNIT}"  # 三个多小时, 1个多小时, 十多个小时
     rf"|(?:一两|两三|二三|三四|四五|五六|六七|七八|八九)\s*个?\s*{_HOUR_UNIT}"  # 三四个小时, 两三个钟
     rf"|\d+(?:\.\d+)?\s*(?:-|~|到|至)\s*\d+(?:\.\d+)?\s*{_HOUR_UNIT}"  # 2-3小时
+    rf"|{_NUM}\s*(?:个半|个)?\s*(?:{_HOUR_UNIT})?\s*(?:到|至)\s*{_NUM}\s*(?:个半|个)?\s*{_HOUR_UNIT}"  # 一个半到两个小时
     rf"|{_NUM}\s*个?\s*来\s*个?\s*{_HOUR_UNIT}"  # 2个来小时
     rf"|个把\s*{_HOUR_UNIT}|好?几个\s*{_HOUR_UNIT}"
     r"|到半夜|到深夜|到后半夜|到天亮|一整夜|通宵|[大小]?半天|(?:一|1)\s*个?\s*(?:整天|上午|下午|晚上|早上|白天|通宵|整晚|晚|宿|夜)|一整天|大半夜|半宿|半下午|半上午"
@@ -266,6 +267,8 @@ def _read_amount(text: str) -> Amount | None:
     if kept:
         first, last = kept[0], kept[-1]
         cut = tuple(left_out) if kept is not pieces else ()
+        if vague and len(kept) == 1 and re.search(r"(?:记|按|算)\s*$", rest[:first[0]]):
+            cut = (*cut, vague.span())  # "一个钟头多一点 记1小时吧": the vague amount settled by the exact one
         if len(kept) > 1 and _CORRECTION_RE.search(rest, first[1], last[0]):
             return Amount(last[2], "exact", (last[0], last[1]), corrected=True, cuts=cut)
         gaps = [rest[a[1]:b[0]] for a, b in zip(kept, kept[1:])]

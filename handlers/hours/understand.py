@@ -13,7 +13,9 @@ import re
 from datetime import date
 
 import cn2an
+from sqlalchemy import select
 
+from bot.models import Person
 from bot.router import ASKS_WHAT, LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
 from handlers.hours.parse import DAY_CORRECTED, DateError, ambiguous_hours, find_date, fold, parse_hours, read_amount
@@ -56,7 +58,7 @@ STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|�
 # people, time spent on it is asked about, never logged on a guess.
 OFFICE = re.compile(r"培训|开会|会议|写材料|整理材料|材料|办公室|单位|机关|加班(?!\s*(?:值守|值班|巡逻|巡查|入户|走访|执勤|排查|防汛|防火))|出差|接电话|坐班|学习|领导|搬家|私事|家里的事")
 # Desk work about the grid is still desk work ("整理入户台账录系统"): asked about whatever it names.
-STRONG_OFFICE = re.compile(r"整理.{0,6}(?:台账|材料|表格|档案|笔记|记录)|在家|笔记|录入|录系统|录到系统|报表|做表|填表格|写材料|写总结|写报告|开会|会议")
+STRONG_OFFICE = re.compile(r"整理.{0,6}(?:台账|材料|表格|档案|笔记|记录)|写.{0,8}(?:总结|汇报|报告|方案|材料)|在家|笔记|录入|录系统|录到系统|报表|做表|填表格|写材料|写总结|写报告|开会|会议")
 GRID = re.compile(
     r"入户|走访|网格|下沉|巡逻|巡查|帮扶|群众|居民|老人|住户|村民|社区(?!会)|调解|宣传|宣讲|志愿|防火|防汛|创文|流动人口|困难户|低保|残疾"
     r"|搬迁户|独居|上访|来访|信访|小区|楼道|街面|卡口|疫苗|反诈|防诈"
@@ -160,7 +162,8 @@ FOR_SOMEONE_ELSE = re.compile(
 )
 # A team's hours added up ("我们网格4个人…一共干了8个钟头"): whose share is whose? Asked.
 TEAM_TOTAL = re.compile(
-    r"(?:\d+|[两三四五六七八九十几])\s*(?:个)?(?:人|同事|志愿者).{0,16}(?:一共|总共|合计|加起来|加一块)"
+    r"(?:\d+|[两三四五六七八九十几俩仨])\s*(?:个)?(?:人|同事|志愿者).{0,16}(?:一共|总共|合计|加起来|加一块)"
+    r"|(?:全体|大伙|大家|全组|全社区|我们几个|俺们几个).{0,16}(?:一共|总共|合计|加起来|加一块)"
     r"|(?:一共|总共|合计|加起来|加一块).{0,6}(?:\d+|[两三四五六七八九十几])\s*(?:个)?人"
 )
 # A reply in a group chat ("楼上说得对 巡逻俩钟头腿都走细了😂"): talk, not an entry. Asked, never stored.
@@ -249,6 +252,17 @@ def _problem_first(folded: str) -> bool:
     return service is None or min(starts) < service.start()
 
 
+def _names_another(folded: str, ctx: Context) -> bool:
+    """The message opens with someone else on the roster as the one who served ("李娜昨天入户走访了4个小时")."""
+    if ctx.person is None or not re.match(r"[\u4e00-\u9fff]{2,4}", folded):
+        return False
+    names = {folded[:n] for n in (2, 3, 4)} - {ctx.person.name}
+    if not names:
+        return False
+    found = ctx.session.scalar(select(Person.name).where(Person.name.in_(names)).limit(1))
+    return found is not None and not re.match(rf"{re.escape(found)}\s*(?:说|讲|让|叫|喊|通知)", folded)
+
+
 # A day to come in someone's words ("还说明天再来"): their promise, not the sender's service.
 _SAID_AHEAD = re.compile(r"说\s*(?:好|了)?\s*(?:明天|明儿|后天|大后天|下周|下礼拜|下星期)")
 
@@ -331,7 +345,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             groups = {**groups, "hours": points}
             return Reading(0.55, stores=True, groups=groups, label=_label(groups, today))
         return Reading(0.55, stores=True, groups=groups, label="登记服务时长")
-    if FOR_SOMEONE_ELSE.search(folded):
+    if FOR_SOMEONE_ELSE.search(folded) or _names_another(folded, ctx):
         return Reading(0.85, groups={**groups, "for_someone_else": True})
     if groups.get("two_days"):
         return Reading(0.85, groups=groups)  # one entry is one day: the handler says to send them apart
@@ -502,11 +516,14 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
 def read_team(text: str, ctx: Context) -> Reading | None:
     """The leaders' summary, however asked."""
     folded = fold(text)
-    if not (TEAM.search(folded) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长(?!统计)|我自己|我本人|不用全|反映|随手拍|投诉|工单", folded) \
+    if not (TEAM.search(re.sub(r"谁(?:也|都)", " ", folded)) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长(?!统计)|我自己|我本人|不用全|反映|随手拍|投诉|工单", folded) \
             or len(folded) > 32:
         return None
     if re.search(r"能算|算不算|怎么算|规定|要求", folded):
         return None
+    said = read_amount(folded)
+    if said is not None and said.kind == "exact" and SERVICE.search(folded) and not is_question(folded):
+        return None  # "社区全体今天创文大扫除 总共40个小时": service told, not figures asked for
     return Reading(0.85, groups=_month_groups(find_month(folded, ctx.now.date())))
 
 

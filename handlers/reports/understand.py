@@ -45,7 +45,7 @@ _PROBLEM = re.compile(
     r"坏了|坏掉|没人管|没人修|没人清|没人收|没人拉|没人理|没人来|没人问|不管|好几天|好久|半个月|一个月了|臭|占道|乱收费|乱停|乱扔|乱贴"
     r"|堵了|堵塞|堵上|堵住|堵着|被.{0,6}堵|漏水|积水|不亮|堆满|堆着|扰民|噪音|异味|冒烟|破损|塌了|断水|停水|停电"
     r"|倒了|断了|裂了|掉了|歪了|松了|翘起|脱落|被偷|丢了|着火|起火|冒水|爆管|爆了|脏乱|乱堆|乱倒|乱搭|私搭|乱建|乱摆|乱挂|乱拉"
-    r"|违停|偷倒|渗水|发臭|污水|垃圾成堆|没路灯|黑灯瞎火|安全隐患|有隐患|危险"
+    r"|违停|偷倒|渗水|发臭|污水|垃圾成堆|没路灯|黑灯瞎火|安全隐患|有隐患|危险|返水|倒灌|漫出来|咬人|咬伤|伤人|流浪狗"
     r"|满得|冒尖|味儿|卡住|又坏|又卡|才修过|又漏|又堵|井盖没了|盖子没了|没了(?:好几天|几天|一周|半个月)|吓人|黑咕隆咚|看不见路|摔倒|绊倒|差点摔"
     r"|态度恶劣|态度差|态度不好|不作为|踢皮球|推诿|排队|等了|白跑|玩手机|迟到|早退|脱岗|不在岗|吃拿卡要|索要|刁难|敷衍|摆架子|门难进|脸难看"
     r"|吵得|吵死|太吵|好吵|吵人|吵到|睡不着|狗叫|又停了|停运|困人|老化|松动|漏气|卡人|老是卡|总卡|下不来|掉下来|砸到|刷抖音|刷视频|打游戏|玩游戏|上班睡觉"
@@ -116,7 +116,7 @@ def _told_as_report(text: str) -> bool:
 
 
 # A queue someone kept in order ("在接种点引导排队"): service, not a wait to complain of.
-_QUEUE_KEPT = re.compile(r"(?:引导|维持|组织|疏导|帮着?|协助)(?:群众|居民|大家|老人)?排队(?:秩序)?")
+_QUEUE_KEPT = re.compile(r"(?:引导|维持|组织|疏导|帮着?|协助)(?:群众|居民|大家|老人)?排队(?:秩序)?|排队纠纷|排队(?=的?(?:矛盾|纠纷|吵架))")
 
 
 def without_kept_queues(text: str) -> str:
@@ -138,11 +138,18 @@ def report_body(text: str) -> str:
     return body.strip()
 
 
+# Asking whether time spent counts as service hours.
+_ASKS_HOURS = re.compile(r"算(?:服务|下沉)?时长|记(?:服务|下沉)?时长|登(?:记)?(?:服务|下沉)?时长|算不算时长|算服务")
+
+
 def read_report(text: str, ctx: Context) -> Reading | None:
     """A 随手拍 ticket, not anonymous (read_anonymous takes those)."""
     text = normalize(text)
     if _ANONYMOUS.search(text) and (_ANYWHERE.search(text) or _PASS_ON.search(text)) or _MINE.search(text) or not_a_report(text):
         return None
+    if _DURATION.search(text) and _ASKS_HOURS.search(text):
+        # "想反映下…垃圾没人清 我今天自己清了两个钟头 这个能算时长不": a report, the hours, or both? Asked.
+        return Reading(0.5, stores=True, args=report_body(text), label="提交随手拍（反映这个问题）")
     if _LEAD.match(text) and len(_LEAD.sub("", text, count=1)) >= 4:
         return Reading(0.95, stores=True, args=report_body(text), label="提交随手拍")
     if len(text) >= 24 and _SAYS_REPORT.search(text) and not _HOW_TO.search(text[-8:]):

@@ -37,6 +37,7 @@ MISSING_MAIN = 0.27
 # Even a clearly covered question is not answered by an article lacking a word that carries this much of
 # it (办公室里能抽烟不 is not answered by the rule against serving 香烟 at a meal).
 CLEAR_MISSING_MAIN = 0.4
+CLEAR_MISSING_ASKED = 0.28
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ def confident(hits: tuple[Hit, ...] | list[Hit], threshold: float, rule_shaped: 
         return False
     if hits[0].misses_ask:
         return False
-    if hits[0].coverage >= threshold + CLEAR_COVERAGE and hits[0].missing_main < CLEAR_MISSING_MAIN:
+    if hits[0].coverage >= threshold + CLEAR_COVERAGE and hits[0].missing_main < CLEAR_MISSING_MAIN \
+            and hits[0].missing_asked < CLEAR_MISSING_ASKED:
         return True
     if hits[0].missing_main >= MISSING_MAIN:
         return False

@@ -124,7 +124,8 @@ def ask_rules(ctx: Context, match: Match) -> str:
     result = answer(index, question, settings, ctx.config.llm)
     if result.off_topic and question == match.text.strip() and reports.problem_at(question) is not None:
         # "垃圾桶满得冒尖了 味儿老大", "大坑啥时候填啊 都半个月了": sounding like a question, telling a problem.
-        # Not "这个我帮不上": the router's clarifying question offers a 随手拍.
+        # Not "这个我帮不上": the router's clarifying question offers a 随手拍. (Declining every uncovered
+        # question that tells a problem was tried: "迟到一次扣多少钱", "工作证丢了怎么补办" then got 没看懂.)
         raise Decline
     if result.candidates:
         # The number the cadre sends back is answered with that article (the router's stage 0).

@@ -70,7 +70,7 @@ OTHER_WORDS = tuple(
 # Asking whether something is allowed, required or proper: the shape of a question about conduct.
 _PERMISSION = re.compile(
     r"能不能|可不可以|可以|能否|可否|行不行|行吗|行不\s*[?？]?$|中不中|成不成|妥不妥|合适不|合不合适|合适吗|妥当吗|允许|准不准|让不让|要不要|需不需要|需要|该不该|应不应该|应该|必须"
-    r"|多久内|多长时间内|几天内|时限|期限|算不算|合理吗|合理不|合不合理|合规吗|合规不|违规吗|违纪吗|会不会被|被发现|怎么处理"
+    r"|多久内|多长时间内|几天内|时限|期限|算不算|合理吗|合理不|合不合理|合规吗|合规不|合规矩|违规吗|违纪吗|会不会被|被发现|怎么处理"
     # what happens if one does it, and what one must do: 被抓到会怎样, 司机要怎么做
     r"|会怎样|会怎么样|什么后果|被抓|被查|要怎么做|该怎么做|应该怎么做|要怎么办"
     # asking to be told it is all right: …反正顺路 没事吧

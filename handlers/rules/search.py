@@ -342,6 +342,9 @@ class Hit:
     # neither the base nor the synonym table ever mentions: 去年被约谈提醒 今年还能提拔不 is not answered
     # by the rule on 约谈提醒.
     misses_ask: bool = False
+    # The share of the heaviest word the question asks about (after its modal verb) that the article does
+    # not have: 公车里能[抽烟]不 shares 公车 and 司机 with the rule on drivers and asks about neither.
+    missing_asked: float = 0.0
 
 
 # Articles that define the terms or state the purpose of a document ("本办法所称公务接待，是指…",
@@ -564,7 +567,11 @@ class RulesIndex:
                 for w in words
             )
             missing = max((w.weight for w in words if w.alternatives.isdisjoint(present)), default=0.0) / topical if topical else 0.0
-            hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing, bool(asked)))
+            missing_asked = max(
+                (w.weight for w in words if w.asked and _names_topic(w.word) and w.word not in generic and w.alternatives.isdisjoint(present)),
+                default=0.0,
+            ) / topical if topical else 0.0
+            hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing, bool(asked), missing_asked))
         if asks_consequence(question):
             hits = _penalties_as_their_documents(hits)
         hits.sort(key=lambda h: -h.score * ((1 - COVERAGE_RANK) + COVERAGE_RANK * h.coverage))
