@@ -119,7 +119,6 @@ BARE_HALF = re.compile(r"^\s*(?P<num>\d{1,2}|[一二两三四五六七八九十]
 BARE_NUMBER = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d+)?)\s*(?:个|个吧|吧)?\s*[.。!！]?$")
 # The same in words, as an answer to that question only ("二", "两个", "俩"): out of the blue it is a choice or nothing.
 BARE_WORD_NUMBER = re.compile(r"^\s*(?P<num>俩|仨|两|十[一二]?|[一二三四五六七八九])\s*(?:个|个吧|吧)?\s*[.。!！]?$")
-_WORD_NUMBER = {"俩": 2, "仨": 3, "两": 2, "十": 10, "十一": 11, "十二": 12, **{c: i for i, c in enumerate("一二三四五六七八九", start=1)}}
 _MONTH_CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
 _MONTH = re.compile(
     r"(?P<ym>(?P<y>20\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*月?)"
@@ -235,8 +234,13 @@ def _bare_amount(folded: str) -> float | None:
     if number is not None:
         return float(number["num"])
     if half is not None:
-        return float(cn2an.cn2an(half["num"].replace("两", "二"), "smart")) + 0.5
+        return _numeral(half["num"]) + 0.5
     return None
+
+
+def _numeral(raw: str) -> float:
+    """A small number as typed in digits or words, 两, 俩 and 仨 included."""
+    return float(cn2an.cn2an(raw.replace("两", "二").replace("俩", "二").replace("仨", "三"), "smart"))
 
 
 def _problem_first(folded: str) -> bool:
@@ -277,7 +281,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         amount = read_amount(folded)
         worded = BARE_WORD_NUMBER.match(folded)
         if bare is None and worded is not None:
-            bare = float(_WORD_NUMBER[worded["num"]])
+            bare = _numeral(worded["num"])
         hours = bare if bare is not None else (amount.hours if amount is not None and amount.kind == "exact" else None)
         if hours is not None and (asked.get("amount_refused") or not CORRECTION.search(folded)) and len(folded) <= 20:
             groups = {"hours": hours, "note": asked.get("note", "")}

@@ -98,15 +98,11 @@ _PAYMENT_WORDS = r"(?:补贴|补助|津贴|加班费|五险一金|社保|公积�
 _ASKS_PAYMENT = re.compile(rf"(?:有没有|有无|有木有|给不给|发不发)\S{{0,6}}?(?P<a>{_PAYMENT_WORDS})|(?P<b>{_PAYMENT_WORDS})\S{{0,8}}?(?:多少|几天|几号|啥时候发|什么时候发)")
 
 
-def _fact_unstated(question: str, index: RulesIndex | None = None, article: IndexedArticle | None = None) -> bool:
+def _fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
     if _ASKS_WHERE_WHICH.search(question) is not None:
         return True
-    if index is None or article is None:
-        return False
-    return any(
-        not any(alternative in article.text for alternative in index.analyzer.expand(word) | {word})
-        for found in _ASKS_PAYMENT.finditer(question) for word in [found["a"] or found["b"]]
-    )
+    asked = [found["a"] or found["b"] for found in _ASKS_PAYMENT.finditer(question)]
+    return any(not any(word in article.text for word in index.analyzer.expand(payment) | {payment}) for payment in asked)
 
 
 def confident(hits: tuple[Hit, ...] | list[Hit], threshold: float, rule_shaped: bool = True) -> bool:
