@@ -1156,3 +1156,11 @@ def test_nobody_giving_way_is_no_question_of_who_nor_the_leaders_summary(bot):
 def test_keeping_order_in_a_queue_quarrel_is_service(bot):
     said = bot.send(GRID_WORKER, "今天上午值班 处理窗口群众排队纠纷 俩小时")
     assert [h for _, h, _ in hours_of(bot, GRID_WORKER)] == [2.0] and "✅ 已登记" in said.text
+
+
+@pytest.mark.parametrize("text,day,hours", [("今天 3.5", date(2026, 11, 26), 3.5), ("昨天 两个半", date(2026, 11, 25), 2.5)])
+def test_a_bare_amount_after_a_day_word_is_asked_about_and_the_choice_logs_it(bot, text, day, hours):
+    asked = bot.send(CADRE, text)
+    assert "您是想登记服务时长" in asked.text and hours_of(bot) == []
+    bot.send(CADRE, "1")
+    assert [(d, h) for d, h, _ in hours_of(bot)] == [(day, hours)]

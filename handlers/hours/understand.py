@@ -238,6 +238,10 @@ def _bare_amount(folded: str) -> float | None:
     return None
 
 
+# A day word alone before a bare number ("今天 3.5", "昨天 两个半").
+_DAY_BEFORE_NUMBER = re.compile(r"^\s*(?:今天|今儿个?|昨天|昨儿个?|前天)\s+")
+
+
 def _numeral(raw: str) -> float:
     """A small number as typed in digits or words, 两, 俩 and 仨 included."""
     return float(cn2an.cn2an(raw.replace("两", "二").replace("俩", "二").replace("仨", "三"), "smart"))
@@ -292,9 +296,13 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             # "一上午吧" to "是几个小时？": still no number, asked again
             groups = {"vague": True, "note": asked.get("note", ""), **({"day": asked["day"]} if asked.get("day") else {})}
             return Reading(0.9, groups=groups)
-    if bare is not None and (BARE_HALF.match(folded) or "." in folded):
+    dated = _DAY_BEFORE_NUMBER.match(folded)
+    if dated is not None and bare is None:
+        bare = _bare_amount(folded[dated.end():])  # "今天 3.5": the same, for that day
+    if bare is not None and (BARE_HALF.match(folded[dated.end() if dated else 0:]) or "." in folded):
         # "一个半", "2.5" out of the blue: hours, or something else? Asked, never stored on a guess.
-        groups = {"hours": bare, "note": "", "day": today.isoformat()}
+        day = parsed_groups(folded[: dated.end()], today).get("day", today.isoformat()) if dated else today.isoformat()
+        groups = {"hours": bare, "note": "", "day": day}
         return Reading(0.55, stores=True, groups=groups, label=_label(groups, today))
     asked_text = _COMPANY.sub(" ", folded)
     late = _STILL_LOGGABLE.search(folded)
