@@ -210,3 +210,45 @@ def test_cli_refuses_bad_input_and_stores_nothing(run, tmp_path: Path):
     unknown = run("rules", "remove", "不存在的规定")
     assert unknown.exit_code != 0 and "找不到规定“不存在的规定”" in unknown.output
     assert "规定知识库是空的" in run("rules", "list").output
+
+
+def test_cli_known_questions_import_list_remove_and_what_they_change(run, tmp_path: Path):
+    rules = tmp_path / "车辆.txt"
+    rules.write_text("第一条 公务用车由综合办统一调度。\n第二条 严禁公车私用，不得开回家。\n", encoding="utf-8")
+    assert run("rules", "import", str(rules), "--title", "用车规定").exit_code == 0
+    question = "面包车周末能借去拉家具不"
+    assert "没有找到明确的条文" in run("rules", "ask", question).output  # no word of it is in the rules
+    known = tmp_path / "问法.toml"
+    known.write_text('[[q]]\ntext = "周末搬家想借单位面包车拉家具"\narticle = "《用车规定》第二条"\n', encoding="utf-8")
+    done = run("rules", "questions", "import", str(known))
+    assert done.exit_code == 0 and "已导入1条问法" in done.output, done.output
+    assert "已导入0条问法（1条已有）" in run("rules", "questions", "import", str(known)).output
+    rows = run("rules", "questions", "list", "--format", "tsv").output.splitlines()
+    assert rows[0].split("\t") == ["id", "source", "article", "question"]
+    assert rows[1].split("\t")[1:] == ["import", "《用车规定》第二条", "周末搬家想借单位面包车拉家具"]
+    # Put like the known question, it is offered that article (never quoted on likeness alone).
+    after = run("rules", "ask", question).output.splitlines()
+    assert after[:2] == ["没找到正好对上的条文。您是想问：", "1 《用车规定》第二条：严禁公车私用，不得开回家。"]
+    question_id = rows[1].split("\t")[0]
+    assert f"已删除问法{question_id}" in run("rules", "questions", "remove", question_id).output
+    assert "还没有已知问法" in run("rules", "questions", "list").output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[[q]]\ntext = "能借车吗"\narticle = "《用车规定》第九条"\n', "第1条的条文“《用车规定》第九条”不在知识库里"),
+        ('[[q]]\ntext = "能借车吗"\n', "第1条缺 text 或 article"),
+        ("text = 能借车吗", "不是 UTF-8 的 TOML"),
+        ('title = "x"\n', "文件里没有 [[q]] 条目"),
+    ],
+)
+def test_cli_refuses_a_bad_questions_file_and_stores_nothing(run, tmp_path: Path, content: str, message: str):
+    rules = tmp_path / "车辆.txt"
+    rules.write_text("第一条 公务用车由综合办统一调度。\n", encoding="utf-8")
+    run("rules", "import", str(rules), "--title", "用车规定")
+    known = tmp_path / "问法.toml"
+    known.write_text(content, encoding="utf-8")
+    refused = run("rules", "questions", "import", str(known))
+    assert refused.exit_code != 0 and message in refused.output, refused.output
+    assert "还没有已知问法" in run("rules", "questions", "list").output

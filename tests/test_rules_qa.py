@@ -255,3 +255,22 @@ def bot_for_app(app: App) -> TestBot:
         for row in list_documents(session):
             remove_document(session, find_document(session, str(row.id)), at=app.clock.now(), actor="test")
     return TestBot(app)
+
+
+def test_the_article_a_cadre_picks_is_found_first_for_the_next_question_put_that_way(bot, demo_app):
+    from handlers.rules.service import list_questions
+
+    question = "市里领导下来 我们在路口排队迎一下中不"
+    offered = bot.send("张伟", question).text.splitlines()
+    assert offered[0] == "没找到正好对上的条文。您是想问："
+    picked = next(line for line in offered if f"{RECEPTION}第十条" in line)
+    assert not offered[1].startswith(f"1 {RECEPTION}第十条")
+    said = bot.send("张伟", picked.split(" ", 1)[0])
+    assert said.text.startswith(f"依据{RECEPTION}第十条：")
+    with demo_app.sessions() as session:
+        learnt = list_questions(session, "chosen")
+    assert [(q.citation, q.text) for q in learnt] == [(f"{RECEPTION}第十条", question)]
+    # Another cadre, the same situation in other words: the picked article now comes first.
+    again = bot.send("李娜", "市里领导要下来 大家在路口排队迎接一下中不中").text
+    assert again.startswith(f"依据{RECEPTION}第十条") or again.splitlines()[1].startswith(f"1 {RECEPTION}第十条")
+

@@ -259,3 +259,48 @@ def test_a_firms_boss_inviting_to_dinner_is_the_rule_on_banquets(index):
 def test_driving_after_drinking_or_without_a_licence_is_the_drivers_rule(index):
     for question in ("喝了酒还能开公家的车吗", "我没驾照 能开单位的车吗"):
         assert index.search(question, top_k=1)[0].article.citation == f"《{VEHICLES}》第五条"
+
+
+# --- known questions (handlers/rules/alike.py) ---------------------------------------------------
+
+
+def test_a_question_put_like_a_known_one_finds_its_article_first():
+    from handlers.rules.alike import KnownQuestion
+
+    question = "领导能不能有一辆自己专门坐的车"
+    plain = build_index(sample_articles(), load_lexicon())
+    assert plain.search(question, top_k=1)[0].article.label != "第一条"
+    known = [KnownQuestion(VEHICLES, "第一条", "主任想要一辆自己专门坐的车 中不中")]
+    taught = build_index(sample_articles(), load_lexicon(), known)
+    first = taught.search(question, top_k=1)[0]
+    assert (first.article.title, first.article.label) == (VEHICLES, "第一条") and first.alike > 0.5
+
+
+def test_a_known_question_whose_article_is_gone_or_that_says_nothing_is_ignored():
+    from handlers.rules.alike import KnownQuestion
+
+    known = [KnownQuestion("已删除的规定", "第一条", "领导能不能有一辆自己专门坐的车"), KnownQuestion(VEHICLES, "第一条", "吗？")]
+    index = build_index(sample_articles(), load_lexicon(), known)
+    assert len(index.known_questions) == 0
+    assert index.search("领导能不能有一辆自己专门坐的车", top_k=1)[0].alike == 0.0
+
+
+def test_the_sample_questions_never_hold_a_held_back_or_fresh_question():
+    """The known questions shipped with the samples come from the sets tuned on: a held-back question
+    (or a near-duplicate of one) or a fresh half's among them would inflate the figures measured on those."""
+    import json
+    import sys
+
+    from handlers.rules.demo import SAMPLE_QUESTIONS
+
+    data = Path(__file__).parent / "data"
+    sys.path.insert(0, str(data / "understanding"))
+    from validate import NEAR, similarity
+
+    shipped = [q["text"] for q in tomllib.loads(SAMPLE_QUESTIONS.read_text(encoding="utf-8"))["q"]]
+    held = [q["text"] for q in tomllib.loads((data / "rules_heldout.toml").read_text(encoding="utf-8"))["q"]]
+    held += [json.loads(line)["text"] for line in (data / "understanding" / "heldout.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    fresh = {q["text"] for path in data.glob("rules_*fresh.toml") for q in tomllib.loads(path.read_text(encoding="utf-8"))["q"]}
+    assert len(shipped) > 1000
+    assert not fresh.intersection(shipped)
+    assert not [(s, h) for s in shipped for h in held if similarity(s, h) >= NEAR]

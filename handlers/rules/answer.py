@@ -86,7 +86,7 @@ def answer(index: RulesIndex, question: str, settings: RulesConfig, llm_config: 
 # software, whose phone number ("需求计划表的模版在哪下载", "定点供应商是哪家"). (A sum of money asked
 # when the article names none was tried too: writers disagree whether "饭补一天多少" is answered.)
 _ASKS_WHERE_WHICH = re.compile(
-    r"(?:在|去|到)哪(?:里|儿)?(?:能)?(?:下载|领|买|办|补|交|找|弄)|哪家|哪个(?:软件|app|公司|厂家)|(?:电话|号码|手机号)(?:是)?多少"
+    r"(?:在|去|到)哪(?:里|儿)?(?:能)?(?:下载|领|买|办|补|交|找|弄)|哪家|哪几家|哪(?:个|几个|些)(?:软件|app|公司|厂家|饭店|酒店|宾馆)|(?:电话|号码|手机号)(?:是)?多少"
     r"|联系电话|联系方式|(?:啥|什么|哪个)(?:软件|app|APP|平台|系统)|模板|模版|表格在哪"
 )
 
@@ -123,13 +123,14 @@ def confident(hits: tuple[Hit, ...] | list[Hit], threshold: float, rule_shaped: 
         return False
     if not rule_shaped:
         return False
-    second = hits[1].score if len(hits) > 1 else 0.0
+    second = max((h.score for h in hits[1:]), default=0.0)
     return 1 - second / hits[0].score >= STANDOUT
 
 
 def choices(hits: tuple[Hit, ...] | list[Hit], threshold: float) -> tuple[Candidate, ...]:
     """The articles worth offering when none is sure enough to quote (see CHOICE_SHARE)."""
-    if len(hits) > MAX_CHOICES and hits[MAX_CHOICES].score >= TIED * hits[0].score:
+    scores = sorted((h.score for h in hits), reverse=True)  # hits are in rank order, not by score
+    if len(scores) > MAX_CHOICES and scores[0] > 0 and scores[MAX_CHOICES] >= TIED * scores[0]:
         return ()
     floor = threshold * CHOICE_SHARE
     return tuple(

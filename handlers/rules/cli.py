@@ -13,7 +13,17 @@ from handlers.rules.answer import answer
 from handlers.rules.importer import RulesImportError, read_file
 from handlers.rules.kb import index_for
 from handlers.rules.search import LexiconError
-from handlers.rules.service import find_document, import_document, list_documents, remove_document
+from handlers.rules.questions_file import QuestionsFileError, read_questions
+from handlers.rules.service import (
+    add_questions,
+    find_document,
+    import_document,
+    list_documents,
+    list_questions,
+    load_articles_by_citation,
+    remove_document,
+    remove_question,
+)
 
 ACTOR = "cli"
 
@@ -107,12 +117,61 @@ def ask_command(state: CliState, question: str) -> None:
     click.echo(result.text)
     click.echo()
     for hit in result.hits:
-        click.echo(f"  score {hit.score:6.2f}  coverage {hit.coverage:.2f}  {hit.article.citation}")
+        click.echo(f"  score {hit.score:6.2f}  coverage {hit.coverage:.2f}  alike {hit.alike:.2f}  {hit.article.citation}")
     outcome = (
         "answered" if result.covered else "off-topic" if result.off_topic
         else f"{len(result.candidates)} choices offered" if result.candidates else "declined"
     )
     click.echo(f"  (threshold {settings.threshold}: {outcome})")
+
+
+@rules.group("questions")
+def questions() -> None:
+    """Questions known to be answered by an article: a question put the same way finds it first."""
+
+
+@questions.command("list")
+@click.option("--source", type=click.Choice(["sample", "import", "chosen"]), default=None,
+              help="Only these: shipped with the samples, imported, or picked by cadres from numbered choices.")
+@click.option("--format", "fmt", type=click.Choice(["table", "tsv"]), default="table", show_default=True)
+@pass_state
+def questions_list(state: CliState, source: str | None, fmt: str) -> None:
+    """List the known questions and the article each one finds."""
+    app = state.app()
+    with app.sessions() as session:
+        rows = list_questions(session, source)
+    if not rows and fmt == "table":
+        click.echo("还没有已知问法。")
+        return
+    print_rows(["id", "source", "article", "question"], [[r.id, r.source, r.citation, r.text] for r in rows], fmt)
+
+
+@questions.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_state
+def questions_import(state: CliState, file: Path) -> None:
+    """Import FILE (TOML: [[q]] with text = "…" and article = "《title》label")."""
+    app = state.app()
+    try:
+        with transaction(app.sessions) as session:
+            found = read_questions(file, load_articles_by_citation(session))
+            added = add_questions(session, found, "import", at=app.clock.now(), actor=ACTOR)
+    except QuestionsFileError as exc:
+        fail(f"未导入：{exc}")
+    click.echo(f"已导入{added}条问法（{len(found) - added}条已有）。")
+
+
+@questions.command("remove")
+@click.argument("question_id", type=int, metavar="ID")
+@pass_state
+def questions_remove(state: CliState, question_id: int) -> None:
+    """Forget a known question (a cadre picked the wrong article for it, say)."""
+    app = state.app()
+    with transaction(app.sessions) as session:
+        removed = remove_question(session, question_id, at=app.clock.now(), actor=ACTOR)
+    if not removed:
+        fail(f"找不到编号为{question_id}的问法。用 gridbot rules questions list 查看。")
+    click.echo(f"已删除问法{question_id}。")
 
 
 def _parse_date(value: str) -> date | None:

@@ -20,7 +20,7 @@ from handlers.rules.answer import answer, answer_article, empty_base_text, off_t
 from handlers.rules.kb import index_for
 from handlers.rules.offtopic import is_off_topic, is_request
 from handlers.rules.search import LexiconError
-from handlers.rules.service import list_documents
+from handlers.rules.service import list_documents, remember_choice
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,8 @@ _PREFIX = re.compile(
 _CONDUCT = re.compile(
     r"规定|制度|标准|纪律|违规|违纪|禁止|允许|红包|礼金|礼品|收礼|送礼|公车|公款|宴请|吃请|接待|报销|出差|兼职|八项|廉洁|负面清单|处分"
 )
+# Time spent on something ("通了俩钟头", "守了40分钟").
+_TIME_SPENT = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十俩仨半]+)\s*(?:个半|个)?\s*(?:小时|钟头|个钟|分钟)")
 _BARE = re.compile(r"^(?:问|规定|查规定|问规定|规定问答)$")
 
 
@@ -118,6 +120,10 @@ def ask_rules(ctx: Context, match: Match) -> str:
     if chosen is not None:
         picked = answer_article(index, int(chosen), settings)
         if picked is not None:
+            if ctx.person is not None and question:
+                # The next cadre who puts it this way gets this article first (alike.py).
+                article = picked.hits[0].article
+                remember_choice(ctx.session, article.title, article.label, question, at=ctx.now, actor=ctx.person)
             return picked.text
         if not question:
             return "那条规定刚刚更新过，找不到了。请把问题再发一遍。"
@@ -126,6 +132,10 @@ def ask_rules(ctx: Context, match: Match) -> str:
         # "垃圾桶满得冒尖了 味儿老大", "大坑啥时候填啊 都半个月了": sounding like a question, telling a problem.
         # Not "这个我帮不上": the router's clarifying question offers a 随手拍. (Declining every uncovered
         # question that tells a problem was tried: "迟到一次扣多少钱", "工作证丢了怎么补办" then got 没看懂.)
+        raise Decline
+    if not result.covered and not result.candidates and question == match.text.strip() \
+            and reports.problem_at(question) is not None and _TIME_SPENT.search(question):
+        # "下水道又堵了 我后晌带人通了俩钟头 咋整": a problem and the time spent on it, no rule asked about.
         raise Decline
     if result.candidates:
         # The number the cadre sends back is answered with that article (the router's stage 0).

@@ -10,10 +10,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from handlers.rules.importer import read_file
+from handlers.rules.alike import KnownQuestion
 from handlers.rules.search import IndexedArticle
-from handlers.rules.service import import_document
+from handlers.rules.service import add_questions, import_document
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
+SAMPLE_QUESTIONS = SAMPLES_DIR / "questions.toml"
 SAMPLE_SOURCE = "gridbot 自带示例，非真实文件"
 
 
@@ -49,8 +51,22 @@ def sample_articles(first_id: int = 1) -> list[IndexedArticle]:
     return articles
 
 
+def sample_questions(leave_out: frozenset[str] = frozenset()) -> list[KnownQuestion]:
+    """The questions known to be answered by the sample articles, but those `from` a set in leave_out
+    (a benchmark measuring that set)."""
+    titles = {d.key: d.title for d in sample_documents()}
+    found = []
+    for entry in tomllib.loads(SAMPLE_QUESTIONS.read_text(encoding="utf-8"))["q"]:
+        if entry["from"] in leave_out:
+            continue
+        key, label = entry["article"].split("#", 1)
+        found.append(KnownQuestion(titles[key], label, entry["text"]))
+    return found
+
+
 def load_samples(session: Session, app, today: date) -> None:
-    """Demo loader (bot.demo.DEMO_LOADERS): import every sample document."""
+    """Demo loader (bot.demo.DEMO_LOADERS): import every sample document and the questions known to be
+    answered by its articles."""
     at = datetime.combine(today, time(8, 0), tzinfo=app.config.tz)
     for document in sample_documents():
         import_document(
@@ -63,3 +79,4 @@ def load_samples(session: Session, app, today: date) -> None:
             issued_on=document.issued_on,
             source=SAMPLE_SOURCE,
         )
+    add_questions(session, sample_questions(), "sample", at=at, actor="demo")

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from handlers.rules.alike import KnownQuestion
 from handlers.rules.settings import RulesConfig
 from handlers.rules.models import RuleArticle, RuleDocument
 from handlers.rules.search import (
@@ -25,7 +26,7 @@ from handlers.rules.search import (
     RulesIndex,
     load_lexicon,
 )
-from handlers.rules.models import current_revision
+from handlers.rules.models import RuleQuestion, current_revision
 
 # Caches, not state: each value is a function of its key (an engine's database at a revision).
 _CACHES: weakref.WeakKeyDictionary[Engine, IndexCache] = weakref.WeakKeyDictionary()
@@ -60,6 +61,11 @@ def load_articles(session: Session) -> list[IndexedArticle]:
     return [IndexedArticle(*row) for row in rows]
 
 
+def load_questions(session: Session) -> list[KnownQuestion]:
+    rows = session.execute(select(RuleQuestion.title, RuleQuestion.label, RuleQuestion.text).order_by(RuleQuestion.id)).all()
+    return [KnownQuestion(*row) for row in rows]
+
+
 def index_for(session: Session, settings: RulesConfig) -> RulesIndex:
     engine = session.get_bind()
     cache = _CACHES.get(engine)
@@ -67,4 +73,4 @@ def index_for(session: Session, settings: RulesConfig) -> RulesIndex:
         cache = _CACHES.setdefault(engine, IndexCache())
     lexicon = lexicon_for(settings)
     key = (current_revision(session), lexicon_paths(settings))
-    return cache.get(key, lexicon, lambda: load_articles(session))
+    return cache.get(key, lexicon, lambda: load_articles(session), lambda: load_questions(session))

@@ -47,6 +47,26 @@ class RuleArticle(Base):
     document: Mapped[RuleDocument] = relationship(back_populates="articles")
 
 
+class RuleQuestion(Base):
+    """A question known to be answered by an article (handlers/rules/alike.py): the sample base's, a list the
+    admin imported, or one a cadre asked and then picked the article for from the numbered choices.
+
+    The article is named by its document's title and its label, not its id, so the question survives the
+    document being imported again; a question whose article no longer exists is ignored.
+    """
+
+    __tablename__ = "rule_questions"
+    __table_args__ = (UniqueConstraint("title", "label", "text"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(String(200))
+    # sample | import | chosen (a cadre picked the article from the numbered choices)
+    source: Mapped[str] = mapped_column(String(20))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class RulesRevision(Base):
     """A single counter bumped by every change to the knowledge base.
 

@@ -11,6 +11,7 @@ between knowledge bases of different sizes.
 
 from __future__ import annotations
 
+import copy
 import functools
 import gc
 import logging
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from bot.text import normalize
 
+from handlers.rules.alike import KnownQuestion, KnownQuestions, article_key
 from handlers.rules.segment import Segmenter, _release_freed_memory
 
 if TYPE_CHECKING:
@@ -136,7 +138,7 @@ class LexiconError(ValueError):
     """The synonym or stopword file cannot be used; the message (Chinese) names the line."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a key of the reading cache below
 class Lexicon:
     """The editable word lists: synonym expansions, stopwords and words to keep whole."""
 
@@ -345,6 +347,8 @@ class Hit:
     # The share of the heaviest word the question asks about (after its modal verb) that the article does
     # not have: 公车里能[抽烟]不 shares 公车 and 司机 with the rule on drivers and asks about neither.
     missing_asked: float = 0.0
+    # How alike the question is to a question known to be answered by this article (see alike.py).
+    alike: float = 0.0
 
 
 # Articles that define the terms or state the purpose of a document ("本办法所称公务接待，是指…",
@@ -400,6 +404,15 @@ GENERIC_COVERAGE = 0.0
 ASKED_LENGTH = 2
 # The share of its weight a grammar word keeps (segment.FUNCTION_TAGS: time words, pronouns, numerals…).
 FUNCTION_WORD_WEIGHT = 0.6
+# A question alike to one known to be answered by an article (alike.py) moves that article up the
+# order: its rank score gains ALIKE_WEIGHT × likeness × the best rank score of the question.
+ALIKE_WEIGHT = 0.8
+# An article sharing no word with the question is still considered when the question is this alike to
+# one of its known questions (面包车周末能借去拉家具不 after 周末搬家想借单位面包车拉家具): offered, never quoted.
+ALIKE_FINDS = 0.5
+# Coverage is at least this share of the likeness: a question put like a known one may be offered its
+# article, or answered when the article also stands out by its own words.
+ALIKE_COVERS = 0.5
 
 
 def is_definition(article: IndexedArticle) -> bool:
@@ -423,7 +436,8 @@ def asks_consequence(question: str) -> bool:
 class RulesIndex:
     """An immutable BM25 index over a snapshot of the knowledge base."""
 
-    def __init__(self, analyzer: Analyzer, articles: Sequence[IndexedArticle], tokens: Sequence[Sequence[str]]) -> None:
+    def __init__(self, analyzer: Analyzer, articles: Sequence[IndexedArticle], tokens: Sequence[Sequence[str]],
+                 questions: Sequence[KnownQuestion] = ()) -> None:
         self.analyzer = analyzer
         self.articles = tuple(articles)
         self._token_sets = tuple(frozenset(t) for t in tokens)
@@ -455,6 +469,18 @@ class RulesIndex:
             self._bm25 = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
             # An article with no searchable word still needs a token for bm25s to index it.
             self._bm25.index([list(t) or ["\u0000"] for t in tokens], show_progress=False)
+        self._article_of = {article_key(a.title, a.label): n for n, a in enumerate(self.articles)}
+        self._vocab = frozenset(self._bm25.vocab_dict) if self._bm25 is not None else frozenset()
+        self.known_questions = KnownQuestions(self._read_known, questions, self._article_of)
+
+    def _read_known(self, text: str) -> tuple[QueryWord, ...]:
+        return _read_known_question(self.analyzer.lexicon, self._vocab, text)
+
+    def knowing(self, questions: Sequence[KnownQuestion]) -> RulesIndex:
+        """The same index with other known questions (a benchmark leaving a set's own questions out)."""
+        other = copy.copy(self)
+        other.known_questions = KnownQuestions(self._read_known, questions, self._article_of)
+        return other
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -532,11 +558,14 @@ class RulesIndex:
             scores[self._definition_mask] *= DEFINITION_FACTOR
         if asks_consequence(question):
             scores[self._penalty_mask] *= PENALTY_FACTOR
+        alike = self.known_questions.likeness(words)
         # The best RERANK_POOL articles by score are reordered by score and coverage together: BM25 rewards
         # an article for repeating one rare word, coverage for having more of the question.
         pool = min(max(top_k, RERANK_POOL), len(scores))
         order = np.argpartition(-scores, pool - 1)[:pool]
         order = order[np.argsort(-scores[order], kind="stable")]
+        found_alike = [n for n, value in alike.items() if value >= ALIKE_FINDS and scores[n] <= 0]
+        order = [n for n in order if scores[n] > 0]
         # Words that nearly every document of the base uses (街道, 社区, 干部 in titles) say nothing about
         # which rule answers: they count for GENERIC_COVERAGE of their weight in coverage.
         generic = {
@@ -557,9 +586,7 @@ class RulesIndex:
         ):
             asked = []
         hits = []
-        for index in order:
-            if scores[index] <= 0:
-                break
+        for index in [*order, *found_alike]:
             present = self._token_sets[index]
             matched = sum(
                 (w.weight if not w.whole.isdisjoint(present) else PART_COVERAGE * w.weight if not w.alternatives.isdisjoint(present) else 0.0)
@@ -571,10 +598,19 @@ class RulesIndex:
                 (w.weight for w in words if w.asked and _names_topic(w.word) and w.word not in generic and w.alternatives.isdisjoint(present)),
                 default=0.0,
             ) / topical if topical else 0.0
-            hits.append(Hit(self.articles[index], float(scores[index]), matched / total if total else 0.0, missing, bool(asked), missing_asked))
+            likeness = alike.get(int(index), 0.0)
+            coverage = matched / total if total else 0.0
+            if ALIKE_COVERS:
+                coverage = max(coverage, ALIKE_COVERS * likeness)
+            hits.append(Hit(self.articles[index], float(scores[index]), coverage, missing, bool(asked), missing_asked, likeness))
         if asks_consequence(question):
             hits = _penalties_as_their_documents(hits)
-        hits.sort(key=lambda h: -h.score * ((1 - COVERAGE_RANK) + COVERAGE_RANK * h.coverage))
+
+        def rank(hit: Hit) -> float:
+            return hit.score * ((1 - COVERAGE_RANK) + COVERAGE_RANK * hit.coverage)
+
+        best = max((rank(h) for h in hits), default=0.0)
+        hits.sort(key=lambda h: -(rank(h) + ALIKE_WEIGHT * best * h.alike))
         return hits[:top_k]
 
     def _documents_using(self, terms: Iterable[str]) -> set[int]:
@@ -618,6 +654,22 @@ def _penalties_as_their_documents(hits: list[Hit]) -> list[Hit]:
     for hit in hits:
         covered[hit.article.title] = max(covered.get(hit.article.title, 0.0), hit.coverage)
     return [replace(h, coverage=covered[h.article.title], missing_main=0.0) if is_penalty(h.article) else h for h in hits]
+
+
+# Known questions as read against a base's words: every index of the same word lists and base (one per
+# database, one per test) reads each question once per process, and an index rebuilt after a cadre's pick
+# reads only the new question. Bounded: a few thousand questions of a few words each.
+KNOWN_READ_CACHE = 8192
+
+
+@functools.lru_cache(maxsize=KNOWN_READ_CACHE)
+def _read_known_question(lexicon: Lexicon, vocab: frozenset[str], text: str) -> tuple[QueryWord, ...]:
+    return tuple(_analyzer_for(lexicon).query(text, _Known(vocab, lexicon.expansions)))
+
+
+@functools.lru_cache(maxsize=2)
+def _analyzer_for(lexicon: Lexicon) -> Analyzer:
+    return Analyzer(lexicon)
 
 
 class _Known:
@@ -692,7 +744,8 @@ class IndexCache:
         self._terms: dict[tuple[int, int], list[str]] = {}
         self._terms_lexicon: Lexicon | None = None
 
-    def get(self, key: tuple, lexicon: Lexicon, load: Callable[[], list[IndexedArticle]]) -> RulesIndex:
+    def get(self, key: tuple, lexicon: Lexicon, load: Callable[[], list[IndexedArticle]],
+            load_questions: Callable[[], list[KnownQuestion]] = list) -> RulesIndex:
         with self._lock:
             if self._index is not None and self._key == key and self._index.analyzer.lexicon is lexicon:
                 return self._index
@@ -703,13 +756,13 @@ class IndexCache:
             articles = load()
             keys = [(a.id, hash((a.title, a.section, a.text))) for a in articles]
             self._terms = {k: self._terms.get(k) or article_terms(analyzer, a) for k, a in zip(keys, articles)}
-            self._index = RulesIndex(analyzer, articles, [self._terms[k] for k in keys])
+            self._index = RulesIndex(analyzer, articles, [self._terms[k] for k in keys], load_questions())
             self._key = key
             return self._index
 
 
-def build_index(articles: Iterable[IndexedArticle], lexicon: Lexicon) -> RulesIndex:
+def build_index(articles: Iterable[IndexedArticle], lexicon: Lexicon, questions: Sequence[KnownQuestion] = ()) -> RulesIndex:
     """An index without a database (benchmarks, tests of ranking)."""
     analyzer = Analyzer(lexicon)
     items = list(articles)
-    return RulesIndex(analyzer, items, [article_terms(analyzer, a) for a in items])
+    return RulesIndex(analyzer, items, [article_terms(analyzer, a) for a in items], questions)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from bot.audit import record
 from bot.models import Person
 from handlers.rules.importer import ParsedArticle, RulesImportError
-from handlers.rules.models import REVISION_ROW, RuleArticle, RuleDocument, RulesRevision, current_revision  # noqa: F401
+from handlers.rules.alike import KnownQuestion
+from handlers.rules.models import REVISION_ROW, RuleArticle, RuleDocument, RuleQuestion, RulesRevision, current_revision  # noqa: F401
 
 TITLE_MAX = 200
 
@@ -119,6 +120,72 @@ def list_documents(session: Session) -> list[DocumentRow]:
         .order_by(RuleDocument.id)
     ).all()
     return [DocumentRow(d.id, d.title, d.issuer, d.issued_on, d.source, n) for d, n in rows]
+
+
+# --- questions known to be answered by an article (alike.py) -------------------------------
+
+QUESTION_MAX = 200
+# A question a cadre picked an article for is remembered only when it says something (not "这个呢").
+CHOSEN_MIN_CHARS = 6
+
+
+def add_questions(session: Session, questions: list[KnownQuestion], source: str, *, at: datetime,
+                  actor: Person | str | None) -> int:
+    """Store the questions not stored yet; returns how many were added."""
+    have = {tuple(row) for row in session.execute(select(RuleQuestion.title, RuleQuestion.label, RuleQuestion.text))}
+    added = 0
+    for question in questions:
+        key = (question.title[:TITLE_MAX], question.label[:60], question.text.strip()[:QUESTION_MAX])
+        if not key[2] or key in have:
+            continue
+        have.add(key)
+        session.add(RuleQuestion(title=key[0], label=key[1], text=key[2], source=source, added_at=at))
+        added += 1
+    if added:
+        session.flush()
+        bump_revision(session)
+        record(session, actor, "rules.questions", "rule_question", None, {"source": source, "added": added}, at=at)
+    return added
+
+
+def remember_choice(session: Session, title: str, label: str, question: str, *, at: datetime, actor: Person | None) -> bool:
+    """A cadre asked `question` and picked this article from the numbered choices: the next question put
+    the same way finds it first. Whether a question was remembered."""
+    if len(question.strip()) < CHOSEN_MIN_CHARS:
+        return False
+    return add_questions(session, [KnownQuestion(title, label, question)], "chosen", at=at, actor=actor) > 0
+
+
+def load_articles_by_citation(session: Session) -> dict[str, tuple[str, str]]:
+    """《title》label (as the bot cites it) → (title, label), for files naming articles the way answers do."""
+    rows = session.execute(select(RuleDocument.title, RuleArticle.label).join(RuleArticle.document)).all()
+    return {f"《{title}》{label.rstrip('、.．')}": (title, label) for title, label in rows}
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    id: int
+    citation: str
+    text: str
+    source: str
+
+
+def list_questions(session: Session, source: str | None = None) -> list[QuestionRow]:
+    query = select(RuleQuestion).order_by(RuleQuestion.id)
+    if source:
+        query = query.where(RuleQuestion.source == source)
+    return [QuestionRow(q.id, f"《{q.title}》{q.label.rstrip('、.．')}", q.text, q.source) for q in session.scalars(query)]
+
+
+def remove_question(session: Session, question_id: int, *, at: datetime, actor: Person | str | None) -> bool:
+    found = session.get(RuleQuestion, question_id)
+    if found is None:
+        return False
+    record(session, actor, "rules.question_remove", "rule_question", question_id, {"text": found.text}, at=at)
+    session.delete(found)
+    session.flush()
+    bump_revision(session)
+    return True
 
 
 # --- for other capabilities (the admin console) -------------------------------------------
