@@ -180,9 +180,14 @@ def test_an_amount_with_minutes_or_quarters_is_read_whole(bot, text, hours):
 
 
 def test_two_amounts_in_one_message_ask_rather_than_store_one(bot):
-    said = bot.send(GRID_WORKER, "巡逻2小时 后来又值守了半小时")
+    said = bot.send(GRID_WORKER, "巡逻2小时 值守了半小时")
     assert hours_of(bot, GRID_WORKER) == []
-    assert "回复「1」" in said.text or "回复数字" in said.text
+    assert "回复「1」" in said.text or "回复数字" in said.text or "两个时长" in said.text
+
+
+def test_a_second_stretch_added_with_again_is_added_even_half_an_hour(bot):
+    said = bot.send(GRID_WORKER, "巡逻2小时 后来又值守了半小时")
+    assert [h for _, h, _ in hours_of(bot, GRID_WORKER)] == [2.5] and "服务 2.5 小时" in said.text
 
 
 @pytest.mark.parametrize("text", ["服务时长不够会怎样", "每周要巡逻几个小时"])
@@ -291,7 +296,7 @@ def test_a_range_ending_a_quarter_past(bot):
     assert hours_of(bot, GRID_WORKER) == [(date(2026, 11, 25), 1.25, "晚上夜巡")]
 
 
-@pytest.mark.parametrize("text", ["服务2小时 后来又值守了半小时", "服务 2小时 11月上旬的某天"])
+@pytest.mark.parametrize("text", ["服务2小时 值守了半小时", "服务 2小时 11月上旬的某天", "服务 两个小时或者两个半 记不清了"])
 def test_a_command_word_does_not_store_what_is_in_doubt_either(bot, text):
     said = bot.send(GRID_WORKER, text)
     assert hours_of(bot, GRID_WORKER) == [] and "已登记" not in said.text
@@ -1164,3 +1169,100 @@ def test_a_bare_amount_after_a_day_word_is_asked_about_and_the_choice_logs_it(bo
     assert "您是想登记服务时长" in asked.text and hours_of(bot) == []
     bot.send(CADRE, "1")
     assert [(d, h) for d, h, _ in hours_of(bot)] == [(day, hours)]
+
+
+# --- round 32: time that is not (yet) the sender's own ------------------------------------------------
+
+
+def test_a_leader_logging_hours_for_someone_on_the_roster_is_told_each_logs_their_own(bot):
+    before = hours_of(bot, SECRETARY), hours_of(bot, CADRE)
+    said = bot.send(SECRETARY, f"给{CADRE}记6个小时 他这周在安居社区下沉的")
+    assert "本人登记" in said.text and (hours_of(bot, SECRETARY), hours_of(bot, CADRE)) == before
+
+
+@pytest.mark.parametrize("text", ["今晚8点到10点网格巡逻", "下午三点到六点去入户 先记上省得忘了"])
+def test_a_stretch_of_the_clock_still_to_come_today_is_not_logged_ahead(bot, text):
+    said = bot.send(CADRE, text)  # the test clock says 10:00
+    assert "做完再发" in said.text and hours_of(bot) == []
+
+
+def test_a_stretch_of_the_clock_already_over_today_is_logged(bot):
+    bot.send(CADRE, "上午8点到9点半巡逻")
+    assert [(d, h) for d, h, _ in hours_of(bot)] == [(date(2026, 11, 26), 1.5)]
+
+
+@pytest.mark.parametrize("text", ["周一周二各值了3小时班", "这周一共下沉了9个小时 一起登了吧"])
+def test_hours_of_several_days_in_one_message_are_sent_back_to_be_split(bot, text):
+    said = bot.send(GRID_WORKER, text)
+    assert "按天分开发" in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+@pytest.mark.parametrize("text", ["俺们组今儿个值守了整整８个钟头 轮班的", "社区今天组织了3小时的大扫除"])
+def test_a_groups_or_an_events_hours_ask_for_the_senders_own(bot, text):
+    said = bot.send(GRID_WORKER, text)
+    assert "已登记" not in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+@pytest.mark.parametrize("text,hours,note", [
+    ("上午巡逻2个钟 下午入户1个半钟 今天一共三个半", 3.5, "上午巡逻 下午入户"),
+    ("上午巡逻2小时 下午入户3小时 一共5小时", 5.0, "上午巡逻 下午入户"),
+    ("昨天入户2小时 后面开会那1小时就不算了", 2.0, "入户"),
+    ("调解纠纷2个小时，来回路上半小时不算", 2.0, "调解纠纷"),
+])
+def test_parts_of_a_day_a_total_and_a_stretch_left_out(bot, text, hours, note):
+    said = bot.send(GRID_WORKER, text)
+    assert [(h, n) for _, h, n in hours_of(bot, GRID_WORKER)] == [(hours, note)] and "✅ 已登记" in said.text
+
+
+def test_two_amounts_with_or_between_them_are_asked_for(bot):
+    said = bot.send(GRID_WORKER, "入户 两个小时或者两个半 记不清了")
+    assert "具体是几个小时" in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+# --- round 33: a week of ordinary traffic --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["你这咋这么笨 说啥都听不懂", "这玩意儿真难用", "你怎么这么笨"])
+def test_cross_words_about_the_bot_get_an_apology_and_how_to_say_it(bot, text):
+    said = bot.send(CADRE, text)
+    assert said.text.startswith("抱歉") and "帮助" in said.text and "这个我帮不上" not in said.text
+
+
+def test_a_problem_told_in_a_few_words_is_offered_as_a_report(bot):
+    reports_before = count(bot, Report)
+    said = bot.send(GRID_WORKER, "幸福小区门口停车乱得很")
+    assert "提交随手拍" in said.text and count(bot, Report) == reports_before
+
+
+def test_what_to_do_about_a_problem_one_spent_time_on_is_asked_not_sent_to_the_committee(bot):
+    said = bot.send(CADRE, "5栋那个下水道又堵了 我后晌带人通了俩钟头 咋整")
+    assert "纪工委" not in said.text and "您是想" in said.text and hours_of(bot) == []
+
+
+@pytest.mark.parametrize("text", ["40分钟的也能登吗 还是得满一个小时", "一天登两次咋弄 上午俩小时下午仨小时那种"])
+def test_how_to_log_questions_get_the_hours_help(bot, text):
+    said = bot.send(CADRE, text)
+    assert "【服务时长】" in said.text and hours_of(bot) == []
+
+
+def test_the_answer_said_twice_with_a_particle_is_one_answer(bot):
+    bot.send(GRID_WORKER, "答题")
+    answers = count(bot, QuizAnswer)
+    said = bot.send(GRID_WORKER, "B吧 应该是B")
+    assert said.text.startswith(("✅ 回答正确", "❌")) and count(bot, QuizAnswer) == answers + 1
+
+
+@pytest.mark.parametrize("text", ["开会算不算时长", "培训那3个小时能不能算进时长里 能算就帮我记上", "路上的时间算服务时长不"])
+def test_whether_desk_work_or_the_way_there_counts_is_answered_by_the_hours_not_a_rule(bot, text):
+    said = bot.send(CADRE, text)
+    assert "一般不算" in said.text and "依据" not in said.text and hours_of(bot) == []
+
+
+def test_whether_an_unknown_kind_of_work_counts_says_whom_to_ask_and_how_to_log(bot):
+    said = bot.send(CADRE, "帮老人代缴医保算不算服务时长")
+    assert "请问社区或街道管理员" in said.text and "服务 2小时" in said.text and "纪工委" not in said.text
+
+
+def test_time_on_the_way_counted_in_asks_for_the_service_alone(bot):
+    said = bot.send(GRID_WORKER, "来回路上加入户 一共三个半钟头")
+    assert "具体是几个小时" in said.text and hours_of(bot, GRID_WORKER) == []

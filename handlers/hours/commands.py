@@ -65,6 +65,12 @@ def log_hours(ctx: Context, match: Match) -> str:
         groups = {**groups, **parsed_groups(match.text, today)}
     if "bad_date" in groups:
         return f"日期“{groups['bad_date']}”不存在，请检查后再发，例如：11月20日 服务 3小时"
+    if groups.get("counts") == "no":
+        return ("服务时长记的是下沉到网格为群众服务的时间，比如入户走访、巡逻值守、调解纠纷、帮扶宣传。"
+                "开会、培训、路上这类时间一般不算；拿不准的，请问社区或街道管理员。")
+    if groups.get("counts"):
+        return ("服务时长记的是下沉到网格为群众服务的时间，比如入户走访、巡逻值守、调解纠纷、帮扶宣传。"
+                "某项工作算不算，拿不准的请问社区或街道管理员；算的话，发「服务 2小时 入户走访」这样一条就能登记。")
     if groups.get("for_someone_else"):
         return ("时长要本人登记，我只能记在发消息的人名下。请他自己发一条，例如「服务 3小时 入户走访」；"
                 "实在发不了，请联系街道管理员补登。")

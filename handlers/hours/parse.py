@@ -71,6 +71,8 @@ _VAGUE_RE = re.compile(
     rf"|\d+(?:\.\d+)?\s*(?:-|~|到|至)\s*\d+(?:\.\d+)?\s*{_HOUR_UNIT}"  # 2-3小时
     rf"|{_NUM}\s*(?:个半|个)?\s*(?:{_HOUR_UNIT})?\s*(?:到|至)\s*{_NUM}\s*(?:个半|个)?\s*{_HOUR_UNIT}"  # 一个半到两个小时
     rf"|{_NUM}\s*个?\s*来\s*个?\s*{_HOUR_UNIT}"  # 2个来小时
+    rf"|{_NUM}\s*(?:个半|个)?\s*{_HOUR_UNIT}\s*(?:或者|或是|还是|要么)\s*(?:{_NUM}|半)"  # 两个小时或者两个半
+    rf"|{_NUM}\s*(?:个半|个)?\s*(?:或者|或是|还是)\s*{_NUM}\s*(?:个半|个)?\s*{_HOUR_UNIT}"  # 两个或者两个半小时
     rf"|个把\s*{_HOUR_UNIT}|好?几个\s*{_HOUR_UNIT}"
     r"|到半夜|到深夜|到后半夜|到天亮|一整夜|通宵|[大小]?半天|(?:一|1)\s*个?\s*(?:整天|上午|下午|晚上|早上|白天|通宵|整晚|晚|宿|夜)|一整天|大半夜|半宿|半下午|半上午"
     r"|(?<![第前后同每])一\s*天(?![前后])"
@@ -109,7 +111,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 11.20, 11/20 or 11-20, but never an amount like 2.5h
     ("md_dot", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*[./-]\s*(?P<d>\d{1,2})(?![\d.]|\s*(?:个|小时|h|钟|分|点))", re.IGNORECASE)),
     # "登记一下 周一", "登记下 礼拜一": the 下 of a verb is no "next" (下周一 is written together).
-    ("week", re.compile(r"(?P<prefix>(?:上上|上|这|本)\s*|(?:下下|(?<![一两])下)(?!\s))?(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])")),
+    ("week", re.compile(r"(?P<prefix>(?:上上|上|这|本)\s*|(?:下下|(?<![一两])下)(?!\s))?(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])(?!(?<=一)[共起直样般定切同边些向])")),
     ("rel", re.compile(r"大前天|大前儿个|大前儿|前儿个|前个儿|前儿|前天|昨儿个|昨个儿|昨个|昨儿|昨晚|昨夜|昨天|昨日|(?<![\u4e00-\u9fff])昨(?![\u4e00-\u9fff])|今儿个|今个儿|今儿|今早|今晚|今天|今日|明天|明儿个|明儿|明早|明晚|大后天|后天")),
     # "20号" is a day, "7号楼" and "3号窗口" are places.
     ("day", re.compile(r"(?<![\d月.])(?P<d>\d{1,2})\s*(?:日|号(?!\s*" + NUMBERED_PLACE + r"))")),
@@ -212,6 +214,26 @@ def _range_hours(match: re.Match[str]) -> float | None:
     return round(hours, 2) if 0 < hours <= (24 if told else 12) else None
 
 
+_EVENING_BEFORE = re.compile(r"(?:下午|晚上|夜里|傍晚|后晌|今晚|晚)\s*$")
+
+
+def latest_clock(text: str) -> float | None:
+    """When the latest stretch of the clock in a folded message ends, on a 24-hour clock ("下午三点到六点" →
+    18): a stretch ending later today is still to come."""
+    ends = []
+    for found in _RANGE_RE.finditer(text):
+        try:
+            start, end = _clock(found["h1"], found["m1"]), _clock(found["h2"], found["m2"])
+        except ValueError:
+            continue
+        evening = start < 12 and _EVENING_BEFORE.search(text, max(found.start() - 4, 0), found.start()) is not None
+        if (found["pm"] or evening) and end < 12:
+            end += 12
+        if end <= 24 and end > start:
+            ends.append(end)
+    return max(ends, default=None)
+
+
 def _blank(text: str, span: tuple[int, int]) -> str:
     return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1]:]
 
@@ -239,7 +261,22 @@ def read_amount(text: str) -> Amount | None:
 # Between two amounts, what makes them one sum ("值班三个钟头 后晌又入户走访了一个钟头"), and after one,
 # what leaves it out ("路上来回坐车四十分钟不算").
 _ADDED_RE = re.compile(r"又|另外|另|加上|外加|再")
-_LEFT_OUT_RE = re.compile(r"\s*(?:不算|不计|不包括|没算|不含|除外)")
+_LEFT_OUT_RE = re.compile(r"\s*(?:就|也|都)?\s*(?:不算|不计|不包括|没算|不含|除外)")
+
+
+# A total said after its parts: with a unit ("…一共5小时") or in words alone ("…今天一共三个半").
+_TOTAL_BEFORE = re.compile(r"(?:一共|总共|合计|加起来|共计|总计|统共)\s*(?:是|就是|有|算)?\s*$")
+_BARE_TOTAL = re.compile(rf"(?:一共|总共|合计|加起来|共计|总计|统共)\s*(?:是|就是|有|算)?\s*(?P<num>{_NUM})\s*(?P<half>个半)?(?!\s*(?:个|[户家人次趟件处点天]|\d))")
+_TIME_OF_DAY = re.compile(r"上午|下午|晚上|中午|早上|晌午|后晌|傍晚|夜里|前半晌|后半晌")
+
+
+def _total_value(found: re.Match[str]) -> float:
+    return _number(found["num"]) + (0.5 if found["half"] else 0.0)
+
+
+def _clause_start(text: str, at: int, ends_before: list[int]) -> int:
+    pause = max((text.rfind(mark, 0, at) + 1 for mark in " ,，;；。"), default=0)
+    return max([pause, *ends_before])
 
 
 def _pieces(rest: str) -> list[tuple[int, int, float]]:
@@ -255,6 +292,9 @@ def _pieces(rest: str) -> list[tuple[int, int, float]]:
     if pieces:
         for found in _MINUTES_RE.finditer(blanked):  # a second amount in minutes ("…四十分钟不算")
             pieces.append((found.start(), found.end(), round(_number(found["min"]) / 60, 2)))
+            blanked = _blank(blanked, found.span())
+        for found in _HALF_HOUR_RE.finditer(blanked):  # or half an hour ("…来回路上半小时不算")
+            pieces.append((found.start(), found.end(), 0.5))
     return sorted(pieces)
 
 
@@ -264,6 +304,9 @@ def _read_amount(text: str) -> Amount | None:
     pieces = _pieces(rest)
     left_out = [(s, _LEFT_OUT_RE.match(rest, e).end()) for s, e, _ in pieces if _LEFT_OUT_RE.match(rest, e)]
     kept = [p for p in pieces if all(p[0] != s for s, _ in left_out)] if len(left_out) < len(pieces) else pieces
+    if kept is not pieces:
+        # The clause left out goes with it ("后面开会那1小时就不算了"), back to a pause or the amount before it.
+        left_out = [(_clause_start(rest, s, [p[1] for p in kept if p[1] <= s]), e) for s, e in left_out]
     if kept:
         first, last = kept[0], kept[-1]
         cut = tuple(left_out) if kept is not pieces else ()
@@ -280,6 +323,17 @@ def _read_amount(text: str) -> Amount | None:
         ):
             # "八点半到十二点 后晌两点到四点", "九点整到十一点半 吃完饭又干了一个钟头": one day's service, added up
             total = round(sum(p[2] for p in kept), 2)
+            return Amount(total, "exact", (first[0], first[1]), cuts=(*cut, *((s, e) for s, e, _ in kept[1:])))
+        if len(kept) > 1 and _TOTAL_BEFORE.search(rest, kept[-2][1], last[0]):
+            # "上午2小时 下午3小时 一共5小时": the total said
+            return Amount(last[2], "exact", (last[0], last[1]), cuts=(*cut, *((s, e) for s, e, _ in kept[:-1])))
+        total = round(sum(p[2] for p in kept), 2)
+        said_total = _BARE_TOTAL.search(rest, last[1]) if len(kept) > 1 else None
+        if said_total is not None and _total_value(said_total) == total:
+            # "上午巡逻2个钟 下午入户1个半钟 今天一共三个半": the pieces and their sum, said in words
+            return Amount(total, "exact", (first[0], first[1]), cuts=(*cut, *((s, e) for s, e, _ in kept[1:]), said_total.span()))
+        if len(kept) > 1 and _TIME_OF_DAY.search(rest, max(first[0] - 8, 0), first[0]) and all(_TIME_OF_DAY.search(gap) for gap in gaps):
+            # "上午巡逻2个钟 下午入户1个半钟": one day's parts, each at its time of day
             return Amount(total, "exact", (first[0], first[1]), cuts=(*cut, *((s, e) for s, e, _ in kept[1:])))
         units = [p for p in kept if _HOURS_RE.fullmatch(rest[p[0]:p[1]])]
         said = units[0] if units else first  # "从早上6点干到晚上8点 14个小时": the amount said, not the clock's
@@ -418,7 +472,9 @@ def parse_hours(text: str, today: date) -> ParsedHours:
     day, date_words, date_span = find_date(rest, today)
     if date_span is not None:
         # "10月28号那天", "今天晌午那会儿": the day just named, pointed at again, is no doubt about it.
-        pointer = _POINTER.match(rest, date_span[1]) or _WEEKDAY_AFTER.match(rest, date_span[1])
+        # (A weekday after a weekday is a second day: "周一周二各值了3小时班".)
+        weekday = re.search(r"(?:周|星期|礼拜)[一二三四五六日天1-7]$", date_words) is not None
+        pointer = _POINTER.match(rest, date_span[1]) or (None if weekday else _WEEKDAY_AFTER.match(rest, date_span[1]))
         if pointer is not None:
             date_span = (date_span[0], pointer.end())
     rest = _cut(rest, date_span)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bot.models import Person
 from bot.router import ASKS_WHAT, LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
-from handlers.hours.parse import DAY_CORRECTED, DateError, ambiguous_hours, find_date, fold, parse_hours, read_amount
+from handlers.hours.parse import DAY_CORRECTED, DateError, ambiguous_hours, find_date, fold, has_amount, latest_clock, parse_hours, read_amount
 from handlers.reports import service as reports
 
 # Conversation state keys (bot.router.Context.remember).
@@ -164,7 +164,25 @@ TEAM_TOTAL = re.compile(
     r"(?:\d+|[两三四五六七八九十几俩仨])\s*(?:个)?(?:人|同事|志愿者).{0,16}(?:一共|总共|合计|加起来|加一块)"
     r"|(?:全体|大伙|大家|全组|全社区|我们几个|俺们几个).{0,16}(?:一共|总共|合计|加起来|加一块)"
     r"|(?:一共|总共|合计|加起来|加一块).{0,6}(?:\d+|[两三四五六七八九十几])\s*(?:个)?人"
+    # "俺们组今儿个值守了整整８个钟头 轮班的": the group's hours, taken in turns
+    r"|(?:俺们|我们|咱们|咱)(?:组|小组|网格|班组|几个|仨|俩).{0,24}(?:轮班|轮流|倒班|换班)"
 )
+# Several days' hours in one ("这周一共下沉了9个小时", "这礼拜加起来12个钟头"): one entry is one day.
+WEEK_TOTAL = re.compile(r"(?:这|本|上)(?:个)?(?:周|礼拜|星期)(?:里|内)?.{0,8}(?:一共|总共|合计|加起来|加一块|累计|统共)")
+# An event someone organised ("社区今天组织了3小时的大扫除"): did the sender serve in it, and how long? Asked.
+ORGANISED = re.compile(r"^(?:社区|街道|单位|居委会?|村里|村委|党支部|支部|网格站)[\u4e00-\u9fff\s]{0,6}?组织(?:了|的)?")
+MINE_TOO = re.compile(r"我|俺|咱")
+# A stretch of time said not to count, with what it was ("后面开会那1小时就不算了", "路上来回四十分钟不算").
+LEFT_OUT_CLAUSE = re.compile(r"[^\s,，。；;]*?(?:小时|钟头|个钟|分钟|钟)\s*(?:就|也|都)?\s*(?:不算|不计|不包括|没算|不含|除外)了?")
+# Whether something counts as service hours ("开会算不算时长", "路上的时间算服务时长不", "培训…能不能算进时长里").
+COUNTS_ASKED = re.compile(
+    r"(?:能|可以|能不能|可不可以)?(?:算|计|记)(?:进|入|到|作|成)?(?:服务|下沉)?时长(?:里|内|里面)?(?:吗|么|嘛|不|没|[?？]|$)"
+    r"|算不算(?:服务|下沉)?时长|时长(?:里|内)?(?:算不算|能不能算|能算吗|算吗|算不)|计入(?:服务|下沉)?时长|算进(?:服务|下沉)?时长"
+)
+# The way there counted in ("来回路上加入户 一共三个半钟头"): how long was the service itself? Asked.
+_WITH_JOURNEY = re.compile(r"(?:来回|路上|路程|坐车)(?:的时间)?(?:加|和|连|算上|带上|一起)|(?:加上?|连上?|算上|包括)(?:来回|路上|路程|坐车)")
+# What is not service in the grid: desk work, meetings, training, the way there.
+_NOT_SERVICE = re.compile(r"开会|会议|培训|学习|写材料|材料|路上|来回|坐车|通勤|路程|加班(?!\s*(?:值守|值班|巡逻))|出差|坐班|办公室")
 # A reply in a group chat ("楼上说得对 巡逻俩钟头腿都走细了😂"): talk, not an entry. Asked, never stored.
 CHAT_REPLY = re.compile(r"^(?:@\S+\s*)?(?:楼上|楼主|哈哈|笑死|同感|同意|\+1|确实|是啊|可不是|对对)")
 
@@ -260,11 +278,16 @@ def _problem_first(folded: str) -> bool:
     return service is None or min(starts) < service.start()
 
 
+_FOR_NAME = re.compile(r"(?:给|帮|替|代)(?=[\u4e00-\u9fff]{2})")
+
+
 def _names_another(folded: str, ctx: Context) -> bool:
-    """The message opens with someone else on the roster as the one who served ("李娜昨天入户走访了4个小时")."""
-    if ctx.person is None or not re.match(r"[\u4e00-\u9fff]{2,4}", folded):
+    """Someone else on the roster named as the one who served: opening the message ("李娜昨天入户走访了4个小时"),
+    or after 给/帮/替 ("给张伟记6个小时 他这周在安居社区下沉的")."""
+    if ctx.person is None:
         return False
-    names = {folded[:n] for n in (2, 3, 4)} - {ctx.person.name}
+    starts = ([0] if re.match(r"[\u4e00-\u9fff]{2,4}", folded) else []) + [m.end() for m in _FOR_NAME.finditer(folded)]
+    names = {folded[at : at + n] for at in starts for n in (2, 3, 4)} - {ctx.person.name}
     if not names:
         return False
     found = ctx.session.scalar(select(Person.name).where(Person.name.in_(names)).limit(1))
@@ -315,6 +338,9 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # logged, and offers the entry; nothing is stored on a question.
         groups = parsed_groups(_STILL_LOGGABLE.sub(" ", folded), today)
         return Reading(0.85, groups={**groups, "may_i": True}, label=_label(groups, today))
+    if COUNTS_ASKED.search(folded) and (_NOT_SERVICE.search(folded) or not (SERVICE.search(folded) and has_amount(folded))):
+        # "开会算不算时长", "培训那3个小时能不能算进时长里": what counts, not an entry and not a conduct rule.
+        return Reading(0.9, groups={"counts": "no" if _NOT_SERVICE.search(folded) else "ask"})
     if QUESTION.search(asked_text) and (len(asked_text) <= LONG_TEXT or is_question(asked_text)):
         return None  # (a long run-on that does not end asking tells what was done)
     amount = read_amount(folded)
@@ -345,6 +371,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if _JOURNEY.search(folded) and not SERVICE.search(_JOURNEY.sub(" ", LOG_WORDS.sub(" ", folded))):
         return None  # "坐公交从街道到安居社区坐了一个多钟头 这车太慢了": a journey, nobody's service
     groups = parsed_groups(text, today)
+    if _WITH_JOURNEY.search(folded) and "bad_date" not in groups:
+        return Reading(0.85, groups={**groups, "vague": True})  # "来回路上加入户 一共三个半钟头": the service alone?
     if "bad_date" in groups:
         return Reading(0.85 if service else 0.5, groups=groups)
     if amount.kind == "vague":
@@ -369,8 +397,13 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.85, groups={k: v for k, v in groups.items() if k != "ask_day"})
     if PLANNED.search(folded) and not PLAN_CHANGED.search(folded) and groups.get("day", today.isoformat()) == today.isoformat():
         return Reading(0.85, groups={**groups, "planned": True})
+    if groups.get("day", today.isoformat()) == today.isoformat() and (end := latest_clock(folded)) is not None \
+            and end > ctx.now.hour + ctx.now.minute / 60 and not PLAN_CHANGED.search(folded):
+        return Reading(0.85, groups={**groups, "planned": True})  # "今晚8点到10点网格巡逻": later today
     if TEAM_TOTAL.search(folded):
         return Reading(0.85, groups={**groups, "team_total": True})
+    if WEEK_TOTAL.search(folded):
+        return Reading(0.85, groups={**groups, "two_days": True})  # "这周一共下沉了9个小时": which days?
     label = _label(groups, today)
     if groups.get("two_amounts"):
         return Reading(0.55, stores=True, groups=groups, label=label)  # which amount is meant? Ask.
@@ -378,8 +411,9 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # "11月上旬的某天": which day? Never today by default: choosing this asks for the day.
         groups.pop("day", None)
         return Reading(0.45, stores=True, groups=groups, label=f"登记服务时长（{groups['hours']:g}小时，日期待写清）")
-    office = STRONG_OFFICE.search(folded) is not None or (OFFICE.search(folded) is not None and GRID.search(folded) is None)
-    if RELAYED.search(folded) or CHAT_REPLY.search(folded):
+    counted = LEFT_OUT_CLAUSE.sub(" ", folded)  # "后面开会那1小时就不算了": the meeting is not what is logged
+    office = STRONG_OFFICE.search(counted) is not None or (OFFICE.search(counted) is not None and GRID.search(counted) is None)
+    if RELAYED.search(folded) or CHAT_REPLY.search(folded) or (ORGANISED.search(folded) and not MINE_TOO.search(folded)):
         # "【转发】李娜：今天上午入户走访3小时", "群里刘主任说 昨晚巡逻的每人按2小时记": someone else's words. Ask.
         return Reading(0.5, stores=True, groups=groups, label=label)
     if service and not complaint and not office:

@@ -48,6 +48,7 @@ _PROBLEM = re.compile(
     r"|违停|偷倒|渗水|发臭|污水|垃圾成堆|没路灯|黑灯瞎火|安全隐患|有隐患|危险|返水|倒灌|漫出来|咬人|咬伤|伤人|流浪狗"
     r"|满得|冒尖|味儿|卡住|又坏|又卡|才修过|又漏|又堵|井盖没了|盖子没了|没了(?:好几天|几天|一周|半个月)|吓人|黑咕隆咚|看不见路|摔倒|绊倒|差点摔"
     r"|态度恶劣|态度差|态度不好|不作为|踢皮球|推诿|排队|等了|白跑|玩手机|迟到|早退|脱岗|不在岗|吃拿卡要|索要|刁难|敷衍|摆架子|门难进|脸难看"
+    r"|(?:乱|脏|臭|吵|挤|堵|黑)得(?:很|要命|不行|不得了|没法|慌)|乱糟糟|脏兮兮|停车乱|乱停车|乱七八糟"
     r"|吵得|吵死|太吵|好吵|吵人|吵到|睡不着|狗叫|又停了|停运|困人|老化|松动|漏气|卡人|老是卡|总卡|下不来|掉下来|砸到|刷抖音|刷视频|打游戏|玩游戏|上班睡觉"
 )
 # A complaint put as a rhetorical question: "社区干部上班打牌 有没有人管？"
@@ -142,6 +143,9 @@ def report_body(text: str) -> str:
 _ASKS_HOURS = re.compile(r"算(?:服务|下沉)?时长|记(?:服务|下沉)?时长|登(?:记)?(?:服务|下沉)?时长|算不算时长|算服务")
 
 
+_WHAT_TO_DO = re.compile(r"(?:咋整|咋办|怎么办|怎么弄|咋弄|咋处理|怎么处理|怎么搞|咋搞)(?:啊|呀|呢|嘛)?\s*[?？。.!！~]*$")
+
+
 def read_report(text: str, ctx: Context) -> Reading | None:
     """A 随手拍 ticket, not anonymous (read_anonymous takes those)."""
     text = normalize(text)
@@ -159,6 +163,9 @@ def read_report(text: str, ctx: Context) -> Reading | None:
         return Reading(0.9, stores=True, args=text, label="提交随手拍")  # "…给你们反映反映", "…必须投诉"
     if _RHETORICAL.search(text) and len(text) >= 10:
         # "…有没有人管？" may be a complaint or a question about who is responsible: asked, not guessed.
+        return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）")
+    if _WHAT_TO_DO.search(text) and _PROBLEM.search(text) and len(text) >= 10:
+        # "5栋那个下水道又堵了 我后晌带人通了俩钟头 咋整": what to do about a problem. A report offered.
         return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）")
     if _QUESTION.search(text) or len(text) < 6:
         return None
