@@ -1266,3 +1266,50 @@ def test_whether_an_unknown_kind_of_work_counts_says_whom_to_ask_and_how_to_log(
 def test_time_on_the_way_counted_in_asks_for_the_service_alone(bot):
     said = bot.send(GRID_WORKER, "来回路上加入户 一共三个半钟头")
     assert "具体是几个小时" in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+# --- round 34: the border between storing and asking --------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["今天争取再下沉2个钟头 把这个月的补上", "下周我带班子成员每人下沉4小时"])
+def test_hours_hoped_for_or_set_for_next_week_are_not_logged(bot, text):
+    before = hours_of(bot, SECRETARY)
+    said = bot.send(SECRETARY, text)
+    assert "做完再发" in said.text and hours_of(bot, SECRETARY) == before
+
+
+def test_logging_for_an_old_colleague_by_nickname_is_refused(bot):
+    before = hours_of(bot, GRID_WORKER)
+    said = bot.send(GRID_WORKER, "帮老周登记下 他昨天巡逻2小时")
+    assert "本人登记" in said.text and hours_of(bot, GRID_WORKER) == before
+
+
+def test_a_relative_correction_asks_what_the_entry_should_be(bot):
+    bot.send(GRID_WORKER, "今天走访3小时")
+    said = bot.send(GRID_WORKER, "不对 少了半个钟")
+    assert "改成多少" in said.text and [h for d, h, _ in hours_of(bot, GRID_WORKER) if d == date(2026, 11, 26)] == [3.0]
+
+
+def test_changing_two_entries_at_once_is_explained(bot):
+    bot.send(GRID_WORKER, "前天入户2小时")
+    bot.send(GRID_WORKER, "今天走访3小时")
+    said = bot.send(GRID_WORKER, "两条都改成2.5")
+    assert "一次只能改最近一条" in said.text
+    assert sorted(h for d, h, _ in hours_of(bot, GRID_WORKER) if d >= date(2026, 11, 24)) == [2.0, 3.0]
+
+
+@pytest.mark.parametrize("answer,day", [("两个半吧", date(2026, 11, 26)), ("两个半 就昨天的", date(2026, 11, 25))])
+def test_the_amount_asked_for_may_come_with_a_particle_or_the_day(bot, answer, day):
+    bot.send(CADRE, "今天上午入户走访了")
+    bot.send(CADRE, answer)
+    assert [(d, h) for d, h, _ in hours_of(bot) if d >= date(2026, 11, 25)] == [(day, 2.5)]
+
+
+def test_a_bare_amount_with_the_day_after_it_is_asked_about(bot):
+    said = bot.send(CADRE, "1个半 昨天的")
+    assert "您是想登记服务时长（11月25日 1.5小时）" in said.text
+
+
+def test_persuading_a_household_without_an_amount_asks_how_long(bot):
+    said = bot.send(CADRE, "今天第三次去老马家做工作了")
+    assert "没看懂" not in said.text and "已登记" not in said.text

@@ -137,6 +137,9 @@ def edit(ctx: Context, match: Match) -> str:
     if not service.can_undo(entry, ctx.now, ctx.config.hours):
         return _too_late(ctx, described, "改")
     groups = dict(match.groups)
+    if groups.get("several"):
+        return (f"一次只能改最近一条（{described}）。要改它请发「改成2小时」这样一条；"
+                "更早的记录请联系街道管理员修改。")
     if "delta" in groups:
         groups["hours"] = round(float(entry.hours) + float(groups["delta"]), 2)
         if groups["hours"] <= 0:

@@ -67,7 +67,7 @@ GRID = re.compile(
 # Service told with no amount at all ("今天下午一直在社区帮忙搞卫生"): the bot asks how long.
 ACTIVITY = re.compile(
     r"巡逻|巡查|值守|值班|入户|走访|帮扶|下沉|宣传|宣讲|调解|服务了|帮忙|协助|清理|打扫|搞卫生|护学|执勤|站岗|慰问|看望|排查|核查|摸排"
-    r"|整治|志愿|义务|疏导|劝导|陪同|陪.{0,4}(?:去|办|看)|值了|守了|巡了|帮.{0,6}(?:老人|群众|居民|困难户|办|搬|修|清|填)"
+    r"|整治|志愿|义务|疏导|劝导|陪同|陪.{0,4}(?:去|办|看)|值了|守了|巡了|帮.{0,6}(?:老人|群众|居民|困难户|办|搬|修|清|填)|做工作|思想工作|上门|登门"
     r"|(?:去|到|上)(?:搬迁户|住户|居民|群众|困难户|低保户|五保户|独居老人|孤寡老人|空巢老人|[\u4e00-\u9fff]{1,2}(?:大爷|大娘|奶奶|爷爷|阿姨|大妈|婶))家"
 )
 # A question about hours is for the rules or for 我的时长, never a log.
@@ -114,7 +114,7 @@ TEAM = re.compile(
 )
 TEAM_TOPIC = re.compile(r"时长|达标|小时|钟头|没登|登记|拖后腿|垫底")
 # "一个半", "3个半": an amount with no unit, alone: the answer to "how long?", else asked about.
-BARE_HALF = re.compile(r"^\s*(?P<num>\d{1,2}|[一二两三四五六七八九十])\s*个半\s*[.。!！]?$")
+BARE_HALF = re.compile(r"^\s*(?P<num>\d{1,2}|[一二两三四五六七八九十])\s*个半\s*(?:吧|啊|呗)?\s*[.。!！]?$")
 # A bare number answers "how many hours exactly?" ("3", "2.5").
 BARE_NUMBER = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d+)?)\s*(?:个|个吧|吧)?\s*[.。!！]?$")
 # The same in words, as an answer to that question only ("二", "两个", "俩"): out of the blue it is a choice or nothing.
@@ -149,11 +149,11 @@ _JOURNEY = re.compile(r"坐公交|坐车|坐了.{0,4}车|公交车?|地铁|打�
 _TARGET_BEFORE = re.compile(r"(?:够|满|达到|不到|没到|还差|差|距离?|目标|要求|至少|不少于)\s*$")
 
 # Service still to come ("今晚七点到九点要去巡河 完事了再来登"): logged once done, never ahead.
-PLANNED = re.compile(r"要去|打算|准备去|计划|待会儿?|一会儿|等会儿?|晚点再|完事了?再|弄完再|干完再|回来再|到时候再?|提前登")
+PLANNED = re.compile(r"要去|打算|准备去|计划|争取|下(?:个)?(?:周|礼拜|星期)(?![一二三四五六日天1-7])|下个月|待会儿?|一会儿|等会儿?|晚点再|完事了?再|弄完再|干完再|回来再|到时候再?|提前登")
 PLAN_CHANGED = re.compile(r"本来|原本|原来|结果|已经|刚才|刚刚")
 # Someone else's hours to be logged for them ("小刘…手机没电了 你给他登一下"): only the person logs their own.
 FOR_SOMEONE_ELSE = re.compile(
-    r"(?:给|帮|替|代)(?:他|她|他们|她们|小[\u4e00-\u9fff](?<!小区)|老(?!人|乡|百姓|年|党员|干部|同志|旧)[\u4e00-\u9fff])(?:也)?(?:登|记|报)"
+    r"(?:给|帮|替|代)(?:他|她|他们|她们|小[\u4e00-\u9fff](?<!小区)|老(?!人|乡|百姓|年|党员|干部|同志|旧)[\u4e00-\u9fff])(?:也)?(?:登记|登|记|报)"
     r"(?:(?:一下|下|上)(?!记|录)|(?:吧|哈|啊|呗)?[。.!！~]*\s*$)"
     # "帮刘姐把她昨天巡逻的3小时登记上", "小王今天替我在卡口值守了4个小时": another's service
     r"|把(?:他|她|他们|她们)(?:的|昨天的|今天的)?.{0,12}(?:登|记|报)(?:一下|下|上)"
@@ -258,6 +258,8 @@ def _bare_amount(folded: str) -> float | None:
 
 # A day word alone before a bare number ("今天 3.5", "昨天 两个半").
 _DAY_BEFORE_NUMBER = re.compile(r"^\s*(?:今天|今儿个?|昨天|昨儿个?|前天)\s+")
+# …or after it ("1个半 昨天的", "一个半 就昨天的").
+_DAY_AFTER_NUMBER = re.compile(r"\s+(?:就|是)?\s*(?:今天|今儿个?|昨天|昨儿个?|前天)的?\s*$")
 
 
 def _numeral(raw: str) -> float:
@@ -304,6 +306,12 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     today = ctx.now.date()
     asked = ctx.recall(ASKED)
     bare = _bare_amount(folded)
+    dated = _DAY_BEFORE_NUMBER.match(folded)
+    dated_after = _DAY_AFTER_NUMBER.search(folded) if dated is None else None
+    if bare is None and (dated or dated_after):
+        # "今天 3.5", "1个半 昨天的": a bare amount for the day named
+        bare = _bare_amount(folded[dated.end():] if dated else folded[: dated_after.start()])
+    day_said = (folded[: dated.end()] if dated else folded[dated_after.start():]) if (dated or dated_after) else ""
     if asked is not None:
         amount = read_amount(folded)
         worded = BARE_WORD_NUMBER.match(folded)
@@ -312,19 +320,19 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         hours = bare if bare is not None else (amount.hours if amount is not None and amount.kind == "exact" else None)
         if hours is not None and (asked.get("amount_refused") or not CORRECTION.search(folded)) and len(folded) <= 20:
             groups = {"hours": hours, "note": asked.get("note", "")}
-            if asked.get("day"):
+            if day_said and bare is not None:
+                groups["day"] = parsed_groups(day_said, today).get("day", asked.get("day") or today.isoformat())
+            elif asked.get("day"):
                 groups["day"] = asked["day"]
             return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
         if amount is not None and amount.kind == "vague" and len(folded) <= 12:
             # "一上午吧" to "是几个小时？": still no number, asked again
             groups = {"vague": True, "note": asked.get("note", ""), **({"day": asked["day"]} if asked.get("day") else {})}
             return Reading(0.9, groups=groups)
-    dated = _DAY_BEFORE_NUMBER.match(folded)
-    if dated is not None and bare is None:
-        bare = _bare_amount(folded[dated.end():])  # "今天 3.5": the same, for that day
-    if bare is not None and (BARE_HALF.match(folded[dated.end() if dated else 0:]) or "." in folded):
+    amount_said = folded[dated.end():] if dated else folded[: dated_after.start()] if dated_after else folded
+    if bare is not None and (BARE_HALF.match(amount_said) or "." in folded):
         # "一个半", "2.5" out of the blue: hours, or something else? Asked, never stored on a guess.
-        day = parsed_groups(folded[: dated.end()], today).get("day", today.isoformat()) if dated else today.isoformat()
+        day = parsed_groups(day_said, today).get("day", today.isoformat()) if day_said else today.isoformat()
         groups = {"hours": bare, "note": "", "day": day}
         return Reading(0.55, stores=True, groups=groups, label=_label(groups, today))
     asked_text = _COMPANY.sub(" ", folded)
@@ -432,6 +440,11 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
     folded = fold(text)
     if not (CORRECTION.search(folded) or EARLIER.search(folded)) or re.search(r"[?？]|吗|怎么|咋", folded):
         return None
+    if SEVERAL_ENTRIES.search(folded):
+        return Reading(0.9, groups={"several": True})  # "两条都改成2.5": only the last one can be changed here
+    if re.search(r"(?:少|多)了\s*(?:\d|[一二两三四五六七八九十半俩仨])", folded) \
+            and not re.search(r"(?:多|少)(?:记|写|登|报|填|算)|应该|应是|应为|实际|其实|改成|改为|改到", folded):
+        return Reading(0.9, groups={})  # "不对 少了半个钟": 3.5, or 2.5 done? The handler asks what it should be.
     if re.search(r"(?:多|少)(?:记|写|登|报|填|算)了?(?!成)|没算上|没算进|加上|补上|减掉|减去|去掉", folded) \
             and not re.search(r"应该|应是|应为|实际|其实|改成|改为|改到|是\s*(?:\d|[一二两三四五六七八九十半])", folded):
         # "多记了一个钟头", "少记了半小时": by how much, not to how much; the handler works it out.
@@ -452,6 +465,8 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
     return None
 
 
+# More than the last entry named ("两条都改成2.5", "这两条都改"): one correction changes one entry.
+SEVERAL_ENTRIES = re.compile(r"(?:两|俩|几|这两|这几|所有|全部)条(?:都|全)?|都改成|全改成|全都改")
 _HOURS_AND_RANGES = re.compile(r"小时|钟头|个钟|分钟|点.{0,4}(?:到|至)")
 
 

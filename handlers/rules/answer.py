@@ -83,8 +83,7 @@ def answer(index: RulesIndex, question: str, settings: RulesConfig, llm_config: 
 
 
 # A question after a fact no conduct article states: where to get or download something, which firm or
-# software, whose phone number ("需求计划表的模版在哪下载", "定点供应商是哪家"). (A sum of money asked
-# when the article names none was tried too: writers disagree whether "饭补一天多少" is answered.)
+# software, whose phone number ("需求计划表的模版在哪下载", "定点供应商是哪家").
 _ASKS_WHERE_WHICH = re.compile(
     r"(?:在|去|到)哪(?:里|儿)?(?:能)?(?:下载|领|买|办|补|交|找|弄)|哪家|哪几家|哪(?:个|几个|些)(?:软件|app|公司|厂家|饭店|酒店|宾馆)|(?:电话|号码|手机号)(?:是)?多少"
     r"|联系电话|联系方式|(?:啥|什么|哪个)(?:软件|app|APP|平台|系统)|模板|模版|表格在哪"
@@ -98,8 +97,19 @@ _PAYMENT_WORDS = r"(?:补贴|补助|津贴|加班费|五险一金|社保|公积�
 _ASKS_PAYMENT = re.compile(rf"(?:有没有|有无|有木有|给不给|发不发)\S{{0,6}}?(?P<a>{_PAYMENT_WORDS})|(?P<b>{_PAYMENT_WORDS})\S{{0,8}}?(?:多少|几天|几号|啥时候发|什么时候发)")
 
 
+# How many or how long, asked of an article that names no number at all (提前几天报, 一个月最多能领几个,
+# 多少公里换机油): it rules on the matter, not on the figure asked.
+_ASKS_FIGURE = re.compile(
+    r"(?<![好这那没有十])(?<!(?<!提)前)几(?:天|年|次|回|公里|块钱|元|小时|分钟|个月)|多少(?:钱|天|年|次|回|公里|桌|字|块|元)|多长时间|多久|上限"
+    r"|最多[^，。,.]{0,4}几|有没有(?:个)?(?:数|上限|限额|数量限制|字数限制)"
+)
+_STATES_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万半](?:个|天|年|次|名|人|元|菜|桌|分钟|小时|日|周|月|公里|万|千|百|十|条|项)")
+
+
 def _fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
     if _ASKS_WHERE_WHICH.search(question) is not None:
+        return True
+    if _ASKS_FIGURE.search(question) and not _STATES_FIGURE.search(article.text):
         return True
     asked = [found["a"] or found["b"] for found in _ASKS_PAYMENT.finditer(question)]
     return any(not any(word in article.text for word in index.analyzer.expand(payment) | {payment}) for payment in asked)
