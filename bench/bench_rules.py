@@ -70,7 +70,8 @@ SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check
         "round16-fresh": DATA / "rules_round16_fresh.toml", "round17": DATA / "rules_round17.toml",
         "round17-fresh": DATA / "rules_round17_fresh.toml", "round18": DATA / "rules_round18.toml",
         "round18-fresh": DATA / "rules_round18_fresh.toml", "round19": DATA / "rules_round19.toml",
-        "round19-fresh": DATA / "rules_round19_fresh.toml"}
+        "round19-fresh": DATA / "rules_round19_fresh.toml", "round20": DATA / "rules_round20.toml",
+        "round20-fresh": DATA / "rules_round20_fresh.toml"}
 OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
 OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
 EVAL_FILE = SETS["eval"]

@@ -1313,3 +1313,31 @@ def test_a_bare_amount_with_the_day_after_it_is_asked_about(bot):
 def test_persuading_a_household_without_an_amount_asks_how_long(bot):
     said = bot.send(CADRE, "今天第三次去老马家做工作了")
     assert "没看懂" not in said.text and "已登记" not in said.text
+
+
+# --- round 35: a duration in what is not one's own service ---------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["昨天入户的时候停电了俩钟头 走访只能打手电", "入户的时候有个大爷非拉着我唠了一个钟头家常 走都走不了😂"])
+def test_how_long_something_else_lasted_is_asked_about_not_logged(bot, text):
+    before = hours_of(bot, GRID_WORKER)
+    said = bot.send(GRID_WORKER, text)
+    assert "您是想" in said.text and hours_of(bot, GRID_WORKER) == before
+
+
+def test_a_promise_to_be_there_is_not_logged_for_the_weekday_just_past(bot):
+    said = bot.send(CADRE, "好的王书记 周六上午8点到11点创文 准时到")
+    assert "做完再发" in said.text and hours_of(bot) == []
+
+
+def test_whether_a_patrol_counts_offers_the_entry_without_storing_it(bot):
+    said = bot.send(CADRE, "巡逻1个钟头也算下沉服务不")
+    assert "可以登记" in said.text and hours_of(bot) == []
+    bot.send(CADRE, "1")
+    assert [(d, h) for d, h, _ in hours_of(bot)] == [(date(2026, 11, 26), 1.0)]
+
+
+@pytest.mark.parametrize("text", ["俩钟头登上没", "为啥我上周五登的那一个半小时没了", "我昨天明明登的3个小时 咋查出来是2小时"])
+def test_asking_whether_an_entry_is_there_shows_ones_records(bot, text):
+    said = bot.send(GRID_WORKER, text)
+    assert said.text.startswith(f"{GRID_WORKER}，11月累计") and "纪工委" not in said.text

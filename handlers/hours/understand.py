@@ -150,6 +150,8 @@ _TARGET_BEFORE = re.compile(r"(?:够|满|达到|不到|没到|还差|差|距离?
 
 # Service still to come ("今晚七点到九点要去巡河 完事了再来登"): logged once done, never ahead.
 PLANNED = re.compile(r"要去|打算|准备去|计划|争取|下(?:个)?(?:周|礼拜|星期)(?![一二三四五六日天1-7])|下个月|待会儿?|一会儿|等会儿?|晚点再|完事了?再|弄完再|干完再|回来再|到时候再?|提前登")
+# A promise to be there ("周六上午8点到11点创文 准时到"): the day is still to come, whatever the weekday says.
+PROMISED = re.compile(r"准时到|按时到|一定到|保证到|准时参加|按时参加|一定参加|收到.{0,4}(?:准时|按时)")
 PLAN_CHANGED = re.compile(r"本来|原本|原来|结果|已经|刚才|刚刚")
 # Someone else's hours to be logged for them ("小刘…手机没电了 你给他登一下"): only the person logs their own.
 FOR_SOMEONE_ELSE = re.compile(
@@ -178,9 +180,14 @@ LEFT_OUT_CLAUSE = re.compile(r"[^\s,，。；;]*?(?:小时|钟头|个钟|分钟|
 COUNTS_ASKED = re.compile(
     r"(?:能|可以|能不能|可不可以)?(?:算|计|记)(?:进|入|到|作|成)?(?:服务|下沉)?时长(?:里|内|里面)?(?:吗|么|嘛|不|没|[?？]|$)"
     r"|算不算(?:服务|下沉)?时长|时长(?:里|内)?(?:算不算|能不能算|能算吗|算吗|算不)|计入(?:服务|下沉)?时长|算进(?:服务|下沉)?时长"
+    r"|算(?:是)?(?:下沉)?服务(?:时长)?(?:吗|么|嘛|不|没|[?？])|算不算(?:下沉)?服务"
 )
 # The way there counted in ("来回路上加入户 一共三个半钟头"): how long was the service itself? Asked.
 _WITH_JOURNEY = re.compile(r"(?:来回|路上|路程|坐车)(?:的时间)?(?:加|和|连|算上|带上|一起)|(?:加上?|连上?|算上|包括)(?:来回|路上|路程|坐车)")
+# Just before an amount, what else lasted that long: a cut, a wait, a chat, a ride, sleep.
+_SOMETHING_ELSE_LASTED = re.compile(r"(?:停电|停水|断电|断水|停气|堵车|堵|排队|等|唠|聊|睡|坐车|坐公交|困)了?\s*(?:整整|足足|差不多|大概|将近|快)?\s*$")
+# Asking whether one's entry is there ("俩钟头登上没", "为啥我上周五登的那一个半小时没了"): one's own records.
+CHECKS_ENTRY = re.compile(r"登上(?:了)?没|登(?:进去|上去)?了没|记上(?:了)?没|(?:咋|怎么|为啥|为什么).{0,16}(?:没了|少了|不见了|查出来|显示|只有|才)|明明登")
 # What is not service in the grid: desk work, meetings, training, the way there.
 _NOT_SERVICE = re.compile(r"开会|会议|培训|学习|写材料|材料|路上|来回|坐车|通勤|路程|加班(?!\s*(?:值守|值班|巡逻))|出差|坐班|办公室")
 # A reply in a group chat ("楼上说得对 巡逻俩钟头腿都走细了😂"): talk, not an entry. Asked, never stored.
@@ -349,6 +356,10 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if COUNTS_ASKED.search(folded) and (_NOT_SERVICE.search(folded) or not (SERVICE.search(folded) and has_amount(folded))):
         # "开会算不算时长", "培训那3个小时能不能算进时长里": what counts, not an entry and not a conduct rule.
         return Reading(0.9, groups={"counts": "no" if _NOT_SERVICE.search(folded) else "ask"})
+    if COUNTS_ASKED.search(folded) and late is None and re.search(r"(?:吗|么|嘛|不|没)\s*[?？]?\s*$|[?？]", folded):
+        # "巡逻1个钟头也算下沉服务不": it does, and the entry is offered; a question stores nothing by itself.
+        groups = parsed_groups(COUNTS_ASKED.sub(" ", folded), today)
+        return Reading(0.85, groups={**groups, "may_i": True}, label=_label(groups, today))
     if QUESTION.search(asked_text) and (len(asked_text) <= LONG_TEXT or is_question(asked_text)):
         return None  # (a long run-on that does not end asking tells what was done)
     amount = read_amount(folded)
@@ -372,6 +383,9 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return None
     if (not amount.corrected and CORRECTION.search(DAY_CORRECTED.sub(" ", folded))) or EARLIER.search(folded):
         return None  # "刚才登记错了 应该是3小时", "刚才那个值班的我多报了…改成三个钟头": the edit command's
+    if _SOMETHING_ELSE_LASTED.search(unqueued[: amount.span[0]]):
+        # "停电了俩钟头", "大爷拉着我唠了一个钟头家常": how long something else lasted. Asked, never stored.
+        return Reading(0.5, stores=True, groups=parsed_groups(text, today), label=_label(parsed_groups(text, today), today))
     if _TARGET_BEFORE.search(folded[: amount.span[0]]):
         return None  # "还有哪些人时长没够20个钟头的": a target, not time served
     if _TICKET_STEP.search(folded):
@@ -403,7 +417,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if groups.get("day", "") > today.isoformat():
         # A day to come ("后天周六要值守"; the weekday only repeats it): the service says it cannot be logged ahead.
         return Reading(0.85, groups={k: v for k, v in groups.items() if k != "ask_day"})
-    if PLANNED.search(folded) and not PLAN_CHANGED.search(folded) and groups.get("day", today.isoformat()) == today.isoformat():
+    if PROMISED.search(folded) or PLANNED.search(folded) and not PLAN_CHANGED.search(folded) and groups.get("day", today.isoformat()) == today.isoformat():
         return Reading(0.85, groups={**groups, "planned": True})
     if groups.get("day", today.isoformat()) == today.isoformat() and (end := latest_clock(folded)) is not None \
             and end > ctx.now.hour + ctx.now.minute / 60 and not PLAN_CHANGED.search(folded):
@@ -543,6 +557,8 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|算(?:服务|下沉)时长|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|\d+\s*件", folded) \
             or _NOT_ONES_TOTAL.search(folded):
         return None
+    if CHECKS_ENTRY.search(folded) and not re.search(r"你|他|她|@", folded):
+        return Reading(0.9, groups=_month_groups(find_month(folded, ctx.now.date())))
     if (RULE_ASKED.search(folded) or re.search(r"每(?:周|月|天|年|次|个月)|需要|得.{0,3}几", folded)) \
             and not re.search(r"我|俺|咱", folded):
         return None  # "每月20小时是硬性要求吗", "每周要巡逻几个小时": a question about the rule
