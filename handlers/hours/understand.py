@@ -185,7 +185,7 @@ COUNTS_ASKED = re.compile(
 # The way there counted in ("来回路上加入户 一共三个半钟头"): how long was the service itself? Asked.
 _WITH_JOURNEY = re.compile(r"(?:来回|路上|路程|坐车)(?:的时间)?(?:加|和|连|算上|带上|一起)|(?:加上?|连上?|算上|包括)(?:来回|路上|路程|坐车)")
 # Just before an amount, what else lasted that long: a cut, a wait, a chat, a ride, sleep.
-_SOMETHING_ELSE_LASTED = re.compile(r"(?:停电|停水|断电|断水|停气|堵车|堵|排队|等|唠|聊|睡|坐车|坐公交|困)了?\s*(?:整整|足足|差不多|大概|将近|快)?\s*$")
+_SOMETHING_ELSE_LASTED = re.compile(r"(?:停电|停水|断电|断水|停气|堵车|堵|排队|等|唠|聊|睡|坐车|坐公交|困|路上|车上)(?:就|光|单)?了?\s*(?:整整|足足|差不多|大概|将近|快)?\s*$")
 # Asking whether one's entry is there ("俩钟头登上没", "为啥我上周五登的那一个半小时没了"): one's own records.
 CHECKS_ENTRY = re.compile(r"登上(?:了)?没|登(?:进去|上去)?了没|记上(?:了)?没|(?:咋|怎么|为啥|为什么).{0,16}(?:没了|少了|不见了|查出来|显示|只有|才)|明明登")
 # What is not service in the grid: desk work, meetings, training, the way there.
