@@ -238,6 +238,14 @@ def _blank(text: str, span: tuple[int, int]) -> str:
     return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1]:]
 
 
+def set_apart(text: str, amount: Amount) -> str:
+    """The text without what reading the amount set aside (a stretch left out with its clause, a second
+    stretch added), positions kept: "后面开会那1小时就不算了" is not what is logged."""
+    for cut in amount.cuts:
+        text = _blank(text, cut)
+    return text
+
+
 def ambiguous_hours(text: str) -> float | None:
     """The number of "3个点" in a folded message, as hours if the person says that is what it meant."""
     found = _AMBIGUOUS_RE.search(text)
@@ -459,9 +467,7 @@ def parse_hours(text: str, today: date) -> ParsedHours:
     clean = _WEEKDAY_ASIDE.sub(" ", fold(text))  # "11月8日（周日）": the weekday only repeats the date
     amount = read_amount(clean)
     hours = amount.hours if amount is not None else None
-    blanked = clean
-    for cut in amount.cuts if amount is not None else ():
-        blanked = _blank(blanked, cut)  # same length: the amount's span still points at it
+    blanked = set_apart(clean, amount) if amount is not None else clean  # the amount's span still points at it
     rest = _cut(blanked, amount.span if amount is not None else None)
     second_amount = amount is not None and amount.kind == "exact" and not amount.corrected \
         and LEFTOVER_TIME.search(rest) is not None

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bot.models import Person
 from bot.router import ASKS_WHAT, LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
-from handlers.hours.parse import DAY_CORRECTED, DateError, ambiguous_hours, find_date, fold, has_amount, latest_clock, parse_hours, read_amount
+from handlers.hours.parse import DAY_CORRECTED, DateError, ambiguous_hours, find_date, fold, has_amount, latest_clock, parse_hours, read_amount, set_apart
 from handlers.reports import service as reports
 
 # Conversation state keys (bot.router.Context.remember).
@@ -174,8 +174,6 @@ WEEK_TOTAL = re.compile(r"(?:这|本|上)(?:个)?(?:周|礼拜|星期)(?:里|内
 # An event someone organised ("社区今天组织了3小时的大扫除"): did the sender serve in it, and how long? Asked.
 ORGANISED = re.compile(r"^(?:社区|街道|单位|居委会?|村里|村委|党支部|支部|网格站)[\u4e00-\u9fff\s]{0,6}?组织(?:了|的)?")
 MINE_TOO = re.compile(r"我|俺|咱")
-# A stretch of time said not to count, with what it was ("后面开会那1小时就不算了", "路上来回四十分钟不算").
-LEFT_OUT_CLAUSE = re.compile(r"[^\s,，。；;]*?(?:小时|钟头|个钟|分钟|钟)\s*(?:就|也|都)?\s*(?:不算|不计|不包括|没算|不含|除外)了?")
 # Whether something counts as service hours ("开会算不算时长", "路上的时间算服务时长不", "培训…能不能算进时长里").
 COUNTS_ASKED = re.compile(
     r"(?:能|可以|能不能|可不可以)?(?:算|计|记)(?:进|入|到|作|成)?(?:服务|下沉)?时长(?:里|内|里面)?(?:吗|么|嘛|不|没|[?？]|$)"
@@ -433,7 +431,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # "11月上旬的某天": which day? Never today by default: choosing this asks for the day.
         groups.pop("day", None)
         return Reading(0.45, stores=True, groups=groups, label=f"登记服务时长（{groups['hours']:g}小时，日期待写清）")
-    counted = LEFT_OUT_CLAUSE.sub(" ", folded)  # "后面开会那1小时就不算了": the meeting is not what is logged
+    counted = set_apart(folded, amount)  # "后面开会那1小时就不算了": the meeting is not what is logged
     office = STRONG_OFFICE.search(counted) is not None or (OFFICE.search(counted) is not None and GRID.search(counted) is None)
     if RELAYED.search(folded) or CHAT_REPLY.search(folded) or (ORGANISED.search(folded) and not MINE_TOO.search(folded)):
         # "【转发】李娜：今天上午入户走访3小时", "群里刘主任说 昨晚巡逻的每人按2小时记": someone else's words. Ask.

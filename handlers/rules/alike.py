@@ -28,8 +28,18 @@ class KnownQuestion:
     text: str
 
 
+def bare_label(label: str) -> str:
+    """A label as cited: the numbering without its trailing punctuation (第三条、 → 第三条)."""
+    return label.rstrip("、.． ")
+
+
+def citation(title: str, label: str) -> str:
+    """An article as the bot cites it: 《title》label."""
+    return f"《{title}》{bare_label(label)}"
+
+
 def article_key(title: str, label: str) -> tuple[str, str]:
-    return title, label.rstrip("、.． ")
+    return title, bare_label(label)
 
 
 class KnownQuestions:

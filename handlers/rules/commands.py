@@ -14,10 +14,11 @@ from typing import Any
 
 from bot.message import Incoming
 from bot.router import COURTESY_KEY, Choice, Command, Context, Decline, Match, Reading, is_question
-from bot.text import normalize
+from bot.text import DURATION, normalize
 from handlers.reports import service as reports
 from handlers.rules.answer import answer, answer_article, empty_base_text, off_topic_text
 from handlers.rules.kb import index_for
+from handlers.rules.models import QUESTION_MAX
 from handlers.rules.offtopic import is_off_topic, is_request
 from handlers.rules.search import LexiconError
 from handlers.rules.service import list_documents, remember_choice
@@ -25,7 +26,7 @@ from handlers.rules.service import list_documents, remember_choice
 log = logging.getLogger(__name__)
 
 PRIORITY = -5
-QUESTION_MAX_CHARS = 200
+QUESTION_MAX_CHARS = QUESTION_MAX
 # A message this short that names an everyday subject (红烧肉, 天气) is about it.
 OFF_TOPIC_SHORT = 8
 
@@ -41,7 +42,7 @@ _CONDUCT = re.compile(
     r"规定|制度|标准|纪律|违规|违纪|禁止|允许|红包|礼金|礼品|收礼|送礼|公车|公款|宴请|吃请|接待|报销|出差|兼职|八项|廉洁|负面清单|处分"
 )
 # Time spent on something ("通了俩钟头", "守了40分钟").
-_TIME_SPENT = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十俩仨半]+)\s*(?:个半|个)?\s*(?:小时|钟头|个钟|分钟)")
+_TIME_SPENT = re.compile(DURATION)
 _BARE = re.compile(r"^(?:问|规定|查规定|问规定|规定问答)$")
 
 

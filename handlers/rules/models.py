@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base, UtcDateTime
 
+# The longest known question kept (a question to the rules is cut there too).
+QUESTION_MAX = 200
 # The one row of rules_revision.
 REVISION_ROW = 1
 
@@ -61,7 +63,7 @@ class RuleQuestion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     label: Mapped[str] = mapped_column(String(60))
-    text: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(String(QUESTION_MAX))
     # sample | import | chosen (a cadre picked the article from the numbered choices)
     source: Mapped[str] = mapped_column(String(20))
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)

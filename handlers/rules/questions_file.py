@@ -12,9 +12,8 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
-from handlers.rules.alike import KnownQuestion
-
-TEXT_MAX = 200
+from handlers.rules.alike import KnownQuestion, bare_label
+from handlers.rules.models import QUESTION_MAX
 
 
 class QuestionsFileError(ValueError):
@@ -38,9 +37,9 @@ def read_questions(path: Path, articles: Mapping[str, tuple[str, str]]) -> list[
         citation = str(entry.get("article", "")).strip() if isinstance(entry, dict) else ""
         if not text or not citation:
             raise QuestionsFileError(f"第{number}条缺 text 或 article。")
-        if len(text) > TEXT_MAX:
-            raise QuestionsFileError(f"第{number}条问法太长（{len(text)}字），请控制在{TEXT_MAX}字以内。")
-        article = articles.get(citation.rstrip("、.．"))
+        if len(text) > QUESTION_MAX:
+            raise QuestionsFileError(f"第{number}条问法太长（{len(text)}字），请控制在{QUESTION_MAX}字以内。")
+        article = articles.get(bare_label(citation))
         if article is None:
             raise QuestionsFileError(f"第{number}条的条文“{citation}”不在知识库里（写法同回答里的引用：《标题》第几条）。")
         found.append(KnownQuestion(article[0], article[1], text))

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from bot.text import normalize
 
-from handlers.rules.alike import KnownQuestion, KnownQuestions, article_key
+from handlers.rules.alike import KnownQuestion, KnownQuestions, article_key, citation
 from handlers.rules.segment import Segmenter, _release_freed_memory
 
 if TYPE_CHECKING:
@@ -329,7 +329,7 @@ class IndexedArticle:
 
     @property
     def citation(self) -> str:
-        return f"《{self.title}》{self.label.rstrip('、.．')}"
+        return citation(self.title, self.label)
 
 
 @dataclass(frozen=True)
@@ -599,9 +599,7 @@ class RulesIndex:
                 default=0.0,
             ) / topical if topical else 0.0
             likeness = alike.get(int(index), 0.0)
-            coverage = matched / total if total else 0.0
-            if ALIKE_COVERS:
-                coverage = max(coverage, ALIKE_COVERS * likeness)
+            coverage = max(matched / total if total else 0.0, ALIKE_COVERS * likeness)
             hits.append(Hit(self.articles[index], float(scores[index]), coverage, missing, bool(asked), missing_asked, likeness))
         if asks_consequence(question):
             hits = _penalties_as_their_documents(hits)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from bot.audit import record
 from bot.models import Person
 from handlers.rules.importer import ParsedArticle, RulesImportError
-from handlers.rules.alike import KnownQuestion
-from handlers.rules.models import REVISION_ROW, RuleArticle, RuleDocument, RuleQuestion, RulesRevision, current_revision  # noqa: F401
+from handlers.rules.alike import KnownQuestion, citation
+from handlers.rules.models import REVISION_ROW, RuleArticle, RuleDocument, QUESTION_MAX, RuleQuestion, RulesRevision, current_revision  # noqa: F401
 
 TITLE_MAX = 200
 
@@ -124,7 +124,6 @@ def list_documents(session: Session) -> list[DocumentRow]:
 
 # --- questions known to be answered by an article (alike.py) -------------------------------
 
-QUESTION_MAX = 200
 # A question a cadre picked an article for is remembered only when it says something (not "这个呢").
 CHOSEN_MIN_CHARS = 6
 
@@ -132,10 +131,13 @@ CHOSEN_MIN_CHARS = 6
 def add_questions(session: Session, questions: list[KnownQuestion], source: str, *, at: datetime,
                   actor: Person | str | None) -> int:
     """Store the questions not stored yet; returns how many were added."""
-    have = {tuple(row) for row in session.execute(select(RuleQuestion.title, RuleQuestion.label, RuleQuestion.text))}
+    keys = [(q.title[:TITLE_MAX], q.label[:60], q.text.strip()[:QUESTION_MAX]) for q in questions]
+    texts = {text for _, _, text in keys}
+    have = {tuple(row) for row in session.execute(
+        select(RuleQuestion.title, RuleQuestion.label, RuleQuestion.text).where(RuleQuestion.text.in_(texts))
+    )} if texts else set()
     added = 0
-    for question in questions:
-        key = (question.title[:TITLE_MAX], question.label[:60], question.text.strip()[:QUESTION_MAX])
+    for key in keys:
         if not key[2] or key in have:
             continue
         have.add(key)
@@ -159,7 +161,7 @@ def remember_choice(session: Session, title: str, label: str, question: str, *, 
 def load_articles_by_citation(session: Session) -> dict[str, tuple[str, str]]:
     """《title》label (as the bot cites it) → (title, label), for files naming articles the way answers do."""
     rows = session.execute(select(RuleDocument.title, RuleArticle.label).join(RuleArticle.document)).all()
-    return {f"《{title}》{label.rstrip('、.．')}": (title, label) for title, label in rows}
+    return {citation(title, label): (title, label) for title, label in rows}
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,7 @@ def list_questions(session: Session, source: str | None = None) -> list[Question
     query = select(RuleQuestion).order_by(RuleQuestion.id)
     if source:
         query = query.where(RuleQuestion.source == source)
-    return [QuestionRow(q.id, f"《{q.title}》{q.label.rstrip('、.．')}", q.text, q.source) for q in session.scalars(query)]
+    return [QuestionRow(q.id, citation(q.title, q.label), q.text, q.source) for q in session.scalars(query)]
 
 
 def remove_question(session: Session, question_id: int, *, at: datetime, actor: Person | str | None) -> bool:
