@@ -1342,3 +1342,10 @@ def test_whether_a_patrol_counts_offers_the_entry_without_storing_it(bot):
 def test_asking_whether_an_entry_is_there_shows_ones_records(bot, text):
     said = bot.send(GRID_WORKER, text)
     assert said.text.startswith(f"{GRID_WORKER}，11月累计") and "纪工委" not in said.text
+
+
+def test_short_by_an_amount_after_a_refused_entry_stores_nothing(bot):
+    bot.send(GRID_WORKER, "服务 25小时")
+    before = hours_of(bot, GRID_WORKER)
+    said = bot.send(GRID_WORKER, "不对 少了半个钟")
+    assert "已登记" not in said.text and hours_of(bot, GRID_WORKER) == before

@@ -323,7 +323,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         if bare is None and worded is not None:
             bare = _numeral(worded["num"])
         hours = bare if bare is not None else (amount.hours if amount is not None and amount.kind == "exact" else None)
-        if hours is not None and (asked.get("amount_refused") or not CORRECTION.search(folded)) and len(folded) <= 20:
+        if hours is not None and (asked.get("amount_refused") or not CORRECTION.search(folded)) and len(folded) <= 20 \
+                and not _relative(folded):
             groups = {"hours": hours, "note": asked.get("note", "")}
             if day_said and bare is not None:
                 groups["day"] = parsed_groups(day_said, today).get("day", asked.get("day") or today.isoformat())
@@ -454,8 +455,7 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
         return None
     if SEVERAL_ENTRIES.search(folded):
         return Reading(0.9, groups={"several": True})  # "两条都改成2.5": only the last one can be changed here
-    if re.search(r"(?:少|多)了\s*(?:\d|[一二两三四五六七八九十半俩仨])", folded) \
-            and not re.search(r"(?:多|少)(?:记|写|登|报|填|算)|应该|应是|应为|实际|其实|改成|改为|改到", folded):
+    if _relative(folded):
         return Reading(0.9, groups={})  # "不对 少了半个钟": 3.5, or 2.5 done? The handler asks what it should be.
     if re.search(r"(?:多|少)(?:记|写|登|报|填|算)了?(?!成)|没算上|没算进|加上|补上|减掉|减去|去掉", folded) \
             and not re.search(r"应该|应是|应为|实际|其实|改成|改为|改到|是\s*(?:\d|[一二两三四五六七八九十半])", folded):
@@ -475,6 +475,15 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
         # No entry just logged in this conversation: the handler looks for the last one allowed.
         return Reading(0.85, stores=True, groups=target)
     return None
+
+
+# By how much, not to how much, without saying which way ("不对 少了半个钟": 3.5, or 2.5 done?).
+_SHORT_OR_OVER = re.compile(r"(?:少|多)了\s*(?:\d|[一二两三四五六七八九十半俩仨])")
+_TO_HOW_MUCH = re.compile(r"(?:多|少)(?:记|写|登|报|填|算)|应该|应是|应为|实际|其实|改成|改为|改到")
+
+
+def _relative(folded: str) -> bool:
+    return _SHORT_OR_OVER.search(folded) is not None and _TO_HOW_MUCH.search(folded) is None
 
 
 # More than the last entry named ("两条都改成2.5", "这两条都改"): one correction changes one entry.
