@@ -71,7 +71,10 @@ SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check
         "round17-fresh": DATA / "rules_round17_fresh.toml", "round18": DATA / "rules_round18.toml",
         "round18-fresh": DATA / "rules_round18_fresh.toml", "round19": DATA / "rules_round19.toml",
         "round19-fresh": DATA / "rules_round19_fresh.toml", "round20": DATA / "rules_round20.toml",
-        "round20-fresh": DATA / "rules_round20_fresh.toml"}
+        "round20-fresh": DATA / "rules_round20_fresh.toml", "round21": DATA / "rules_round21.toml",
+        "round21-fresh": DATA / "rules_round21_fresh.toml", "round22": DATA / "rules_round22.toml",
+        "round22-fresh": DATA / "rules_round22_fresh.toml", "round23": DATA / "rules_round23.toml",
+        "round23-fresh": DATA / "rules_round23_fresh.toml"}
 OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
 OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
 EVAL_FILE = SETS["eval"]

@@ -304,3 +304,16 @@ def test_a_pick_made_on_one_instance_is_known_to_another_on_the_same_database(bo
         assert _likeness(other, question, welcome) == 1.0
     finally:
         other.engine.dispose()
+
+
+@pytest.mark.parametrize("text", ["上级来检查吃工作餐，我们陪着吃的人自己要掏饭钱不", "加班到半夜打车回家 车费能报不",
+                                  "晚上加班整材料 误餐费能报不"])
+def test_who_pays_or_what_overtime_earns_is_not_quoted_from_a_rule_that_says_nothing_of_it(bot, text):
+    # The rule on how many may eat with visitors says nothing of who pays; the rules on trips say nothing of overtime.
+    said = bot.send("张伟", text)
+    assert not said.text.startswith("依据") and "纪工委" in said.text
+
+
+def test_a_transfer_taken_by_a_tap_finds_the_rule_on_gifts_that_could_not_be_refused(bot):
+    said = bot.send("张伟", "过节一个居民微信给俺转了两百，备注写的辛苦了，俺点了收款中不中")
+    assert "礼品礼金管理规定" in said.text

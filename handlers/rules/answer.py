@@ -28,6 +28,7 @@ CLEAR_COVERAGE = 0.25
 # numbered choices — close enough to be worth a tap — unless the match is so generic that the next
 # article scores as well as the best (TIED): then there is nothing to choose between.
 CHOICE_SHARE = 0.8
+STORY_TERMS = 12
 MAX_CHOICES = 3
 TIED = 0.95
 CHOICE_OPENING = 16
@@ -68,7 +69,7 @@ def answer(index: RulesIndex, question: str, settings: RulesConfig, llm_config: 
     if is_off_topic(question, hits[0].coverage if hits else 0.0):
         return Answer(off_topic_text(), hits, False, off_topic=True)
     if not confident(hits, settings.threshold, asks_rule(question)) or _fact_unstated(question, index, hits[0].article):
-        candidates = choices(hits, settings.threshold)
+        candidates = choices(hits, settings.threshold, len(set(index.analyzer.terms(question))))
         if candidates:
             return Answer(choices_text(candidates, settings.contact), hits, False, candidates=candidates)
         return Answer(not_covered_text(question, settings.contact), hits, False)
@@ -100,15 +101,25 @@ _ASKS_PAYMENT = re.compile(rf"(?:有没有|有无|有木有|给不给|发不发)
 # How many or how long, asked of an article that names no number at all (提前几天报, 一个月最多能领几个,
 # 多少公里换机油): it rules on the matter, not on the figure asked.
 _ASKS_FIGURE = re.compile(
-    r"(?<![好这那没有十])(?<!(?<!提)前)几(?:天|年|次|回|公里|块钱|元|小时|分钟|个月)|多少(?:钱|天|年|次|回|公里|桌|字|块|元)|多长时间|多久|上限"
+    r"(?<![好这那没有十])(?<!(?<!提)前)几(?:天|年|次|回|公里|块钱|元|小时|分钟|个月)|多少(?:钱|天|年|次|回|公里|桌|字|块|元|户|学时|课时)|多长时间|多久|上限"
     r"|最多[^，。,.]{0,4}几|有没有(?:个)?(?:数|上限|限额|数量限制|字数限制)"
 )
 _STATES_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万半](?:个|天|年|次|名|人|元|菜|桌|分钟|小时|日|周|月|公里|万|千|百|十|条|项)")
 
 
+# Who pays ("陪着吃的人自己要掏饭钱不", "谁出钱"): only an article that speaks of paying or bearing a cost answers.
+_ASKS_WHO_PAYS = re.compile(r"自己(?:要)?(?:掏|出|付|垫)|自掏腰包|自个(?:儿)?(?:掏|出|付)|谁(?:来)?(?:出钱|掏钱|买单|付钱|结账|埋单)|(?:要不要|用不用|得不得)(?:自己)?(?:掏|出|付)钱|AA")
+_OVERTIME = re.compile(r"加班(?!\s*(?:值守|值班|巡逻|巡查|入户|走访))")
+_SPEAKS_OF_PAYING = re.compile(r"费|钱|报销|支付|承担|交纳|缴纳|自付|付款|结算|个人负担|买单")
+
+
 def _fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
     if _ASKS_WHERE_WHICH.search(question) is not None:
         return True
+    if _ASKS_WHO_PAYS.search(question) and not _SPEAKS_OF_PAYING.search(article.text):
+        return True
+    if _OVERTIME.search(question) and "加班" not in article.text:
+        return True  # "加班到半夜打车回家 车费能报不": the rules on trips say nothing of overtime
     if _ASKS_FIGURE.search(question) and not _STATES_FIGURE.search(article.text):
         return True
     asked = [found["a"] or found["b"] for found in _ASKS_PAYMENT.finditer(question)]
@@ -137,12 +148,15 @@ def confident(hits: tuple[Hit, ...] | list[Hit], threshold: float, rule_shaped: 
     return 1 - second / hits[0].score >= STANDOUT
 
 
-def choices(hits: tuple[Hit, ...] | list[Hit], threshold: float) -> tuple[Candidate, ...]:
-    """The articles worth offering when none is sure enough to quote (see CHOICE_SHARE)."""
+def choices(hits: tuple[Hit, ...] | list[Hit], threshold: float, terms: int = 0) -> tuple[Candidate, ...]:
+    """The articles worth offering when none is sure enough to quote (see CHOICE_SHARE).
+
+    A question told as a story (`terms` words, more than STORY_TERMS) covers less of itself with any
+    article, however well it matches: its floor is lowered by the square root of the excess."""
     scores = sorted((h.score for h in hits), reverse=True)  # hits are in rank order, not by score
     if len(scores) > MAX_CHOICES and scores[0] > 0 and scores[MAX_CHOICES] >= TIED * scores[0]:
         return ()
-    floor = threshold * CHOICE_SHARE
+    floor = threshold * CHOICE_SHARE * min(1.0, (STORY_TERMS / terms) ** 0.5 if terms else 1.0)
     return tuple(
         Candidate(h.article.id, h.article.citation, _trim(h.article.text, CHOICE_OPENING)) for h in hits[:MAX_CHOICES] if h.coverage >= floor
     )

@@ -63,14 +63,15 @@ OTHER_WORDS = tuple(
     内存 清理 卡纸 怎么连 连电脑 连不上 wifi 蓝牙 密码忘 死机 怎么发 怎么用 下载 手机内存 清理内存 充电宝 拍照
     取名 起名 起个名 星座 生肖 运势 好玩 旅游攻略 景点推荐 哪里玩 去哪玩
     猫 狗 宠物 孩子咳嗽 宝宝 作业 考试题
-    你会 你是谁 你叫 你好吗 等于几 加一 乘以 除以 几号 春节是 节日是 星期几 几点了 几点关门 放假安排 数学题
+    你会 你好吗 等于几 加一 乘以 除以 几号 春节是 节日是 星期几 几点了 几点关门 放假安排 数学题
     算命 做梦 谜语 脑筋急转弯 成语接龙
+    续费 自动续费 会员费 充值 截图 截屏 长图 单词 怎么读 咋读 读音 遥控器 空调 制热 制冷 驾照 扣分 海南 三亚 景点 好玩的 手机壳 开车到 坐车到
     """.split()
 )
 
 # Asking whether something is allowed, required or proper: the shape of a question about conduct.
 _PERMISSION = re.compile(
-    r"能不能|可不可以|可以|能否|可否|行不行|行吗|行不\s*[?？]?$|中不中|成不成|妥不妥|合适不|合不合适|合适吗|妥当吗|允许|准不准|让不让|要不要|需不需要|需要|该不该|应不应该|应该|必须"
+    r"能不能|可不可以|可以|能否|可否|行不行|行吗|行不\s*[?？]?$|中不\s*[?？]?$|中不中|成不成|妥不妥|合适不|合不合适|合适吗|妥当吗|允许|准不准|让不让|要不要|需不需要|需要|该不该|应不应该|应该|必须"
     r"|多久内|多长时间内|几天内|(?:多久|多长时间|几天|几个小时)之内|时限|期限|算不算|合理吗|合理不|合不合理|合规吗|合规不|合规矩|违规吗|违纪吗|会不会被|被发现|怎么处理"
     # what happens if one does it, and what one must do: 被抓到会怎样, 司机要怎么做
     r"|会怎样|会怎么样|什么后果|被抓|被查|要怎么做|该怎么做|应该怎么做|要怎么办"
@@ -101,11 +102,15 @@ _REQUEST = re.compile(
     r"|^(?:讲|说)(?:讲|个|一个|段)"
     r"|^(?:推荐|介绍)(?:个|一个|一本|一部|一首|几个|几本|几部|点|些|一下)|(?:帮我|给我)?算(?:下|一下)?(?:房贷|车贷|利息|个税|工资)"
     r"|(?:做法|菜谱|食谱)(?:发我|发一下|给我)|(?:给|帮)?整个(?:ppt|图|表|视频|文案)"
+    # "帮忙整个志愿服务表彰会的发严稿 三分钟的就行": a speech to write, however it is spelt
+    r"|(?:帮我|给我|帮忙|替我)(?:整|写|弄|拟|起草)(?:个|一个|一份|篇|一篇)?.{0,12}?(?:发言稿|发严稿|讲话稿|演讲稿|主持词|串词|致辞|稿子)"
     r"|^(?!.*(?:公款|公费|出差|单位|组织|报销)).{0,6}去哪(?:儿|里)?(?:旅游|旅行|玩|吃|逛)"
 )
 # Asking the bot to run a personal errand (帮我叫个开锁的, 能帮着卖点不, 帮我查下我家医保交上没有, 帮我修一下):
 # off-topic when nothing in the message is about work.
 _ERRAND = re.compile(r"(?:帮我|帮俺|帮着|帮忙|替我|给我)(?:叫|喊|找个|修|卖|查查|查下|查一下|问问|交|缴|充|办)|(?:你们|这儿|这里|这)能办(?!事)")
+# Whether something has been done yet ("会议室订了没", "车安排好了吗"): a fact of the day, not a rule.
+_STATUS_ASKED = re.compile(r"(?:订|定|预订|发|到|来|批|开始|结束|修|弄|送|安排|通知|准备)(?:好|完)?了(?:没|没有|吗|么)\s*[?？]*$")
 _WORK = re.compile("|".join(sorted(map(re.escape, WORK_WORDS), key=len, reverse=True)))
 _OTHER = re.compile("|".join(sorted(map(re.escape, OTHER_WORDS), key=len, reverse=True)))
 
@@ -155,6 +160,8 @@ def is_off_topic(question: str, coverage: float | None = None) -> bool:
         return False
     if is_request(question):
         return True
+    if _STATUS_ASKED.search(folded) and not asks_permission(question):
+        return True  # "下午4点开会的会议室订了没": whether something is done yet is no rule's to say
     work, other = topic_words(question)
     permission = asks_permission(question)
     if len(work) != len(other):

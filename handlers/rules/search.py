@@ -211,6 +211,24 @@ def _build_segmenter(words: frozenset[str]) -> Segmenter:
     return Segmenter(words)
 
 
+# A question told as a story (STORY_CHARS or more): the words of its last clauses, where the question is,
+# count STORY_TAIL_BOOST times in the ranking; the story before them only sets the scene.
+STORY_CHARS = 40
+STORY_TAIL_BOOST = 1.5
+_CLAUSE_BREAK = re.compile(r"[，,。.！!？?；;\s]+")
+
+
+def story_tail(question: str) -> str:
+    """The last clauses of a long question, at least 8 characters of them; "" for a short question."""
+    if len(question) < STORY_CHARS:
+        return ""
+    clauses = [c for c in _CLAUSE_BREAK.split(question.strip()) if c]
+    tail = ""
+    while clauses and len(tail) < 8:
+        tail = clauses.pop() + tail
+    return tail if len(tail) < len(question) * 0.6 else ""
+
+
 @dataclass(frozen=True)
 class QueryWord:
     """One word of a question: what may stand for it in an article, and how much it says."""
@@ -542,10 +560,11 @@ class RulesIndex:
         words = self.analyzer.query(self.respell(question), _Known(vocab, self.analyzer.lexicon.expansions))
         total = sum(w.weight for w in words)
         scores = np.zeros(len(self.articles), dtype=np.float32)
+        tail = story_tail(question)
         for word in words:
             best = self._word_scores(word, vocab)
             if best is not None:
-                scores += best
+                scores += best * (STORY_TAIL_BOOST if tail and word.word in tail else 1.0)
         if total:
             context = np.zeros(self._document_count, dtype=np.float32)
             for word in words:
