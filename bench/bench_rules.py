@@ -74,7 +74,8 @@ SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check
         "round20-fresh": DATA / "rules_round20_fresh.toml", "round21": DATA / "rules_round21.toml",
         "round21-fresh": DATA / "rules_round21_fresh.toml", "round22": DATA / "rules_round22.toml",
         "round22-fresh": DATA / "rules_round22_fresh.toml", "round23": DATA / "rules_round23.toml",
-        "round23-fresh": DATA / "rules_round23_fresh.toml"}
+        "round23-fresh": DATA / "rules_round23_fresh.toml", "round24": DATA / "rules_round24.toml",
+        "round24-fresh": DATA / "rules_round24_fresh.toml"}
 OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
 OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
 EVAL_FILE = SETS["eval"]

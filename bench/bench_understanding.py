@@ -86,7 +86,7 @@ COMMAND_INTENT = {
     "看板": "dash.link", "定时任务": "jobs.control", "绑定": "bind.code", "绑定群": "bind.code",
 }
 STORE_KINDS = ("hours", "edit_hours", "report", "rating", "lesson_done", "quiz_answer")
-_TICKET = re.compile(r"#\s*(\d+)|(?:受理|进展|办结|评价|查询|分类|转办|看下|查一下)\s*(\d+)")
+_TICKET = re.compile(r"#\s*(\d+)|(?:受理|进展|办结|评价|查询|分类|转办|看下|查一下)\s*(\d+)|(?<![\d楼栋])(\d+)\s*号(?![楼院])")
 _LESSON_NUMBER = re.compile(r"第?\s*([0-9一二三四五六七八九十百]+)\s*课|^(?:已学|打卡)\s*(\d+)")
 
 
@@ -191,7 +191,7 @@ def set_up(app: App, row: dict) -> None:
     with transaction(app.sessions) as session:
         person = person_named(session, row["as"])
         found = _TICKET.search(text)
-        number = int(found.group(1) or found.group(2)) if found else None
+        number = int(found.group(1) or found.group(2) or found.group(3)) if found else None
         if number is not None and intent.startswith("report."):
             report = session.get(Report, number)
             other = session.get(Person, 60)

@@ -74,13 +74,13 @@ MAX_CHOICES = 3
 # "…捎点核桃木耳 应该没事吧" (a bare "行吧" / "好吧" is a courtesy, hence the length before it).
 _SEEKS_ASSURANCE = r"(?:不算|不会|没事|没问题|没啥事|没啥问题|不要紧|不碍事|不违规|不违纪|不犯错|应该可以|应该行|可以|行)[^,，。.!！?？]{0,4}吧\s*[.。!！~～]*$"
 # 啥/什么 asking "what", not "没啥" or "啥也没干成" (nothing at all).
-ASKS_WHAT = r"(?<!没)啥(?![也都]\s*[没不])|(?<!没)(?<!没有)什么(?![也都]\s*[没不])"
+ASKS_WHAT = r"(?<!没)啥(?![也都]\s*[没不]|事(?:儿)?(?:没有|也没|都没))|(?<!没)(?<!没有)什么(?![也都]\s*[没不]|事(?:儿)?(?:没有|也没|都没))"
 # Question-like text (stage 3). Readers have had their say before, so "这个月还差多少" is the hours
 # capability's; what is left and sounds like a question goes to the command that answers questions.
 QUESTION = re.compile(
-    r"[?]|吗|嘛|么\s*[.。!！~]*$|呢\s*[.。!！~]*$|不\s*[.。!！~]*$|没\s*[.。!！~]*$|中不中|行不行|能不能|可不可以|可以不|"
+    r"[?]|吗|嘛|会[\u4e00-\u9fff]{1,4}不(?:啊|呀)|么\s*[.。!！~]*$|呢\s*[.。!！~]*$|不\s*[.。!！~]*$|没\s*[.。!！~]*$|中不中|行不行|能不能|可不可以|可以不|"
     r"要不要|算不算|是不是|有没有|会不会|该不该|用不用|(.)不\1|能否|可否|是否|怎么|咋|如何|怎样|为什么|为啥|"
-    r"是.{0,8}还是|多久|多少|多长|(?<![好十这])几(?!乎)|(?<!知道)(?<!不知)(?<!晓得)(?:谁|哪)(?!也|都)|" + ASKS_WHAT + r"|真的假的|" + r"(?<=.{6})" + _SEEKS_ASSURANCE
+    r"是.{0,8}还是|多久|多少|多长|(?<![好十这])(?:(?<!了)几|几(?![户家趟位处栋]))(?!乎)|(?<!知道)(?<!不知)(?<!晓得)(?:谁|哪)(?!也|都)|" + ASKS_WHAT + r"|真的假的|" + r"(?<=.{6})" + _SEEKS_ASSURANCE
 )
 # A reply that picks option n of a numbered choice: "2", "选2", "第二个", "2吧".
 _PICK_NUMBER = r"^(?:我?选|选择|就|要)?\s*第?\s*(?P<n>[1-9一二三四五六七八九])(?:\s*(?:个|项|号|条|种))?"
@@ -429,7 +429,8 @@ class Router:
         command = self._by_name.get(option["command"])
         if command is None:
             return None
-        groups = {**option.get("groups", {}), "chosen": True}
+        # The reply that picked it goes along: "匿名反映吧 别写我名" picks the report and asks for anonymity too.
+        groups = {**option.get("groups", {}), "chosen": True, "reply": text}
         match = Match(text=option["text"], args=option.get("args", ""), groups=groups)
         return self._run(ctx, command, match, "choice", hint)
 

@@ -128,3 +128,21 @@ def test_rebound_reopens_and_confirm_records_the_recheck(bot, clock):
         row = session.get(LedgerTask, task)
         assert row.rechecked_at is not None
         assert [p.kind for p in row.progress] == ["close", "reopen", "close", "recheck"]
+
+
+def test_task_steps_typed_loosely_reach_the_right_step(bot, clock):
+    """Round 37: 任务 第4号 进展…, 任务#5 <a note>, 任务5可以销号了, 任务6反弹了, 任务 2 巩固 — the number however typed."""
+    app = bot.app
+    task = make_task(app, SECRETARY, "安居社区", date(2026, 12, 20))
+    said = bot.send(CADRE, f"任务 第{task}号 进展：清了一半 还剩楼后那堆")
+    assert said.text == f"已记入任务 #{task} 的整改进展。"
+    assert "已记入" in bot.send(CADRE, f"任务#{task} 已完成80% 预计周五完").text
+    assert f"只有牵头领导（王建国）或管理员可以销号任务 #{task}" in bot.send(CADRE, f"任务{task}可以销号了 帮我销了").text
+    assert "已销号" in bot.send(SECRETARY, f"任务{task}可以销号了 楼后杂物已清完").text
+    clock.advance(days=30)
+    assert "重新打开" in bot.send(SECRETARY, f"任务{task}反弹了 垃圾又堆起来了").text
+    bot.send(SECRETARY, f"销号 #{task} 重新清理到位")
+    assert "未反弹" in bot.send(SECRETARY, f"任务 {task} 巩固 复查没反弹").text
+    with app.sessions() as session:
+        kinds = [p.kind for p in session.get(LedgerTask, task).progress]
+    assert kinds == ["progress", "progress", "close", "reopen", "close", "recheck"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import cn2an
 import pytest
 from sqlalchemy import func, select
 
@@ -260,9 +261,9 @@ def test_a_paraphrase_reaches_the_article_that_covers_it(bot, text, document, ar
 
 def test_a_day_that_cannot_be_pinned_down_is_asked_never_taken_for_today(bot):
     said = bot.send(GRID_WORKER, "11月上旬的某天 入户走访 2小时")
-    assert hours_of(bot, GRID_WORKER) == [] and "今天" not in said.text
-    picked = bot.send(GRID_WORKER, "1")
-    assert hours_of(bot, GRID_WORKER) == [] and "哪一天" in picked.text
+    assert hours_of(bot, GRID_WORKER) == [] and "今天" not in said.text and "哪一天" in said.text
+    told = bot.send(GRID_WORKER, "11月3日")  # the day alone completes the entry that waited for it
+    assert "✅ 已登记" in told.text and [(d, h) for d, h, _ in hours_of(bot, GRID_WORKER)] == [(date(2026, 11, 3), 2.0)]
 
 
 @pytest.mark.parametrize("text, day", [("7号楼入户走访 3小时", date(2026, 11, 26)), ("上个月25号 入户核对 4小时", date(2026, 10, 25))])
@@ -1349,3 +1350,203 @@ def test_short_by_an_amount_after_a_refused_entry_stores_nothing(bot):
     before = hours_of(bot, GRID_WORKER)
     said = bot.send(GRID_WORKER, "不对 少了半个钟")
     assert "已登记" not in said.text and hours_of(bot, GRID_WORKER) == before
+
+
+# --- rounds 36 and 37: numbers that are not hours, and an ordinary day's traffic -----------------------
+
+
+def test_an_events_length_asks_for_the_senders_own_hours_and_the_answer_logs_them(bot):
+    said = bot.send(CADRE, "今天反诈宣传活动一共搞了4个钟头 我中途才到的")
+    assert "4个钟头" in said.text and "您本人做了几个小时" in said.text and hours_of(bot) == []
+    bot.send(CADRE, "2小时")
+    assert [(d, h) for d, h, _ in hours_of(bot)] == [(date(2026, 11, 26), 2.0)]
+
+
+@pytest.mark.parametrize("text", ["昨天帮扶孤寡老人 等救护车等了40分钟 陪到医院才回", "开车20公里去村里搞宣传 光路上就40分钟",
+                                  "今天入户走访8户 每户20分钟"])
+def test_a_wait_a_ride_or_a_time_per_household_beside_service_asks_for_the_service_itself(bot, text):
+    before = hours_of(bot, GRID_WORKER)
+    said = bot.send(GRID_WORKER, text)
+    assert "看着不是您本人服务的时长" in said.text and "登记服务时长（" not in said.text
+    assert hours_of(bot, GRID_WORKER) == before
+
+
+@pytest.mark.parametrize("text, day, amount", [
+    ("今天入户登记人口信息 2号楼一共36户 登了28户 还剩8户没人在家 用时3.5小时", date(2026, 11, 26), 3.5),
+    ("前天帮扶困难户老刘家 他家4口人 低保每月1800 我帮着填表2小时15分", date(2026, 11, 24), 2.25),
+    ("上周六帮7号楼3单元601的老太太搬家具 她电话138 0571 5621 服物了1个小时", date(2026, 11, 21), 1.0),
+    ("今天入户走访70岁以上空巢老人8户 平均每户20分钟 总共用了3个小时", date(2026, 11, 26), 3.0),
+    ("上上周五带队入户 一共走访21户 我用了3个半小时", date(2026, 11, 13), 3.5),
+])
+def test_house_numbers_counts_money_and_phone_numbers_beside_an_entry_do_not_hold_it_up(bot, text, day, amount):
+    said = bot.send(CADRE, text)
+    assert "✅ 已登记" in said.text
+    assert [(d, h) for d, h, _ in hours_of(bot)] == [(day, amount)]
+
+
+def test_a_greeting_with_a_date_and_a_cheer_is_small_talk(bot):
+    said = bot.send(GRID_WORKER, "早上好 11月26号 又是元气满满的一天💪")
+    assert said.text.startswith(f"{GRID_WORKER}您好") and "登记服务时长" not in said.text
+
+
+def test_a_sigh_about_a_long_meeting_gets_sympathy_and_stores_nothing(bot):
+    said = bot.send(CADRE, "今天开会开了一下午 腰都坐断了😩")
+    assert said.text.startswith("辛苦了") and "不算服务时长" in said.text and hours_of(bot) == []
+
+
+def test_how_many_reports_one_sent_this_month_lists_them(bot):
+    number = ticket_of(bot.send(GRID_WORKER, "随手拍 3栋门口的路灯坏了一个礼拜了"))
+    said = bot.send(GRID_WORKER, "我这个月反映了几个来着 都给我列出来")
+    assert said.text.startswith("您的反映") and f"#{number}" in said.text
+
+
+def test_a_ticket_number_in_chinese_numerals_is_looked_up(bot):
+    number = ticket_of(bot.send(CADRE, "随手拍 5号楼楼道灯坏了"))
+    said = bot.send(CADRE, f"查询 {cn2an.an2cn(number)}号")
+    assert said.text.startswith(f"#{number}｜") and "5号楼楼道灯坏了" in said.text
+
+
+def test_a_quiz_answer_with_its_reason_is_scored(bot):
+    bot.send(GRID_WORKER, "答题")
+    answers = count(bot, QuizAnswer)
+    said = bot.send(GRID_WORKER, "应该是B 超过500元要报告")
+    assert said.text.startswith(("✅ 回答正确", "❌")) and count(bot, QuizAnswer) == answers + 1
+
+
+def test_whether_a_room_was_booked_is_not_a_rules_question(bot):
+    said = bot.send(ADMIN, "下午4点开会的会议室订了没")
+    assert said.text.startswith("这个我帮不上") and "纪工委" not in said.text
+
+
+# --- round 38: long voice input that tells a story and asks at the end --------------------------------
+
+
+def test_asking_after_ones_reports_at_the_end_of_a_story_files_nothing(bot):
+    number = ticket_of(bot.send(GRID_WORKER, "随手拍 3栋门口井盖松了"))
+    reports = count(bot, Report)
+    said = bot.send(GRID_WORKER, "就是那个我前两天反映的那几个事路灯啊井盖啊到底有人管没有居民天天问我然后查一下我的反映")
+    assert said.text.startswith("您的反映") and f"#{number}" in said.text and count(bot, Report) == reports
+
+
+def test_a_rating_said_after_the_story_of_checking_the_work(bot):
+    number = ticket_of(bot.send(CADRE, "随手拍 楼道墙皮掉了一大块"))
+    bot.send(GRID_WORKER, f"受理 #{number}")
+    bot.send(GRID_WORKER, f"办结 #{number} 墙皮已修补")
+    bot.send(CADRE, f"查询 #{number}")
+    said = bot.send(CADRE, "嗯看了我也去现场瞅了墙皮是补好了就是补得有点糙颜色也不一样不过居民说能用就行凑合吧满意")
+    assert said.text.startswith("谢谢您的评价") and f"#{number}" in said.text
+    with bot.app.sessions() as session:
+        assert session.get(Report, number).rating == "satisfied"
+
+
+@pytest.mark.parametrize("text", ["昨天入户那个我刚才报的是两小时不对不对我回头看了下手机记录其实是两个半钟头帮我改一下"])
+def test_a_correction_told_at_length_changes_the_entry_to_the_amount_after_the_cue(bot, text):
+    bot.send(CADRE, "昨天下午入户走访两小时")
+    said = bot.send(CADRE, text)
+    assert "2 → 2.5" in said.text and [h for _, h, _ in hours_of(bot)] == [2.5]
+
+
+def test_an_undo_asked_for_at_the_end_of_a_story_removes_the_entry(bot):
+    bot.send(CADRE, "今天上午值守3小时")
+    said = bot.send(CADRE, "嗯那个早上那条登记的是我手滑了提前登上了结果根本没去成因为下雨活动取消了帮我撤掉吧")
+    assert said.text.startswith("已撤销") and hours_of(bot) == []
+
+
+@pytest.mark.parametrize("text, day, amount", [
+    ("昨天晚上网格巡逻七点出发九点半回来的中间还帮一个走丢的老头找着家了他闺女都急哭了", date(2026, 11, 25), 2.5),
+    ("今天早上出门那个公交等了四十分钟才来急死我了然后到社区做了1.5h的创文宣传就是发发单子讲一讲帮我登记", date(2026, 11, 26), 1.5),
+    ("昨儿晚上巡逻把整个网格走了一圈一个半钟头路上碰到王大妈拉着我聊了二十分钟她家猫丢了", date(2026, 11, 25), 1.5),
+    ("上上周五我在社区值班那天是四个钟当时系统登不上然后后来就忘了今天翻本子想起来了补上", date(2026, 11, 13), 4.0),
+])
+def test_a_long_spoken_entry_is_logged_whatever_else_it_tells(bot, text, day, amount):
+    said = bot.send(GRID_WORKER, text)
+    assert "✅ 已登记" in said.text
+    assert [(d, h) for d, h, _ in hours_of(bot, GRID_WORKER)][-1] == (day, amount)
+
+
+def test_a_day_before_october_named_with_its_festival_is_refused_not_asked_about(bot):
+    said = bot.send(CADRE, "嗯9月25号中秋慰问那天我入户给困难户送月饼送了4个小时之前一直忘了登然后给我补上吧")
+    assert "只能登记10月1日以后的服务" in said.text and hours_of(bot) == []
+
+
+@pytest.mark.parametrize("who, text, reply", [
+    (ADMIN, "大家反映晚上十点推送太晚了影响休息有的都睡了又被吵醒把那个晚上的定时任务先暂停了", "暂停定时任务"),
+    (ADMIN, "王书记要看板我这边收藏的那个链接也打不开了不知道是不是过期了你重新发一下看板地址", "看板登录链接"),
+    (SECRETARY, "上午带队去三个社区转了一圈问题还是不少楼道堆物飞线充电都有嗯刚回来了给我看看台账", "整改台账"),
+    (CADRE, "那个刚才王书记打电话让我看一下大家的时长统计嗯就是全街道的你给我出一个全部的我好整理了给他汇报", "时长统计只对领导和管理员开放"),
+    (GRID_WORKER, "闲着也是闲着等车的功夫来道题做做", "【练习题】"),
+    (GRID_WORKER, "听说今天的微课讲的是矛盾调解我正好最近网格里老碰上吵架的不知道咋劝嗯你发我看看呗", "微课"),
+])
+def test_what_is_asked_at_the_end_of_a_long_message_is_done(bot, who, text, reply):
+    said = bot.send(who, text)
+    assert reply in said.text and "没看懂" not in said.text and "您是想" not in said.text
+
+
+def test_telling_the_bot_just_to_get_it_off_ones_chest_is_small_talk(bot):
+    before = hours_of(bot, GRID_WORKER)
+    said = bot.send(GRID_WORKER, "今天真是累死了跑了一天腿从东头跑到西头回家孩子还发烧了哎就是跟你说说发发牢骚没啥事")
+    assert said.text.startswith("辛苦了") and hours_of(bot, GRID_WORKER) == before
+
+
+# --- round 40: conversations over two or three turns --------------------------------------------------
+
+
+def test_anonymity_asked_in_the_reply_that_picks_the_report_is_kept(bot):
+    asked = bot.send(GRID_WORKER, "3号楼下水道堵了")
+    assert "随手拍" in asked.text and count(bot, Report) is not None
+    said = bot.send(GRID_WORKER, "匿名反映吧 别写我名")
+    assert "已收到您的反映" in said.text
+    report = newest_report(bot)
+    assert report.anonymous and "下水道" in report.text
+
+
+def test_a_day_asked_for_is_answered_by_the_day_alone(bot):
+    said = bot.send(GRID_WORKER, "前几天巡逻了2小时")
+    assert "是哪一天的服务" in said.text
+    before = hours_of(bot, GRID_WORKER)
+    assert not before or before[-1][0] != date(2026, 11, 26)
+    done = bot.send(GRID_WORKER, "11月23号")
+    assert "✅ 已登记" in done.text and hours_of(bot, GRID_WORKER)[-1][:2] == (date(2026, 11, 23), 2.0)
+
+
+@pytest.mark.parametrize("first, correction, expected", [
+    ("昨天巡逻2小时", "写错 是11.23", (date(2026, 11, 23), 2.0)),
+    ("今天值守5小时", "不好意思多打了一个小时", (date(2026, 11, 26), 4.0)),
+])
+def test_a_correction_said_loosely_changes_what_it_says(bot, first, correction, expected):
+    bot.send(CADRE, first)
+    said = bot.send(CADRE, correction)
+    assert "已更正" in said.text and [(d, h) for d, h, _ in hours_of(bot)] == [expected]
+
+
+def test_the_amount_asked_for_may_come_with_how_to_count_it(bot):
+    bot.send(GRID_WORKER, "昨儿后晌去帮扶了好几个钟头")
+    before = len(hours_of(bot, GRID_WORKER))
+    said = bot.send(GRID_WORKER, "就算3个半吧")
+    assert "✅ 已登记" in said.text
+    assert len(hours_of(bot, GRID_WORKER)) == before + 1 and hours_of(bot, GRID_WORKER)[-1][:2] == (date(2026, 11, 25), 3.5)
+
+
+def test_a_day_said_in_the_reply_that_picks_the_hours_is_the_day_logged(bot):
+    bot.send(CADRE, "90分钟")
+    said = bot.send(CADRE, "登记时长的 昨天入户")
+    assert "✅ 已登记" in said.text and [(d, h) for d, h, _ in hours_of(bot)] == [(date(2026, 11, 25), 1.5)]
+
+
+def test_a_rating_with_an_emoji_after_looking_at_the_closed_ticket(bot):
+    number = ticket_of(bot.send(CADRE, "随手拍 楼道灯坏了一个月了"))
+    bot.send(GRID_WORKER, f"受理 #{number}")
+    bot.send(GRID_WORKER, f"办结 #{number} 已换灯泡")
+    bot.send(CADRE, f"查询 #{number}")
+    said = bot.send(CADRE, "根本没解决 不满意😤")
+    assert said.text.startswith(f"收到，#{number} 已退回重办")  # 不满意 sends it back (回炉)
+    with bot.app.sessions() as session:
+        assert session.get(Report, number).reopen_count == 1
+
+
+def test_a_quiz_letter_with_its_place_said_beside_it(bot):
+    bot.send(GRID_WORKER, "答题")
+    answers = count(bot, QuizAnswer)
+    said = bot.send(GRID_WORKER, "额 我猜是第二个 B")
+    assert said.text.startswith(("✅ 回答正确", "❌", "这是")) and "没看懂" not in said.text
+    assert count(bot, QuizAnswer) in (answers, answers + 1)

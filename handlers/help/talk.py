@@ -18,7 +18,7 @@ PHRASES = {
     "greeting": "你好 您好 你好呀 在吗 在不在 在么 在嘛 在没 在否 在的 在的吗 在 早 早啊 早上好 早安 您早 午安 上午好 中午好 下午好 晚上好 哈喽 哈罗 "
                 "hello hi 嗨 嘿 喂 有人吗 有人在吗 大家好 忙吗 忙不忙 吃了吗 吃了没 新年好 新年快乐 节日快乐 过年好 中秋快乐 "
                 "国庆快乐 元旦快乐 周末愉快 周末快乐 你们好 各位好 老师好 领导好 同志们好 早早早 嗨喽 哈喽哈喽 在线吗 有空吗 打扰一下 "
-                "冒个泡 我来了 来了 在不 在线不 在线没 在没在 有人没 头一回用 第一次用 初次使用 新来的 刚来",
+                "冒个泡 新的一周 新的一天 新的一周加油 我来了 来了 在不 在线不 在线没 在没在 有人没 头一回用 第一次用 初次使用 新来的 刚来",
     "bye": "拜拜 再见 886 88 回头见 晚安 下次聊 先这样 明儿见 明天见 回见 睡了睡了 今儿就到这 今天就到这 就到这 到这吧 先到这 下了 撤了 睡了 早点休息",
     "thanks": "谢谢 多谢 谢了 感谢 谢谢你 谢谢您 辛苦了 辛苦啦 辛苦 麻烦了 麻烦你了 麻烦啦 打扰了 谢啦 谢谢啦 太感谢了 万分感谢 "
               "感激 劳驾 thanks thank you thx 3q 感恩 多谢多谢 谢谢谢谢 蟹蟹 谢谢啊 感谢感谢 费心了 受累了 有劳了 帮大忙了 帮了大忙 太好了 你真好 省了不少事 省事了 省了俺不少事 方便多了 挺好用 好用 真好用",
@@ -27,7 +27,7 @@ PHRASES = {
            "没毛病 靠谱 真不错 不错不错 棒棒哒 挺机灵 还挺机灵 机灵 真机灵 都不容易 不容易 大伙儿都不容易 好的 好 好滴 好哒 好呢 好嘞 好吧 收到 收悉 已收到 嗯 嗯呢 哦 噢 ok okay 明白 了解 知道了 知道啦 懂 懂了 行 中 得嘞 "
            "妥 妥了 可以 可以的 对 对的 是的 是滴 没问题 没事 没事了 算了 不用了 太棒了 棒 真棒 厉害 厉害了 666 6 哈 嘻嘻 "
            "呵呵 嘿嘿 哇 牛 牛啊 赞 点赞 优秀 不错 挺好 很好 你真棒 给力 你好聪明 真聪明 good nice cool yes 嗯嗯嗯 哈哈哈 "
-           "笑死 真逗 逗 有意思 测试 测试一下 试试 试一下 test 随便看看 看看 没事 我就试试 知道 马上办 马上去 这就去 这就办 照办 马上",
+           "笑死 真逗 逗 有意思 测试 测试一下 能收到不 能收到吗 收到没 收得到不 看得到不 试试 试一下 test 随便看看 看看 没事 我就试试 知道 马上办 马上去 这就去 这就办 照办 马上",
 }
 _ADDRESS = "大伙儿 大伙 俺 咱 老师 领导 同志们 小伙伴们 各位 老铁 亲 小助手 助手 机器人 你 您 了 啊 呀 哦 啦 嘛 呢 吧 哈 哇 呃 额 请问 今天 今天也 大家 各位 一下 的 也"
 # WeChat stickers arrive as text codes: [强], [微笑], [抱拳], [OK].
@@ -38,7 +38,7 @@ _RUN = re.compile(rf"(?:{_ALT}|[~～!！。.,，、\s])+", re.I)
 _TOKEN = re.compile(_ALT, re.I)
 _WHO = re.compile(
     r"(?:请问)?你是(?:机器人|谁|人工智能|ai|真人|人)[吗么嘛]?|你叫(?:啥|什么)(?:名字)?|你(?:的)?名字(?:是|叫)?(?:啥|什么)?"
-    r"|你是干(?:啥|什么)的|你是(?:人|人工|真人)还是机器(?:人)?|你是(?:机器人|机器|程序)还是(?:真人|人)|你是(?:真人|人)还是(?:程序|机器|机器人|ai)|你叫(?:个)?(?:啥|什么|哪个)(?:名字|名)?|你几岁了?|你多大了?|你在哪(?:里|儿)?|你会聊天[吗么]?|你吃饭了[吗么没]?"
+    r"|你是干(?:啥|什么)的|你是(?:人|人工|真人)还是机器(?:人)?|你是(?:机器人|机器|程序)还是(?:真人|人)|你是(?:真人|人)还是(?:程序|机器|机器人|ai)|你叫(?:个)?(?:啥|什么|哪个)(?:名字|名儿|名)?|你(?:也)?会(?:累|困|饿|休息|睡觉)(?:不|吗|么|没)?|你几岁了?|你多大了?|你在哪(?:里|儿)?|你会聊天[吗么]?|你吃饭了[吗么没]?"
     r"|(?:我)?爱你|你(?:能|可以)?陪我聊(?:聊)?(?:天)?[吗么]?|聊聊天|陪我聊天|你(?:好|真)(?:可爱|聪明|厉害|行|逗)|你是不是(?:机器人|真人)|你(?:能|会)(?:听懂|看懂|说话|聊天)(?:我(?:说的话|说话|的话))?[吗么没]?"
     r"|你在线[吗么]?|在线[吗么]?"
     # What this account is: "你好 这是街道的号吗", "这个号是干嘛用的", "这是谁的微信"
@@ -81,6 +81,23 @@ def _bare(text: str, particles: bool = True) -> str:
     return (_PARTICLES.sub("", kept) if particles else re.sub(r"[~～!！。.,，?？\s]+$", "", kept)).strip()
 
 
+_GREETING_FIRST = re.compile(r"^(?:早上好|早安|上午好|中午好|下午好|晚上好|大家好|各位好|你好|您好|哈喽|早啊|(?:大家)?辛苦了(?:大家|各位|同志们)?|辛苦啦)[\s,，。!！~～]*")
+# Told to the bot for nothing ("…就是跟你说说发发牢骚没啥事"): heard, and nothing is done with it.
+_JUST_SAYING = re.compile(r"(?:就是跟你说说|跟你说说|随便说说|发发牢骚|吐槽一下|唠叨两句|说说而已)(?:而已|罢了)?\s*(?:没啥事|没什么事|没别的事)?(?:啊|吧|哈|哦|呢)?$")
+# Anything to act on, after a greeting or in what is told for nothing: a service, a problem, a feature of the bot.
+_SOMETHING_TO_DO = re.compile(
+    r"反映|反应|投诉|举报|随手拍|登记|补登|记一下|记上|登上|服务|下沉|巡逻|巡查|入户|走访|值班|值守|坏|堵|漏|问题|规定|时长|任务|微课|答题"
+    r"|撤销|改成|查|看看|帮我|给我|帮忙|麻烦"
+)
+
+
+# A sigh about desk work ("开会开了一下午 腰都坐断了😩"): sympathy, and what does count as service.
+_DESK = re.compile(r"开会|会议|(?<![社机])会(?:从|开了|一直)|写材料|整材料|赶材料|培训|加班|填表|报表")
+_WORN_OUT = re.compile(r"累|腰|屁股|坐麻|坐断|坐僵|困死|困得|熬|头疼|头大|崩溃|受不了|吃不消|😩|😫|😭|🥱|😤|😮")
+_GRID_WORK = re.compile(r"入户|走访|巡逻|巡查|值守|值班|网格|下沉|服务|群众|居民|帮扶|宣传|调解|创文|防火|防汛|反映|投诉|随手拍")
+_LOG_ASKED = re.compile(r"记|登|算")
+
+
 def read_small_talk(text: str, ctx: Context) -> Reading | None:
     text = normalize(text)
     bare = _bare(text)
@@ -91,6 +108,16 @@ def read_small_talk(text: str, ctx: Context) -> Reading | None:
         return Reading(0.95, groups={"kind": "who"})
     if _MOAN.fullmatch(bare):
         return Reading(0.95, groups={"kind": "moan"})
+    said = _bare(normalize(ctx.message.text)) if ctx.message is not None else bare  # the router took the greeting off
+    lead = _GREETING_FIRST.match(said)
+    if lead and said[lead.end():].strip() and not _AMOUNT_TO_LOG.search(said) and not is_question(said) and not _SOMETHING_TO_DO.search(said[lead.end():]):
+        # "早上好 11月18号 又是元气满满的一天💪": a greeting and a cheerful word, nothing to act on
+        return Reading(0.85, groups={"kind": "greeting"})
+    if _JUST_SAYING.search(said) and not _SOMETHING_TO_DO.search(said) and not _AMOUNT_TO_LOG.search(said) and not is_question(said):
+        return Reading(0.85, groups={"kind": "tired"})
+    if _DESK.search(said) and _WORN_OUT.search(said) and not _GRID_WORK.search(said) and not is_question(said) and not _LOG_ASKED.search(said):
+        # "今天开会开了一下午 腰都坐断了😩": a sigh about a meeting, not an entry to log
+        return Reading(0.85, groups={"kind": "tired"})
     unstripped = _bare(text, particles=False)
     if len(bare) <= 16 and not _RUN.fullmatch(bare) and _RUN.fullmatch(unstripped):
         bare = unstripped  # "谢啦", "好嘞": the particle is part of the phrase
@@ -115,6 +142,11 @@ def small_talk(ctx: Context, match: Match) -> str:
         return "不客气！有事随时找我，发「帮助」看能做什么。"
     if kind == "bye":
         return "好的，再见！有事随时找我。"
+    if kind == "tired":
+        if not _DESK.search(match.text):
+            return "辛苦了！您说的我都听着。要登记时长、反映问题或问规定，直接跟我说就行。"
+        return ("辛苦了！开会、写材料这类时间一般不算服务时长；下沉网格服务了的话，"
+                "发「服务 2小时 入户走访」就能登记。")
     if kind == "moan":
         return ("抱歉，没听明白您的意思。换个说法试试，比如「服务 2小时 入户走访」「随手拍 路灯坏了」「问 能收红包吗」；"
                 "发「帮助」看全部用法。")
@@ -126,6 +158,7 @@ def small_talk(ctx: Context, match: Match) -> str:
 # Asking how the bot works: "撤销时长是发啥字", "补登上个月的 格式是啥样的", "微课漏学了还能补打卡吗", "用语音发你能听懂不".
 _ASKING_HOW = re.compile(
     r"(?:要|需要|得|用)(?:先)?(?:下载|装|安装)(?:个)?(?:app|APP|软件|小程序)|发字就行|直接发字|"
+    r"(?:拉|加|拽)(?:你|机器人|助手)?(?:进|到|入)群|把你(?:拉|加)|(?:菜单|功能表|目录)(?:发我|发一下|给我|发给我)|"
     r"发啥|该发啥|发什么|发哪个|啥格式|格式是啥|什么格式|给个例子|举个例子|咋用|怎么用|怎么玩|咋玩|(?:有|是)(?:啥|什么)规则|说明一下|介绍一下|能听懂|听得懂|看得懂"
     r"|还能(?:补|答|登|改|撤|查|看)|能不能补|可以补|一次能登|能登两天|在哪(?:儿|里)?(?:能)?(?:看|打分|评价|查|找)"
     # what happens after sending something: "反映的事交上去以后 去哪看进度", "反映了以后 别人能看到是我反映的吗"

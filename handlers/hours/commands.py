@@ -14,6 +14,7 @@ from handlers.hours.models import HourEntry
 from handlers.hours.service import HoursRuleError, fmt_hours
 from handlers.hours.understand import (
     ASKED,
+    ASKED_DAY,
     ASKED_MINUTES,
     LAST_ENTRY,
     LAST_MINUTES,
@@ -50,6 +51,9 @@ def _asked(ctx: Context, groups: dict, today: date) -> str:
     ctx.remember(ASKED, {"day": groups.get("day"), "note": groups.get("note", "")}, minutes=ASKED_MINUTES)
     day = date.fromisoformat(groups["day"]) if groups.get("day") else today
     note = f"（{groups['note']}）" if groups.get("note") else ""
+    if groups.get("lasted"):
+        return (f"“{groups['lasted']}”看着不是您本人服务的时长。{day_label(day, today)}的服务{note}您本人做了几个小时？"
+                "直接回复，如「2小时」，我再登记。")
     if groups.get("vague"):
         return (f"{day_label(day, today)}的服务{note}具体是几个小时？时长要写准，请回复准确时长，"
                 "如「3小时」或「2.5」，我再登记。")
@@ -63,6 +67,11 @@ def log_hours(ctx: Context, match: Match) -> str:
     groups = match.groups
     if "hours" not in groups and not groups.get("vague") and not groups.get("missing") and "bad_date" not in groups:
         groups = {**groups, **parsed_groups(match.text, today)}
+    if groups.get("chosen") and groups.get("reply"):
+        # "登记时长的 昨天入户" picking the hours from numbered choices: the day said in the reply is the day
+        said = parsed_groups(str(groups["reply"]), today)
+        if said.get("day") and said["day"] != today.isoformat() and "bad_date" not in said:
+            groups = {**groups, "day": said["day"]}
     if "bad_date" in groups:
         return f"日期“{groups['bad_date']}”不存在，请检查后再发，例如：11月20日 服务 3小时"
     if groups.get("counts") == "no":
@@ -83,11 +92,15 @@ def log_hours(ctx: Context, match: Match) -> str:
         return "一条只能登记一天的服务。请按天分开发，每条写一天和那天的时长，例如：11月3日 入户走访 2小时。"
     too_old = groups.get("day") and date.fromisoformat(groups["day"]) < service.earliest_allowed(today, config.months_back)
     if groups.get("ask_day") and not too_old:  # a day too old is refused whichever day it was
-        return ("是哪一天的服务？日子要写准才能登记，请带上日期再发一次，"
-                "例如：11月5日 入户走访 2小时（不写日期就是今天）。")
+        # The amount waits for the day: "上周三" or "11月15号" next completes the entry.
+        ctx.remember(ASKED_DAY, {"hours": groups.get("hours"), "note": groups.get("note", "")}, minutes=ASKED_MINUTES)
+        return ("是哪一天的服务？日子要写准才能登记，请回复日期，如「11月5日」或「上周三」，"
+                "或带上日期再发一次，例如：11月5日 入户走访 2小时。")
     if groups.get("two_amounts"):
         return "一条里写了两个时长，不知道登记哪个。请只写一个总时长再发，例如：服务 2.5小时 巡逻值守。"
     if groups.get("vague") or groups.get("missing") or "hours" not in groups:
+        if groups.get("day") and date.fromisoformat(groups["day"]) > today:
+            return "还没做完的服务先不登记。做完再发给我就行，例如：服务 2小时 巡河。"  # a day to come: nothing to ask yet
         return _asked(ctx, groups, today)
     hours = float(groups["hours"])
     day = date.fromisoformat(groups["day"]) if groups.get("day") else today

@@ -33,7 +33,7 @@ _HOURS_RE = re.compile(
 )
 # Date words left over once the date is read ("11月上旬的某天", "上个月有一回", "那天"): the day is in doubt.
 LEFTOVER_DATE = re.compile(
-    r"\d+\s*(?:号(?!" + NUMBERED_PLACE + r")|日(?!常))|(?:上|下|这|本)?个?月(?:份)?(?!累计)|礼拜|星期|周[一二三四五六日天末]|那天|那会|前阵子|前段时间|前些天|有一天|某天|哪天|哪一天"
+    r"\d+\s*(?:号(?!" + NUMBERED_PLACE + r")|日(?!常))|(?:上|下|这|本)个?月(?:份)?(?!累计)|(?<![每个])月(?:份)?(?!累计|[饼亮嫂光票薪租卡子])|礼拜|星期|周[一二三四五六日天末]|那天|那会|前阵子|前段时间|前些天|前几天|前两天|这几天|这两天|前一阵|有一天|某天|哪天|哪一天"
     r"|上旬|中旬|下旬|月初|月中|月底|月末|有一回|有一次|日子|那次|改天|过两天|回头|中秋|端午|重阳|清明|春节|除夕|元宵|七夕|冬至|小年|腊八"
 )
 # The weekday said after its date ("十一月七号礼拜六", "1号那个礼拜天"): the same day again.
@@ -51,6 +51,13 @@ _POINTER_WORDS = re.compile(r"那天|那一天|当天|那会儿?|那阵儿?|那�
 _TIME_OF_DAY_POINTER = re.compile(r"(?P<when>上午|下午|晚上|晌午|中午|早上|傍晚|夜里)\s*(?:那会儿?|那阵儿?)")
 # Time words left over once the amount is read ("…1小时 又 一刻钟" read wrongly): the amount is in doubt.
 LEFTOVER_TIME = re.compile(rf"{_NUM}\s*(?:个)?\s*(?:小时|钟头|个钟|分钟|刻钟)|半\s*(?:个)?\s*(?:小时|钟头)", re.IGNORECASE)
+# A time per household or person ("平均每户20分钟"): a rate inside the total, no second stretch.
+_PER_UNIT = re.compile(rf"(?:平均)?每(?:户|家|人|个人|次|趟|处|栋)(?:(?!按|记|算)\S){{0,4}}?{_NUM}\s*(?:个)?\s*(?:小时|钟头|个钟|分钟|刻钟)")
+# How long something else lasted, with its amount ("公交等了四十分钟", "聊了二十分钟", "路上又走了二十分钟").
+LASTED_AMOUNT = re.compile(
+    rf"(?:等|聊|唠|堵|排队|停电|停水|坐车|坐公交|路上|车上)(?:车|人)?(?:又|就|光)?(?:走|坐|等|堵|聊|唠)?(?:了|着)?\s*(?:有|足足|整整|大概|差不多|将近|快)?\s*"
+    rf"(?:{_NUM}\s*(?:个半|个)?\s*(?:多|来)?\s*(?:小时|钟头|个钟|分钟|刻钟)(?:多|来)?|半\s*(?:个)?\s*(?:小时|钟头))"
+)
 _HALF_HOUR_RE = re.compile(r"半\s*(?:个)?\s*(?:小时|钟头|钟)")
 _MINUTES_RE = re.compile(rf"(?P<min>{_NUM})\s*(?:分钟|min|mins)", re.IGNORECASE)
 _QUARTERS_RE = re.compile(rf"(?P<num>{_NUM})\s*刻钟")
@@ -61,8 +68,10 @@ _AFTER_TIMELEN_RE = re.compile(r"时长\s*[:：]?\s*(?P<num>\d{1,2}(?:\.\d+)?)(?
 _CLOCK_MINUTES = r"(?:[一二三四五]?十[一二三四五六七八九]?\s*分?|[一二三四五六七八九]\s*分)"
 # A stretch of the clock: "8点到10点半", "晚上7点到9点", "10:00-11:30", "六点四十到八点十分".
 _RANGE_RE = re.compile(
-    rf"(?P<h1>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m1>半|[一三]刻|\d{{1,2}}(?:\s*分)?|{_CLOCK_MINUTES})?\s*(?:一直|就)?[\u4e00-\u9fff]{{0,2}}?(?:到|至|-|~|—|－)\s*"
+    rf"(?P<h1>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m1>半|[一三]刻|\d{{1,2}}(?:\s*分)?|{_CLOCK_MINUTES})?\s*(?:(?:一直|就)?[\u4e00-\u9fff]{{0,2}}?(?:到|至|-|~|—|－)|(?P<dep>出发|出门|开始)(?:的)?[,，]?)\s*"
     rf"(?:上午|中午|(?P<pm>下午|晚上|夜里|傍晚|后晌))?\s*(?P<h2>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m2>半|[一三]刻|\d{{1,2}}(?:\s*分)?|{_CLOCK_MINUTES})?"
+    # "七点出发九点半回来": a start and a return, said as such
+    r"(?(dep)(?=(?:的|才)?\s*(?:回来|回的|回到|回家|结束|收工|完事|到家)))"
 )
 # Amounts people give when they do not know exactly: never guessed, the bot asks.
 _VAGUE_RE = re.compile(
@@ -74,7 +83,7 @@ _VAGUE_RE = re.compile(
     rf"|{_NUM}\s*(?:个半|个)?\s*{_HOUR_UNIT}\s*(?:或者|或是|还是|要么)\s*(?:{_NUM}|半)"  # 两个小时或者两个半
     rf"|{_NUM}\s*(?:个半|个)?\s*(?:或者|或是|还是)\s*{_NUM}\s*(?:个半|个)?\s*{_HOUR_UNIT}"  # 两个或者两个半小时
     rf"|个把\s*{_HOUR_UNIT}|好?几个\s*{_HOUR_UNIT}"
-    r"|到半夜|到深夜|到后半夜|到天亮|一整夜|通宵|[大小]?半天|(?:一|1)\s*个?\s*(?:整天|上午|下午|晚上|早上|白天|通宵|整晚|晚|宿|夜)|一整天|大半夜|半宿|半下午|半上午"
+    r"|到半夜|到深夜|到后半夜|到天亮|一整夜|通宵|[大小]?半天|(?<![周期拜])(?:一|1)\s*个?\s*(?:整天|上午|下午|晚上|早上|白天|通宵|整晚|晚|宿|夜)|一整天|大半夜|半宿|半下午|半上午"
     r"|(?<![第前后同每])一\s*天(?![前后])"
     rf"|(?:不到|将近|接近|近|快|至少|最少|起码|超过|少于|多于)\s*{_NUM}\s*(?:个)?\s*(?:半)?\s*{_HOUR_UNIT}"
     rf"|{_NUM}\s*(?:个)?\s*(?:半)?\s*{_HOUR_UNIT}\s*(?:多|出头|不到|以上|多点|多一点|开外)"
@@ -256,6 +265,11 @@ def ambiguous_hours(text: str) -> float | None:
     except ValueError:
         return None
     return value if 0 < value <= 24 else None
+
+
+def per_unit(text: str, amount: Amount) -> bool:
+    """Whether the amount is a time per household or person ("每户20分钟"), not a stretch served."""
+    return any(found.start() <= amount.span[0] and amount.span[1] <= found.end() + 1 for found in _PER_UNIT.finditer(text))
 
 
 def read_amount(text: str) -> Amount | None:
@@ -462,6 +476,10 @@ DAY_CORRECTED = re.compile(
 )
 
 
+_FESTIVAL = re.compile(r"中秋节?|端午节?|重阳节?|清明节?|春节|除夕|元宵节?|七夕|冬至|小年|腊八|国庆节?|元旦|劳动节|五一|十一")
+_REMEMBERED = re.compile(r"(?:今天|今儿个?|刚才|刚刚|现在)(?:才)?.{0,4}?(?:翻|想起|记起|发现|看到|补上|补登|查)")
+
+
 def parse_hours(text: str, today: date) -> ParsedHours:
     """Read amount, date and note from a message; raises DateError for impossible dates."""
     clean = _WEEKDAY_ASIDE.sub(" ", fold(text))  # "11月8日（周日）": the weekday only repeats the date
@@ -470,7 +488,7 @@ def parse_hours(text: str, today: date) -> ParsedHours:
     blanked = set_apart(clean, amount) if amount is not None else clean  # the amount's span still points at it
     rest = _cut(blanked, amount.span if amount is not None else None)
     second_amount = amount is not None and amount.kind == "exact" and not amount.corrected \
-        and LEFTOVER_TIME.search(rest) is not None
+        and LEFTOVER_TIME.search(LASTED_AMOUNT.sub(" ", _PER_UNIT.sub(" ", rest))) is not None
     if amount is not None and amount.corrected:
         # "服务3小时，改成2小时": the first amount and the correction words are no part of the note.
         rest = _CORRECTION_RE.sub(" ", _HOURS_RE.sub(" ", rest))
@@ -498,6 +516,11 @@ def parse_hours(text: str, today: date) -> ParsedHours:
             pointers_left = re.sub(r"(?:本|这个?)月(?:的)?", " ", pointers_left)
     # "11.3跟11.5两天各入户俩钟头", "上礼拜四3小时 上礼拜五2个半": one entry is one day. A day to come said
     # later ("…明天还得去") is a plan, not a second entry.
+    if date_span is not None and re.search(r"\d", date_words):
+        # "9月25号中秋慰问那天": the festival names the date just given, it casts no doubt on it
+        pointers_left = _FESTIVAL.sub(" ", pointers_left)
+    # "…当时忘了 今天翻本子想起来了 补上": the day one remembered it is no second day of service.
+    pointers_left = _REMEMBERED.sub(lambda found: " " * len(found.group(0)), pointers_left)
     try:
         second, _, second_span = find_date(pointers_left, today) if day is not None else (None, "", None)
     except DateError:

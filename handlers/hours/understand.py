@@ -18,12 +18,15 @@ from sqlalchemy import select
 from bot.models import Person
 from bot.router import ASKS_WHAT, LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
-from handlers.hours.parse import DAY_CORRECTED, DateError, ambiguous_hours, find_date, fold, has_amount, latest_clock, parse_hours, read_amount, set_apart
+from handlers.hours.parse import (
+    DAY_CORRECTED, LASTED_AMOUNT, DateError, ambiguous_hours, find_date, fold, has_amount, latest_clock, parse_hours, per_unit, read_amount, set_apart,
+)
 from handlers.reports import service as reports
 
 # Conversation state keys (bot.router.Context.remember).
 LAST_ENTRY = "hours.last"  # the entry just logged: a correction or an undo refers to it
 ASKED = "hours.ask"  # the bot asked for the exact hours of a vague amount
+ASKED_DAY = "hours.ask_day"  # the bot asked which day an amount was served on
 LAST_MINUTES = 30
 ASKED_MINUTES = 15
 
@@ -44,10 +47,10 @@ SERVICE = re.compile(
 )
 # What a complaint sounds like: a duration here is how long someone waited, not service.
 COMPLAINT = re.compile(
-    r"没人管|没人理|没人修|没人清|没人收|没人拉|没人来|不管|不理|坏了|太低|太慢|太差|效率|态度|排队|排了.{0,6}队|等了"
+    r"没人管|没人理|没人修|没人清|没人收|没人拉|没人来|不管|不理|坏了|太低|太慢|太差|效率|态度|排队(?!的人)|排了.{0,6}队|等了"
     r"|白跑|踢皮球|不作为|乱收费|推诿|拖了|关门|锁门|不在岗|玩手机|迟到|早退|堆了|臭|脏"
     r"|耗了|耽误|折腾|白等|干等|跑了.{0,3}趟|没人接|不接电话|离谱|太久|磨蹭|拖拉|敷衍|刁难|没办成|办不成|不给办"
-    r"|没人|投诉|反映(?!(?:问题|情况|诉求|事情?)?的)"  # ("来反映问题的群众" are people served)
+    r"|没人(?!在家)|投诉|反映(?!(?:问题|情况|诉求|事情?)?的)"  # ("来反映问题的群众" are people served)
 )
 # A problem told as a state (楼道堆满杂物, 路灯不亮好几天了): with time spent, maybe service, maybe a report;
 # but the object of a plain service activity ("调解 漏水纠纷 2个钟头") is no complaint.
@@ -56,9 +59,9 @@ PROBLEM_STATE = re.compile(r"老化|掉下来|松动|漏气|不热|不暖和|冰
 STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|值守|值班|入户|走访|帮扶|宣传|宣讲|排查|整治|清理|防汛|防火|创文|志愿|护学|执勤|站岗")
 # Office work is no grid service (开会, 写材料, 在单位值班接电话, 帮领导搬家): with no sign of the grid or its
 # people, time spent on it is asked about, never logged on a guess.
-OFFICE = re.compile(r"培训|开会|会议|写材料|整理材料|材料|办公室|单位|机关|加班(?!\s*(?:值守|值班|巡逻|巡查|入户|走访|执勤|排查|防汛|防火))|出差|接电话|坐班|学习|领导|搬家|私事|家里的事")
+OFFICE = re.compile(r"培训|开会|会议|写材料|整理材料|材料|办公室|单位|机关|加班(?!\s*(?:值守|值班|巡逻|巡查|入户|走访|执勤|排查|防汛|防火))|出差|接电话|坐班|学习|领导|搬家(?!具)|私事|家里的事")
 # Desk work about the grid is still desk work ("整理入户台账录系统"): asked about whatever it names.
-STRONG_OFFICE = re.compile(r"整理.{0,6}(?:台账|材料|表格|档案|笔记|记录)|写.{0,8}(?:总结|汇报|报告|方案|材料)|在家|笔记|录入|录系统|录到系统|报表|做表|填表格|写材料|写总结|写报告|开会|会议")
+STRONG_OFFICE = re.compile(r"整理.{0,6}(?:台账|材料|表格|档案|笔记|记录)|写.{0,8}(?:总结|汇报|报告|方案|材料)|(?<!没人)(?<!不)在家|笔记|录入|录系统|录到系统|报表|做表|填表格|写材料|写总结|写报告|开会|会议")
 GRID = re.compile(
     r"入户|走访|网格|下沉|巡逻|巡查|帮扶|群众|居民|老人|住户|村民|社区(?!会)|调解|宣传|宣讲|志愿|防火|防汛|创文|流动人口|困难户|低保|残疾"
     r"|搬迁户|独居|上访|来访|信访|小区|楼道|街面|卡口|疫苗|反诈|防诈"
@@ -89,15 +92,15 @@ EARLIER = re.compile(
 )
 # "改成2小时", "刚才登记错了 应该是3小时", "写错了是昨天的", "不是3个是2个", "改2".
 CORRECTION = re.compile(
-    r"才对\s*$|才是对的|^(?:改|修改|更正)时长|改成|改为|改到|改一下|改下|改个|^改\s*\d|更正|应该是|应是|不对|不是.{0,8}是|写错|弄错|登记错|记错|登错|搞错|填错|输错"
+    r"才对\s*$|才是对的|^漏了|漏记|漏登|漏算|^(?:改|修改|更正)时长|改成|改为|改到|改一下|改下|改个|^改\s*\d|更正|应该是|应是|不对|不是.{0,8}是|写错|弄错|登记错|记错|登错|搞错|填错|输错"
     r"|(?:日期|时间|时长|天|小时)(?:搞|弄|写|填)?错了|是.{1,8}不是|多写了|少写了|多登了|少登了|多记了|少记了|多报了|少报了|错了"
     r"|实际(?:上)?是|其实是|实际只有|实际上只|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成|有误|应为|应该为|不是这个数"
     r"|多打了|打错|多按了|按错|弄岔|搞岔|填岔|记岔|写岔|登岔|多算了|少算了|减掉|减去|没算上|没算进|调成|调为|调整为|这条算|那条算|算到(?!\s*(?:\d|[一二两三四五六七八九十]))|算成"
 )
 STRONG_CORRECTION = re.compile(
-    r"才对\s*$|才是对的|改成|改为|改到|改一下|改下|更正|应该是|写错|弄错|登记错|记错|登错|搞错|填错|输错|实际(?:上)?是|其实是|写成|登成|记成|有误|应为|记岔|写岔|登岔|弄岔|搞岔"
+    r"才对\s*$|才是对的|^漏了|漏记|漏登|漏算|改成|改为|改到|改一下|改下|更正|应该是|写错|弄错|登记错|记错|登错|搞错|填错|输错|实际(?:上)?是|其实是|写成|登成|记成|有误|应为|记岔|写岔|登岔|弄岔|搞岔"
 )
-UNDO = re.compile(r"撤销|撤回|撤消|撤了|撤掉|删了|删掉|删喽|删除|不要了|作废|取消|登重了|重复了")
+UNDO = re.compile(r"撤销|撤回|撤消|撤了|撤掉|删了|删掉|删喽|删除|不要了|作废|取消|登重了|重复了|退回上一条|退掉")
 UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上条|上一条|登记|登错|发错|记错|写错|点错|登重|不算|撤|时长")
 # Asking for one's own total: 这个月还差多少, 还差几个小时, 上个月时长, 俺这月够20小时了没.
 MINE = re.compile(r"我|俺|咱|还差|还得|还要|够数|够了|够没|够不够|够\d+小时|达标|累计|查|看看|看下|瞅瞅")
@@ -143,6 +146,13 @@ _WANTS_LOGGED = re.compile(r"(?:我|俺)(?:想|要)(?:补)?登|帮我(?:补)?登
 _NOTICE = re.compile(r"^\s*(?:通知|【通知】|公告)|准时参加|请.{0,6}参加|收到请回复|相互转告|互相转告")
 # A numbered ticket or task and a step of it ("#7 进展 …", "任务 #3 进展"): not an hours entry.
 _TICKET_STEP = re.compile(r"(?:#\s*\d+|\d+\s*号(?:反映|投诉|任务|单))\s*.{0,6}(?:进展|办结|受理|销号|转办|评价)|(?:进展|办结|受理|销号)\s*#\s*\d+")
+# "…下午还要去开会 先把上午的记上": the part already done, asked to be logged now; the plan is another matter.
+_LOG_DONE_PART = re.compile(r"先把.{0,8}?(?:记上|登上|记一下|登一下|登记上|记了)|先(?:记上|登上)")
+# The length a thing should have ("三分钟的就行", "五分钟的视频"), not time served.
+_LENGTH_OF_A_THING = re.compile(r"\s*的?\s*(?:就行|就可以|就够|左右的|以内的|稿|发言|讲话|视频|短片|片子|ppt|PPT|节目)")
+# Below this many hours (twelve minutes), an entry read without a command word is asked about, not stored.
+TOO_SHORT_TO_TRUST = 0.2
+_TASK_FIRST = re.compile(r"(?:@\S+\s*)?任务\s*(?:#|第|编号)?\s*\d+")
 # Getting somewhere ("坐公交…坐了一个多钟头"): time on the road, not service.
 _JOURNEY = re.compile(r"坐公交|坐车|坐了.{0,4}车|公交车?|地铁|打车|打的|堵车|路上堵|车程|高铁|火车|(?<!电)动车|大巴")
 # An amount that is a target or a gap ("没够20个钟头", "还差5小时", "满20小时"): nobody's service.
@@ -170,12 +180,13 @@ TEAM_TOTAL = re.compile(
     r"|(?:俺们|我们|咱们|咱)(?:组|小组|网格|班组|几个|仨|俩).{0,24}(?:轮班|轮流|倒班|换班)"
 )
 # Several days' hours in one ("这周一共下沉了9个小时", "这礼拜加起来12个钟头"): one entry is one day.
-WEEK_TOTAL = re.compile(r"(?:这|本|上)(?:个)?(?:周|礼拜|星期)(?:里|内)?.{0,8}(?:一共|总共|合计|加起来|加一块|累计|统共)")
+WEEK_TOTAL = re.compile(r"(?:这|本|上)(?:个)?(?:周|礼拜|星期)(?![二三四五六日天1-7末]|一(?!共))(?:里|内)?.{0,8}(?:一共|总共|合计|加起来|加一块|累计|统共)")
 # An event someone organised ("社区今天组织了3小时的大扫除"): did the sender serve in it, and how long? Asked.
 ORGANISED = re.compile(r"^(?:社区|街道|单位|居委会?|村里|村委|党支部|支部|网格站)[\u4e00-\u9fff\s]{0,6}?组织(?:了|的)?")
 MINE_TOO = re.compile(r"我|俺|咱")
 # Whether something counts as service hours ("开会算不算时长", "路上的时间算服务时长不", "培训…能不能算进时长里").
 COUNTS_ASKED = re.compile(
+    r"^[^,，。\s]{0,8}?(?:小时|钟头|个钟|分钟)(?:的)?(?:也)?(?:算不算|算吗|能算不|能算吗|算不)\s*[?？]*$|"
     r"(?:能|可以|能不能|可不可以)?(?:算|计|记)(?:进|入|到|作|成)?(?:服务|下沉)?时长(?:里|内|里面)?(?:吗|么|嘛|不|没|[?？]|$)"
     r"|算不算(?:服务|下沉)?时长|时长(?:里|内)?(?:算不算|能不能算|能算吗|算吗|算不)|计入(?:服务|下沉)?时长|算进(?:服务|下沉)?时长"
     r"|算(?:是)?(?:下沉)?服务(?:时长)?(?:吗|么|嘛|不|没|[?？])|算不算(?:下沉)?服务"
@@ -184,6 +195,8 @@ COUNTS_ASKED = re.compile(
 _WITH_JOURNEY = re.compile(r"(?:来回|路上|路程|坐车)(?:的时间)?(?:加|和|连|算上|带上|一起)|(?:加上?|连上?|算上|包括)(?:来回|路上|路程|坐车)")
 # Just before an amount, what else lasted that long: a cut, a wait, a chat, a ride, sleep.
 _SOMETHING_ELSE_LASTED = re.compile(r"(?:停电|停水|断电|断水|停气|堵车|堵|排队|等|唠|聊|睡|坐车|坐公交|困|路上|车上)(?:就|光|单)?了?\s*(?:整整|足足|差不多|大概|将近|快)?\s*$")
+# How long an event lasted ("反诈宣传活动一共搞了4个钟头 我中途才到的"): the sender's own share is asked for.
+_EVENT_LASTED = re.compile(r"(?:活动|大会|晚会|演练|义诊|比赛|仪式|集市|联欢会?)(?:一共|总共|足足|整整|前后)?(?:搞|开|办|持续|进行|弄|忙活)了?(?:有|大概|差不多|将近)?\s*$")
 # Asking whether one's entry is there ("俩钟头登上没", "为啥我上周五登的那一个半小时没了"): one's own records.
 CHECKS_ENTRY = re.compile(r"登上(?:了)?没|登(?:进去|上去)?了没|记上(?:了)?没|(?:咋|怎么|为啥|为什么).{0,16}(?:没了|少了|不见了|查出来|显示|只有|才)|明明登")
 # What is not service in the grid: desk work, meetings, training, the way there.
@@ -308,7 +321,19 @@ _SAID_AHEAD = re.compile(r"说\s*(?:好|了)?\s*(?:明天|明儿|后天|大后�
 def read_log(text: str, ctx: Context) -> Reading | None:
     """An hours entry: sure with an amount and a service context, tentative when either is in doubt."""
     folded = fold(text)
+    if _TASK_FIRST.match(folded):
+        return None  # "任务 #7 …铲了一下午": a note on that task, the ledger's
     today = ctx.now.date()
+    waiting = ctx.recall(ASKED_DAY)
+    if waiting is not None and waiting.get("hours") and len(folded) <= 14 and read_amount(folded) is None:
+        # "上周三", "11月15号" after "是哪一天的服务？": the day the amount was waiting for
+        try:
+            day, words, _ = find_date(folded, today)
+        except DateError:
+            day, words = None, ""
+        if day is not None and len(re.sub(r"[\s的吧啊呀那天就是。.!！]", "", folded.replace(words, ""))) <= 2:
+            groups = {"hours": waiting["hours"], "note": waiting.get("note", ""), "day": day.isoformat()}
+            return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
     asked = ctx.recall(ASKED)
     bare = _bare_amount(folded)
     dated = _DAY_BEFORE_NUMBER.match(folded)
@@ -318,6 +343,9 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         bare = _bare_amount(folded[dated.end():] if dated else folded[: dated_after.start()])
     day_said = (folded[: dated.end()] if dated else folded[dated_after.start():]) if (dated or dated_after) else ""
     if asked is not None:
+        # "就算3个半吧", "按两个钟头记": the amount asked for, with how to count it said around it
+        folded = re.sub(r"^(?:那)?(?:就)?(?:算|按|记)(?:个)?\s*", "", folded)
+        bare = _bare_amount(folded) if bare is None else bare
         amount = read_amount(folded)
         worded = BARE_WORD_NUMBER.match(folded)
         if bare is None and worded is not None:
@@ -364,7 +392,12 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     amount = read_amount(folded)
     # Asking to log ("记一下", "登上") names no service: "上午俩小时 记一下" is still a bare amount.
     service = SERVICE.search(LOG_WORDS.sub(" ", folded)) is not None
-    unqueued = reports.without_kept_queues(folded)  # "在接种点引导排队": service, not a complaint
+    # "在接种点引导排队": service, not a complaint; nor a wait told beside the service ("公交等了四十分钟").
+    unqueued = reports.without_kept_queues(folded)
+    if amount is not None and amount.kind == "exact":
+        unqueued = LASTED_AMOUNT.sub(
+            lambda found: found.group(0) if found.start() < amount.span[1] and amount.span[0] < found.end() else " " * len(found.group(0)),
+            unqueued)
     complaint = COMPLAINT.search(unqueued) is not None or _problem_first(unqueued)
     if amount is None and (is_question(asked_text) or UNDO.search(folded)):
         return None  # "陪餐的能去几个", "入户去不了 能找人替我去不": no amount, and asking something
@@ -383,8 +416,23 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if (not amount.corrected and CORRECTION.search(DAY_CORRECTED.sub(" ", folded))) or EARLIER.search(folded):
         return None  # "刚才登记错了 应该是3小时", "刚才那个值班的我多报了…改成三个钟头": the edit command's
     if _SOMETHING_ELSE_LASTED.search(unqueued[: amount.span[0]]):
-        # "停电了俩钟头", "大爷拉着我唠了一个钟头家常": how long something else lasted. Asked, never stored.
-        return Reading(0.5, stores=True, groups=parsed_groups(text, today), label=_label(parsed_groups(text, today), today))
+        # "停电了俩钟头", "大爷拉着我唠了一个钟头家常": how long something else lasted. Asked, never stored; with
+        # a service named beside it ("入户的时候停电了俩钟头"), what is asked is how long that service took.
+        groups = parsed_groups(text, today)
+        desk = STRONG_OFFICE.search(folded) is not None or (OFFICE.search(folded) is not None and GRID.search(folded) is None)
+        if ACTIVITY.search(folded) and not RELAYED.search(folded) and not desk:
+            return _not_the_service(groups, folded, amount)
+        return Reading(0.5, stores=True, groups=groups, label=_label(groups, today))
+    if _LENGTH_OF_A_THING.match(folded, amount.span[1]):
+        return None  # "…发言稿 三分钟的就行": how long a speech or a video should be, nobody's service
+    if amount.kind == "exact" and amount.hours is not None and amount.hours < TOO_SHORT_TO_TRUST:
+        # "服务 3分钟": possible, but more likely a number read wrong; asked, never stored on a guess
+        groups = parsed_groups(text, today)
+        return Reading(0.55, stores=True, groups=groups, label=_label(groups, today))
+    if (_EVENT_LASTED.search(folded[: amount.span[0]]) or (service and per_unit(folded, amount))) \
+            and not (PLANNED.search(folded) or PROMISED.search(folded) or RELAYED.search(folded)):
+        # "…活动一共搞了4个钟头", "入户走访8户 每户20分钟": the event's length, a time per household
+        return _not_the_service(parsed_groups(text, today), folded, amount)
     if _TARGET_BEFORE.search(folded[: amount.span[0]]):
         return None  # "还有哪些人时长没够20个钟头的": a target, not time served
     if _TICKET_STEP.search(folded):
@@ -396,6 +444,12 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.85, groups={**groups, "vague": True})  # "来回路上加入户 一共三个半钟头": the service alone?
     if "bad_date" in groups:
         return Reading(0.85 if service else 0.5, groups=groups)
+    if groups.get("day", "") > today.isoformat() and (RELAYED.search(folded) or _NOTICE.search(folded) or complaint or _SAID_AHEAD.search(folded)):
+        # A notice passed on, or someone else's promise ("等施工队等了两小时 还说明天再来"): nobody's hours.
+        return None
+    if groups.get("day", "") > today.isoformat():
+        # A day to come ("后天周六要值守"; the weekday only repeats it): the service says it cannot be logged ahead.
+        return Reading(0.85, groups={k: v for k, v in groups.items() if k != "ask_day"})
     if amount.kind == "vague":
         # Never a guess into the hours table: a sure reading that asks for the exact number.
         return Reading(0.85 if service and not complaint else 0.45, groups=groups)
@@ -410,13 +464,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.85, groups={**groups, "for_someone_else": True})
     if groups.get("two_days"):
         return Reading(0.85, groups=groups)  # one entry is one day: the handler says to send them apart
-    if groups.get("day", "") > today.isoformat() and (RELAYED.search(folded) or _NOTICE.search(folded) or complaint or _SAID_AHEAD.search(folded)):
-        # A notice passed on, or someone else's promise ("等施工队等了两小时 还说明天再来"): nobody's hours.
-        return None
-    if groups.get("day", "") > today.isoformat():
-        # A day to come ("后天周六要值守"; the weekday only repeats it): the service says it cannot be logged ahead.
-        return Reading(0.85, groups={k: v for k, v in groups.items() if k != "ask_day"})
-    if PROMISED.search(folded) or PLANNED.search(folded) and not PLAN_CHANGED.search(folded) and groups.get("day", today.isoformat()) == today.isoformat():
+    if PROMISED.search(folded) or PLANNED.search(folded) and not PLAN_CHANGED.search(folded) and not _LOG_DONE_PART.search(folded) \
+            and groups.get("day", today.isoformat()) == today.isoformat():
         return Reading(0.85, groups={**groups, "planned": True})
     if groups.get("day", today.isoformat()) == today.isoformat() and (end := latest_clock(folded)) is not None \
             and end > ctx.now.hour + ctx.now.minute / 60 and not PLAN_CHANGED.search(folded):
@@ -429,11 +478,13 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if groups.get("two_amounts"):
         return Reading(0.55, stores=True, groups=groups, label=label)  # which amount is meant? Ask.
     if groups.get("ask_day"):
-        # "11月上旬的某天": which day? Never today by default: choosing this asks for the day.
+        # "11月上旬的某天", "前几天巡逻了2小时": which day? Never today by default. Service told plainly: the day is
+        # asked at once (the amount waits for it); otherwise choosing this asks for the day.
         groups.pop("day", None)
+        if service and not complaint and not office_work(folded, amount):
+            return Reading(0.85, groups=groups)
         return Reading(0.45, stores=True, groups=groups, label=f"登记服务时长（{groups['hours']:g}小时，日期待写清）")
-    counted = set_apart(folded, amount)  # "后面开会那1小时就不算了": the meeting is not what is logged
-    office = STRONG_OFFICE.search(counted) is not None or (OFFICE.search(counted) is not None and GRID.search(counted) is None)
+    office = office_work(folded, amount)
     if RELAYED.search(folded) or CHAT_REPLY.search(folded) or (ORGANISED.search(folded) and not MINE_TOO.search(folded)):
         # "【转发】李娜：今天上午入户走访3小时", "群里刘主任说 昨晚巡逻的每人按2小时记": someone else's words. Ask.
         return Reading(0.5, stores=True, groups=groups, label=label)
@@ -448,6 +499,18 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     return Reading(0.6 if service or len(told) >= 4 else 0.55, stores=True, groups=groups, label=label)
 
 
+def office_work(folded: str, amount) -> bool:
+    """Desk work, of the part that counts ("后面开会那1小时就不算了": the meeting is not what is logged)."""
+    counted = set_apart(folded, amount)
+    return STRONG_OFFICE.search(counted) is not None or (OFFICE.search(counted) is not None and GRID.search(counted) is None)
+
+
+def _not_the_service(groups: dict, folded: str, amount) -> Reading:
+    """An amount that measures something else beside a service: the service's own hours are asked for."""
+    kept = {k: v for k, v in groups.items() if k not in ("hours", "two_amounts")}
+    return Reading(0.8, groups={**kept, "missing": True, "lasted": folded[amount.span[0]: amount.span[1]].strip()})
+
+
 def read_edit(text: str, ctx: Context) -> Reading | None:
     """A correction of the entry just logged."""
     folded = fold(text)
@@ -457,13 +520,13 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
         return Reading(0.9, groups={"several": True})  # "两条都改成2.5": only the last one can be changed here
     if _relative(folded):
         return Reading(0.9, groups={})  # "不对 少了半个钟": 3.5, or 2.5 done? The handler asks what it should be.
-    if re.search(r"(?:多|少)(?:记|写|登|报|填|算)了?(?!成)|没算上|没算进|加上|补上|减掉|减去|去掉", folded) \
+    if re.search(r"(?:多|少)(?:记|写|登|报|填|算|打|输|按)了?(?!成)|没算上|没算进|加上|再加|补上|减掉|减去|去掉", folded) \
             and not re.search(r"应该|应是|应为|实际|其实|改成|改为|改到|是\s*(?:\d|[一二两三四五六七八九十半])", folded):
         # "多记了一个钟头", "少记了半小时": by how much, not to how much; the handler works it out.
         amount = read_amount(folded)
         if amount is None or amount.kind != "exact":
             return None
-        sign = -1 if re.search(r"多(?:记|写|登|报|填|算)|减掉|减去|去掉", folded) else 1
+        sign = -1 if re.search(r"多(?:记|写|登|报|填|算|打|输|按)|减掉|减去|去掉", folded) else 1
         return Reading(0.9, stores=True, groups={"delta": sign * amount.hours})
     target = _correction(folded, ctx.now.date())
     if target is None:
@@ -496,9 +559,11 @@ def _correction(folded: str, today: date) -> dict | None:
     right_first = re.search(r"是(?P<right>.{1,12}?)[,，\s]*(?:而)?不是", folded)
     # "不是三个小时是两个半小时 就是中间有半个钟头…": the amount right after 不是…是 is the right one.
     right_after = re.search(r"不是[^,，。\s]{1,10}?(?:而)?是(?P<right>.{1,12})", folded)
-    cue = None
-    for cue in re.finditer(r"改成|改为|改到|改一下|改下|改个|改|应该是|应是|应为|应该为|应该|应当|不对|更正为?|是", folded):
-        pass
+    cues = list(re.finditer(r"改成|改为|改到|改一下|改下|改个|改|应该是|应是|应为|应该为|应该|应当|不对|更正为?|其实是|实际是|是", folded))
+    cue = cues[-1] if cues else None
+    if cue is not None and read_amount(folded[cue.end():]) is None and not re.search(r"\d|[一二两三四五六七八九十俩仨半]", folded[cue.end():]):
+        # "…其实是两个半钟头帮我改一下": the last cue names no amount; the last one followed by an exact amount does
+        cue = next((c for c in reversed(cues) if (a := read_amount(folded[c.end():])) is not None and a.kind == "exact"), cue)
     # "是两个小时不是三个": the amount before 不是 is the right one.
     tail = right_first["right"] if right_first else folded[cue.end():] if cue else folded
     if right_after is not None and (said := read_amount(right_after["right"])) is not None and said.kind == "exact" \
@@ -517,6 +582,9 @@ def _correction(folded: str, today: date) -> dict | None:
         day = said[-1] if said else day
     if day is not None and re.search(r"日子|日期|哪天|哪一天|几号", folded):
         return {"day": day.isoformat()}  # "日子记错了 应该是11.15": the day was wrong, and 11.15 is a date
+    dotted = re.search(r"(?<![\d.])(?P<m>\d{1,2})\.(?P<d>\d{2})(?![\d.]|\s*(?:个)?(?:小时|钟|h))", tail)
+    if day is not None and dotted and int(dotted["m"]) in (today.month, (today.month - 2) % 12 + 1):
+        return {"day": day.isoformat()}  # "写错 是11.13": a month and a day of this month or the last, not 11.13 hours
     if amount is not None and amount.kind == "exact":
         groups["hours"] = amount.hours
     else:
@@ -545,9 +613,14 @@ def _named_day(text: str, today: date) -> date | None:
     return day
 
 
+# "…结果根本没去成因为下雨活动取消了帮我撤掉吧": the story first, the undo asked for at the end.
+_UNDO_AT_END = re.compile(r"(?:帮我|给我|麻烦)?(?:撤掉|撤销|撤回|删掉|删了|撤了|去掉)(?:吧|它|那条|这条)?[。.!！]*$")
+
+
 def read_undo(text: str, ctx: Context) -> Reading | None:
     folded = normalize(text)
-    if not UNDO.search(folded) or re.search(r"[?？]|吗|怎么|咋|啥|什么|哪|如何|是发|该发", folded) or len(folded) > 24:
+    if not UNDO.search(folded) or re.search(r"[?？]|吗|怎么|咋|啥|什么|哪|如何|是发|该发", folded) \
+            or (len(folded) > 24 and not _UNDO_AT_END.search(folded)):
         return None
     if ctx.recall(LAST_ENTRY) is not None or UNDO_CONTEXT.search(folded):
         return Reading(0.9, stores=True)
@@ -561,7 +634,7 @@ _NOT_ONES_TOTAL = re.compile(_JOURNEY.pattern + r"|飞机|航班|开车|路上|�
 def read_mine(text: str, ctx: Context) -> Reading | None:
     """One's own total: 这个月还差多少, 还差几个小时, 上个月时长, 我这个月下沉了几个小时."""
     folded = fold(text)
-    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|算(?:服务|下沉)时长|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|\d+\s*件", folded) \
+    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|这算|算(?:服务|下沉)时长|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|\d+\s*件", folded) \
             or _NOT_ONES_TOTAL.search(folded):
         return None
     if CHECKS_ENTRY.search(folded) and not re.search(r"你|他|她|@", folded):
@@ -576,7 +649,9 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
         return None  # "给我看看时长统计": the leaders' summary, asked for (and refused to a cadre)
     amount = read_amount(folded)
     month = find_month(folded, ctx.now.date())
-    asks = re.search(r"[?？]|多少|多久|多长|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够|统计|汇总|呢$|达没达|报个数|报一下", folded) is not None
+    if amount is not None and re.search(r"(?:给我|帮我|帮忙)(?:记|登)|记一下|记上|登一下|登上吧", folded):
+        return None  # "…大概走了三个多小时 累够呛 给我记一下时长": an entry, asked to be logged
+    asks = re.search(r"[?？]|多少|多久|多长|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够(?!呛)|统计|汇总|呢$|达没达|报个数|报一下", folded) is not None
     if amount is not None and SERVICE.search(folded) and not re.search(r"我的|还差|够|(?<!好)几个|多少|多久|多长", folded):
         return None  # "入户走访好几个小时": service told, not a question about one's total
     if amount is not None and amount.kind == "exact" and not re.search(
@@ -597,11 +672,15 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     return None
 
 
+# The summary named in a long message ("…看一下大家的时长统计…", "…你给我看看谁还没达标我好提醒一下").
+_SUMMARY_NAMED = re.compile(r"时长统计|时长汇总|(?:看看|看下|查查|查下|列出|统计一下).{0,6}谁(?:还)?没(?:有)?达标")
+
+
 def read_team(text: str, ctx: Context) -> Reading | None:
     """The leaders' summary, however asked."""
     folded = fold(text)
     if not (TEAM.search(re.sub(r"谁(?:也|都)", " ", folded)) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长(?!统计)|我自己|我本人|不用全|反映|随手拍|投诉|工单", folded) \
-            or len(folded) > 32:
+            or (len(folded) > 32 and not _SUMMARY_NAMED.search(folded)):
         return None
     if re.search(r"能算|算不算|怎么算|规定|要求", folded):
         return None

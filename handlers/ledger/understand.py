@@ -4,14 +4,33 @@ from __future__ import annotations
 
 import re
 
+import cn2an
+
 from bot.router import Context, Reading
 from bot.text import FIGURES, SHOW_ME, normalize
 
 _MINE = re.compile(
     r"(?:我|我们|俺|咱|本)(?:们)?(?:社区|单位|网格|部门)?.{0,8}(?:有啥|有什么|有哪些|哪些|的)?整改任务"
     r"|(?:我|俺)(?:负责|牵头|包|手上|身上)(?:的)?.{0,6}任务"
+    r"|^(?:我|俺)(?:们)?(?:现在|手上|这边)?(?:有|还有)(?:啥|什么|哪些|几个|没有)(?:整改)?任务(?:没|没有|吗|不|呢)?[?？]*$"
 )
 _RECHECK = re.compile(r"(?:回头看|复查)?\s*#\s*(?P<id>\d+)\s*(?P<rest>.*?(?:没反弹|未反弹|没有反弹|巩固).*)$")
+
+
+# A task's number however typed ("任务5", "任务 第4号", "任务#5", "第五号任务"): read as "任务 #5".
+_TASK_NUMBER = re.compile(r"(?:任务\s*(?:#|编号|第)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*号?|第?(?P<m>\d+|[一二三四五六七八九十百]+)\s*号任务)(?![\d年月日天点个])")
+
+
+def numbered(text: str) -> str:
+    """The message with its task number written the one way the readers expect (任务 #5)."""
+    def one(found: re.Match[str]) -> str:
+        raw = found["n"] or found["m"]
+        try:
+            value = int(raw) if raw.isdigit() else int(cn2an.cn2an(raw, "smart"))
+        except ValueError:
+            return found.group(0)
+        return f"任务 #{value} "
+    return _TASK_NUMBER.sub(one, normalize(text))
 
 
 def read_mine(text: str, ctx: Context) -> Reading | None:
@@ -19,7 +38,7 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
 
 
 def read_recheck(text: str, ctx: Context) -> Reading | None:
-    found = _RECHECK.search(normalize(text))
+    found = _RECHECK.search(numbered(text))
     if not found:
         return None
     return Reading(0.9, args=f"#{found['id']} {found['rest']}".strip())
@@ -31,8 +50,10 @@ _TASK = re.compile(
     r"|#\s*(?P<id2>\d+)\s*(?:号)?任务.{0,6}(?:情况|详情|进度|怎么样|咋样|到哪)|(?:看看|看下|查看|查下|查查)\s*任务\s*#?\s*(?P<id3>\d+)"
 )
 _CLOSE = re.compile(
-    r"^(?:任务)?\s*#\s*(?P<id>\d+)\s*(?:号任务)?.{0,10}?销(?:个|一个|一下)?号(?:了|吧)?\s*[:：,，]?\s*(?P<rest>.*)$"
+    r"^(?:任务)?\s*#\s*(?P<id>\d+)\s*(?:号任务)?.{0,10}?(?<!刚)(?<!已)(?<!已经)销(?:个|一个|一下)?号(?!的)(?:了|吧)?\s*[:：,，]?\s*(?P<rest>.*)$"
     r"|^(?:任务)?\s*(?P<id2>\d+)\s*号?任务.{0,4}销号\s*(?P<rest2>.*)$"
+    # "任务 #7 小广告我都铲干净了 直接销号吧": what was done, then the step asked for at the end
+    r"|^(?:任务)?\s*#\s*(?P<id3>\d+)(?!\d)\s*(?P<rest3>.{0,40}?)\s*(?:直接|可以|能|帮我|给)?销(?:个|一个|一下)?号(?:了|吧|啊)?[。.!！]*$"
 )
 _FROM_REPORT = re.compile(
     r"(?:把)?(?:反映|随手拍|投诉)?\s*#\s*(?P<id>\d+)\s*(?:号)?.{0,8}?(?:立项|立个项|立一个项|列入(?:整改)?台账|列进(?:整改)?台账|纳入(?:整改)?台账)\s*[:：,，]?\s*(?P<rest>.*)$"
@@ -47,25 +68,42 @@ _BOARD_ASKED = re.compile(rf"(?:整改|台账).{{0,10}}{FIGURES}|{FIGURES}.{{0,8
 _BOARD_TABLE = re.compile(r"(?:销号|整改|台账).{0,8}(?:总表|总账|汇总表|大表).{0,6}(?:调出来|拿出来|发出来|发我|看一下|看看|看下)")
 
 
+# "…刚回来了给我看看台账", "我想看看整个街道的台账": asked for at the end of a story.
+_BOARD_ASKED_FOR = re.compile(r"(?:看看|看下|看一下|瞅瞅|调出|发我|给我看)(?:\d{1,2}月(?:份)?的?|本月的?|这个月的?)?(?:整个街道的|全街道的|咱们的|我们的|咱街道的)?(?:整改)?台账(?!.{0,4}(?:怎么|咋|能不能))")
+
+
 def read_board(text: str, ctx: Context) -> Reading | None:
     text = normalize(text)
-    if _BOARD.search(text) or _BOARD_TABLE.search(text):
+    if re.search(r"咋用|怎么用|如何用|说明|怎么弄|咋弄|咋看|怎么看", text):
+        return None  # "台账咋用 有说明没": how the board works, for 帮助
+    if _BOARD.search(text) or _BOARD_TABLE.search(text) or (_BOARD_ASKED_FOR.search(text) and not re.search(r"#\s*\d", text)):
         return Reading(0.9)
     if _BOARD_ASKED.search(text) and not re.search(r"#\s*\d|\d+\s*号|我(?!们)|俺(?!们)|怎么(?:填|写|办|销号)|规定|要求", text):
         return Reading(0.85)
     return None
 
 
+# "任务 第4号 进展：清了一半", "任务#5 已完成80% 预计周五完": a progress note on that task.
+_PROGRESS = re.compile(r"^任务 #(?P<id>\d+)(?!\d)\s*(?P<verb>进展|进度|更新)?\s*[:：,，]?\s*(?P<note>\S.*)$", re.S)
+_NOT_PROGRESS = re.compile(r"[?？吗么]|咋|怎么|啥|什么|谁|哪|销号|反弹|巩固|情况|详情|看看|看下|查")
+
+
 def read_task(text: str, ctx: Context) -> Reading | None:
-    found = _TASK.search(normalize(text))
-    return Reading(0.9, groups={"id": found["id"] or found["id2"] or found["id3"]}) if found else None
+    text = numbered(text)
+    found = _TASK.search(text)
+    if found:
+        return Reading(0.9, groups={"id": found["id"] or found["id2"] or found["id3"]})
+    progress = _PROGRESS.match(text.strip())
+    if progress and (progress["verb"] or not _NOT_PROGRESS.search(progress["note"])):
+        return Reading(0.9 if progress["verb"] else 0.8, groups={"id": progress["id"], "verb": "进展", "note": progress["note"].strip()})
+    return None
 
 
 def read_close(text: str, ctx: Context) -> Reading | None:
-    found = _CLOSE.search(normalize(text))
+    found = _CLOSE.search(numbered(text))
     if not found:
         return None
-    return Reading(0.9, args=f"#{found['id'] or found['id2']} {found['rest'] or found['rest2'] or ''}".strip())
+    return Reading(0.9, args=f"#{found['id'] or found['id2'] or found['id3']} {found['rest'] or found['rest2'] or found['rest3'] or ''}".strip())
 
 
 def read_from_report(text: str, ctx: Context) -> Reading | None:
@@ -73,9 +111,11 @@ def read_from_report(text: str, ctx: Context) -> Reading | None:
     return Reading(0.9, args=f"#{found['id']} {found['rest']}".strip()) if found else None
 
 
-_REOPEN = re.compile(r"^(?:任务)?\s*#\s*(?P<id>\d+)\s*(?:号任务)?.{0,10}?(?<!没有)(?<!没|未|不)反弹(?:了)?\s*[:：,，]?\s*(?P<rest>.*)$")
+_REOPEN = re.compile(r"^(?:任务)?\s*#\s*(?P<id>\d+)\s*(?:号任务)?.{0,10}?(?<!没有)(?<!没|未|不)反弹(?:了)?\s*[:：,，]?\s*(?P<rest>.*)$"
+                     # "任务 #2 就是上礼拜刚销号的那个…又堆起来了…反弹了": the story first, the step at the end
+                     r"|^(?:任务)?\s*#\s*(?P<id2>\d+)(?!\d)\s*(?P<rest2>.{0,60}?)\s*(?<!没有)(?<!没|未|不)反弹(?:了|啦)?[。.!！]*$")
 
 
 def read_reopen(text: str, ctx: Context) -> Reading | None:
-    found = _REOPEN.search(normalize(text))
-    return Reading(0.9, args=f"#{found['id']} {found['rest']}".strip()) if found else None
+    found = _REOPEN.search(numbered(text))
+    return Reading(0.9, args=f"#{found['id'] or found['id2']} {found['rest'] or found['rest2'] or ''}".strip()) if found else None

@@ -61,6 +61,9 @@ def lesson_number(raw: str | None) -> int | None:
 _DONE_PHRASE = re.compile(r"已学|学完了|学好了|学过了|看过了|看完了|看明白了|看懂了|签个?到|打个?卡")
 
 
+_DONE_AT_END = re.compile(r"(?:微课|这课|这节课|今天的课).{0,60}?(?:然后|所以|就|那就)?\s*(?:已学|已学习|学完了|已打卡|打个?卡|签个?到)(?:了|吧|啦)?$")
+
+
 def read_done(text: str, ctx: Context) -> Reading | None:
     text = re.sub(r"^(.{2,4}?)[\s,，!！]*\1", r"\1", _strip(text))  # "学好了学好了": said twice, meant once
     found = _DONE.match(text)
@@ -71,6 +74,8 @@ def read_done(text: str, ctx: Context) -> Reading | None:
         if 1 < len(parts) <= 3 and strong and not re.search(r"[?？]|吗|没有?$|怎么|咋|反映|投诉|举报|随手拍", _strip(text)) \
                 and all(p in strong or len(p) <= 8 for p in parts):
             found = _DONE.match(strong[-1]) or _DONE.match("已学")
+    if not found and _DONE_AT_END.search(text) and not re.search(r"[?？]|吗|怎么|咋", text):
+        found = _DONE.match("已学")  # "今天那个微课我刚在地铁上看完了…然后已学": the confirmation at the end
     if not found:
         return None
     number = lesson_number(found["num"] or found["num2"])
@@ -106,6 +111,9 @@ _TODAY_ASKED = re.compile(
 )
 
 
+_SEND_IT = re.compile(r"(?:发我|发给我|发一下|给我发|给我看看|发来)(?:看看|瞅瞅)?(?:呗|吧|呀|啊)?$")
+
+
 def read_today(text: str, ctx: Context) -> Reading | None:
     text_ = _strip(text)
     if _TODAY_ASKED.match(text_) and not _DONE.match(text_):
@@ -115,6 +123,8 @@ def read_today(text: str, ctx: Context) -> Reading | None:
         if _TODAY_ANYWHERE.search(text_) and len(text_) <= 20 and not _DONE.match(text_) and not _STATS.search(text_) \
                 and not re.search(r"怎么|咋|如何|打卡|学完|学了|已学|学好|看过|看完|看明白|签个?到|停|暂停|恢复|别发|不要发|关掉", text_):
             return Reading(0.9, groups={"num": ""})
+        if _TODAY_ANYWHERE.search(text_) and _SEND_IT.search(text_) and not _DONE_PHRASE.search(text_):
+            return Reading(0.9, groups={"num": ""})  # "听说今天的微课讲的是矛盾调解…你发我看看呗"
         return None
     number = lesson_number(found["num"])
     return Reading(0.9, groups={"num": str(number)} if number is not None else {"num": ""})

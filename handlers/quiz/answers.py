@@ -12,26 +12,40 @@ _PREFIX = (
     r"|(?:我|俺)?(?:答|选|答案|选择)(?:的)?(?:应该)?(?:是|为)?)?\s*[:：]?\s*"
 )
 # "B吧", "C吧 应该没错", "对的吧": a particle or a word of confidence after the answer.
-_TAIL = re.compile(r"(?:\s*(?:选项|吧|呗|啊|呀|哦|哈|嘛|呢|了))*\s*(?:(?:我|俺)?(?:就)?选这个|就这个|就它了?|应该(?!是|选)|应该没错|应该对|没错|对吧|肯定对|准没错|蒙一个|蒙的|瞎蒙|瞎猜|猜的|随便选|不确定|不太确定|试试|(?:上面|刚才|刚刚|今天|群里|早上)?(?:群里)?的?那?(?:道|个)?题(?:目)?|(?:这(?:道)?题)?(?:太|真|挺|好|也太)?(?:简单|容易|不难)(?:了|啦)?|送分题|秒答)?\s*(?:吧|呗|啊)?[。.!！~～]*$")
+_TAIL = re.compile(r"(?:\s*(?:选项|吧|呗|啊|呀|哦|哈|嘛|呢|了))*\s*(?:都对吧|都对|都选|全对吧|(?:(?:我|俺)?(?:就)?选这个|就这个|就它了?|应该(?!是|选)|应该没错|应该对|没错|对吧|肯定对|准没错|蒙一个|蒙的|瞎蒙|瞎猜|猜的|随便选|不确定|不太确定|试试|(?:上面|刚才|刚刚|今天|群里|早上)?(?:群里)?的?那?(?:道|个)?题(?:目)?|(?:这(?:道)?题)?(?:太|真|挺|好|也太)?(?:简单|容易|不难)(?:了|啦)?|送分题|秒答))?\s*(?:吧|呗|啊)?[。.!！~～]*$")
 _LETTERS = re.compile(rf"^{_PREFIX}(?P<letters>[A-Ha-h](?:(?:[\s,，、/+＋&]|和|跟|与|还有|以及)*[A-Ha-h]){{0,7}})\s*(?:两个都选|两个都对|都选|全选|两个|两项|都对)?[。.!！]?$")
 _JUDGE = re.compile(rf"^{_PREFIX}(?P<judge>对|错|√|✓|✔|×|✗|✘|x|X|正确|错误|对的|错的)[。.!！]?$")
 # "c 应该是c", "B 我选B", "B吧 应该是B": the letter said twice is one answer.
 _REPEATED = re.compile(r"^\s*([A-Ha-h])\s*(?:吧|呗|啊)?\s*[,，]?\s*(?:应该|肯定|我觉得|我|俺)?\s*(?:是|选)\s*(?i:\1)\s*(?=[吧呗啊。.!！~～]*$)")
+# "应该是A 超过500元要报告", "选B，因为要提前报备": one letter, then why (no other letter in it).
+_WITH_REASON = re.compile(rf"^{_PREFIX}(?P<letters>[A-Ha-h])(?:\s*[,，。.]\s*|\s+)(?:因为|由于|理由是|毕竟)?(?P<why>[^A-Za-z]{{2,60}})$")
+# Thinking aloud about the options, then the choice at the end.
+_DECIDED_AT_END = re.compile(r"(?:我觉得|我认为|我猜|应该是|应该选|我选|就选|那就选|所以选|选)\s*(?:是|选)?\s*(?P<letter>[A-Ha-h])\s*(?:吧|呗|啊|了)?[。.!！~～]*$")
+_ABOUT_THE_QUESTION = re.compile(r"题|选项|第[一二三四1-4]个|[A-Ha-h]\s*(?:不对|错|对)")
 _TRUE_WORDS = {"对", "√", "✓", "✔", "正确", "对的"}
 
 
 def parse_answer(text: str) -> str | None:
     """The answer as stored: sorted distinct option letters ("AC"), or T/F; None when it is no answer."""
     text = re.sub(r"[^\w\s,，、/+＋&.。!！~～√✓✔×✗✘]+", " ", normalize(text)).strip()  # 😅, 🤔 after the answer
+    # "额 我猜是第二个 B": a filler in front, and the option's place said beside its letter
+    text = re.sub(r"^(?:额|呃|嗯|那个|emm+)\s*", "", text)
+    text = re.sub(r"第[一二三四五六七八1-8]个\s*(?=[A-Ha-h](?:\W|$))", "", text)
     text = _REPEATED.sub(r"\1", text, count=1)
     text = _TAIL.sub("", text, count=1) or text
     found = _LETTERS.match(text)
     if found:
         letters = sorted({c.upper() for c in found.group("letters") if c.upper() in "ABCDEFGH"})
         return "".join(letters)
+    found = _WITH_REASON.match(text)
+    if found and re.search(r"[\u4e00-\u9fff]", found.group("why")):
+        return found.group("letters").upper()
     found = _JUDGE.match(text)
     if found:
         return TRUE if found.group("judge") in _TRUE_WORDS else FALSE
+    found = _DECIDED_AT_END.search(text)
+    if found and _ABOUT_THE_QUESTION.search(text[: found.start()]):
+        return found.group("letter").upper()  # "…第一个肯定不对…然后我觉得应该是选C吧": the choice after the thinking
     return None
 
 

@@ -20,6 +20,8 @@ _PRACTICE = re.compile(
 )
 
 
+# "闲着也是闲着等车的功夫来道题做做": the request at the end of a longer message.
+_PRACTICE_AT_END = re.compile(r"(?:来|出|给我来|给我出)(?:一|1|几|两|个)?[道个](?:题|练习题)(?:做做|练练|玩玩|试试)?[吧呗!！。]*$")
 _BOARD_ANYWHERE = re.compile(r"(?:排行榜|排名|排行|积分榜|名次|第几名|排多少名|多少名|答题榜|前十|前三|前五|前几名|前\d+名)")
 _HOURS_WORDS = re.compile(r"时长|小时|服务|下沉|达标|社区|单位")
 _PRACTICE_ANYWHERE = re.compile(r"答题|做题|刷题|练题|出题|题目|练习题|来.{0,2}题|有题")
@@ -41,7 +43,7 @@ def read_board(text: str, ctx: Context) -> Reading | None:
 
 def read_practice(text: str, ctx: Context) -> Reading | None:
     text = normalize(text)
-    if _PRACTICE.search(text):
+    if _PRACTICE.search(text) or _PRACTICE_AT_END.search(text):
         return Reading(0.9)
     if _PRACTICE_ANYWHERE.search(text) and len(text) <= 10 and not _BOARD_ANYWHERE.search(text) and not re.search(r"怎么|咋|如何", text):
         return Reading(0.85)

@@ -89,8 +89,10 @@ def _create(ctx: Context, match: Match, anonymous: bool) -> list[Reply]:
 def create(ctx: Context, match: Match) -> list[Reply]:
     if match.alias and not_a_report(match.text):
         raise Decline  # "随手拍怎么用", "反映#5 列入整改台账", "随手拍办理情况统计": not a new report
-    # "投诉 … 不要写我名字": asking not to be named anywhere in the report makes it anonymous.
-    return _create(ctx, match, anonymous=wants_anonymity(match.text))
+    # "投诉 … 不要写我名字": asking not to be named anywhere in the report makes it anonymous, and so does
+    # the reply that picked the report from numbered choices ("匿名反映吧 别写我名").
+    asked = wants_anonymity(match.text) or wants_anonymity(str(match.groups.get("reply", "")))
+    return _create(ctx, match, anonymous=asked)
 
 
 def create_anonymous(ctx: Context, match: Match) -> list[Reply]:

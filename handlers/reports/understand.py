@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import cn2an
+
 from bot.router import Context, Reading
 from bot.text import DURATION, FIGURES, NUMBERED_PLACE, normalize
 
@@ -57,9 +59,9 @@ _QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|要不要|算不算|行不行|中不中|啥|什么|多少|多长时间|多久|(?<![好十这])几(?!乎)"
     r"|(.)不\1|不\s*$|管不管|没\s*$|没有\s*$|了没(?:有)?\s*[?？]?$|有回复|有结果|在哪|哪里|哪儿|哪些|哪几|发啥|啥字"
 )
-_RATING = re.compile(r"^(?:(?:还行吧?|还可以吧?|总的来说|总体来说|整体来说|说实话)\s*[,，]?\s*)?(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不满意|满意|好评|差评)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
+_RATING = re.compile(r"^(?:(?:还行吧?|还可以吧?|一般般吧?|一般吧|马马虎虎|凑合吧?|总的来说|总体来说|整体来说|说实话)\s*[,，]?\s*)?(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不满意|满意|好评|差评)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
 _SHOW = re.compile(
-    r"(?:查询|查一下|查下|查查|看下|看一下|看看|查)\s*(?:反映|投诉)?\s*(?:#\s*(?P<id>\d+)|(?P<id3>\d+)\s*号)"
+    r"(?:查询|查一下|查下|查查|看下|看一下|看看|查)\s*(?:反映|投诉)?\s*(?:#\s*(?P<id>\d+)|(?P<id3>\d+|[一二三四五六七八九十百]{1,4})\s*号)"
     r"|(?:#\s*(?P<id2>\d+)|(?P<id4>\d+)\s*号(?:反映|投诉)).{0,8}(?:办得|进度|情况|咋样|怎么样|到哪|结果|办了没|处理了没|怎么说)"
 )
 # "随手拍怎么用", "随手拍能匿名吗": a question about the feature, for 帮助.
@@ -67,10 +69,13 @@ _HOW_TO = re.compile(r"(?:怎么|咋|如何)(?:个)?(?:用|弄|发|拍|提交|�
 _STATS = re.compile(
     r"(?:随手拍|反映|投诉).{0,6}(?:统计|汇总|数据|办理情况|响应情况|办得怎么样|处理得怎么样|处理情况|情况怎么样)"
     r"|(?:办结率|满意率|受理率|按时办结|平均.{0,4}(?:办结|受理|用时|多久)|多久办结|收到.{0,3}(?:多少|几)件)"
+    r"|(?:一共|总共)?收(?:到)?了?(?:多少|几)(?:件|条|个)?(?:反映|随手拍|投诉)"
     rf"|(?:随手拍|反映|投诉|工单)(?:的问题)?.{{0,6}}(?:[^效]率|平均|多少件|几件|多少条|几条|总数|统计)"
 )
-_MINE = re.compile(r"(?<![找向跟给对帮替])(?:我|俺)(?:之前|上次|以前|前几天|前些天)?(?:反映|投诉|提交|举报|报|提|发|拍)(?:过|了)?的(?:随手拍|反映|投诉|问题|事|那个|那些|记录)?"
-                   r"|(?:我|俺)(?:的)?(?:投诉|反映|随手拍)(?:的)?记录")
+_MINE = re.compile(r"(?<![找向跟给对帮替])(?:我|俺)(?:之前|上次|以前|前几天|前些天|前两天|前阵子|这两天|这阵子|上周)?(?:反映|反应|投诉|提交|举报|报|提|发|拍)(?:过|了)?的(?:随手拍|反映|投诉|问题|事|那个|那些|记录)?"
+                   r"|(?:我|俺)(?:的)?(?:投诉|反映|随手拍)(?:的)?记录|查(?:一下|一查|下|查|看)?(?:我|俺)的(?:反映|随手拍|投诉)"
+                   # "我这个月反映了几个来着": how many one has sent, and which
+                   r"|(?:我|俺)(?:这个?月|本月|上个?月|今年|最近|这阵子)?(?:都|一共|总共)?(?:反映|投诉|提交|举报|拍)了?(?:几|多少)(?:个|条|件|次|回)?")
 _NUMBERED = re.compile(r"#\s*\d|\d+\s*号")
 _WORKLIST = re.compile(
     r"(?:要我办|待我办|我要办|我待办|给我的|待办).{0,6}(?:反映|随手拍|投诉)|(?:反映|随手拍).{0,6}(?:要我办|待办)"
@@ -117,7 +122,7 @@ def _told_as_report(text: str) -> bool:
 
 
 # A queue someone kept in order ("在接种点引导排队"): service, not a wait to complain of.
-_QUEUE_KEPT = re.compile(r"(?:引导|维持|组织|疏导|帮着?|协助)(?:群众|居民|大家|老人)?排队(?:秩序)?|排队纠纷|排队(?=的?(?:矛盾|纠纷|吵架))")
+_QUEUE_KEPT = re.compile(r"(?:引导|维持|组织|疏导|帮着?|协助)(?:群众|居民|大家|老人)?排队(?:秩序)?|(?:维持|疏导|引导)秩序\s*(?:嗯|呢|啊)?\s*排队|排队纠纷|排队(?=的?(?:矛盾|纠纷|吵架))")
 
 
 def without_kept_queues(text: str) -> str:
@@ -146,6 +151,9 @@ _ASKS_HOURS = re.compile(r"算(?:服务|下沉)?时长|记(?:服务|下沉)?时�
 _WHAT_TO_DO = re.compile(r"(?:咋整|咋办|怎么办|怎么弄|咋弄|咋处理|怎么处理|怎么搞|咋搞)(?:啊|呀|呢|嘛)?\s*[?？。.!！~]*$")
 
 
+_SNAP_MIDWAY = re.compile(r"(?:^|[\s,，。])(?:给你们|我|俺)?随手拍(?:一个|一下|个)[\s,，:：]")
+
+
 def read_report(text: str, ctx: Context) -> Reading | None:
     """A 随手拍 ticket, not anonymous (read_anonymous takes those)."""
     text = normalize(text)
@@ -159,6 +167,9 @@ def read_report(text: str, ctx: Context) -> Reading | None:
     if len(text) >= 24 and _SAYS_REPORT.search(text) and not _HOW_TO.search(text[-8:]):
         # "你好 我是安居小区的住户 想反映一下 …能不能给处理下", "…这合理吗 我要投诉": said to be a complaint.
         return Reading(0.85, stores=True, args=text, label="提交随手拍")
+    if len(text) >= 12 and _SNAP_MIDWAY.search(text) and not _QUESTION.search(text[-8:]):
+        # "我在路上看见个事 随手拍一个 街道文化站门口那个宣传栏玻璃碎了…": the command word, said midway
+        return Reading(0.9, stores=True, args=_SNAP_MIDWAY.split(text, maxsplit=1)[-1].strip(" ,，:：") or text, label="提交随手拍")
     if len(text) >= 12 and _told_as_report(text):
         return Reading(0.9, stores=True, args=text, label="提交随手拍")  # "…给你们反映反映", "…必须投诉"
     if _RHETORICAL.search(text) and len(text) >= 10:
@@ -291,6 +302,9 @@ def _anonymous_problem(text: str) -> Reading | None:
     return Reading(0.9 if sure else 0.6, stores=True, args=body, label="匿名提交随手拍")
 
 
+_VERDICT_AT_END = re.compile(r"^(?P<story>.{4,300}?)\s*(?:凑合吧|就这样吧|总之|反正)?\s*(?:挺|很|非常|比较|还算|还)?(?P<verdict>不太满意|不满意|满意|好评|差评)(?:吧|了|啊|呀)?[。.!！~]*$", re.S)
+
+
 def read_rating(text: str, ctx: Context) -> Reading | None:
     """满意 / 不满意 after a closing notice or after looking at one's own closed ticket; "#8 满意" any time."""
     numbered = ticket_verb(text)
@@ -302,10 +316,16 @@ def read_rating(text: str, ctx: Context) -> Reading | None:
         reason = normalize(text)[verdict.end():].strip(" :：,，!！。")
         return Reading(0.9, stores=True, groups={"id": numbered[1], "satisfied": satisfied, "reason": reason})
     found = _RATING.match(normalize(text))
+    pending = ctx.recall(RATE_KEY)
+    plain = re.sub(r"[^\w\u4e00-\u9fff。.!！~]+$", "", normalize(text))  # "根本没解决 不满意😤": the emoji off
+    said_last = _VERDICT_AT_END.search(plain) if found is None and pending is not None else None
+    if said_last is not None and not re.search(r"[?？]", said_last["story"]):
+        # "…墙皮是补好了就是补得有点糙…凑合吧满意": the story first, the verdict last; the story is the reason.
+        satisfied = said_last["verdict"] in ("满意", "好评")
+        return Reading(0.95, stores=True, groups={"id": int(pending), "satisfied": satisfied, "reason": said_last["story"].strip(" ,，。")[:200]})
     if not found or len(found["reason"]) > 200:
         return None
     satisfied = found["verdict"] in ("满意", "好评")
-    pending = ctx.recall(RATE_KEY)
     if pending is None:
         # Which ticket? The handler asks for its number rather than guess one.
         return Reading(0.8, groups={"verdict": "满意" if satisfied else "不满意", "which": True})
@@ -328,6 +348,9 @@ TICKET_VERBS = (
 )
 
 
+_STEP_ASKED = re.compile(r"(?:帮我|给我|麻烦你?|请你?|你)(?:把它|把这个|把这件|把这事)?(?:给)?(?P<step>转办|转给|交给|受理|办结)")
+
+
 def ticket_verb(text: str) -> tuple[str, int, str] | None:
     """(what to do, ticket number, the rest) for a message about a numbered ticket, else None."""
     text = normalize(text)
@@ -341,6 +364,11 @@ def ticket_verb(text: str) -> tuple[str, int, str] | None:
     if not hits:
         return None
     _, _, verb, hit = min(hits, key=lambda h: (h[0], h[1]))
+    asked = _STEP_ASKED.search(rest)
+    if verb == "show" and asked is not None:
+        # "#8那个反映我看了半天…你帮我转办给城管那边": looking was the story, the step asked for is what is meant
+        verb = {"转": "reroute", "交": "reroute", "受": "accept", "办": "close"}[asked["step"][0]]
+        hit = next(h[3] for h in hits if h[2] == verb)
     rating = next((h for h in hits if h[2] == "rate"), None)
     if verb == "show" and rating is not None and not re.search(r"[?？]|吗|了没|没有?\s*$", rest):
         _, _, verb, hit = rating  # "关于#9的处理结果我比较满意": the result is rated, not asked after
@@ -371,7 +399,13 @@ def read_show(text: str, ctx: Context) -> Reading | None:
     found = _SHOW.search(normalize(text))
     if not found or _LEDGER_WORDS.search(normalize(text)):
         return None
-    return Reading(0.9, groups={"id": found["id"] or found["id2"] or found["id3"] or found["id4"]})
+    number = found["id"] or found["id2"] or found["id3"] or found["id4"]
+    if not number.isdigit():
+        try:
+            number = str(int(cn2an.cn2an(number, "smart")))  # "查询 十五号"
+        except ValueError:
+            return None
+    return Reading(0.9, groups={"id": number})
 
 
 def read_stats(text: str, ctx: Context) -> Reading | None:

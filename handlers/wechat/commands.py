@@ -22,7 +22,10 @@ HOW_TO = "绑定码是6位数字，请这样发：绑定 123456"
 
 
 # "我的绑定码是 123456", "网格员给了我一个码620458 咋用 绑上": six digits, and binding named around them.
-_CODE_IN_TEXT = re.compile(r"绑定码.{0,6}?(?P<code>\d{6})|(?P<code2>\d{6}).{0,4}绑定|(?<!\d)(?P<code3>\d{6})(?!\d).{0,12}绑(?:定|上|一下)")
+_CODE_IN_TEXT = re.compile(r"绑定码.{0,6}?(?P<code>\d{6})|(?P<code2>\d{6}).{0,4}绑定|(?<!\d)(?P<code3>\d{6})(?!\d).{0,12}绑(?:定|上|一下)"
+                           r"|绑定(?!群)[:：]?(?P<code4>\d{6})(?!\d)")
+# "…我把机器人拉进来了然后绑定群": the group binding asked for at the end, with its name if given.
+_GROUP_AT_END = re.compile(r"(?:然后|那就|帮我|给我|麻烦)?绑定(?:一下)?(?:这个|本)?群\s*(?P<group>[^，。,.!！?？\s]{0,20})[。.!！]*$")
 
 
 def read_code(text: str, ctx: Context) -> Reading | None:
@@ -30,7 +33,12 @@ def read_code(text: str, ctx: Context) -> Reading | None:
     found = _CODE_IN_TEXT.search(normalize(text).replace(" ", ""))
     if not found:
         return None
-    return Reading(0.9, args=found["code"] or found["code2"] or found["code3"])
+    return Reading(0.9, args=found["code"] or found["code2"] or found["code3"] or found["code4"])
+
+
+def read_group(text: str, ctx: Context) -> Reading | None:
+    found = _GROUP_AT_END.search(normalize(text))
+    return Reading(0.9, groups={"group": found["group"]}) if found else None
 
 
 def bind_contact(ctx: Context, match: Match) -> str:
@@ -73,6 +81,7 @@ COMMANDS = (
         name="绑定群",
         patterns=(r"^绑定群\s*(?P<group>.*)$",),
         handler=bind_group,
+        reader=read_group,
         summary="在群里发「绑定群 群组名称」，把这个群设为该群组的通知群",
         example="绑定群 安居社区工作群",
         roles=ADMINS,
