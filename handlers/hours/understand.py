@@ -419,8 +419,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # "停电了俩钟头", "大爷拉着我唠了一个钟头家常": how long something else lasted. Asked, never stored; with
         # a service named beside it ("入户的时候停电了俩钟头"), what is asked is how long that service took.
         groups = parsed_groups(text, today)
-        desk = STRONG_OFFICE.search(folded) is not None or (OFFICE.search(folded) is not None and GRID.search(folded) is None)
-        if ACTIVITY.search(folded) and not RELAYED.search(folded) and not desk:
+        if ACTIVITY.search(folded) and not RELAYED.search(folded) and not _desk_work(folded):
             return _not_the_service(groups, folded, amount)
         return Reading(0.5, stores=True, groups=groups, label=_label(groups, today))
     if _LENGTH_OF_A_THING.match(folded, amount.span[1]):
@@ -499,10 +498,14 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     return Reading(0.6 if service or len(told) >= 4 else 0.55, stores=True, groups=groups, label=label)
 
 
+def _desk_work(text: str) -> bool:
+    """Desk work is named: a strong sign of it, or an office word with no sign of the grid or its people."""
+    return STRONG_OFFICE.search(text) is not None or (OFFICE.search(text) is not None and GRID.search(text) is None)
+
+
 def office_work(folded: str, amount) -> bool:
     """Desk work, of the part that counts ("后面开会那1小时就不算了": the meeting is not what is logged)."""
-    counted = set_apart(folded, amount)
-    return STRONG_OFFICE.search(counted) is not None or (OFFICE.search(counted) is not None and GRID.search(counted) is None)
+    return _desk_work(set_apart(folded, amount))
 
 
 def _not_the_service(groups: dict, folded: str, amount) -> Reading:
