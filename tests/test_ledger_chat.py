@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import cn2an
 from sqlalchemy import func, select
 
 from bot.models import AuditEntry, Person
@@ -146,3 +147,24 @@ def test_task_steps_typed_loosely_reach_the_right_step(bot, clock):
     with app.sessions() as session:
         kinds = [p.kind for p in session.get(LedgerTask, task).progress]
     assert kinds == ["progress", "progress", "close", "reopen", "close", "recheck"]
+
+
+def test_a_task_number_said_without_the_word_task_reaches_its_step(bot, clock):
+    """Round 44: 第N个任务可以销了, N号那个…反弹, N号复查 未反弹, 二十一号 立项: leaders in a hurry."""
+    app = bot.app
+    task = make_task(app, SECRETARY, "安居社区", date(2026, 12, 20))
+    ordinal = cn2an.an2cn(task)
+    assert "已销号" in bot.send(SECRETARY, f"第{ordinal}个任务可以销了 现场看过了👌").text
+    clock.advance(days=30)
+    assert "重新打开" in bot.send(SECRETARY, f"{task}号那个垃圾堆又堆起来了 反弹").text
+    bot.send(SECRETARY, f"销号 #{task} 重新清理到位")
+    assert "未反弹" in bot.send(SECRETARY, f"{task}号复查 未反弹").text
+    with app.sessions() as session:
+        kinds = [p.kind for p in session.get(LedgerTask, task).progress]
+    assert kinds == ["close", "reopen", "close", "recheck"]
+
+    number = ticket_of(bot.send(CADRE, "随手拍 小区东门井盖松了 踩上去咣当响"))
+    said = bot.send(SECRETARY, f"{cn2an.an2cn(number)}号 立项")
+    assert "列入整改台账" in said.text
+    with app.sessions() as session:
+        assert session.scalars(select(LedgerTask).where(LedgerTask.report_id == number)).one() is not None

@@ -317,3 +317,16 @@ def test_who_pays_or_what_overtime_earns_is_not_quoted_from_a_rule_that_says_not
 def test_a_transfer_taken_by_a_tap_finds_the_rule_on_gifts_that_could_not_be_refused(bot):
     said = bot.send("张伟", "过节一个居民微信给俺转了两百，备注写的辛苦了，俺点了收款中不中")
     assert "礼品礼金管理规定" in said.text
+
+
+@pytest.mark.parametrize("text", ["我朋友开了个私人公司 请客户吃饭喝茅台 他问我你们不是规定不能上酒吗 私企也管这个吗",
+                                  "儿子在私企上班 老板让他出差只许订200以内的宾馆 超了自己掏 这合理不"])
+def test_a_private_firms_own_practice_is_not_answered_from_the_streets_rules(bot, text):
+    # The street's rules bind its cadres; what a private firm does with its own money is not theirs to rule on.
+    said = bot.send("张伟", text)
+    assert not said.text.startswith("依据") and "纪工委" in said.text
+
+
+def test_a_cadres_own_act_for_a_private_firm_is_still_answered(bot):
+    said = bot.send("张伟", "有个小伙要去一家私人公司应聘 公司要社区开证明 俺们能跟他收点钱吗")
+    assert "小微权力清单" in said.text

@@ -1550,3 +1550,223 @@ def test_a_quiz_letter_with_its_place_said_beside_it(bot):
     said = bot.send(GRID_WORKER, "额 我猜是第二个 B")
     assert said.text.startswith(("✅ 回答正确", "❌", "这是")) and "没看懂" not in said.text
     assert count(bot, QuizAnswer) in (answers, answers + 1)
+
+
+# --- hours told in pieces and by the clock (round 41) ------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("上午下沉社区俩钟头下午又一个半 都是昨天的", (date(2026, 11, 25), 3.5)),
+    ("昨天入户帮扶 上午十点到十一点 下午一点到两点", (date(2026, 11, 25), 2.0)),
+    ("入户两小时十五分 加上电话回访四十五分", (date(2026, 11, 26), 3.0)),
+    ("周六 八点到十点 十点半到十二点 都在弄创文", (date(2026, 11, 21), 3.5)),
+    ("周一晚上值班 七点到十点 中间吃饭半小时不算", (date(2026, 11, 23), 2.5)),
+    ("前天下午宣传垃圾分类 两点到三点 三点半到五点 中间那半小时没干", (date(2026, 11, 24), 2.5)),
+    ("今儿个早上六点半出去巡逻 一直干到九点", (date(2026, 11, 26), 2.5)),
+    ("昨晚值班到十一点 七点半开始的", (date(2026, 11, 25), 3.5)),
+    ("今早巡河 六点到七点 七点半到八点", (date(2026, 11, 26), 1.5)),
+    ("周二下沉社区 九点到十一点 十一点以后吃饭去了 没算", (date(2026, 11, 24), 2.0)),
+])
+def test_hours_told_in_pieces_are_added_up_and_a_break_taken_off(bot, text, expected):
+    said = bot.send(CADRE, text)
+    assert "✅ 已登记" in said.text and [(d, h) for d, h, _ in hours_of(bot)] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "从八点到十二点入户 中间歇了一阵",  # how long was the break?
+    "今天巡逻了一个多钟头 一点多到两点半吧",  # neither is exact
+    "我和老刘一块巡逻的 一共四个钟头 他干得多点",  # shared with someone
+    "我们网格今天一共巡了八个钟头 四个人",
+    "這禮拜一到三 每天值班2小時",  # several days
+    "走访 上午俩小时 下午俩小时 下午那个是周一的",
+    "周五防火宣传 预计上午9点到11点 提前报备一下",  # still to come
+    "网格巡查 今天上午转了3圈 一圈40分钟",  # a time per round
+    "老刘跟我说他今天走访了五个钟头 这数能直接填不",  # someone else's
+    "昨天晚上调解两口子吵架搞了俩小时 这个能记不",  # asked whether it may be: offered, not stored
+    "帮扶第三户的时候发现他家煤气管老化了 待了一个小时",  # a problem found too: asked which
+    "今天早上八点开始值守 一直到现在还没完事呢",  # still going on
+    "昨天值班 七点开始 几点完的忘了",  # the end forgotten: asked
+])
+def test_pieces_that_leave_the_amount_in_doubt_store_nothing(bot, text):
+    said = bot.send(CADRE, text)
+    assert "✅ 已登记" not in said.text and hours_of(bot) == []
+    assert len(said.text) <= 500
+
+
+@pytest.mark.parametrize("first, correction, hours", [
+    ("今天上午巡逻八点到十点", "哦不对 是到十点半", 2.5),
+    ("昨天下午走访两点到四点", "开始时间记错了 是一点半开始的", 2.5),
+    ("昨天上午值守九点到十一点", "不对不对 我九点半才到的", 1.5),
+    ("巡逻 一点到两点", "结束是两点四十五 刚才看错表了", 1.75),
+    ("昨天防火巡查13:00-15:00", "15点不对 到15点半", 2.5),
+    ("昨天走访 九点到十一点", "开始其实是八点半 结束没错", 2.5),
+])
+def test_a_new_start_or_end_time_corrects_the_stretch_just_logged(bot, first, correction, hours):
+    bot.send(CADRE, first)
+    said = bot.send(CADRE, correction)
+    assert "已更正" in said.text and f"→ {hours:g} 小时" in said.text
+    assert [h for _, h, _ in hours_of(bot)] == [hours]
+
+
+def test_a_vague_new_end_time_asks_and_changes_nothing(bot):
+    bot.send(CADRE, "昨天走访两点到四点半")
+    said = bot.send(CADRE, "不对 结束不是四点半 好像是五点多")
+    assert "写准" in said.text and [h for _, h, _ in hours_of(bot)] == [2.5]
+
+
+def test_an_end_time_corrected_in_the_same_message(bot):
+    said = bot.send(CADRE, "昨天巡逻 10:00到11:00 哦不对是到11点半")
+    assert "✅ 已登记" in said.text and [h for _, h, _ in hours_of(bot)] == [1.5]
+
+
+def test_someone_elses_hour_is_not_added_to_ones_entry(bot):
+    bot.send(CADRE, "今天入户两个小时")
+    said = bot.send(CADRE, "刚才那条再加上小张的一个钟")
+    assert "别人的时长" in said.text and [h for _, h, _ in hours_of(bot)] == [2.0]
+
+
+def test_a_quarter_left_out_is_added_but_a_late_day_is_an_entry_of_its_own(bot):
+    bot.send(CADRE, "今儿巡逻俩钟头")
+    assert "已更正" in bot.send(CADRE, "漏报了一刻钟 帮我补上").text
+    assert [h for _, h, _ in hours_of(bot)] == [2.25]
+    said = bot.send(CADRE, "10月30号巡逻2小时 上个月漏登了 还能补不")
+    assert "已更正" not in said.text and [h for _, h, _ in hours_of(bot)] == [2.25]
+
+
+def test_asking_whether_one_has_only_logged_so_much_is_ones_total(bot):
+    said = bot.send(CADRE, "我这月到现在是不是才登了8个钟头")
+    assert said.text.startswith(f"{CADRE}，11月累计") and hours_of(bot) == []
+
+
+def test_a_leader_asking_about_a_units_people_gets_the_summary(bot):
+    said = bot.send(SECRETARY, "安居社区那几个人时长够没够 帮我看看")
+    assert said.text.startswith("11月服务时长")
+
+
+# --- leaders' steps with numbers said loosely, and the rest of round 41-44 ----------------------
+
+
+def test_a_ticket_passed_on_with_its_number_said_loosely_is_no_new_ticket(bot):
+    number = ticket_of(bot.send(CADRE, "随手拍 步行街占道经营 堵得走不了人"))
+    tickets = count(bot, Report)
+    said = bot.send(SECRETARY, f"{number}号那个占道经营的 转给幸福社区")
+    assert count(bot, Report) == tickets and "已收到您的反映" not in said.text
+    assert "随手拍列表" not in bot.send(ADMIN, "随手拍列表拉一下 待受理的").text and count(bot, Report) == tickets
+
+
+def test_a_rating_led_by_a_few_words_after_looking_at_the_closed_ticket(bot):
+    number = ticket_of(bot.send(CADRE, "随手拍 楼道灯坏了一个月了"))
+    bot.send(GRID_WORKER, f"受理 #{number}")
+    bot.send(GRID_WORKER, f"办结 #{number} 已换灯泡")
+    bot.send(CADRE, f"查询 #{number}")
+    said = bot.send(CADRE, "这个处理我不满意啊 等了十几天 来了就糊弄一下")
+    assert said.text.startswith(f"收到，#{number} 已退回重办")
+
+
+def test_letters_with_a_remark_after_them_are_the_answer(bot):
+    bot.send(GRID_WORKER, "答题")
+    answers = count(bot, QuizAnswer)
+    said = bot.send(GRID_WORKER, "选AC 第二个我拿不准")
+    # read as the letters AC: scored, or told the question takes one letter (nothing stored then)
+    assert said.text.startswith(("✅", "❌", "这是单选题"))
+    assert count(bot, QuizAnswer) == answers + (0 if said.text.startswith("这是单选题") else 1)
+
+
+def test_just_studied_with_a_remark_confirms_the_lesson_shown(bot):
+    bot.send(GRID_WORKER, "今日微课")
+    before = count(bot, LessonConfirmation)
+    said = bot.send(GRID_WORKER, "刚学完 防电诈那课挺有用")
+    assert "没看懂" not in said.text and count(bot, LessonConfirmation) == before + 1
+
+
+def test_not_yet_studied_confirms_nothing(bot):
+    bot.send(GRID_WORKER, "今日微课")
+    before = count(bot, LessonConfirmation)
+    bot.send(GRID_WORKER, "今天微课还没学完 晚上再看")
+    assert count(bot, LessonConfirmation) == before
+
+
+def test_signing_off_for_now_gets_a_short_friendly_line(bot):
+    answers = count(bot, QuizAnswer)
+    said = bot.send(GRID_WORKER, "等会儿再答哈 B区有人吵起来了我先过去看看")
+    assert said.text.startswith("好的，您先忙") and count(bot, QuizAnswer) == answers
+
+
+@pytest.mark.parametrize("who, text, says", [
+    (SECRETARY, "台帐发一下 下午督查要用", "整改台账："),
+    (SECRETARY, "那个看板网址再发一遍 上次的找不着了", "看板登录链接"),
+    (ADMIN, "第二十课有多少人学了", "作风微课学习情况"),
+])
+def test_leaders_requests_in_a_hurry(bot, who, text, says):
+    assert says in bot.send(who, text).text
+
+
+# --- residents' reports and handlers' steps (rounds 45-46) ------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "[图片][图片] 随手拍 人行道上井盖缺了一块 晚上黑根本看不见 老人小孩走这很危险",
+    "喂 那个我就是想反应一下我们这个五号楼电梯又坏了已经第三回了这个月 我妈八十多了每天爬七楼受不了 能不能帮忙催一下物业",
+    "@社区小助手 帮我报一个 1网格菜市场门口共享单车堆成山 把盲道全堵了",
+    "您好，打扰了。想通过这个渠道反映一下：我们小区（锦绣花园）二期的路灯从上周开始就不亮了，晚上出门很不方便，麻烦相关部门看一下，谢谢！",
+    "我要投素 楼上天天往下扔垃圾 昨天差点砸到我孙子 拍了照 看图",
+])
+def test_a_report_said_with_a_photo_a_greeting_or_a_typo_is_filed_at_once(bot, text):
+    tickets = count(bot, Report)
+    said = bot.send(CADRE, text)
+    assert "已收到您的反映" in said.text and count(bot, Report) == tickets + 1
+    assert "[图片]" not in newest_report(bot).text
+
+
+@pytest.mark.parametrize("text", ["我要匿命投诉 某某烧烤店占道经营 桌子摆到马路中间了",
+                                  "举报！！！ 3号楼有人私拉电线给电动车充电 从五楼吊下来的 我不敢实名 怕被报复",
+                                  "保密哈 别让人知道是我反映的 我们单位宿舍楼的消防栓里面是空的 水带都没有"])
+def test_a_wish_not_to_be_named_however_typed_keeps_the_report_anonymous(bot, text):
+    tickets = count(bot, Report)
+    said = bot.send(CADRE, text)
+    if count(bot, Report) == tickets:
+        assert "匿名提交随手拍吗" in said.text  # asked first; never filed under the name
+    else:
+        assert newest_report(bot).anonymous and "已收到" in said.text
+
+
+@pytest.mark.parametrize("text", ["你好 我前天那个投诉 编号是 ２３ 处理了没有啊", "反映完了一般多久有人处理啊"])
+def test_asking_after_a_report_files_no_new_one(bot, text):
+    tickets = count(bot, Report)
+    said = bot.send(CADRE, text)
+    assert "已收到您的反映" not in said.text and count(bot, Report) == tickets
+
+
+def test_a_handlers_note_and_close_with_the_number_said_loosely(bot):
+    number = ticket_of(bot.send(CADRE, "随手拍 3栋楼道灯坏了一个月了"))
+    bot.send(GRID_WORKER, f"受理 #{number}")
+    said = bot.send(GRID_WORKER, f"{cn2an.an2cn(number)}号那个 物业说配件要等两天 先这样跟居民说一下")
+    assert "进展" in said.text
+    said = bot.send(GRID_WORKER, f"#{number} 车挪走了 结案")
+    assert "办结" in said.text
+    with bot.app.sessions() as session:
+        assert session.get(Report, number).status == "closed"
+
+
+def test_a_problem_offered_as_a_report_is_filed_by_the_choice_with_a_word(bot):
+    said = bot.send(CADRE, "楼道里电动车充电 飞线拉了好几根")
+    assert "回复「1」" in said.text
+    tickets = count(bot, Report)
+    assert "已收到您的反映" in bot.send(CADRE, "选1 要反映的").text and count(bot, Report) == tickets + 1
+
+
+def test_hours_not_today_ask_the_day_and_the_day_completes_them(bot):
+    said = bot.send(CADRE, "巡逻了两个钟头 不是今天的")
+    assert "是哪一天" in said.text and hours_of(bot) == []
+    assert "✅ 已登记" in bot.send(CADRE, "周一的").text
+    assert [(d, h) for d, h, _ in hours_of(bot)] == [(date(2026, 11, 23), 2.0)]
+
+
+def test_a_stretch_that_ends_now_is_counted_to_now(bot):
+    said = bot.send(GRID_WORKER, "早上七点半开始网格巡查 干到现在才歇口气")
+    assert "✅ 已登记" in said.text and hours_of(bot, GRID_WORKER)[-1][:2] == (date(2026, 11, 26), 2.5)
+
+
+def test_a_half_day_off_is_a_work_question_not_off_topic(bot):
+    said = bot.send(CADRE, "周五下午想请半天假 找谁批")
+    assert "帮不上" not in said.text and "纪工委" in said.text

@@ -26,7 +26,7 @@ def dashboard_link(ctx: Context, match: Match) -> list[Reply]:
     return [Reply(text, payload=payload)]
 
 
-_ASK_LINK = re.compile(r"(?:看板|驾驶舱|挂图作战|数据大屏|后台|管理后台).{0,6}(?:链接|地址|网址|登录|打开|发我|发一下)|(?:打开|登录|进|发我|给我|发一下).{0,4}(?:看板|驾驶舱|数据大屏|后台)")
+_ASK_LINK = re.compile(r"(?:看板|驾驶舱|挂图作战|数据大屏|后台|管理后台).{0,6}(?:链接|地址|网址|登录|打开|发我|发一下|再发)|(?:打开|登录|进|发我|给我|发一下).{0,4}(?:看板|驾驶舱|数据大屏|后台)")
 
 
 _ASK_LINK_AT_END = re.compile(r"(?:发|给)(?:我)?(?:一下)?(?:看板|驾驶舱|数据大屏)(?:的)?(?:链接|地址|网址)(?:吧|呗|啊)?[。.!！]*$|(?:看板|驾驶舱)(?:的)?(?:链接|地址|网址)(?:发我|发一下|给我)(?:吧|呗)?[。.!！]*$")
@@ -38,7 +38,9 @@ def read_link(text: str, ctx: Context) -> Reading | None:
     if len(text) <= 16 and _ASK_LINK.search(text):
         return Reading(0.9)
     # "…收藏的那个链接也打不开了 你重新发一下看板地址": asked for at the end of a longer message
-    return Reading(0.9) if _ASK_LINK_AT_END.search(text) else None
+    if _ASK_LINK_AT_END.search(text) or re.search(r"(?:看板|驾驶舱|数据大屏)(?:的)?(?:链接|地址|网址)(?:再|重新)(?:发|给)", text):
+        return Reading(0.9)  # "那个看板网址再发一遍 上次的找不着了": sent again
+    return None
 
 
 # The heading this module's commands get in 帮助.

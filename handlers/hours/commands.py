@@ -11,11 +11,13 @@ from bot.router import LEADERS, Choice, Command, Context, Decline, Match
 from bot.text import MAX_REPLY_CHARS, pack_lines
 from handlers.hours import service
 from handlers.hours.models import HourEntry
+from handlers.hours.parse import moved_clock
 from handlers.hours.service import HoursRuleError, fmt_hours
 from handlers.hours.understand import (
     ASKED,
     ASKED_DAY,
     ASKED_MINUTES,
+    LAST_CLOCK,
     LAST_ENTRY,
     LAST_MINUTES,
     find_month,
@@ -123,6 +125,10 @@ def log_hours(ctx: Context, match: Match) -> str:
     ctx.audit("create", "hour_entry", entry.id, {"day": day.isoformat(), "hours": hours, "note": note})
     ctx.forget(ASKED)
     ctx.remember(LAST_ENTRY, entry.id, minutes=LAST_MINUTES)
+    if groups.get("clock"):
+        ctx.remember(LAST_CLOCK, {"entry": entry.id, "clock": groups["clock"]}, minutes=LAST_MINUTES)
+    else:
+        ctx.forget(LAST_CLOCK)
     total = month_before + hours
     figures = service.MonthFigures(day.year, day.month, total, float(config.monthly_target), service.points_for(total, config))
     shown = f"，{note}" if note else ""
@@ -153,6 +159,20 @@ def edit(ctx: Context, match: Match) -> str:
     if groups.get("several"):
         return (f"一次只能改最近一条（{described}）。要改它请发「改成2小时」这样一条；"
                 "更早的记录请联系街道管理员修改。")
+    if groups.get("someone_elses"):
+        return ("时长要本人登记：别人的时长不能加到您这条上。请他自己发一条，例如「服务 1小时 入户走访」；"
+                "您这条（" + described + "）没有改动。")
+    if groups.get("clock_vague"):
+        return f"最近一条是{described}。几点开始、几点结束请写准到分钟，例如「是到5点半」或「9点半开始的」，我按它重算。"
+    for which in ("start", "end"):
+        if f"clock_{which}" in groups:
+            last = ctx.recall(LAST_CLOCK)
+            stretch = moved_clock(tuple(last["clock"]), which, float(groups[f"clock_{which}"])) \
+                if last is not None and last.get("entry") == entry.id else None
+            if stretch is None:
+                return f"最近一条是{described}，按这个时间算不出时长。请直接发要改成多少，例如：改成2.5小时。"
+            groups["hours"] = round(stretch[1] - stretch[0], 2)
+            ctx.remember(LAST_CLOCK, {"entry": entry.id, "clock": list(stretch)}, minutes=LAST_MINUTES)
     if "delta" in groups:
         groups["hours"] = round(float(entry.hours) + float(groups["delta"]), 2)
         if groups["hours"] <= 0:
@@ -207,6 +227,7 @@ def undo(ctx: Context, match: Match) -> str:
     ctx.session.delete(entry)
     ctx.session.flush()
     ctx.forget(LAST_ENTRY)
+    ctx.forget(LAST_CLOCK)
     figures = service.month_figures(ctx.session, ctx.person.id, entry.day.year, entry.day.month, ctx.config.hours)
     return f"已撤销：{described}。\n{month_progress(figures)}"
 

@@ -52,7 +52,7 @@ _TIME_OF_DAY_POINTER = re.compile(r"(?P<when>上午|下午|晚上|晌午|中午|
 # Time words left over once the amount is read ("…1小时 又 一刻钟" read wrongly): the amount is in doubt.
 LEFTOVER_TIME = re.compile(rf"{_NUM}\s*(?:个)?\s*(?:小时|钟头|个钟|分钟|刻钟)|半\s*(?:个)?\s*(?:小时|钟头)", re.IGNORECASE)
 # A time per household or person ("平均每户20分钟"): a rate inside the total, no second stretch.
-_PER_UNIT = re.compile(rf"(?:平均)?每(?:户|家|人|个人|次|趟|处|栋)(?:(?!按|记|算)\S){{0,4}}?{_NUM}\s*(?:个)?\s*(?:小时|钟头|个钟|分钟|刻钟)")
+_PER_UNIT = re.compile(rf"(?:(?:平均)?每(?:户|家|人|个人|次|趟|处|栋|圈|轮|遍)|一(?:圈|趟|轮|遍))(?:(?!按|记|算)\S){{0,4}}?{_NUM}\s*(?:个半|个)?\s*(?:小时|钟头|钟|分钟|刻钟)")
 # How long something else lasted, with its amount ("公交等了四十分钟", "聊了二十分钟", "路上又走了二十分钟").
 LASTED_AMOUNT = re.compile(
     rf"(?:等|聊|唠|堵|排队|停电|停水|坐车|坐公交|路上|车上)(?:车|人)?(?:又|就|光)?(?:走|坐|等|堵|聊|唠)?(?:了|着)?\s*(?:有|足足|整整|大概|差不多|将近|快)?\s*"
@@ -66,10 +66,15 @@ _AFTER_TIMELEN_RE = re.compile(r"时长\s*[:：]?\s*(?P<num>\d{1,2}(?:\.\d+)?)(?
 # Minutes of a clock time in words: tens (六点四十, 八点十五), or a single numeral only with 分 (八点五分):
 # 八点一直巡到十点 is eight o'clock.
 _CLOCK_MINUTES = r"(?:[一二三四五]?十[一二三四五六七八九]?\s*分?|[一二三四五六七八九]\s*分)"
+# The minutes of a clock time, never the next hour ("八点到十点 十点半到十二点": 十 is not ten past).
+_MINUTE_OF_CLOCK = rf"(?:半|[一三]刻|\d{{1,2}}(?:\s*分)?|{_CLOCK_MINUTES})(?!\s*[点:：号日个天户家人]|[一二三四五六七八九十]+\s*[点:：]|\d)"
 # A stretch of the clock: "8点到10点半", "晚上7点到9点", "10:00-11:30", "六点四十到八点十分".
 _RANGE_RE = re.compile(
-    rf"(?P<h1>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m1>半|[一三]刻|\d{{1,2}}(?:\s*分)?|{_CLOCK_MINUTES})?\s*(?:(?:一直|就)?[\u4e00-\u9fff]{{0,2}}?(?:到|至|-|~|—|－)|(?P<dep>出发|出门|开始)(?:的)?[,，]?)\s*"
-    rf"(?:上午|中午|(?P<pm>下午|晚上|夜里|傍晚|后晌))?\s*(?P<h2>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]\s*(?P<m2>半|[一三]刻|\d{{1,2}}(?:\s*分)?|{_CLOCK_MINUTES})?"
+    rf"(?P<h1>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]整?(?:\s*(?P<m1>{_MINUTE_OF_CLOCK}))?\s*整?\s*(?!多|来)"
+    rf"(?:(?:一直|就)?[\u4e00-\u9fff]{{0,2}}?(?:到|至|-|~|—|－)|(?P<dep>出发|出门|开始)(?:的)?[,，]?"
+    # "六点半出去巡逻 一直干到九点": what was done said between, the stretch held by 一直
+    r"|[\u4e00-\u9fff\s]{0,8}?一直[\u4e00-\u9fff]{0,2}?(?:到|至))\s*"
+    rf"(?:上午|中午|(?P<pm>下午|晚上|夜里|傍晚|后晌))?\s*(?P<h2>\d{{1,2}}|{_CN}{{1,3}})\s*[点:]整?(?:\s*(?P<m2>{_MINUTE_OF_CLOCK}))?"
     # "七点出发九点半回来": a start and a return, said as such
     r"(?(dep)(?=(?:的|才)?\s*(?:回来|回的|回到|回家|结束|收工|完事|到家)))"
 )
@@ -88,7 +93,7 @@ _VAGUE_RE = re.compile(
     rf"|(?:不到|将近|接近|近|快|至少|最少|起码|超过|少于|多于)\s*{_NUM}\s*(?:个)?\s*(?:半)?\s*{_HOUR_UNIT}"
     rf"|{_NUM}\s*(?:个)?\s*(?:半)?\s*{_HOUR_UNIT}\s*(?:多|出头|不到|以上|多点|多一点|开外)"
     r"|十几分钟|几十分钟|\d+\s*多分钟|[一二两三四五六七八九十]+十多分钟"
-    r"|(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点\s*多\s*(?:到|至|-|~)|(?:到|至|-|~)\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点\s*多",
+    r"|(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点\s*来\s*钟|(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点\s*多\s*(?:到|至|-|~)|(?:到|至|-|~)\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点\s*多",
     re.IGNORECASE,
 )
 # "3个点": hours in some places, clock times or posts in others.
@@ -163,6 +168,7 @@ class ParsedHours:
     second_amount: bool = False  # "巡逻2小时 后来又值守了半小时": which amount is meant?
     day_in_doubt: bool = False  # "11月上旬的某天": a date named that cannot be pinned down
     two_days: bool = False  # "11.3跟11.5两天各入户俩钟头": one entry is one day
+    clock: tuple[float, float] | None = None  # the stretch of the clock the amount was read from
 
 
 def _number(text: str) -> float:
@@ -181,6 +187,7 @@ class Amount:
     span: tuple[int, int]
     corrected: bool = False
     cuts: tuple[tuple[int, int], ...] = ()  # more of the text that is about the amount (a second stretch added, one left out)
+    clock: tuple[float, float] | None = None  # one stretch of the clock read ("8点到10点半" → 8, 10.5): a later "是到11点" moves its end
 
 
 def _exact(match: re.Match[str]) -> float:
@@ -216,6 +223,9 @@ def _range_hours(match: re.Match[str]) -> float | None:
         start, told = start + 12, True
     if match["pm"] and end < 12:
         end, told = end + 12, True
+    morning = re.search(r"(?:早上|上午|早晨|清晨|凌晨|早)\s*$", match.string[max(match.start() - 4, 0):match.start()])
+    if not told and not morning and start < 12 < end and end - start > 12:
+        start += 12  # "1:30到15:00": the start on a twelve-hour clock, the end on a 24-hour one
     hours = end - start
     for _ in range(2):
         if hours <= 0:
@@ -268,8 +278,15 @@ def ambiguous_hours(text: str) -> float | None:
 
 
 def per_unit(text: str, amount: Amount) -> bool:
-    """Whether the amount is a time per household or person ("每户20分钟"), not a stretch served."""
-    return any(found.start() <= amount.span[0] and amount.span[1] <= found.end() + 1 for found in _PER_UNIT.finditer(text))
+    """Whether the amount is a time per household or person ("每户20分钟"), not a stretch served. "一圈40分钟"
+    is per round only beside a count of rounds ("转了3圈 一圈40分钟"; "走了一圈一个半钟头" is the one round)."""
+    for found in _PER_UNIT.finditer(text):
+        if not (found.start() <= amount.span[0] and amount.span[1] <= found.end() + 1):
+            continue
+        if found.group(0).startswith("一") and not re.search(r"(?:\d+|[两三四五六七八九十几俩仨])\s*(?:圈|趟|轮|遍)", text):
+            continue
+        return True
+    return False
 
 
 def read_amount(text: str) -> Amount | None:
@@ -282,14 +299,14 @@ def read_amount(text: str) -> Amount | None:
 
 # Between two amounts, what makes them one sum ("值班三个钟头 后晌又入户走访了一个钟头"), and after one,
 # what leaves it out ("路上来回坐车四十分钟不算").
-_ADDED_RE = re.compile(r"又|另外|另|加上|外加|再")
+_ADDED_RE = re.compile(r"又|另外|另|加上|外加|再|[+＋]|还(?![差剩要得需想没能可有是])")
 _LEFT_OUT_RE = re.compile(r"\s*(?:就|也|都)?\s*(?:不算|不计|不包括|没算|不含|除外)")
 
 
 # A total said after its parts: with a unit ("…一共5小时") or in words alone ("…今天一共三个半").
 _TOTAL_BEFORE = re.compile(r"(?:一共|总共|合计|加起来|共计|总计|统共)\s*(?:是|就是|有|算)?\s*$")
 _BARE_TOTAL = re.compile(rf"(?:一共|总共|合计|加起来|共计|总计|统共)\s*(?:是|就是|有|算)?\s*(?P<num>{_NUM})\s*(?P<half>个半)?(?!\s*(?:个|[户家人次趟件处点天]|\d))")
-_TIME_OF_DAY = re.compile(r"上午|下午|晚上|中午|早上|晌午|后晌|傍晚|夜里|前半晌|后半晌")
+_TIME_OF_DAY = re.compile(r"上午|下午|晚上|中午|早上|晌午|后晌|傍晚|夜里|前半晌|后半晌|午后|午饭后|饭后")
 
 
 def _total_value(found: re.Match[str]) -> float:
@@ -301,31 +318,178 @@ def _clause_start(text: str, at: int, ends_before: list[int]) -> int:
     return max([pause, *ends_before])
 
 
+def _clock_span(found: re.Match[str], hours: float) -> tuple[float, float]:
+    """Where a clock range starts and ends, on a 24-hour clock where it was said ("下午两点到四点" → 14, 16)."""
+    start = _clock(found["h1"], found["m1"])
+    if start < 12 and _EVENING_BEFORE.search(found.string, max(found.start() - 4, 0), found.start()):
+        start += 12
+    return start, round(start + hours, 2)
+
+
 def _pieces(rest: str) -> list[tuple[int, int, float]]:
     """Every exact stretch of time in the text, in order: amounts with a unit, and clock ranges."""
-    pieces = [(m.start(), m.end(), _exact(m)) for m in _HOURS_RE.finditer(rest)]
+    return sorted((s, e, h) for s, e, h, _ in _pieces_with_clock(rest))
+
+
+def _pieces_with_clock(rest: str) -> list[tuple[int, int, float, tuple[float, float] | None]]:
+    pieces: list = [(m.start(), m.end(), _exact(m), None) for m in _HOURS_RE.finditer(rest)]
     blanked = rest
-    for start, end, _ in pieces:
+    for start, end, _, _ in pieces:
         blanked = _blank(blanked, (start, end))
     for found in _RANGE_RE.finditer(blanked):
         if (hours := _range_hours(found)) is not None:
-            pieces.append((found.start(), found.end(), hours))
+            pieces.append((found.start(), found.end(), hours, _clock_span(found, hours)))
             blanked = _blank(blanked, found.span())
     if pieces:
-        for found in _MINUTES_RE.finditer(blanked):  # a second amount in minutes ("…四十分钟不算")
-            pieces.append((found.start(), found.end(), round(_number(found["min"]) / 60, 2)))
+        for found in _SECOND_MINUTES_RE.finditer(blanked):  # a second amount in minutes ("…四十分钟不算", "加上回访四十五分")
+            if (minutes := _number(found["min"])) < 60 or found["unit"] != "分":
+                pieces.append((found.start(), found.end(), round(minutes / 60, 2), None))
+                blanked = _blank(blanked, found.span())
+        for found in _QUARTERS_RE.finditer(blanked):  # "三刻钟+一个钟"
+            pieces.append((found.start(), found.end(), round(_number(found["num"]) * 0.25, 2), None))
             blanked = _blank(blanked, found.span())
         for found in _HALF_HOUR_RE.finditer(blanked):  # or half an hour ("…来回路上半小时不算")
-            pieces.append((found.start(), found.end(), 0.5))
-    return sorted(pieces)
+            pieces.append((found.start(), found.end(), 0.5, None))
+            blanked = _blank(blanked, found.span())
+        for found in _BARE_MORE_RE.finditer(blanked):  # "上午俩钟头 下午又一个半"
+            pieces.append((found.start("num"), found.end(), _number(found["num"]) + 0.5, None))
+    return sorted(pieces, key=lambda p: p[0])
+
+
+# Minutes after a first amount, with 分 alone too ("两小时十五分 加上电话回访四十五分"), but not a score.
+_SECOND_MINUTES_RE = re.compile(rf"(?P<min>{_NUM})\s*(?P<unit>分钟|min|mins|分(?![\d数值]))", re.IGNORECASE)
+# "又一个半": the unit of the amount before, not said again
+_BARE_MORE_RE = re.compile(rf"(?:又|再|另外|还)\s*(?P<num>{_NUM})\s*个半(?!\s*(?:月|天|人|户|家|次|趟|个|小时|钟|\d))")
+# A break inside a stretch of the clock ("八点到十二点入户 中间吃饭歇了半小时"): taken off it.
+_BREAK_BEFORE = re.compile(r"中间|当中|扣掉|扣除|刨去|刨掉|去掉|除去|减去|减掉")
+# A break said without its length ("中间回了趟家"): how long was served is not known.
+_BREAK_UNTOLD = re.compile(r"中间(?:还|又|去)?(?<!没)(?:歇|休息|吃|回|出去|离开|走开|办了?点|接(?!了?(?:个|一个|几个)?电话)|送|耽误|停|忙别的|去了?趟)")
+
+
+# One time of the clock said on its own ("是到十点半", "九点半才到的", "结束是两点四十五").
+_ONE_CLOCK = re.compile(
+    rf"(?P<h>\d{{1,2}}|{_CN}{{1,3}})\s*[点:：]整?(?:\s*(?P<m>{_MINUTE_OF_CLOCK}))?(?P<more>\s*多)?"
+)
+_STARTED_AFTER = re.compile(r"\s*(?:才|就|是)?\s*(?:到的|来的|开始|出发|出门|到岗|过去的|去的|上的岗)")
+_STARTED_BEFORE = re.compile(r"(?:开始|从)(?:的)?(?:时间)?\s*(?:其实|应该|实际|应当)?\s*(?:是|为|在)?\s*$")
+_ENDED_AFTER = re.compile(r"\s*(?:才|就)?\s*(?:走的|走了|结束|完事|完的|收工|撤的|撤了|回的|回来|下的班|停的)")
+_ENDED_BEFORE = re.compile(r"(?:到|至|结束(?:的)?(?:时间)?\s*(?:其实|应该|实际|应当)?\s*(?:是|为|在)?|[干忙弄搞守巡值]到)\s*$")
+
+
+def _which_clock(text: str, found: re.Match[str]) -> str | None:
+    before = text[max(found.start() - 8, 0):found.start()]
+    if _STARTED_AFTER.match(text, found.end()) or _STARTED_BEFORE.search(before):
+        return "start"
+    if _ENDED_AFTER.match(text, found.end()) or _ENDED_BEFORE.search(before):
+        return "end"
+    return None
+
+
+def _clock_times(text: str, start: int = 0):
+    """Each time of the clock said alone, with whether it is a start or an end: (which, value or None, match)."""
+    for found in _ONE_CLOCK.finditer(text, start):
+        try:
+            value = None if found["more"] else _clock(found["h"], found["m"])
+        except ValueError:
+            continue
+        if value is not None and value > 24:
+            continue
+        if (which := _which_clock(text, found)) is not None:
+            yield which, value, found
+
+
+def clock_said(text: str, start: int = 0) -> tuple[str, float | None] | None:
+    """The start or the end of a stretch said alone in a folded text: ("start" | "end", the clock time, None
+    when vague: "五点多"); the last one said wins, as in "15点不对 到15点半"."""
+    said = None
+    for which, value, _ in _clock_times(text, start):
+        said = (which, value)
+    return said
+
+
+def _start_and_end(text: str) -> Amount | None:
+    """"昨晚值班到十一点 七点半开始的": an end and a start said apart, in either order."""
+    said = {}
+    for which, value, found in _clock_times(text):
+        if value is None:
+            return None
+        said.setdefault(which, (value, found.span()))
+    if len(said) != 2:
+        return None
+    (start, start_span), (end, end_span) = said["start"], said["end"]
+    stretch = moved_clock((start, start + 12), "end", end)
+    if stretch is None:
+        return None
+    first, second = sorted((start_span, end_span))
+    if stretch[1] <= 12 and re.search(r"下午|晚|夜|傍晚|后晌", text[:first[0]]):
+        stretch = (stretch[0] + 12, stretch[1] + 12)
+    return Amount(round(stretch[1] - stretch[0], 2), "exact", first, cuts=(second,), clock=stretch)
+
+
+def moved_clock(clock: tuple[float, float], which: str, value: float) -> tuple[float, float] | None:
+    """A stretch with its start or end moved to a time said on a 12-hour clock; None when it makes no stretch."""
+    start, end = clock
+    old = start if which == "start" else end
+    options = [v for v in (value, value + 12, value - 12) if 0 <= v <= 24]
+    stretches = [(v, end) if which == "start" else (start, v) for v in options]
+    stretches = [st for st in stretches if 0 < st[1] - st[0] <= 12]
+    if not stretches:
+        return None
+    return min(stretches, key=lambda st: abs((st[0] if which == "start" else st[1]) - old))
+
+
+_AHEAD_CLAUSE = re.compile(r"明天|明儿|后天|下周|下礼拜|下星期|待会儿?|一会儿")
+
+
+def _breaks(rest: str, pieces: list) -> tuple[float, list[tuple[int, int]], set[int]] | None:
+    """The breaks inside clock ranges: (hours served, what to cut, the pieces that were breaks), or None."""
+    ranges = [p for p in pieces if p[3] is not None]
+    if not ranges:
+        return None
+    breaks = []
+    for index, piece in enumerate(pieces):
+        if piece[3] is not None or piece[0] < ranges[0][1]:
+            continue
+        clause = _clause_start(rest, piece[0], [p[1] for p in pieces if p[1] <= piece[0]])
+        if _BREAK_BEFORE.search(rest, clause, piece[0]):
+            breaks.append((index, clause))
+    if not breaks or len(ranges) + len(breaks) != len(pieces):
+        return None
+    gaps = [round(b[3][0] - a[3][1], 2) % 12 for a, b in zip(ranges, ranges[1:])]
+    served = sum(r[2] for r in ranges)
+    cuts = []
+    for index, clause in breaks:
+        piece = pieces[index]
+        end = _LEFT_OUT_RE.match(rest, piece[1])
+        cuts.append((clause, end.end() if end else piece[1]))
+        if piece[2] not in gaps:  # "两点到三点 三点半到五点 中间那半小时没干": the gap between, already left out
+            served -= piece[2]
+    return (round(served, 2), cuts, {i for i, _ in breaks}) if served > 0 else None
 
 
 def _read_amount(text: str) -> Amount | None:
     vague = _VAGUE_RE.search(text)
     rest = _blank(text, vague.span()) if vague else text
-    pieces = _pieces(rest)
+    clocked = _pieces_with_clock(rest)
+    pieces = [(s, e, h) for s, e, h, _ in clocked]
+    ranges = [p for p in clocked if p[3] is not None]
+    if ranges and not vague:
+        untold = _BREAK_UNTOLD.search(rest, ranges[0][1])
+        if untold is not None and not any(p[0] > untold.start() for p in clocked):
+            return Amount(None, "vague", untold.span())  # "九点到十一点半 中间回了趟家": how long was the break?
+        if (broken := _breaks(rest, clocked)) is not None:
+            served, cuts, _ = broken
+            first = ranges[0]
+            return Amount(served, "exact", (first[0], first[1]),
+                          cuts=(*cuts, *((r[0], r[1]) for r in ranges[1:])), clock=(first[3][0], ranges[-1][3][1]) if len(ranges) == 1 else None)
     left_out = [(s, _LEFT_OUT_RE.match(rest, e).end()) for s, e, _ in pieces if _LEFT_OUT_RE.match(rest, e)]
     kept = [p for p in pieces if all(p[0] != s for s, _ in left_out)] if len(left_out) < len(pieces) else pieces
+    ahead = [p for p in kept if _AHEAD_CLAUSE.search(rest, _clause_start(rest, p[0], [q[1] for q in kept if q[1] <= p[0]]), p[0])]
+    if ahead and len(ahead) < len(kept):
+        # "今天巡逻2小时 明天还要巡逻2小时": what is still to come is no part of today's entry
+        left_out += [(_clause_start(rest, p[0], [q[1] for q in kept if q[1] <= p[0]]), p[1]) for p in ahead]
+        kept = [p for p in kept if p not in ahead]
+        pieces = [p for p in pieces if p not in ahead]
     if kept is not pieces:
         # The clause left out goes with it ("后面开会那1小时就不算了"), back to a pause or the amount before it.
         left_out = [(_clause_start(rest, s, [p[1] for p in kept if p[1] <= s]), e) for s, e in left_out]
@@ -336,12 +500,21 @@ def _read_amount(text: str) -> Amount | None:
             cut = (*cut, vague.span())  # "一个钟头多一点 记1小时吧": the vague amount settled by the exact one
         if len(kept) > 1 and _CORRECTION_RE.search(rest, first[1], last[0]):
             return Amount(last[2], "exact", (last[0], last[1]), corrected=True, cuts=cut)
+        fixed = _CORRECTION_RE.search(rest, first[1]) if len(kept) == 1 and first in [(r[0], r[1], r[2]) for r in ranges] else None
+        if fixed is not None and (moved := clock_said(rest, fixed.end())) is not None:
+            # "巡逻 10:00到11:00 哦不对是到11点半": the stretch said again with its end (or start) corrected
+            clock = next(r[3] for r in ranges if r[0] == first[0])
+            stretch = moved_clock(clock, moved[0], moved[1]) if moved[1] is not None else None
+            if stretch is None:
+                return Amount(None, "vague", (fixed.start(), len(rest)))
+            return Amount(round(stretch[1] - stretch[0], 2), "exact", (first[0], first[1]), corrected=True,
+                          cuts=(*cut, (fixed.start(), len(rest))), clock=stretch)
         gaps = [rest[a[1]:b[0]] for a, b in zip(kept, kept[1:])]
-        if len(kept) == 2 and first[2] == last[2]:
+        if len(kept) == 2 and first[2] == last[2] and sum(p[3] is not None for p in clocked if p[0] in (first[0], last[0])) == 1:
             # "从十点半算到十二点半 两个钟头": the same stretch said twice
             return Amount(first[2], "exact", (first[0], first[1]), cuts=(*cut, (last[0], last[1])))
         if len(kept) > 1 and all(_ADDED_RE.search(gap) for gap in gaps) or (
-            len(kept) == 2 and all(_RANGE_RE.fullmatch(rest[s:e].strip()) for s, e, _ in kept)
+            len(kept) > 1 and all(_RANGE_RE.fullmatch(rest[s:e].strip()) for s, e, _ in kept)
         ):
             # "八点半到十二点 后晌两点到四点", "九点整到十一点半 吃完饭又干了一个钟头": one day's service, added up
             total = round(sum(p[2] for p in kept), 2)
@@ -354,12 +527,17 @@ def _read_amount(text: str) -> Amount | None:
         if said_total is not None and _total_value(said_total) == total:
             # "上午巡逻2个钟 下午入户1个半钟 今天一共三个半": the pieces and their sum, said in words
             return Amount(total, "exact", (first[0], first[1]), cuts=(*cut, *((s, e) for s, e, _ in kept[1:]), said_total.span()))
-        if len(kept) > 1 and _TIME_OF_DAY.search(rest, max(first[0] - 8, 0), first[0]) and all(_TIME_OF_DAY.search(gap) for gap in gaps):
+        if len(kept) > 1 and _TIME_OF_DAY.search(rest, max(first[0] - 8, 0), first[0]) \
+                and all(_TIME_OF_DAY.search(gap) or _ADDED_RE.search(gap) for gap in gaps):
             # "上午巡逻2个钟 下午入户1个半钟": one day's parts, each at its time of day
             return Amount(total, "exact", (first[0], first[1]), cuts=(*cut, *((s, e) for s, e, _ in kept[1:])))
         units = [p for p in kept if _HOURS_RE.fullmatch(rest[p[0]:p[1]])]
         said = units[0] if units else first  # "从早上6点干到晚上8点 14个小时": the amount said, not the clock's
-        return Amount(said[2], "exact", (said[0], said[1]), cuts=cut)
+        clock = next((p[3] for p in ranges if p[0] == said[0]), None) if len(kept) == 1 else None
+        return Amount(said[2], "exact", (said[0], said[1]), cuts=cut, clock=clock)
+    ends = _start_and_end(rest)
+    if ends is not None:
+        return ends
     for pattern, convert in ((_QUARTERS_RE, lambda m: round(_number(m["num"]) * 0.25, 2)),
                              (_AFTER_TIMELEN_RE, lambda m: float(m["num"]))):
         found = pattern.search(rest)
@@ -480,6 +658,12 @@ _FESTIVAL = re.compile(r"中秋节?|端午节?|重阳节?|清明节?|春节|除�
 _REMEMBERED = re.compile(r"(?:今天|今儿个?|刚才|刚刚|现在)(?:才)?.{0,4}?(?:翻|想起|记起|发现|看到|补上|补登|查)")
 
 
+# "上午俩小时 下午俩小时 下午那个是周一的": one part on another day
+_PART_ON_ANOTHER_DAY = re.compile(
+    rf"(?:上午|下午|晚上|中午|早上|前面|后面|前头|后头|头一个|后一个|第一个|第二个)(?:那个|那段|那次|那部分|那块|的)(?:是|算|在)?\s*{_DAY_WORD}"
+)
+
+
 def parse_hours(text: str, today: date) -> ParsedHours:
     """Read amount, date and note from a message; raises DateError for impossible dates."""
     clean = _WEEKDAY_ASIDE.sub(" ", fold(text))  # "11月8日（周日）": the weekday only repeats the date
@@ -527,7 +711,7 @@ def parse_hours(text: str, today: date) -> ParsedHours:
         second, second_span = None, None
     if second is not None and second == day:
         pointers_left = _cut(pointers_left, second_span)  # "周日 11月15": the same day said twice
-    two_days = second is not None and second != day and second <= today
+    two_days = second is not None and second != day and second <= today or _PART_ON_ANOTHER_DAY.search(clean) is not None
     day_in_doubt = LEFTOVER_DATE.search(pointers_left) is not None and not two_days
     note = re.sub(r"[\s,，;；、]+", " ", pointers_left).strip(_PUNCT)
     note = _SPOKEN.sub(" ", note)
@@ -536,4 +720,5 @@ def parse_hours(text: str, today: date) -> ParsedHours:
     return ParsedHours(hours=hours, day=day, date_words=date_words, note=note[:200],
                        vague=amount is not None and amount.kind == "vague",
                        ambiguous=amount is not None and amount.kind == "ambiguous",
-                       second_amount=second_amount, day_in_doubt=day_in_doubt, two_days=two_days)
+                       second_amount=second_amount, day_in_doubt=day_in_doubt, two_days=two_days,
+                       clock=amount.clock if amount is not None else None)

@@ -19,12 +19,14 @@ from bot.models import Person
 from bot.router import ASKS_WHAT, LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
 from handlers.hours.parse import (
-    DAY_CORRECTED, LASTED_AMOUNT, DateError, ambiguous_hours, find_date, fold, has_amount, latest_clock, parse_hours, per_unit, read_amount, set_apart,
+    DAY_CORRECTED, LASTED_AMOUNT, DateError, ambiguous_hours, clock_said, find_date, fold, has_amount, latest_clock, parse_hours, per_unit,
+    read_amount, set_apart,
 )
 from handlers.reports import service as reports
 
 # Conversation state keys (bot.router.Context.remember).
 LAST_ENTRY = "hours.last"  # the entry just logged: a correction or an undo refers to it
+LAST_CLOCK = "hours.last_clock"  # the stretch of the clock that entry was read from: "是到十点半" moves its end
 ASKED = "hours.ask"  # the bot asked for the exact hours of a vague amount
 ASKED_DAY = "hours.ask_day"  # the bot asked which day an amount was served on
 LAST_MINUTES = 30
@@ -33,8 +35,8 @@ ASKED_MINUTES = 15
 # What grid service is called: the command words and the activities themselves.
 SERVICE = re.compile(
     r"服务(?!中心|站|大厅|窗口|台|点|区)|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
-    r"|巡逻|巡罗|巡落|巡査|巡查|值守|值班|值斑|走仿|入护|发放|分发|派发|物资|防汛|防火|帮扶|入户|走访|宣传(?!栏|牌|画)|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
-    r"|护学|护校|护导|护送|疏导|保洁|搞卫生|打扫卫生|环境卫生|大扫除|义工|文明劝导|交通劝导|治安|联防|红袖章"
+    r"|巡逻|巡罗|巡落|巡査|巡查|巡河|巡湖|巡堤|巡塘|河长|值守|值班|值斑|走仿|入护|发放|分发|派发|物资|防汛|防火|帮扶|入户|走访|宣传(?!栏|牌|画)|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
+    r"|陪.{0,10}(?:去|上)(?:医院|看病|复查|体检|办)|护学|护校|护导|护送|疏导|保洁|搞卫生|打扫卫生|环境卫生|大扫除|义工|文明劝导|交通劝导|治安|联防|红袖章"
     r"|送饭|送餐|送菜|送水|送煤|理发|给.{0,8}(?:老人|群众|居民|困难户|残疾|独居|孤寡).{0,4}(?:送|办|修|买|打扫|理发|做饭)"
     r"|接待(?:群众|居民|来访|上访|来信)|信访|上访|来访|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
     r"|巡夜|夜巡|巡检|(?:安全|消防|入户|隐患)检查|督查|走街|串户|摸底|登门|上门|送温暖|义务|打扫|清扫|扫雪|除雪|植树|消杀"
@@ -69,7 +71,7 @@ GRID = re.compile(
 
 # Service told with no amount at all ("今天下午一直在社区帮忙搞卫生"): the bot asks how long.
 ACTIVITY = re.compile(
-    r"巡逻|巡查|值守|值班|入户|走访|帮扶|下沉|宣传|宣讲|调解|服务了|帮忙|协助|清理|打扫|搞卫生|护学|执勤|站岗|慰问|看望|排查|核查|摸排"
+    r"巡逻|巡查|巡河|巡湖|巡堤|值守|值班|入户|走访|帮扶|下沉|宣传|宣讲|调解|服务了|帮忙|协助|清理|打扫|搞卫生|护学|执勤|站岗|慰问|看望|排查|核查|摸排"
     r"|整治|志愿|义务|疏导|劝导|陪同|陪.{0,4}(?:去|办|看)|值了|守了|巡了|帮.{0,6}(?:老人|群众|居民|困难户|办|搬|修|清|填)|做工作|思想工作|上门|登门"
     r"|(?:去|到|上)(?:搬迁户|住户|居民|群众|困难户|低保户|五保户|独居老人|孤寡老人|空巢老人|[\u4e00-\u9fff]{1,2}(?:大爷|大娘|奶奶|爷爷|阿姨|大妈|婶))家"
 )
@@ -92,7 +94,7 @@ EARLIER = re.compile(
 )
 # "改成2小时", "刚才登记错了 应该是3小时", "写错了是昨天的", "不是3个是2个", "改2".
 CORRECTION = re.compile(
-    r"才对\s*$|才是对的|^漏了|漏记|漏登|漏算|^(?:改|修改|更正)时长|改成|改为|改到|改一下|改下|改个|^改\s*\d|更正|应该是|应是|不对|不是.{0,8}是|写错|弄错|登记错|记错|登错|搞错|填错|输错"
+    r"才对\s*$|才是对的|^漏了|漏记|漏登|漏算|漏报|漏填|忘了?算|^(?:改|修改|更正)时长|改成|改为|改到|改一下|改下|改个|^改\s*\d|更正|应该是|应是|不对|不是.{0,8}是|写错|弄错|登记错|记错|登错|搞错|填错|输错"
     r"|(?:日期|时间|时长|天|小时)(?:搞|弄|写|填)?错了|是.{1,8}不是|多写了|少写了|多登了|少登了|多记了|少记了|多报了|少报了|错了"
     r"|实际(?:上)?是|其实是|实际只有|实际上只|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成|有误|应为|应该为|不是这个数"
     r"|多打了|打错|多按了|按错|弄岔|搞岔|填岔|记岔|写岔|登岔|多算了|少算了|减掉|减去|没算上|没算进|调成|调为|调整为|这条算|那条算|算到(?!\s*(?:\d|[一二两三四五六七八九十]))|算成"
@@ -109,11 +111,11 @@ HOURS_TOPIC = re.compile(
     r"|(?:下沉|服务|干)了?(?:多久|多长时间)"
 )
 # A question about the rule behind the hours, not about one's own figures.
-RULE_ASKED = re.compile(r"能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|算作|怎么计|规定|要求|标准|硬性|必须|怎么|怎样|咋|如何|为什么|是不是|后果|处分|扣分|问责|通报")
+RULE_ASKED = re.compile(r"调休|补休|倒休|加班费|能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|算作|怎么计|规定|要求|标准|硬性|必须|怎么|怎样|咋|如何|为什么|是不是|后果|处分|扣分|问责|通报")
 # The leaders' summary: 安居社区谁还没达标, 全街道时长汇总, 上个月大家的下沉时长统计一下.
 TEAM = re.compile(
     r"谁|大家|大伙|大家伙|同志们|(?:多少|几个?)人.{0,4}(?:没|未|不够|达标|完成|差)|完成率|全街道|全街|各社区|各单位|各网格|各个|全体|所有人|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名"
-    r"|达标率|整体|总体|包联|下面的人|手下|本单位|我们单位|本社区|我们社区|单位的人|社区的人|达标情况"
+    r"|达标率|整体|总体|包联|下面的人|手下|本单位|我们单位|本社区|我们社区|单位的人|社区的人|达标情况|(?:那|这)几个人|社区(?:那|这)?(?:些|几个)人"
 )
 TEAM_TOPIC = re.compile(r"时长|达标|小时|钟头|没登|登记|拖后腿|垫底")
 # "一个半", "3个半": an amount with no unit, alone: the answer to "how long?", else asked about.
@@ -136,7 +138,8 @@ LOG_WORDS = re.compile(r"补登|登记一下|登记|登个|登一下|登上|记�
 RELAYED = re.compile(r"^\s*(?:【转发】|\[转发\]|转发|转[:：])|(?:说|通知|讲)[:：\s].{0,12}(?:每人|每个人|大家都|都按|一律按)|(?:每人|每个人|大家都|都按|一律按).{0,6}(?:记|算|登)")
 # Asking whether an entry may still be made ("…服务3小时 还能补登不").
 _STILL_LOGGABLE = re.compile(
-    r"(?:(?:还能|能不能|可以|还可以)(?:补登|补记|补|登|登记)(?:上去|进去|上)?(?:不|吗|么|嘛|不能|中不中|行不行|行不|成不)?"
+    r"(?:(?:还能|能不能|可以|还可以|能)(?:直接)?(?:补登|补记|补|登|登记|记|填)(?:上去|进去|上)?(?:不|吗|么|嘛|不能|中不中|行不行|行不|成不)"
+    r"|(?:还能|能不能|可以|还可以)(?:补登|补记|补|登|登记)(?:上去|进去|上)?"
     r"|(?:补登|补记|补|登|登记)(?:上去|进去|上)?(?:不|吗|么|嘛|中不中|行不行|行不|成不))\s*[?？]?\s*$"
 )
 # Asking for it outright ("我想登一下…你看能不能补上去"): a request to log, not a question whether one may.
@@ -161,7 +164,7 @@ _TARGET_BEFORE = re.compile(r"(?:够|满|达到|不到|没到|还差|差|距离?
 # Service still to come ("今晚七点到九点要去巡河 完事了再来登"): logged once done, never ahead.
 PLANNED = re.compile(r"要去|打算|准备去|计划|争取|下(?:个)?(?:周|礼拜|星期)(?![一二三四五六日天1-7])|下个月|待会儿?|一会儿|等会儿?|晚点再|完事了?再|弄完再|干完再|回来再|到时候再?|提前登")
 # A promise to be there ("周六上午8点到11点创文 准时到"): the day is still to come, whatever the weekday says.
-PROMISED = re.compile(r"准时到|按时到|一定到|保证到|准时参加|按时参加|一定参加|收到.{0,4}(?:准时|按时)")
+PROMISED = re.compile(r"准时到|按时到|一定到|保证到|准时参加|按时参加|一定参加|收到.{0,4}(?:准时|按时)|预计|提前报备|先报备|报备一下")
 PLAN_CHANGED = re.compile(r"本来|原本|原来|结果|已经|刚才|刚刚")
 # Someone else's hours to be logged for them ("小刘…手机没电了 你给他登一下"): only the person logs their own.
 FOR_SOMEONE_ELSE = re.compile(
@@ -170,6 +173,8 @@ FOR_SOMEONE_ELSE = re.compile(
     # "帮刘姐把她昨天巡逻的3小时登记上", "小王今天替我在卡口值守了4个小时": another's service
     r"|把(?:他|她|他们|她们)(?:的|昨天的|今天的)?.{0,12}(?:登|记|报)(?:一下|下|上)"
     r"|(?:小[\u4e00-\u9fff]|老[\u4e00-\u9fff]|他|她|同事|[\u4e00-\u9fff](?:姐|哥|主任|书记))(?:今天|昨天|前天)?替我(?!登|记|报|写|录)"
+    # "老刘跟我说他今天走访了五个钟头": what someone said of their own service
+    r"|说(?:他|她)(?:今天|昨天|前天|上午|下午|晚上)?(?:在[\u4e00-\u9fff]{1,6})?(?:走访|巡逻|值守|值班|入户|服务|下沉|帮扶|宣传|干)了"
 )
 # A team's hours added up ("我们网格4个人…一共干了8个钟头"): whose share is whose? Asked.
 TEAM_TOTAL = re.compile(
@@ -178,9 +183,16 @@ TEAM_TOTAL = re.compile(
     r"|(?:一共|总共|合计|加起来|加一块).{0,6}(?:\d+|[两三四五六七八九十几])\s*(?:个)?人"
     # "俺们组今儿个值守了整整８个钟头 轮班的": the group's hours, taken in turns
     r"|(?:俺们|我们|咱们|咱)(?:组|小组|网格|班组|几个|仨|俩).{0,24}(?:轮班|轮流|倒班|换班)"
+    # "我和老刘一块巡逻的 一共四个钟头", "我们网格今天一共巡了八个钟头": shared with others, added up
+    r"|(?:我|俺)(?:和|跟|同)[\u4e00-\u9fff]{1,4}?(?:一块儿?|一起|一道|俩|两个|仨).{0,16}(?:一共|总共|合计|加起来|加一块)"
+    r"|(?:俺们|我们|咱们)(?:组|小组|网格|班组|社区|单位).{0,12}(?:一共|总共|合计|加起来|加一块)"
+    r"|(?:我|俺)(?:和|跟|同)[\u4e00-\u9fff]{1,4}?(?:轮班|轮流|倒班|换班)"
 )
 # Several days' hours in one ("这周一共下沉了9个小时", "这礼拜加起来12个钟头"): one entry is one day.
-WEEK_TOTAL = re.compile(r"(?:这|本|上)(?:个)?(?:周|礼拜|星期)(?![二三四五六日天1-7末]|一(?!共))(?:里|内)?.{0,8}(?:一共|总共|合计|加起来|加一块|累计|统共)")
+WEEK_TOTAL = re.compile(r"(?:这|本|上)(?:个)?(?:周|礼拜|星期)(?![二三四五六日天1-7末]|一(?!共))(?:里|内)?.{0,8}(?:一共|总共|合计|加起来|加一块|累计|统共)"
+    # "这礼拜一到三 每天值班2小时": a run of days, each with the same hours
+    r"|(?:周|礼拜|星期)[一二三四五六日天1-7]\s*(?:到|至|-|~)\s*(?:周|礼拜|星期)?[一二三四五六日天1-7](?!点)"
+    r"|(?:每天|每日|天天|每晚|每个晚上)[^,，。\s]{0,8}?(?:\d|[一二两三四五六七八九十半俩仨])\s*(?:个)?半?(?:小时|钟头|个钟|分钟)")
 # An event someone organised ("社区今天组织了3小时的大扫除"): did the sender serve in it, and how long? Asked.
 ORGANISED = re.compile(r"^(?:社区|街道|单位|居委会?|村里|村委|党支部|支部|网格站)[\u4e00-\u9fff\s]{0,6}?组织(?:了|的)?")
 MINE_TOO = re.compile(r"我|俺|咱")
@@ -253,6 +265,8 @@ def parsed_groups(text: str, today: date) -> dict:
         groups["ask_day"] = True
     if parsed.two_days:
         groups["two_days"] = True
+    if parsed.clock is not None:
+        groups["clock"] = list(parsed.clock)
     return groups
 
 
@@ -295,7 +309,9 @@ def _problem_first(folded: str) -> bool:
     if not starts:
         return False
     service = STRONG_SERVICE.search(folded)
-    return service is None or min(starts) < service.start()
+    # "帮扶第三户的时候发现他家煤气管老化了 待了一个小时": a problem found while serving may be a report too
+    found_then = re.search(r"发现|看到|看见", folded[: min(starts) + 1]) is not None
+    return service is None or min(starts) < service.start() or found_then
 
 
 _FOR_NAME = re.compile(r"(?:给|帮|替|代)(?=[\u4e00-\u9fff]{2})")
@@ -318,8 +334,21 @@ def _names_another(folded: str, ctx: Context) -> bool:
 _SAID_AHEAD = re.compile(r"说\s*(?:好|了)?\s*(?:明天|明儿|后天|大后天|下周|下礼拜|下星期)")
 
 
+# A stretch that ends now ("一点开始巡查 干到现在", "1:30到现在").
+_UNTIL_NOW = re.compile(r"(?:(?<=[到至])(?:现在|刚才|刚刚|这会儿?|目前)|(?:一直)?(?:干|忙|弄|搞|守|巡)?到(?:现在|刚才|刚刚|这会儿?))(?!\s*(?:还|没|仍|也没))")
+# "…两个钟头 不是今天的": the day is not today, and not said.
+_NOT_TODAY = re.compile(r"(?:但|可)?不是今(?:天|儿个?|日)(?:的|干的|弄的|做的)?")
+# Service still going on ("九点开始值守 一直到现在还没完事呢"): nothing to log yet.
+_ONGOING = re.compile(r"还没(?:完事|完|结束|弄完|干完|忙完|下班|收工)|到现在(?:还)?(?:没|在)|还在(?:值|巡|忙|干|守)")
+# The end (or length) forgotten ("七点开始 几点完的忘了"): told, not asked; the bot asks for the hours.
+_FORGOT_TIME = re.compile(r"(?:几点|多久|多长时间)[^，。,]{0,4}忘了|忘了(?:是)?(?:几点|多久|多长时间)")
+
+
 def read_log(text: str, ctx: Context) -> Reading | None:
     """An hours entry: sure with an amount and a service context, tentative when either is in doubt."""
+    if _UNTIL_NOW.search(text) and re.search(r"\d\s*[点:：]|[一二两三四五六七八九十]点", text):
+        # "下沉服务 1：30到现在": the stretch ends now
+        text = _UNTIL_NOW.sub(f"到{ctx.now.hour}:{ctx.now.minute:02d}", text)
     folded = fold(text)
     if _TASK_FIRST.match(folded):
         return None  # "任务 #7 …铲了一下午": a note on that task, the ledger's
@@ -378,6 +407,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     elif late is not None and (said := read_amount(folded)) is not None and said.kind == "exact":
         # "9月28号…那次 服务3小时 还能补登不": asking to log it. The handler says whether the day may still be
         # logged, and offers the entry; nothing is stored on a question.
+        if FOR_SOMEONE_ELSE.search(folded):
+            return Reading(0.85, groups={"for_someone_else": True})  # "老刘跟我说他…五个钟头 这数能直接填不"
         groups = parsed_groups(_STILL_LOGGABLE.sub(" ", folded), today)
         return Reading(0.85, groups={**groups, "may_i": True}, label=_label(groups, today))
     if COUNTS_ASKED.search(folded) and (_NOT_SERVICE.search(folded) or not (SERVICE.search(folded) and has_amount(folded))):
@@ -399,13 +430,18 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             lambda found: found.group(0) if found.start() < amount.span[1] and amount.span[0] < found.end() else " " * len(found.group(0)),
             unqueued)
     complaint = COMPLAINT.search(unqueued) is not None or _problem_first(unqueued)
-    if amount is None and (is_question(asked_text) or UNDO.search(folded)):
+    if amount is None and service and _ONGOING.search(folded) and ACTIVITY.search(folded) and not complaint:
+        return Reading(0.85, groups={**parsed_groups(text, today), "planned": True})  # "九点开始值守 一直到现在还没完事呢"
+    if amount is None and (is_question(asked_text) and not _FORGOT_TIME.search(folded) or UNDO.search(folded)):
         return None  # "陪餐的能去几个", "入户去不了 能找人替我去不": no amount, and asking something
+    if amount is None and ACTIVITY.search(folded) and not complaint and len(folded) <= 24 \
+            and re.search(r"(?:登记|登|记)(?:一下|下)?(?:服务)?时长\s*(?:吧|呗|啊)?[。.!！]*$", folded):
+        return Reading(0.85, groups={"missing": True, **parsed_groups(text, today)})  # "刚从6栋入户回来 登记一下时长"
     if amount is None and re.match(r"(?:时长登记|登记时长|补登|登记|服务|下沉)", folded) and not complaint and len(folded) <= 16:
         return Reading(0.85, groups={"missing": True, **parsed_groups(text, today)})
     if amount is None:
         # "今天上午入户走访了": service done, amount missing: ask for it, store nothing.
-        unknown = re.search(r"多长时间|多久|没顾上看|没看时间|没看表|没记时间|时间没记|忘了几个", folded) is not None
+        unknown = re.search(r"多长时间|多久|没顾上看|没看时间|没看表|没记时间|时间没记|忘了几个", folded) is not None or _FORGOT_TIME.search(folded) is not None
         if service and not complaint and not RELAYED.search(folded) and re.search(r"了|今天|昨天|前天|上午|下午|晚上|一直|整天|一天", folded) \
                 and len(folded) <= (80 if unknown else 30) \
                 and ACTIVITY.search(folded):
@@ -413,7 +449,17 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             found_problem = PROBLEM_STATE.search(folded) or reports.problem_at(folded) is not None
             return Reading(0.5 if found_problem else 0.8, groups={"missing": True, **parsed_groups(text, today)})
         return None
-    if (not amount.corrected and CORRECTION.search(DAY_CORRECTED.sub(" ", folded))) or EARLIER.search(folded):
+    if _NOT_TODAY.search(folded) and amount.kind == "exact" and not EARLIER.search(folded):
+        groups = parsed_groups(_NOT_TODAY.sub(" ", text), today)
+        if "day" not in groups or groups["day"] == today.isoformat():
+            # "巡逻了两个钟头 不是今天的": which day, then? Asked; the amount waits for it.
+            groups = {**groups, "ask_day": True}
+            groups.pop("day", None)
+            return Reading(0.85, stores=True, groups=groups, label=f"登记服务时长（{groups.get('hours', 0):g}小时，日期待写清）")
+    told = DAY_CORRECTED.sub(" ", folded)
+    if _named_day(folded, today) is not None:
+        told = re.sub(r"漏(?:登|记|报|填|写)了?|忘了?(?:登|记|报)", " ", told)  # "10月30号的漏登了 …补一下": late, not wrong
+    if (not amount.corrected and CORRECTION.search(told)) or EARLIER.search(folded):
         return None  # "刚才登记错了 应该是3小时", "刚才那个值班的我多报了…改成三个钟头": the edit command's
     if _SOMETHING_ELSE_LASTED.search(unqueued[: amount.span[0]]):
         # "停电了俩钟头", "大爷拉着我唠了一个钟头家常": how long something else lasted. Asked, never stored; with
@@ -514,21 +560,46 @@ def _not_the_service(groups: dict, folded: str, amount) -> Reading:
     return Reading(0.8, groups={**kept, "missing": True, "lasted": folded[amount.span[0]: amount.span[1]].strip()})
 
 
+# What makes a time of the clock said alone a correction of the stretch just logged
+_CLOCK_FIXED = re.compile(r"不对|不是|错|更正|其实|实际|应该|应是|改|才到|才来|就走|结束是|开始是|是到|到点")
+
+
+def _clock_edit(folded: str, ctx: Context) -> Reading | None:
+    """"哦不对 是到十点半" right after "巡逻八点到十点": the end (or start) of that stretch moved."""
+    if ctx.recall(LAST_CLOCK) is None or not _CLOCK_FIXED.search(folded) or has_amount(folded):
+        return None
+    said = clock_said(folded)
+    if said is None:
+        if re.search(r"(?:结束|开始|到)\D{0,12}(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点\s*多", folded):
+            return Reading(0.9, groups={"clock_vague": True})  # "结束不是四点半 好像是五点多"
+        return None
+    which, value = said
+    if value is None:
+        return Reading(0.9, groups={"clock_vague": True})
+    return Reading(0.95, stores=True, groups={f"clock_{which}": value})
+
+
 def read_edit(text: str, ctx: Context) -> Reading | None:
     """A correction of the entry just logged."""
     folded = fold(text)
+    if (moved := _clock_edit(folded, ctx)) is not None:
+        return moved
     if not (CORRECTION.search(folded) or EARLIER.search(folded)) or re.search(r"[?？]|吗|怎么|咋", folded):
         return None
     if SEVERAL_ENTRIES.search(folded):
         return Reading(0.9, groups={"several": True})  # "两条都改成2.5": only the last one can be changed here
     if _relative(folded):
         return Reading(0.9, groups={})  # "不对 少了半个钟": 3.5, or 2.5 done? The handler asks what it should be.
-    if re.search(r"(?:多|少)(?:记|写|登|报|填|算|打|输|按)了?(?!成)|没算上|没算进|加上|再加|补上|减掉|减去|去掉", folded) \
+    if re.search(r"(?:多|少)(?:记|写|登|报|填|算|打|输|按)了?(?!成)|没算上|没算进|加上|再加|补上|减掉|减去|去掉|漏(?:报|记|登|填|写|算)了?|忘了?算", folded) \
             and not re.search(r"应该|应是|应为|实际|其实|改成|改为|改到|是\s*(?:\d|[一二两三四五六七八九十半])", folded):
         # "多记了一个钟头", "少记了半小时": by how much, not to how much; the handler works it out.
         amount = read_amount(folded)
         if amount is None or amount.kind != "exact":
             return None
+        if _SOMEONE_ELSES.search(folded):
+            return Reading(0.9, groups={"someone_elses": True})  # "再加上小张的一个钟": not the sender's to add
+        if re.search(r"漏(?:报|记|登|填|写|算)|忘了?算", folded) and (_named_day(folded, ctx.now.date()) or ACTIVITY.search(folded)):
+            return None  # "10月30号巡逻2小时 上个月漏登了 还能补不": an entry of its own, late, not a part left out
         sign = -1 if re.search(r"多(?:记|写|登|报|填|算|打|输|按)|减掉|减去|去掉", folded) else 1
         return Reading(0.9, stores=True, groups={"delta": sign * amount.hours})
     target = _correction(folded, ctx.now.date())
@@ -541,6 +612,9 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
         # No entry just logged in this conversation: the handler looks for the last one allowed.
         return Reading(0.85, stores=True, groups=target)
     return None
+
+
+_SOMEONE_ELSES = re.compile(r"(?:小|老)[\u4e00-\u9fff]的|(?:他|她|他们|她们|别人|同事|人家)的")
 
 
 # By how much, not to how much, without saying which way ("不对 少了半个钟": 3.5, or 2.5 done?).
@@ -640,12 +714,12 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|这算|算(?:服务|下沉)时长|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|\d+\s*件", folded) \
             or _NOT_ONES_TOTAL.search(folded):
         return None
-    if CHECKS_ENTRY.search(folded) and not re.search(r"你|他|她|@", folded):
+    if CHECKS_ENTRY.search(folded) and not re.search(r"你|他|她|@", folded) and not TEAM.search(folded):
         return Reading(0.9, groups=_month_groups(find_month(folded, ctx.now.date())))
     if (RULE_ASKED.search(folded) or re.search(r"每(?:周|月|天|年|次|个月)|需要|得.{0,3}几", folded)) \
             and not re.search(r"我|俺|咱", folded):
         return None  # "每月20小时是硬性要求吗", "每周要巡逻几个小时": a question about the rule
-    if TEAM.search(folded) and not re.search(r"我自己|我本人|俺自己|不用全|不要全", folded) and (not re.search(r"我(?!们)|俺(?!们)", folded)
+    if TEAM.search(folded) and not re.search(r"我自己|我本人|俺自己|不用全|不要全", folded) and (not re.search(r"(?<![帮给])我(?!们)|(?<![帮给])俺(?!们)", folded)
                                 or re.search(r"各(?:网格|社区|单位)|大家|大伙|全街道|所有人|哪些人|谁", folded)):
         return None
     if re.search(r"时长统计|统计表|汇总", folded) and not re.search(r"我的|俺的|我自己|俺自己|我本人", folded):
@@ -654,11 +728,11 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     month = find_month(folded, ctx.now.date())
     if amount is not None and re.search(r"(?:给我|帮我|帮忙)(?:记|登)|记一下|记上|登一下|登上吧", folded):
         return None  # "…大概走了三个多小时 累够呛 给我记一下时长": an entry, asked to be logged
-    asks = re.search(r"[?？]|多少|多久|多长|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够(?!呛)|统计|汇总|呢$|达没达|报个数|报一下", folded) is not None
+    asks = re.search(r"[?？]|是不是|是否|多少|多久|多长|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够(?!呛)|统计|汇总|呢$|达没达|报个数|报一下", folded) is not None
     if amount is not None and SERVICE.search(folded) and not re.search(r"我的|还差|够|(?<!好)几个|多少|多久|多长", folded):
         return None  # "入户走访好几个小时": service told, not a question about one's total
     if amount is not None and amount.kind == "exact" and not re.search(
-        r"够\s*\d|到\s*\d|满\s*\d|距离|离\s*\d|还差|\d+\s*(?:个)?小时(?:了)?(?:没|吗|了没)", folded
+        r"够\s*\d|到\s*\d|满\s*\d|距离|离\s*\d|还差|\d+\s*(?:个)?小时(?:了)?(?:没|吗|了没)|(?:是不是|是否)(?:才|只|就)(?:登|记|有)了", folded
     ):
         return None  # "我今天服务了2个小时" is a log
     if MINE.search(folded) and asks:

@@ -14,7 +14,7 @@ _MINE = re.compile(
     r"|(?:我|俺)(?:负责|牵头|包|手上|身上)(?:的)?.{0,6}任务"
     r"|^(?:我|俺)(?:们)?(?:现在|手上|这边)?(?:有|还有)(?:啥|什么|哪些|几个|没有)(?:整改)?任务(?:没|没有|吗|不|呢)?[?？]*$"
 )
-_RECHECK = re.compile(r"(?:回头看|复查)?\s*#\s*(?P<id>\d+)\s*(?P<rest>.*?(?:没反弹|未反弹|没有反弹|巩固).*)$")
+_RECHECK = re.compile(r"(?:回头看|复查)?\s*#\s*(?P<id>\d+)\s*(?P<rest>.*?(?:没反弹|未反弹|没有反弹|巩固|保持(?:的|得)(?:不错|很好|挺好)).*)$")
 
 
 # A task's number however typed ("任务5", "任务 第4号", "任务#5", "第五号任务"): read as "任务 #5".
@@ -33,12 +33,38 @@ def numbered(text: str) -> str:
     return _TASK_NUMBER.sub(one, normalize(text))
 
 
+# A step of the ledger named: with one, a bare number is the task's (or, for 立项, the report's).
+_LEDGER_STEP = re.compile(r"销号|消号|销了|可以销|反弹|反单|回潮|重新打开|复查|回头看|未反弹|没反弹|巩固|立项|立个项|纳入台账|列入台账|转成台账|转为台账|转台账")
+# "第四个任务", "6号那个", "十一号任务", "任务 十", "反映25号": the number however said, read as "#N".
+_LOOSE_NUMBER = re.compile(
+    r"(?:任务|反映|随手拍)?\s*第\s*(?P<a>\d+|[一二三四五六七八九十百]+)\s*(?:个|号)(?:任务|单子|反映)?"
+    r"|(?<![\d月.一二三四五六七八九十])(?P<b>\d+|[一二三四五六七八九十百]+)\s*号(?:台账)?(?:任务|反映|单子)?"
+    r"|(?:任务|反映|随手拍)\s*(?P<c>\d+|[一二三四五六七八九十百]+)(?![\d年月日天点个])"
+)
+
+
+def _loosely_numbered(text: str) -> str:
+    """The message with a loosely said number as #N, when it names a ledger step and has no # yet."""
+    text = normalize(text)
+    if "#" in text or not _LEDGER_STEP.search(text):
+        return numbered(text)
+
+    def one(found: re.Match[str]) -> str:
+        raw = found["a"] or found["b"] or found["c"]
+        try:
+            value = int(raw) if raw.isdigit() else int(cn2an.cn2an(raw, "smart"))
+        except ValueError:
+            return found.group(0)
+        return f"#{value} "
+    return re.sub(r"^\s*(?:把|将)\s*", "", _LOOSE_NUMBER.sub(one, text, count=1))
+
+
 def read_mine(text: str, ctx: Context) -> Reading | None:
     return Reading(0.9) if _MINE.search(normalize(text)) else None
 
 
 def read_recheck(text: str, ctx: Context) -> Reading | None:
-    found = _RECHECK.search(numbered(text))
+    found = _RECHECK.search(_loosely_numbered(text))
     if not found:
         return None
     return Reading(0.9, args=f"#{found['id']} {found['rest']}".strip())
@@ -53,10 +79,12 @@ _CLOSE = re.compile(
     r"^(?:任务)?\s*#\s*(?P<id>\d+)\s*(?:号任务)?.{0,10}?(?<!刚)(?<!已)(?<!已经)销(?:个|一个|一下)?号(?!的)(?:了|吧)?\s*[:：,，]?\s*(?P<rest>.*)$"
     r"|^(?:任务)?\s*(?P<id2>\d+)\s*号?任务.{0,4}销号\s*(?P<rest2>.*)$"
     # "任务 #7 小广告我都铲干净了 直接销号吧": what was done, then the step asked for at the end
-    r"|^(?:任务)?\s*#\s*(?P<id3>\d+)(?!\d)\s*(?P<rest3>.{0,40}?)\s*(?:直接|可以|能|帮我|给)?销(?:个|一个|一下)?号(?:了|吧|啊)?[。.!！]*$"
+    r"|^(?:任务)?\s*#\s*(?P<id3>\d+)(?!\d)\s*(?P<rest3>.{0,40}?)\s*(?:直接|可以|能|帮我|给)?(?:销(?:个|一个|一下)?号|消号)(?:了|吧|啊)?[。.!！]*$"
+    # "第四个任务可以销了 现场看过了": 销了 for 销号, the reason after
+    r"|^(?:任务)?\s*#\s*(?P<id4>\d+)(?!\d)\s*(?:任务)?\s*(?:可以|能|就)销了\s*[:：,，]?\s*(?P<rest4>.*)$"
 )
 _FROM_REPORT = re.compile(
-    r"(?:把)?(?:反映|随手拍|投诉)?\s*#\s*(?P<id>\d+)\s*(?:号)?.{0,8}?(?:立项|立个项|立一个项|列入(?:整改)?台账|列进(?:整改)?台账|纳入(?:整改)?台账)\s*[:：,，]?\s*(?P<rest>.*)$"
+    r"(?:把)?(?:反映|随手拍|投诉)?\s*#\s*(?P<id>\d+)\s*(?:号)?.{0,8}?(?:立项|立个项|立一个项|列入(?:整改)?台账|列进(?:整改)?台账|纳入(?:整改)?台账|转成台账|转为台账|转台账|转成整改任务)\s*[:：,，]?\s*(?P<rest>.*)$"
 )
 
 
@@ -69,7 +97,7 @@ _BOARD_TABLE = re.compile(r"(?:销号|整改|台账).{0,8}(?:总表|总账|汇�
 
 
 # "…刚回来了给我看看台账", "我想看看整个街道的台账": asked for at the end of a story.
-_BOARD_ASKED_FOR = re.compile(r"(?:看看|看下|看一下|瞅瞅|调出|发我|给我看)(?:\d{1,2}月(?:份)?的?|本月的?|这个月的?)?(?:整个街道的|全街道的|咱们的|我们的|咱街道的)?(?:整改)?台账(?!.{0,4}(?:怎么|咋|能不能))")
+_BOARD_ASKED_FOR = re.compile(r"^(?:整改)?台[账帐](?:表)?(?:发一下|发我|发下|发过来|拉一下|调一下|调出来)|(?:看看|看下|看一下|瞅瞅|调出|发我|给我看)(?:\d{1,2}月(?:份)?的?|本月的?|这个月的?)?(?:整个街道的|全街道的|咱们的|我们的|咱街道的)?(?:整改)?台账(?!.{0,4}(?:怎么|咋|能不能))")
 
 
 def read_board(text: str, ctx: Context) -> Reading | None:
@@ -100,22 +128,23 @@ def read_task(text: str, ctx: Context) -> Reading | None:
 
 
 def read_close(text: str, ctx: Context) -> Reading | None:
-    found = _CLOSE.search(numbered(text))
+    found = _CLOSE.search(_loosely_numbered(text))
     if not found:
         return None
-    return Reading(0.9, args=f"#{found['id'] or found['id2'] or found['id3']} {found['rest'] or found['rest2'] or found['rest3'] or ''}".strip())
+    return Reading(0.9, args=f"#{found['id'] or found['id2'] or found['id3'] or found['id4']} "
+                            f"{found['rest'] or found['rest2'] or found['rest3'] or found['rest4'] or ''}".strip())
 
 
 def read_from_report(text: str, ctx: Context) -> Reading | None:
-    found = _FROM_REPORT.search(normalize(text))
+    found = _FROM_REPORT.search(_loosely_numbered(text))
     return Reading(0.9, args=f"#{found['id']} {found['rest']}".strip()) if found else None
 
 
-_REOPEN = re.compile(r"^(?:任务)?\s*#\s*(?P<id>\d+)\s*(?:号任务)?.{0,10}?(?<!没有)(?<!没|未|不)反弹(?:了)?\s*[:：,，]?\s*(?P<rest>.*)$"
+_REOPEN = re.compile(r"^(?:任务)?\s*#\s*(?P<id>\d+)\s*(?:号任务)?.{0,10}?(?<!没有)(?<!没|未|不)(?:反弹|反单|回潮|重新打开)(?:了)?\s*[:：,，]?\s*(?P<rest>.*)$"
                      # "任务 #2 就是上礼拜刚销号的那个…又堆起来了…反弹了": the story first, the step at the end
-                     r"|^(?:任务)?\s*#\s*(?P<id2>\d+)(?!\d)\s*(?P<rest2>.{0,60}?)\s*(?<!没有)(?<!没|未|不)反弹(?:了|啦)?[。.!！]*$")
+                     r"|^(?:任务)?\s*#\s*(?P<id2>\d+)(?!\d)\s*(?P<rest2>.{0,60}?)\s*(?<!没有)(?<!没|未|不)(?:反弹|反单|回潮|重新打开)(?:了|啦)?[。.!！]*$")
 
 
 def read_reopen(text: str, ctx: Context) -> Reading | None:
-    found = _REOPEN.search(numbered(text))
+    found = _REOPEN.search(_loosely_numbered(text))
     return Reading(0.9, args=f"#{found['id'] or found['id2']} {found['rest'] or found['rest2'] or ''}".strip()) if found else None

@@ -36,7 +36,7 @@ _TODAY = re.compile(
 # Leaders asking how the lessons go: 本周微课学习情况, 谁还没学微课, 大家微课学得咋样.
 _STATS = re.compile(
     r"(?:微课|学习).{0,6}(?:情况|覆盖|统计|完成率|完成情况|进度|学得|学的)|(?:谁|哪些人|有谁|几个人|多少人).{0,3}没(?:学|打卡|看)"
-    r"|大家.{0,4}学(?:得|的)(?:咋样|怎么样)"
+    r"|大家.{0,4}学(?:得|的)(?:咋样|怎么样)|第\s*(?:\d+|[一二三四五六七八九十百]+)\s*课.{0,4}(?:有)?(?:多少人|几个人|谁)(?:学了|学过|没学|看了|打卡)"
     rf"|(?:微课|学习|打卡).{{0,8}}{FIGURES}|{FIGURES}.{{0,6}}(?:没学|没打卡|打卡|学微课)"
 )
 
@@ -58,7 +58,7 @@ def lesson_number(raw: str | None) -> int | None:
 
 
 # Said inside a longer message: "这课俺看明白了 记上吧", "今天的课看过了 签个到", "认真看了一遍 已学".
-_DONE_PHRASE = re.compile(r"已学|学完了|学好了|学过了|看过了|看完了|看明白了|看懂了|签个?到|打个?卡")
+_DONE_PHRASE = re.compile(r"已学|学完了?|学好了|学过了|看过了|看完了|看明白了|看懂了|签个?到|打个?卡")
 
 
 _DONE_AT_END = re.compile(r"(?:微课|这课|这节课|今天的课).{0,60}?(?:然后|所以|就|那就)?\s*(?:已学|已学习|学完了|已打卡|打个?卡|签个?到)(?:了|吧|啦)?$")
@@ -69,8 +69,8 @@ def read_done(text: str, ctx: Context) -> Reading | None:
     found = _DONE.match(text)
     if not found:
         # "看过了 已阅✔️", "我也学了 已学": two ways of saying it in one message.
-        parts = [p for p in re.split(r"[\s,，。.!！、]+", re.sub(r"^(?:我|俺)?也", "", _strip(text))) if p]
-        strong = [p for p in parts if _DONE.match(p) or _DONE_PHRASE.search(p) and len(p) <= 8]
+        parts = [p for p in re.split(r"[\s,，。.!！、]+", re.sub(r"^(?:我|俺)?(?:也|刚刚?|刚才)", "", _strip(text))) if p]
+        strong = [p for p in parts if _DONE.match(p) or _DONE_PHRASE.search(p) and len(p) <= 8 and not re.search(r"没|未|不", p)]
         if 1 < len(parts) <= 3 and strong and not re.search(r"[?？]|吗|没有?$|怎么|咋|反映|投诉|举报|随手拍", _strip(text)) \
                 and all(p in strong or len(p) <= 8 for p in parts):
             found = _DONE.match(strong[-1]) or _DONE.match("已学")

@@ -18,7 +18,7 @@ _JUDGE = re.compile(rf"^{_PREFIX}(?P<judge>对|错|√|✓|✔|×|✗|✘|x|X|�
 # "c 应该是c", "B 我选B", "B吧 应该是B": the letter said twice is one answer.
 _REPEATED = re.compile(r"^\s*([A-Ha-h])\s*(?:吧|呗|啊)?\s*[,，]?\s*(?:应该|肯定|我觉得|我|俺)?\s*(?:是|选)\s*(?i:\1)\s*(?=[吧呗啊。.!！~～]*$)")
 # "应该是A 超过500元要报告", "选B，因为要提前报备": one letter, then why (no other letter in it).
-_WITH_REASON = re.compile(rf"^{_PREFIX}(?P<letters>[A-Ha-h])(?:\s*[,，。.]\s*|\s+)(?:因为|由于|理由是|毕竟)?(?P<why>[^A-Za-z]{{2,60}})$")
+_WITH_REASON = re.compile(rf"^{_PREFIX}(?P<letters>[A-Ha-h]{{1,4}})(?:\s*[,，。.]\s*|\s+)(?:因为|由于|理由是|毕竟)?(?P<why>[^A-Za-z]{{2,60}})$")
 # Thinking aloud about the options, then the choice at the end.
 _DECIDED_AT_END = re.compile(r"(?:我觉得|我认为|我猜|应该是|应该选|我选|就选|那就选|所以选|选)\s*(?:是|选)?\s*(?P<letter>[A-Ha-h])\s*(?:吧|呗|啊|了)?[。.!！~～]*$")
 _ABOUT_THE_QUESTION = re.compile(r"题|选项|第[一二三四1-4]个|[A-Ha-h]\s*(?:不对|错|对)")
@@ -39,7 +39,7 @@ def parse_answer(text: str) -> str | None:
         return "".join(letters)
     found = _WITH_REASON.match(text)
     if found and re.search(r"[\u4e00-\u9fff]", found.group("why")):
-        return found.group("letters").upper()
+        return "".join(sorted({c.upper() for c in found.group("letters")}))
     found = _JUDGE.match(text)
     if found:
         return TRUE if found.group("judge") in _TRUE_WORDS else FALSE

@@ -304,7 +304,7 @@ COMMANDS = (
     ),
     Command(name="反映统计", guessable=True, handler=stats, reader=read_stats, roles=LEADERS, priority=7, summary="反映统计：包联单位随手拍的受理、办结用时",
             example="反映统计 2026-11"),
-    Command(name="反映列表", guessable=True, aliases=("待办反映",), handler=worklist, reader=read_worklist, roles=REGISTERED, priority=7,
+    Command(name="反映列表", guessable=True, aliases=("待办反映", "随手拍列表", "投诉列表", "反映清单"), handler=worklist, reader=read_worklist, roles=REGISTERED, priority=7,
             summary="反映列表：待您办理的反映"),
     Command(
         name="随手拍", aliases=("反映", "投诉", "反应", "举报", "曝光", "吐槽", "意见箱"), handler=create, reader=read_report,

@@ -21,21 +21,21 @@ RATE_KEY = "reports.rate"
 RATE_MINUTES = 24 * 60
 SHOWN_RATE_MINUTES = 30
 
-_STRONG_WORD = r"(?:吐个槽|反映|反应|投诉|投述|complain|举报|曝光|吐槽|随手拍|sui手拍|随手pai|suishoupai|意见箱|意见[:：]|提个意见|提意见|告状|揭发|检举|爆料|反馈|提个建议|提建议|建议)"
+_STRONG_WORD = r"(?:吐个槽|反映|反应|投诉|投述|投素|complain|举报|曝光|吐槽|随手拍|sui手拍|随手pai|suishoupai|意见箱|意见[:：]|提个意见|提意见|告状|揭发|检举|爆料|反馈|提个建议|提建议|建议)"
 # 提交 is a report word only when someone asks for it to be filed (帮我提交, 匿名提交).
-_REPORT_WORD = rf"(?:{_STRONG_WORD}|(?:帮我|替我|给我|我要|我想|匿名)\s*提交|(?:帮我|替我|给我|帮忙|我要|我想)\s*(?:上报|报上去)|匿名(?:报|上报|说)(?:一下|下|个)?)"
+_REPORT_WORD = rf"(?:{_STRONG_WORD}|(?:帮我|替我|给我|我要|我想|匿名)\s*提交|(?:帮我|替我|给我|帮忙|我要|我想)\s*(?:上报|报上去|报(?:一个|个|一下|下|件事))|匿名(?:报|上报|说)(?:一下|下|个)?)"
 _LEAD = re.compile(
     rf"^(?:@\S+\s+)?(?:麻烦|请)?(?:我|俺|咱)?(?:想|要|得|来)?(?:帮我|替我|给我|帮忙|(?:替|帮|代)(?:群众|居民|老百姓|老乡|大家|村民|住户|邻居|他|她|他们|老[\u4e00-\u9fff]|小[\u4e00-\u9fff]|[\u4e00-\u9fff]{0,2}(?:大爷|大妈|阿姨|大姐|大哥|奶奶|爷爷|师傅)))?(?:匿名)?\s*{_REPORT_WORD}"
     r"(?:一下子?|下|个事儿?|件事|个问题|一个问题|一件事|点事)?\s*[:：,，!！。.\s]*"
 )
 _ANONYMOUS = re.compile(
-    r"匿名|niming|名字(?:就)?(?:别|不要|不用|甭|莫)(?:写|留|提|说|报)|(?:别|不要|不想|不能)(?:暴露|透露|公开)(?:我的)?身份|(?:帮我|给我|替我)?保密"
+    r"匿名|匿命|匿铭|niming|不敢(?:实名|留名|署名|露名|写名字)|怕(?:被)?(?:人)?(?:打击)?报复|名字(?:就)?(?:别|不要|不用|甭|莫)(?:写|留|提|说|报)|(?:别|不要|不想|不能)(?:暴露|透露|公开)(?:我的)?身份|(?:帮我|给我|替我)?保密"
     r"|(?:别|不要|千万别|甭|莫|不用|不)(?:把|留|写|报|提|透露|说出|告诉|登)(?:上)?(?:我|我的|俺|俺的)(?:的)?(?:名字|姓名|名)|不想留名|不愿留名|(?:不要|别|不用|甭|莫|不)署(?:上)?(?:我的?)?(?:名|名字|姓名|真名)|不(?:要|想|能)?(?:显示|露|亮)(?:出)?(?:我的?)?(?:名字|姓名|真名|身份)|不留(?:姓名|名字|真名)|不想实名|不想透露(?:我的)?(?:姓名|名字|身份)|不要写我(?:的)?名字|别写我(?:的)?名字|不写名字|不留名|不署名|别让人知道是(?:我|俺)|不要让人知道是(?:我|俺)|不要透露(?:我|俺)|别透露(?:我|俺)|别暴露(?:我|俺)"
     r"|别说是(?:我|俺)|不要说是(?:我|俺)|(?:别|不要|千万别)(?:告诉|跟|和).{0,6}(?:是(?:我|俺)|是谁)|(?:别|不要|千万别)说是谁|悄悄(?:地|的)?(?:跟|和)(?:你们?|您)说|偷偷(?:地|的)?(?:跟|和)(?:你们?|您)说|(?:替|帮|给)我保密|(?:不想|不要|别|千万别)让.{0,6}知道是(?:我|俺)|悄悄(?:地|的)?(?:反映|举报|说|曝光)|(?:不想|别|不要|不能)暴露(?:自己|我)|隐去.{0,4}(?:姓名|名字|身份)"
     r"|隐名|(?:不想|不愿|不要|别|不)(?:露(?:个)?名|具名)|隐藏.{0,4}(?:姓名|名字|身份)|不实名|别公开(?:我|俺)|不要公开(?:我|俺)|不公开(?:我的)?(?:姓名|名字|身份)|不想署名|不署名"
 )
 # About a ticket or task that exists ("把反映 #5 立项", "5号反映"): never a new ticket.
-_EXISTING = re.compile(r"#\s*\d|\d+\s*号(?:反映|投诉|任务|单)|编号\s*\d|单号\s*\d|立项|台账|销号|整改任务")
+_EXISTING = re.compile(r"#\s*\d|\d+\s*号(?:反映|投诉|任务|单)|编号(?:是|为)?\s*\d|单号(?:是|为)?\s*\d|(?i:no)\.?\s*\d|立项|台账|销号|整改任务")
 # A report word early in the message, not 反映的 (我反映的事: asking about one's own reports).
 # (Not a word describing people: "接待了6个来反映问题的群众".)
 _EARLY = re.compile(rf"^.{{0,8}}?{_STRONG_WORD}(?!(?:问题|情况|诉求|事情?)?的|过的|列表|统计|\s*(?:列|清单|有哪些|有几))")
@@ -44,7 +44,7 @@ _DURATION = re.compile(DURATION)
 _ANYWHERE = re.compile(_REPORT_WORD)
 # A problem told without a report word: maybe a report, the router asks.
 _PROBLEM = re.compile(
-    r"坏了|坏掉|没人管|没人修|没人清|没人收|没人拉|没人理|没人来|没人问|不管|好几天|好久|半个月|一个月了|臭|占道|乱收费|乱停|乱扔|乱贴"
+    r"飞线|私拉电线|乱拉电线|不牵绳|坏了|坏掉|没人管|没人修|没人清|没人收|没人拉|没人理|没人来|没人问|不管|好几天|好久|半个月|一个月了|臭|占道|乱收费|乱停|乱扔|乱贴"
     r"|堵了|堵塞|堵上|堵住|堵着|被.{0,6}堵|漏水|积水|不亮|堆满|堆着|扰民|噪音|异味|冒烟|破损|塌了|断水|停水|停电"
     r"|倒了|断了|裂了|掉了|歪了|松了|翘起|脱落|被偷|丢了|着火|起火|冒水|爆管|爆了|脏乱|乱堆|乱倒|乱搭|私搭|乱建|乱摆|乱挂|乱拉"
     r"|违停|偷倒|渗水|发臭|污水|垃圾成堆|没路灯|黑灯瞎火|安全隐患|有隐患|危险|返水|倒灌|漫出来|咬人|咬伤|伤人|流浪狗"
@@ -75,17 +75,23 @@ _STATS = re.compile(
 _MINE = re.compile(r"(?<![找向跟给对帮替])(?:我|俺)(?:之前|上次|以前|前几天|前些天|前两天|前阵子|这两天|这阵子|上周)?(?:反映|反应|投诉|提交|举报|报|提|发|拍)(?:过|了)?的(?:随手拍|反映|投诉|问题|事|那个|那些|记录)?"
                    r"|(?:我|俺)(?:的)?(?:投诉|反映|随手拍)(?:的)?记录|查(?:一下|一查|下|查|看)?(?:我|俺)的(?:反映|随手拍|投诉)"
                    # "我这个月反映了几个来着": how many one has sent, and which
-                   r"|(?:我|俺)(?:这个?月|本月|上个?月|今年|最近|这阵子)?(?:都|一共|总共)?(?:反映|投诉|提交|举报|拍)了?(?:几|多少)(?:个|条|件|次|回)?")
+                   r"|(?:我|俺)(?:这个?月|本月|上个?月|今年|最近|这阵子)?(?:都|一共|总共)?(?:反映|投诉|提交|举报|拍)了?(?:几|多少)(?:个|条|件|次|回)?"
+                   # "我都反映过哪些问题啊", "我自己报的那几个随手拍 现在啥状态", "之前投诉烧烤店油烟那个 有结果了吗"
+                   r"|(?:我|俺)(?:自己)?(?:都)?(?:上礼拜|上个?星期|昨天|前天)?(?:反映|投诉|报|举报)(?:过)?(?:的)?(?:哪些|那几个|那些|那个)"
+                   r"|^(?:之前|上次|前几天|前阵子|前些天)(?:我|俺)?(?:反映|投诉|举报)(?:的)?.{1,16}?那个.{0,6}(?:有结果|结果|咋样|怎么样|处理|进展|办了)")
 _NUMBERED = re.compile(r"#\s*\d|\d+\s*号")
 _WORKLIST = re.compile(
     r"(?:要我办|待我办|我要办|我待办|给我的|待办).{0,6}(?:反映|随手拍|投诉)|(?:反映|随手拍).{0,6}(?:要我办|待办)"
-    r"|(?:没办结|未办结|没办完|没处理|未处理|在办|还在办|没受理|未受理)的?(?:反映|随手拍|投诉|工单).{0,4}(?:列|看|有哪些|有几|清单|发我)"
+    r"|(?:没办结|未办结|没办完|没处理|未处理|在办|还在办|没受理|未受理|待处理|待办理|待受理)的?(?:反映|随手拍|投诉|工单).{0,4}(?:列|看|有哪些|有几|清单|发我)"
+    r"|(?:几个|哪些|多少)(?:单子|工单)(?:还)?(?:没处理完|没处理|没办完|没办结|没受理).{0,4}(?:列|看|发我|有哪些)"
     r"|(?:哪些|几件|多少)(?:反映|随手拍|投诉|工单)(?:还)?(?:没办结|未办结|没办完|没处理|未处理|在办|没受理|未受理)"
+    # "最近群众反映的都有啥 给我列出来看看"
+    r"|(?:反映|随手拍|投诉)(?:的|上来的)?(?:都有啥|都有哪些|有哪些|有啥).{0,8}(?:列|发我|拉|看看|看下)"
 )
 
 
 # Saying that this is a complaint, anywhere in a longer message: "我想反映一下", "我要投诉", "帮忙反映一下这个问题".
-_SAYS_REPORT = re.compile(r"(?:反映|投诉)(?:一下|下)[,，\s]*(?:赶紧|尽快|快点|抓紧)?(?:处理|解决|管管|修)|(?:我|俺)?(?:就|也|还|是)?(?:想|要|来)(?:通过|用|在)?(?:意见箱|这里|这儿|你们|你)?(?:匿名)?(?:反映|投诉|举报|曝光)(?!的)|(?:我|俺)(?:想|要|来)?(?:吐槽|吐个槽)(?:一下|下)?|(?:能不能|可不可以|能否)(?:帮我)?(?:反映|投诉)(?:一下|下)?(?=.{10})|(?:帮忙|帮我|麻烦|请)(?:给|帮)?(?:反映|投诉|上报)(?:一下|下)?(?:这个|这件)?(?:问题|事|情况)?")
+_SAYS_REPORT = re.compile(r"(?:反映|投诉)(?:一下|下)[,，\s]*(?:赶紧|尽快|快点|抓紧)?(?:处理|解决|管管|修)|(?:我|俺)?(?:就|也|还|是)?(?:想|要|来)(?:通过|用|在|跟|向|给)?(?:意见箱|这里|这儿|你们|你|这个渠道|这个平台|这个号|这个群)?(?:匿名)?(?:反映|反应|投诉|举报|曝光)(?!的)|(?:我|俺)(?:想|要|来)?(?:吐槽|吐个槽)(?:一下|下)?|(?:能不能|可不可以|能否)(?:帮我)?(?:反映|投诉)(?:一下|下)?(?=.{10})|(?:帮忙|帮我|麻烦|请)(?:给|帮)?(?:反映|投诉|上报)(?:一下|下)?(?:这个|这件)?(?:问题|事|情况)?")
 # A report word at the end: "冒黑水 臭得睡不着觉 给你们反映反映", "…随手拍一下", "…必须投诉", "…帮忙反映下".
 _TRAILING_REPORT = re.compile(
     r"(?:给你们|向你们|跟你们|帮忙|帮我|请|麻烦)?(?:反映|反应|投诉|举报|曝光|随手拍|提个意见|吐槽)(?:反映|反应|一下|下|了|吧|啊)?(?:这个|这件)?(?:问题|事|情况)?[。.!！~]*$"
@@ -154,11 +160,17 @@ _WHAT_TO_DO = re.compile(r"(?:咋整|咋办|怎么办|怎么弄|咋弄|咋处理
 _SNAP_MIDWAY = re.compile(r"(?:^|[\s,，。])(?:给你们|我|俺)?随手拍(?:一个|一下|个)[\s,，:：]")
 
 
+# What a chat app shows in place of a photo, a voice note or a place ("[图片][图片] 随手拍 …"): no words of the report.
+MEDIA_PLACEHOLDER = re.compile(r"\[(?:图片|照片|语音|视频|位置|表情|动画表情|文件|链接)\]\s*")
+
+
 def read_report(text: str, ctx: Context) -> Reading | None:
     """A 随手拍 ticket, not anonymous (read_anonymous takes those)."""
-    text = normalize(text)
+    text = MEDIA_PLACEHOLDER.sub("", normalize(text)).strip()
     if _ANONYMOUS.search(text) and (_ANYWHERE.search(text) or _PASS_ON.search(text)) or _MINE.search(text) or not_a_report(text):
         return None
+    if (step := ticket_verb(text)) is not None and step[0] in ("reroute", "close", "accept", "progress", "category"):
+        return None  # "5号那个占道经营的 转给城管中队": a step of a ticket already in, not a new one
     if _DURATION.search(text) and _ASKS_HOURS.search(text):
         # "想反映下…垃圾没人清 我今天自己清了两个钟头 这个能算时长不": a report, the hours, or both? Asked.
         return Reading(0.5, stores=True, args=report_body(text), label="提交随手拍（反映这个问题）")
@@ -208,7 +220,7 @@ def is_how_to(text: str) -> bool:
     asking about the feature, nothing to report."""
     text = normalize(text)
     body = report_body(text)
-    asks = _ENDS_ASKING.search(body) or re.search(r"会不会|能不能|可不可以", body)  # "…会不会让人知道是我"
+    asks = _ENDS_ASKING.search(body) or re.search(r"会不会|能不能|可不可以|多久|几天|啥时候|什么时候", body)  # "…会不会让人知道是我"
     # "不想让人知道是我说的 …": asking not to be named is no question about who sees.
     if _ABOUT_PROCESS.search(_ANONYMOUS.sub(" ", body)) and asks and problem_at(body) is None and len(body) <= 30:
         return True
@@ -305,6 +317,13 @@ def _anonymous_problem(text: str) -> Reading | None:
 _VERDICT_AT_END = re.compile(r"^(?P<story>.{4,300}?)\s*(?:凑合吧|就这样吧|总之|反正)?\s*(?:挺|很|非常|比较|还算|还)?(?P<verdict>不太满意|不满意|满意|好评|差评)(?:吧|了|啊|呀)?[。.!！~]*$", re.S)
 
 
+# Right after looking at one's closed ticket: the verdict after a few words on what is rated, the reason after it
+# ("这个处理我不满意啊 等了十几天…", "嗯 满意 就是时间长了点").
+_VERDICT_LED = re.compile(
+    r"^(?:嗯|哦|噢|额|呃|这个|这次|这回|的|处理|结果|办理|对|我|俺|总体|整体|还是|说实话|[\s,，])*"
+    r"(?:挺|很|非常|比较|还算|还|蛮|不太)?(?P<verdict>不太满意|不满意|满意)(?:啊|吧|呀|了|的)?\s*[,，。!！]?\s*(?P<reason>.*)$", re.S)
+
+
 def read_rating(text: str, ctx: Context) -> Reading | None:
     """满意 / 不满意 after a closing notice or after looking at one's own closed ticket; "#8 满意" any time."""
     numbered = ticket_verb(text)
@@ -323,6 +342,10 @@ def read_rating(text: str, ctx: Context) -> Reading | None:
         # "…墙皮是补好了就是补得有点糙…凑合吧满意": the story first, the verdict last; the story is the reason.
         satisfied = said_last["verdict"] in ("满意", "好评")
         return Reading(0.95, stores=True, groups={"id": int(pending), "satisfied": satisfied, "reason": said_last["story"].strip(" ,，。")[:200]})
+    led = _VERDICT_LED.match(plain) if found is None and pending is not None else None
+    if led is not None and not re.search(r"[?？]|吗|么", led["reason"]):
+        satisfied = led["verdict"] == "满意"
+        return Reading(0.95, stores=True, groups={"id": int(pending), "satisfied": satisfied, "reason": led["reason"].strip(" ,，。")[:200]})
     if not found or len(found["reason"]) > 200:
         return None
     satisfied = found["verdict"] in ("满意", "好评")
@@ -334,16 +357,20 @@ def read_rating(text: str, ctx: Context) -> Reading | None:
 
 # A message that names a ticket by number ("#5", "5号反映") and says what to do with it, in any order;
 # "9月28号" is a day and "3号楼" a place.
-_NUMBER = re.compile(r"#\s*(?P<id>\d+)|(?<![月\d.])(?P<id2>\d+)\s*号(?!\s*" + NUMBERED_PLACE + r")(?:反映|投诉|单子|的事)?|(?:反映|投诉|编号|单号)\s*(?P<id3>\d+)")
+_NUMBER = re.compile(r"#\s*(?P<id>\d+)|(?<![月\d.一二三四五六七八九十])(?P<id2>\d+|[一二三四五六七八九十]{1,3})\s*号(?!\s*" + NUMBERED_PLACE + r")(?:反映|投诉|单子|的事)?"
+                     r"|(?:反映|投诉|编号|单号)(?:是|为)?\s*(?P<id3>\d+)|第\s*(?P<id4>\d+|[一二三四五六七八九十]{1,3})\s*(?:个|号)\s*(?:单子|反映|投诉|工单)"
+                     # "第五个 今天去现场看了…", "查询 No.7"
+                     r"|^(?:查一下|查下|查询|评价一下|评价)?\s*第\s*(?P<id5>\d+|[一二三四五六七八九十]{1,3})\s*个|(?i:no)\.?\s*(?P<id6>\d+)")
 _LEDGER_WORDS = re.compile(r"任务|销号|立项|台账|反弹|巩固|回头看")
 TICKET_VERBS = (
     ("rate", re.compile(r"不太满意|不满意|满意|好评|差评|评价")),
-    ("reroute", re.compile(r"转办|转给|转到|转交|交给")),
+    ("reroute", re.compile(r"转办|转给|转到|转交|交给|转(?!.{0,8}(?:通知|文件|消息))(?=\s*(?:城管|区|市|县|派出所|环保|生态|水务|住建|市场|交警|供电|燃气|物业|卫健|教育|民政|[\u4e00-\u9fff]{1,4}(?:局|所|队|中队|办|站|公司|部门|科)))")),
     ("category", re.compile(r"(?<!垃圾)分类|改成.{0,4}类|(?:归到|归为|归入|划到|划为|算到|放到|调到)(?=.{0,12}类)")),
-    ("close", re.compile(r"办结|处理完|处理好了|已处理|办好了|办完了|解决了|搞定了|修好了|完结")),
-    ("progress", re.compile(r"进展|进度更新|更新(?:一下|下)?进度|最新情况是|已联系|已经联系|正在处理|在处理")),
-    ("accept", re.compile(r"受理|接单|接了|我接|我来|我负责|我去处理|马上处理|收到")),
-    ("show", re.compile(r"查|看|情况|进度|怎么样|咋样|结果|详情|过程|到哪|动静|办得|处理得|什么样|如何了|好了没|办了没"
+    ("close", re.compile(r"办结|处理完|处理好了|已处理|办好了|办完了|解决了|搞定了|修好了|完结|结单|结案|可以结了|能结了|结了吧")),
+    ("progress", re.compile(r"进展|进度更新|更新(?:一下|下)?进度|最新情况是|已联系|已经联系|正在处理|在处理|跟进|更新(?:一下|下)"
+                            r"|已(?:经)?(?:找了|通知|约了|订了|派了|上报)")),
+    ("accept", re.compile(r"受理|受里|接单|接了|我接|我来|我负责|我去处理|马上处理|收到")),
+    ("show", re.compile(r"有进展|谁在处理|谁处理|查|看(?![了过])|情况|进度|怎么样|咋样|结果|详情|过程|到哪|动静|办得|处理得|什么样|如何了|好了没|办了没"
                         r"|处理了(?:吗|没)|办了(?:吗|没)|回复|答复|有消息|有回音|哪一步|有没有人管|有人管|下文|状态|有人接|接手没|谁在办")),
 )
 
@@ -357,7 +384,11 @@ def ticket_verb(text: str) -> tuple[str, int, str] | None:
     found = _NUMBER.search(text)
     if not found or _LEDGER_WORDS.search(text):
         return None
-    number = int(found["id"] or found["id2"] or found["id3"])
+    raw = found["id"] or found["id2"] or found["id3"] or found["id4"] or found["id5"] or found["id6"]
+    try:
+        number = int(raw) if raw.isdigit() else int(cn2an.cn2an(raw, "smart"))
+    except ValueError:
+        return None
     rest = (text[: found.start()] + " " + text[found.end():]).strip()
     # The step named first is meant: "#5 办结了 居民很满意" closes, "#2 满意 问题解决了" rates.
     hits = [(hit.start(), order, verb, hit) for order, (verb, pattern) in enumerate(TICKET_VERBS) if (hit := pattern.search(rest))]
@@ -374,7 +405,28 @@ def ticket_verb(text: str) -> tuple[str, int, str] | None:
         _, _, verb, hit = rating  # "关于#9的处理结果我比较满意": the result is rated, not asked after
     if verb in ("close", "progress", "accept") and re.search(r"[?？]|吗|了没|没有?\s*$|到底|啥|什么", rest):
         verb = "show"  # "第40号反映办结了吗": asking how it stands, not closing it
-    return verb, number, rest[hit.end():].strip(" :：,，了")
+    after = rest[hit.end():].strip(" :：,，了")
+    if not after and verb in ("close", "progress"):
+        after = rest[: hit.start()].strip(" :：,，了")  # "#7 车挪走了 结案": what was done, said before the step
+    return verb, number, after
+
+
+# A handler's note after the number, no step named ("9号那个 井盖已经订了 到货就装"): progress.
+_NOTE_AFTER_NUMBER = re.compile(r"^(?:#\s*(?P<id>\d+)|(?P<id2>\d+|[一二三四五六七八九十]{1,3})\s*号|第\s*(?P<id3>\d+|[一二三四五六七八九十]{1,3})\s*个)"
+                                r"\s*(?:那个|这个|那件|的)?(?:单子|反映)?\s*[,，:：\s]\s*(?P<note>\S.{5,})$")
+
+
+def _noted(text: str, ctx: Context) -> tuple[int, str] | None:
+    if ctx.person is None:
+        return None
+    found = _NOTE_AFTER_NUMBER.match(normalize(text))
+    if found is None or re.search(r"[?？]|吗|么|没有?\s*$|怎么|咋|啥|什么|谁|哪", found["note"]) or _LEDGER_WORDS.search(text):
+        return None
+    raw = found["id"] or found["id2"] or found["id3"]
+    try:
+        return (int(raw) if raw.isdigit() else int(cn2an.cn2an(raw, "smart"))), found["note"].strip()
+    except ValueError:
+        return None
 
 
 def read_step(verb: str):
@@ -382,6 +434,8 @@ def read_step(verb: str):
 
     def read(text: str, ctx: Context) -> Reading | None:
         found = ticket_verb(text)
+        if found is None and verb == "progress" and (noted := _noted(text, ctx)) is not None:
+            return Reading(0.8, groups={"rest": f"#{noted[0]} {noted[1]}"})
         if found is None or found[0] != verb:
             return None
         _, number, rest = found
@@ -419,6 +473,8 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     text = normalize(text)
     if ticket_verb(text) is not None:
         return None  # "我报的3号有回复没": that one ticket
+    if _ANONYMOUS.search(text) and (problem_at(text) is not None or len(text) >= 24):
+        return None  # "保密哈 别让人知道是我反映的 …消防栓是空的": a report asking not to be named
     if _MINE.search(text) or re.search(r"我提交的随手拍|我的随手拍|我的投诉", text):
         return Reading(0.9)
     return None

@@ -62,9 +62,16 @@ class Answer:
     off_topic: bool = False
 
 
+# "开会手机要静音这个俺知道 那周末休息手机能关机不": what is known is said first; the question is what follows.
+_ALREADY_KNOWN = re.compile(r"(?:这个|这些|这)?(?:我|俺)(?:都)?(?:知道|晓得|清楚|明白|懂)(?:了|的)?\s*[,，。]?\s*(?:那|但是|可是|不过|就是)")
+
+
 def answer(index: RulesIndex, question: str, settings: RulesConfig, llm_config: LlmConfig | None = None) -> Answer:
     if len(index) == 0:
         return Answer(empty_base_text(settings.contact), (), False)
+    known = _ALREADY_KNOWN.search(question)
+    if known is not None and len(question) - known.end() >= 6:
+        question = question[known.end():]
     hits = tuple(index.search(question, top_k=max(settings.top_k, MAX_CHOICES + 1)))
     if is_off_topic(question, hits[0].coverage if hits else 0.0):
         return Answer(off_topic_text(), hits, False, off_topic=True)
@@ -94,8 +101,9 @@ _ASKS_WHERE_WHICH = re.compile(
 # Whether there is a payment or leave, or how much (有没有值班补助, 网格员有没有五险一金, 年假一年能休几天): only
 # an article that names it answers; one sharing the occasion (值班, 加班, 网格员) says nothing of it. Asked
 # whether one may take or claim it (领点补贴行不行, 路费能报吗), the rule on side jobs or expenses may answer.
-_PAYMENT_WORDS = r"(?:补贴|补助|津贴|加班费|五险一金|社保|公积金|奖金|年终奖|工资|误餐费|餐补|饭补|话费|夜班费|值班费|护理假|年假|婚假|产假|病假)"
-_ASKS_PAYMENT = re.compile(rf"(?:有没有|有无|有木有|给不给|发不发)\S{{0,6}}?(?P<a>{_PAYMENT_WORDS})|(?P<b>{_PAYMENT_WORDS})\S{{0,8}}?(?:多少|几天|几号|啥时候发|什么时候发)")
+_PAYMENT_WORDS = r"(?:补贴|补助|津贴|加班费|五险一金|社保|公积金|奖金|年终奖|工资|误餐费|餐补|饭补|话费|夜班费|值班费|护理假|年假|婚假|产假|病假|学费|公假)"
+_ASKS_PAYMENT = re.compile(rf"(?:有没有|有无|有木有|给不给|发不发)\S{{0,6}}?(?P<a>{_PAYMENT_WORDS})|(?P<b>{_PAYMENT_WORDS})\S{{0,8}}?(?:多少|几天|几号|啥时候发|什么时候发)"
+                           rf"|算不算(?P<c>{_PAYMENT_WORDS})|(?P<d>{_PAYMENT_WORDS})\S{{0,6}}?(?:给报|能报|报不报|可以报)")
 
 
 # How many or how long, asked of an article that names no number at all (提前几天报, 一个月最多能领几个,
@@ -113,8 +121,16 @@ _OVERTIME = re.compile(r"加班(?!\s*(?:值守|值班|巡逻|巡查|入户|走�
 _SPEAKS_OF_PAYING = re.compile(r"费|钱|报销|支付|承担|交纳|缴纳|自付|付款|结算|个人负担|买单")
 
 
+# A private firm's own practice asked about ("私企也管这个吗", "儿子在私企上班 老板让他…这合理不"): the street's
+# rules bind its cadres, not firms; unless the cadre's own act is asked ("公司要社区开证明 俺们能收钱吗").
+_PRIVATE_FIRM = re.compile(r"私企|私人公司|私营企业|民营企业|私人老板|外企")
+_CADRES_OWN_ACT = re.compile(r"(?:我|俺|咱)(?:们)?(?:能|可以|去|给|收|拿|帮|要|得|该)")
+
+
 def _fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
     if _ASKS_WHERE_WHICH.search(question) is not None:
+        return True
+    if _PRIVATE_FIRM.search(question) and not _CADRES_OWN_ACT.search(question):
         return True
     if _ASKS_WHO_PAYS.search(question) and not _SPEAKS_OF_PAYING.search(article.text):
         return True
@@ -122,7 +138,7 @@ def _fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) ->
         return True  # "加班到半夜打车回家 车费能报不": the rules on trips say nothing of overtime
     if _ASKS_FIGURE.search(question) and not _STATES_FIGURE.search(article.text):
         return True
-    asked = [found["a"] or found["b"] for found in _ASKS_PAYMENT.finditer(question)]
+    asked = [found["a"] or found["b"] or found["c"] or found["d"] for found in _ASKS_PAYMENT.finditer(question)]
     return any(not any(word in article.text for word in index.analyzer.expand(payment) | {payment}) for payment in asked)
 
 

@@ -25,7 +25,9 @@ HOW_TO = "绑定码是6位数字，请这样发：绑定 123456"
 _CODE_IN_TEXT = re.compile(r"绑定码.{0,6}?(?P<code>\d{6})|(?P<code2>\d{6}).{0,4}绑定|(?<!\d)(?P<code3>\d{6})(?!\d).{0,12}绑(?:定|上|一下)"
                            r"|绑定(?!群)[:：]?(?P<code4>\d{6})(?!\d)")
 # "…我把机器人拉进来了然后绑定群": the group binding asked for at the end, with its name if given.
-_GROUP_AT_END = re.compile(r"(?:然后|那就|帮我|给我|麻烦)?绑定(?:一下)?(?:这个|本)?群\s*(?P<group>[^，。,.!！?？\s]{0,20})[。.!！]*$")
+_GROUP_AT_END = re.compile(r"(?:然后|那就|帮我|给我|麻烦)?绑定(?:一下)?(?:这个|本)?群\s*(?P<group>[^，。,.!！?？\s]{0,20})[。.!！]*$"
+                            # "@助手 把这个群绑定一下以后推送发这"
+                            r"|把(?:这个|本|咱这个)?群绑(?:定)?(?:一下|上)(?P<after>.{0,16})$")
 
 
 def read_code(text: str, ctx: Context) -> Reading | None:
@@ -38,7 +40,7 @@ def read_code(text: str, ctx: Context) -> Reading | None:
 
 def read_group(text: str, ctx: Context) -> Reading | None:
     found = _GROUP_AT_END.search(normalize(text))
-    return Reading(0.9, groups={"group": found["group"]}) if found else None
+    return Reading(0.9, groups={"group": found["group"] or ""}) if found else None
 
 
 def bind_contact(ctx: Context, match: Match) -> str:
