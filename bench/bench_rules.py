@@ -78,7 +78,8 @@ SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check
         "round24-fresh": DATA / "rules_round24_fresh.toml", "round25": DATA / "rules_round25.toml",
         "round25-fresh": DATA / "rules_round25_fresh.toml", "round26": DATA / "rules_round26.toml",
         "round26-fresh": DATA / "rules_round26_fresh.toml", "round27": DATA / "rules_round27.toml",
-        "round27-fresh": DATA / "rules_round27_fresh.toml"}
+        "round27-fresh": DATA / "rules_round27_fresh.toml", "round28": DATA / "rules_round28.toml",
+        "round28-fresh": DATA / "rules_round28_fresh.toml"}
 OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
 OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
 EVAL_FILE = SETS["eval"]

@@ -150,13 +150,16 @@ class Reading:
     """What a capability's reader makes of a message: how likely that reading is (0 to 1), and
     whether acting on it would store data. `groups` (JSON values only: they may wait in the
     database for the answer to a numbered choice) and `args` reach the handler in its Match;
-    `label` says what choosing it would do ("登记今天服务 3 小时"), else the command's choice_label."""
+    `label` says what choosing it would do ("登记今天服务 3 小时"), else the command's choice_label.
+    `told`: the message tells something, and what looks like a question in it is a sigh ("咋又停水了"):
+    it is not sent to the question answerer, the readings are offered instead."""
 
     confidence: float
     stores: bool = False
     groups: dict[str, Any] = field(default_factory=dict)
     args: str = ""
     label: str = ""
+    told: bool = False
 
 
 @dataclass(frozen=True)
@@ -567,7 +570,7 @@ class Router:
         return turn.guesses
 
     def _question(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
-        if not is_question(text):
+        if not is_question(text) or any(reading.told for _, reading in turn.readings):
             return None
         for command in self.commands:
             if command.answers_questions and self._eligible(ctx, command):

@@ -1308,7 +1308,7 @@ def test_the_amount_asked_for_may_come_with_a_particle_or_the_day(bot, answer, d
 
 def test_a_bare_amount_with_the_day_after_it_is_asked_about(bot):
     said = bot.send(CADRE, "1个半 昨天的")
-    assert "您是想登记服务时长（11月25日 1.5小时）" in said.text
+    assert "登记服务时长（11月25日 1.5小时）" in said.text and hours_of(bot) == []
 
 
 def test_persuading_a_household_without_an_amount_asks_how_long(bot):
@@ -1586,6 +1586,7 @@ def test_hours_told_in_pieces_are_added_up_and_a_break_taken_off(bot, text, expe
     "帮扶第三户的时候发现他家煤气管老化了 待了一个小时",  # a problem found too: asked which
     "今天早上八点开始值守 一直到现在还没完事呢",  # still going on
     "昨天值班 七点开始 几点完的忘了",  # the end forgotten: asked
+    "帮李娜登一下 她今天入户两个半钟头",  # someone else's, asked to be logged
 ])
 def test_pieces_that_leave_the_amount_in_doubt_store_nothing(bot, text):
     said = bot.send(CADRE, text)
@@ -1770,3 +1771,60 @@ def test_a_stretch_that_ends_now_is_counted_to_now(bot):
 def test_a_half_day_off_is_a_work_question_not_off_topic(bot):
     said = bot.send(CADRE, "周五下午想请半天假 找谁批")
     assert "帮不上" not in said.text and "纪工委" in said.text
+
+
+# --- a question about logging beside the entry, and sighs about problems (rounds 47-48) ---------
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("昨天上午9点到11点半在服务站值班 是不是这样登的", 2.5),
+    ("防火宣传1.5小时 记上 这月还差多少😂", 1.5),
+    ("昨天的入户走访２个半小时 这样登对不对啊？？", 2.5),
+    ("前天晚上也就是礼拜二晚上我参加了治安联防巡逻从七点半巡到十一点三个半小时你帮我登一下", 3.5),
+    ("昨儿个晚上网格里有两户因为漏水吵起来了我过去调解了好半天 前前后后三个小时整 帮我记上哈", 3.0),
+])
+def test_an_entry_with_a_question_about_sending_it_is_logged(bot, text, hours):
+    said = bot.send(CADRE, text)
+    assert "✅ 已登记" in said.text and [h for _, h, _ in hours_of(bot)] == [hours]
+
+
+@pytest.mark.parametrize("text, says", [
+    ("昨儿个晚上跟着巡逻队转了一个半小时，这个能登吧？", "回复「1」"),  # whether it may be: offered
+    ("大前天走访了90分钟 算1.5小时吧？", "回复「1」"),
+    ("今天下午入户走访了三个多小时 这样能算吗", "具体是几个小时"),  # vague: asked
+    ("帮扶了一上午 一上午能算几小时啊", "具体是几个小时"),
+    ("昨天帮扶那2小时我登过没有啊 忘了", "11月累计"),  # a check of the entries
+    ("3个小时 算吗", "登记服务时长"),  # an amount alone, asked about: offered among the readings
+])
+def test_a_question_about_logging_hours_is_answered_by_the_hours_not_the_rules(bot, text, says):
+    said = bot.send(CADRE, text)
+    assert says in said.text and "纪工委" not in said.text and hours_of(bot) == []
+
+
+@pytest.mark.parametrize("text", ["咋又停水了 这个月第三回了", "谁又把电动车推楼道里充电了 真不怕着火",
+                                  "东门那个路灯又不亮了 咋回事啊"])
+def test_a_sigh_about_a_problem_offers_a_report_and_files_nothing(bot, text):
+    tickets = count(bot, Report)
+    said = bot.send(CADRE, text)
+    assert "随手拍" in said.text and "纪工委" not in said.text and count(bot, Report) == tickets
+
+
+def test_leaders_stats_said_with_the_word_for_a_report_files_nothing(bot):
+    tickets = count(bot, Report)
+    said = bot.send(SECRETARY, "本月随手拍受理、办结情况统计一下。")
+    assert "已收到您的反映" not in said.text and count(bot, Report) == tickets
+
+
+def test_a_verdict_given_after_the_story_rates_the_ticket(bot):
+    number = ticket_of(bot.send(CADRE, "随手拍 4栋水管漏水 楼道全是水"))
+    bot.send(GRID_WORKER, f"受理 #{number}")
+    bot.send(GRID_WORKER, f"办结 #{number} 已换水管")
+    said = bot.send(CADRE, f"{number}号那个单子我看了虽然最后是修好了但是拖了快一个月才弄我给个不满意吧")
+    assert said.text.startswith(f"收到，#{number} 已退回重办")
+
+
+def test_praise_gets_thanks_and_letters_decided_at_the_end_are_the_answer(bot):
+    assert bot.send(GRID_WORKER, "这个小助手用着还挺顺手比以前那个填表省事多了辛苦开发的同志们了").text.startswith("谢谢")
+    bot.send(GRID_WORKER, "答题")
+    said = bot.send(GRID_WORKER, "这题我看了半天我觉得a和d都对吧b肯定不对那就选ad")
+    assert said.text.startswith(("✅", "❌", "这是单选题"))

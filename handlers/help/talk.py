@@ -96,6 +96,8 @@ _DESK = re.compile(r"开会|会议|(?<![社机])会(?:从|开了|一直)|写材�
 _WORN_OUT = re.compile(r"累|腰|屁股|坐麻|坐断|坐僵|困死|困得|熬|头疼|头大|崩溃|受不了|吃不消|😩|😫|😭|🥱|😤|😮")
 _GRID_WORK = re.compile(r"入户|走访|巡逻|巡查|值守|值班|网格|下沉|服务|群众|居民|帮扶|宣传|调解|创文|防火|防汛|反映|投诉|随手拍")
 _LOG_ASKED = re.compile(r"记|登|算")
+# Praise for the bot ("这个小助手用着还挺顺手", "你还挺聪明的嘛 比以前的系统强多了"): thanked back.
+_PRAISE = re.compile(r"(?:小助手|机器人|你|这个).{0,8}(?:挺顺手|好用|真方便|方便多了|省事|聪明|厉害|强多了|真棒|靠谱)|(?:省事|方便)多了")
 # Signing off for now ("等会儿再答哈 B区有人吵起来了我先过去看看", "先撤了啊", "下礼拜考 保佑🙏"): nothing to do yet.
 _LATER = re.compile(r"先撤了?|先走了|先过去|我先忙|先忙去了|先去忙|回头聊|回头再说|等会儿?再(?:答|弄|看|说|回)|晚点再(?:答|看|说|回)|保佑|祝我好运")
 _REPORT_WORDS = re.compile(r"反映|反应|投诉|举报|随手拍|曝光")
@@ -121,6 +123,8 @@ def read_small_talk(text: str, ctx: Context) -> Reading | None:
     if _DESK.search(said) and _WORN_OUT.search(said) and not _GRID_WORK.search(said) and not is_question(said) and not _LOG_ASKED.search(said):
         # "今天开会开了一下午 腰都坐断了😩": a sigh about a meeting, not an entry to log
         return Reading(0.85, groups={"kind": "tired"})
+    if _PRAISE.search(said) and not is_question(said) and not _REPORT_WORDS.search(said) and not re.search(r"\d", said):
+        return Reading(0.85, groups={"kind": "praise"})
     if _LATER.search(said) and not _AMOUNT_TO_LOG.search(said) and not is_question(said) and not _REPORT_WORDS.search(said) \
             and not re.search(r"撤销|撤回|删", said):
         return Reading(0.85, groups={"kind": "later"})
@@ -148,6 +152,8 @@ def small_talk(ctx: Context, match: Match) -> str:
         return "不客气！有事随时找我，发「帮助」看能做什么。"
     if kind == "bye":
         return "好的，再见！有事随时找我。"
+    if kind == "praise":
+        return "谢谢您的肯定😊 有事随时找我，发「帮助」看能做什么。"
     if kind == "later":
         return "好的，您先忙👌 回头有事直接跟我说就行。"
     if kind == "tired":
@@ -168,7 +174,7 @@ _ASKING_HOW = re.compile(
     r"(?:要|需要|得|用)(?:先)?(?:下载|装|安装)(?:个)?(?:app|APP|软件|小程序)|发字就行|直接发字|"
     r"(?:拉|加|拽)(?:你|机器人|助手)?(?:进|到|入)群|把你(?:拉|加)|(?:菜单|功能表|目录)(?:发我|发一下|给我|发给我)|"
     r"发啥|该发啥|发什么|发哪个|啥格式|格式是啥|什么格式|给个例子|举个例子|咋用|怎么用|怎么玩|咋玩|(?:有|是)(?:啥|什么)规则|说明一下|介绍一下|能听懂|听得懂|看得懂"
-    r"|还能(?:补|答|登|改|撤|查|看)|能不能补|可以补|一次能登|能登两天|(?:能|可以)分.{0,6}(?:两段|几段|两次|几次|两条)(?:报|登|记|发)?|跨天的?.{0,4}(?:咋|怎么|如何)(?:登|记|报|算)|在哪(?:儿|里)?(?:能)?(?:看|打分|评价|查|找)"
+    r"|还能(?:补|答|登|改|撤|查|看)|能不能补|可以补|一次能登|能登两天|(?:能|可以)分.{0,6}(?:两段|几段|两次|几次|两条)(?:报|登|记|发)?|跨天的?.{0,4}(?:咋|怎么|如何)(?:登|记|报|算)|(?:照片|图片).{0,8}(?:怎么|咋)发|(?:怎么|咋)发(?:给你)?.{0,6}(?:照片|图片)|在哪(?:儿|里)?(?:能)?(?:看|打分|评价|查|找)"
     # what happens after sending something: "反映的事交上去以后 去哪看进度", "反映了以后 别人能看到是我反映的吗"
     r"|(?:交上去|提交|发出去|反映|登记|登)了?(?:以后|之后).{0,12}(?:去哪|在哪|哪里|哪儿|怎么|咋|能不能|能|会不会|谁)"
     r"|(?:一天|一次|每天)(?:最多)?(?:能|可以)登(?:几|多少)|(?:一天|一次)(?:能|可以)?登(?:两|几|俩)次|分(?:两|几)次登|的也能登|(?:得|要|必须)满一个?(?:小时|钟头)|撤(?:的是|是撤)?哪(?:一)?条|撤了还能|(?:积分|分数|分)(?:是)?(?:怎么|咋)(?:算|计)"

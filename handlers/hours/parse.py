@@ -17,7 +17,7 @@ from bot.text import NUMBERED_PLACE, normalize
 
 CN_DIGITS = "零〇一二两三四五六七八九十百"
 _CN = rf"[{CN_DIGITS}]"
-_NUM = rf"(?:\d+(?:\.\d+)?|\.\d+|{_CN}+(?:点{_CN}+)?)"
+_NUM = rf"(?:\d+(?:\.\d+)?|\.\d+|{_CN}+(?:点{_CN}+(?!\s*个半))?)"  # "十一点三个半小时" is 11 o'clock, then 3.5 hours
 _HOUR_UNIT = r"(?:个小时|小时|个钟头|钟头|个钟|钟|hours?|hrs?|h)"
 _MIN_UNIT = r"(?:分钟|分|min|mins|m)"
 # Minutes joined to hours ("1小时40分", "两个钟头零十分") are under 60; "一个半小时 九十分钟" says it twice.
@@ -304,7 +304,7 @@ _LEFT_OUT_RE = re.compile(r"\s*(?:就|也|都)?\s*(?:不算|不计|不包括|没
 
 
 # A total said after its parts: with a unit ("…一共5小时") or in words alone ("…今天一共三个半").
-_TOTAL_BEFORE = re.compile(r"(?:一共|总共|合计|加起来|共计|总计|统共)\s*(?:是|就是|有|算)?\s*$")
+_TOTAL_BEFORE = re.compile(r"(?:一共|总共|合计|加起来|共计|总计|统共|合一块(?:儿)?|合起来|加一块(?:儿)?)\s*(?:是|就是|有|算|记)?\s*$")
 _BARE_TOTAL = re.compile(rf"(?:一共|总共|合计|加起来|共计|总计|统共)\s*(?:是|就是|有|算)?\s*(?P<num>{_NUM})\s*(?P<half>个半)?(?!\s*(?:个|[户家人次趟件处点天]|\d))")
 _TIME_OF_DAY = re.compile(r"上午|下午|晚上|中午|早上|晌午|后晌|傍晚|夜里|前半晌|后半晌|午后|午饭后|饭后")
 
@@ -496,8 +496,10 @@ def _read_amount(text: str) -> Amount | None:
     if kept:
         first, last = kept[0], kept[-1]
         cut = tuple(left_out) if kept is not pieces else ()
-        if vague and len(kept) == 1 and re.search(r"(?:记|按|算)\s*$", rest[:first[0]]):
-            cut = (*cut, vague.span())  # "一个钟头多一点 记1小时吧": the vague amount settled by the exact one
+        if vague and len(kept) == 1 and (re.search(r"(?:记|按|算)\s*$", rest[:first[0]]) or vague.end() <= first[0]
+                                          and (re.search(r"前前后后|前后|一共|总共|加起来|算下来", rest[vague.end():first[0]]) or rest[first[1]:first[1] + 1] == "整")):
+            # "…调解了好半天 前前后后三个小时整", "一个钟头多一点 记1小时吧": the vague amount settled by the exact one
+            cut = (*cut, vague.span())
         if len(kept) > 1 and _CORRECTION_RE.search(rest, first[1], last[0]):
             return Amount(last[2], "exact", (last[0], last[1]), corrected=True, cuts=cut)
         fixed = _CORRECTION_RE.search(rest, first[1]) if len(kept) == 1 and first in [(r[0], r[1], r[2]) for r in ranges] else None
@@ -510,7 +512,7 @@ def _read_amount(text: str) -> Amount | None:
             return Amount(round(stretch[1] - stretch[0], 2), "exact", (first[0], first[1]), corrected=True,
                           cuts=(*cut, (fixed.start(), len(rest))), clock=stretch)
         gaps = [rest[a[1]:b[0]] for a, b in zip(kept, kept[1:])]
-        if len(kept) == 2 and first[2] == last[2] and sum(p[3] is not None for p in clocked if p[0] in (first[0], last[0])) == 1:
+        if len(kept) == 2 and first[2] == last[2] and sum(_HOURS_RE.fullmatch(rest[p[0]:p[1]].strip()) is not None for p in kept) == 1:
             # "从十点半算到十二点半 两个钟头": the same stretch said twice
             return Amount(first[2], "exact", (first[0], first[1]), cuts=(*cut, (last[0], last[1])))
         if len(kept) > 1 and all(_ADDED_RE.search(gap) for gap in gaps) or (

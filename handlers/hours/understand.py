@@ -35,7 +35,7 @@ ASKED_MINUTES = 15
 # What grid service is called: the command words and the activities themselves.
 SERVICE = re.compile(
     r"服务(?!中心|站|大厅|窗口|台|点|区)|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
-    r"|巡逻|巡罗|巡落|巡査|巡查|巡河|巡湖|巡堤|巡塘|河长|值守|值班|值斑|走仿|入护|发放|分发|派发|物资|防汛|防火|帮扶|入户|走访|宣传(?!栏|牌|画)|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
+    r"|巡逻|巡罗|巡落|巡査|巡查|巡楼|巡河|巡湖|巡堤|巡塘|河长|值守|值班|值斑|走仿|入护|发放|分发|派发|物资|防汛|防火|帮扶|入户|走访|宣传(?!栏|牌|画)|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
     r"|陪.{0,10}(?:去|上)(?:医院|看病|复查|体检|办)|护学|护校|护导|护送|疏导|保洁|搞卫生|打扫卫生|环境卫生|大扫除|义工|文明劝导|交通劝导|治安|联防|红袖章"
     r"|送饭|送餐|送菜|送水|送煤|理发|给.{0,8}(?:老人|群众|居民|困难户|残疾|独居|孤寡).{0,4}(?:送|办|修|买|打扫|理发|做饭)"
     r"|接待(?:群众|居民|来访|上访|来信)|信访|上访|来访|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
@@ -71,7 +71,7 @@ GRID = re.compile(
 
 # Service told with no amount at all ("今天下午一直在社区帮忙搞卫生"): the bot asks how long.
 ACTIVITY = re.compile(
-    r"巡逻|巡查|巡河|巡湖|巡堤|值守|值班|入户|走访|帮扶|下沉|宣传|宣讲|调解|服务了|帮忙|协助|清理|打扫|搞卫生|护学|执勤|站岗|慰问|看望|排查|核查|摸排"
+    r"巡逻|巡查|巡楼|巡河|巡湖|巡堤|值守|值班|入户|走访|帮扶|下沉|宣传|宣讲|调解|服务了|帮忙|协助|清理|打扫|搞卫生|护学|执勤|站岗|慰问|看望|排查|核查|摸排"
     r"|整治|志愿|义务|疏导|劝导|陪同|陪.{0,4}(?:去|办|看)|值了|守了|巡了|帮.{0,6}(?:老人|群众|居民|困难户|办|搬|修|清|填)|做工作|思想工作|上门|登门"
     r"|(?:去|到|上)(?:搬迁户|住户|居民|群众|困难户|低保户|五保户|独居老人|孤寡老人|空巢老人|[\u4e00-\u9fff]{1,2}(?:大爷|大娘|奶奶|爷爷|阿姨|大妈|婶))家"
 )
@@ -107,7 +107,7 @@ UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上条|上一条|登记|
 # Asking for one's own total: 这个月还差多少, 还差几个小时, 上个月时长, 俺这月够20小时了没.
 MINE = re.compile(r"我|俺|咱|还差|还得|还要|够数|够了|够没|够不够|够\d+小时|达标|累计|查|看看|看下|瞅瞅")
 HOURS_TOPIC = re.compile(
-    r"时长|小时|钟头|个钟|几个钟|积分|够数|达标|满\d+|完成几成|列出来|明细|每天登的|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|(?:一共|总共|合计)(?![^，,。\s]{0,4}人)|服务记录|登记记录|的记录"
+    r"时长|钟点|小时|钟头|个钟|几个钟|积分|够数|达标|满\d+|完成几成|列出来|明细|每天登的|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|(?:一共|总共|合计)(?![^，,。\s]{0,4}人)|服务记录|登记记录|的记录"
     r"|(?:下沉|服务|干)了?(?:多久|多长时间)"
 )
 # A question about the rule behind the hours, not about one's own figures.
@@ -115,7 +115,7 @@ RULE_ASKED = re.compile(r"调休|补休|倒休|加班费|能算|算不算|怎么
 # The leaders' summary: 安居社区谁还没达标, 全街道时长汇总, 上个月大家的下沉时长统计一下.
 TEAM = re.compile(
     r"谁|大家|大伙|大家伙|同志们|(?:多少|几个?)人.{0,4}(?:没|未|不够|达标|完成|差)|完成率|全街道|全街|各社区|各单位|各网格|各个|全体|所有人|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名"
-    r"|达标率|整体|总体|包联|下面的人|手下|本单位|我们单位|本社区|我们社区|单位的人|社区的人|达标情况|(?:那|这)几个人|社区(?:那|这)?(?:些|几个)人"
+    r"|达标率|整体|总体|包联|下面的人|手下|本单位|我们单位|本社区|我们社区|单位的人|社区的人|达标情况|(?:那|这)几个人|社区(?:那|这)?(?:些|几个)人|其他人|别人的时长|我排(?:哪|第几)"
 )
 TEAM_TOPIC = re.compile(r"时长|达标|小时|钟头|没登|登记|拖后腿|垫底")
 # "一个半", "3个半": an amount with no unit, alone: the answer to "how long?", else asked about.
@@ -210,7 +210,7 @@ _SOMETHING_ELSE_LASTED = re.compile(r"(?:停电|停水|断电|断水|停气|堵�
 # How long an event lasted ("反诈宣传活动一共搞了4个钟头 我中途才到的"): the sender's own share is asked for.
 _EVENT_LASTED = re.compile(r"(?:活动|大会|晚会|演练|义诊|比赛|仪式|集市|联欢会?)(?:一共|总共|足足|整整|前后)?(?:搞|开|办|持续|进行|弄|忙活)了?(?:有|大概|差不多|将近)?\s*$")
 # Asking whether one's entry is there ("俩钟头登上没", "为啥我上周五登的那一个半小时没了"): one's own records.
-CHECKS_ENTRY = re.compile(r"登上(?:了)?没|登(?:进去|上去)?了没|记上(?:了)?没|(?:咋|怎么|为啥|为什么).{0,16}(?:没了|少了|不见了|查出来|显示|只有|才)|明明登")
+CHECKS_ENTRY = re.compile(r"登上(?:了)?没|登(?:进去|上去)?了没|记上(?:了)?没|(?:登|记)过没(?:有)?|有没有(?:登|记)(?:上|过)?|是不是(?:登|记|写)(?:成|错)|(?:咋|怎么|为啥|为什么).{0,16}(?:没了|少了|不见了|查出来|显示|只有|才)|明明登")
 # What is not service in the grid: desk work, meetings, training, the way there.
 _NOT_SERVICE = re.compile(r"开会|会议|培训|学习|写材料|材料|路上|来回|坐车|通勤|路程|加班(?!\s*(?:值守|值班|巡逻))|出差|坐班|办公室")
 # A reply in a group chat ("楼上说得对 巡逻俩钟头腿都走细了😂"): talk, not an entry. Asked, never stored.
@@ -334,6 +334,64 @@ def _names_another(folded: str, ctx: Context) -> bool:
 _SAID_AHEAD = re.compile(r"说\s*(?:好|了)?\s*(?:明天|明儿|后天|大后天|下周|下礼拜|下星期)")
 
 
+# Service told with an amount, then a question about logging it: how it is sent ("是不是这样登的", "格式对不"),
+# asked outright to be logged with a question beside it ("记上 这月还差多少"), or whether it may be ("能记不").
+_FORMAT_ASKED = re.compile(r"(?:是不是)?(?:这样|这么|这个样)(?:子)?(?:登|记|报|发|写)(?:的)?(?:对不对|对吗|对不|对|行不行|行吗|行不|可以吗|可以不|可以)?(?:啊|呀|吧|呢)?[?？]*|格式(?:对不对|对吗|对不|对)?(?:啊|呀)?[?？]*|(?:登|记|报|发)(?:得)?对(?:不对|不|吗|么)|是这么(?:登|报|发|记)")
+_LOG_ASKED_FOR = re.compile(r"记上|登上|记一下|登一下|登纪一下|登记一下|帮我(?:登|记)|给我(?:登|记)")
+_MAY_IT = re.compile(r"(?<!总共)(?<!一共)(?<!合计)(?<!就)算\s*(?:\d|[一二两三四五六七八九十半俩仨]).{0,6}(?:吧|吗|不|行不)|能(?:登|记|算)(?:不|吧|吗|么)|能不能(?:登|记|算)|可以(?:登|记|算)(?:不|吧|吗)|(?:登|记|算)(?:得)?(?:了|上)?(?:不|吗|么)\s*[?？]*$"
+                     r"|行(?:吧|不|吗)|中不中|算(?:吗|不|不算)|要登吗|这样也算|算.{0,6}(?:服务|下沉)(?:吗|不|么)")
+_VAGUE_LOG_ASKED = re.compile(r"能(?:登|记|算)(?:多少|几|满)|(?:咋|怎么)(?:登|记|算)|能算几|要登吗|能登满|能记几|这样能算|能算吗")
+
+
+_BARE_ASKED = re.compile(r"\s*(?:这样)?(?:也)?(?:算吗|算不算|算不|行不|行吗|行不行|中不|中不中|可以吗|可以不|能算吗|能记吗|能登吗)\s*[?？]*$")
+
+
+def _logging_asked(text: str, folded: str, ctx: Context) -> Reading | None:
+    today = ctx.now.date()
+    if re.search(r"违规|违纪|处分|规定|纪律|要是|如果|假如|该咋发|怎么发|咋发", folded):
+        return None  # a conduct question, or a how-to with an example amount ("要是巡逻俩钟头 该咋发给你")
+    if PROMISED.search(folded) or PLANNED.search(folded) or FOR_SOMEONE_ELSE.search(folded) or _names_another(folded, ctx) \
+            or re.search(r"(?:给|帮|替|代)[\u4e00-\u9fff]{2,3}(?:补)?(?:登|记|报)|(?:他|她)(?:今天|昨天|前天|上周.|那天)?(?:在网格)?(?:入户|走访|巡逻|值班|值守|服务|帮扶)", folded):
+        return None  # still to come, or someone else's: the usual reading says so
+    if (end := latest_clock(folded)) is not None and end > ctx.now.hour + ctx.now.minute / 60 \
+            and parsed_groups(text, today).get("day", today.isoformat()) == today.isoformat():
+        return None  # "下午三点到六点去入户 先记上": later today
+    asked_bare = _BARE_ASKED.search(folded)
+    said = read_amount(folded[: asked_bare.start()]) if asked_bare is not None else None
+    if said is not None and said.kind == "exact":
+        part = folded[: asked_bare.start()]
+        left = re.sub(r"^\s*(?:今天|今儿个?|昨天|昨儿个?|前天)\s*", "", part[: said.span[0]] + part[said.span[1]:]).strip()
+        if not left:
+            # "3个小时 算吗", "今天 1.5个钟 行不": an amount alone, asked about: hours, or what? Offered; not for the rules
+            groups = parsed_groups(part, today)
+            return Reading(0.55, stores=True, groups=groups, label=_label(groups, today), told=True)
+    amount = read_amount(folded)
+    if amount is None or not SERVICE.search(LOG_WORDS.sub(" ", folded)) or COMPLAINT.search(folded) or _problem_first(folded):
+        return None
+    if FOR_SOMEONE_ELSE.search(folded) or _NOT_SERVICE.search(folded) or TEAM_TOTAL.search(folded):
+        return None
+    if amount.kind == "vague":
+        if _VAGUE_LOG_ASKED.search(folded) or _MAY_IT.search(folded):
+            return Reading(0.85, groups={**parsed_groups(text, today), "vague": True})  # "三个多小时 这样能算吗": how long exactly?
+        return None
+    if amount.kind != "exact" or office_work(folded, amount):
+        return None  # desk work asked about: the usual reading says what counts
+    asked = _FORMAT_ASKED.search(folded) or _LOG_ASKED_FOR.search(folded)
+    if asked is not None:
+        # "上午9点到11点半在服务站值班 是不是这样登的", "防火宣传1.5小时 记上 这月还差多少": logged (the reply shows the month)
+        told = folded[: asked.end()] if QUESTION.search(folded[asked.end():]) and read_amount(folded[asked.end():]) is None else folded
+        groups = parsed_groups(_FORMAT_ASKED.sub(" ", told), today)
+        if groups.get("two_amounts") or groups.get("ask_day") or groups.get("two_days") or "hours" not in groups:
+            return None
+        return Reading(0.9, stores=True, groups=groups, label=_label(groups, today))
+    if _MAY_IT.search(folded):
+        groups = parsed_groups(_MAY_IT.sub(" ", text), today)
+        if "hours" not in groups or groups.get("two_days"):
+            return None
+        return Reading(0.85, groups={**groups, "may_i": True}, label=_label(groups, today))
+    return None
+
+
 # A stretch that ends now ("一点开始巡查 干到现在", "1:30到现在").
 _UNTIL_NOW = re.compile(r"(?:(?<=[到至])(?:现在|刚才|刚刚|这会儿?|目前)|(?:一直)?(?:干|忙|弄|搞|守|巡)?到(?:现在|刚才|刚刚|这会儿?))(?!\s*(?:还|没|仍|也没))")
 # "…两个钟头 不是今天的": the day is not today, and not said.
@@ -418,6 +476,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # "巡逻1个钟头也算下沉服务不": it does, and the entry is offered; a question stores nothing by itself.
         groups = parsed_groups(COUNTS_ASKED.sub(" ", folded), today)
         return Reading(0.85, groups={**groups, "may_i": True}, label=_label(groups, today))
+    if (logged := _logging_asked(text, folded, ctx)) is not None:
+        return logged
     if QUESTION.search(asked_text) and (len(asked_text) <= LONG_TEXT or is_question(asked_text)):
         return None  # (a long run-on that does not end asking tells what was done)
     amount = read_amount(folded)
@@ -429,7 +489,10 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         unqueued = LASTED_AMOUNT.sub(
             lambda found: found.group(0) if found.start() < amount.span[1] and amount.span[0] < found.end() else " " * len(found.group(0)),
             unqueued)
-    complaint = COMPLAINT.search(unqueued) is not None or _problem_first(unqueued)
+    # (a problem told first is the cause of the service when the sender asks for the hours to be logged:
+    # "两户因为漏水吵起来了我过去调解了好半天 前前后后三个小时整 帮我记上哈")
+    complaint = COMPLAINT.search(unqueued) is not None or (
+        _problem_first(unqueued) and not (_LOG_ASKED_FOR.search(folded) and amount is not None and amount.kind == "exact" and service))
     if amount is None and service and _ONGOING.search(folded) and ACTIVITY.search(folded) and not complaint:
         return Reading(0.85, groups={**parsed_groups(text, today), "planned": True})  # "九点开始值守 一直到现在还没完事呢"
     if amount is None and (is_question(asked_text) and not _FORGOT_TIME.search(folded) or UNDO.search(folded)):
@@ -584,7 +647,8 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
     folded = fold(text)
     if (moved := _clock_edit(folded, ctx)) is not None:
         return moved
-    if not (CORRECTION.search(folded) or EARLIER.search(folded)) or re.search(r"[?？]|吗|怎么|咋", folded):
+    if not (CORRECTION.search(folded) or EARLIER.search(folded)) or CHECKS_ENTRY.search(folded) \
+            or re.search(r"[?？]|吗|怎么|咋", folded) and not re.search(r"[?？]\s*(?:应该|应是|其实|实际|改成)", folded):
         return None
     if SEVERAL_ENTRIES.search(folded):
         return Reading(0.9, groups={"several": True})  # "两条都改成2.5": only the last one can be changed here
@@ -711,6 +775,8 @@ _NOT_ONES_TOTAL = re.compile(_JOURNEY.pattern + r"|飞机|航班|开车|路上|�
 def read_mine(text: str, ctx: Context) -> Reading | None:
     """One's own total: 这个月还差多少, 还差几个小时, 上个月时长, 我这个月下沉了几个小时."""
     folded = fold(text)
+    if len(folded) <= 8 and CHECKS_ENTRY.search(folded) and re.search(r"登|记", folded):
+        return Reading(0.9, groups=_month_groups(None))  # "登上了没？": the entries are shown
     if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|这算|算(?:服务|下沉)时长|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|\d+\s*件", folded) \
             or _NOT_ONES_TOTAL.search(folded):
         return None

@@ -20,8 +20,8 @@ _REPEATED = re.compile(r"^\s*([A-Ha-h])\s*(?:吧|呗|啊)?\s*[,，]?\s*(?:应该
 # "应该是A 超过500元要报告", "选B，因为要提前报备": one letter, then why (no other letter in it).
 _WITH_REASON = re.compile(rf"^{_PREFIX}(?P<letters>[A-Ha-h]{{1,4}})(?:\s*[,，。.]\s*|\s+)(?:因为|由于|理由是|毕竟)?(?P<why>[^A-Za-z]{{2,60}})$")
 # Thinking aloud about the options, then the choice at the end.
-_DECIDED_AT_END = re.compile(r"(?:我觉得|我认为|我猜|应该是|应该选|我选|就选|那就选|所以选|选)\s*(?:是|选)?\s*(?P<letter>[A-Ha-h])\s*(?:吧|呗|啊|了)?[。.!！~～]*$")
-_ABOUT_THE_QUESTION = re.compile(r"题|选项|第[一二三四1-4]个|[A-Ha-h]\s*(?:不对|错|对)")
+_DECIDED_AT_END = re.compile(r"(?:我觉得|我认为|我猜|应该是|应该选|我选|就选|那就选|所以选|选)\s*(?:是|选)?\s*(?P<letter>[A-Ha-h]{1,4})\s*(?:吧|呗|啊|了)?[。.!！~～]*$")
+_ABOUT_THE_QUESTION = re.compile(r"题|选项|第[一二三四1-4]个|[A-Ha-h]\s*(?:不对|错|对|都对|肯定)")
 _TRUE_WORDS = {"对", "√", "✓", "✔", "正确", "对的"}
 
 
@@ -45,7 +45,7 @@ def parse_answer(text: str) -> str | None:
         return TRUE if found.group("judge") in _TRUE_WORDS else FALSE
     found = _DECIDED_AT_END.search(text)
     if found and _ABOUT_THE_QUESTION.search(text[: found.start()]):
-        return found.group("letter").upper()  # "…第一个肯定不对…然后我觉得应该是选C吧": the choice after the thinking
+        return "".join(sorted({c.upper() for c in found.group("letter")}))  # "…第一个肯定不对…然后我觉得应该是选C吧"
     return None
 
 

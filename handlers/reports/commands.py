@@ -310,7 +310,7 @@ COMMANDS = (
         name="随手拍", aliases=("反映", "投诉", "反应", "举报", "曝光", "吐槽", "意见箱"), handler=create, reader=read_report,
         allow_unregistered=True, priority=5,
         summary="随手拍（或 反映、投诉）：反映作风问题或诉求，可先发照片、位置", example="随手拍 安居社区3栋楼道堆满杂物没人管",
-        choice_label="提交随手拍", choice_words=r"随手拍|反映|投诉|举报|提交",
+        choice_label="提交随手拍", choice_words=r"随手拍|反映|投诉|举报|提交|报上去|上报",
     ),
     Command(name="我的反映", guessable=True, handler=my_reports, reader=read_mine, allow_unregistered=True, priority=6,
             summary="我的反映：自己反映的办理情况"),

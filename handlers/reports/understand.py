@@ -44,7 +44,7 @@ _DURATION = re.compile(DURATION)
 _ANYWHERE = re.compile(_REPORT_WORD)
 # A problem told without a report word: maybe a report, the router asks.
 _PROBLEM = re.compile(
-    r"飞线|私拉电线|乱拉电线|不牵绳|坏了|坏掉|没人管|没人修|没人清|没人收|没人拉|没人理|没人来|没人问|不管|好几天|好久|半个月|一个月了|臭|占道|乱收费|乱停|乱扔|乱贴"
+    r"天天叫|整夜叫|乱叫|飞线|私拉电线|乱拉电线|不牵绳|没拴|不拴|楼道里?充电|没来收|小广告|站满了|桶满了|溢出来|坏了|坏掉|没人管|没人修|没人清|没人收|没人拉|没人理|没人来|没人问|不管|好几天|好久|半个月|一个月了|臭|占道|乱收费|乱停|乱扔|乱贴"
     r"|堵了|堵塞|堵上|堵住|堵着|被.{0,6}堵|漏水|积水|不亮|堆满|堆着|扰民|噪音|异味|冒烟|破损|塌了|断水|停水|停电"
     r"|倒了|断了|裂了|掉了|歪了|松了|翘起|脱落|被偷|丢了|着火|起火|冒水|爆管|爆了|脏乱|乱堆|乱倒|乱搭|私搭|乱建|乱摆|乱挂|乱拉"
     r"|违停|偷倒|渗水|发臭|污水|垃圾成堆|没路灯|黑灯瞎火|安全隐患|有隐患|危险|返水|倒灌|漫出来|咬人|咬伤|伤人|流浪狗"
@@ -67,7 +67,7 @@ _SHOW = re.compile(
 # "随手拍怎么用", "随手拍能匿名吗": a question about the feature, for 帮助.
 _HOW_TO = re.compile(r"(?:怎么|咋|如何)(?:个)?(?:用|弄|发|拍|提交|操作|匿名|写|评价|评|查|看|撤|改|删|催)|能(?:不能)?匿名|可以匿名|能不能匿名")
 _STATS = re.compile(
-    r"(?:随手拍|反映|投诉).{0,6}(?:统计|汇总|数据|办理情况|响应情况|办得怎么样|处理得怎么样|处理情况|情况怎么样)"
+    r"(?:随手拍|反映|投诉).{0,6}(?:统计|汇总|数据|办理情况|办结情况|受理情况|响应情况|办得怎么样|处理得怎么样|处理情况|情况怎么样)"
     r"|(?:办结率|满意率|受理率|按时办结|平均.{0,4}(?:办结|受理|用时|多久)|多久办结|收到.{0,3}(?:多少|几)件)"
     r"|(?:一共|总共)?收(?:到)?了?(?:多少|几)(?:件|条|个)?(?:反映|随手拍|投诉)"
     rf"|(?:随手拍|反映|投诉|工单)(?:的问题)?.{{0,6}}(?:[^效]率|平均|多少件|几件|多少条|几条|总数|统计)"
@@ -136,10 +136,18 @@ def without_kept_queues(text: str) -> str:
     return _QUEUE_KEPT.sub(lambda m: " " * len(m.group(0)), text)
 
 
+# A problem named as what someone's work dealt with ("去3栋查电动车飞线充电", "铲小广告", "飞线充电排查"): no report.
+_DEALT_WITH_BEFORE = re.compile(r"(?:排查|检查|巡查|查|整治|清理|清除|劝导|铲|撕|拆)[\u4e00-\u9fff\d]{0,6}$")
+_DEALT_WITH_AFTER = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:排查|检查|整治|清理)")
+
+
 def problem_at(text: str) -> int | None:
     """Where the text first tells of something wrong (坏了, 没人管, 好几天, 占道 …), or None."""
-    found = _PROBLEM.search(without_kept_queues(normalize(text)))
-    return found.start() if found is not None else None
+    text = without_kept_queues(normalize(text))
+    for found in _PROBLEM.finditer(text):
+        if not (_DEALT_WITH_BEFORE.search(text[max(found.start() - 10, 0): found.start()]) or _DEALT_WITH_AFTER.match(text, found.start())):
+            return found.start()
+    return None
 
 
 def report_body(text: str) -> str:
@@ -154,6 +162,8 @@ def report_body(text: str) -> str:
 _ASKS_HOURS = re.compile(r"算(?:服务|下沉)?时长|记(?:服务|下沉)?时长|登(?:记)?(?:服务|下沉)?时长|算不算时长|算服务")
 
 
+# Said of a problem in exasperation rather than asked: "咋回事", "怎么又…了", "这是第几次了", "谁负责", "有人管没".
+_COMPLAINING_ASK = re.compile(r"咋回事|怎么回事|咋又|怎么又|又.{1,8}了|第几次|第[二三四五]回|好几回|谁负责|谁管|有人管没|有没有人管|真不怕|吓死")
 _WHAT_TO_DO = re.compile(r"(?:咋整|咋办|怎么办|怎么弄|咋弄|咋处理|怎么处理|怎么搞|咋搞)(?:啊|呀|呢|嘛)?\s*[?？。.!！~]*$")
 
 
@@ -190,6 +200,9 @@ def read_report(text: str, ctx: Context) -> Reading | None:
     if _WHAT_TO_DO.search(text) and _PROBLEM.search(text) and len(text) >= 10:
         # "5栋那个下水道又堵了 我后晌带人通了俩钟头 咋整": what to do about a problem. A report offered.
         return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）")
+    if len(text) >= 8 and _COMPLAINING_ASK.search(text) and problem_at(text) is not None and not _HOW_TO.search(text):
+        # "咋又停水了 这个月第三回了", "東門那個路燈又不亮了 咋回事啊": a problem and a sigh, not a rules question
+        return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）", told=True)
     if _QUESTION.search(text) or len(text) < 6:
         return None
     if len(text) >= 20 and re.search(r"(?:我|俺)(?:要|想|得)(?:匿名)?(?:投诉|反映|举报|曝光)", text):
@@ -197,7 +210,7 @@ def read_report(text: str, ctx: Context) -> Reading | None:
     if _EARLY.match(text) and len(text) >= 10:
         # "向你们反映个情况：…", "居民反映小区停车难": a report word early, then the problem.
         return Reading(0.6 if _DURATION.search(text) else 0.85, stores=True, args=text, label="提交随手拍")
-    if _PROBLEM.search(text):
+    if problem_at(text) is not None:
         return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）")
     return None
 
@@ -320,7 +333,7 @@ _VERDICT_AT_END = re.compile(r"^(?P<story>.{4,300}?)\s*(?:凑合吧|就这样吧
 # Right after looking at one's closed ticket: the verdict after a few words on what is rated, the reason after it
 # ("这个处理我不满意啊 等了十几天…", "嗯 满意 就是时间长了点").
 _VERDICT_LED = re.compile(
-    r"^(?:嗯|哦|噢|额|呃|这个|这次|这回|的|处理|结果|办理|对|我|俺|总体|整体|还是|说实话|[\s,，])*"
+    r"^(?:嗯|哦|噢|额|呃|这个|这次|这回|的|处理|结果|办理|对|我|俺|总体|整体|还是|说实话|挺好|还好|不错|还行|可以|[\s,，])*"
     r"(?:挺|很|非常|比较|还算|还|蛮|不太)?(?P<verdict>不太满意|不满意|满意)(?:啊|吧|呀|了|的)?\s*[,，。!！]?\s*(?P<reason>.*)$", re.S)
 
 
@@ -395,6 +408,9 @@ def ticket_verb(text: str) -> tuple[str, int, str] | None:
     if not hits:
         return None
     _, _, verb, hit = min(hits, key=lambda h: (h[0], h[1]))
+    rating = next((h for h in hits if h[2] == "rate"), None)
+    if rating is not None and verb != "rate" and re.search(r"(?:给|打|评)(?:他|她|你们|它)?(?:个|一个)?\s*(?:不太满意|不满意|满意|好评|差评)", rest):
+        _, _, verb, hit = rating  # "…虽然最后是修好了…我给个不满意吧": the verdict given, the story before it
     asked = _STEP_ASKED.search(rest)
     if verb == "show" and asked is not None:
         # "#8那个反映我看了半天…你帮我转办给城管那边": looking was the story, the step asked for is what is meant

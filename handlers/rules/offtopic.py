@@ -33,7 +33,7 @@ WORK_WORDS = tuple(
     干部 领导 上级 下属 同事 科长 主任 书记 网格员 党员 党费 党组织 组织上 工资 奖金 年终奖 职称 绩效 纪委 纪工委 纪检 监察 公务员 编制
     群众 居民 老百姓 村民 住户 服务对象 管理对象 办事 老板 企业 商户
     规定 制度 纪律 违规 违纪 违法 处分 处理 问责 约谈 通报 廉洁 作风 八项 负面清单 权力 职权 职务 回避
-    礼 红包 礼金 购物卡 消费卡 加油卡 收受 收下 收了 收不收 能收 可以收 送给 塞给 塞了 回扣 好处费 感谢费
+    礼 红包 礼金 转账 转我 转了 转给我 购物卡 消费卡 加油卡 收受 收下 收了 收不收 能收 可以收 送给 塞给 塞了 回扣 好处费 感谢费
     宴请 吃请 请客 请吃饭 请我 饭局 会所 陪餐 陪吃 陪着吃 陪客 陪同 接待 招待 赴宴 酒席 大操大办 随礼 份子
     喝酒 饮酒 酒驾 酒后 赌博 麻将 打牌
     兼职 经商 开店 入股 报酬 外快
@@ -80,6 +80,8 @@ _PERMISSION = re.compile(
     r"|(?:能|要|得|该)[^,，。.!！?？]{0,20}[吗么嘛不]\s*[?？]?$"
     # whether it counts against one: 这算毛病不, 这样算违规吗
     r"|算(?:个|是)?(?:毛病|问题|错|犯错|违规|违纪|违反)"
+    # "…又不耽误活 也不行？": pleading it should be allowed
+    r"|也不行|都不行|也不中|也不能"
 )
 # The shape of a question a rule answers: whether something is allowed or required (as above), a limit
 # or an amount (多少, 几次, 多久, 最多), or what to do and who decides (怎么办, 找谁, 谁出). Not a date or a
