@@ -55,31 +55,23 @@ from handlers.rules.demo import sample_articles, sample_documents, sample_questi
 from handlers.rules.search import IndexedArticle, RulesIndex, build_index, load_lexicon  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check": DATA / "rules_check.toml",
-        "tune": DATA / "rules_tune.toml", "tune-check": DATA / "rules_tune_check.toml",
-        "fresh": DATA / "rules_tune_fresh.toml", "round7": DATA / "rules_round7.toml",
-        "round7-fresh": DATA / "rules_round7_fresh.toml", "round8": DATA / "rules_round8.toml",
-        "round8-fresh": DATA / "rules_round8_fresh.toml", "round9": DATA / "rules_round9.toml",
-        "round9-fresh": DATA / "rules_round9_fresh.toml", "round10": DATA / "rules_round10.toml",
-        "round10-fresh": DATA / "rules_round10_fresh.toml", "round11": DATA / "rules_round11.toml",
-        "round11-fresh": DATA / "rules_round11_fresh.toml", "round12": DATA / "rules_round12.toml",
-        "round12-fresh": DATA / "rules_round12_fresh.toml", "round13": DATA / "rules_round13.toml",
-        "round13-fresh": DATA / "rules_round13_fresh.toml", "round14": DATA / "rules_round14.toml",
-        "round14-fresh": DATA / "rules_round14_fresh.toml", "round15": DATA / "rules_round15.toml",
-        "round15-fresh": DATA / "rules_round15_fresh.toml", "round16": DATA / "rules_round16.toml",
-        "round16-fresh": DATA / "rules_round16_fresh.toml", "round17": DATA / "rules_round17.toml",
-        "round17-fresh": DATA / "rules_round17_fresh.toml", "round18": DATA / "rules_round18.toml",
-        "round18-fresh": DATA / "rules_round18_fresh.toml", "round19": DATA / "rules_round19.toml",
-        "round19-fresh": DATA / "rules_round19_fresh.toml", "round20": DATA / "rules_round20.toml",
-        "round20-fresh": DATA / "rules_round20_fresh.toml", "round21": DATA / "rules_round21.toml",
-        "round21-fresh": DATA / "rules_round21_fresh.toml", "round22": DATA / "rules_round22.toml",
-        "round22-fresh": DATA / "rules_round22_fresh.toml", "round23": DATA / "rules_round23.toml",
-        "round23-fresh": DATA / "rules_round23_fresh.toml", "round24": DATA / "rules_round24.toml",
-        "round24-fresh": DATA / "rules_round24_fresh.toml", "round25": DATA / "rules_round25.toml",
-        "round25-fresh": DATA / "rules_round25_fresh.toml", "round26": DATA / "rules_round26.toml",
-        "round26-fresh": DATA / "rules_round26_fresh.toml", "round27": DATA / "rules_round27.toml",
-        "round27-fresh": DATA / "rules_round27_fresh.toml", "round28": DATA / "rules_round28.toml",
-        "round28-fresh": DATA / "rules_round28_fresh.toml"}
+_FIRST_SETS = {"eval": DATA / "rules_eval.toml", "dev": DATA / "rules_dev.toml", "check": DATA / "rules_check.toml",
+               "tune": DATA / "rules_tune.toml", "tune-check": DATA / "rules_tune_check.toml",
+               "fresh": DATA / "rules_tune_fresh.toml"}
+
+
+def _round_sets() -> dict[str, Path]:
+    """The blind rounds, in order: rules_roundN.toml as "roundN", its twin rules_roundN_fresh.toml as "roundN-fresh"."""
+    numbers = sorted(int(p.stem.removeprefix("rules_round")) for p in DATA.glob("rules_round*.toml") if not p.stem.endswith("_fresh"))
+    sets: dict[str, Path] = {}
+    for n in numbers:
+        sets[f"round{n}"] = DATA / f"rules_round{n}.toml"
+        if (fresh := DATA / f"rules_round{n}_fresh.toml").exists():
+            sets[f"round{n}-fresh"] = fresh
+    return sets
+
+
+SETS = {**_FIRST_SETS, **_round_sets()}
 OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
 OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
 EVAL_FILE = SETS["eval"]

@@ -326,12 +326,9 @@ def _clock_span(found: re.Match[str], hours: float) -> tuple[float, float]:
     return start, round(start + hours, 2)
 
 
-def _pieces(rest: str) -> list[tuple[int, int, float]]:
-    """Every exact stretch of time in the text, in order: amounts with a unit, and clock ranges."""
-    return sorted((s, e, h) for s, e, h, _ in _pieces_with_clock(rest))
-
-
-def _pieces_with_clock(rest: str) -> list[tuple[int, int, float, tuple[float, float] | None]]:
+def _pieces(rest: str) -> list[tuple[int, int, float, tuple[float, float] | None]]:
+    """Every exact stretch of time in the text, in order: amounts with a unit and clock ranges (with where the
+    range starts and ends, else None)."""
     pieces: list = [(m.start(), m.end(), _exact(m), None) for m in _HOURS_RE.finditer(rest)]
     blanked = rest
     for start, end, _, _ in pieces:
@@ -441,8 +438,8 @@ def moved_clock(clock: tuple[float, float], which: str, value: float) -> tuple[f
 _AHEAD_CLAUSE = re.compile(r"明天|明儿|后天|下周|下礼拜|下星期|待会儿?|一会儿")
 
 
-def _breaks(rest: str, pieces: list) -> tuple[float, list[tuple[int, int]], set[int]] | None:
-    """The breaks inside clock ranges: (hours served, what to cut, the pieces that were breaks), or None."""
+def _breaks(rest: str, pieces: list) -> tuple[float, list[tuple[int, int]]] | None:
+    """The breaks inside clock ranges: (hours served, what to cut), or None."""
     ranges = [p for p in pieces if p[3] is not None]
     if not ranges:
         return None
@@ -464,13 +461,13 @@ def _breaks(rest: str, pieces: list) -> tuple[float, list[tuple[int, int]], set[
         cuts.append((clause, end.end() if end else piece[1]))
         if piece[2] not in gaps:  # "两点到三点 三点半到五点 中间那半小时没干": the gap between, already left out
             served -= piece[2]
-    return (round(served, 2), cuts, {i for i, _ in breaks}) if served > 0 else None
+    return (round(served, 2), cuts) if served > 0 else None
 
 
 def _read_amount(text: str) -> Amount | None:
     vague = _VAGUE_RE.search(text)
     rest = _blank(text, vague.span()) if vague else text
-    clocked = _pieces_with_clock(rest)
+    clocked = _pieces(rest)
     pieces = [(s, e, h) for s, e, h, _ in clocked]
     ranges = [p for p in clocked if p[3] is not None]
     if ranges and not vague:
@@ -478,7 +475,7 @@ def _read_amount(text: str) -> Amount | None:
         if untold is not None and not any(p[0] > untold.start() for p in clocked):
             return Amount(None, "vague", untold.span())  # "九点到十一点半 中间回了趟家": how long was the break?
         if (broken := _breaks(rest, clocked)) is not None:
-            served, cuts, _ = broken
+            served, cuts = broken
             first = ranges[0]
             return Amount(served, "exact", (first[0], first[1]),
                           cuts=(*cuts, *((r[0], r[1]) for r in ranges[1:])), clock=(first[3][0], ranges[-1][3][1]) if len(ranges) == 1 else None)
