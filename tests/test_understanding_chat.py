@@ -1828,3 +1828,9 @@ def test_praise_gets_thanks_and_letters_decided_at_the_end_are_the_answer(bot):
     bot.send(GRID_WORKER, "答题")
     said = bot.send(GRID_WORKER, "这题我看了半天我觉得a和d都对吧b肯定不对那就选ad")
     assert said.text.startswith(("✅", "❌", "这是单选题"))
+
+
+def test_a_run_of_days_after_the_share_was_asked_is_no_answer_to_it(bot):
+    bot.send(CADRE, "我和老刘一块巡逻的 一共四个钟头")
+    said = bot.send(CADRE, "這禮拜一到三 每天值班2小時")
+    assert "一条只能登记一天" in said.text and hours_of(bot) == []

@@ -439,7 +439,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             bare = _numeral(worded["num"])
         hours = bare if bare is not None else (amount.hours if amount is not None and amount.kind == "exact" else None)
         if hours is not None and (asked.get("amount_refused") or not CORRECTION.search(folded)) and len(folded) <= 20 \
-                and not _relative(folded):
+                and not _relative(folded) and not WEEK_TOTAL.search(folded):  # "这礼拜一到三 每天值班2小时" is no one day's answer
             groups = {"hours": hours, "note": asked.get("note", "")}
             if day_said and bare is not None:
                 groups["day"] = parsed_groups(day_said, today).get("day", asked.get("day") or today.isoformat())
