@@ -330,3 +330,61 @@ def test_a_private_firms_own_practice_is_not_answered_from_the_streets_rules(bot
 def test_a_cadres_own_act_for_a_private_firm_is_still_answered(bot):
     said = bot.send("张伟", "有个小伙要去一家私人公司应聘 公司要社区开证明 俺们能跟他收点钱吗")
     assert "小微权力清单" in said.text
+
+
+@pytest.mark.parametrize("text", ["周末休息手机能关机不", "下班后手机可以不接工作电话吗",
+                                  "星期天带老婆孩子去街道机关食堂吃顿饭 自己刷卡付钱 可不可以",
+                                  "俺大学同学来这边旅游 能不能走接待的账请他吃顿饭"])
+def test_a_rule_bound_to_an_occasion_does_not_answer_outside_it(bot, text):
+    # Phones are to be silent during meetings, guests eat in the canteen, a trip's rules bind the one on the
+    # trip: none says anything of a weekend, or of a friend one treats at home.
+    said = bot.send("张伟", text)
+    assert not said.text.startswith("依据")
+
+
+def test_the_rule_on_phones_in_meetings_still_answers_a_meeting_in_the_evening(bot):
+    assert "第五条" in bot.send("张伟", "晚上开会手机能开着吗").text
+
+
+@pytest.mark.parametrize("text", ["过年俺亲哥给俺闺女发了个2000的压岁钱红包 俺是社区干部 这个要不要交纪工委登记",
+                                  "俺姑家表妹考上大学了 俺随了个1000的红包 这个要跟组织报告不",
+                                  "同事下月结婚 随份子一般随多少合适 二百会不会太少",
+                                  "公车的加油卡密码谁知道啊 加油站等着呢 急"])
+def test_family_customs_a_sum_to_give_or_a_password_are_not_quoted_from_a_rule(bot, text):
+    said = bot.send("张伟", text)
+    assert not said.text.startswith("依据")
+
+
+def test_a_red_packet_from_a_resident_is_still_the_rule_on_gifts(bot):
+    assert "第三条" in bot.send("张伟", "群众塞给我一个红包 没推掉 咋整").text
+
+
+def test_a_spouses_shop_is_business_to_report_and_a_new_job_is_not(bot):
+    assert "第七条" in bot.send("张伟", "我媳妇在辖区开了个美容店 要报告吗").text
+    assert not bot.send("张伟", "老婆换工作了要跟单位报备吗").text.startswith("依据")
+
+
+def test_how_often_is_not_answered_by_an_article_whose_only_figure_is_a_sum(bot):
+    assert not bot.send("张伟", "社区集体资金的账谁来审计 多长时间审一回").text.startswith("依据")
+
+
+@pytest.mark.parametrize("text", ["周末值班给补休不", "探亲假有没有", "工资条在哪看", "人事档案在哪放着"])
+def test_short_questions_about_leave_pay_or_files_are_not_quoted_from_a_rule(bot, text):
+    assert not bot.send("张伟", text).text.startswith("依据")
+
+
+@pytest.mark.parametrize("text", ["下了班能不能把工作手机关了 只留私人号", "我要出国去看儿子 因私出国要报备不 护照要交上去吗",
+                                  "新招的网格员有没有岗前培训 培训多久", "春节值班表谁排的 我跟同事换个班行不行"])
+def test_a_rule_sharing_words_but_not_the_matter_asked_is_not_quoted(bot, text):
+    # The car rules without a car, the rule on weddings without one, a thing no article names, who drew up a roster.
+    assert not bot.send("张伟", text).text.startswith("依据")
+
+
+def test_the_car_and_wedding_rules_still_answer_their_own_questions(bot):
+    assert "公务用车" in bot.send("张伟", "周末能开公车回老家吗").text
+    assert "第五条" in bot.send("张伟", "孩子结婚要报告吗").text
+
+
+def test_a_resident_pressing_a_drink_on_the_cadre_is_a_conduct_question(bot):
+    said = bot.send("张伟", "中午在一户大爷家核信息 大爷炒了俩菜非让我喝两盅 说不喝就是看不起他 咋整🍶")
+    assert "这个我帮不上" not in said.text

@@ -15,7 +15,7 @@ from handlers.rules.settings import RulesConfig
 from handlers.rules.answer import MAX_CHOICES, answer, answer_article
 from handlers.rules.demo import sample_articles
 from handlers.rules.offtopic import is_off_topic
-from handlers.rules.search import DEFAULT_STOPWORDS, IndexedArticle, build_index, is_definition, load_lexicon, parse_lexicon
+from handlers.rules.search import DEFAULT_STOPWORDS, IndexedArticle, LexiconError, build_index, is_definition, load_lexicon, parse_lexicon
 
 OFFTOPIC_FILE = Path(__file__).parent / "data" / "rules_offtopic.toml"
 GIFTS = "示范街道干部廉洁自律和礼品礼金管理规定（示例）"
@@ -304,3 +304,24 @@ def test_the_sample_questions_never_hold_a_held_back_or_fresh_question():
     assert len(shipped) > 1000
     assert not fresh.intersection(shipped)
     assert not [(s, h) for s in shipped for h in held if similarity(s, h) >= NEAR]
+
+
+def test_a_word_of_a_kind_by_its_ending_finds_the_rule_in_the_formal_word():
+    stop = DEFAULT_STOPWORDS.read_text(encoding="utf-8")
+    lexicon = parse_lexicon("*店 *馆 => 经商办企业\n饭店 => 定点饭店", stop)
+    articles = [
+        IndexedArticle(1, "廉洁规定", "第七条", "", "干部配偶、子女在辖区内经商办企业的，应当如实报告。"),
+        IndexedArticle(2, "接待规定", "第五条", "", "工作餐在机关食堂或者定点饭店就餐。"),
+    ]
+    index = build_index(articles, lexicon)
+    assert index.search("媳妇开了个美容店 要报告吗", top_k=1)[0].article.label == "第七条"
+    assert "经商办企业" not in index.analyzer.expand("饭店")  # a word named on its own line keeps its own meaning
+    with pytest.raises(LexiconError):
+        parse_lexicon("*店 饭馆 => 经商", stop)  # an ending and a word on one line
+
+
+
+def test_a_phone_switched_off_is_no_government_office():
+    analyzer = build_index([_article("第五条", "会议期间手机调至静音。")], load_lexicon()).analyzer
+    terms = analyzer.terms("下了班能不能把工作手机关了")
+    assert "手机" in terms and "机关" not in terms

@@ -11,7 +11,8 @@ from handlers.rules.settings import RulesConfig
 from bot.text import MAX_REPLY_CHARS, utf8_len
 from handlers.rules import llm
 from handlers.rules.offtopic import asks_rule, is_off_topic
-from handlers.rules.search import Hit, IndexedArticle, RulesIndex
+from handlers.rules.unstated import fact_unstated
+from handlers.rules.search import Hit, RulesIndex
 
 # WeCom's text limit; replies stay under it whatever the articles and settings.
 MAX_BYTES = 2048
@@ -75,7 +76,7 @@ def answer(index: RulesIndex, question: str, settings: RulesConfig, llm_config: 
     hits = tuple(index.search(question, top_k=max(settings.top_k, MAX_CHOICES + 1)))
     if is_off_topic(question, hits[0].coverage if hits else 0.0):
         return Answer(off_topic_text(), hits, False, off_topic=True)
-    if not confident(hits, settings.threshold, asks_rule(question)) or _fact_unstated(question, index, hits[0].article):
+    if not confident(hits, settings.threshold, asks_rule(question)) or fact_unstated(question, index, hits[0].article):
         candidates = choices(hits, settings.threshold, len(set(index.analyzer.terms(question))))
         if candidates:
             return Answer(choices_text(candidates, settings.contact), hits, False, candidates=candidates)
@@ -88,58 +89,6 @@ def answer(index: RulesIndex, question: str, settings: RulesConfig, llm_config: 
         if phrased is not None:
             return Answer(llm_text(phrased, shown, settings.max_chars), hits, True, used_llm=True)
     return Answer(cited_text(shown, settings.max_chars), hits, True)
-
-
-# A question after a fact no conduct article states: where to get or download something, which firm or
-# software, whose phone number ("需求计划表的模版在哪下载", "定点供应商是哪家").
-_ASKS_WHERE_WHICH = re.compile(
-    r"(?:在|去|到)哪(?:里|儿)?(?:能)?(?:下载|领|买|办|补|交|找|弄)|哪家|哪几家|哪(?:个|几个|些)(?:软件|app|公司|厂家|饭店|酒店|宾馆)|(?:电话|号码|手机号)(?:是)?多少"
-    r"|联系电话|联系方式|(?:啥|什么|哪个)(?:软件|app|APP|平台|系统)|模板|模版|表格在哪"
-)
-
-
-# Whether there is a payment or leave, or how much (有没有值班补助, 网格员有没有五险一金, 年假一年能休几天): only
-# an article that names it answers; one sharing the occasion (值班, 加班, 网格员) says nothing of it. Asked
-# whether one may take or claim it (领点补贴行不行, 路费能报吗), the rule on side jobs or expenses may answer.
-_PAYMENT_WORDS = r"(?:补贴|补助|津贴|加班费|五险一金|社保|公积金|奖金|年终奖|工资|误餐费|餐补|饭补|话费|夜班费|值班费|护理假|年假|婚假|产假|病假|学费|公假)"
-_ASKS_PAYMENT = re.compile(rf"(?:有没有|有无|有木有|给不给|发不发)\S{{0,6}}?(?P<a>{_PAYMENT_WORDS})|(?P<b>{_PAYMENT_WORDS})\S{{0,8}}?(?:多少|几天|几号|啥时候发|什么时候发|咋算|怎么算|怎么发|有标准|标准是)"
-                           rf"|算不算(?P<c>{_PAYMENT_WORDS})|(?P<d>{_PAYMENT_WORDS})\S{{0,6}}?(?:给报|能报|报不报|可以报)")
-
-
-# How many or how long, asked of an article that names no number at all (提前几天报, 一个月最多能领几个,
-# 多少公里换机油): it rules on the matter, not on the figure asked.
-_ASKS_FIGURE = re.compile(
-    r"(?<![好这那没有十])(?<!(?<!提)前)几(?:天|年|次|回|公里|块钱|元|小时|分钟|个月)|多少(?:钱|天|年|次|回|公里|桌|字|块|元|户|学时|课时)|多长时间|多久|上限"
-    r"|最多[^，。,.]{0,4}几|有没有(?:个)?(?:数|上限|限额|数量限制|字数限制)"
-)
-_STATES_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万半](?:个|天|年|次|名|人|元|菜|桌|分钟|小时|日|周|月|公里|万|千|百|十|条|项)")
-
-
-# Who pays ("陪着吃的人自己要掏饭钱不", "谁出钱"): only an article that speaks of paying or bearing a cost answers.
-_ASKS_WHO_PAYS = re.compile(r"自己(?:要)?(?:掏|出|付|垫)|自掏腰包|自个(?:儿)?(?:掏|出|付)|谁(?:来)?(?:出钱|掏钱|买单|付钱|结账|埋单)|(?:要不要|用不用|得不得)(?:自己)?(?:掏|出|付)钱|AA")
-_OVERTIME = re.compile(r"加班(?!\s*(?:值守|值班|巡逻|巡查|入户|走访))")
-_SPEAKS_OF_PAYING = re.compile(r"费|钱|报销|支付|承担|交纳|缴纳|自付|付款|结算|个人负担|买单")
-
-
-# A private firm's own practice asked about ("私企也管这个吗", "儿子在私企上班 老板让他…这合理不"): the street's
-# rules bind its cadres, not firms; unless the cadre's own act is asked ("公司要社区开证明 俺们能收钱吗").
-_PRIVATE_FIRM = re.compile(r"私企|私人公司|私营企业|民营企业|私人老板|外企")
-_CADRES_OWN_ACT = re.compile(r"(?:我|俺|咱)(?:们)?(?:能|可以|去|给|收|拿|帮|要|得|该)")
-
-
-def _fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
-    if _ASKS_WHERE_WHICH.search(question) is not None:
-        return True
-    if _PRIVATE_FIRM.search(question) and not _CADRES_OWN_ACT.search(question):
-        return True
-    if _ASKS_WHO_PAYS.search(question) and not _SPEAKS_OF_PAYING.search(article.text):
-        return True
-    if _OVERTIME.search(question) and "加班" not in article.text:
-        return True  # "加班到半夜打车回家 车费能报不": the rules on trips say nothing of overtime
-    if _ASKS_FIGURE.search(question) and not _STATES_FIGURE.search(article.text):
-        return True
-    asked = [found["a"] or found["b"] or found["c"] or found["d"] for found in _ASKS_PAYMENT.finditer(question)]
-    return any(not any(word in article.text for word in index.analyzer.expand(payment) | {payment}) for payment in asked)
 
 
 def confident(hits: tuple[Hit, ...] | list[Hit], threshold: float, rule_shaped: bool = True) -> bool:

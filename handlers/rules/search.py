@@ -145,12 +145,15 @@ class Lexicon:
     expansions: dict[str, frozenset[str]]
     stopwords: frozenset[str]
     words: frozenset[str]  # added to the segmenter's dictionary
+    # `*店 *馆 => 经商办企业`: a word of a kind, by its last characters (美容店, 烧烤店), when no line names it.
+    endings: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 def parse_lexicon(synonyms: str, stopwords: str) -> Lexicon:
     """Synonym lines: `a b c` (all equivalent) or `a b => c d` (a, b also mean c, d; not the reverse)."""
     expansions: dict[str, set[str]] = {}
     words: set[str] = set()
+    endings: list[tuple[str, frozenset[str]]] = []
     for number, raw in enumerate(synonyms.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -160,6 +163,13 @@ def parse_lexicon(synonyms: str, stopwords: str) -> Lexicon:
             left, right = _words(left_text), _words(right_text)
             if not left or not right:
                 raise LexiconError(f"同义词表第{number}行：“=>”两边都要写词")
+            kinds = [w for w in left if w.startswith("*")]
+            if any(len(w) < 2 or "*" in w[1:] for w in kinds) or kinds and len(kinds) < len(left) or "*" in "".join(right):
+                raise LexiconError(f"同义词表第{number}行：按词尾归类的写法是“*店 *馆 => 经商”，左边每个都以*开头")
+            if kinds:
+                endings.extend((w[1:], frozenset(right)) for w in kinds)
+                words.update(right)
+                continue
             for word in left:
                 expansions.setdefault(word, set()).update(right)
             words.update(left, right)
@@ -173,6 +183,7 @@ def parse_lexicon(synonyms: str, stopwords: str) -> Lexicon:
         expansions={w: frozenset(e - {w}) for w, e in expansions.items()},
         stopwords=frozenset(stop),
         words=frozenset(words),
+        endings=tuple(sorted(endings, key=lambda e: -len(e[0]))),
     )
 
 
@@ -243,6 +254,10 @@ class QueryWord:
     asked: bool = False
 
 
+# Where the dictionary's likelier cut is the wrong one: 手机关了 is 手机 + 关了, not 手 + 机关 (a government office).
+_OVERLAP = re.compile(r"(?<=手机)(?=关(?!机))")
+
+
 class Analyzer:
     """Text → search terms, the same way for articles and questions.
 
@@ -262,11 +277,19 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """Index terms: search-engine mode, so 公务接待 also yields 公务 and 接待."""
-        folded = normalize(text).lower()
+        folded = _OVERLAP.sub(" ", normalize(text).lower())
         return [t for t in self._tokenizer.lcut_for_search(folded) if self._keep(t)]
 
+    def words(self, text: str) -> list[str]:
+        """The words of the text as written (accurate mode, no parts), stopwords kept."""
+        return [t for t in self._tokenizer.lcut(normalize(text).lower()) if t.strip()]
+
     def expand(self, term: str) -> frozenset[str]:
-        return self.lexicon.expansions.get(term, frozenset()) | {term}
+        named = self.lexicon.expansions.get(term)
+        if named is not None:
+            return named | {term}
+        kind = next((to for ending, to in self.lexicon.endings if len(term) > len(ending) and term.endswith(ending)), frozenset())
+        return kind | {term}
 
     def _join_split_verb(self, match: re.Match[str], known: Container[str]) -> str:
         joined = match.group(1) + match.group(2)
@@ -292,7 +315,7 @@ class Analyzer:
         return written
 
     def query(self, question: str, known: Container[str] | None = None) -> list[QueryWord]:
-        folded = _A_NOT_A.sub(r"\1", normalize(question).lower())
+        folded = _OVERLAP.sub(" ", _A_NOT_A.sub(r"\1", normalize(question).lower()))
         if known is not None:
             folded = _COUNTED_MEASURE.sub(lambda m: self._any_amount(m, known), folded)
             folded = _SPLIT_VERB.sub(lambda m: self._join_split_verb(m, known), folded)

@@ -1,0 +1,154 @@
+"""Questions an article shares words with but does not answer: a fact it never states (where, which firm, who
+pays, how much or how long when it names no figure, whether a payment or leave exists), an occasion it is not
+about (a meeting, a trip, a guest, a car, a business, a wedding), a custom among relatives. Each check is a
+question of the asker's words against one article's text; `fact_unstated` says whether any applies."""
+
+from __future__ import annotations
+
+import re
+
+from handlers.rules.search import IndexedArticle, RulesIndex
+
+
+# A question after a fact no conduct article states: where to get or download something, which firm or
+# software, whose phone number ("需求计划表的模版在哪下载", "定点供应商是哪家").
+_ASKS_WHERE_WHICH = re.compile(
+    r"(?:在|去|到)哪(?:里|儿)?(?:能)?(?:下载|领|买|办|补|交|找|弄|看|查)|哪家|哪几家|哪(?:个|几个|些)(?:软件|app|公司|厂家|饭店|酒店|宾馆)|(?:电话|号码|手机号)(?:是)?多少"
+    r"|联系电话|联系方式|(?:啥|什么|哪个)(?:软件|app|APP|平台|系统)|模板|模版|表格在哪|密码|谁(?:排|定|安排)的"
+)
+
+
+# Whether there is a payment or leave, or how much (有没有值班补助, 网格员有没有五险一金, 年假一年能休几天): only
+# an article that names it answers; one sharing the occasion (值班, 加班, 网格员) says nothing of it. Asked
+# whether one may take or claim it (领点补贴行不行, 路费能报吗), the rule on side jobs or expenses may answer.
+_PAYMENT_WORDS = r"(?:补贴|补助|津贴|加班费|五险一金|社保|公积金|奖金|年终奖|工资条|工资|误餐费|餐补|饭补|话费|夜班费|值班费|护理假|年假|婚假|产假|病假|学费|公假" \
+                 r"|探亲假|事假|丧假|陪产假|育儿假|补休|调休|倒休)"
+_ASKS_PAYMENT = re.compile(rf"(?:有没有|有无|有木有|给不给|发不发)\S{{0,6}}?(?P<a>{_PAYMENT_WORDS})|(?P<b>{_PAYMENT_WORDS})\S{{0,8}}?(?:多少|几天|几号|啥时候发|什么时候发|咋算|怎么算|怎么发|有标准|标准是)"
+                           rf"|算不算(?P<c>{_PAYMENT_WORDS})|(?P<d>{_PAYMENT_WORDS})\S{{0,6}}?(?:给报|能报|报不报|可以报)"
+                           rf"|(?P<e>{_PAYMENT_WORDS})\S{{0,4}}?(?:有没有|有吗|有不|有木有|给不给|给吗|给不|发不发)|给(?:不给)?(?P<f>{_PAYMENT_WORDS})")
+
+
+# How many or how long, asked of an article that names no number at all (提前几天报, 一个月最多能领几个,
+# 多少公里换机油): it rules on the matter, not on the figure asked.
+_ASKS_FIGURE = re.compile(
+    r"(?<![好这那没有十])(?<!(?<!提)前)几(?:天|年|次|回|公里|块钱|元|小时|分钟|个月)|多少(?:钱|天|年|次|回|公里|桌|字|块|元|户|学时|课时)|多长时间|多久|上限"
+    r"|最多[^，。,.]{0,4}几|有没有(?:个)?(?:数|上限|限额|数量限制|字数限制)|多少(?:合适|合理|比较好|为宜|才行)|(?:随|包|送|给|掏)(?:个)?多少"
+)
+_STATES_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万半](?:个|天|年|次|名|人|元|菜|桌|分钟|小时|日|周|月|公里|万|千|百|十|条|项)")
+
+
+# How long or how often, asked of an article whose only figures are sums or counts ("集体资金的账多长时间审一回"
+# is not answered by the rule on projects above 5万元).
+_ASKS_TIME_FIGURE = re.compile(r"多长时间|多久|(?<![好这那没有十])几(?:天|年|个月|小时|分钟|周)|多少(?:天|年|小时|分钟)|(?:多长|多久)(?:时间)?(?:一回|一次)")
+_STATES_TIME_FIGURE = re.compile(r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?:个)?(?:天|日|年|月|小时|分钟|周|工作日)|当天|当日|每月|每年|每季|每周|每天|每个工作日|及时|提前")
+
+
+# Who pays ("陪着吃的人自己要掏饭钱不", "谁出钱"): only an article that speaks of paying or bearing a cost answers.
+_ASKS_WHO_PAYS = re.compile(r"自己(?:要)?(?:掏|出|付|垫)|自掏腰包|自个(?:儿)?(?:掏|出|付)|谁(?:来)?(?:出钱|掏钱|买单|付钱|结账|埋单)|(?:要不要|用不用|得不得)(?:自己)?(?:掏|出|付)钱|AA")
+_OVERTIME = re.compile(r"加班(?!\s*(?:值守|值班|巡逻|巡查|入户|走访))")
+_SPEAKS_OF_PAYING = re.compile(r"费|钱|报销|支付|承担|交纳|缴纳|自付|付款|结算|个人负担|买单")
+
+
+# A private firm's own practice asked about ("私企也管这个吗", "儿子在私企上班 老板让他…这合理不"): the street's
+# rules bind its cadres, not firms; unless the cadre's own act is asked ("公司要社区开证明 俺们能收钱吗").
+_PRIVATE_FIRM = re.compile(r"私企|私人公司|私营企业|民营企业|私人老板|外企")
+_CADRES_OWN_ACT = re.compile(r"(?:我|俺|咱)(?:们)?(?:能|可以|去|给|收|拿|帮|要|得|该)")
+
+
+# An article that binds only during an occasion (会议期间手机调至静音) does not answer a question set in time
+# off duty that never names that occasion ("下班后手机可以不接工作电话吗", "周末休息手机能关机不").
+_OFF_DUTY = re.compile(r"下班|周末|周六|周日|星期六|星期天|星期日|礼拜六|礼拜天|休息日|休息的时候|休息时|休假|放假|节假日|假期|过年"
+                       r"|在家|睡觉|半夜|夜里|晚上")
+_OCCASIONS = (
+    (re.compile(r"会议期间|参会人员"), re.compile(r"开会|会议|会上|会场|参会|听会|晨会|例会|会前|会中|散会|视频会")),
+    (re.compile(r"出差期间"), re.compile(r"出差|外出|差旅|外地|培训|开会|学习")),
+    (re.compile(r"接待对象"), re.compile(r"接待|客人|来客|来人|调研|检查|考察|交流|来访|陪同|陪餐|陪着|工作餐|公务|公款|公家|单位出|报销")),
+)
+# A rule on one's own trips ("出差期间不得接受接待单位的宴请") says nothing of a guest one receives.
+_TRIP_ONLY = re.compile(r"^(?:(?!接待对象).)*出差期间")
+_GUEST = re.compile(r"来(?:这边|我们这|俺们这|咱这|这儿|这里|本地|咱们这)|(?:请|招待|陪)(?:他|她|他们|客人|同学|朋友|亲戚)")
+# An article only about business ("配偶、子女在辖区内经商办企业的，应当如实报告") says nothing of a question that names
+# none, whenever it is asked ("老婆换工作了要跟单位报备吗").
+_BUSINESS_ONLY = re.compile(r"经商办企业")
+_BUSINESS_NAMED = re.compile(r"经商|开店|开了?(?:个|家|间)?\S{0,4}(?:店|馆|厂|超市|公司)|公司|企业|生意|买卖|办厂|工厂|个体|门面|门店|超市|饭店|饭馆|店铺|摊|老板"
+                             r"|投资|入股|股份|注册|营业执照|承包|工程|项目|中介|合伙|厂子")
+
+
+# A document on cars answers only a question with a car in it ("下了班能不能把工作手机关了 只留私人号" shares 私人 and
+# 下班 with the rule against using the car for private errands).
+_CARS_DOCUMENT = re.compile(r"用车|车辆")
+_CAR_NAMED = re.compile(r"车|che|驾|司机|加油|油卡|油费|油钱|停车|出车|派车|钥匙|里程|保养|维修|保险|开回|开走|开去|开着")
+
+
+# An article on weddings and funerals answers only a question with such an occasion in it ("因私出国要报备不"
+# is no 婚丧喜庆 to report).
+_FAMILY_OCCASION_RULE = re.compile(r"婚丧喜庆")
+_FAMILY_OCCASION_NAMED = re.compile(r"婚|丧|喜|嫁|娶|满月|百天|周岁|寿|升学宴|谢师宴|乔迁|酒席|办酒|摆酒|摆席|白事|红事|去世|过世|走了|葬|出殡|殡|生日|订婚|份子|随礼|礼金|操办|宴")
+
+
+def _outside_occasion(question: str, article: IndexedArticle) -> bool:
+    if _BUSINESS_ONLY.search(article.text) and not _BUSINESS_NAMED.search(question):
+        return True
+    if _FAMILY_OCCASION_RULE.search(article.text) and not _FAMILY_OCCASION_NAMED.search(question):
+        return True
+    if _CARS_DOCUMENT.search(article.title) and not _CAR_NAMED.search(question.lower()):
+        return True
+    if _TRIP_ONLY.search(article.text) and not _OCCASIONS[1][1].search(question) and _GUEST.search(question):
+        return True
+    if _OFF_DUTY.search(question) is None:
+        return False
+    return any(during.search(article.text) and not named.search(question) for during, named in _OCCASIONS)
+
+
+# Money or a present passed between relatives ("亲哥给俺闺女发了个压岁钱红包", "表妹考上大学 俺随了个红包"): the
+# rules on gifts bind what comes with public duty, from the people served or to superiors, not family
+# customs; unless the cadre's own or a child's wedding is asked (操办婚礼 must be reported).
+_KIN = re.compile(r"亲哥|亲姐|亲弟|亲妹|亲戚|家里人|自家人|兄弟姐妹|表[哥姐弟妹]|堂[哥姐弟妹]|姑家|姑姑|姑妈|舅舅|舅妈|姨妈|小姨子"
+                  r"|小舅子|侄[子女儿]|外甥|(?:我|俺)(?:爸|妈|哥|姐|弟|妹|老丈人|丈母娘|公公|婆婆)|父母|爸妈|公婆|岳父|岳母|丈母娘|老丈人")
+_MONEY_GIFT = re.compile(r"红包|压岁钱|份子|随礼|随了|礼金|礼物|礼品|收礼|不收钱|给了?\S{0,3}钱|转账")
+_NOT_FAMILY_MATTER = re.compile(r"服务对象|管理对象|群众|居民|住户|商户|领导|下属|同事|辖区|网格|片区|低保|办事|项目|结婚|婚礼|喜酒|办酒|操办")
+# A relative's business matters when the question is about reporting it or favouring it (第七条), not about a
+# present the relative gave ("俺姐开了个饭店…吃饭她死活不收钱 这算不算收礼").
+_KINS_BUSINESS_ASKED = re.compile(r"(?:老板|企业|公司|经商|开店|生意|店|厂)[^。？?]{0,20}(?:报告|报备|上报|说一声|吱一声|关照|照顾|谋|帮(?:他|她|忙)|介绍)"
+                                  r"|(?:报告|报备|上报|关照|照顾|帮(?:他|她|忙))[^。？?]{0,12}(?:老板|企业|公司|经商|开店|生意|店|厂)")
+
+
+def _family_gift(question: str) -> bool:
+    return bool(_KIN.search(question) and _MONEY_GIFT.search(question) and not _NOT_FAMILY_MATTER.search(question)
+                and not _KINS_BUSINESS_ASKED.search(question))
+
+
+# Whether there is such a thing at all ("有没有岗前培训"): only an article that names it answers.
+_ASKS_EXISTS = re.compile(r"有没有(?:个|啥|什么)?")
+# (A rule, a limit or a deadline asked for is what an article is; 期限 may be "5个工作日内".)
+_EXISTS_GENERIC = {"规定", "要求", "说法", "问题", "限制", "标准", "讲究", "事", "关系", "影响", "要紧", "办法", "必要", "可能",
+                   "不妥", "违规", "风险", "期限", "时限", "时间", "上限", "限额", "次数", "数量", "规矩", "条文", "文件"}
+
+
+def _thing_unnamed(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
+    for found in _ASKS_EXISTS.finditer(question):
+        words = index.analyzer.words(question[found.end(): found.end() + 6])
+        if not words or words[0] in _EXISTS_GENERIC or len(words[0]) < 2:
+            continue
+        if not any(word in article.text for word in index.analyzer.expand(words[0])):
+            return True
+    return False
+
+
+def fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
+    if _outside_occasion(question, article) or _family_gift(question) or _thing_unnamed(question, index, article):
+        return True
+    if _ASKS_WHERE_WHICH.search(question) is not None:
+        return True
+    if _PRIVATE_FIRM.search(question) and not _CADRES_OWN_ACT.search(question):
+        return True
+    if _ASKS_WHO_PAYS.search(question) and not _SPEAKS_OF_PAYING.search(article.text):
+        return True
+    if _OVERTIME.search(question) and "加班" not in article.text:
+        return True  # "加班到半夜打车回家 车费能报不": the rules on trips say nothing of overtime
+    if _ASKS_FIGURE.search(question) and not _STATES_FIGURE.search(article.text):
+        return True
+    if _ASKS_TIME_FIGURE.search(question) and not _STATES_TIME_FIGURE.search(article.text):
+        return True
+    asked = [next(word for word in found.groups() if word) for found in _ASKS_PAYMENT.finditer(question)]
+    return any(not any(word in article.text for word in index.analyzer.expand(payment) | {payment}) for payment in asked)
