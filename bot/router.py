@@ -32,7 +32,7 @@ from bot.conversation import Memory, who_for, who_of
 from bot.guess import UNCLEAR, Guess, IntentGuesser
 from bot.message import Incoming, Kind, Reply, ToAddress, ToPerson
 from bot.models import Person, Role
-from bot.text import normalize, simplified
+from bot.text import normalize, simplified, syllables
 
 Handler = Callable[["Context", "Match"], "Sequence[Reply] | Reply | str | None"]
 Matcher = Callable[[str, Incoming], "dict[str, Any] | None"]
@@ -347,6 +347,8 @@ class Router:
             ((alias, c) for c in self.commands if not c.hidden for alias in c.words()),
             key=lambda pair: -len(pair[0]),
         )
+        # Command words by how they sound, for one typed with a homophone (时常统计, 随手排, 看版); built on first use.
+        self._sounds: dict[tuple[str, ...], set[str]] | None = None
         self.fallback_hint = fallback_hint
         self.registration_contact = registration_contact
         self._by_name: dict[str, Command] = {}
@@ -396,7 +398,7 @@ class Router:
         hint = unregistered_hint or unregistered_text(self.registration_contact)
         if ctx.message.kind != Kind.text:
             return self._dispatch_other(ctx, hint, addressed)
-        text = message_text(ctx.message)
+        text = self._command_word_respelled(message_text(ctx.message), ctx.message)
         turn = _Turn(addressed, channel_hint=unregistered_hint is not None)
         # Group-chat talk not addressed to the bot is answered only for a command word at its start.
         stages = (self._pending_choice, self._explicit, self._readings) if addressed else (self._explicit,)
@@ -438,13 +440,7 @@ class Router:
         return self._run(ctx, command, match, "choice", hint)
 
     def _explicit(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
-        found = []
-        for order, command in enumerate(self.commands):
-            if Kind.text not in command.kinds:
-                continue
-            match = self._match(command, text, ctx.message)
-            if match is not None:
-                found.append((order, command, match))
+        found = self._explicitly(text, ctx.message)
         # Equal priority: the longer command word wins ("答题排行" over "答题").
         found.sort(key=lambda item: (-item[1].priority, -len(item[2].alias), item[0]))
         for _, command, match in found:
@@ -464,6 +460,44 @@ class Router:
             replies = self._run(ctx, command, match, "explicit", hint)
             if replies is not None:
                 return replies
+        return None
+
+    def _explicitly(self, text: str, message: Incoming) -> list[tuple[int, Command, Match]]:
+        found = []
+        for order, command in enumerate(self.commands):
+            if Kind.text not in command.kinds:
+                continue
+            match = self._match(command, text, message)
+            if match is not None:
+                found.append((order, command, match))
+        return found
+
+    def _command_word_respelled(self, text: str, message: Incoming) -> str:
+        """The text, or with a command word typed as a homophone at its start written right, when that makes a
+        longer command word than any it starts with ("随手排 …", "时常统计", "反应统计" rather than 反应)."""
+        respelled = self._respelled(text)
+        if respelled is None:
+            return text
+        again = self._explicitly(respelled, message)
+        before = max((len(m.alias) for _, _, m in self._explicitly(text, message)), default=0)
+        return respelled if again and max(len(m.alias) for _, _, m in again) > before else text
+
+    def _respelled(self, text: str) -> str | None:
+        """The text with a command word typed as a homophone at its start written right ("时常统计" →
+        "时长统计"); None when no single command word sounds like its start."""
+        if self._sounds is None:
+            self._sounds = {}
+            for alias, _ in self._aliases:
+                if len(alias) >= 2 and (sound := syllables(alias)):
+                    self._sounds.setdefault(sound, set()).add(alias)
+        for length in sorted({len(a) for a, _ in self._aliases if len(a) >= 2}, reverse=True):
+            head = text[:length]
+            # Two characters sound like too many everyday words (联系 and 练习, 理想 and 立项): only said alone.
+            if len(head) < length or length == 2 and text.strip() != head:
+                continue
+            words = self._sounds.get(syllables(head), set())
+            if len(words) == 1 and head not in words:
+                return next(iter(words)) + text[length:]
         return None
 
     def _surely_other(self, ctx: Context, rest: str, command: Command) -> tuple[Command, Reading] | None:
@@ -758,6 +792,10 @@ def _choice_number(raw: str) -> int:
     return int(raw) if raw.isdigit() else _CN_DIGIT[raw]
 
 
+# "不用反映了", "别报上去": an option named to turn it down.
+_NEGATED_BEFORE = re.compile(r"(?:不用|不要|别|不是|甭|无需|不必|没必要|(?<![要还])不)\s*$")
+
+
 def _picked(text: str, options: list[dict], commands: dict[str, Command]) -> dict | None:
     """The option a reply picks: its number, a yes to a single option, or words only it answers to."""
     found = _PICK.match(text)
@@ -773,13 +811,18 @@ def _picked(text: str, options: list[dict], commands: dict[str, Command]) -> dic
         words = said["rest"].strip("的吧呗啊呀")
         if number <= len(options) and len(words) >= 2 and any(words[i:i + 2] in options[number - 1]["label"] for i in range(len(words) - 1)):
             return options[number - 1]
-    if len(text) <= 12:
-        fitting = [
-            o for o in options
-            if (c := commands.get(o["command"])) is not None and c.choice_words and re.search(c.choice_words, text)
-        ]
-        if len(fitting) == 1:
-            return fitting[0]
+    said_of = {}
+    for o in options:
+        c = commands.get(o["command"])
+        if c is not None and c.choice_words:
+            mentions = [m.start() for m in re.finditer(c.choice_words, text)]
+            if mentions:
+                said_of[id(o)] = all(_NEGATED_BEFORE.search(text[max(at - 3, 0):at]) for at in mentions)
+    fitting = [o for o in options if said_of.get(id(o)) is False]
+    refused = any(said_of.values())
+    # "登时长就行 不用反映了 已经清完了": one option taken, another turned down, whatever else is said.
+    if len(fitting) == 1 and (len(text) <= 12 or refused and len(text) <= 30):
+        return fitting[0]
     return None
 
 

@@ -122,3 +122,16 @@ def pack_lines(lines: list[str], limit: int = MAX_REPLY_CHARS) -> list[str]:
     if current:
         texts.append(current)
     return texts
+
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def syllables(text: str) -> tuple[str, ...]:
+    """How the Chinese characters of the text sound, toneless (时长 and 时常 are both shi chang): for a command
+    word typed with a homophone. Empty when the text has any other character."""
+    from pypinyin import lazy_pinyin  # a dependency; imported on first use, the table is large
+
+    if not _HAN_RUN.fullmatch(text):
+        return ()
+    return tuple(lazy_pinyin(text))

@@ -1,4 +1,7 @@
+from sqlalchemy import select
+
 from bot.message import Kind
+from bot.models import Person
 
 
 def test_help_lists_only_what_the_person_may_do(bot):
@@ -30,8 +33,16 @@ def test_a_typo_of_a_command_that_only_shows_something_is_answered(bot):
 
 
 def test_a_typo_nothing_recognises_gets_the_closest_command_suggested(bot):
-    said = bot.send("张伟", "看版")
-    assert "您是想说「看板」吗" in said.text
+    # Nearly every typo of a command word is now understood (a homophone, a reading, the phrasing model); the
+    # last resort still names the closest command word.
+    with bot.app.sessions() as session:
+        person = session.scalar(select(Person).where(Person.name == "张伟"))
+        said = bot.app.router.not_understood(person, "我的反映列彪彪")
+    assert "您是想说「我的反映」吗" in said
+
+
+def test_a_command_word_typed_with_a_homophone_is_answered(bot):
+    assert "看板登录链接" in bot.send("张伟", "看版").text  # 看版 sounds like 看板
 
 
 def test_help_differs_by_role(bot):

@@ -1834,3 +1834,201 @@ def test_a_run_of_days_after_the_share_was_asked_is_no_answer_to_it(bot):
     bot.send(CADRE, "我和老刘一块巡逻的 一共四个钟头")
     said = bot.send(CADRE, "這禮拜一到三 每天值班2小時")
     assert "一条只能登记一天" in said.text and hours_of(bot) == []
+
+
+@pytest.mark.parametrize("text, hours, day", [
+    ("昨儿个晚上巡罗一个半钟头，这么写能记上吗？", 1.5, date(2026, 11, 25)),  # how it is written, asked: logged
+    ("周一调解邻里纠纷 9点到11点半 登记下 不知道调解算不算服务", 2.5, date(2026, 11, 23)),  # asked to log it, unsure it counts
+    ("昨天 入户 2h 对了你们这个能看到我总共多少了不", 2.0, date(2026, 11, 25)),  # the total asked after the entry
+    ("11/17 防诈宣传 一个钟 今天的还没弄完 晚点再登", 1.0, date(2026, 11, 17)),  # today's is for later
+])
+def test_an_entry_with_a_question_beside_it_is_logged_and_the_reply_shows_the_month(bot, text, hours, day):
+    said = bot.send(CADRE, text)
+    assert "✅ 已登记" in said.text and "11月累计" in said.text
+    assert [(d, h) for d, h, _ in hours_of(bot)] == [(day, hours)]
+    assert not any(word in hours_of(bot)[0][2] for word in ("登记下", "再登", "这么写", "总共"))
+
+
+def test_a_weekend_said_of_the_saturday_just_named_is_that_day(bot):
+    said = bot.send(CADRE, "周六值守了3小时 周末加班的也算时长吧")
+    assert "11月21日" in said.text and "回复「1」" in said.text and "随手拍" not in said.text and hours_of(bot) == []
+
+
+def test_two_or_three_hours_said_as_lia_sa_is_asked_not_guessed(bot):
+    said = bot.send(CADRE, "昨天下沉服务俩仨小时吧")
+    assert "具体是几个小时" in said.text and "吧" not in said.text.split("具体")[0] and hours_of(bot) == []
+
+
+def test_a_reply_that_takes_one_reading_and_turns_down_the_other_picks_it(bot):
+    tickets = count(bot, Report)
+    offered = bot.send(CADRE, "小区垃圾堆了好几天 我今天帮着清了2小时")
+    assert "回复数字" in offered.text
+    said = bot.send(CADRE, "登时长就行 不用反映了 已经清完了")
+    assert "✅ 已登记" in said.text and [h for _, h, _ in hours_of(bot)] == [2.0] and count(bot, Report) == tickets
+
+
+def test_someone_elses_hours_by_name_are_the_leaders_to_see(bot):
+    bot.send(GRID_WORKER, "今天入户走访3小时")
+    refused = bot.send(CADRE, "帮我看看李娜这个月登了多少")
+    assert "只对领导和管理员开放" in refused.text
+    said = bot.send(SECRETARY, "李娜和张伟这个月时长各多少")
+    lines = said.text.splitlines()
+    assert any(line.startswith("李娜：3 小时") for line in lines) and any(line.startswith("张伟：0 小时") for line in lines)
+
+
+def test_a_visit_told_with_a_vague_time_is_not_a_look_at_ones_total(bot):
+    said = bot.send(CADRE, "独居的孙大爷家暖气不热 我去看了 陪他坐了一个多小时")
+    assert "累计" not in said.text and "回复" in said.text and hours_of(bot) == []
+
+
+def test_burning_rubbish_put_out_is_asked_about_not_ignored(bot):
+    said = bot.send(GRID_WORKER, "花坛边上有人烧垃圾 我过去灭了")
+    assert "随手拍" in said.text and not said.text.startswith("没看懂")
+
+
+def test_a_report_asked_for_at_the_end_is_filed_and_a_question_about_names_is_help(bot):
+    tickets = count(bot, Report)
+    assert "已收到您的反映" in bot.send(CADRE, "路灯坏了好几天了 帮我随手拍报上去").text
+    said = bot.send(GRID_WORKER, "随手拍能不写名不")
+    assert "已收到您的反映" not in said.text and "匿名" in said.text and count(bot, Report) == tickets + 1
+
+
+def test_logging_for_a_colleague_is_answered_as_how_the_bot_works(bot):
+    said = bot.send(CADRE, "能帮别的同事登时长吗 他没绑定")
+    assert "本人登记" in said.text and "纪工委" not in said.text
+
+
+def test_two_letters_with_a_remark_on_the_kind_of_question_are_the_answer(bot):
+    bot.send(GRID_WORKER, "答题")
+    said = bot.send(GRID_WORKER, "A和D吧 应该是多选")
+    assert said.text.startswith(("✅", "❌", "这是单选题"))
+
+
+def test_all_after_the_short_summary_is_the_whole_list(bot):
+    short = bot.send(SECRETARY, "时长统计")
+    assert "全部名单请发" in short.text
+    said = bot.send(SECRETARY, "全部")
+    assert "服务时长" in said.text and len(said.text) > len(short.text)
+
+
+def test_a_job_picked_by_its_place_in_the_list_just_shown(bot):
+    bot.send(ADMIN, "定时任务")
+    said = bot.send(ADMIN, "暂停第2个")
+    assert said.text.startswith("已暂停定时任务")
+
+
+@pytest.mark.parametrize("text", ["把待受理的反映都给我拉出来看看", "最近群众反映的问题清单发我下"])
+def test_the_worklist_asked_for_in_other_words_files_nothing(bot, text):
+    tickets = count(bot, Report)
+    said = bot.send(SECRETARY, text)
+    assert "已收到您的反映" not in said.text and not said.text.startswith("没看懂") and count(bot, Report) == tickets
+
+
+@pytest.mark.parametrize("text", ["把问题台账发我 明早开会要用", "我想看下全街道的任务台账"])
+def test_the_ledger_asked_for_by_another_name(bot, text):
+    said = bot.send(SECRETARY, text)
+    assert "整改台账" in said.text
+
+
+@pytest.mark.parametrize("text, hours, day", [
+    ("俺夜儿个后晌就是两点到四点那个在社区调解俩邻居吵架的事儿 中不中给俺记上", 2.0, date(2026, 11, 25)),  # 夜儿个 is yesterday
+    ("琴日朝早嗯九点到十二点喺社区度做疫苗接种登记啊就系帮手咗三个钟 帮我记低", 3.0, date(2026, 11, 25)),  # Cantonese
+    ("前日夜晚嗯七点至九点我喺网格入面巡咗两个钟然后琴日好忙唔记得报咗而家先醒起补返", 2.0, date(2026, 11, 24)),
+    ("嗯今天就是早上巡逻半个钟头然后中午又巡了一个钟头下午又是一个半都是巡逻一共记上哈", 3.0, date(2026, 11, 26)),
+    ("那个嗯昨天上午我就是九点到十点开了个会然后十点到十二点下沉到安居社区走访只记走访那段就行", 2.0, date(2026, 11, 25)),
+    ("就是昨天从八点干到十一点嗯上午一直在入户登记中间歇了半个钟头那半个钟头不算啊你给我记上", 2.5, date(2026, 11, 25)),
+])
+def test_voice_input_run_ons_log_the_day_and_the_hours_they_tell(bot, text, hours, day):
+    said = bot.send(CADRE, text)
+    assert "✅ 已登记" in said.text and [(d, h) for d, h, _ in hours_of(bot)] == [(day, hours)]
+
+
+def test_the_afternoon_said_before_fillers_puts_the_clock_in_the_afternoon(bot):
+    bot.send(CADRE, "昨天后晌就是两点到四点在社区调解纠纷")
+    said = bot.send(CADRE, "是到四点半")
+    assert "2.5" in said.text and [h for _, h, _ in hours_of(bot)] == [2.5]
+
+
+@pytest.mark.parametrize("text", ["那个俺们楼就是暖气到现在还不热乎家里冻得跟冰窖似的老人孩子都感冒了嗯帮俺反映反映咋整啊",
+                                  "嗯那个早上我看见就是二号楼墙皮掉下来一块那么大一块差点砸着人你帮我随手拍报一下哈"])
+def test_a_report_asked_for_at_the_end_of_a_run_on_is_filed(bot, text):
+    assert "已收到您的反映" in bot.send(CADRE, text).text
+
+
+def test_someone_who_tells_the_bot_nobody_complained_files_nothing(bot):
+    tickets = count(bot, Report)
+    said = bot.send(ADMIN, "那个嗯今天系统挺稳的就是一整天没报错然后大家用得也挺好没人来找我吐槽开心😊嗯嗯")
+    assert "已收到您的反映" not in said.text and count(bot, Report) == tickets
+
+
+@pytest.mark.parametrize("text", ["嗯就是然后我家闺女今天考试考了一百分哈哈哈高兴得很晚上给她做红烧肉就想跟你说一声😄",
+                                  "哎呀今天好安逸哦太阳出来了嗯就是在院坝头晒了会儿太阳摆了会儿龙门阵莫得啥子事嘛"])
+def test_chatting_with_nothing_asked_gets_a_friendly_word(bot, text):
+    said = bot.send(GRID_WORKER, text)
+    assert not said.text.startswith("没看懂") and "纪工委" not in said.text and "帮助" in said.text
+
+
+def test_how_to_fix_a_wrong_entry_asked_at_length_is_help(bot):
+    said = bot.send(GRID_WORKER, "我想问下那个就是时长要是登错了嗯比如说多打了一个钟头咋改啊我不会弄怕弄坏了教教我")
+    assert "改成2小时" in said.text and "纪工委" not in said.text
+
+
+def test_a_dress_question_with_a_day_in_it_is_no_entry(bot):
+    said = bot.send(GRID_WORKER, "那个就是我想问一下嗯下沉的时候能不能穿运动鞋啊还是必须穿正装皮鞋走一天脚疼嗯")
+    assert "几个小时" not in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+def test_a_long_message_asking_to_log_service_without_an_amount_asks_how_long(bot):
+    said = bot.send(GRID_WORKER, "嗯那个就是刚从网格回来然后今天下午入户走访了主要是核对那个独居老人名单腿都走酸了记一下")
+    assert "几个小时" in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+def test_the_lesson_just_shown_is_confirmed_at_the_end_of_a_remark(bot):
+    bot.send(GRID_WORKER, "今日微课")
+    confirmed = count(bot, LessonConfirmation)
+    said = bot.send(GRID_WORKER, "嗯看完了那个就是讲得挺好然后那个案例挺实在跟我们网格遇到的差不多学到不少学完了哈")
+    assert said.text.startswith("已记录") and count(bot, LessonConfirmation) == confirmed + 1
+
+
+def test_a_practice_question_asked_for_while_waiting_and_an_answer_sure_of_itself(bot):
+    assert "练习题" in bot.send(CADRE, "嗯等车呢公交老不来闲着也是闲着那个就是来道题练练脑子省得老了糊涂").text
+    bot.send(GRID_WORKER, "答题")
+    said = bot.send(GRID_WORKER, "这题俺会那个就是上回微课刚讲过俺还记在小本本上了嗯选B错不了")
+    assert said.text.startswith(("✅", "❌"))
+
+
+def test_service_told_for_later_is_asked_about_and_a_sigh_that_nobody_mends_it_offers_a_report(bot):
+    assert "几个小时" in bot.send(GRID_WORKER, "今天去入户了 还没统计时间 先跟你说一声").text
+    said = bot.send(GRID_WORKER, "嗯就是我们那个楼顶漏水漏到屋头来了拿盆盆接都接不赢床都打湿了好几天了莫得人来修嘛")
+    assert "随手拍" in said.text and "纪工委" not in said.text
+
+
+@pytest.mark.parametrize("who, text, says", [
+    (SECRETARY, "时常统计", "服务时长（截至"),  # 时常 sounds like 时长
+    (SECRETARY, "看版", "看板登录链接"),
+    (SECRETARY, "反应统计", "随手拍响应"),  # not a report starting with 反应
+    (GRID_WORKER, "我的反应", "您的反映"),
+    (GRID_WORKER, "随手排怎么用", "【随手拍】"),
+])
+def test_a_command_word_typed_with_a_homophone_is_that_command(bot, who, text, says):
+    tickets = count(bot, Report)
+    assert says in bot.send(who, text).text and count(bot, Report) == tickets
+
+
+def test_a_report_word_typed_with_a_homophone_files_the_report_and_everyday_homophones_are_left_alone(bot):
+    assert "已收到您的反映" in bot.send(CADRE, "随手排 安居小区3号楼后面垃圾桶满出来了 臭死了").text
+    assert "练习题" not in bot.send(CADRE, "联系一下物业把路灯修了").text  # 联系 is no 练习
+
+
+def test_a_reply_naming_the_activity_picks_the_hours_and_a_dotted_number_after_the_day_is_no_date(bot):
+    bot.send(CADRE, "3小时")
+    said = bot.send(CADRE, "巡逻的 今天")
+    assert "✅ 已登记" in said.text and [h for _, h, _ in hours_of(bot)] == [3.0]
+    asked = bot.send(GRID_WORKER, "昨天 1.5")
+    assert "一条只能登记一天" not in asked.text and "1月5日" not in asked.text and hours_of(bot, GRID_WORKER) == []
+
+
+def test_an_admin_asking_for_the_commands_gets_help_and_todays_lesson_asked_for_again(bot):
+    said = bot.send(ADMIN, "管理员能用哪些命令")
+    assert "这个我帮不上" not in said.text and "帮助" in said.text
+    assert "课" in bot.send(CADRE, "把今天那节课发我").text and not bot.send(CADRE, "把今天那节课发我").text.startswith("没看懂")

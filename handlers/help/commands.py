@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from bot.message import Kind
 from bot.router import Command, Context, Match
-from handlers.help.talk import GO_AHEAD, TOPICS, read_how_to, read_small_talk, small_talk
+from handlers.help.talk import ANSWERS, GO_AHEAD, TOPICS, read_how_to, read_small_talk, small_talk
 
 
 def show_help(ctx: Context, match: Match) -> str:
     if match.groups.get("go_ahead") in GO_AHEAD:
         return GO_AHEAD[match.groups["go_ahead"]]
+    if match.groups.get("answer") in ANSWERS:
+        return ANSWERS[match.groups["answer"]]
     topic = match.groups["topic"] if "topic" in match.groups else match.args
     if not topic and match.groups.get("guessed"):
         # Guessed from the phrasing ("随手拍可以发照片不"): the part of 帮助 the message names, if any.

@@ -56,8 +56,8 @@ _PARTICLES = re.compile(r"[啊呀哈哦啦嘛呢吧~～!！。.,，?？\s]+$")
 # How-to questions about the bot: 怎么登记时长, 时长登记错了咋改, 随手拍能匿名吗, 这个助手怎么用.
 _HOW = r"(?:怎么|咋|如何|怎样|怎么样)"
 _USE = re.compile(rf"(?:{_HOW}用|能干啥|能干什么|能做什么|会干啥|会做什么|有啥功能|有什么功能|怎么使用|使用方法|能干点啥|能干嘛|能做点啥|能帮我(?:干|做)?(?:点)?啥"
-                  r"|说明书|使用说明|操作手册|操作指南|用法|功能列表|功能清单|功能菜单)")
-_BOT = re.compile(r"这个|你|助手|机器人|小程序|系统|有没有|有吗|app|软件|微信里")
+                  r"|说明书|使用说明|操作手册|操作指南|用法|功能列表|功能清单|功能菜单|(?:能用|可以用|有)哪些(?:命令|功能|指令)|命令(?:有哪些|列表|清单))")
+_BOT = re.compile(r"这个|你|助手|机器人|小程序|系统|有没有|有吗|app|软件|微信里|命令|指令")
 _FEATURE_HOW = re.compile(
     rf"{_HOW}[^\s,，。]{{0,3}}(?:登记|填|报|改|撤销|撤回|删|查|提交|反映|投诉|匿名|绑定|打卡|答题|学|发|拍|弄|操作|使用)"
     r"|(?:错了|错|岔了|岔|忘登了|忘了登|漏登了|没登).{0,3}(?:咋|怎么|如何)(?:个)?(?:改|办|弄|撤|补)"
@@ -101,6 +101,9 @@ _PRAISE = re.compile(r"(?:小助手|机器人|你|这个).{0,8}(?:挺顺手|好�
 # Signing off for now ("等会儿再答哈 B区有人吵起来了我先过去看看", "先撤了啊", "下礼拜考 保佑🙏"): nothing to do yet.
 _LATER = re.compile(r"先撤了?|先走了|先过去|我先忙|先忙去了|先去忙|回头聊|回头再说|等会儿?再(?:答|弄|看|说|回)|晚点再(?:答|看|说|回)|保佑|祝我好运")
 _REPORT_WORDS = re.compile(r"反映|反应|投诉|举报|随手拍|曝光")
+# Chatting with nothing asked ("…就想跟你说一声😄", "…摆了会儿龙门阵 莫得啥子事嘛", "…没别的事了就说声谢谢").
+_CHATTING = re.compile(r"没啥事|没什么事|没别的事|莫得啥子事|就想跟你说|跟你说一声|就跟你说|跟你唠|跟恁说说话|跟你说说话|说说话|唠两句|唠唠嗑|龙门阵|闲聊|闲着没事|你忙你的")
+_THANKS_SAID = re.compile(r"说声谢谢|谢谢你啊|谢谢您啊|谢谢你了|多谢你|感谢你")
 
 
 def read_small_talk(text: str, ctx: Context) -> Reading | None:
@@ -126,8 +129,14 @@ def read_small_talk(text: str, ctx: Context) -> Reading | None:
     if _PRAISE.search(said) and not is_question(said) and not _REPORT_WORDS.search(said) and not re.search(r"\d", said):
         return Reading(0.85, groups={"kind": "praise"})
     if _LATER.search(said) and not _AMOUNT_TO_LOG.search(said) and not is_question(said) and not _REPORT_WORDS.search(said) \
-            and not re.search(r"撤销|撤回|删", said):
+            and not re.search(r"撤销|撤回|删|记一下|记上|登一下|登上|帮我记|给我记|\d\s*个点", said):
         return Reading(0.85, groups={"kind": "later"})
+    if _CHATTING.search(said) and not _AMOUNT_TO_LOG.search(said) and not _REPORT_WORDS.search(said) \
+            and not (_GRID_WORK.search(said) and not _THANKS_SAID.search(said)) \
+            and not re.search(r"[?？]|吗|咋|怎么|能不能|可以不|可不可以|算不算|违规|行不行|中不中|要不要|是否|记一下|记上|登一下|帮我|给我|巡"
+                              r"|[\d一二两三四五六七八九十]\s*个?\s*(?:点|小时|钟)", said):
+        # "…今天考试考了一百分哈哈 就想跟你说一声😄": heard, nothing to do
+        return Reading(0.85, groups={"kind": "thanks" if _THANKS_SAID.search(said) else "chat"})
     unstripped = _bare(text, particles=False)
     if len(bare) <= 16 and not _RUN.fullmatch(bare) and _RUN.fullmatch(unstripped):
         bare = unstripped  # "谢啦", "好嘞": the particle is part of the phrase
@@ -156,6 +165,8 @@ def small_talk(ctx: Context, match: Match) -> str:
         return "谢谢您的肯定😊 有事随时找我，发「帮助」看能做什么。"
     if kind == "later":
         return "好的，您先忙👌 回头有事直接跟我说就行。"
+    if kind == "chat":
+        return "哈哈，谢谢您跟我说😊 有事随时找我：登记时长、反映问题、问规定都行，发「帮助」看全部用法。"
     if kind == "tired":
         if not _DESK.search(match.text):
             return "辛苦了！您说的我都听着。要登记时长、反映问题或问规定，直接跟我说就行。"
@@ -179,6 +190,10 @@ _ASKING_HOW = re.compile(
     r"|(?:交上去|提交|发出去|反映|登记|登)了?(?:以后|之后).{0,12}(?:去哪|在哪|哪里|哪儿|怎么|咋|能不能|能|会不会|谁)"
     r"|(?:一天|一次|每天)(?:最多)?(?:能|可以)登(?:几|多少)|(?:一天|一次)(?:能|可以)?登(?:两|几|俩)次|分(?:两|几)次登|的也能登|(?:得|要|必须)满一个?(?:小时|钟头)|撤(?:的是|是撤)?哪(?:一)?条|撤了还能|(?:积分|分数|分)(?:是)?(?:怎么|咋)(?:算|计)"
 )
+# "时长要是登错了 比如说多打了一个钟头咋改啊 教教我": how to fix an entry, however long the example.
+_FIX_HOW = re.compile(r"(?:登|记|写|打|填)(?:错|岔)了?.{0,20}(?:咋|怎么|如何)(?:改|弄|办|撤)")
+# "能帮别的同事登时长吗 他没绑定": hours are logged by the one who served.
+_FOR_OTHERS = re.compile(r"(?:能|可以|能不能|可不可以)(?:帮|替|给|代)(?:别的?|其他)?(?:同事|人|别人|他|她)(?:们)?(?:登|记|报|补)|(?:能|可以)代(?:登|报|记)")
 
 # Saying what one wants to do, but not yet the thing itself: "我要投诉", "我想登记时长", "能问个事吗".
 _GREETING_LEAD = r"^(?:你好|您好|在吗|小助手)?[,，\s]*(?:我|俺)?(?:想|要|得|来)?(?:帮我|给我)?"
@@ -191,6 +206,10 @@ INTENT_ONLY = (
                        r"|^(?:有|有个|有件)(?:事|问题)(?:想|要)?(?:问|咨询|请教)(?:一下|下)?[?？。.!！~]*$"
                        r"|^(?:能|可以)(?:问|咨询)(?:个|一个|一下)?(?:事|问题)?(?:吗|不)[?？。.!！~]*$")),
 )
+ANSWERS = {
+    "for_others": "时长要本人登记，我只记在发消息的人名下。请同事自己发一条，例如「服务 3小时 入户走访」；"
+                  "他还没绑定的话，请他联系街道管理员登记后再发，实在发不了也可请管理员补登。",
+}
 GO_AHEAD = {
     "report": "好的，请直接说要反映的问题，可以带照片，例如：随手拍 小区东门路灯坏了。不想署名就发：匿名反映 …",
     "hours": "好的，请说哪天、服务了多长时间、做了什么，例如：服务 2小时 入户走访（不写日期就是今天）。",
@@ -217,6 +236,10 @@ def read_how_to(text: str, ctx: Context) -> Reading | None:
     for wish, pattern in INTENT_ONLY:
         if pattern.search(text):
             return Reading(0.95, groups={"go_ahead": wish})
+    if _FIX_HOW.search(text) and len(text) <= 60 and re.search(r"要是|如果|比如|万一|教", text):
+        return Reading(0.95, groups={"topic": "时长"})
+    if _FOR_OTHERS.search(text) and not _AMOUNT_TO_LOG.search(text) and is_question(text) and len(text) <= 30:
+        return Reading(0.9, groups={"answer": "for_others"})
     if _AMOUNT_TO_LOG.search(text) and re.search(r"(?:还能|能不能|可以|还可以)(?:补|登)", text):
         return None  # "上周三入户走访2小时 忘登了 还能补不": the entry itself, offered by the hours reader
     if len(text) <= 30 and _ASKING_HOW.search(text):

@@ -20,6 +20,7 @@ from handlers.hours.understand import (
     LAST_CLOCK,
     LAST_ENTRY,
     LAST_MINUTES,
+    SUMMARY_SHOWN,
     find_month,
     parsed_groups,
     read_edit,
@@ -293,7 +294,7 @@ def team_hours(ctx: Context, match: Match) -> list[Reply] | str:
     over as many phone-sized replies as it takes."""
     today = ctx.now.date()
     args, everyone = _EVERYONE.subn("", match.args or "")
-    everyone = everyone or bool(not match.alias and _EVERYONE.search(match.text or ""))
+    everyone = everyone or match.groups.get("everyone") or bool(not match.alias and _EVERYONE.search(match.text or ""))
     month = _month_asked(replace(match, args=args), today)
     if isinstance(month, str):
         return month
@@ -301,13 +302,22 @@ def team_hours(ctx: Context, match: Match) -> list[Reply] | str:
     unit_ids = service.visible_unit_ids(ctx.session, ctx.person)
     if unit_ids == []:
         return "您还没有包联的社区或部门，暂无可看的统计。"
-    units, short = service.unit_month_report(ctx.session, year, number, ctx.config.hours, unit_ids)
     target = fmt_hours(ctx.config.hours.monthly_target)
     as_of = f"截至{today.month}月{today.day}日，" if (year, number) == (today.year, today.month) else ""
     lines = [f"{number}月服务时长（{as_of}目标{target}小时）"]
+    named = service.people_named(ctx.session, match.text or match.args or "", unit_ids)
+    if named:
+        # "李娜和张伟这个月时长各多少": just those people
+        for person in named[:10]:
+            figures = service.month_figures(ctx.session, person.id, year, number, ctx.config.hours)
+            state = "已达标" if figures.remaining <= 0 else f"还差 {fmt_hours(figures.remaining)} 小时"
+            lines.append(f"{person.name}：{fmt_hours(figures.total)} 小时，{state}")
+        return "\n".join(lines)
+    units, short = service.unit_month_report(ctx.session, year, number, ctx.config.hours, unit_ids)
     lines += service.summary_lines(units, short, everyone=bool(everyone))
     if len(short) > service.TOP_SHORTFALLS and not everyone:
         lines.append(f"全部名单请发「时长统计 {'' if as_of else f'{number}月 '}全部」。")
+        ctx.remember(SUMMARY_SHOWN, {"month": f"{year}-{number:02d}"}, minutes=ASKED_MINUTES)
     texts = pack_lines(lines, MAX_REPLY_CHARS - len("（10/10）"))
     if len(texts) > 1:
         texts = [f"（{i}/{len(texts)}）{t}" for i, t in enumerate(texts, start=1)]
@@ -370,6 +380,6 @@ COMMANDS = (
         example="服务 2.5小时 入户走访 昨天",
         priority=10,
         choice_label="登记服务时长",
-        choice_words=r"时长|登记|服务|记上|记一下",
+        choice_words=r"时长|登记|服务|记上|记一下|下沉|巡逻|入户|走访|值班|值守|帮扶|宣传|调解",
     ),
 )

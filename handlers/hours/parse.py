@@ -81,7 +81,7 @@ _RANGE_RE = re.compile(
 # Amounts people give when they do not know exactly: never guessed, the bot asks.
 _VAGUE_RE = re.compile(
     rf"{_NUM}\s*个?\s*多\s*个?\s*{_HOUR_UNIT}"  # 三个多小时, 1个多小时, 十多个小时
-    rf"|(?:一两|两三|二三|三四|四五|五六|六七|七八|八九)\s*个?\s*{_HOUR_UNIT}"  # 三四个小时, 两三个钟
+    rf"|(?:一两|两三|二三|三四|四五|五六|六七|七八|八九|俩仨|俩三|仨四|三四|(?:23|34|45|56|67|78)(?=\s*个\s*{_HOUR_UNIT}))\s*个?\s*{_HOUR_UNIT}"  # 三四个小时, 两三个钟, 俩仨小时, 23个小时
     rf"|\d+(?:\.\d+)?\s*(?:-|~|到|至)\s*\d+(?:\.\d+)?\s*{_HOUR_UNIT}"  # 2-3小时
     rf"|{_NUM}\s*(?:个半|个)?\s*(?:{_HOUR_UNIT})?\s*(?:到|至)\s*{_NUM}\s*(?:个半|个)?\s*{_HOUR_UNIT}"  # 一个半到两个小时
     rf"|{_NUM}\s*个?\s*来\s*个?\s*{_HOUR_UNIT}"  # 2个来小时
@@ -113,6 +113,8 @@ _RELATIVE = {
     "昨天": 1, "昨日": 1, "昨": 1, "昨儿个": 1, "昨儿": 1, "昨个儿": 1, "昨个": 1, "昨晚": 1, "昨夜": 1, "今个儿": 0, "前个儿": 2,
     "前天": 2, "前儿个": 2, "前儿": 2, "大前天": 3, "大前儿个": 3, "大前儿": 3, "明天": -1, "明儿": -1, "后天": -2,
     "明儿个": -1, "明早": -1, "明晚": -1, "大后天": -3,
+    # regional: 夜儿个 (Henan) and 琴日/寻日 (Cantonese) are yesterday, 前日 the day before, 今朝 today, 听日 tomorrow
+    "夜儿个": 1, "夜个": 1, "琴日": 1, "寻日": 1, "尋日": 1, "前日": 2, "今朝": 0, "听日": -1,
 }
 
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -123,10 +125,11 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("md_cn", re.compile(r"(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})(?:[日号]|(?![次回遍趟天个]))")),
     ("festival", re.compile(r"(?<![一二三四五六七八九十百零两\d])(?P<fest>国庆节?|元旦|五一(?![一二三四五六七八九十\d])|劳动节)(?!前|后|期间|假期|长假|以前|以后|之前|之后|放假)(?:当天|那天|那一天)?")),
     # 11.20, 11/20 or 11-20, but never an amount like 2.5h
-    ("md_dot", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*[./-]\s*(?P<d>\d{1,2})(?![\d.]|\s*(?:个|小时|h|钟|分|点))", re.IGNORECASE)),
+    # ("昨天1.5": right after the day, the number is the hours)
+    ("md_dot", re.compile(r"(?<![\d.])(?<![天日晚早])(?P<m>\d{1,2})\s*[./-]\s*(?P<d>\d{1,2})(?![\d.]|\s*(?:个|小时|h|钟|分|点))", re.IGNORECASE)),
     # "登记一下 周一", "登记下 礼拜一": the 下 of a verb is no "next" (下周一 is written together).
     ("week", re.compile(r"(?P<prefix>(?:上上|上|这|本)\s*|(?:下下|(?<![一两])下)(?!\s))?(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])(?!(?<=一)[共起直样般定切同边些向])")),
-    ("rel", re.compile(r"大前天|大前儿个|大前儿|前儿个|前个儿|前儿|前天|昨儿个|昨个儿|昨个|昨儿|昨晚|昨夜|昨天|昨日|(?<![\u4e00-\u9fff])昨(?![\u4e00-\u9fff])|今儿个|今个儿|今儿|今早|今晚|今天|今日|明天|明儿个|明儿|明早|明晚|大后天|后天")),
+    ("rel", re.compile(r"大前天|大前儿个|大前儿|前儿个|前个儿|前儿|前天|昨儿个|昨个儿|昨个|昨儿|昨晚|昨夜|昨天|昨日|(?<![\u4e00-\u9fff])昨(?![\u4e00-\u9fff])|今儿个|今个儿|今儿|今早|今晚|今天|今日|明天|明儿个|明儿|明早|明晚|大后天|后天|夜儿个|夜个(?!人)|琴日|寻日|尋日|(?<!\d)前日|今朝|听日")),
     # "20号" is a day, "7号楼" and "3号窗口" are places.
     ("day", re.compile(r"(?<![\d月.])(?P<d>\d{1,2})\s*(?:日|号(?!\s*" + NUMBERED_PLACE + r"))")),
 )
@@ -136,9 +139,10 @@ _FILLER = re.compile(
     r"^(?:时长登记|登记时长|记录时长|服务时长|网格服务|下沉网格|下沉服务|登记|记录|服务|下沉|补登|补记|记下|时长|了|一下|下(?=\s)|\s)+"
 )
 # What voice input adds around the facts ("那个就是我想登一下…然后…你看"): no part of the note.
-_SPOKEN = re.compile(r"^(?:那个|哎呀|哎|嗯+|呃+)+|嗯+|呃+|然后|就是说?|你看|(?:我|俺)(?:想|要)(?:补)?登(?:一下|下)?|(?:帮|给)我(?:补)?(?:登记?|记录?)(?:一下|下)?|(?<=\s)的(?=\s)")
+_SPOKEN = re.compile(r"^(?:那个|哎呀|哎|嗯+|呃+)+|嗯+|呃+|然后|就是说?|你看|(?:我|俺)(?:想|要)(?:补)?登(?:一下|下)?|(?:你)?(?:帮|给)(?:我|俺)(?:补)?(?:登记?|记录?)(?:一下|下|上)?|(?<=\s)的(?=\s)"
+                     r"|(?:^|(?<=\s))(?:登记|补登|登|记)(?:一下|下|上)(?:吧|哈|啊)?(?=\s|$)")
 # Words left hanging where the amount was cut out ("…大概用了三个多小时"); not part of the note either.
-_TRAILING = re.compile(r"(?:大概|大约|差不多|估计|一共|总共|共|用了|花了|干了|用|花|了|\s)+$")
+_TRAILING = re.compile(r"(?:大概|大约|差不多|估计|一共|总共|共|用了|花了|干了|用|花|了|吧|呗|哈|\s)+$")
 _PUNCT = " ,，.。;；:：、!！~～-—"
 
 
@@ -213,17 +217,21 @@ def _clock(hour: str, minute: str | None) -> float:
     return value
 
 
+# Voice input's fillers between the time of day and the clock ("后晌就是两点到四点").
+_FILLER_BETWEEN = r"(?:\s*(?:就是|那个|嗯+|呃|大概|差不多|是|的时候|从))*\s*"
+
+
 def _range_hours(match: re.Match[str]) -> float | None:
     start, end = _clock(match["h1"], match["m1"]), _clock(match["h2"], match["m2"])
     if start > 24 or end > 24:
         return None
     # "早上6点一直守到晚上8点" is fourteen hours, "晚上7点到9点" two
     told = False  # the time of day was said: a long stretch is meant, and refused by the per-entry limit
-    if start < 12 and re.search(r"(?:下午|晚上|夜里|傍晚|后晌)\s*$", match.string[max(match.start() - 4, 0):match.start()]):
+    if start < 12 and re.search(rf"(?:下午|晚上|夜里|傍晚|后晌){_FILLER_BETWEEN}$", match.string[max(match.start() - 10, 0):match.start()]):
         start, told = start + 12, True
     if match["pm"] and end < 12:
         end, told = end + 12, True
-    morning = re.search(r"(?:早上|上午|早晨|清晨|凌晨|早)\s*$", match.string[max(match.start() - 4, 0):match.start()])
+    morning = re.search(rf"(?:早上|上午|早晨|清晨|凌晨|早){_FILLER_BETWEEN}$", match.string[max(match.start() - 10, 0):match.start()])
     if not told and not morning and start < 12 < end and end - start > 12:
         start += 12  # "1:30到15:00": the start on a twelve-hour clock, the end on a 24-hour one
     hours = end - start
@@ -233,7 +241,7 @@ def _range_hours(match: re.Match[str]) -> float | None:
     return round(hours, 2) if 0 < hours <= (24 if told else 12) else None
 
 
-_EVENING_BEFORE = re.compile(r"(?:下午|晚上|夜里|傍晚|后晌|今晚|晚)\s*$")
+_EVENING_BEFORE = re.compile(rf"(?:下午|晚上|夜里|傍晚|后晌|今晚|晚){_FILLER_BETWEEN}$")
 
 
 def latest_clock(text: str) -> float | None:
@@ -245,7 +253,7 @@ def latest_clock(text: str) -> float | None:
             start, end = _clock(found["h1"], found["m1"]), _clock(found["h2"], found["m2"])
         except ValueError:
             continue
-        evening = start < 12 and _EVENING_BEFORE.search(text, max(found.start() - 4, 0), found.start()) is not None
+        evening = start < 12 and _EVENING_BEFORE.search(text, max(found.start() - 10, 0), found.start()) is not None
         if (found["pm"] or evening) and end < 12:
             end += 12
         if end <= 24 and end > start:
@@ -321,7 +329,7 @@ def _clause_start(text: str, at: int, ends_before: list[int]) -> int:
 def _clock_span(found: re.Match[str], hours: float) -> tuple[float, float]:
     """Where a clock range starts and ends, on a 24-hour clock where it was said ("下午两点到四点" → 14, 16)."""
     start = _clock(found["h1"], found["m1"])
-    if start < 12 and _EVENING_BEFORE.search(found.string, max(found.start() - 4, 0), found.start()):
+    if start < 12 and _EVENING_BEFORE.search(found.string, max(found.start() - 10, 0), found.start()):
         start += 12
     return start, round(start + hours, 2)
 
@@ -356,7 +364,7 @@ def _pieces(rest: str) -> list[tuple[int, int, float, tuple[float, float] | None
 # Minutes after a first amount, with 分 alone too ("两小时十五分 加上电话回访四十五分"), but not a score.
 _SECOND_MINUTES_RE = re.compile(rf"(?P<min>{_NUM})\s*(?P<unit>分钟|min|mins|分(?![\d数值]))", re.IGNORECASE)
 # "又一个半": the unit of the amount before, not said again
-_BARE_MORE_RE = re.compile(rf"(?:又|再|另外|还)\s*(?P<num>{_NUM})\s*个半(?!\s*(?:月|天|人|户|家|次|趟|个|小时|钟|\d))")
+_BARE_MORE_RE = re.compile(rf"(?:又|再|另外|还)\s*(?:是|有|干了|弄了|巡了|走了)?\s*(?P<num>{_NUM})\s*个半(?!\s*(?:月|天|人|户|家|次|趟|个|小时|钟|\d))")
 # A break inside a stretch of the clock ("八点到十二点入户 中间吃饭歇了半小时"): taken off it.
 _BREAK_BEFORE = re.compile(r"中间|当中|扣掉|扣除|刨去|刨掉|去掉|除去|减去|减掉")
 # A break said without its length ("中间回了趟家"): how long was served is not known.
@@ -435,6 +443,9 @@ def moved_clock(clock: tuple[float, float], which: str, value: float) -> tuple[f
     return min(stretches, key=lambda st: abs((st[0] if which == "start" else st[1]) - old))
 
 
+_SCENE_WORDS = re.compile(r"那个|嗯+|呃+|就是|然后|今天|今儿个?|昨天|昨儿个?|前天|上午|下午|晚上|早上|中午|后晌|我|俺|从|在|大概|[\s,，、。]")
+_ONLY_PART = re.compile(r"只(?:记|算|登|报)|就记|光记|光算")
+_NO_SERVICE_PART = re.compile(r"开了?个?会|开会|会议|培训|学习|坐车|路上|写材料")
 _AHEAD_CLAUSE = re.compile(r"明天|明儿|后天|下周|下礼拜|下星期|待会儿?|一会儿")
 
 
@@ -448,8 +459,9 @@ def _breaks(rest: str, pieces: list) -> tuple[float, list[tuple[int, int]]] | No
         if piece[3] is not None or piece[0] < ranges[0][1]:
             continue
         clause = _clause_start(rest, piece[0], [p[1] for p in pieces if p[1] <= piece[0]])
-        if _BREAK_BEFORE.search(rest, clause, piece[0]):
-            breaks.append((index, clause))
+        said = _BREAK_BEFORE.search(rest, clause, piece[0])
+        if said:
+            breaks.append((index, said.start()))  # the break from where it is said: what was done before it stays
     if not breaks or len(ranges) + len(breaks) != len(pieces):
         return None
     gaps = [round(b[3][0] - a[3][1], 2) % 12 for a, b in zip(ranges, ranges[1:])]
@@ -464,10 +476,37 @@ def _breaks(rest: str, pieces: list) -> tuple[float, list[tuple[int, int]]] | No
     return (round(served, 2), cuts) if served > 0 else None
 
 
+def _not_service_parts(rest: str, clocked: list) -> list:
+    """"九点到十点开了个会 十点到十二点走访 只记走访那段就行": the parts that were no service, when only the
+    rest is asked to be logged. Each part's own words are told either before it ("开会1小时 巡逻2小时") or
+    after it ("九点到十点开了个会"); the part left out must be the same either way it is read."""
+    if len(clocked) < 2 or not _ONLY_PART.search(rest):
+        return []
+    # Words told before the first part (beyond the day, the time of day and fillers) say which way it goes.
+    leading = _SCENE_WORDS.sub("", rest[: clocked[0][0]])
+    if leading:
+        ends = [0] + [p[1] for p in clocked]
+        desk = [p for n, p in enumerate(clocked) if _NO_SERVICE_PART.search(rest[ends[n]:p[0]])]
+    else:
+        starts = [p[0] for p in clocked[1:]] + [len(rest)]
+        desk = [p for n, p in enumerate(clocked) if _NO_SERVICE_PART.search(rest[p[1]:starts[n]])]
+    return desk if len(desk) < len(clocked) else []
+
+
 def _read_amount(text: str) -> Amount | None:
     vague = _VAGUE_RE.search(text)
     rest = _blank(text, vague.span()) if vague else text
     clocked = _pieces(rest)
+    desk = _not_service_parts(rest, clocked)
+    # "中间歇了半个钟头 那半个钟头不算": the same amount pointed at again is said once
+    again = [p for n, p in enumerate(clocked) if n and p[3] is None and re.search(r"(?:那|这)(?:个)?\s*$", rest[max(p[0] - 3, 0):p[0]])
+             and any(q[2] == p[2] for q in clocked[:n])]
+    clocked = [p for p in clocked if p not in desk and p not in again]
+    desk_cuts = [(p[0], p[1]) for p in desk]
+    for p in again:
+        pointer = re.search(r"(?:那|这)(?:个)?\s*$", rest[max(p[0] - 3, 0):p[0]])
+        left_out = _LEFT_OUT_RE.match(rest, p[1])
+        desk_cuts.append((p[0] - len(pointer.group(0)), left_out.end() if left_out else p[1]))
     pieces = [(s, e, h) for s, e, h, _ in clocked]
     ranges = [p for p in clocked if p[3] is not None]
     if ranges and not vague:
@@ -478,7 +517,7 @@ def _read_amount(text: str) -> Amount | None:
             served, cuts = broken
             first = ranges[0]
             return Amount(served, "exact", (first[0], first[1]),
-                          cuts=(*cuts, *((r[0], r[1]) for r in ranges[1:])), clock=(first[3][0], ranges[-1][3][1]) if len(ranges) == 1 else None)
+                          cuts=(*desk_cuts, *cuts, *((r[0], r[1]) for r in ranges[1:])), clock=(first[3][0], ranges[-1][3][1]) if len(ranges) == 1 else None)
     left_out = [(s, _LEFT_OUT_RE.match(rest, e).end()) for s, e, _ in pieces if _LEFT_OUT_RE.match(rest, e)]
     kept = [p for p in pieces if all(p[0] != s for s, _ in left_out)] if len(left_out) < len(pieces) else pieces
     ahead = [p for p in kept if _AHEAD_CLAUSE.search(rest, _clause_start(rest, p[0], [q[1] for q in kept if q[1] <= p[0]]), p[0])]
@@ -492,7 +531,7 @@ def _read_amount(text: str) -> Amount | None:
         left_out = [(_clause_start(rest, s, [p[1] for p in kept if p[1] <= s]), e) for s, e in left_out]
     if kept:
         first, last = kept[0], kept[-1]
-        cut = tuple(left_out) if kept is not pieces else ()
+        cut = (*desk_cuts, *(left_out if kept is not pieces else ()))
         if vague and len(kept) == 1 and (re.search(r"(?:记|按|算)\s*$", rest[:first[0]]) or vague.end() <= first[0]
                                           and (re.search(r"前前后后|前后|一共|总共|加起来|算下来", rest[vague.end():first[0]]) or rest[first[1]:first[1] + 1] == "整")):
             # "…调解了好半天 前前后后三个小时整", "一个钟头多一点 记1小时吧": the vague amount settled by the exact one
@@ -618,6 +657,14 @@ _SPECIFIC = ("ymd", "md", "md_cn", "md_dot", "day", "rel_md")
 _FUTURE_DAY = re.compile(r"明天|明儿个|明儿|明早|明晚|大后天|后天")
 
 
+_OTHER_DAY_WORD = re.compile(r"大前天|前天|昨天|今天|昨儿|今儿|前儿|昨晚|今早|夜儿个|琴日|前日|(?:周|星期|礼拜)[一二三四五六日天]|\d{1,2}\s*[日号]|\d{1,2}\s*月")
+
+
+def oldest_loggable(today: date) -> date:
+    """The first day of the previous month: no entry may be older."""
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
 def find_date(text: str, today: date) -> tuple[date | None, str, tuple[int, int] | None]:
     for kind, pattern in _DATE_PATTERNS:
         found = pattern.search(text)
@@ -634,9 +681,12 @@ def find_date(text: str, today: date) -> tuple[date | None, str, tuple[int, int]
                     found, kind = before, other_kind
                     break
         try:
-            return _resolve(kind, found, today), found.group(0).strip(), found.span()
+            day = _resolve(kind, found, today)
         except ValueError as exc:
             raise DateError(found.group(0).strip()) from exc
+        if kind == "md_dot" and not oldest_loggable(today) <= day <= today and _OTHER_DAY_WORD.search(_cut(text, found.span())):
+            continue  # "昨天 1.5": the day is said in words; the number with a dot is the amount
+        return day, found.group(0).strip(), found.span()
     return None, "", None
 
 
@@ -655,6 +705,10 @@ DAY_CORRECTED = re.compile(
 
 _FESTIVAL = re.compile(r"中秋节?|端午节?|重阳节?|清明节?|春节|除夕|元宵节?|七夕|冬至|小年|腊八|国庆节?|元旦|劳动节|五一|十一")
 _REMEMBERED = re.compile(r"(?:今天|今儿个?|刚才|刚刚|现在)(?:才)?.{0,4}?(?:翻|想起|记起|发现|看到|补上|补登|查)")
+# "前日夜晚…巡咗两个钟然后琴日好忙唔记得报咗": the day one was too busy to log it is no second day of service.
+_TOO_BUSY_THEN = re.compile(r"(?:昨天|昨儿个?|琴日|寻日|夜儿个|前天|前日)(?:太|好|特别|贼|老)?忙\S{0,4}?(?:忘|唔记得|没顾上|没来得及|冇)")
+# "11/17 防诈宣传 一个钟 今天的还没弄完 晚点再登": the day still under way is for a later message.
+_STILL_UNDER_WAY = re.compile(r"(?:今天|今儿个?)(?:的|那个|这个)?[^\d]{0,6}?(?:还没(?:弄|干|做|忙|搞|整)?完|没完事|晚点|回头|等会|待会|完了再|再登|再报|再记)(?:\s*(?:晚点|回头|等会|待会)?\s*再?(?:登|报|记|说|弄)?(?:吧|哈|了)?)?")
 
 
 # "上午俩小时 下午俩小时 下午那个是周一的": one part on another day
@@ -704,10 +758,16 @@ def parse_hours(text: str, today: date) -> ParsedHours:
         pointers_left = _FESTIVAL.sub(" ", pointers_left)
     # "…当时忘了 今天翻本子想起来了 补上": the day one remembered it is no second day of service.
     pointers_left = _REMEMBERED.sub(lambda found: " " * len(found.group(0)), pointers_left)
+    if day is not None and day.weekday() >= 5:
+        pointers_left = re.sub(r"(?:这个|这|上个|上)?周末", " ", pointers_left)  # "周六值守了3小时 周末加班的也算吧": that weekend
+    pointers_left = _TOO_BUSY_THEN.sub(lambda found: " " * len(found.group(0)), pointers_left)
+    pointers_left = _STILL_UNDER_WAY.sub(lambda found: " " * len(found.group(0)), pointers_left)
     try:
-        second, _, second_span = find_date(pointers_left, today) if day is not None else (None, "", None)
+        second, second_words, second_span = find_date(pointers_left, today) if day is not None else (None, "", None)
     except DateError:
-        second, second_span = None, None
+        second, second_words, second_span = None, "", None
+    if second is not None and re.fullmatch(r"\d{1,2}\.\d{1,2}", second_words) and not oldest_loggable(today) <= second <= today:
+        second = None  # "昨天 1.5": a number with a dot, no day that could be logged, is the amount
     if second is not None and second == day:
         pointers_left = _cut(pointers_left, second_span)  # "周日 11月15": the same day said twice
     two_days = second is not None and second != day and second <= today or _PART_ON_ANOTHER_DAY.search(clean) is not None

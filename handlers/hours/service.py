@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -194,6 +195,22 @@ def visible_unit_ids(session: Session, viewer: Person) -> list[int] | None:
     if viewer.is_admin:
         return None
     return list(session.scalars(select(Liaison.unit_id).where(Liaison.leader_id == viewer.id).order_by(Liaison.unit_id)))
+
+
+def people_named(session: Session, text: str, unit_ids: list[int] | None) -> list[Person]:
+    """Active people on the roster whose names the text holds ("李娜和张伟这个月时长各多少"), in the order named,
+    among the given units (None: every unit)."""
+    runs = re.findall(r"[\u4e00-\u9fff]{2,}", text)
+    candidates = {run[at : at + n] for run in runs for n in (2, 3, 4) for at in range(len(run) - n + 1)}
+    if not candidates:
+        return []
+    query = select(Person).where(Person.active.is_(True), Person.name.in_(candidates))
+    if unit_ids is not None:
+        query = query.where(Person.unit_id.in_(unit_ids))
+    found = list(session.scalars(query))
+    # A longer name holding a shorter one ("王建国" and "建国") is the one meant.
+    found = [p for p in found if not any(p.name != q.name and p.name in q.name and q.name in text for q in found)]
+    return sorted(found, key=lambda p: text.find(p.name))
 
 
 def unit_month_report(

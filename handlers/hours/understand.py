@@ -22,12 +22,14 @@ from handlers.hours.parse import (
     DAY_CORRECTED, LASTED_AMOUNT, DateError, ambiguous_hours, clock_said, find_date, fold, has_amount, latest_clock, parse_hours, per_unit,
     read_amount, set_apart,
 )
+from handlers.hours.service import people_named
 from handlers.reports import service as reports
 
 # Conversation state keys (bot.router.Context.remember).
 LAST_ENTRY = "hours.last"  # the entry just logged: a correction or an undo refers to it
 LAST_CLOCK = "hours.last_clock"  # the stretch of the clock that entry was read from: "是到十点半" moves its end
 ASKED = "hours.ask"  # the bot asked for the exact hours of a vague amount
+SUMMARY_SHOWN = "hours.summary_shown"  # the leaders' summary was shown short: "全部" asks for the whole list
 ASKED_DAY = "hours.ask_day"  # the bot asked which day an amount was served on
 LAST_MINUTES = 30
 ASKED_MINUTES = 15
@@ -199,7 +201,7 @@ MINE_TOO = re.compile(r"我|俺|咱")
 # Whether something counts as service hours ("开会算不算时长", "路上的时间算服务时长不", "培训…能不能算进时长里").
 COUNTS_ASKED = re.compile(
     r"^[^,，。\s]{0,8}?(?:小时|钟头|个钟|分钟)(?:的)?(?:也)?(?:算不算|算吗|能算不|能算吗|算不)\s*[?？]*$|"
-    r"(?:能|可以|能不能|可不可以)?(?:算|计|记)(?:进|入|到|作|成)?(?:服务|下沉)?时长(?:里|内|里面)?(?:吗|么|嘛|不|没|[?？]|$)"
+    r"(?:能|可以|能不能|可不可以)?(?:算|计|记)(?:进|入|到|作|成)?(?:服务|下沉)?时长(?:里|内|里面)?(?:吗|么|嘛|不|没|吧|[?？]|$)"
     r"|算不算(?:服务|下沉)?时长|时长(?:里|内)?(?:算不算|能不能算|能算吗|算吗|算不)|计入(?:服务|下沉)?时长|算进(?:服务|下沉)?时长"
     r"|算(?:是)?(?:下沉)?服务(?:时长)?(?:吗|么|嘛|不|没|[?？])|算不算(?:下沉)?服务"
 )
@@ -212,7 +214,7 @@ _EVENT_LASTED = re.compile(r"(?:活动|大会|晚会|演练|义诊|比赛|仪式
 # Asking whether one's entry is there ("俩钟头登上没", "为啥我上周五登的那一个半小时没了"): one's own records.
 CHECKS_ENTRY = re.compile(r"登上(?:了)?没|登(?:进去|上去)?了没|记上(?:了)?没|(?:登|记)过没(?:有)?|有没有(?:登|记)(?:上|过)?|是不是(?:登|记|写)(?:成|错)|(?:咋|怎么|为啥|为什么).{0,16}(?:没了|少了|不见了|查出来|显示|只有|才)|明明登")
 # What is not service in the grid: desk work, meetings, training, the way there.
-_NOT_SERVICE = re.compile(r"开会|会议|培训|学习|写材料|材料|路上|来回|坐车|通勤|路程|加班(?!\s*(?:值守|值班|巡逻))|出差|坐班|办公室")
+_NOT_SERVICE = re.compile(r"开会|会议|培训|学习|写材料|材料|路上|来回|坐车|通勤|路程|(?<!周末)(?<!周六)(?<!周日)(?<!假期)(?<!节假日)(?<!休息日)加班(?!\s*(?:值守|值班|巡逻))|出差|坐班|办公室")
 # A reply in a group chat ("楼上说得对 巡逻俩钟头腿都走细了😂"): talk, not an entry. Asked, never stored.
 CHAT_REPLY = re.compile(r"^(?:@\S+\s*)?(?:楼上|楼主|哈哈|笑死|同感|同意|\+1|确实|是啊|可不是|对对)")
 
@@ -330,6 +332,7 @@ def _names_another(folded: str, ctx: Context) -> bool:
     return found is not None and not re.match(rf"{re.escape(found)}\s*(?:说|讲|让|叫|喊|通知)", folded)
 
 
+_ASKS_MAY = re.compile(r"能不能|可不可以|能否|是否|必须|要不要|得不得|让不让|准不准")
 # A day to come in someone's words ("还说明天再来"): their promise, not the sender's service.
 _SAID_AHEAD = re.compile(r"说\s*(?:好|了)?\s*(?:明天|明儿|后天|大后天|下周|下礼拜|下星期)")
 
@@ -337,7 +340,10 @@ _SAID_AHEAD = re.compile(r"说\s*(?:好|了)?\s*(?:明天|明儿|后天|大后�
 # Service told with an amount, then a question about logging it: how it is sent ("是不是这样登的", "格式对不"),
 # asked outright to be logged with a question beside it ("记上 这月还差多少"), or whether it may be ("能记不").
 _FORMAT_ASKED = re.compile(r"(?:是不是)?(?:这样|这么|这个样)(?:子)?(?:登|记|报|发|写)(?:的)?(?:对不对|对吗|对不|对|行不行|行吗|行不|可以吗|可以不|可以)?(?:啊|呀|吧|呢)?[?？]*|格式(?:对不对|对吗|对不|对)?(?:啊|呀)?[?？]*|(?:登|记|报|发)(?:得)?对(?:不对|不|吗|么)|是这么(?:登|报|发|记)")
-_LOG_ASKED_FOR = re.compile(r"记上|登上|记一下|登一下|登纪一下|登记一下|帮我(?:登|记)|给我(?:登|记)")
+# A question about the month's total tacked on after the entry ("…2h 对了 我总共多少了", "…顺便问下还差几个小时").
+_TOTAL_TACKED_ON = re.compile(r"(?:对了|顺便|另外|还有|再问)[^,，。]{0,14}?(?:总共|一共|累计|总计|合计|还差|差多少|差几个|够不够|够了没|满了没|达标)"
+                              r"|(?<=\s)(?:我|俺)?(?:这个?月|本月)?(?:总共|一共|累计|还差)(?:多少|几个|几)")
+_LOG_ASKED_FOR = re.compile(r"记上|登上|记一下|登一下|登纪一下|登记一下|登记下|登下|帮我(?:登|记)|给我(?:登|记)")
 _MAY_IT = re.compile(r"(?<!总共)(?<!一共)(?<!合计)(?<!就)算\s*(?:\d|[一二两三四五六七八九十半俩仨]).{0,6}(?:吧|吗|不|行不)|能(?:登|记|算)(?:不|吧|吗|么)|能不能(?:登|记|算)|可以(?:登|记|算)(?:不|吧|吗)|(?:登|记|算)(?:得)?(?:了|上)?(?:不|吗|么)\s*[?？]*$"
                      r"|行(?:吧|不|吗)|中不中|算(?:吗|不|不算)|要登吗|这样也算|算.{0,6}(?:服务|下沉)(?:吗|不|么)")
 _VAGUE_LOG_ASKED = re.compile(r"能(?:登|记|算)(?:多少|几|满)|(?:咋|怎么)(?:登|记|算)|能算几|要登吗|能登满|能记几|这样能算|能算吗")
@@ -381,6 +387,13 @@ def _logging_asked(text: str, folded: str, ctx: Context) -> Reading | None:
         # "上午9点到11点半在服务站值班 是不是这样登的", "防火宣传1.5小时 记上 这月还差多少": logged (the reply shows the month)
         told = folded[: asked.end()] if QUESTION.search(folded[asked.end():]) and read_amount(folded[asked.end():]) is None else folded
         groups = parsed_groups(_FORMAT_ASKED.sub(" ", told), today)
+        if groups.get("two_amounts") or groups.get("ask_day") or groups.get("two_days") or "hours" not in groups:
+            return None
+        return Reading(0.9, stores=True, groups=groups, label=_label(groups, today))
+    total = _TOTAL_TACKED_ON.search(folded, amount.span[1])
+    if total is not None and not _MAY_IT.search(folded[: total.start()]):
+        # "昨天 入户 2h 对了你们这个能看到我总共多少了不": the entry, then the month's total (the reply shows it)
+        groups = parsed_groups(folded[: total.start()], today)
         if groups.get("two_amounts") or groups.get("ask_day") or groups.get("two_days") or "hours" not in groups:
             return None
         return Reading(0.9, stores=True, groups=groups, label=_label(groups, today))
@@ -462,7 +475,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # "我想登一下…你看能不能补上去": asked for outright, the entry is read as any other
         text = folded = _STILL_LOGGABLE.sub(" ", folded)
         asked_text = _COMPANY.sub(" ", folded)
-    elif late is not None and (said := read_amount(folded)) is not None and said.kind == "exact":
+    elif late is not None and (said := read_amount(folded)) is not None and said.kind == "exact" and not _FORMAT_ASKED.search(folded):
         # "9月28号…那次 服务3小时 还能补登不": asking to log it. The handler says whether the day may still be
         # logged, and offers the entry; nothing is stored on a question.
         if FOR_SOMEONE_ELSE.search(folded):
@@ -472,7 +485,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if COUNTS_ASKED.search(folded) and (_NOT_SERVICE.search(folded) or not (SERVICE.search(folded) and has_amount(folded))):
         # "开会算不算时长", "培训那3个小时能不能算进时长里": what counts, not an entry and not a conduct rule.
         return Reading(0.9, groups={"counts": "no" if _NOT_SERVICE.search(folded) else "ask"})
-    if COUNTS_ASKED.search(folded) and late is None and re.search(r"(?:吗|么|嘛|不|没)\s*[?？]?\s*$|[?？]", folded):
+    if COUNTS_ASKED.search(folded) and late is None and re.search(r"(?:吗|么|嘛|不|没|吧)\s*[?？]?\s*$|[?？]", folded) \
+            and not _LOG_ASKED_FOR.search(folded):
         # "巡逻1个钟头也算下沉服务不": it does, and the entry is offered; a question stores nothing by itself.
         groups = parsed_groups(COUNTS_ASKED.sub(" ", folded), today)
         return Reading(0.85, groups={**groups, "may_i": True}, label=_label(groups, today))
@@ -506,7 +520,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # "今天上午入户走访了": service done, amount missing: ask for it, store nothing.
         unknown = re.search(r"多长时间|多久|没顾上看|没看时间|没看表|没记时间|时间没记|忘了几个", folded) is not None or _FORGOT_TIME.search(folded) is not None
         if service and not complaint and not RELAYED.search(folded) and re.search(r"了|今天|昨天|前天|上午|下午|晚上|一直|整天|一天", folded) \
-                and len(folded) <= (80 if unknown else 30) \
+                and len(folded) <= (80 if unknown or _LOG_ASKED_FOR.search(folded) else 30) \
                 and ACTIVITY.search(folded):
             # "昨天入户发现刘大爷家燃气管老化了": service, or the problem found? Offered beside a report.
             found_problem = PROBLEM_STATE.search(folded) or reports.problem_at(folded) is not None
@@ -559,6 +573,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # A day to come ("后天周六要值守"; the weekday only repeats it): the service says it cannot be logged ahead.
         return Reading(0.85, groups={k: v for k, v in groups.items() if k != "ask_day"})
     if amount.kind == "vague":
+        if _ASKS_MAY.search(folded) and not _LOG_ASKED_FOR.search(folded) and not LOG_WORDS.search(folded):
+            return None  # "下沉的时候能不能穿运动鞋啊…走一天脚疼": a question about the work, not an entry
         # Never a guess into the hours table: a sure reading that asks for the exact number.
         return Reading(0.85 if service and not complaint else 0.45, groups=groups)
     if amount.kind == "ambiguous":
@@ -778,7 +794,7 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     if len(folded) <= 8 and CHECKS_ENTRY.search(folded) and re.search(r"登|记", folded):
         return Reading(0.9, groups=_month_groups(None))  # "登上了没？": the entries are shown
     if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|这算|算(?:服务|下沉)时长|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|\d+\s*件", folded) \
-            or _NOT_ONES_TOTAL.search(folded):
+            or _NOT_ONES_TOTAL.search(folded) or _named_hours_asked(folded, ctx):
         return None
     if CHECKS_ENTRY.search(folded) and not re.search(r"你|他|她|@", folded) and not TEAM.search(folded):
         return Reading(0.9, groups=_month_groups(find_month(folded, ctx.now.date())))
@@ -792,9 +808,9 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
         return None  # "给我看看时长统计": the leaders' summary, asked for (and refused to a cadre)
     amount = read_amount(folded)
     month = find_month(folded, ctx.now.date())
-    if amount is not None and re.search(r"(?:给我|帮我|帮忙)(?:记|登)|记一下|记上|登一下|登上吧", folded):
-        return None  # "…大概走了三个多小时 累够呛 给我记一下时长": an entry, asked to be logged
-    asks = re.search(r"[?？]|是不是|是否|多少|多久|多长|(?<!好)几|没$|没有$|吗|查|看|还差|还得|还要|够(?!呛)|统计|汇总|呢$|达没达|报个数|报一下", folded) is not None
+    if (amount is not None or len(folded) > 24 and not is_question(folded)) and re.search(r"(?:给我|帮我|帮忙)(?:记|登)|记一下|记上|登一下|登上吧", folded):
+        return None  # "…大概走了三个多小时 累够呛 给我记一下时长", "…一点开始…一直站到现在…记一下时长": an entry
+    asks = re.search(r"[?？]|是不是|是否|多少|多久|多长|(?<!好)几|没$|没有$|吗|查|(?<![去来])看(?![了望过见到])|还差|还得|还要|够(?!呛)|统计|汇总|呢$|达没达|报个数|报一下", folded) is not None
     if amount is not None and SERVICE.search(folded) and not re.search(r"我的|还差|够|(?<!好)几个|多少|多久|多长", folded):
         return None  # "入户走访好几个小时": service told, not a question about one's total
     if amount is not None and amount.kind == "exact" and not re.search(
@@ -819,9 +835,32 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
 _SUMMARY_NAMED = re.compile(r"时长统计|时长汇总|(?:看看|看下|查查|查下|列出|统计一下).{0,6}谁(?:还)?没(?:有)?达标")
 
 
+# Someone else's hours asked for by name ("帮我看看李娜这个月登了多少", "李娜和张伟这个月时长各多少").
+_THEIR_HOURS = re.compile(r"时长|登了(?:多少|几)|多少(?:个)?(?:小时|钟头)|几个(?:小时|钟头)|达标|够(?:不够|了没|数)|积分|(?:服务|下沉|干)了多少|还差")
+
+
+def _named_hours_asked(folded: str, ctx: Context) -> bool:
+    if ctx.person is None or not _THEIR_HOURS.search(folded) or re.search(r"统计", folded):
+        return False
+    said = read_amount(folded)
+    if said is not None and said.kind == "exact" or not (is_question(folded) or re.search(r"看看|看下|查查|查下|查一下|看一下|多少|几", folded)):
+        return False
+    others = [p for p in people_named(ctx.session, folded, None) if p.id != ctx.person.id]
+    return bool(others)
+
+
+_WHOLE_LIST = re.compile(r"^(?:要|发|看|给我)?(?:全部|全部的|全部名单|完整的|完整名单|都发|都要|全要|全发|所有人的?)(?:吧|呗|发我|发来|看看)?[。.!！]*$")
+
+
 def read_team(text: str, ctx: Context) -> Reading | None:
     """The leaders' summary, however asked."""
     folded = fold(text)
+    shown = ctx.recall(SUMMARY_SHOWN)
+    if shown is not None and _WHOLE_LIST.match(folded):
+        # "全部" right after the short summary: the whole list of that month
+        return Reading(0.95, groups={"everyone": True, **({"month": shown["month"]} if shown.get("month") else {})})
+    if _named_hours_asked(folded, ctx):
+        return Reading(0.85, groups=_month_groups(find_month(folded, ctx.now.date())))
     if not (TEAM.search(re.sub(r"谁(?:也|都)", " ", folded)) and TEAM_TOPIC.search(folded)) or re.search(r"我的|俺的|我(?!们).{0,4}时长(?!统计)|我自己|我本人|不用全|反映|随手拍|投诉|工单", folded) \
             or (len(folded) > 32 and not _SUMMARY_NAMED.search(folded)):
         return None

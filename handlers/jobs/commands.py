@@ -16,6 +16,9 @@ from scheduler.control import find_job, job_views, set_paused
 from scheduler.runner import JobError, Runner
 
 HOW = "暂停：暂停定时任务 编号；恢复：恢复定时任务 编号；补发：立即执行 编号"
+LISTED = "jobs.listed"  # the numbered list was just shown: "暂停第2个" picks from it
+_PICKED_NUMBER = re.compile(r"第?\s*(?P<n>\d{1,2}|[一二三四五六七八九十])\s*(?:个|号|条)?")
+_CN_NUMBER = {c: n for n, c in enumerate("一二三四五六七八九十", start=1)}
 
 
 def _when(value) -> str:
@@ -98,6 +101,13 @@ def read_jobs(text: str, ctx: Context) -> Reading | None:
             return Reading(sure, groups={"action": action, "target": number.group(0) if number else ""})
     if len(text) > 20 or re.search(r"[?？]|吗|么|怎么|咋", text):
         return None
+    picked = _PICKED_NUMBER.search(text)
+    if ctx.recall(LISTED) is not None and picked is not None and len(text) <= 12:
+        # "暂停第2个" right after the list
+        number = picked["n"] if picked["n"].isdigit() else str(_CN_NUMBER[picked["n"]])
+        for action, pattern in _VERB_ONLY:
+            if pattern.search(text):
+                return Reading(0.9, groups={"action": action, "target": number})
     # A job by its own name with what to do: "把每日一题停了", "作风微课堂先别发了".
     runner = Runner(ctx.runtime)
     named = [str(n) for n, spec in enumerate(runner.specs.values(), start=1) if runner.label(spec.kind) in text]
@@ -126,6 +136,7 @@ def jobs_command(ctx: Context, match: Match) -> list[Reply] | str:
     alias, args = match.alias, match.args.strip()
     if not alias and "action" in match.groups:
         if match.groups["action"] == "list":
+            ctx.remember(LISTED, True, minutes=15)
             return list_text(runner, ctx.session)
         alias = {"pause": "暂停定时任务", "resume": "恢复定时任务", "run": "立即执行"}[match.groups["action"]]
         args = match.groups.get("target") or _job_named_in(runner, match.text)
@@ -138,6 +149,7 @@ def jobs_command(ctx: Context, match: Match) -> list[Reply] | str:
         if action is None:
             if args and args not in ("列表", "清单"):
                 return f"没看懂“{args}”。{HOW}"
+            ctx.remember(LISTED, True, minutes=15)
             return [Reply(text) for text in list_text(runner, ctx.session)]
         args = rest.strip()
     try:

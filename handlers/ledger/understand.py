@@ -46,6 +46,7 @@ _LOOSE_NUMBER = re.compile(
 def _loosely_numbered(text: str) -> str:
     """The message with a loosely said number as #N, when it names a ledger step and has no # yet."""
     text = re.sub(r"^(?:跟你|和你|给你)?说(?:个|一下|件)?事(?:儿)?(?:啊|哈|呀)?[\s,，]*", "", normalize(text))  # "跟你说个事啊 任务四号…"
+    text = re.sub(r"^(?:我|俺)(?:们)?(?:的)?(?:那个|这个)(?=\s*(?:任务|第|\d|[一二三四五六七八九十]))", "", text)  # "我那个任务七…"
     if "#" in text or not _LEDGER_STEP.search(text):
         return numbered(text)
 
@@ -72,7 +73,7 @@ def read_recheck(text: str, ctx: Context) -> Reading | None:
 
 _BOARD = re.compile(rf"^(?:我|俺)?(?:能|可以)?{SHOW_ME}(?:一下)?把?(?:咱们|我们|本街道|全街道)?的?(?:整改)?台账(?:情况|汇总|总体情况|进度)?(?:调出来|拿出来|发出来)?(?:看看|看下|瞅瞅)?(?:吗|不|吧|呢|[。!！?？])*$|整改台账.{{0,4}}(?:情况|汇总|进度)")
 _TASK = re.compile(
-    r"任务\s*#?\s*(?P<id>\d+)\s*(?:的|号)?\s*(?:情况|详情|进展情况|进度|怎么样|咋样|到哪了)"
+    r"任务\s*#?\s*(?P<id>\d+)\s*(?:的|号)?\s*(?:现在|目前|眼下)?\s*(?:啥|什么|是啥)?\s*(?:情况|详情|进展情况|进度|怎么样|咋样|到哪了)"
     r"|#\s*(?P<id2>\d+)\s*(?:号)?任务.{0,6}(?:情况|详情|进度|怎么样|咋样|到哪)|(?:看看|看下|查看|查下|查查)\s*任务\s*#?\s*(?P<id3>\d+)"
 )
 _CLOSE = re.compile(
@@ -97,11 +98,12 @@ _BOARD_TABLE = re.compile(r"(?:销号|整改|台账).{0,8}(?:总表|总账|汇�
 
 
 # "…刚回来了给我看看台账", "我想看看整个街道的台账": asked for at the end of a story.
-_BOARD_ASKED_FOR = re.compile(r"^(?:整改)?台[账帐](?:表)?(?:发一下|发我|发下|发过来|拉一下|调一下|调出来)|(?:看看|看下|看一下|瞅瞅|调出|发我|给我看)(?:\d{1,2}月(?:份)?的?|本月的?|这个月的?)?(?:整个街道的|全街道的|咱们的|我们的|咱街道的)?(?:整改)?台账(?!.{0,4}(?:怎么|咋|能不能))")
+_BOARD_ASKED_FOR = re.compile(r"^(?:把)?(?:整改|问题|任务)?台[账帐](?:表)?(?:发一下|发我|发下|发过来|发给我|拉一下|调一下|调出来|给我看一下|给我看看|给我看下|给我瞅瞅)"
+                              r"|(?:看看|看下|看一下|瞅瞅|调出|发我|给我看)(?:\d{1,2}月(?:份)?的?|本月的?|这个月的?)?(?:整个街道的|全街道的|咱们的|我们的|咱街道的)?(?:整改|问题|任务)?台账(?!.{0,4}(?:怎么|咋|能不能))")
 
 
 def read_board(text: str, ctx: Context) -> Reading | None:
-    text = normalize(text)
+    text = re.sub(r"^(?:那个|就是|嗯+|呃+|\s)+", "", normalize(text))  # voice input's fillers in front
     if re.search(r"咋用|怎么用|如何用|说明|怎么弄|咋弄|咋看|怎么看", text):
         return None  # "台账咋用 有说明没": how the board works, for 帮助
     if _BOARD.search(text) or _BOARD_TABLE.search(text) or (_BOARD_ASKED_FOR.search(text) and not re.search(r"#\s*\d", text)):

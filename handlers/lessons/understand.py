@@ -30,6 +30,7 @@ _TODAY = re.compile(
     rf"^(?:今天|今日)有(?:没有)?(?:微课|课)(?:吗|没有|没)?$"
     rf"|^(?:今天|今日|今儿|最新|这周|本周|最近)?的?(?:微课|微课堂|课程|学习内容|一课)(?:堂)?(?:是啥|是什么|呢|发一下|发下|发我|看看|有吗|有没有|在哪|呢)?$"
     rf"|^(?:今天|今日)(?:学|学习)(?:啥|什么)$|^(?:发|来)(?:一下|下)?(?:今天|今日)?的?(?:微课|课)$"
+    rf"|^(?:把|给我把)?(?:今天|今日|今儿)(?:那|的|这)?(?:节|堂)?(?:课|微课)(?:发我|发给我|发一下|发下|再发一下|发过来|推一下)(?:吧|呗)?$"
     rf"|^微课堂$|^(?:把|给我把)?(?:看看|看下|发一下|来|我要看|想看)?第\s*{_NUM}\s*课(?:(?:再|重新)?(?:发|推)(?:我|给我)?(?:一遍|一下|下|一次)?(?:吧|呗)?)?(?:讲的啥|讲什么|讲的是什么|内容|是啥|是什么)?"
     r"(?:\s+(?:上回|上次|之前|刚才)?(?:没看完|没看|没学|没学完|没看懂|忘了看))?$"
 )
@@ -64,6 +65,9 @@ _DONE_PHRASE = re.compile(r"已学|学完了?|学好了|学过了|看过了|看�
 _DONE_AT_END = re.compile(r"(?:微课|这课|这节课|今天的课).{0,60}?(?:然后|所以|就|那就)?\s*(?:已学|已学习|学完了|已打卡|打个?卡|签个?到)(?:了|吧|啦)?$")
 
 
+_CONFIRMED_AT_END = re.compile(r"(?:已学|已学习|学完了|学完啦|已打卡|打个?卡|签个?到)(?:了|吧|啦|哈|哦)?$")
+
+
 def read_done(text: str, ctx: Context) -> Reading | None:
     text = re.sub(r"^(.{2,4}?)[\s,，!！]*\1", r"\1", _strip(text))  # "学好了学好了": said twice, meant once
     found = _DONE.match(text)
@@ -76,6 +80,8 @@ def read_done(text: str, ctx: Context) -> Reading | None:
             found = _DONE.match(strong[-1]) or _DONE.match("已学")
     if not found and _DONE_AT_END.search(text) and not re.search(r"[?？]|吗|怎么|咋", text):
         found = _DONE.match("已学")  # "今天那个微课我刚在地铁上看完了…然后已学": the confirmation at the end
+    if not found and ctx.recall(SHOWN) is not None and _CONFIRMED_AT_END.search(text) and not re.search(r"[?？]|吗|怎么|咋|没", text):
+        found = _DONE.match("已学")  # the lesson just shown, "…讲得挺好 案例挺实在 学完了哈"
     if not found:
         return None
     number = lesson_number(found["num"] or found["num2"])

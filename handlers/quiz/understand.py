@@ -21,7 +21,7 @@ _PRACTICE = re.compile(
 
 
 # "闲着也是闲着等车的功夫来道题做做": the request at the end of a longer message.
-_PRACTICE_AT_END = re.compile(r"(?:来|出|给我来|给我出)(?:一|1|几|两|个)?[道个](?:题|练习题)(?:做做|练练|玩玩|试试)?[吧呗!！。]*$")
+_PRACTICE_AT_END = re.compile(r"(?:来|出|给我来|给我出)(?:一|1|几|两|个)?[道个](?:题|练习题)(?:做做|练练|玩玩|试试)?(?:练练脑子|动动脑子|解解闷)?(?:\S{0,8}(?:糊涂|无聊|闲的|没事干))?[吧呗!！。]*$")
 _BOARD_ANYWHERE = re.compile(r"(?:排行榜|排名|排行|积分榜|名次|第几名|排多少名|多少名|答题榜|前十|前三|前五|前几名|前\d+名)")
 _HOURS_WORDS = re.compile(r"时长|小时|服务|下沉|达标|社区|单位")
 _PRACTICE_ANYWHERE = re.compile(r"答题|做题|刷题|练题|出题|题目|练习题|来.{0,2}题|有题")

@@ -307,7 +307,7 @@ COMMANDS = (
     Command(name="反映列表", guessable=True, aliases=("待办反映", "随手拍列表", "投诉列表", "反映清单"), handler=worklist, reader=read_worklist, roles=REGISTERED, priority=7,
             summary="反映列表：待您办理的反映"),
     Command(
-        name="随手拍", aliases=("反映", "投诉", "反应", "举报", "曝光", "吐槽", "意见箱"), handler=create, reader=read_report,
+        name="随手拍", aliases=("反映", "投诉", "反应", "举报", "曝光", "吐槽", "意见箱", "随拍", "随手怕"), handler=create, reader=read_report,
         allow_unregistered=True, priority=5,
         summary="随手拍（或 反映、投诉）：反映作风问题或诉求，可先发照片、位置", example="随手拍 安居社区3栋楼道堆满杂物没人管",
         choice_label="提交随手拍", choice_words=r"随手拍|反映|投诉|举报|提交|报上去|上报",
