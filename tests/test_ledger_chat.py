@@ -168,3 +168,21 @@ def test_a_task_number_said_without_the_word_task_reaches_its_step(bot, clock):
     assert "列入整改台账" in said.text
     with app.sessions() as session:
         assert session.scalars(select(LedgerTask).where(LedgerTask.report_id == number)).one() is not None
+
+
+def test_a_task_said_by_its_place_in_a_list_reaches_its_step(bot, clock):
+    """Round 58: 第N个任务 with a note, 销了吧, 没有回潮; #N …立个整改任务; 分给俺的任务."""
+    app = bot.app
+    task = make_task(app, SECRETARY, "安居社区", date(2026, 12, 20))
+    ordinal = cn2an.an2cn(task)
+    assert "进展" in bot.send(SECRETARY, f"第{ordinal}个任务 占道的摊贩已经劝走六家了 还剩俩").text
+    assert "已销号" in bot.send(SECRETARY, f"第{ordinal}个任务销了吧 居民都说好了").text
+    clock.advance(days=30)
+    assert "未反弹" in bot.send(SECRETARY, f"第{ordinal}个任务今儿去看了 干干净净 没有回潮").text
+    with app.sessions() as session:
+        kinds = [p.kind for p in session.get(LedgerTask, task).progress]
+    assert kinds == ["progress", "close", "recheck"]
+
+    number = ticket_of(bot.send(CADRE, "随手拍 小区西门路灯又不亮了 这是第三回了"))
+    assert "列入整改台账" in bot.send(SECRETARY, f"#{number} 这个问题反反复复的 立个整改任务").text
+    assert "台账只对领导" not in bot.send(CADRE, "分给俺的任务都有啥").text

@@ -388,3 +388,54 @@ def test_the_car_and_wedding_rules_still_answer_their_own_questions(bot):
 def test_a_resident_pressing_a_drink_on_the_cadre_is_a_conduct_question(bot):
     said = bot.send("张伟", "中午在一户大爷家核信息 大爷炒了俩菜非让我喝两盅 说不喝就是看不起他 咋整🍶")
     assert "这个我帮不上" not in said.text
+
+
+@pytest.mark.parametrize("text", [
+    "开会要是晚到了 会扣几分",  # the meeting rule counts minutes, not points
+    "以前的老书记退休以后去协会当顾问 拿报酬算违规不",  # no longer a cadre
+    "入户核查低保 那家人不开门 咋整",  # what to do when refused
+    "社区集体的钱修个一两万的小花坛 这事谁拍板",  # no decider named
+    "过年收的那箱苹果俺已经登记交上去了 之后会咋处理",  # after the article's own step
+    "俺家那口子在外省开了个小卖部 不在咱辖区 也要报告吗",  # outside the article's area
+])
+def test_a_question_just_past_what_the_article_says_is_not_quoted_from_it(bot, text):
+    assert not bot.send("张伟", text).text.startswith("依据")
+
+
+def test_goods_counted_by_the_box_are_a_gift_not_a_drink(bot):
+    said = bot.send("张伟", "有人送了两瓶酒 能收不")
+    assert said.text.startswith("依据") and "礼品" in said.text
+    assert "第七条" not in bot.send("张伟", "居民拎了一箱酒来 收不收").text  # not the rule on drink-driving
+    assert "饮酒" in bot.send("张伟", "中午喝了两瓶酒 下午能上班不").text
+
+
+@pytest.mark.parametrize("text", [
+    "接待七八个人的调研组 最多能派几辆车",  # the reception rule counts people, not cars
+    "公车私用被发现了 会扣年终奖金不",  # refunding the costs is no cut in pay
+    "俺外甥下个月办婚礼 俺帮忙张罗 得报纪工委不",  # a relative beyond oneself and one's children
+    "俺舅过年送来一箱苹果 纯走亲戚 跟工作没关系 要登记不",  # said to be no official dealing
+    "派车单填好了 综合办负责人出差了 这两天找谁签",  # the signer out of reach
+    "工作日中午不让喝酒 那晚上加班吃饭也不能喝吗",  # the rule stretched to a case it does not name
+])
+def test_a_case_the_article_does_not_reach_is_not_quoted_from_it(bot, text):
+    assert not bot.send("张伟", text).text.startswith("依据")
+
+
+def test_the_articles_still_answer_their_own_cases(bot):
+    assert bot.send("张伟", "群众硬塞给我两盒茶叶 没推掉 咋整").text.startswith("依据")
+    assert "第五条" in bot.send("张伟", "俺儿子下个月结婚 要报纪工委不").text  # a child's wedding is the article's own
+
+
+@pytest.mark.parametrize("text", [
+    "出差回来一个月内要报账 这个知道 那拖了两个月才想起来 还能报不",  # the deadline let pass
+    "易地搬迁户每月至少走一次 晓得 那普通住户多久走一回",  # beyond the article just quoted
+    "司机酒后开车咋处分",  # how punished, of an article naming no penalty
+    "临时救助一回能给多少",  # a sum, of an article whose figures are days
+    "网格员值班有补助不",  # a payment no article names
+])
+def test_what_is_asked_beyond_the_article_is_not_quoted_from_it(bot, text):
+    assert not bot.send("张伟", text).text.startswith("依据")
+
+
+def test_whether_something_forbidden_is_punished_is_still_answered_by_the_rule(bot):
+    assert bot.send("张伟", "上班时间打游戏会被处分吗").text.startswith("依据")

@@ -2032,3 +2032,137 @@ def test_an_admin_asking_for_the_commands_gets_help_and_todays_lesson_asked_for_
     said = bot.send(ADMIN, "管理员能用哪些命令")
     assert "这个我帮不上" not in said.text and "帮助" in said.text
     assert "课" in bot.send(CADRE, "把今天那节课发我").text and not bot.send(CADRE, "把今天那节课发我").text.startswith("没看懂")
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("昨天在拆违现场盯了3个钟头 腿都站麻了", 3.0),
+    ("昨晚守着小区门口的卡口 守了两个半小时", 2.5),
+    ("昨天陪同区里检查组走访了1.5小时", 1.5),
+])
+def test_keeping_watch_on_site_is_service_and_is_logged(bot, text, hours):
+    said = bot.send(GRID_WORKER, text)
+    assert "✅ 已登记" in said.text and [h for _, h, _ in hours_of(bot, GRID_WORKER)] == [hours]
+
+
+def test_keeping_watch_with_a_vague_time_asks_for_the_hours(bot):
+    said = bot.send(GRID_WORKER, "昨天一早协助发放慰问品 又去守着卡口")
+    assert "几个小时" in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+def test_someone_elses_time_before_ones_own_is_set_aside(bot):
+    said = bot.send(CADRE, "昨天老刘巡了仨钟头 俺跟着巡了后头两个钟 记我的就行")
+    assert "✅ 已登记" in said.text and [h for _, h, _ in hours_of(bot)] == [2.0]
+    assert "记我的" not in said.text
+    asked = bot.send(GRID_WORKER, "昨天领导带队入户 领导待了一个钟头就走了 俺一直跟到天黑")
+    assert "几个小时" in asked.text and hours_of(bot, GRID_WORKER) == []
+
+
+def test_a_shift_cut_short_logs_what_was_served(bot):
+    said = bot.send(CADRE, "昨天本来排了4小时值班 临时有事只值了一个半")
+    assert "1.5 小时" in said.text and [h for _, h, _ in hours_of(bot)] == [1.5]
+
+
+def test_visits_on_several_days_with_a_time_each_are_sent_apart(bot):
+    for text in ("这周配合检查好几回 每回俩钟头", "敬老院那边这礼拜去了两回 一回一个多钟头"):
+        assert "按天分开发" in bot.send(CADRE, text).text
+    assert hours_of(bot) == []
+
+
+def test_the_part_of_the_day_done_is_logged_beside_what_is_still_to_come(bot):
+    said = bot.send(GRID_WORKER, "今天早上入户２小时，下午还得去值班，回来再说")
+    assert "✅ 已登记" in said.text and [h for _, h, _ in hours_of(bot, GRID_WORKER)] == [2.0]
+
+
+def test_an_entry_said_to_be_too_much_without_the_right_amount_asks_what_it_should_be(bot):
+    bot.send(GRID_WORKER, "今天值班3小时")
+    said = bot.send(GRID_WORKER, "多记了 帮俺改改")
+    assert "改成多少" in said.text and "帮不上" not in said.text
+    assert [h for _, h, _ in hours_of(bot, GRID_WORKER)] == [3.0]
+
+
+@pytest.mark.parametrize("text", ["帮写个月度总结 就写本月下沉服务22小时 入户30户", "帮俺算算 一天8小时 一个月22天 一共多少小时"])
+def test_a_text_to_write_or_a_sum_to_work_out_is_off_topic_and_stores_nothing(bot, text):
+    said = bot.send(GRID_WORKER, text)
+    assert said.text.startswith("这个我帮不上") and hours_of(bot, GRID_WORKER) == []
+
+
+@pytest.mark.parametrize("text", ["算了 发错群了", "算了 不弄了", "当我没说"])
+def test_calling_it_off_gets_a_friendly_nod(bot, text):
+    assert bot.send(CADRE, text).text.startswith("👌")
+
+
+def test_a_quiz_option_said_by_its_place_is_that_letter(bot):
+    bot.send(GRID_WORKER, "答题")
+    answers = count(bot, QuizAnswer)
+    said = bot.send(GRID_WORKER, "第二个吧")
+    assert said.text.startswith(("✅ 回答正确", "❌")) and count(bot, QuizAnswer) == answers + 1
+
+
+def test_how_many_hours_a_month_one_must_serve_is_a_rules_question(bot):
+    said = bot.send(CADRE, "下沉服务一个月得干够20小时不")
+    assert said.text.startswith("依据") and "20小时" in said.text
+
+
+def test_a_handler_takes_notes_and_closes_a_ticket_in_everyday_words(bot):
+    number = ticket_of(bot.send(CADRE, "随手拍 3栋门口的井盖翘起来了 差点绊倒人"))
+    assert "已受理" in bot.send(GRID_WORKER, f"#{number}这单俺来办").text
+    assert "进展" in bot.send(GRID_WORKER, f"#{number} 材料已经报给街道城建科了 等回复").text
+    said = bot.send(GRID_WORKER, f"{cn2an.an2cn(number)}号那个今天又去了一趟 跟物业谈了 前后弄了3个多小时")
+    assert "进展" in said.text and hours_of(bot, GRID_WORKER) == []
+    assert "办结" in bot.send(GRID_WORKER, f"{cn2an.an2cn(number)}号单子 搞定 井盖换了新的").text
+    with bot.app.sessions() as session:
+        assert session.get(Report, number).status == "closed"
+
+
+def test_a_leader_moves_and_files_a_ticket_in_everyday_words(bot):
+    number = ticket_of(bot.send(CADRE, "随手拍 安居小区北门垃圾桶满了三天了"))
+    assert "已转至" in bot.send(SECRETARY, f"{number}号单子派给安居社区去跟").text
+    assert "分类已改为：服务群众" in bot.send(SECRETARY, f"#{number} 分到服务群众那一类").text
+    tickets = count(bot, Report)
+    said = bot.send(SECRETARY, "把最近的反映都列出来看看")
+    assert "已收到您的反映" not in said.text and count(bot, Report) == tickets
+
+
+def test_a_sorting_kiosk_is_no_category_command(bot):
+    said = bot.send(CADRE, "分类亭的桶又让人顺走了仨 这是第二回了")
+    assert "分类 #12" not in said.text and "随手拍" in said.text
+
+
+@pytest.mark.parametrize("text", ["小区门口那个下水道又冒了 咋整啊😭", "楼道里堆的那些纸箱子谁来清 消防检查肯定过不了"])
+def test_a_problem_asked_about_is_offered_as_a_report_not_turned_away(bot, text):
+    said = bot.send(GRID_WORKER, text)
+    assert "帮不上" not in said.text and "随手拍" in said.text
+
+
+def test_service_with_nothing_found_or_a_problem_already_reported_is_logged(bot):
+    said = bot.send(CADRE, "昨儿个晚上8点到10点半 在幸福路巡逻 没发现啥问题")
+    assert "✅ 已登记" in said.text and [h for _, h, _ in hours_of(bot)] == [2.5]
+    tickets = count(bot, Report)
+    said = bot.send(GRID_WORKER, "今天上午入户走访3个小时 发现两户燃气管老化 已经随手拍报上去了")
+    assert "✅ 已登记" in said.text and count(bot, Report) == tickets
+
+
+def test_a_leader_asking_who_has_not_met_the_target_gets_the_summary(bot):
+    said = bot.send(SECRETARY, "帮我看看这个月到现在还有哪些同志下沉时长没达标的把名单拉出来我好在会上点一下")
+    assert "服务时长（截至" in said.text
+
+
+def test_a_clock_followed_by_the_hours_is_no_decimal_and_the_note_is_clean(bot):
+    said = bot.send(CADRE, "昨天吃完饭就去老旧小区创文了捡烟头铲小广告从一点一直干到三点两个小时麻烦登记一下")
+    assert [h for _, h, _ in hours_of(bot)] == [2.0]
+    assert "麻烦" not in said.text and "小广告从" not in said.text
+
+
+def test_a_rating_led_by_a_regional_yes_or_no_rates_the_ticket(bot):
+    number = ticket_of(bot.send(CADRE, "随手拍 2栋楼道灯坏了"))
+    bot.send(GRID_WORKER, f"受理 #{number}")
+    bot.send(GRID_WORKER, f"办结 #{number} 灯换好了")
+    bot.send(CADRE, f"查询 #{number}")
+    said = bot.send(CADRE, "不中 不满意 拖了半个月才弄")
+    assert "退回重办" in said.text and "随手拍吗" not in said.text
+
+
+def test_a_long_question_whether_a_report_can_be_anonymous_gets_the_help_on_reports(bot):
+    tickets = count(bot, Report)
+    said = bot.send(CADRE, "我想问一下这个随手拍能不能匿名啊就是我不想让被反映的人知道是我")
+    assert "匿名反映" in said.text and "规定知识库" not in said.text and count(bot, Report) == tickets

@@ -25,7 +25,7 @@ PHRASES = {
     "ack": "已阅 已读 阅 知悉 已知悉 晓得 晓得了 晓得啦 知道嘞 嗯哪 嗯啊 okk okok 得了 妥妥的 妥妥 明白明白 明白了 了解了 "
            "加油 加油加油 好样的 比心 么么哒 点个赞 赞赞 666666 牛牛牛 绝了 可以可以 行行行 中中中 对对对 好好好 是是是 "
            "没毛病 靠谱 真不错 不错不错 棒棒哒 挺机灵 还挺机灵 机灵 真机灵 都不容易 不容易 大伙儿都不容易 好的 好 好滴 好哒 好呢 好嘞 好吧 收到 收悉 已收到 嗯 嗯呢 哦 噢 ok okay 明白 了解 知道了 知道啦 懂 懂了 行 中 得嘞 "
-           "妥 妥了 可以 可以的 对 对的 是的 是滴 没问题 没事 没事了 算了 不用了 太棒了 棒 真棒 厉害 厉害了 666 6 哈 嘻嘻 "
+           "妥 妥了 可以 可以的 对 对的 是的 是滴 没问题 没事 没事了 算了 不用了 发错了 发错群了 发错人了 发错地方了 不弄了 不搞了 不整了 当我没说 别管了 没事儿 太棒了 棒 真棒 厉害 厉害了 666 6 哈 嘻嘻 "
            "呵呵 嘿嘿 哇 牛 牛啊 赞 点赞 优秀 不错 挺好 很好 你真棒 给力 你好聪明 真聪明 good nice cool yes 嗯嗯嗯 哈哈哈 "
            "笑死 真逗 逗 有意思 测试 测试一下 能收到不 能收到吗 收到没 收得到不 看得到不 试试 试一下 test 随便看看 看看 没事 我就试试 知道 马上办 马上去 这就去 这就办 照办 马上",
 }
@@ -64,6 +64,9 @@ _FEATURE_HOW = re.compile(
     r"|(?:怎么|咋|如何)(?:看|查|找).{0,6}(?:任务|反映|时长|记录|排名|微课)"
     r"|(?:能|可以|能不能|可不可以)(?:匿名|不留(?:名字|姓名|名)|不写(?:名字|姓名|名)|不署名|不显示(?:名字|姓名))"
 )
+_MAY_BE_ANONYMOUS = re.compile(r"(?:能|可以|能不能|可不可以)(?:匿名|不留(?:名字|姓名|名)|不写(?:名字|姓名|名)|不署名|不显示(?:名字|姓名))")
+# What a report tells (坏了, 堵了, 垃圾 …): beside it, a wish not to be named goes with that report.
+_PROBLEM_TOLD = re.compile(r"坏|堵|漏|垃圾|噪音|扰民|占道|乱|脏|臭|吵|没人管|不作为|收钱|态度")
 _WHERE = re.compile(r"在哪(?:里|儿)?(?:看|查|找|弄|发|填|答|学|登记|报|交)")
 TOPICS = (
     ("时长", re.compile(r"时长|登记|小时|钟头|撤销|撤回")),
@@ -246,6 +249,9 @@ def read_how_to(text: str, ctx: Context) -> Reading | None:
         topic = next((name for name, pattern in TOPICS if pattern.search(text)), "")
         if topic or _BOT.search(text):
             return Reading(0.9, groups={"topic": topic})
+    if len(text) <= 40 and _MAY_BE_ANONYMOUS.search(text) and re.search(r"随手拍|反映|投诉", text) and is_question(text) \
+            and not _PROBLEM_TOLD.search(text):
+        return Reading(0.9, groups={"topic": "随手拍"})  # "这个随手拍能不能匿名啊就是我不想让被反映的人知道是我"
     if len(text) > 24:
         return None
     # An amount is what is logged, not the topic asked about ("给搬迁户讲医保缴费咋弄 一小时四十五分").

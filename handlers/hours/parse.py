@@ -17,7 +17,8 @@ from bot.text import NUMBERED_PLACE, normalize
 
 CN_DIGITS = "零〇一二两三四五六七八九十百"
 _CN = rf"[{CN_DIGITS}]"
-_NUM = rf"(?:\d+(?:\.\d+)?|\.\d+|{_CN}+(?:点{_CN}+(?!\s*个半))?)"  # "十一点三个半小时" is 11 o'clock, then 3.5 hours
+# "十一点三个半小时" is 11 o'clock, then 3.5 hours; "三点两个小时" is 3 o'clock, then 2 hours (a decimal digit is 二, not 两)
+_NUM = rf"(?:\d+(?:\.\d+)?|\.\d+|{_CN}+(?:点(?!两){_CN}+(?!\s*个半))?)"
 _HOUR_UNIT = r"(?:个小时|小时|个钟头|钟头|个钟|钟|hours?|hrs?|h)"
 _MIN_UNIT = r"(?:分钟|分|min|mins|m)"
 # Minutes joined to hours ("1小时40分", "两个钟头零十分") are under 60; "一个半小时 九十分钟" says it twice.
@@ -52,7 +53,29 @@ _TIME_OF_DAY_POINTER = re.compile(r"(?P<when>上午|下午|晚上|晌午|中午|
 # Time words left over once the amount is read ("…1小时 又 一刻钟" read wrongly): the amount is in doubt.
 LEFTOVER_TIME = re.compile(rf"{_NUM}\s*(?:个)?\s*(?:小时|钟头|个钟|分钟|刻钟)|半\s*(?:个)?\s*(?:小时|钟头)", re.IGNORECASE)
 # A time per household or person ("平均每户20分钟"): a rate inside the total, no second stretch.
-_PER_UNIT = re.compile(rf"(?:(?:平均)?每(?:户|家|人|个人|次|趟|处|栋|圈|轮|遍)|一(?:圈|趟|轮|遍))(?:(?!按|记|算)\S){{0,4}}?{_NUM}\s*(?:个半|个)?\s*(?:小时|钟头|钟|分钟|刻钟)")
+_PER_UNIT = re.compile(rf"(?:(?:平均)?每(?:户|家|人|个人|次|回|趟|处|栋|圈|轮|遍)|一(?:圈|趟|轮|遍|回|次))(?:(?!按|记|算)\S){{0,4}}?{_NUM}\s*(?:个半|个)?\s*(?:多|来)?\s*(?:小时|钟头|钟|分钟|刻钟)")
+# Someone else's time, told before the sender's own ("老刘巡了仨钟头 俺跟着巡了后头两个钟", "领导待了一个钟头就走了"):
+# theirs, never the sender's entry.
+ANOTHERS_AMOUNT = re.compile(
+    rf"(?:领导|书记|主任|组长|队长|师傅|他们|她们|他|她|人家|对方|老(?![家是在人])[\u4e00-\u9fff]|小(?![区时组队])[\u4e00-\u9fff])"
+    rf"(?:就|只|才|也)?(?:待|呆|坐|留|值|巡|干|守|盯|忙)了?\s*(?:整整|足足|差不多|大概|将近|快)?\s*"
+    rf"(?:(?:{_NUM}|[俩仨])\s*(?:个半|个)?\s*(?:多|来)?\s*(?:小时|钟头|个钟|钟|分钟|刻钟)(?:多|来)?|半\s*(?:个)?\s*(?:小时|钟头))")
+# A stretch planned, then cut short with the time actually served said bare ("本来排了4小时值班 临时有事只值了一个半").
+_CUT_SHORT = re.compile(
+    rf"(?:本来|原本|原来|计划|说好|排了)[^，。,]{{0,10}}?(?P<planned>(?:{_NUM}|[俩仨])\s*(?:个半|个)?\s*(?:小时|钟头|个钟|钟))"
+    rf".{{0,20}}?(?:只|才|就)[\u4e00-\u9fff]{{0,3}}?了?\s*(?P<actual>(?:\d+(?:\.\d+)?|[一二两三四五六七八九十俩仨]+)(?:个半|个)?)"
+    rf"(?!\s*(?:小时|钟头|个钟|钟|分钟|户|家|人|次|回|趟|遍|圈|处|点))")
+
+
+def cut_short(text: str) -> str | None:
+    """The message with the planned amount dropped and the one served made whole ("…只值了一个半小时"), or None."""
+    found = _CUT_SHORT.search(text)
+    if found is None:
+        return None
+    planned, actual = found.span("planned"), found.span("actual")
+    return text[: planned[0]] + text[planned[1] : actual[1]] + "小时" + text[actual[1] :]
+
+
 # How long something else lasted, with its amount ("公交等了四十分钟", "聊了二十分钟", "路上又走了二十分钟").
 LASTED_AMOUNT = re.compile(
     rf"(?:等|聊|唠|堵|排队|停电|停水|坐车|坐公交|路上|车上)(?:车|人)?(?:又|就|光)?(?:走|坐|等|堵|聊|唠)?(?:了|着)?\s*(?:有|足足|整整|大概|差不多|将近|快)?\s*"
@@ -139,10 +162,11 @@ _FILLER = re.compile(
     r"^(?:时长登记|登记时长|记录时长|服务时长|网格服务|下沉网格|下沉服务|登记|记录|服务|下沉|补登|补记|记下|时长|了|一下|下(?=\s)|\s)+"
 )
 # What voice input adds around the facts ("那个就是我想登一下…然后…你看"): no part of the note.
-_SPOKEN = re.compile(r"^(?:那个|哎呀|哎|嗯+|呃+)+|嗯+|呃+|然后|就是说?|你看|(?:我|俺)(?:想|要)(?:补)?登(?:一下|下)?|(?:你)?(?:帮|给)(?:我|俺)(?:补)?(?:登记?|记录?)(?:一下|下|上)?|(?<=\s)的(?=\s)"
-                     r"|(?:^|(?<=\s))(?:登记|补登|登|记)(?:一下|下|上)(?:吧|哈|啊)?(?=\s|$)|(?:^|(?<=\s))(?:中不中|行不行|行不|中不|好不好|可以不)(?=\s|$)")
+_SPOKEN = re.compile(r"^(?:那个|哎呀|哎|嗯+|呃+)+|嗯+|呃+|然后|就是说?|你看|(?:我|俺)(?:想|要)(?:补)?登(?:一下|下)?|(?:麻烦)?(?:你)?(?:帮|给)(?:我|俺)(?:补)?(?:登记?|记录?)(?:一下|下|上)?|麻烦(?:你)?(?:登记|登|记)(?:一下|下)?|(?<=\s)的(?=\s)"
+                     r"|(?:^|(?<=\s))(?:登记|补登|登|记)(?:一下|下|上)(?:吧|哈|啊)?(?=\s|$)|(?:^|(?<=\s))(?:中不中|行不行|行不|中不|好不好|可以不)(?=\s|$)"
+                     r"|(?:^|(?<=\s))(?:只|就)?(?:记|登|算)(?:我|俺)(?:自己)?的(?:就行|就好|就可以)?(?:了|啊|哈|吧)?(?=\s|$)")
 # Words left hanging where the amount was cut out ("…大概用了三个多小时"); not part of the note either.
-_TRAILING = re.compile(r"(?:大概|大约|差不多|估计|一共|总共|共|用了|花了|干了|用|花|了|吧|呗|哈|中不中|行不行|行不|\s)+$")
+_TRAILING = re.compile(r"(?:大概|大约|差不多|估计|一共|总共|共|用了|花了|干了|用|花|了|吧|呗|哈|中不中|行不行|行不|从|\s)+$")
 _PUNCT = " ,，.。;；:：、!！~～-—"
 
 
@@ -291,7 +315,7 @@ def per_unit(text: str, amount: Amount) -> bool:
     for found in _PER_UNIT.finditer(text):
         if not (found.start() <= amount.span[0] and amount.span[1] <= found.end() + 1):
             continue
-        if found.group(0).startswith("一") and not re.search(r"(?:\d+|[两三四五六七八九十几俩仨])\s*(?:圈|趟|轮|遍)", text):
+        if found.group(0).startswith("一") and not re.search(r"(?:\d+|[两三四五六七八九十几俩仨])\s*(?:圈|趟|轮|遍|回|次)", text):
             continue
         return True
     return False

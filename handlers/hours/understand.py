@@ -19,8 +19,8 @@ from bot.models import Person
 from bot.router import ASKS_WHAT, LONG_TEXT, Context, Reading, is_question
 from bot.text import normalize
 from handlers.hours.parse import (
-    DAY_CORRECTED, LASTED_AMOUNT, DateError, ambiguous_hours, clock_said, find_date, fold, has_amount, latest_clock, parse_hours, per_unit,
-    read_amount, set_apart,
+    ANOTHERS_AMOUNT, DAY_CORRECTED, LASTED_AMOUNT, DateError, ambiguous_hours, clock_said, cut_short, find_date, fold, has_amount, latest_clock,
+    parse_hours, per_unit, read_amount, set_apart,
 )
 from handlers.hours.service import people_named
 from handlers.reports import service as reports
@@ -34,6 +34,9 @@ ASKED_DAY = "hours.ask_day"  # the bot asked which day an amount was served on
 LAST_MINUTES = 30
 ASKED_MINUTES = 15
 
+# Keeping watch where something happens (盯现场, 守着卡口, 陪同检查组, 带队入户): grid duty said without its usual word.
+FIELD_DUTY = (r"盯现场|现场盯|(?:盯|守)(?:了|着|在)?.{0,8}(?:现场|工地|路口|门口|卡口|通道|点位|路段|河边|堤上|积水|老人|奶奶|爷爷|大爷|大娘)"
+              r"|看守|陪同|带队|拆违|抢修|配合.{0,4}(?:检查|执法|排查)|跟着.{0,8}(?:入户|巡|走访|下去|下村|下社区|检查|转)|检查组")
 # What grid service is called: the command words and the activities themselves.
 SERVICE = re.compile(
     r"服务(?!中心|站|大厅|窗口|台|点|区)|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
@@ -47,7 +50,7 @@ SERVICE = re.compile(
     r"|教.{0,10}(?:用|使用|操作|下载|注册|挂号|缴费|交费|认证)"
     r"|协助|配合|开展|帮忙|帮助|群众工作|做工作|思想工作|讲政策|信息采集|采集|下乡|驻村|包村|蹲点|跑腿|代跑|义诊|义务劳动"
     r"|参加.{0,8}(?:活动|服务|工作|志愿)|组织.{0,6}活动|值了?.{0,6}班|守了?.{0,4}夜|巡了"
-    r"|帮(?:着|忙)?.{0,8}(?:老人|群众|居民|搬迁户|困难户|残疾|独居|找工作|办|缴|买|送|修|搬|清|打扫|登记)"
+    r"|帮(?:着|忙)?.{0,8}(?:老人|群众|居民|搬迁户|困难户|残疾|独居|找工作|办|缴|买|送|修|搬|清|打扫|登记)|" + FIELD_DUTY
 )
 # What a complaint sounds like: a duration here is how long someone waited, not service.
 COMPLAINT = re.compile(
@@ -60,7 +63,7 @@ COMPLAINT = re.compile(
 # but the object of a plain service activity ("调解 漏水纠纷 2个钟头") is no complaint.
 PROBLEM_STATE = re.compile(r"老化|掉下来|松动|漏气|不热|不暖和|冰凉|不通|漏风|坏了|坏掉|坏着|不亮|破了|塌了|漏了|漏水|堵了|堵住|积水|扰民|占道|堆满|堆着|堆了|好几天|几天了|半个月了|一个月了|倒了|断了|裂了|脱落|违停|乱堆|私搭|乱建|安全隐患|污水"
     r"|满了|溢出|乱停|乱放|乱扔|乱贴|乱摆|停车乱|很乱|太乱|脏|臭|噪音|异味|没暖气|没电|没水|停水|停电|冒水|爆管|爆了|爆裂|冻裂|没人来|没来人|没人修|没人管")
-STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|值守|值班|入户|走访|帮扶|宣传|宣讲|排查|整治|清理|防汛|防火|创文|志愿|护学|执勤|站岗")
+STRONG_SERVICE = re.compile(r"服务|服物|下沉|登记|调解|巡逻|巡查|值守|值班|入户|走访|帮扶|宣传|宣讲|排查|整治|清理|防汛|防火|创文|志愿|护学|执勤|站岗|劝导|疏导|" + FIELD_DUTY)
 # Office work is no grid service (开会, 写材料, 在单位值班接电话, 帮领导搬家): with no sign of the grid or its
 # people, time spent on it is asked about, never logged on a guess.
 OFFICE = re.compile(r"培训|开会|会议|写材料|整理材料|材料|办公室|单位|机关|加班(?!\s*(?:值守|值班|巡逻|巡查|入户|走访|执勤|排查|防汛|防火))|出差|接电话|坐班|学习|领导|搬家(?!具)|私事|家里的事")
@@ -75,7 +78,7 @@ GRID = re.compile(
 ACTIVITY = re.compile(
     r"巡逻|巡查|巡楼|巡河|巡湖|巡堤|值守|值班|入户|走访|帮扶|下沉|宣传|宣讲|调解|服务了|帮忙|协助|清理|打扫|搞卫生|护学|执勤|站岗|慰问|看望|排查|核查|摸排"
     r"|整治|志愿|义务|疏导|劝导|陪同|陪.{0,4}(?:去|办|看)|值了|守了|巡了|帮.{0,6}(?:老人|群众|居民|困难户|办|搬|修|清|填)|做工作|思想工作|上门|登门"
-    r"|(?:去|到|上)(?:搬迁户|住户|居民|群众|困难户|低保户|五保户|独居老人|孤寡老人|空巢老人|[\u4e00-\u9fff]{1,2}(?:大爷|大娘|奶奶|爷爷|阿姨|大妈|婶))家"
+    r"|(?:去|到|上)(?:搬迁户|住户|居民|群众|困难户|低保户|五保户|独居老人|孤寡老人|空巢老人|[\u4e00-\u9fff]{1,2}(?:大爷|大娘|奶奶|爷爷|阿姨|大妈|婶))家|" + FIELD_DUTY
 )
 # A question about hours is for the rules or for 我的时长, never a log.
 QUESTION = re.compile(
@@ -151,12 +154,16 @@ _WANTS_LOGGED = re.compile(r"(?:我|俺)(?:想|要)(?:补)?登|帮我(?:补)?登
 _NOTICE = re.compile(r"^\s*(?:通知|【通知】|公告)|准时参加|请.{0,6}参加|收到请回复|相互转告|互相转告")
 # A numbered ticket or task and a step of it ("#7 进展 …", "任务 #3 进展"): not an hours entry.
 _TICKET_STEP = re.compile(r"(?:#\s*\d+|\d+\s*号(?:反映|投诉|任务|单))\s*.{0,6}(?:进展|办结|受理|销号|转办|评价)|(?:进展|办结|受理|销号)\s*#\s*\d+")
+# A later part of the day still to come, told after the part done ("…下午还得去值班", "晚上还要巡逻").
+_PLAN_AFTER = re.compile(r"(?:下午|晚上|晚会儿|待会儿?|一会儿|等会儿?|明天|明儿|回头)[^，。,]{0,3}(?:还|再|又)(?:得|要|去|有)")
 # "…下午还要去开会 先把上午的记上": the part already done, asked to be logged now; the plan is another matter.
 _LOG_DONE_PART = re.compile(r"先把.{0,8}?(?:记上|登上|记一下|登一下|登记上|记了)|先(?:记上|登上)")
 # The length a thing should have ("三分钟的就行", "五分钟的视频"), not time served.
 _LENGTH_OF_A_THING = re.compile(r"\s*的?\s*(?:就行|就可以|就够|左右的|以内的|稿|发言|讲话|视频|短片|片子|ppt|PPT|节目)")
 # Below this many hours (twelve minutes), an entry read without a command word is asked about, not stored.
 TOO_SHORT_TO_TRUST = 0.2
+# A ticket named first as "that one" ("14号那个今天又去了一趟…"), not a day ("14号那天", "1号那个礼拜天").
+_TICKET_FIRST = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]{1,3})\s*号\s*(?:那个|这个|那件|那单|的单子|单子)(?!\s*(?:礼拜|星期|周[一二三四五六日天末]|天|晚|早|上午|下午|中午|晌午|时候|也|又|去|在))")
 _TASK_FIRST = re.compile(r"(?:@\S+\s*)?任务\s*(?:#|第|编号)?\s*\d+")
 # Getting somewhere ("坐公交…坐了一个多钟头"): time on the road, not service.
 _JOURNEY = re.compile(r"坐公交|坐车|坐了.{0,4}车|公交车?|地铁|打车|打的|堵车|路上堵|车程|高铁|火车|(?<!电)动车|大巴")
@@ -195,6 +202,9 @@ WEEK_TOTAL = re.compile(r"(?:这|本|上)(?:个)?(?:周|礼拜|星期)(?![二三
     # "这礼拜一到三 每天值班2小时": a run of days, each with the same hours
     r"|(?:周|礼拜|星期)[一二三四五六日天1-7]\s*(?:到|至|-|~)\s*(?:周|礼拜|星期)?[一二三四五六日天1-7](?!点)"
     r"|(?:每天|每日|天天|每晚|每个晚上)[^,，。\s]{0,8}?(?:\d|[一二两三四五六七八九十半俩仨])\s*(?:个)?半?(?:小时|钟头|个钟|分钟)")
+# "这周配合检查好几回 每回俩钟头", "这礼拜去了两回 一回一个多钟头": visits on several days, each with its time.
+SEVERAL_VISITS = re.compile(r"(?:这|本|上)(?:个)?(?:周|礼拜|星期)(?![二三四五六日天1-7末]|一(?!共)).{0,12}?(?:[两三四五六七八九十几俩仨]|好几)\s*(?:回|次|趟)"
+                            r"(?=.{0,6}(?:每|一)(?:回|次|趟))")
 # An event someone organised ("社区今天组织了3小时的大扫除"): did the sender serve in it, and how long? Asked.
 ORGANISED = re.compile(r"^(?:社区|街道|单位|居委会?|村里|村委|党支部|支部|网格站)[\u4e00-\u9fff\s]{0,6}?组织(?:了|的)?")
 MINE_TOO = re.compile(r"我|俺|咱")
@@ -421,8 +431,15 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # "下沉服务 1：30到现在": the stretch ends now
         text = _UNTIL_NOW.sub(f"到{ctx.now.hour}:{ctx.now.minute:02d}", text)
     folded = fold(text)
-    if _TASK_FIRST.match(folded):
-        return None  # "任务 #7 …铲了一下午": a note on that task, the ledger's
+    if _TASK_FIRST.match(folded) or _TICKET_FIRST.match(folded):
+        return None  # "任务 #7 …铲了一下午", "14号那个今天又去了一趟…": a note on that task or ticket
+    if (served := cut_short(text)) is not None:
+        text, folded = served, fold(served)  # "本来排了4小时值班 临时有事只值了一个半": what was served
+    theirs = ANOTHERS_AMOUNT.search(folded)
+    if theirs is not None and re.search(r"俺|我", folded[theirs.end():]):
+        # "老刘巡了仨钟头 俺跟着巡了后头两个钟": their time set aside, the sender's is what is left
+        folded = f"{folded[: theirs.start()]} {folded[theirs.end():]}"
+        text = ANOTHERS_AMOUNT.sub(" ", text, count=1)
     today = ctx.now.date()
     waiting = ctx.recall(ASKED_DAY)
     if waiting is not None and waiting.get("hours") and len(folded) <= 14 and read_amount(folded) is None:
@@ -506,7 +523,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     # (a problem told first is the cause of the service when the sender asks for the hours to be logged:
     # "两户因为漏水吵起来了我过去调解了好半天 前前后后三个小时整 帮我记上哈")
     complaint = COMPLAINT.search(unqueued) is not None or (
-        _problem_first(unqueued) and not (_LOG_ASKED_FOR.search(folded) and amount is not None and amount.kind == "exact" and service))
+        _problem_first(unqueued) and not (_LOG_ASKED_FOR.search(folded) and amount is not None and amount.kind == "exact" and service)
+        and not reports.already_reported(folded))  # "…发现两户燃气管老化 已经随手拍报上去了": the service is what is left to log
     if amount is None and service and _ONGOING.search(folded) and ACTIVITY.search(folded) and not complaint:
         return Reading(0.85, groups={**parsed_groups(text, today), "planned": True})  # "九点开始值守 一直到现在还没完事呢"
     if amount is None and (is_question(asked_text) and not _FORGOT_TIME.search(folded) or UNDO.search(folded)):
@@ -519,13 +537,15 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if amount is None:
         # "今天上午入户走访了": service done, amount missing: ask for it, store nothing.
         unknown = re.search(r"多长时间|多久|没顾上看|没看时间|没看表|没记时间|时间没记|忘了几个", folded) is not None or _FORGOT_TIME.search(folded) is not None
-        if service and not complaint and not RELAYED.search(folded) and re.search(r"了|今天|昨天|前天|上午|下午|晚上|一直|整天|一天", folded) \
+        if service and not complaint and not RELAYED.search(folded) and re.search(r"了|今天|昨天|前天|上午|下午|晚上|一直|整天|一天|早上|早晨|今早|一早|晌午|中午|傍晚|夜里|半夜|昨晚|白天|(?:点|:\d\d)多?钟?\s*(?:忙|干|弄|搞|守|巡|值)?到", folded) \
                 and len(folded) <= (80 if unknown or _LOG_ASKED_FOR.search(folded) else 30) \
                 and ACTIVITY.search(folded):
             # "昨天入户发现刘大爷家燃气管老化了": service, or the problem found? Offered beside a report.
             found_problem = PROBLEM_STATE.search(folded) or reports.problem_at(folded) is not None
             return Reading(0.5 if found_problem else 0.8, groups={"missing": True, **parsed_groups(text, today)})
         return None
+    if SEVERAL_VISITS.search(folded) and not EARLIER.search(folded):
+        return Reading(0.85, groups={**parsed_groups(text, today), "two_days": True})  # one entry a day: sent apart
     if _NOT_TODAY.search(folded) and amount.kind == "exact" and not EARLIER.search(folded):
         groups = parsed_groups(_NOT_TODAY.sub(" ", text), today)
         if "day" not in groups or groups["day"] == today.isoformat():
@@ -588,7 +608,11 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.85, groups={**groups, "for_someone_else": True})
     if groups.get("two_days"):
         return Reading(0.85, groups=groups)  # one entry is one day: the handler says to send them apart
-    if PROMISED.search(folded) or PLANNED.search(folded) and not PLAN_CHANGED.search(folded) and not _LOG_DONE_PART.search(folded) \
+    plan = PLANNED.search(folded)
+    if plan is not None and plan.start() >= amount.span[1] and read_amount(folded[amount.span[1]:]) is None \
+            and _PLAN_AFTER.search(folded, amount.span[1]):
+        plan = None  # "今天上午入户２小时，下午还得去值班，回来再说": the morning is done; what comes later has no hours yet
+    if PROMISED.search(folded) or plan is not None and not PLAN_CHANGED.search(folded) and not _LOG_DONE_PART.search(folded) \
             and groups.get("day", today.isoformat()) == today.isoformat():
         return Reading(0.85, groups={**groups, "planned": True})
     if groups.get("day", today.isoformat()) == today.isoformat() and (end := latest_clock(folded)) is not None \
@@ -674,6 +698,8 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
             and not re.search(r"应该|应是|应为|实际|其实|改成|改为|改到|是\s*(?:\d|[一二两三四五六七八九十半])", folded):
         # "多记了一个钟头", "少记了半小时": by how much, not to how much; the handler works it out.
         amount = read_amount(folded)
+        if amount is None and ctx.recall(LAST_ENTRY) is not None and len(folded) <= 16:
+            return Reading(0.9, groups={})  # "多记了 帮俺改改": the entry just logged; the handler asks what it should be
         if amount is None or amount.kind != "exact":
             return None
         if _SOMEONE_ELSES.search(folded):
@@ -794,11 +820,12 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     if len(folded) <= 8 and CHECKS_ENTRY.search(folded) and re.search(r"登|记", folded):
         return Reading(0.9, groups=_month_groups(None))  # "登上了没？": the entries are shown
     if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|这算|算(?:服务|下沉)时长|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|\d+\s*件", folded) \
-            or _NOT_ONES_TOTAL.search(folded) or _named_hours_asked(folded, ctx):
+            or _NOT_ONES_TOTAL.search(folded) or _named_hours_asked(folded, ctx) \
+            or _SUMMARY_NAMED.search(folded) and not re.search(r"我的|俺的|我自己|俺自己|我本人", folded):
         return None
     if CHECKS_ENTRY.search(folded) and not re.search(r"你|他|她|@", folded) and not TEAM.search(folded):
         return Reading(0.9, groups=_month_groups(find_month(folded, ctx.now.date())))
-    if (RULE_ASKED.search(folded) or re.search(r"每(?:周|月|天|年|次|个月)|需要|得.{0,3}几", folded)) \
+    if (RULE_ASKED.search(folded) or re.search(r"每(?:周|月|天|年|次|个月)|需要|得.{0,3}几|一个?(?:月|年|周|礼拜|星期)(?:得|要|必须|至少)", folded)) \
             and not re.search(r"我|俺|咱", folded):
         return None  # "每月20小时是硬性要求吗", "每周要巡逻几个小时": a question about the rule
     if TEAM.search(folded) and not re.search(r"我自己|我本人|俺自己|不用全|不要全", folded) and (not re.search(r"(?<![帮给])我(?!们)|(?<![帮给])俺(?!们)", folded)
@@ -832,7 +859,8 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
 
 
 # The summary named in a long message ("…看一下大家的时长统计…", "…你给我看看谁还没达标我好提醒一下").
-_SUMMARY_NAMED = re.compile(r"时长统计|时长汇总|(?:看看|看下|查查|查下|列出|统计一下).{0,6}谁(?:还)?没(?:有)?达标")
+_SUMMARY_NAMED = re.compile(r"时长统计|时长汇总|(?:看看|看下|查查|查下|列出|统计一下).{0,6}谁(?:还)?没(?:有)?达标"
+                            r"|(?:哪些|哪几个|几个)(?:同志|人|干部|同事|网格员).{0,12}没(?:有)?达标|没达标的(?:名单|人|同志)")
 
 
 # Someone else's hours asked for by name ("帮我看看李娜这个月登了多少", "李娜和张伟这个月时长各多少").

@@ -11,20 +11,21 @@ from bot.text import FIGURES, SHOW_ME, normalize
 
 _MINE = re.compile(
     r"(?:我|我们|俺|咱|本)(?:们)?(?:社区|单位|网格|部门)?.{0,8}(?:有啥|有什么|有哪些|哪些|的)?整改任务"
-    r"|(?:我|俺)(?:负责|牵头|包|手上|身上)(?:的)?.{0,6}任务|(?:我|俺)名下(?:有)?(?:哪些|什么|啥|几个)?(?:整改)?任务"
+    r"|(?:我|俺)(?:负责|牵头|包|手上|身上)(?:的)?.{0,6}任务|(?:分给|派给|交给)(?:我|俺)(?:们)?的(?:整改)?任务|(?:我|俺)名下(?:有)?(?:哪些|什么|啥|几个)?(?:整改)?任务"
     r"|^(?:我|俺)(?:们)?(?:现在|手上|这边)?(?:有|还有)(?:啥|什么|哪些|几个|没有)(?:整改)?任务(?:没|没有|吗|不|呢)?[?？]*$"
 )
-_RECHECK = re.compile(r"(?:回头看|复查)?\s*#\s*(?P<id>\d+)\s*(?P<rest>.*?(?:没反弹|未反弹|没有反弹|巩固|保持(?:的|得)(?:不错|很好|挺好)).*)$")
+_RECHECK = re.compile(r"(?:回头看|复查)?\s*#\s*(?P<id>\d+)\s*(?P<rest>.*?(?:没反弹|未反弹|没有反弹|没(?:有)?回潮|巩固|保持(?:的|得)(?:不错|很好|挺好)).*)$")
 
 
 # A task's number however typed ("任务5", "任务 第4号", "任务#5", "第五号任务"): read as "任务 #5".
-_TASK_NUMBER = re.compile(r"(?:任务\s*(?:#|编号|第)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*号?|第?(?P<m>\d+|[一二三四五六七八九十百]+)\s*号任务)(?![\d年月日天点个])")
+_TASK_NUMBER = re.compile(r"(?:任务\s*(?:#|编号|第)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*号?|第?(?P<m>\d+|[一二三四五六七八九十百]+)\s*号任务"
+                          r"|第(?P<k>\d+|[一二三四五六七八九十百]+)\s*个\s*(?:整改)?任务)(?![\d年月日天点个])")
 
 
 def numbered(text: str) -> str:
     """The message with its task number written the one way the readers expect (任务 #5)."""
     def one(found: re.Match[str]) -> str:
-        raw = found["n"] or found["m"]
+        raw = found["n"] or found["m"] or found["k"]
         try:
             value = int(raw) if raw.isdigit() else int(cn2an.cn2an(raw, "smart"))
         except ValueError:
@@ -34,7 +35,7 @@ def numbered(text: str) -> str:
 
 
 # A step of the ledger named: with one, a bare number is the task's (or, for 立项, the report's).
-_LEDGER_STEP = re.compile(r"销号|消号|销了|可以销|反弹|反单|回潮|重新打开|复查|回头看|未反弹|没反弹|巩固|立项|立个项|纳入台账|列入台账|转成台账|转为台账|转台账")
+_LEDGER_STEP = re.compile(r"销号|消号|销了|可以销|反弹|反单|回潮|重新打开|复查|回头看|未反弹|没反弹|巩固|立项|立个项|纳入台账|列入台账|列进台账|转成台账|转为台账|转台账|(?:立个|立成|转成|转为|列为|列成)整改任务")
 # "第四个任务", "6号那个", "十一号任务", "任务 十", "反映25号": the number however said, read as "#N".
 _LOOSE_NUMBER = re.compile(
     r"(?:任务|反映|随手拍)?\s*第\s*(?P<a>\d+|[一二三四五六七八九十百]+)\s*(?:个|号)(?:任务|单子|反映)?"
@@ -82,10 +83,10 @@ _CLOSE = re.compile(
     # "任务 #7 小广告我都铲干净了 直接销号吧": what was done, then the step asked for at the end
     r"|^(?:任务)?\s*#\s*(?P<id3>\d+)(?!\d)\s*(?P<rest3>.{0,40}?)\s*(?:直接|可以|能|帮我|给)?(?:销(?:个|一个|一下)?号|消号)(?:了|吧|啊)?[。.!！]*$"
     # "第四个任务可以销了 现场看过了": 销了 for 销号, the reason after
-    r"|^(?:任务)?\s*#\s*(?P<id4>\d+)(?!\d)\s*(?:任务)?\s*(?:可以|能|就)销了\s*[:：,，]?\s*(?P<rest4>.*)$"
+    r"|^(?:任务)?\s*#\s*(?P<id4>\d+)(?!\d)\s*(?:任务)?\s*(?:(?:可以|能|就)销了|销了吧)\s*[:：,，]?\s*(?P<rest4>.*)$"
 )
 _FROM_REPORT = re.compile(
-    r"(?:把)?(?:反映|随手拍|投诉)?\s*#\s*(?P<id>\d+)\s*(?:号)?.{0,40}?(?:立项|立个项|立一个项|列入(?:整改)?台账|列进(?:整改)?台账|纳入(?:整改)?台账|转成台账|转为台账|转台账|转成整改任务)\s*[:：,，]?\s*(?P<rest>.*)$"
+    r"(?:把)?(?:反映|随手拍|投诉)?\s*#\s*(?P<id>\d+)\s*(?:号)?.{0,40}?(?:立项|立个项|立一个项|列入(?:整改)?台账|列进(?:整改)?台账|纳入(?:整改)?台账|转成台账|转为台账|转台账|(?:立个|立成|转成|转为|列为|列成)整改任务)\s*[:：,，]?\s*(?P<rest>.*)$"
 )
 
 
@@ -114,7 +115,7 @@ def read_board(text: str, ctx: Context) -> Reading | None:
 
 
 # "任务 第4号 进展：清了一半", "任务#5 已完成80% 预计周五完": a progress note on that task.
-_PROGRESS = re.compile(r"^任务 #(?P<id>\d+)(?!\d)\s*(?P<verb>进展|进度|更新)?\s*[:：,，]?\s*(?P<note>\S.*)$", re.S)
+_PROGRESS = re.compile(r"^任务 #(?P<id>\d+)(?!\d)\s*(?:整改)?(?P<verb>进展|进度|更新)?\s*[:：,，]?\s*(?P<note>\S.*)$", re.S)
 _NOT_PROGRESS = re.compile(r"[?？吗么]|咋|怎么|啥|什么|谁|哪|销号|反弹|巩固|情况|详情|看看|看下|查")
 
 

@@ -22,6 +22,9 @@ _WITH_REASON = re.compile(rf"^{_PREFIX}(?P<letters>[A-Ha-h]{{1,4}})(?:\s*[,，�
 # Thinking aloud about the options, then the choice at the end.
 _DECIDED_AT_END = re.compile(r"(?:我觉得|我认为|我猜|应该是|应该选|我选|就选|那就选|所以选|选)\s*(?:是|选)?\s*(?P<letter>[A-Ha-h]{1,4})\s*(?:吧|呗|啊|了)?\s*(?:错不了|没跑|准没错|肯定对|没错)?[。.!！~～]*$")
 _ABOUT_THE_QUESTION = re.compile(r"题|选项|第[一二三四1-4]个|[A-Ha-h]\s*(?:不对|错|对|都对|肯定)")
+# "第二个吧", "选第三个": an option by its place, as people read a list out.
+_ORDINAL = re.compile(rf"^{_PREFIX}第(?P<n>[一二三四五六七八1-8])(?:个|项)(?:选项)?[。.!！]?$")
+_PLACES = "一二三四五六七八"
 _TRUE_WORDS = {"对", "√", "✓", "✔", "正确", "对的"}
 
 
@@ -40,6 +43,10 @@ def parse_answer(text: str) -> str | None:
     found = _WITH_REASON.match(text)
     if found and re.search(r"[\u4e00-\u9fff]", found.group("why")):
         return "".join(sorted({c.upper() for c in found.group("letters")}))
+    found = _ORDINAL.match(text)
+    if found:
+        n = found.group("n")
+        return "ABCDEFGH"[int(n) - 1 if n.isdigit() else _PLACES.index(n)]
     found = _JUDGE.match(text)
     if found:
         return TRUE if found.group("judge") in _TRUE_WORDS else FALSE

@@ -52,6 +52,7 @@ _PROBLEM = re.compile(
     r"|态度恶劣|态度差|态度不好|不作为|踢皮球|推诿|排队|等了|白跑|玩手机|迟到|早退|脱岗|不在岗|吃拿卡要|索要|刁难|敷衍|摆架子|门难进|脸难看"
     r"|(?:乱|脏|臭|吵|挤|堵|黑)得(?:很|要命|不行|不得了|没法|慌)|乱糟糟|脏兮兮|停车乱|乱停车|乱七八糟"
     r"|吵得|吵死|太吵|好吵|吵人|吵到|睡不着|狗叫|又停了|停运|困人|老化|松动|漏气|卡人|老是卡|总卡|下不来|掉下来|砸到|刷抖音|刷视频|打游戏|玩游戏|上班睡觉"
+    r"|又冒|冒了|顺走|偷走|让人偷|被人偷|谁来清|谁来修|谁来管|过不了|堆的那些|坑坑洼洼|坑洼|没法下脚|没法走"
 )
 # A complaint put as a rhetorical question: "社区干部上班打牌 有没有人管？"
 _RHETORICAL = re.compile(r"有没有人管|管不管|能不能管管|谁来管|没人管吗|怎么没人管|还管不管|有人管吗|谁管|管一管|管管吧|给个说法")
@@ -59,7 +60,7 @@ _QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|要不要|算不算|行不行|中不中|啥|什么|多少|多长时间|多久|(?<![好十这])几(?!乎)"
     r"|(.)不\1|不\s*$|管不管|没\s*$|没有\s*$|了没(?:有)?\s*[?？]?$|有回复|有结果|在哪|哪里|哪儿|哪些|哪几|发啥|啥字"
 )
-_RATING = re.compile(r"^(?:(?:还行吧?|还可以吧?|一般般吧?|一般吧|马马虎虎|凑合吧?|总的来说|总体来说|整体来说|说实话)\s*[,，]?\s*)?(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不满意|满意|好评|差评)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
+_RATING = re.compile(r"^(?:(?:还行吧?|还可以吧?|一般般吧?|一般吧|马马虎虎|凑合吧?|总的来说|总体来说|整体来说|说实话|不中|中|不行|嗯+|哎)\s*[,，]?\s*)?(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不满意|满意|好评|差评)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
 _SHOW = re.compile(
     r"(?:查询|查一下|查下|查查|看下|看一下|看看|查)\s*(?:反映|投诉)?\s*(?:#\s*(?P<id>\d+)|(?P<id3>\d+|[一二三四五六七八九十百]{1,4})\s*号)"
     r"|(?:#\s*(?P<id2>\d+)|(?P<id4>\d+)\s*号(?:反映|投诉)).{0,8}(?:办得|进度|情况|咋样|怎么样|到哪|结果|办了没|处理了没|怎么说)"
@@ -75,7 +76,7 @@ _STATS = re.compile(
 _MINE = re.compile(r"(?<![找向跟给对帮替])(?:我|俺)(?:之前|上次|以前|前几天|前些天|前两天|前阵子|这两天|这阵子|上周)?(?:反映|反应|投诉|提交|举报|报|提|发|拍)(?:过|了)?的(?:随手拍|反映|投诉|问题|事|那个|那些|记录)?"
                    r"|(?:我|俺)(?:的)?(?:投诉|反映|随手拍)(?:的)?记录|查(?:一下|一查|下|查|看)?(?:我|俺)的(?:反映|随手拍|投诉)"
                    # "我这个月反映了几个来着": how many one has sent, and which
-                   r"|(?:我|俺)(?:这个?月|本月|上个?月|今年|最近|这阵子)?(?:都|一共|总共)?(?:反映|投诉|提交|举报|拍)了?(?:几|多少)(?:个|条|件|次|回)?"
+                   r"|(?:我|俺)(?:这个?月|本月|上个?月|今年|最近|这阵子)?(?:都|一共|总共)?(?:反映|投诉|提交|举报|拍|报|提)了?(?:几|多少)(?:个|条|件|次|回)?(?:问题|事)?"
                    # "我都反映过哪些问题啊", "我自己报的那几个随手拍 现在啥状态", "之前投诉烧烤店油烟那个 有结果了吗"
                    r"|(?:我|俺)(?:自己)?(?:都)?(?:上礼拜|上个?星期|昨天|前天)?(?:反映|投诉|报|举报)(?:过)?(?:的)?(?:哪些|那几个|那些|那个)"
                    r"|^(?:之前|上次|前几天|前阵子|前些天)(?:我|俺)?(?:反映|投诉|举报)(?:的)?.{1,16}?那个.{0,6}(?:有结果|结果|咋样|怎么样|处理|进展|办了)")
@@ -88,11 +89,14 @@ _WORKLIST = re.compile(
     r"|(?:哪些|几件|多少)(?:反映|随手拍|投诉|工单)(?:还)?(?:没办结|未办结|没办完|没处理|未处理|在办|没受理|未受理)"
     # "最近群众反映的都有啥 给我列出来看看"
     r"|(?:反映|随手拍|投诉)(?:的|上来的)?(?:都有啥|都有哪些|有哪些|有啥).{0,8}(?:列|发我|拉|看看|看下)"
+    # "把最近的反映都列出来看看", "现在分给我的单子有哪些"
+    r"|(?:反映|随手拍|投诉|单子|工单)(?:都|全)?(?:给我)?(?:列|拉|调)(?:出来|一下|个单)"
+    r"|(?:分给|派给|交给)(?:我|俺)的(?:单子|工单|反映|随手拍|投诉)"
 )
 
 
 # Saying that this is a complaint, anywhere in a longer message: "我想反映一下", "我要投诉", "帮忙反映一下这个问题".
-_SAYS_REPORT = re.compile(r"(?:反映|投诉)(?:一下|下)[,，\s]*(?:赶紧|尽快|快点|抓紧)?(?:处理|解决|管管|修)|(?:我|俺)?(?:就|也|还|是)?(?:想|要|来)(?:通过|用|在|跟|向|给)?(?:意见箱|这里|这儿|你们|你|这个渠道|这个平台|这个号|这个群)?(?:匿名)?(?:反映|反应|投诉|举报|曝光)(?!的)|(?<![找跟向给和对])(?:我|俺)(?:想|要|来)?(?:吐槽|吐个槽)(?:一下|下)?|(?:能不能|可不可以|能否)(?:帮我)?(?:反映|投诉)(?:一下|下)?(?=.{10})|(?:帮忙|帮我|麻烦|请)(?:给|帮)?(?:反映|投诉|上报)(?:一下|下)?(?:这个|这件)?(?:问题|事|情况)?")
+_SAYS_REPORT = re.compile(r"(?:反映|投诉)(?:一下|下)[,，\s]*(?:赶紧|尽快|快点|抓紧)?(?:处理|解决|管管|修)|(?:我|俺)?(?:就|也|还|是)?(?:想|要|来|得)(?:通过|用|在|跟|向|给)?(?:意见箱|这里|这儿|你们|你|这个渠道|这个平台|这个号|这个群)?(?:匿名)?(?:反映|反应|投诉|举报|曝光)(?!的)|(?<![找跟向给和对])(?:我|俺)(?:想|要|来)?(?:吐槽|吐个槽)(?:一下|下)?|(?:能不能|可不可以|能否)(?:帮我)?(?:反映|投诉)(?:一下|下)?(?=.{10})|(?:帮忙|帮我|麻烦|请)(?:给|帮)?(?:反映|投诉|上报)(?:一下|下)?(?:这个|这件)?(?:问题|事|情况)?")
 # A report word at the end: "冒黑水 臭得睡不着觉 给你们反映反映", "…随手拍一下", "…必须投诉", "…帮忙反映下".
 _TRAILING_REPORT = re.compile(
     r"(?:给你们|向你们|跟你们|帮忙|帮我|帮俺|请|麻烦)?(?:反映|反应|投诉|举报|曝光|随手拍|提个意见|吐槽)(?:反映|反应|一下|下|了|吧|啊|报上去|上报|报一下|发上去)?(?:这个|这件)?(?:问题|事|情况)?(?:哈|啊|呀|哦|吧)?[。.!！~]*$"
@@ -175,9 +179,19 @@ _SNAP_MIDWAY = re.compile(r"(?:^|[\s,，。])(?:给你们|我|俺)?随手拍(?:�
 MEDIA_PLACEHOLDER = re.compile(r"\[(?:图片|照片|语音|视频|位置|表情|动画表情|文件|链接)\]\s*")
 
 
+# The problem already reported ("…已经随手拍报上去了", "已经反映过了"): told, not to be filed again.
+_ALREADY_REPORTED = re.compile(r"已(?:经)?(?:用|通过|在)?(?:随手拍|反映|上报|报上去|报给|投诉)(?:过|了)?(?:报|发|反映)?(?:上去|过)?了")
+
+
+def already_reported(text: str) -> bool:
+    return _ALREADY_REPORTED.search(normalize(text)) is not None
+
+
 def read_report(text: str, ctx: Context) -> Reading | None:
     """A 随手拍 ticket, not anonymous (read_anonymous takes those)."""
     text = MEDIA_PLACEHOLDER.sub("", normalize(text)).strip()
+    if already_reported(text) and not _LEAD.match(text):
+        return None
     if _ANONYMOUS.search(text) and (_ANYWHERE.search(text) or _PASS_ON.search(text)) or _MINE.search(text) or not_a_report(text):
         return None
     if (step := ticket_verb(text)) is not None and step[0] in ("reroute", "close", "accept", "progress", "category"):
@@ -378,14 +392,14 @@ _NUMBER = re.compile(r"#\s*(?P<id>\d+)|(?<![月\d.一二三四五六七八九十
 _LEDGER_WORDS = re.compile(r"任务|销号|立项|台账|反弹|巩固|回头看")
 TICKET_VERBS = (
     ("rate", re.compile(r"不太满意|不满意|满意|好评|差评|评价")),
-    ("reroute", re.compile(r"转办|转给|转到|转交|交给|转(?!.{0,8}(?:通知|文件|消息))(?=\s*(?:城管|区|市|县|派出所|环保|生态|水务|住建|市场|交警|供电|燃气|物业|卫健|教育|民政|[\u4e00-\u9fff]{1,4}(?:局|所|队|中队|办|站|公司|部门|科)))")),
-    ("category", re.compile(r"(?<!垃圾)分类|改成.{0,4}类|(?:归到|归为|归入|划到|划为|算到|放到|调到)(?=.{0,12}类)")),
-    ("close", re.compile(r"办结|处理完|处理好了|已处理|办好了|办完了|解决了|搞定了|修好了|完结|结单|结案|可以结了|能结了|结了吧")),
+    ("reroute", re.compile(r"转办|转给|转到|转交|交给(?![我俺])|改派|转派|派给|派到|转(?!.{0,8}(?:通知|文件|消息))(?=\s*(?:城管|区|市|县|派出所|环保|生态|水务|住建|市场|交警|供电|燃气|物业|卫健|教育|民政|[\u4e00-\u9fff]{1,4}(?:局|所|队|中队|办|站|公司|部门|科)))")),
+    ("category", re.compile(r"(?<!垃圾)分类(?!亭|桶|箱|站|点|垃圾)|类别|改成.{0,4}类|(?:归到|归为|归入|划到|划为|算到|放到|调到|分到|分进|改到|改为)(?=.{0,12}类)")),
+    ("close", re.compile(r"办结|处理完|处理好了|已处理|办好了|办完了|解决了|搞定|修好了|完结|结单|结案|可以结了|能结了|结了吧|结掉|办妥")),
     ("progress", re.compile(r"进展|进度更新|更新(?:一下|下)?进度|最新情况是|已联系|已经联系|正在处理|在处理|跟进|更新(?:一下|下)"
-                            r"|已(?:经)?(?:找了|通知|约了|订了|派了|上报)")),
-    ("accept", re.compile(r"受理|受里|接单|接了|我接|我来|我负责|我去处理|马上处理|收到")),
+                            r"|已(?:经)?(?:找了|通知|约了|订了|派了|上报|报给|报到|交到|提交|反馈给)|等(?:回复|答复|回音|消息)")),
+    ("accept", re.compile(r"受理|受里|接单|接了|我接|我来|俺来|俺接|认领|交给[我俺]|我负责|俺负责|我去处理|马上处理|收到")),
     ("show", re.compile(r"有进展|谁在处理|谁处理|查|看(?![了过])|情况|进度|怎么样|咋样|结果|详情|过程|到哪|动静|办得|处理得|什么样|如何了|好了没|办了没"
-                        r"|处理了(?:吗|没)|办了(?:吗|没)|回复|答复|有消息|有回音|哪一步|有没有人管|有人管|下文|状态|有人接|接手没|谁在办")),
+                        r"|处理了(?:吗|没)|办了(?:吗|没)|(?:回复|答复)(?!了(?![吗没么]))|有消息|有回音|哪一步|有没有人管|有人管|下文|状态|有人接|接手没|谁在办")),
 )
 
 
@@ -420,9 +434,11 @@ def ticket_verb(text: str) -> tuple[str, int, str] | None:
     rating = next((h for h in hits if h[2] == "rate"), None)
     if verb == "show" and rating is not None and not re.search(r"[?？]|吗|了没|没有?\s*$", rest):
         _, _, verb, hit = rating  # "关于#9的处理结果我比较满意": the result is rated, not asked after
-    if verb in ("close", "progress", "accept") and re.search(r"[?？]|吗|了没|没有?\s*$|到底|啥|什么", rest):
+    if verb in ("close", "progress", "accept") and re.search(r"[?？]|吗|了没|没有?\s*$|到底|啥|什么|到哪|哪一步|咋样|怎么样", rest):
         verb = "show"  # "第40号反映办结了吗": asking how it stands, not closing it
     after = rest[hit.end():].strip(" :：,，了")
+    if verb == "category":
+        after = re.sub(r"(?:那|这)?(?:一)?类(?:别)?(?:吧|里|中|的)?$", "", after).strip()  # "#31 分到安全隐患那一类"
     if not after and verb in ("close", "progress"):
         after = rest[: hit.start()].strip(" :：,，了")  # "#7 车挪走了 结案": what was done, said before the step
     return verb, number, after
@@ -430,7 +446,7 @@ def ticket_verb(text: str) -> tuple[str, int, str] | None:
 
 # A handler's note after the number, no step named ("9号那个 井盖已经订了 到货就装"): progress.
 _NOTE_AFTER_NUMBER = re.compile(r"^(?:#\s*(?P<id>\d+)|(?P<id2>\d+|[一二三四五六七八九十]{1,3})\s*号|第\s*(?P<id3>\d+|[一二三四五六七八九十]{1,3})\s*个)"
-                                r"\s*(?:那个|这个|那件|的)?(?:单子|反映)?\s*[,，:：\s]\s*(?P<note>\S.{5,})$")
+                                r"(?:\s*(?:那个|这个|那件|那单)(?:单子|反映)?(?!\s*(?:礼拜|星期|周[一二三四五六日天末]|天|晚|早|上午|下午|中午|晌午|时候|也|又|去|在))\s*[,，:：]?|\s*(?:的)?(?:单子|反映)?\s*[,，:：\s])\s*(?P<note>\S.{5,})$")
 
 
 def _noted(text: str, ctx: Context) -> tuple[int, str] | None:
@@ -459,6 +475,17 @@ def read_step(verb: str):
         return Reading(0.9, groups={"rest": f"#{number} {rest}".strip()})
 
     return read
+
+
+_CATEGORY_WORD = re.compile(r"^(?:改)?分类(?![\u4e00-\u9fff])")
+
+
+def read_category(text: str, ctx: Context) -> Reading | None:
+    """"分类 #9 工作纪律", "#31 分到安全隐患那一类"; the word alone asks for the number. "分类亭的桶…" is no such word."""
+    step = read_step("category")(text, ctx)
+    if step is not None:
+        return step
+    return Reading(0.85) if _CATEGORY_WORD.match(normalize(text)) else None
 
 
 def read_show(text: str, ctx: Context) -> Reading | None:
@@ -498,4 +525,7 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
 
 
 def read_worklist(text: str, ctx: Context) -> Reading | None:
-    return Reading(0.9) if _WORKLIST.search(normalize(text)) else None
+    text = normalize(text)
+    if _MINE.search(text):
+        return None  # "俺提过的随手拍列一下": one's own reports
+    return Reading(0.9) if _WORKLIST.search(text) else None

@@ -64,19 +64,25 @@ class Answer:
 
 
 # "开会手机要静音这个俺知道 那周末休息手机能关机不": what is known is said first; the question is what follows.
-_ALREADY_KNOWN = re.compile(r"(?:这个|这些|这)?(?:我|俺)(?:都)?(?:知道|晓得|清楚|明白|懂)(?:了|的)?\s*[,，。]?\s*(?:那|但是|可是|不过|就是)")
+_ALREADY_KNOWN = re.compile(r"(?:这个|这些|这)?(?:(?:我|俺)(?:都)?|(?<![不没]))(?<!不太)(?:知道|晓得|清楚|明白|懂)(?:了|的)?\s*[,，。]?\s*(?:那|但是|可是|不过|就是)")
 
 
 def answer(index: RulesIndex, question: str, settings: RulesConfig, llm_config: LlmConfig | None = None) -> Answer:
     if len(index) == 0:
         return Answer(empty_base_text(settings.contact), (), False)
     known = _ALREADY_KNOWN.search(question)
+    quoted = None  # the document of the article that says what the cadre already knows
     if known is not None and len(question) - known.end() >= 6:
+        said = index.search(question[: known.start()], top_k=1)
+        quoted = said[0].article.title if said and said[0].coverage >= settings.threshold else None
         question = question[known.end():]
     hits = tuple(index.search(question, top_k=max(settings.top_k, MAX_CHOICES + 1)))
     if is_off_topic(question, hits[0].coverage if hits else 0.0):
         return Answer(off_topic_text(), hits, False, off_topic=True)
-    if not confident(hits, settings.threshold, asks_rule(question)) or fact_unstated(question, index, hits[0].article):
+    # What is asked beyond a rule the cadre has just quoted ("…这个俺知道 那…") is what that rule's document
+    # leaves out: its articles are not quoted again (another document's may answer).
+    beyond_quoted = quoted is not None and bool(hits) and hits[0].article.title == quoted
+    if beyond_quoted or not confident(hits, settings.threshold, asks_rule(question)) or fact_unstated(question, index, hits[0].article):
         candidates = choices(hits, settings.threshold, len(set(index.analyzer.terms(question))))
         if candidates:
             return Answer(choices_text(candidates, settings.contact), hits, False, candidates=candidates)

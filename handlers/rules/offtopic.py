@@ -94,12 +94,12 @@ _RULE_SHAPE = re.compile(
 # What the bot itself does: a message naming it is never off-topic (时长, 随手拍, 答题 …), whatever else
 # it mentions ("随手拍 小区门口天天堵车").
 _BOT_FEATURES = re.compile(
-    r"时长|下沉|随手拍|反映|投诉|举报|微课|答题|做题|刷题|练习题|规定|任务|台账|看板|登记|排行|积分|助手|机器人|帮助|菜单|小时|钟头|写错|错了|刚才"
+    r"时长|下沉|随手拍|反映|投诉|举报|微课|答题|做题|刷题|练习题|规定|任务|台账|看板|登记|排行|积分|助手|机器人|帮助|菜单|小时|钟头|写错|错了|刚才|多记|少记|记多|记少|多登|少登|登多|登少|记错|登错|多报|少报"
 )
 # A request for work the bot does not do (写, 画, 改, 翻译, 订, 讲个故事 …), work or not: 帮我写个工作总结,
 # 帮我把这段话改得正式一点, 你能帮我P个图吗.
 _REQUEST = re.compile(
-    r"(?:帮我|给我|替我|帮忙|帮着)(?:把.{0,16}?)?(?:看看|看一下)?"
+    r"(?:帮我|给我|替我|帮俺|给俺|替俺|帮忙|帮着|^帮(?=写|算算|算一下|画|翻译|起草|拟))(?:把.{0,16}?)?(?:看看|看一下)?"
     r"(?:写|做个|做一|做份|画|算算|算一下|订|买|翻译|p|修图|讲|编|生成|推荐|改(?:得|写|改|一改)|润色|起个|取个|想个|弄个|起草|拟个|拟一个|拟一份)"
     r"|^(?:讲|说)(?:讲|个|一个|段)"
     r"|^(?:推荐|介绍)(?:个|一个|一本|一部|一首|几个|几本|几部|点|些|一下)|(?:帮我|给我)?算(?:下|一下)?(?:房贷|车贷|利息|个税|工资)"
@@ -108,6 +108,10 @@ _REQUEST = re.compile(
     r"|(?:帮我|给我|帮忙|替我)(?:整|写|弄|拟|起草)(?:个|一个|一份|篇|一篇)?.{0,12}?(?:发言稿|发严稿|讲话稿|演讲稿|主持词|串词|致辞|稿子)"
     r"|^(?!.*(?:公款|公费|出差|单位|组织|报销)).{0,6}去哪(?:儿|里)?(?:旅游|旅行|玩|吃|逛)"
 )
+# A text to write (总结, 汇报, 讲话稿 …) or a sum to work out from figures the sender gives ("一天8小时 一个月22天
+# 一共多少"): off-topic whatever the text is about, hours and grid work included.
+_TEXT_TO_WRITE = re.compile(r"(?:帮|给|替)(?:我|俺)?(?:写|起草|拟|润色|改)(?:个|一个|一份|份|篇|一篇|下|一下)?.{0,8}?(?:总结|汇报|报告|方案|讲话|发言|稿|简报|信息稿|通知|心得|体会|ppt)")
+_SUM_TO_DO = re.compile(r"(?:帮|给)(?:我|俺)?(?:算算|算一下|算下|计算)(?=.*\d.*\d)(?=.*(?:一共|总共|合计|多少|几))(?!.*(?:还差|我的时长|俺的时长|我这个?月|俺这个?月))")
 # Asking the bot to run a personal errand (帮我叫个开锁的, 能帮着卖点不, 帮我查下我家医保交上没有, 帮我修一下):
 # off-topic when nothing in the message is about work.
 _ERRAND = re.compile(r"(?:帮我|帮俺|帮着|帮忙|替我|给我)(?:叫|喊|找个|修|卖|查查|查下|查一下|问问|交|缴|充|办)|(?:你们|这儿|这里|这)能办(?!事)")
@@ -157,6 +161,8 @@ def is_off_topic(question: str, coverage: float | None = None) -> bool:
     """
     folded = normalize(question).lower()
     features = set(_BOT_FEATURES.findall(folded))
+    if _TEXT_TO_WRITE.search(folded) or _SUM_TO_DO.search(folded):
+        return True  # "帮写个月度总结 就写本月下沉服务22小时": the hours are what to write, not what to log
     # Hours alone name a feature only when nothing else is the subject: 高铁到省城要几个小时 is a journey.
     if features and not (features <= {"小时", "钟头"} and _OTHER.search(folded) and not _WORK.search(folded)):
         return False

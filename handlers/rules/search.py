@@ -64,6 +64,9 @@ _MEASURES = frozenset("个箱条盒台瓶包件张次位块本支只双斤份桌
 # of the base or the table is cut back to its noun.
 _GLUED_MEASURE = re.compile(r"^[这那哪每某]?[个箱条盒台瓶包件张次位块本支只双斤份桌顿趟辆]")
 GLUED_MEASURE_FREQUENCY = 20
+# Goods counted by their container (两箱酒, 一桶油, 两袋米) are things handed over, not drunk or burnt: the
+# container and the noun read together (箱酒, 桶油) when the table knows that phrase.
+_COUNTED_CONTAINER = re.compile(r"^(?:[一二两三四五六七八九十几百千万半俩仨好多]+|\d+)([箱瓶提桶袋坛壶盒])$")
 # A verb and its object split by an aspect or amount (加点油, 开个会, 喝了酒, 吃顿饭, 收过礼): the verb
 # and object together, when that is a word of the base or of the synonym table.
 _SPLIT_VERB = re.compile(r"([\u4e00-\u9fff])[了个点顿次些过完]([\u4e00-\u9fff])")
@@ -112,6 +115,22 @@ CHAT_WORDS = frozenset(
 # up to the end of its clause, are what the question asks about.
 _MODALS = frozenset("能 可以 能否 可否 要 准 许 允许 应该 需要 该".split())
 _CLAUSE_BREAK = re.compile(r"^[\s，,。.！!？?；;、]+$")
+
+
+def _join_counted_goods(tokens: list[str], known: Container[str]) -> list[str]:
+    joined: list[str] = []
+    skip = False
+    for n, token in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        counted = _COUNTED_CONTAINER.match(token)
+        if counted and n + 1 < len(tokens) and (goods := counted.group(1) + tokens[n + 1]) in known:
+            joined.append(goods)
+            skip = True
+        else:
+            joined.append(token)
+    return joined
 
 
 def _asked_positions(tokens: Sequence[str]) -> set[int]:
@@ -327,6 +346,7 @@ class Analyzer:
             if len(tokens[n]) > 1 and tokens[n][0] in _MEASURES and _NUMBER.match(tokens[n - 1]):
                 tokens[n] = tokens[n][1:]
         if known is not None:
+            tokens = _join_counted_goods(tokens, known)
             tokens = [self._cut_glued_measure(t, known) for t in tokens]
         tokens = [_MEETING if t == "会" and n and tokens[n - 1].endswith(_MEETING_BEFORE) else t for n, t in enumerate(tokens)]
         asked = _asked_positions(tokens)

@@ -25,15 +25,77 @@ _PAYMENT_WORDS = r"(?:补贴|补助|津贴|加班费|五险一金|社保|公积�
                  r"|探亲假|事假|丧假|陪产假|育儿假|补休|调休|倒休)"
 _ASKS_PAYMENT = re.compile(rf"(?:有没有|有无|有木有|给不给|发不发)\S{{0,6}}?(?P<a>{_PAYMENT_WORDS})|(?P<b>{_PAYMENT_WORDS})\S{{0,8}}?(?:多少|几天|几号|啥时候发|什么时候发|咋算|怎么算|怎么发|有标准|标准是)"
                            rf"|算不算(?P<c>{_PAYMENT_WORDS})|(?P<d>{_PAYMENT_WORDS})\S{{0,6}}?(?:给报|能报|报不报|可以报)"
-                           rf"|(?P<e>{_PAYMENT_WORDS})\S{{0,4}}?(?:有没有|有吗|有不|有木有|给不给|给吗|给不|发不发)|给(?:不给)?(?P<f>{_PAYMENT_WORDS})")
+                           rf"|(?P<e>{_PAYMENT_WORDS})\S{{0,4}}?(?:有没有|有吗|有不|有木有|给不给|给吗|给不|发不发)|给(?:不给)?(?P<f>{_PAYMENT_WORDS})"
+                           rf"|有(?P<g>{_PAYMENT_WORDS})(?:不|吗|么|没|没有)\s*[?？]*\s*$")
 
 
 # How many or how long, asked of an article that names no number at all (提前几天报, 一个月最多能领几个,
 # 多少公里换机油): it rules on the matter, not on the figure asked.
 _ASKS_FIGURE = re.compile(
-    r"(?<![好这那没有十])(?<!(?<!提)前)几(?:天|年|次|回|公里|块钱|元|小时|分钟|个月)|多少(?:钱|天|年|次|回|公里|桌|字|块|元|户|学时|课时)|多长时间|多久|上限"
+    r"(?<![好这那没有十])(?<!(?<!提)前)几(?:天|年|次|回|公里|块钱|元|小时|分钟|个月)|(?:一天|每天|一次|每次|一个月|每月|一晚)(?:能|给|补|发|有|是)?几[十百千](?:块|元)|多少(?:钱|天|年|次|回|公里|桌|字|块|元|户|学时|课时)|多长时间|多久|上限"
     r"|最多[^，。,.]{0,4}几|有没有(?:个)?(?:数|上限|限额|数量限制|字数限制)|多少(?:合适|合理|比较好|为宜|才行)|(?:随|包|送|给|掏)(?:个)?多少"
+    r"|(?:补贴|补助|津贴)[^，。\s]{0,4}多少\s*(?:啊|呀|呢)?[?？]*\s*$"
 )
+# Points asked (扣几分, 扣多少分) of an article that keeps no score: its minutes (提前5分钟) are no points.
+_ASKS_POINTS = re.compile(r"(?:扣|加|得|减|记)(?:个)?(?:几|多少)分(?!钟)")
+_STATES_POINTS = re.compile(r"积分|扣分|\d+\s*分(?!钟)")
+# Someone who is no longer a cadre (老主任离职以后, 退休了的): the rules bind serving cadres.
+_FORMER = re.compile(r"(?:退休|离职|辞职|离岗|退下来|辞了|退了)(?:了)?(?:以后|之后|后|的)")
+_SPEAKS_OF_FORMER = re.compile(r"退休|离职|辞职|离任")
+# The other side will not let the cadre do what the article lays down (人家不让进门 咋整): the article says
+# what to do, not what to do when refused.
+_OBSTRUCTED = re.compile(r"不让进(?:门|屋|家|去)?|不开门|不给开门|不配合|不让(?:看|查|拍|核)|不给(?:看|查)|拒绝配合|关门不见")
+_SPEAKS_OF_OBSTRUCTION = re.compile(r"配合|拒绝|阻挠|阻拦")
+# Who decides, asked of an article that names no one to approve or decide: "未经批准" says that someone
+# approves, not who.
+_ASKS_WHO_DECIDES = re.compile(r"谁说了算|谁拍板|谁(?:来)?定|谁(?:来)?批|找谁批|谁审批|谁同意|谁决定|找谁签")
+_NAMES_A_DECIDER = re.compile(r"领导|负责人|审批人|纪工委|党工委|办事处|综合办|主任|书记|居民代表|民主评议|街道审批|报街道")
+# How many of a thing (几辆车, 几桌, 几个人), asked of an article whose figures count something else.
+# The count must be what is asked, at the end ("最多能派几辆车去接"), not a few things told (在几张白纸上, 想办几桌 要跟谁说).
+_ASKS_COUNT_OF = re.compile(r"(?:能|可以|要|得|派|上|安排|坐|配|准|用|最多|最少|至多)\s*几(?:个|道)?(?P<measure>辆|桌|人|间|台)"
+                            r"[^\s，。,？?！!]{0,4}?(?:啊|呀|呢|吧)?[?？]*\s*$")
+# A sanction on pay (扣钱, 扣绩效, 罚款) asked of an article that names none.
+_ASKS_PAY_SANCTION = re.compile(r"扣(?:不扣)?(?:当月|这个月|年终)?(?P<pay>钱|工资|绩效|奖金|补贴|津贴)|罚(?:不罚)?(?:钱|款)|罚款")
+_NAMES_MONEY_SANCTION = re.compile(r"扣|罚|承担|退还")
+# Said not to be about work (纯走亲戚 跟工作不沾边): rules on official dealings and the people served do not
+# reach it.
+_NOT_ABOUT_WORK = re.compile(r"(?:跟|和|与)工作(?:不沾边|没关系|没啥关系|无关|不相干|八竿子打不着)|纯(?:粹)?(?:走亲戚|私人|私交)|不是工作上的|私人交情")
+_OFFICIAL_DEALINGS = re.compile(r"公务活动|服务对象|管理对象|办事群众")
+# What an article on gifts or banquets takes from its document's scope (未能拒收的礼品 are those of 公务活动).
+_DEALING_TERMS = ("礼品", "礼金", "宴请", "吃请", "财物")
+
+
+def _official_dealings(index: RulesIndex, article: IndexedArticle) -> bool:
+    if _OFFICIAL_DEALINGS.search(article.text):
+        return True
+    shared = [term for term in _DEALING_TERMS if term in article.text]
+    return any(other.title == article.title and _OFFICIAL_DEALINGS.search(other.text) and any(t in other.text for t in shared)
+               for other in index.articles)
+
+
+# A relative beyond the ones an article names (本人及其子女): 侄子's wedding is not the cadre's own or a child's.
+_FAR_RELATIVE = re.compile(r"(?:俺|我)(?:家|们家)?(?:的)?(?:侄子|侄女|外甥女?|弟弟|哥哥|姐姐|妹妹|表弟|表哥|表姐|表妹|堂弟|堂哥|堂姐|堂妹|亲戚|小舅子|大舅子|小姨子|叔叔|舅舅|姑姑|二姨|大姨|小姨|老舅|大伯|二叔)")
+_NAMES_KIN_AT_LARGE = re.compile(r"亲属|亲戚|亲友|近亲|家属")
+# The person or paper the article relies on is missing or out of reach (审批单找不着了, 值班领导电话打不通,
+# 管公章的休年假了): the article lays down the way, not what to do without it.
+_UNAVAILABLE = re.compile(r"找不着|找不到|弄丢|丢了|没办(?!法)|没带|打不通|联系不上|不接电话|休(?:年)?假了|请假了|出差了|不在(?:单位|岗|家)?(?:的时候|这几天)?(?=.{0,8}(?:谁|咋|怎么))")
+_ASKS_REMEDY = re.compile(r"咋整|咋办|怎么办|咋弄|咋补|怎么补|谁管|谁(?:来)?(?:批|签|管)|找谁|后面|以后|接下来")
+_SPEAKS_OF_ABSENCE = re.compile(r"代|补办|临时|缺席|不在|无法|联系不上|遗失")
+# What happens after the article's own step was taken (俺登记交到纪工委了 那最后咋处理): it stops at the step.
+_AFTER_THE_STEP = re.compile(r"(?:交|上交|登记|报告|报备|上报|报给|报到|交给)(?:到|给|上去)?[^，。,]{0,8}了[^，。]{0,12}?(?:最后|后来|之后|然后|以后|接下来|后面|再往后)[^，。]{0,6}?(?:会|咋|怎么|还|能)"
+                            r"|(?:交|上交|报)(?:上去|给[^\s，。]{0,4})的(?:东西|礼|钱|礼品)?[^，。]{0,4}(?:最后|后来|之后|然后)[^，。]{0,4}(?:会|咋|怎么)")
+# A deadline let pass (过了一个多月才想起来 还能报不): the article sets it, not what follows missing it.
+_PAST_DEADLINE = re.compile(r"(?:过了|超过了|超了|晚了|错过了|拖了)[^，。]{0,10}(?:还能|还可以|还让|还给|还行)")
+_SPEAKS_OF_LATENESS = re.compile(r"逾期|过期|超期|不予|补办|延期")
+# How one is punished (咋处分, 给啥处分), asked of an article that names no penalty; whether one is (会被处分吗)
+# is answered by the rule forbidding it.
+_ASKS_HOW_PUNISHED = re.compile(r"(?:咋|怎么|如何)(?:处分|处罚|罚)|(?:啥|什么)(?:处分|处罚)|处分多重|罚多少")
+_NAMES_A_PENALTY = re.compile(r"给予|追究|责令|移交|约谈|处分|处罚|通报|批评")
+# The article's place named and denied (不在咱辖区): it says nothing of elsewhere.
+_OUTSIDE_AREA = re.compile(r"不在(?:咱|俺|我|本)?(?:们)?(?:辖区|街道|社区|片区)")
+# A sum asked at the end (…多少钱, 能给多少), of an article that states none.
+_ASKS_MONEY = re.compile(r"(?:多少钱|多少元|(?:能给|给|补|发|领|报)多少)\s*(?:啊|呀|呢)?[?？]*\s*$")
+_STATES_MONEY = re.compile(r"\d+\s*(?:万)?元|[一二两三四五六七八九十百千]+(?:万)?元|\d+\s*块")
 _STATES_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万半](?:个|天|年|次|名|人|元|菜|桌|分钟|小时|日|周|月|公里|万|千|百|十|条|项)")
 
 
@@ -132,8 +194,24 @@ def _thing_unnamed(question: str, index: RulesIndex, article: IndexedArticle) ->
     return False
 
 
+# "外出办事要公示去向 那俺请病假在家也得公示吗": the rule stretched to a case it does not name (请病假) is not
+# settled by it; every word of the case must be one the article uses.
+_ALSO_CASE = re.compile(r"(?:^|[\s,，。;；]|那)(?P<case>[^\s,，。;；那]{2,12}?)\s?也(?:得|要|需要|算|能|可以|按|给|行|必须)(?=[^\s,，。;；]*(?:吗|么|不|没|[?？])\s*[?？]*\s*$)")
+_CASE_GENERIC = {"俺们", "我们", "咱们", "自己", "这个", "那个", "这种", "那种", "时候", "情况", "的话", "这样", "那样", "一样", "同样", "干部", "网格员"}
+
+
+def _case_unnamed(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
+    found = _ALSO_CASE.search(question)
+    if found is None:
+        return False
+    words = [w for w in index.analyzer.words(found.group("case")) if len(w) >= 2 and w not in _CASE_GENERIC]
+    return any(not any(alt in article.text for alt in index.analyzer.expand(w) | {w}) for w in words)
+
+
 def fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
     if _outside_occasion(question, article) or _family_gift(question) or _thing_unnamed(question, index, article):
+        return True
+    if _case_unnamed(question, index, article):
         return True
     if _ASKS_WHERE_WHICH.search(question) is not None:
         return True
@@ -143,6 +221,35 @@ def fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> 
         return True
     if _OVERTIME.search(question) and "加班" not in article.text:
         return True  # "加班到半夜打车回家 车费能报不": the rules on trips say nothing of overtime
+    if _ASKS_POINTS.search(question) and not _STATES_POINTS.search(article.text):
+        return True
+    if _FORMER.search(question) and not _SPEAKS_OF_FORMER.search(article.text):
+        return True
+    if _OBSTRUCTED.search(question) and not _SPEAKS_OF_OBSTRUCTION.search(article.text):
+        return True
+    if _ASKS_WHO_DECIDES.search(question) and not _NAMES_A_DECIDER.search(article.text):
+        return True
+    if _AFTER_THE_STEP.search(question) or _OUTSIDE_AREA.search(question) and "辖区" in article.text:
+        return True
+    if (counted := _ASKS_COUNT_OF.search(question)) is not None and not re.search(
+            rf"(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:个|道)?{counted.group('measure')}", article.text):
+        return True  # "最多能派几辆车": the reception article counts people, not cars
+    if _PAST_DEADLINE.search(question) and not _SPEAKS_OF_LATENESS.search(article.text):
+        return True
+    if _ASKS_HOW_PUNISHED.search(question) and not _NAMES_A_PENALTY.search(article.text):
+        return True
+    if (sanction := _ASKS_PAY_SANCTION.search(question)) is not None:
+        pay = sanction.group("pay")
+        if not (pay in article.text if pay and pay != "钱" else _NAMES_MONEY_SANCTION.search(article.text)):
+            return True  # "会扣当月绩效不": refunding the costs is no cut in pay
+    if _NOT_ABOUT_WORK.search(question) and _official_dealings(index, article):
+        return True
+    if _FAR_RELATIVE.search(question) and "子女" in article.text and not _NAMES_KIN_AT_LARGE.search(article.text):
+        return True
+    if _UNAVAILABLE.search(question) and _ASKS_REMEDY.search(question) and not _SPEAKS_OF_ABSENCE.search(article.text):
+        return True
+    if _ASKS_MONEY.search(question) and not _STATES_MONEY.search(article.text):
+        return True  # "临时救助能给多少": the article's figures are days, not sums
     if _ASKS_FIGURE.search(question) and not _STATES_FIGURE.search(article.text):
         return True
     if _ASKS_TIME_FIGURE.search(question) and not _STATES_TIME_FIGURE.search(article.text):
