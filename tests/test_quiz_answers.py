@@ -36,7 +36,9 @@ def push(app: App, clock: ManualClock) -> None:
     "text, expected",
     [("A", "A"), ("b", "B"), ("答 B", "B"), ("答：C", "C"), ("选AC", "AC"), ("选 c、a", "AC"), ("ＡＢＤ", "ABD"),
      ("答案是D", "D"), ("对", "T"), ("√", "T"), ("正确", "T"), ("错", "F"), ("×", "F"), ("错误", "F"),
-     ("帮助", None), ("A栋漏水", None), ("答题", None), ("对不起", None), ("", None)],
+     ("帮助", None), ("A栋漏水", None), ("答题", None), ("对不起", None), ("", None),
+     ("BCD仨都选上", "BCD"), ("第二个吧", "B"), ("俺寻思着是第二个 六十块那个", "B"), ("刚推送的那道题 答案是A", "A"),
+     ("第二个我拿不准", None), ("B栋楼道灯坏了", None), ("我就是B栋的", None)],
 )
 def test_answer_forms(text, expected):
     assert parse_answer(text) == expected

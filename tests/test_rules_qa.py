@@ -439,3 +439,15 @@ def test_what_is_asked_beyond_the_article_is_not_quoted_from_it(bot, text):
 
 def test_whether_something_forbidden_is_punished_is_still_answered_by_the_rule(bot):
     assert bot.send("张伟", "上班时间打游戏会被处分吗").text.startswith("依据")
+
+
+@pytest.mark.parametrize("text", [
+    "周末在家刷了一晚上视频 这也违反规定吗",  # the rule on working hours, asked of an evening at home
+    "定点饭店今天关门了 检查组的工作餐咋安排",  # the place the article names is out of reach
+])
+def test_a_rule_for_working_hours_or_a_named_place_does_not_answer_beyond_them(bot, text):
+    assert not bot.send("张伟", text).text.startswith("依据")
+
+
+def test_the_rule_on_working_hours_still_answers_at_work(bot):
+    assert bot.send("张伟", "上班时间能刷视频不").text.startswith("依据")

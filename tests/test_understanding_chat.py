@@ -2166,3 +2166,48 @@ def test_a_long_question_whether_a_report_can_be_anonymous_gets_the_help_on_repo
     tickets = count(bot, Report)
     said = bot.send(CADRE, "我想问一下这个随手拍能不能匿名啊就是我不想让被反映的人知道是我")
     assert "匿名反映" in said.text and "规定知识库" not in said.text and count(bot, Report) == tickets
+
+
+@pytest.mark.parametrize("text, letters", [
+    ("嗯……应该是B吧 不太确定", "B"),
+    ("第一个吧我看着像", "A"),
+    ("我觉得D说的是对的 别的几个都不对", "D"),
+    ("B还是D纠结死了。。算了就D吧", "D"),
+    ("A肯定不对 B也不像 那就只能是C了", "C"),
+    ("蒙一个 b😂", "B"),
+])
+def test_a_quiz_answer_thought_aloud_is_scored(bot, text, letters):
+    bot.send(GRID_WORKER, "答题")
+    answers = count(bot, QuizAnswer)
+    said = bot.send(GRID_WORKER, text)
+    assert said.text.startswith(("✅", "❌")) and count(bot, QuizAnswer) == answers + 1
+    with bot.app.sessions() as session:
+        assert session.scalars(select(QuizAnswer).order_by(QuizAnswer.id.desc())).first().choice == letters
+
+
+@pytest.mark.parametrize("text", ["再整一题 刚才那个答错了不服气", "我也答个题试试水平", "有没有题刷几道 闲着也是闲着"])
+def test_another_practice_question_asked_for_in_everyday_words(bot, text):
+    assert "练习题" in bot.send(CADRE, text).text
+
+
+def test_an_admin_controls_jobs_named_by_a_word_of_their_name(bot):
+    assert "定时任务（共" in bot.send(ADMIN, "现在都有哪些定时任务").text
+    said = bot.send(ADMIN, "推微课的先暂停")
+    assert "请写上任务编号" in said.text and "作风微课堂" in said.text  # three jobs push lessons: which one?
+    assert bot.send(ADMIN, "每日一题那个暂停").text.startswith("已暂停定时任务")
+
+
+def test_a_binding_code_called_a_verification_code_is_tried(bot):
+    said = bot.send(None, "我是新来的网格员 验证码 660813", sender="visitor-7")
+    assert "绑定码" in said.text and "花名册" not in said.text
+
+
+@pytest.mark.parametrize("text", ["早上推的那个课在哪看", "今天那课讲啥了 我错过了", "学习一下今天的内容", "今天要学的发我",
+                                  "今天学习的那个课是什么课", "今天要学啥", "那个课今天还推吗"])
+def test_todays_lesson_asked_for_in_everyday_words_is_shown(bot, text):
+    said = bot.send(GRID_WORKER, text)
+    assert "课" in said.text and "帮不上" not in said.text and "规定" not in said.text and not said.text.startswith("没看懂")
+
+
+def test_a_day_of_learning_told_in_passing_is_not_the_lesson(bot):
+    assert "最近一课" not in bot.send(GRID_WORKER, "今天学的东西挺多 开了一上午会").text

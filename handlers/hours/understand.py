@@ -819,7 +819,7 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     folded = fold(text)
     if len(folded) <= 8 and CHECKS_ENTRY.search(folded) and re.search(r"登|记", folded):
         return Reading(0.9, groups=_month_groups(None))  # "登上了没？": the entries are shown
-    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|这算|算(?:服务|下沉)时长|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|\d+\s*件", folded) \
+    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|这算|算(?:服务|下沉)时长|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|定时|\d+\s*件", folded) \
             or _NOT_ONES_TOTAL.search(folded) or _named_hours_asked(folded, ctx) \
             or _SUMMARY_NAMED.search(folded) and not re.search(r"我的|俺的|我自己|俺自己|我本人", folded):
         return None

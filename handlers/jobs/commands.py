@@ -79,14 +79,16 @@ _READ = (
                        rf"|定时任务.{{0,40}}(?:手动跑|手动执行|手动发|补发一下|重新推一下|重推一下)"
                        # "今早的早报推送没发出去 手动触发一下"
                        rf"|{_JOBS}.{{0,12}}(?:没发出去|没推出去|没发|漏发|没收到).{{0,8}}(?:手动|补发|重发|再发|触发|推一下)")),
-    ("list", re.compile(rf"{_JOBS}.{{0,4}}(?:有哪些|列表|清单|情况|安排|时间表|计划|都有啥|有啥)|(?:看看|查看|查下|看下).{{0,4}}(?:定时任务|推送安排)")),
+    ("list", re.compile(rf"{_JOBS}.{{0,4}}(?:有哪些|列表|清单|情况|安排|时间表|计划|都有啥|有啥)|(?:看看|查看|查下|看下).{{0,4}}(?:定时任务|推送安排)"
+                        # "现在都有哪些定时任务", "定时的那些活儿几点跑的 列出来我看看"
+                        rf"|(?:哪些|啥|什么)(?:个)?(?:定时任务|推送)|{_JOBS}.{{0,8}}(?:几点(?:跑|发|推)|列出来|列一下)")),
 )
 
 
 _VERB_ONLY = (
     ("pause", re.compile(r"暂停|停掉|停了|停一下|先停|关掉|关了|停止|别发了|不要发了|先别发")),
     ("resume", re.compile(r"恢复|启用|重新开启|开启|打开|重新发|接着发")),
-    ("run", re.compile(r"立即执行|马上执行|补发|重发|现在发|马上发|立即发|跑一次|跑一下|跑一遍|手动跑|执行一次|运行一次")),
+    ("run", re.compile(r"立即执行|马上执行|立马执行|执行一下|补发|重发|现在发|马上发|立即发|跑一次|跑一下|跑一遍|手动跑|执行一次|运行一次")),
 )
 
 
@@ -97,7 +99,7 @@ def read_jobs(text: str, ctx: Context) -> Reading | None:
         if pattern.search(text):
             number = re.search(r"\d+", text)
             # "定时任务" said outright outweighs a report word in the story before it ("大家反映…推送太晚了").
-            sure = 0.9 if "定时任务" in text and action != "list" else 0.85
+            sure = 0.9 if "定时" in text else 0.85
             return Reading(sure, groups={"action": action, "target": number.group(0) if number else ""})
     if len(text) > 20 or re.search(r"[?？]|吗|么|怎么|咋", text):
         return None
@@ -108,19 +110,22 @@ def read_jobs(text: str, ctx: Context) -> Reading | None:
         for action, pattern in _VERB_ONLY:
             if pattern.search(text):
                 return Reading(0.9, groups={"action": action, "target": number})
-    # A job by its own name with what to do: "把每日一题停了", "作风微课堂先别发了".
+    # A job by its own name with what to do: "把每日一题停了", "作风微课堂先别发了", "推微课的重新打开".
     runner = Runner(ctx.runtime)
     named = [str(n) for n, spec in enumerate(runner.specs.values(), start=1) if runner.label(spec.kind) in text]
-    if len(named) != 1:
+    if not named and ctx.person is not None and ctx.person.role == "admin":
+        # "推微课的重新打开": a job by a word of its name; when several share it, the handler lists them and asks
+        named = _jobs_sharing_a_word(runner, text)
+    if not named or len(named) > 1 and (ctx.person is None or ctx.person.role != "admin"):
         return None
     for action, pattern in _VERB_ONLY:
         if pattern.search(text):
-            return Reading(0.85, groups={"action": action, "target": named[0]})
+            return Reading(0.85, groups={"action": action, "target": named[0] if len(named) == 1 else ""})
     return None
 
 
-def _job_named_in(runner: Runner, text: str) -> str:
-    """The number of the one job whose Chinese name shares a word with `text` ("暂停微课推送" → the lesson push)."""
+def _jobs_sharing_a_word(runner: Runner, text: str) -> list[str]:
+    """The numbers of the jobs whose Chinese name shares a word with `text` ("暂停微课推送" → the lesson pushes)."""
     text = normalize(text)
     found = []
     for number, spec in enumerate(runner.specs.values(), start=1):
@@ -128,6 +133,12 @@ def _job_named_in(runner: Runner, text: str) -> str:
         words = [label[i:i + 2] for i in range(len(label) - 1)]
         if any(w in text for w in words if w not in ("推送", "提醒", "定时", "任务")):
             found.append(str(number))
+    return found
+
+
+def _job_named_in(runner: Runner, text: str) -> str:
+    """The number of the one job whose Chinese name shares a word with `text`, or ""."""
+    found = _jobs_sharing_a_word(runner, text)
     return found[0] if len(found) == 1 else ""
 
 

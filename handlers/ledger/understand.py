@@ -62,7 +62,10 @@ def _loosely_numbered(text: str) -> str:
 
 
 def read_mine(text: str, ctx: Context) -> Reading | None:
-    return Reading(0.9) if _MINE.search(normalize(text)) else None
+    text = normalize(text)
+    if re.match(r"(?:我|俺)?(?:怎么|咋|如何|在哪)(?:看|查)", text):
+        return None  # "怎么看派给我的任务": how to, for 帮助
+    return Reading(0.9) if _MINE.search(text) else None
 
 
 def read_recheck(text: str, ctx: Context) -> Reading | None:

@@ -19,7 +19,7 @@ from handlers.reports import service as reports
 from handlers.rules.answer import answer, answer_article, empty_base_text, off_topic_text
 from handlers.rules.kb import index_for
 from handlers.rules.models import QUESTION_MAX
-from handlers.rules.offtopic import is_off_topic, is_request
+from handlers.rules.offtopic import is_off_topic, is_request, topic_words
 from handlers.rules.search import LexiconError
 from handlers.rules.service import list_documents, remember_choice
 
@@ -82,7 +82,7 @@ def read_off_topic(text: str, ctx: Context) -> Reading | None:
         return None
     if re.search(r"(?:这个|你|助手|机器人|小程序)(?:要|该|应该)?(?:怎么|咋|如何)(?:用|使用|弄)|(?:下载|装|安装)(?:个)?app|发字就行|直接发字", text):
         return None  # "这个怎么用 我能干啥": how to use the bot, not a gadget question
-    if reports.problem_at(text) is not None and not is_request(text):
+    if reports.problem_at(text) is not None and not is_request(text) and not topic_words(text)[1]:
         return None  # "小区门口那个下水道又冒了 咋整啊": a problem told; the clarifying question offers a 随手拍
     return Reading(0.9) if _off_topic(ctx, text) else None
 

@@ -78,8 +78,8 @@ _FAR_RELATIVE = re.compile(r"(?:俺|我)(?:家|们家)?(?:的)?(?:侄子|侄女|
 _NAMES_KIN_AT_LARGE = re.compile(r"亲属|亲戚|亲友|近亲|家属")
 # The person or paper the article relies on is missing or out of reach (审批单找不着了, 值班领导电话打不通,
 # 管公章的休年假了): the article lays down the way, not what to do without it.
-_UNAVAILABLE = re.compile(r"找不着|找不到|弄丢|丢了|没办(?!法)|没带|打不通|联系不上|不接电话|休(?:年)?假了|请假了|出差了|不在(?:单位|岗|家)?(?:的时候|这几天)?(?=.{0,8}(?:谁|咋|怎么))")
-_ASKS_REMEDY = re.compile(r"咋整|咋办|怎么办|咋弄|咋补|怎么补|谁管|谁(?:来)?(?:批|签|管)|找谁|后面|以后|接下来")
+_UNAVAILABLE = re.compile(r"找不着|找不到|弄丢|丢了|没办(?!法)|没带|打不通|联系不上|不接电话|休(?:年)?假了|请假了|出差了|停火|满了|关门了|订不上|没位子|不在(?:单位|岗|家)?(?:的时候|这几天)?(?=.{0,8}(?:谁|咋|怎么))")
+_ASKS_REMEDY = re.compile(r"咋整|咋办|怎么办|咋弄|咋补|怎么补|咋安排|怎么安排|谁管|谁(?:来)?(?:批|签|管)|找谁|后面|以后|接下来")
 _SPEAKS_OF_ABSENCE = re.compile(r"代|补办|临时|缺席|不在|无法|联系不上|遗失")
 # What happens after the article's own step was taken (俺登记交到纪工委了 那最后咋处理): it stops at the step.
 _AFTER_THE_STEP = re.compile(r"(?:交|上交|登记|报告|报备|上报|报给|报到|交给)(?:到|给|上去)?[^，。,]{0,8}了[^，。]{0,12}?(?:最后|后来|之后|然后|以后|接下来|后面|再往后)[^，。]{0,6}?(?:会|咋|怎么|还|能)"
@@ -126,6 +126,8 @@ _OCCASIONS = (
     (re.compile(r"会议期间|参会人员"), re.compile(r"开会|会议|会上|会场|参会|听会|晨会|例会|会前|会中|散会|视频会")),
     (re.compile(r"出差期间"), _TRIP_NAMED),
     (re.compile(r"接待对象"), re.compile(r"接待|客人|来客|来人|调研|检查|考察|交流|来访|陪同|陪餐|陪着|工作餐|公务|公款|公家|单位出|报销")),
+    # "晚上在家打游戏到半夜 这算违规不": the rule on working hours, asked of an evening at home
+    (re.compile(r"上班时间|(?<!非)工作时间"), re.compile(r"上班|工作时间|值班|加班|单位|办公|在岗|岗上|窗口")),
 )
 # A rule on one's own trips ("出差期间不得接受接待单位的宴请") says nothing of a guest one receives.
 _TRIP_ONLY = re.compile(r"^(?:(?!接待对象).)*出差期间")

@@ -22,7 +22,7 @@ HOW_TO = "绑定码是6位数字，请这样发：绑定 123456"
 
 
 # "我的绑定码是 123456", "网格员给了我一个码620458 咋用 绑上": six digits, and binding named around them.
-_CODE_IN_TEXT = re.compile(r"绑定码.{0,6}?(?P<code>\d{6})|(?P<code2>\d{6}).{0,4}绑定|(?<!\d)(?P<code3>\d{6})(?!\d).{0,12}绑(?:定|上|一下)"
+_CODE_IN_TEXT = re.compile(r"(?:绑定码|验证码|邀请码|激活码).{0,6}?(?P<code>\d{6})|(?P<code2>\d{6}).{0,4}绑定|(?<!\d)(?P<code3>\d{6})(?!\d).{0,12}绑(?:定|上|一下)"
                            r"|绑定(?!群)[:：]?(?P<code4>\d{6})(?!\d)")
 # "…我把机器人拉进来了然后绑定群": the group binding asked for at the end, with its name if given.
 _GROUP_AT_END = re.compile(r"(?:然后|那就|帮我|给我|麻烦)?绑定(?:一下)?(?:这个|本)?群\s*(?P<group>[^，。,.!！?？\s]{0,20})[。.!！]*$"
