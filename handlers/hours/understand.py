@@ -162,8 +162,6 @@ _LOG_DONE_PART = re.compile(r"先把.{0,8}?(?:记上|登上|记一下|登一下|
 _LENGTH_OF_A_THING = re.compile(r"\s*的?\s*(?:就行|就可以|就够|左右的|以内的|稿|发言|讲话|视频|短片|片子|ppt|PPT|节目)")
 # Below this many hours (twelve minutes), an entry read without a command word is asked about, not stored.
 TOO_SHORT_TO_TRUST = 0.2
-# A ticket named first as "that one" ("14号那个今天又去了一趟…"), not a day ("14号那天", "1号那个礼拜天").
-_TICKET_FIRST = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]{1,3})\s*号\s*(?:那个|这个|那件|那单|的单子|单子)(?!\s*(?:礼拜|星期|周[一二三四五六日天末]|天|晚|早|上午|下午|中午|晌午|时候|也|又|去|在))")
 _TASK_FIRST = re.compile(r"(?:@\S+\s*)?任务\s*(?:#|第|编号)?\s*\d+")
 # Getting somewhere ("坐公交…坐了一个多钟头"): time on the road, not service.
 _JOURNEY = re.compile(r"坐公交|坐车|坐了.{0,4}车|公交车?|地铁|打车|打的|堵车|路上堵|车程|高铁|火车|(?<!电)动车|大巴")
@@ -431,7 +429,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # "下沉服务 1：30到现在": the stretch ends now
         text = _UNTIL_NOW.sub(f"到{ctx.now.hour}:{ctx.now.minute:02d}", text)
     folded = fold(text)
-    if _TASK_FIRST.match(folded) or _TICKET_FIRST.match(folded):
+    if _TASK_FIRST.match(folded) or reports.opens_with_ticket(folded):
         return None  # "任务 #7 …铲了一下午", "14号那个今天又去了一趟…": a note on that task or ticket
     if (served := cut_short(text)) is not None:
         text, folded = served, fold(served)  # "本来排了4小时值班 临时有事只值了一个半": what was served

@@ -20,7 +20,7 @@ from bot.config import Config
 from bot.message import Reply, ToAddress, ToPerson
 from bot.models import Person
 from handlers.reports import categories, render, routing
-from handlers.reports.understand import already_reported, problem_at, without_kept_queues  # noqa: F401 - for other capabilities' readers
+from handlers.reports.understand import already_reported, opens_with_ticket, problem_at, without_kept_queues  # noqa: F401 - for other capabilities' readers
 from handlers.reports.models import OPEN_STATUSES, PendingMedia, Report, ReportAttachment, ReportEvent, ReportStatus
 
 MAX_TEXT = 1000

@@ -444,9 +444,19 @@ def ticket_verb(text: str) -> tuple[str, int, str] | None:
     return verb, number, after
 
 
+# "14号那个…" points at ticket 14; "1号那个礼拜天…", "14号那个晚上…" at a day of the month.
+_NOT_A_DAY = r"(?!\s*(?:礼拜|星期|周[一二三四五六日天末]|天|晚|早|上午|下午|中午|晌午|时候|也|又|去|在))"
+_TICKET_OPENING = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]{1,3})\s*号\s*(?:那个|这个|那件|那单|的单子|单子)" + _NOT_A_DAY)
+
+
+def opens_with_ticket(text: str) -> bool:
+    """Whether the message starts by pointing at a numbered ticket ("14号那个今天又去了一趟…")."""
+    return _TICKET_OPENING.match(normalize(text)) is not None
+
+
 # A handler's note after the number, no step named ("9号那个 井盖已经订了 到货就装"): progress.
 _NOTE_AFTER_NUMBER = re.compile(r"^(?:#\s*(?P<id>\d+)|(?P<id2>\d+|[一二三四五六七八九十]{1,3})\s*号|第\s*(?P<id3>\d+|[一二三四五六七八九十]{1,3})\s*个)"
-                                r"(?:\s*(?:那个|这个|那件|那单)(?:单子|反映)?(?!\s*(?:礼拜|星期|周[一二三四五六日天末]|天|晚|早|上午|下午|中午|晌午|时候|也|又|去|在))\s*[,，:：]?|\s*(?:的)?(?:单子|反映)?\s*[,，:：\s])\s*(?P<note>\S.{5,})$")
+                                r"(?:\s*(?:那个|这个|那件|那单)(?:单子|反映)?" + _NOT_A_DAY + r"\s*[,，:：]?|\s*(?:的)?(?:单子|反映)?\s*[,，:：\s])\s*(?P<note>\S.{5,})$")
 
 
 def _noted(text: str, ctx: Context) -> tuple[int, str] | None:
