@@ -2211,3 +2211,10 @@ def test_todays_lesson_asked_for_in_everyday_words_is_shown(bot, text):
 
 def test_a_day_of_learning_told_in_passing_is_not_the_lesson(bot):
     assert "最近一课" not in bot.send(GRID_WORKER, "今天学的东西挺多 开了一上午会").text
+
+
+def test_a_text_to_write_right_after_an_amount_was_refused_is_no_answer_to_it(bot):
+    assert "一次最多登记12小时" in bot.send(GRID_WORKER, "服务 15小时 昨天通宵").text
+    said = bot.send(GRID_WORKER, "帮写个月度总结 就写本月下沉服务22小时")
+    assert said.text.startswith("这个我帮不上") and hours_of(bot, GRID_WORKER) == []
+    assert "✅ 已登记" in bot.send(GRID_WORKER, "那就记10小时").text

@@ -24,6 +24,7 @@ from handlers.hours.parse import (
 )
 from handlers.hours.service import people_named
 from handlers.reports import service as reports
+from handlers.rules import service as rules
 
 # Conversation state keys (bot.router.Context.remember).
 LAST_ENTRY = "hours.last"  # the entry just logged: a correction or an undo refers to it
@@ -450,6 +451,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             groups = {"hours": waiting["hours"], "note": waiting.get("note", ""), "day": day.isoformat()}
             return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
     asked = ctx.recall(ASKED)
+    if asked is not None and rules.is_request(folded):
+        asked = None  # "帮写个月度总结 就写…22小时" right after "是几个小时？": a text to write, not the answer
     bare = _bare_amount(folded)
     dated = _DAY_BEFORE_NUMBER.match(folded)
     dated_after = _DAY_AFTER_NUMBER.search(folded) if dated is None else None
