@@ -75,7 +75,9 @@ MAX_CHOICES = 3
 _SEEKS_ASSURANCE = r"(?:不算|不会|没事|没问题|没啥事|没啥问题|不要紧|不碍事|不违规|不违纪|不犯错|应该可以|应该行|可以|行)[^,，。.!！?？]{0,4}吧\s*[.。!！~～]*$"
 # 啥/什么 asking "what", not "没啥" or "啥也没干成" (nothing at all).
 # "没发现啥问题", "没出什么事": nothing found, not a question.
-ASKS_WHAT = r"(?<!没)(?<!没发现)(?<!没看到)(?<!没看见)(?<!没遇到)(?<!没碰到)(?<!没出)(?<!没有)啥(?![也都]\s*[没不]|事(?:儿)?(?:没有|也没|都没))|(?<!没)(?<!没发现)(?<!没看到)(?<!没看见)(?<!没遇到)(?<!没碰到)(?<!没出)(?<!没有)什么(?![也都]\s*[没不]|事(?:儿)?(?:没有|也没|都没))"
+_NOTHING_FOUND = r"(?<!没)(?<!没发现)(?<!没看到)(?<!没看见)(?<!没遇到)(?<!没碰到)(?<!没出)(?<!没有)"
+_NOT_NOTHING = r"(?![也都]\s*[没不]|事(?:儿)?(?:没有|也没|都没))"
+ASKS_WHAT = rf"{_NOTHING_FOUND}啥{_NOT_NOTHING}|{_NOTHING_FOUND}什么{_NOT_NOTHING}"
 # Question-like text (stage 3). Readers have had their say before, so "这个月还差多少" is the hours
 # capability's; what is left and sounds like a question goes to the command that answers questions.
 QUESTION = re.compile(
