@@ -451,3 +451,45 @@ def test_a_rule_for_working_hours_or_a_named_place_does_not_answer_beyond_them(b
 
 def test_the_rule_on_working_hours_still_answers_at_work(bot):
     assert bot.send("张伟", "上班时间能刷视频不").text.startswith("依据")
+
+
+@pytest.mark.parametrize("text", [
+    "食堂早饭几点开始 几点收",  # the staff canteen, not a guest's meal
+    "积分跟绩效挂钩 一个月满分是多少分",  # a score asked of an article that states none
+    "出差审批单填好了 分管领导人也出差了 谁能代他签",  # the signer away: who stands in
+    "开会请假我已经跟主持人微信说了 还要不要交书面假条",  # a written form no article names
+    "社区管公章那个人 是不是得考个证",  # a qualification no article names
+    "今年刚按揭买了台车 个人事项报告里要填不",  # the personal-matters report is a system of its own
+    "刚说5个工作日内登记礼品 那登记用啥表 网上能填不",  # which form, online: the article names none
+    "那网格员要考啥证不",  # a qualification
+    "那下沉服务攒的积分能换啥",  # what points buy
+    "那办公电脑坏了 找谁修",  # a repair, of the rule on scrapping
+    "晨会学完规定 那还要写学习心得不",  # something to hand in the article never names
+    "管公章的大姐请产假了 那章交给谁管",  # the keeper on leave
+    "新来的网格员要培训多久才能上岗",  # how long a thing takes that the article never names
+    "网格员想转社区干部 有啥条件",  # conditions no article lists
+    "下沉网格那20个钟头 路上来回的时间能算进去不",  # whether time on the road counts
+    "这个月请了一周病假 下沉20小时能少点不",  # being let off part of the rule
+    "公务卡额度是多少 出差住宿刷不够了咋整",  # a card's limit
+    "没退成的礼交到纪工委了，最后他们咋处理，能退回给送礼的人不",  # after the step the article lays down
+    "想注册个抖音号发发做饭视频 要跟单位报备吗",  # a pastime, not an act at work
+    "那司机一天最多能开几个钟头",  # not a meeting's length
+])
+def test_what_the_articles_never_say_is_not_quoted_from_one_that_shares_its_words(bot, text):
+    assert not bot.send("张伟", text).text.startswith("依据")
+
+
+def test_an_article_for_meetings_is_not_offered_first_for_a_phone_outside_them(bot):
+    said = bot.send("张伟", "居民电话我已经存手机里了 有商家找我要 能给他不")
+    first = next(line for line in said.text.split("\n") if line.startswith("1 "))
+    assert not said.text.startswith("依据") and "二、（四）" in first  # the residents' data, not the meeting rule
+
+
+@pytest.mark.parametrize("text, cited", [
+    ("上面来检查 晌午在食堂吃工作餐 一个人标准多少钱", "第五条"),  # a guest's meal, in the canteen, still answered
+    ("微信红包算礼金不", "第二条"),  # what a word covers: the definition answers
+    ("开会的时候手机要静音吗", "第五条"),  # the meeting rule, asked of a meeting
+])
+def test_the_articles_still_answer_what_they_say(bot, text, cited):
+    said = bot.send("张伟", text)
+    assert said.text.startswith("依据") and cited in said.text.split("\n")[0]

@@ -82,7 +82,11 @@ def answer(index: RulesIndex, question: str, settings: RulesConfig, llm_config: 
     # What is asked beyond a rule the cadre has just quoted ("…这个俺知道 那…") is what that rule's document
     # leaves out: its articles are not quoted again (another document's may answer).
     beyond_quoted = quoted is not None and bool(hits) and hits[0].article.title == quoted
-    if beyond_quoted or not confident(hits, settings.threshold, asks_rule(question)) or fact_unstated(question, index, hits[0].article):
+    unstated = bool(hits) and fact_unstated(question, index, hits[0].article)
+    if beyond_quoted or not confident(hits, settings.threshold, asks_rule(question)) or unstated:
+        if unstated:
+            # The first article does not say what is asked: any that may are offered before it.
+            hits = tuple(sorted(hits, key=lambda h: fact_unstated(question, index, h.article)))
         candidates = choices(hits, settings.threshold, len(set(index.analyzer.terms(question))))
         if candidates:
             return Answer(choices_text(candidates, settings.contact), hits, False, candidates=candidates)

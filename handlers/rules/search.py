@@ -424,7 +424,7 @@ _DEFINITION = re.compile(
     re.S,
 )
 # A question about what a word covers is answered by the definition: 微信红包算不算礼金, 什么是公务接待.
-_ASKS_DEFINITION = re.compile(r"算不算|算是|是不是算|属不属于|属于|是什么|什么是|什么叫|啥是|啥叫|指什么|指的是|包括哪些|包括什么|包不包括|哪些算|算[^，。？?]{1,12}[吗么嘛]")
+_ASKS_DEFINITION = re.compile(r"算不算|算是|是不是算|属不属于|属于|是什么|什么是|什么叫|啥是|啥叫|指什么|指的是|包括哪些|包括什么|包不包括|哪些算|算[^，。？?]{1,12}[吗么嘛]|算[^，。？?\s]{1,8}不\s*[?？]*\s*$")
 # A definition article keeps this share of its score when the question does not ask for one.
 DEFINITION_FACTOR = 0.5
 # Each question word found anywhere in an article's document adds this much (in BM25 units, shared

@@ -26,7 +26,7 @@ _PAYMENT_WORDS = r"(?:补贴|补助|津贴|加班费|五险一金|社保|公积�
 _ASKS_PAYMENT = re.compile(rf"(?:有没有|有无|有木有|给不给|发不发)\S{{0,6}}?(?P<a>{_PAYMENT_WORDS})|(?P<b>{_PAYMENT_WORDS})\S{{0,8}}?(?:多少|几天|几号|啥时候发|什么时候发|咋算|怎么算|怎么发|有标准|标准是)"
                            rf"|算不算(?P<c>{_PAYMENT_WORDS})|(?P<d>{_PAYMENT_WORDS})\S{{0,6}}?(?:给报|能报|报不报|可以报)"
                            rf"|(?P<e>{_PAYMENT_WORDS})\S{{0,4}}?(?:有没有|有吗|有不|有木有|给不给|给吗|给不|发不发)|给(?:不给)?(?P<f>{_PAYMENT_WORDS})"
-                           rf"|有(?P<g>{_PAYMENT_WORDS})(?:不|吗|么|没|没有)\s*[?？]*\s*$")
+                           rf"|有(?P<g>{_PAYMENT_WORDS})(?:不|吗|么|没|没有)\s*[?？]*\s*$|有(?P<h>{_PAYMENT_WORDS})(?:吗|么)(?=[\s,，])")
 
 
 # How many or how long, asked of an article that names no number at all (提前几天报, 一个月最多能领几个,
@@ -37,8 +37,9 @@ _ASKS_FIGURE = re.compile(
     r"|(?:补贴|补助|津贴)[^，。\s]{0,4}多少\s*(?:啊|呀|呢)?[?？]*\s*$"
 )
 # Points asked (扣几分, 扣多少分) of an article that keeps no score: its minutes (提前5分钟) are no points.
-_ASKS_POINTS = re.compile(r"(?:扣|加|得|减|记)(?:个)?(?:几|多少)分(?!钟)")
-_STATES_POINTS = re.compile(r"积分|扣分|\d+\s*分(?!钟)")
+# A score asked (满分是多少分, 一个钟头折几分) of an article that keeps scores (积分制) but states no figure.
+_ASKS_POINTS = re.compile(r"(?:几|多少)分(?!钟|之)")
+_STATES_POINTS = re.compile(r"(?:\d+|[一二两三四五六七八九十百]+)\s*分(?!钟|之)")
 # Someone who is no longer a cadre (老主任离职以后, 退休了的): the rules bind serving cadres.
 _FORMER = re.compile(r"(?:退休|离职|辞职|离岗|退下来|辞了|退了)(?:了)?(?:以后|之后|后|的)")
 _SPEAKS_OF_FORMER = re.compile(r"退休|离职|辞职|离任")
@@ -78,11 +79,11 @@ _FAR_RELATIVE = re.compile(r"(?:俺|我)(?:家|们家)?(?:的)?(?:侄子|侄女|
 _NAMES_KIN_AT_LARGE = re.compile(r"亲属|亲戚|亲友|近亲|家属")
 # The person or paper the article relies on is missing or out of reach (审批单找不着了, 值班领导电话打不通,
 # 管公章的休年假了): the article lays down the way, not what to do without it.
-_UNAVAILABLE = re.compile(r"找不着|找不到|弄丢|丢了|没办(?!法)|没带|打不通|联系不上|不接电话|休(?:年)?假了|请假了|出差了|停火|满了|关门了|订不上|没位子|不在(?:单位|岗|家)?(?:的时候|这几天)?(?=.{0,8}(?:谁|咋|怎么))")
-_ASKS_REMEDY = re.compile(r"咋整|咋办|怎么办|咋弄|咋补|怎么补|咋安排|怎么安排|谁管|谁(?:来)?(?:批|签|管)|找谁|后面|以后|接下来")
+_UNAVAILABLE = re.compile(r"找不着|找不到|弄丢|丢了|没办(?!法)|没带|打不通|联系不上|不接电话|休(?:年)?假了|请\S{0,2}假了|休\S{0,2}假了|住院了|出差了|停火|满了|关门了|订不上|没位子|不在(?:单位|岗|家)?(?:的时候|这几天)?(?=.{0,8}(?:谁|咋|怎么))")
+_ASKS_REMEDY = re.compile(r"咋整|咋办|怎么办|咋弄|咋补|怎么补|咋安排|怎么安排|谁管|谁(?:来|能|可以)?(?:代|替|帮)?\S{0,2}?(?:批|签|管)|找谁|后面|以后|接下来")
 _SPEAKS_OF_ABSENCE = re.compile(r"代|补办|临时|缺席|不在|无法|联系不上|遗失")
 # What happens after the article's own step was taken (俺登记交到纪工委了 那最后咋处理): it stops at the step.
-_AFTER_THE_STEP = re.compile(r"(?:交|上交|登记|报告|报备|上报|报给|报到|交给)(?:到|给|上去)?[^，。,]{0,8}了[^，。]{0,12}?(?:最后|后来|之后|然后|以后|接下来|后面|再往后)[^，。]{0,6}?(?:会|咋|怎么|还|能)"
+_AFTER_THE_STEP = re.compile(r"(?:交|上交|登记|报告|报备|上报|报给|报到|交给)(?:到|给|上去)?[^，。,]{0,8}了[,，\s]?[^，。]{0,12}?(?:最后|后来|之后|然后|以后|接下来|后面|再往后)[^，。]{0,6}?(?:会|咋|怎么|还|能)"
                             r"|(?:交|上交|报)(?:上去|给[^\s，。]{0,4})的(?:东西|礼|钱|礼品)?[^，。]{0,4}(?:最后|后来|之后|然后)[^，。]{0,4}(?:会|咋|怎么)")
 # A deadline let pass (过了一个多月才想起来 还能报不): the article sets it, not what follows missing it.
 _PAST_DEADLINE = re.compile(r"(?:过了|超过了|超了|晚了|错过了|拖了)[^，。]{0,10}(?:还能|还可以|还让|还给|还行)")
@@ -123,7 +124,7 @@ _OFF_DUTY = re.compile(r"下班|周末|周六|周日|星期六|星期天|星期�
                        r"|在家|睡觉|半夜|夜里|晚上")
 _TRIP_NAMED = re.compile(r"出差|外出|差旅|外地|培训|开会|学习")
 _OCCASIONS = (
-    (re.compile(r"会议期间|参会人员"), re.compile(r"开会|会议|会上|会场|参会|听会|晨会|例会|会前|会中|散会|视频会")),
+    (re.compile(r"会议期间|参会"), re.compile(r"开会|会议|会上|会场|参会|听会|晨会|例会|会前|会中|散会|视频会|会务|(?:的|个|场)会(?![计员长])")),
     (re.compile(r"出差期间"), _TRIP_NAMED),
     (re.compile(r"接待对象"), re.compile(r"接待|客人|来客|来人|调研|检查|考察|交流|来访|陪同|陪餐|陪着|工作餐|公务|公款|公家|单位出|报销")),
     # "晚上在家打游戏到半夜 这算违规不": the rule on working hours, asked of an evening at home
@@ -131,7 +132,7 @@ _OCCASIONS = (
 )
 # A rule on one's own trips ("出差期间不得接受接待单位的宴请") says nothing of a guest one receives.
 _TRIP_ONLY = re.compile(r"^(?:(?!接待对象).)*出差期间")
-_GUEST = re.compile(r"来(?:这边|我们这|俺们这|咱这|这儿|这里|本地|咱们这)|(?:请|招待|陪)(?:他|她|他们|客人|同学|朋友|亲戚)")
+_GUEST = re.compile(r"来(?:这边|我们这|俺们这|咱这|这儿|这里|本地|咱们这)|(?:请|招待|陪|带)(?:他|她|他们|她们|客人|同学|朋友|亲戚)")
 
 # An article about one matter answers only a question that names it, whenever it is asked: (what marks the
 # article, in its text or its document's title; what names the matter in a question).
@@ -145,6 +146,11 @@ _ONLY_ABOUT = (
         r"|投资|入股|股份|注册|营业执照|承包|工程|项目|中介|合伙|厂子")),
     ("text", re.compile(r"婚丧喜庆"), re.compile(
         r"婚|丧|喜|嫁|娶|满月|百天|周岁|寿|升学宴|谢师宴|乔迁|酒席|办酒|摆酒|摆席|白事|红事|去世|过世|走了|葬|出殡|殡|生日|订婚|份子|随礼|礼金|操办|宴")),
+    ("text", re.compile(r"接待对象"), re.compile(
+        r"接待|客人|来客|来人|来宾|调研|检查|考察|交流|来访|陪同|陪餐|陪客|陪着|工作餐|公务|公款|公家|单位出|报销|上级|领导|区里|市里|县里|省里|兄弟单位|外地|参观|学习|督导|专家|一行|人员|上面|上边|上头|来的")),
+    # a meeting ("司机一天最多能开几个钟头" is no question about how long a meeting may run)
+    ("text", re.compile(r"(?<!或者)会议|参会|开会"), re.compile(
+        r"会(?![计员长])|议题|讲话|发言|签到|到场|迟到|早退|主持|碰头|请假|缺席|视频|背景板|花草|鲜花|摆花|纪念品|迎|集中|部署")),
     ("title", re.compile(r"用车|车辆"), re.compile(
         r"车|che|驾|司机|加油|油卡|油费|油钱|停车|出车|派车|钥匙|里程|保养|维修|保险|开回|开走|开去|开着")),
 )
@@ -156,9 +162,20 @@ def _outside_occasion(question: str, article: IndexedArticle) -> bool:
         return True
     if _TRIP_ONLY.search(article.text) and not _TRIP_NAMED.search(question) and _GUEST.search(question):
         return True
+    meeting_only, meeting_named = _OCCASIONS[0]
+    if meeting_only.search(article.text) and not meeting_named.search(question) and not _TRIP_NAMED.search(question):
+        return True
+    work_only, work_named = _OCCASIONS[3]
+    if work_only.search(article.text) and not work_named.search(re.sub(r"(?:跟|向|给|和)单位", "", question)) \
+            and _OWN_TIME_PURSUIT.search(question):
+        return True  # "想注册个抖音号发发做饭视频 要跟单位报备吗": one's own pastime, never said to be at work
     if _OFF_DUTY.search(question) is None:
         return False
     return any(during.search(article.text) and not named.search(question) for during, named in _OCCASIONS)
+
+
+# A pastime of one's own (注册个抖音号, 开个直播, 玩游戏): on its own it is no act at work.
+_OWN_TIME_PURSUIT = re.compile(r"注册|开(?:个|了)?(?:号|账号|直播)|自己的(?:号|账号)|做饭|健身|钓鱼|跳舞|唱歌|打球|追剧|玩游戏|打游戏|拍视频|发视频")
 
 
 # Money or a present passed between relatives ("亲哥给俺闺女发了个压岁钱红包", "表妹考上大学 俺随了个红包"): the
@@ -180,7 +197,7 @@ def _family_gift(question: str) -> bool:
 
 
 # Whether there is such a thing at all ("有没有岗前培训"): only an article that names it answers.
-_ASKS_EXISTS = re.compile(r"有没有(?:个|啥|什么)?")
+_ASKS_EXISTS = re.compile(r"有没有(?:个|啥|什么)?|有(?:啥|什么)(?!事|问题|影响|不妥|说法|规定|要求|处理|处分|后果|结果|处罚|责任|风险)")
 # (A rule, a limit or a deadline asked for is what an article is; 期限 may be "5个工作日内".)
 _EXISTS_GENERIC = {"规定", "要求", "说法", "问题", "限制", "标准", "讲究", "事", "关系", "影响", "要紧", "办法", "必要", "可能",
                    "不妥", "违规", "风险", "期限", "时限", "时间", "上限", "限额", "次数", "数量", "规矩", "条文", "文件"}
@@ -212,6 +229,30 @@ def _case_unnamed(question: str, index: RulesIndex, article: IndexedArticle) -> 
 
 # A question asking this (left) is settled only by an article saying that (right): asked of any other, the
 # article rules on the matter, not on what is asked.
+# A written form (书面假条, 纸质的) or a qualification (考个证) asked of an article that names neither.
+_ASKS_FORM = re.compile(r"书面|纸质|假条|请假条")
+_NAMES_FORM = re.compile(r"书面|单|表|函|签字|登记")
+# The personal-matters report (个人事项报告: 房产, 存款, 家人从业) is a system of its own: a rule that says to
+# report a wedding or a spouse's business does not say what goes into that form.
+_PERSONAL_MATTERS = re.compile(r"个人(?:有关)?事项")
+_ASKS_QUALIFICATION = re.compile(r"考(?:个|张|啥|什么)?证|资格证|上岗证|持证")
+# Which form, or whether it can be done online (登记用啥表 网上能填不), asked of an article naming no form.
+_ASKS_WHICH_FORM = re.compile(r"(?:用|填|交)(?:啥|什么|哪个|哪张)表|啥表格|什么表格|网上(?:能|可以)?(?:填|报|办|交)|线上(?:填|报|办|交)")
+_NAMES_WHICH_FORM = re.compile(r"表|单|网上|线上|系统")
+# What points buy (积分能换啥), a repair (电脑坏了 找谁修): only an article that speaks of it answers.
+_ASKS_EXCHANGE = re.compile(r"(?:能|可以)?(?:换|兑)(?:啥|什么|点啥|东西)|兑换")
+_ASKS_REPAIR = re.compile(r"找谁修|谁(?:来|给)?修|去哪(?:儿|里)?修|(?:咋|怎么)修|(?:能|给)修不|报修")
+# A card's limit (公务卡额度是多少), and being let off part of a rule (请了病假 20小时能少点不).
+_ASKS_LIMIT = re.compile(r"(?:额度|限额)(?:是|有)?(?:多少|几)")
+_ASKS_EXEMPTION = re.compile(r"能少点|少点不|能不能少|可以少|能减|能免|可以免|能不能免|减免|少算|打个折|能不能照顾")
+# Whether the time of something counts ("路上来回的时间能算进去不"): only an article that names that thing says.
+_TIME_COUNTED = re.compile(r"(?P<case>[\u4e00-\u9fff]{2,8}?)(?:的|那会儿|那段|那些)?(?:时间|工夫|功夫)\s*(?:能|可以|也)?(?:算|计)")
+# Something to hand in asked for ("还要写学习心得不", "要交啥材料吗"): an article that never names it does not say.
+# How long a thing takes ("要培训多久"), asked of an article that never names the thing.
+_HOW_LONG_IT_TAKES = re.compile(r"(?:要|得|需要)(?P<thing>[\u4e00-\u9fff]{2})(?:多久|多长时间|几天)")
+_ASKS_TO_PRODUCE = re.compile(r"(?:还)?(?:要|得|需要|用不用|要不要|需不需要)(?:写|填|提交)(?:个|份|一份|篇|一篇)?(?P<thing>(?![回上去哪啥什])[\u4e00-\u9fff]{2,10}?)(?=不|吗|么|没|呢|[?？\s,，]|$)")
+_NAMES_QUALIFICATION = re.compile(r"持证|证书|资格")
+
 _ASKED_AND_NEEDED = (
     (_ASKS_WHO_PAYS, _SPEAKS_OF_PAYING),
     (_OVERTIME, re.compile("加班")),  # "加班到半夜打车回家 车费能报不": the rules on trips say nothing of overtime
@@ -224,6 +265,14 @@ _ASKED_AND_NEEDED = (
     (_ASKS_MONEY, _STATES_MONEY),  # "临时救助能给多少": the article's figures are days, not sums
     (_ASKS_FIGURE, _STATES_FIGURE),
     (_ASKS_TIME_FIGURE, _STATES_TIME_FIGURE),
+    (_ASKS_FORM, _NAMES_FORM),
+    (_ASKS_QUALIFICATION, _NAMES_QUALIFICATION),
+    (_PERSONAL_MATTERS, _PERSONAL_MATTERS),
+    (_ASKS_WHICH_FORM, _NAMES_WHICH_FORM),
+    (_ASKS_EXCHANGE, re.compile(r"换|兑")),
+    (_ASKS_REPAIR, re.compile(r"修")),
+    (_ASKS_LIMIT, re.compile(r"额度|限额|\d")),
+    (_ASKS_EXEMPTION, re.compile(r"除外|特殊情况|经批准|减免|免于|可以不|酌情|不再")),
 )
 
 
@@ -242,12 +291,23 @@ def _needs_unmet(question: str, article: IndexedArticle) -> bool:
     return _FAR_RELATIVE.search(question) is not None and "子女" in article.text and not _NAMES_KIN_AT_LARGE.search(article.text)
 
 
+def _thing_absent(thing: str, index: RulesIndex, article: IndexedArticle) -> bool:
+    words = [w for w in index.analyzer.words(thing) if len(w) >= 2 and w not in _EXISTS_GENERIC]
+    return bool(words) and not any(alt in article.text for alt in index.analyzer.expand(words[0]) | {words[0]})
+
+
 def fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
     if _outside_occasion(question, article) or _family_gift(question) or _thing_unnamed(question, index, article) \
             or _case_unnamed(question, index, article) or _needs_unmet(question, article):
         return True
     if _ASKS_WHERE_WHICH.search(question) is not None or _AFTER_THE_STEP.search(question):
         return True
+    if (produced := _ASKS_TO_PRODUCE.search(question)) is not None and _thing_absent(produced.group("thing"), index, article):
+        return True
+    if (counted := _TIME_COUNTED.search(question)) is not None and _thing_absent(counted.group("case"), index, article):
+        return True
+    if (lasting := _HOW_LONG_IT_TAKES.search(question)) is not None and _thing_absent(lasting.group("thing"), index, article):
+        return True  # "新来的网格员要培训多久才能上岗": the article's days are for something else
     if _PRIVATE_FIRM.search(question) and not _CADRES_OWN_ACT.search(question):
         return True
     if _OUTSIDE_AREA.search(question) and "辖区" in article.text or _NOT_ABOUT_WORK.search(question) and _official_dealings(index, article):
