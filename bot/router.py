@@ -90,6 +90,12 @@ _PICK_NUMBER = r"^(?:我?选|选择|就|要)?\s*第?\s*(?P<n>[1-9一二三四五
 _PICK = re.compile(_PICK_NUMBER + r"\s*(?:吧|呗|的|啊)?\s*[.。!！]*$")
 # "1 时长", "第二个 匿名的": the number and a word of that option's line (never a unit: "2 小时" is an amount).
 _PICK_NAMED = re.compile(_PICK_NUMBER + r"[\s,，:：、]+(?!小时|钟头|分钟|个钟|点)(?P<rest>\D{2,8})$")
+# A command word typed in pinyin, alone or before the rest ("wo de shichang", "niming 随手拍 …"): four letters
+# at least, so a quiz answer ("AC") or an "ok" is never one.
+_PINYIN_FIRST = re.compile(r"^[A-Za-z](?:[A-Za-z]|\s(?=[A-Za-z])){3,30}(?=\s*(?:[^A-Za-z\s]|$))")
+_SPACED_WORD = re.compile(r"^(?P<a>[\u4e00-\u9fff])\s+(?P<b>[\u4e00-\u9fff])")
+# "就是登时长 今天下午巡逻的": a yes first, then the option's words and what it was.
+_YES_LEAD = re.compile(r"^(?:就是|是的|对的|对|嗯|没错|是(?=服务|登|时长|随手拍|反映))[\s,，]*")
 _YES = re.compile(r"^(?:是|是的|对|对的|对对|嗯|嗯嗯|好|好的|行|可以|确认|没错|要|是这个)\s*[.。!！]*$")
 _CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 # A no to a single option ("不是", "2" after "回复「1」即可"): nothing is done, and the person is told so.
@@ -97,6 +103,7 @@ _NO = re.compile(r"^(?:不是|不是的|不对|不用|不用了|不要|不|没�
 
 
 _MENTION = re.compile(r"^@\S+\s+")
+_MENTION_BETWEEN = re.compile(r"(?<=\s)@\S+\s+")
 # A greeting in front of the real message ("你好，我想反映个问题…"): the commands read what follows.
 _GREETING = re.compile(r"^(?:你好|您好|你好呀|在吗|老师好|领导好|各位领导好|各位好|大家好|早上好|上午好|下午好|晚上好|打扰了|打扰一下)[,，!！.。~\s]+(?=.{6})")
 
@@ -109,10 +116,16 @@ _THANKS_AFTER = re.compile(
 _EMOJI_LEAD = re.compile(r"^[\U0001F000-\U0001FAFF\u2300-\u23FF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+\s*(?=\S)")
 
 
+# A reply that quotes an earlier message first ("「今日微课：…」\n已阅", "回复 网格助手：已登记…\n写错了 是前天的"):
+# the reply is what follows the quote.
+_QUOTED = re.compile(r"^\s*(?:「[^」]{1,300}」\s*(?:[-—－]\s*){0,40}|回复\s*[^：:\n]{1,16}[:：][^\n]*\n)\s*(?=\S)")
+
+
 def message_text(message: Incoming) -> str:
-    """The text as commands see it: normalised, without an @mention of the bot or a greeting in front,
-    a thank-you after, or emoji in front."""
-    text = _GREETING.sub("", _MENTION.sub("", normalize(simplified(message.text)), count=1), count=1)
+    """The text as commands see it: normalised, without a quoted earlier message, an @mention of the bot
+    or a greeting in front, a thank-you after, or emoji in front."""
+    text = _GREETING.sub("", _MENTION.sub("", normalize(simplified(_QUOTED.sub("", message.text, count=1))), count=1), count=1)
+    text = _MENTION_BETWEEN.sub(" ", text)  # "王书记刚说不够20的要通报 @网格助手 俺现在多少了"
     return _EMOJI_LEAD.sub("", _THANKS_AFTER.sub("", text))
 
 
@@ -352,6 +365,7 @@ class Router:
         )
         # Command words by how they sound, for one typed with a homophone (时常统计, 随手排, 看版); built on first use.
         self._sounds: dict[tuple[str, ...], set[str]] | None = None
+        self._command_of = {alias: c for alias, c in reversed(self._aliases)}
         self.fallback_hint = fallback_hint
         self.registration_contact = registration_contact
         self._by_name: dict[str, Command] = {}
@@ -487,16 +501,28 @@ class Router:
 
     def _respelled(self, text: str) -> str | None:
         """The text with a command word typed as a homophone at its start written right ("时常统计" →
-        "时长统计"); None when no single command word sounds like its start."""
+        "时长统计"), or typed in pinyin ("wode renwu", "niming 随手拍 …"); None when no single command word
+        sounds like its start."""
         if self._sounds is None:
             self._sounds = {}
             for alias, _ in self._aliases:
                 if len(alias) >= 2 and (sound := syllables(alias)):
                     self._sounds.setdefault(sound, set()).add(alias)
+        typed = _PINYIN_FIRST.match(text)
+        if typed is not None:
+            said = typed.group(0).replace(" ", "").lower()
+            words = {alias for sound, aliases in self._sounds.items() if "".join(sound) == said for alias in aliases}
+            commands = {self._command_of[w].name for w in words}
+            # (撤销 and 撤消 sound alike and are one command: either will do)
+            return f"{min(words)} {text[typed.end():].strip()}".strip() if len(commands) == 1 else None
+        spaced = _SPACED_WORD.match(text)
+        if spaced is not None and spaced["a"] + spaced["b"] in self._command_of:
+            return spaced["a"] + spaced["b"] + text[spaced.end():]  # "受 理#5": a space slipped into the word
         for length in sorted({len(a) for a, _ in self._aliases if len(a) >= 2}, reverse=True):
             head = text[:length]
-            # Two characters sound like too many everyday words (联系 and 练习, 理想 and 立项): only said alone.
-            if len(head) < length or length == 2 and text.strip() != head:
+            # Two characters sound like too many everyday words (联系 and 练习, 理想 and 立项): only said alone, or
+            # before the number the command acts on ("消号 12 辛苦各位了").
+            if len(head) < length or length == 2 and text.strip() != head and not re.match(r"\s*#?\s*\d", text[length:]):
                 continue
             words = self._sounds.get(syllables(head), set())
             if len(words) == 1 and head not in words:
@@ -744,6 +770,10 @@ class Router:
         role = Role(person.role)
         return [c for c in self.commands if role in c.roles and not c.hidden]
 
+    @staticmethod
+    def _eligible_person(person: Person | None, command: Command) -> bool:
+        return command.allow_unregistered if person is None else Role(person.role) in command.roles
+
     def _help_lines(self, person: Person | None, commands: Iterable[Command] | None = None) -> list[str]:
         lines: list[str] = []
         seen: set[str] = set()
@@ -772,6 +802,10 @@ class Router:
             for title, commands in sections.items():
                 if topic in title or title in topic or any(c.name.startswith(topic) or topic.startswith(c.name) for c in commands):
                     return "\n".join([*lines, f"【{title}】", *self._help_lines(person, commands)])
+            # A command kept out of the menu ("绑定") is still explained to whoever asks how to use it.
+            unlisted = [c for c in self.commands if c.hidden and c.name == topic and self._eligible_person(person, c)]
+            if unlisted:
+                return "\n".join([*lines, *self._help_lines(person, unlisted)])
         lines.append("可以这样跟我说：")
         for title, commands in sections.items():
             names = "、".join(dict.fromkeys(_what_to_type(c) for c in commands))
@@ -824,7 +858,7 @@ def _picked(text: str, options: list[dict], commands: dict[str, Command]) -> dic
     fitting = [o for o in options if said_of.get(id(o)) is False]
     refused = any(said_of.values())
     # "登时长就行 不用反映了 已经清完了": one option taken, another turned down, whatever else is said.
-    if len(fitting) == 1 and (len(text) <= 12 or refused and len(text) <= 30):
+    if len(fitting) == 1 and (len(text) <= 12 or (refused or _YES_LEAD.match(text)) and len(text) <= 30):
         return fitting[0]
     return None
 

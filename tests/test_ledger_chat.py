@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import cn2an
+import pytest
 from sqlalchemy import func, select
 
 from bot.models import AuditEntry, Person
@@ -186,3 +187,51 @@ def test_a_task_said_by_its_place_in_a_list_reaches_its_step(bot, clock):
     number = ticket_of(bot.send(CADRE, "随手拍 小区西门路灯又不亮了 这是第三回了"))
     assert "列入整改台账" in bot.send(SECRETARY, f"#{number} 这个问题反反复复的 立个整改任务").text
     assert "台账只对领导" not in bot.send(CADRE, "分给俺的任务都有啥").text
+
+
+def test_tasks_asked_for_loosely_and_a_mistyped_close_out_word(bot):
+    app = bot.app
+    task = make_task(app, SECRETARY, "安居社区", date(2026, 12, 20))
+    assert f"#{task}" in bot.send(CADRE, "俺手上还有几个整改没弄完").text
+    assert "牵头领导：王建国" in bot.send(SECRETARY, f"任务 #{task} 现在谁在跟").text
+    refused = bot.send(CADRE, f"消号 {task} 辛苦各位了")  # 消号 typed for 销号: the cadre is not the lead leader
+    assert "只有牵头领导" in refused.text
+    with app.sessions() as session:
+        assert session.get(LedgerTask, task).is_open
+
+
+def test_a_close_out_asked_with_a_reason_after_and_a_reopen_after_a_filler(bot):
+    app = bot.app
+    task = make_task(app, SECRETARY, "安居社区", date(2026, 12, 20))
+    said = bot.send(SECRETARY, f"任务#{task}已经整改完了那个嗯楼道里的东西全清走了照片我也拍了你直接给我销号吧省得领导再跑一趟看")
+    assert "销号" in said.text and "没看懂" not in said.text
+    with app.sessions() as session:
+        assert not session.get(LedgerTask, task).is_open
+    said = bot.send(SECRETARY, f"那个任务#{task}嗯就是楼道堆物的又反弹了 今天去看又堆满了纸箱子和旧沙发")
+    assert "没看懂" not in said.text
+    with app.sessions() as session:
+        assert session.get(LedgerTask, task).is_open
+
+
+def test_the_board_asked_for_with_a_mistyped_character(bot):
+    said = bot.send(SECRETARY, "@网格助手 调一下整改台帐 王书记让俺盯着")
+    assert "台账" in said.text and "没看懂" not in said.text
+
+
+def test_task_steps_as_leaders_type_them(bot):
+    app = bot.app
+    task = make_task(app, SECRETARY, "安居社区", date(2026, 12, 20))
+    assert "牵头领导：王建国" in bot.send(SECRETARY, f"任务 #{task} 咋整的了 拖了俩礼拜了").text
+    said = bot.send(GRID_WORKER, f"#{task}号任务 今天又去盯了俩钟头 进展 围挡已拆")
+    assert "没看懂" not in said.text and "一条只能登记一天" not in said.text
+    bot.send(SECRETARY, f"＃{task}验收过了可以销了👌")
+    with app.sessions() as session:
+        assert not session.get(LedgerTask, task).is_open
+    bot.send(SECRETARY, f"#{task}那个占道经营又回来了 按反弹处理")
+    with app.sessions() as session:
+        assert session.get(LedgerTask, task).is_open
+
+
+@pytest.mark.parametrize("text", ["把整改台账导给我 我做个表", "全街道的整改台账俺能看不"])
+def test_a_cadre_asking_for_the_board_is_told_it_is_for_leaders(bot, text):
+    assert "台账只对领导和管理员开放" in bot.send(CADRE, text).text

@@ -38,7 +38,8 @@ def push(app: App, clock: ManualClock) -> None:
      ("答案是D", "D"), ("对", "T"), ("√", "T"), ("正确", "T"), ("错", "F"), ("×", "F"), ("错误", "F"),
      ("帮助", None), ("A栋漏水", None), ("答题", None), ("对不起", None), ("", None),
      ("BCD仨都选上", "BCD"), ("第二个吧", "B"), ("俺寻思着是第二个 六十块那个", "B"), ("刚推送的那道题 答案是A", "A"),
-     ("第二个我拿不准", None), ("B栋楼道灯坏了", None), ("我就是B栋的", None)],
+     ("第二个我拿不准", None), ("B栋楼道灯坏了", None), ("我就是B栋的", None), ("DB这俩", "BD"), ("俺选个A 蒙的哈哈", "A"),
+     ("嗯我想想啊 应该是B吧", "B"), ("选a和c 嗯不对 是a和d", "AD")],
 )
 def test_answer_forms(text, expected):
     assert parse_answer(text) == expected

@@ -2218,3 +2218,317 @@ def test_a_text_to_write_right_after_an_amount_was_refused_is_no_answer_to_it(bo
     said = bot.send(GRID_WORKER, "帮写个月度总结 就写本月下沉服务22小时")
     assert said.text.startswith("这个我帮不上") and hours_of(bot, GRID_WORKER) == []
     assert "✅ 已登记" in bot.send(GRID_WORKER, "那就记10小时").text
+
+
+# --- rounds 61–63 (written blind) ---------------------------------------------------------------
+
+
+def test_the_amount_said_twice_to_be_sure_is_logged_once(bot):
+    said = bot.send(CADRE, "那个我今天上午就是去那个三网格入户走访了嗯主要是看那几户独居老人家里暖气啥的嗯两个小时对两个小时帮我登一下谢谢")
+    assert [h for _, h, _ in hours_of(bot)] == [2.0] and "✅ 已登记" in said.text
+
+
+@pytest.mark.parametrize("text, kept_out", [
+    ("这玩意儿我登个时长鼓捣了半小时都没弄明白", "已登记"),  # time lost on the bot: help, not service
+    ("帮王姐登一下 她昨天巡逻2小时", "已登记"),  # a colleague's hours
+    ("俺对象昨儿在他们单位值了12个钟头班 累坏了", "登记服务时长"),  # a relative's own job
+    ("下沉入户能穿拖鞋去不 天热", "几个小时"),  # a question about the work, no amount to ask for
+])
+def test_time_that_is_not_the_senders_service_is_not_logged(bot, text, kept_out):
+    said = bot.send(CADRE, text)
+    assert hours_of(bot) == [] and kept_out not in said.text
+
+
+def test_the_help_on_hours_answers_someone_stuck_with_the_bot(bot):
+    assert "【服务时长】" in bot.send(CADRE, "这玩意儿我登个时长鼓捣了半小时都没弄明白").text
+    assert "【服务时长】" in bot.send(CADRE, "怎么登记时长").text  # how to log, not what counts
+
+
+def test_a_problem_back_today_after_a_day_of_work_on_it_is_asked_about_not_split_by_day(bot):
+    tickets = count(bot, Report)
+    said = bot.send(CADRE, "4号楼那个化粪池又冒了 一楼门口全是脏水一股味 住户都绕着走 昨天俺跟物业的老李一块掏了俩钟头 今天又冒出来了 咋弄啊")
+    assert "一条只能登记一天" not in said.text and "随手拍" in said.text
+    assert hours_of(bot) == [] and count(bot, Report) == tickets
+
+
+@pytest.mark.parametrize("text", ["下沉服务一个月最少得多少个钟头啊", "时长不够20小时会影响绩效不", "20个钟头是下沉干部的还是俺们网格员也要"])
+def test_a_question_about_the_twenty_hours_is_answered_by_the_rule(bot, text):
+    said = bot.send(GRID_WORKER, text)
+    assert said.text.startswith("依据") and "20小时" in said.text and "累计" not in said.text
+    assert hours_of(bot, GRID_WORKER) == []
+
+
+def test_a_leader_asking_a_colleagues_hours_by_nickname_gets_the_summary(bot):
+    assert "服务时长（截至" in bot.send(SECRETARY, "小张这个月下沉多少小时了").text
+
+
+def test_a_yes_with_what_was_done_after_a_bare_amount_logs_it(bot):
+    bot.send(CADRE, "90分钟")
+    said = bot.send(CADRE, "就是登时长 今天下午巡逻的")
+    assert [h for _, h, _ in hours_of(bot)] == [1.5] and "✅ 已登记" in said.text
+
+
+def test_a_mistyped_duty_word_still_asks_for_the_exact_hours(bot):
+    said = bot.send(GRID_WORKER, "周一值瘦 两三个钟")
+    assert "几个小时" in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+@pytest.mark.parametrize("text", ["哎呀今儿个微课咋还没推过来 等半天了😅", "早上好☀️今日微克来一个", "那个今天的小课再推一遍呗刚才手滑给删了"])
+def test_todays_lesson_asked_for_as_missing_or_mistyped_is_shown(bot, text):
+    said = bot.send(CADRE, text)
+    assert "课" in said.text and "撤销" not in said.text and "规定知识库" not in said.text and not said.text.startswith("没看懂")
+
+
+def test_a_lesson_studied_and_asked_to_be_recorded_is_confirmed(bot):
+    bot.send(CADRE, "今日微课")
+    before = count(bot, LessonConfirmation)
+    said = bot.send(CADRE, "今天那个微课俺学过了 给记上")
+    assert count(bot, LessonConfirmation) == before + 1 and "【今日微课】" not in said.text
+
+
+@pytest.mark.parametrize("text, letters", [("俺选个A 蒙的哈哈", "A")])
+def test_more_quiz_answers_as_typed_are_scored(bot, text, letters):
+    bot.send(GRID_WORKER, "答题")
+    answers = count(bot, QuizAnswer)
+    said = bot.send(GRID_WORKER, text)
+    assert said.text.startswith(("✅", "❌")) and count(bot, QuizAnswer) == answers + 1
+    with bot.app.sessions() as session:
+        assert session.scalars(select(QuizAnswer).order_by(QuizAnswer.id.desc())).first().choice == letters
+
+
+@pytest.mark.parametrize("text", ["再来一道 上一道太简单了哈哈", "来一题 测试下题库正常不"])
+def test_a_practice_question_asked_for_before_a_remark_is_given(bot, text):
+    assert "练习题" in bot.send(ADMIN, text).text
+
+
+def test_the_board_by_another_word_and_the_hours_summary_not_taken_for_it(bot):
+    assert "排行榜" in bot.send(CADRE, "哈哈看看榜单有没有我").text
+    said = bot.send(CADRE, "看看大伙的时长统计 谁最多 哈哈")
+    assert "排行榜" not in said.text and "时长统计只对领导和管理员开放" in said.text
+
+
+def test_a_rating_said_as_not_very_satisfied_returns_the_ticket(bot):
+    number = ticket_of(bot.send(CADRE, "随手拍 2栋楼道灯坏了"))
+    bot.send(GRID_WORKER, f"受理 #{number}")
+    bot.send(GRID_WORKER, f"办结 #{number} 灯换好了")
+    bot.send(CADRE, f"查询 #{number}")
+    assert "退回重办" in bot.send(CADRE, "不咋满意 灯修了又灭了").text
+
+
+def test_ones_reports_asked_about_as_those_few_things(bot):
+    number = ticket_of(bot.send(GRID_WORKER, "随手拍 3栋门口井盖松了"))
+    assert f"#{number}" in bot.send(GRID_WORKER, "你好 我前几天反映那几个事现在咋样了").text
+
+
+def test_a_hole_nobody_filled_is_offered_as_a_report(bot):
+    tickets = count(bot, Report)
+    said = bot.send(SECRETARY, "小区门口那个坑还没填 谁管管")
+    assert "随手拍" in said.text and "帮不上" not in said.text and count(bot, Report) == tickets
+
+
+@pytest.mark.parametrize("text, section", [("微课是每天几点推送啊", "【微课】"), ("请教下 任务进展咋填 格式是啥 谢谢", "【整改台账】")])
+def test_how_to_questions_about_lessons_and_tasks_get_their_help(bot, text, section):
+    assert section in bot.send(CADRE, text).text
+
+
+def test_a_strangers_errand_gets_what_the_bot_cannot_do(bot):
+    said = bot.send(None, "拼多多砍一刀 帮忙点一下", sender="visitor-63")
+    assert said.text.startswith("这个我帮不上")
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("wo de shichang", "11月累计"),  # a command word typed in pinyin
+    ("wode renwu", "整改任务"),
+    ("bangzhu", "可以这样跟我说"),
+])
+def test_command_words_typed_in_pinyin_are_understood(bot, text, shown):
+    assert shown in bot.send(CADRE, text).text
+
+
+def test_undo_typed_in_pinyin_takes_back_the_last_entry(bot):
+    bot.send(CADRE, "服务 2小时 入户走访")
+    bot.send(CADRE, "chexiao")
+    assert hours_of(bot) == []
+
+
+def test_a_space_slipped_into_a_command_word_is_read_as_the_word(bot):
+    number = ticket_of(bot.send(CADRE, "随手拍 2栋楼道灯坏了"))
+    said = bot.send(GRID_WORKER, f"受 理#{number}")
+    assert f"#{number}" in said.text and "没看懂" not in said.text
+
+
+def test_a_vague_amount_with_a_request_to_log_it_asks_for_the_hours(bot):
+    said = bot.send(GRID_WORKER, "周一帮扶那家 两三个钟吧 记时长")
+    assert "几个小时" in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+def test_a_run_on_about_a_patrol_along_that_road_asks_for_the_hours(bot):
+    said = bot.send(GRID_WORKER, "昨儿晚上巡罗了两三个钟头吧记不太清了嗯就是沿着河边那条路一直走到公园那头反正挺晚才到家孩子都睡了")
+    assert "几个小时" in said.text and hours_of(bot, GRID_WORKER) == []  # 那条路 is a road, not the last entry
+
+
+def test_whether_half_a_day_of_help_counts_asks_for_the_exact_hours(bot):
+    said = bot.send(GRID_WORKER, "前天去帮扶那个残疾人家庭嗯就是帮他修水管然后又跑了趟民政帮他问补助的事忙活了半天 算时长不")
+    assert "几个小时" in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+def test_desk_work_said_not_to_count_leaves_the_mediation_to_log(bot):
+    said = bot.send(GRID_WORKER, "那个这周二下午调解物业和业主吵架的事嗯是为了停车位然后回来还写了材料那个不算啊就调解本身2小时15分钟")
+    assert [h for _, h, _ in hours_of(bot, GRID_WORKER)] == [2.25] and "✅ 已登记" in said.text
+
+
+def test_a_mistyped_request_to_log_asks_how_long(bot):
+    said = bot.send(CADRE, "那个嗯我上周五去社区值班了就是那个便民服务站接待了好几拨人有办证的有咨询的 登计一下服务时长")
+    assert "几个小时" in said.text and hours_of(bot) == []
+
+
+def test_an_undo_asked_midway_with_the_reason_after_takes_back_the_entry(bot):
+    bot.send(CADRE, "今天入户走访2小时")
+    bot.send(CADRE, "刚才那条登错了嗯就是那个两小时的给我撤了吧不要了我今天压根没去是把明天的计划说成今天了")
+    assert hours_of(bot) == []
+
+
+def test_the_day_said_after_is_and_not_after_is_not_is_the_corrected_day(bot):
+    bot.send(GRID_WORKER, "入户走访3小时")
+    said = bot.send(GRID_WORKER, "哎呀写错了是昨天的不是今天的嗯今天我一直在社区开会呢哪有空入户 时长还是三个钟头没错就日子改一下")
+    assert hours_of(bot, GRID_WORKER) == [(date(2026, 11, 25), 3.0, "入户走访")] and "已更正" in said.text
+
+
+def test_a_meetings_length_asked_of_tomorrow_is_a_rules_question(bot):
+    said = bot.send(SECRETARY, "那个嗯明天开专题会议题比较多开两个半小时中不中")
+    assert said.text.startswith("依据") and "第二条" in said.text
+
+
+def test_how_to_log_asked_in_a_long_message_gets_the_help_on_hours(bot):
+    said = bot.send(CADRE, "那个嗯我刚调过来的不太会用这个 怎么登记服务时长啊是直接说几个小时就行吗还是要填表")
+    assert "【服务时长】" in said.text
+
+
+def test_whether_a_report_can_be_anonymous_asked_first_files_nothing(bot):
+    tickets = count(bot, Report)
+    said = bot.send(GRID_WORKER, "随手拍能匿名吗 嗯有些事我不想让人知道是我说的")
+    assert "匿名反映" in said.text and count(bot, Report) == tickets
+
+
+def test_a_resident_threatening_to_complain_about_the_sender_is_no_report(bot):
+    tickets = count(bot, Report)
+    said = bot.send(GRID_WORKER, "居民在微信上反映问题嗯我要多长时间内回复啊 昨天有个大妈说我回得慢还要投诉我 我那会儿在入户呢")
+    assert said.text.startswith("依据") and "2小时" in said.text and count(bot, Report) == tickets
+
+
+def test_a_rating_after_a_filler_and_a_look_returns_the_ticket(bot):
+    number = ticket_of(bot.send(CADRE, "随手拍 2栋楼道灯坏了"))
+    bot.send(GRID_WORKER, f"受理 #{number}")
+    bot.send(GRID_WORKER, f"办结 #{number} 灯换好了")
+    bot.send(CADRE, f"查询 #{number}")
+    assert "退回重办" in bot.send(CADRE, "嗯那个看了一下 不满意 说是办结了其实根本没修好然后楼上还在往下滴水").text
+
+
+def test_a_missing_lesson_asked_for_at_length_is_shown(bot):
+    said = bot.send(CADRE, "那个今天的微课咋还没推给我嗯是不是漏了 同事早上都学完了在群里晒呢就我没收到 给我发一下今天的")
+    assert "课" in said.text and not said.text.startswith("没看懂")
+
+
+def test_a_lesson_confirmed_first_and_praised_after_is_confirmed(bot):
+    bot.send(GRID_WORKER, "今日微课")
+    before = count(bot, LessonConfirmation)
+    bot.send(GRID_WORKER, "已阅 嗯那个这课讲得挺清楚的以前真不知道 涨知识了")
+    assert count(bot, LessonConfirmation) == before + 1
+
+
+def test_a_reply_quoting_the_bots_confirmation_corrects_the_day(bot):
+    bot.send(GRID_WORKER, "巡逻一个半钟头 昨天")
+    said = bot.send(GRID_WORKER, "回复 网格助手：已登记1.5小时（11-25）\n写错了 是前天的")
+    assert hours_of(bot, GRID_WORKER) == [(date(2026, 11, 24), 1.5, "巡逻")] and "已更正" in said.text
+
+
+def test_a_quoted_lesson_then_read_confirms_it(bot):
+    bot.send(CADRE, "今日微课")
+    before = count(bot, LessonConfirmation)
+    bot.send(CADRE, "「今日微课：出差期间不得接受接待单位的宴请……」\n已阅")
+    assert count(bot, LessonConfirmation) == before + 1
+
+
+def test_a_quoted_quiz_question_then_the_answer_is_scored(bot):
+    bot.send(GRID_WORKER, "答题")
+    answers = count(bot, QuizAnswer)
+    said = bot.send(GRID_WORKER, "「公务接待工作餐每人每餐不超过多少元？A.50 B.60 C.80」 选b")
+    assert said.text.startswith(("✅", "❌", "这是")) and not said.text.startswith("依据")
+    assert count(bot, QuizAnswer) in (answers, answers + 1)
+
+
+def test_change_it_to_three_when_one_too_many_was_written(bot):
+    bot.send(CADRE, "周一值班4小时")
+    said = bot.send(CADRE, "@网格助手 改成3小时 多写了一个")
+    assert [h for _, h, _ in hours_of(bot)] == [3.0] and "4 → 3" in said.text
+
+
+def test_a_forwarded_problem_to_pass_on_files_a_ticket(bot):
+    tickets = count(bot, Report)
+    said = bot.send(GRID_WORKER, "【转发】业主群：5栋门口化粪池冒了 臭得不行\n@网格助手 反映上去 谢谢啦")
+    assert count(bot, Report) == tickets + 1 and "化粪池" in newest_report(bot).text
+    assert "编号" in said.text
+
+
+def test_ones_total_asked_after_a_mention_in_the_middle(bot):
+    said = bot.send(GRID_WORKER, "王书记刚在群里说不够20的要通报 @网格助手 俺现在多少了")
+    assert "11月累计" in said.text
+
+
+def test_the_months_aim_told_first_leaves_the_entry_to_log(bot):
+    said = bot.send(CADRE, "月底前要凑够20个钟 先把周二的登了 走访易地搬迁户3.5个小时")
+    assert hours_of(bot)[0][:2] == (date(2026, 11, 24), 3.5) and "✅ 已登记" in said.text
+
+
+def test_asking_how_to_log_a_colleagues_hours_gets_the_rule_that_each_logs_their_own(bot):
+    said = bot.send(GRID_WORKER, "俺们网格老赵上周帮扶了6个钟头 他不会用手机 咋帮他登")
+    assert "本人登记" in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+@pytest.mark.parametrize("text", ["看下这礼拜还没办结的随手拍。", "安居社区的随手拍单子全部拉出来我看看", "最近的投诉清单发下 谢了"])
+def test_a_leader_asking_for_the_list_of_reports_files_nothing(bot, text):
+    tickets = count(bot, Report)
+    said = bot.send(SECRETARY, text)
+    assert count(bot, Report) == tickets and "已收到您的反映" not in said.text
+
+
+def test_follow_ups_to_the_hours_summary_read_against_it(bot):
+    bot.send(SECRETARY, "时长统计")
+    assert "10月服务时长" in bot.send(SECRETARY, "上个月的呢").text
+    bot.send(SECRETARY, "时长统计")
+    assert "服务时长（截至" in bot.send(SECRETARY, "哪个社区最差").text
+
+
+def test_the_summary_asked_with_a_homophone_for_hours(bot):
+    assert "服务时长（截至" in bot.send(SECRETARY, "看看大伙儿这月时常咋样了 月底要通报的").text
+
+
+def test_the_dashboard_link_asked_for_again_by_another_name(bot):
+    assert "看板登录链接" in bot.send(ADMIN, "@gridbot 驾驶舱打不开了 重新发个链接").text
+
+
+def test_quiz_figures_asked_after_the_quiz_word_show_the_board(bot):
+    said = bot.send(SECRETARY, "答题正确率咋样 整体的")
+    assert "排行榜" in said.text and "练习题" not in said.text
+
+
+def test_the_jobs_usage_asked_for_is_told_without_a_not_understood(bot):
+    said = bot.send(ADMIN, "定时任务命令格式是啥 忘了")
+    assert "暂停定时任务 编号" in said.text and "没看懂" not in said.text
+
+
+@pytest.mark.parametrize("text", ["邻居俩为停车吵起来了 俺能先给调解不还是直接报社区", "晌午吃饭整瓶啤酒行不 下午还得下去走访"])
+def test_a_rules_question_naming_a_duty_is_not_asked_for_hours(bot, text):
+    said = bot.send(GRID_WORKER, text)
+    assert "几个小时" not in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+def test_asking_to_log_with_no_amount_asks_for_it(bot):
+    said = bot.send(GRID_WORKER, "刚从刘家调解回来 记个时长")
+    assert "几个小时" in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+def test_is_service_hours_with_what_was_done_after_a_bare_amount_logs_it(bot):
+    bot.send(CADRE, "3小时")
+    said = bot.send(CADRE, "是服务时长 今天下沉走访的")
+    assert [h for _, h, _ in hours_of(bot)] == [3.0] and "✅ 已登记" in said.text

@@ -38,7 +38,8 @@ def read_link(text: str, ctx: Context) -> Reading | None:
     if len(text) <= 16 and _ASK_LINK.search(text):
         return Reading(0.9)
     # "…收藏的那个链接也打不开了 你重新发一下看板地址": asked for at the end of a longer message
-    if _ASK_LINK_AT_END.search(text) or re.search(r"(?:看板|驾驶舱|数据大屏)(?:的)?(?:链接|地址|网址)(?:再|重新)(?:发|给)", text):
+    if _ASK_LINK_AT_END.search(text) or re.search(r"(?:看板|驾驶舱|数据大屏)(?:的)?(?:链接|地址|网址)(?:再|重新)(?:发|给)", text) \
+            or re.search(r"(?:看板|驾驶舱|数据大屏).{0,10}(?:再|重新)(?:发|给)(?:我)?(?:个|一个|一下)?(?:链接|地址|网址)", text):
         return Reading(0.9)  # "那个看板网址再发一遍 上次的找不着了": sent again
     return None
 

@@ -74,6 +74,8 @@ TOPICS = (
     ("微课", re.compile(r"微课|学习|打卡|漏学")),
     ("答题", re.compile(r"答题|排行|每日一题|答")),
     ("问规定", re.compile(r"规定")),
+    ("任务", re.compile(r"任务|台账|销号|整改")),
+    ("绑定", re.compile(r"绑定|验证码")),
 )
 
 
@@ -187,7 +189,7 @@ def small_talk(ctx: Context, match: Match) -> str:
 _ASKING_HOW = re.compile(
     r"(?:要|需要|得|用)(?:先)?(?:下载|装|安装)(?:个)?(?:app|APP|软件|小程序)|发字就行|直接发字|"
     r"(?:拉|加|拽)(?:你|机器人|助手)?(?:进|到|入)群|把你(?:拉|加)|(?:菜单|功能表|目录)(?:发我|发一下|给我|发给我)|"
-    r"发啥|该发啥|发什么|发哪个|啥格式|格式是啥|什么格式|给个例子|举个例子|咋用|怎么用|怎么玩|咋玩|(?:有|是)(?:啥|什么)规则|说明一下|介绍一下|能听懂|听得懂|看得懂"
+    r"几点(?:推送|推|发|出|来)|发啥|该发啥|发什么|发哪个|啥格式|格式是啥|什么格式|给个例子|举个例子|咋用|怎么用|怎么玩|咋玩|(?:有|是)(?:啥|什么)规则|说明一下|介绍一下|能听懂|听得懂|看得懂"
     r"|还能(?:补|答|登|改|撤|查|看)|能不能补|可以补|一次能登|能登两天|(?:能|可以)分.{0,6}(?:两段|几段|两次|几次|两条)(?:报|登|记|发)?|跨天的?.{0,4}(?:咋|怎么|如何)(?:登|记|报|算)|(?:照片|图片).{0,8}(?:怎么|咋)发|(?:怎么|咋)发(?:给你)?.{0,6}(?:照片|图片)|在哪(?:儿|里)?(?:能)?(?:看|打分|评价|查|找)"
     # what happens after sending something: "反映的事交上去以后 去哪看进度", "反映了以后 别人能看到是我反映的吗"
     r"|(?:交上去|提交|发出去|反映|登记|登)了?(?:以后|之后).{0,12}(?:去哪|在哪|哪里|哪儿|怎么|咋|能不能|能|会不会|谁)"
@@ -229,6 +231,10 @@ _WHO_SEES = re.compile(
 
 
 _AMOUNT_TO_LOG = re.compile(DURATION)
+# Stuck with the bot ("这玩意儿我登个时长鼓捣了半小时都没弄明白", "答题这块咋弄都弄不明白"): the part of 帮助 it is about.
+_STUCK = re.compile(r"(?:鼓捣|折腾|研究|琢磨|捣鼓|摆弄|弄)了?[^，。,]{0,10}?(?:都|也|还)?(?:没|不)(?:弄|整|搞)?(?:明白|懂|会)|弄不明白|搞不懂|整不明白|不会用|不会弄")
+_HOW_TO_LOG = re.compile(r"(?:怎么|咋|如何|怎样)(?:个)?(?:登记|登|记|报|填)(?:服务|下沉)?(?:时长|时间)")
+_THE_BOT = re.compile(r"这玩意|这个东西|这东西|助手|机器人|小程序|这个号")
 
 
 def read_how_to(text: str, ctx: Context) -> Reading | None:
@@ -241,6 +247,8 @@ def read_how_to(text: str, ctx: Context) -> Reading | None:
             return Reading(0.95, groups={"go_ahead": wish})
     if _FIX_HOW.search(text) and len(text) <= 60 and re.search(r"要是|如果|比如|万一|教", text):
         return Reading(0.95, groups={"topic": "时长"})
+    if re.search(r"(?:咋|怎么|如何|能不能|可不可以)(?:帮|替|给|代)(?:他|她|他们|她们)(?:登|记|报|补)", text) and len(text) <= 50:
+        return Reading(0.9, groups={"answer": "for_others"})  # "老赵上周帮扶了6个钟头 他不会用手机 咋帮他登"
     if _FOR_OTHERS.search(text) and not _AMOUNT_TO_LOG.search(text) and is_question(text) and len(text) <= 30:
         return Reading(0.9, groups={"answer": "for_others"})
     if _AMOUNT_TO_LOG.search(text) and re.search(r"(?:还能|能不能|可以|还可以)(?:补|登)", text):
@@ -249,9 +257,16 @@ def read_how_to(text: str, ctx: Context) -> Reading | None:
         topic = next((name for name, pattern in TOPICS if pattern.search(text)), "")
         if topic or _BOT.search(text):
             return Reading(0.9, groups={"topic": topic})
-    if len(text) <= 40 and _MAY_BE_ANONYMOUS.search(text) and re.search(r"随手拍|反映|投诉", text) and is_question(text) \
+    asked_first = re.match(r"^[^,，。\s]{2,16}?(?:吗|么|嘛|不)(?=[\s,，。]|$)", text)  # "随手拍能匿名吗 嗯有些事…"
+    if len(text) <= 40 and _MAY_BE_ANONYMOUS.search(text) and re.search(r"随手拍|反映|投诉", text) and (is_question(text) or asked_first) \
             and not _PROBLEM_TOLD.search(text):
         return Reading(0.9, groups={"topic": "随手拍"})  # "这个随手拍能不能匿名啊就是我不想让被反映的人知道是我"
+    if len(text) <= 60 and _HOW_TO_LOG.search(text) and not _AMOUNT_TO_LOG.search(_HOW_TO_LOG.sub("", text)):
+        return Reading(0.9, groups={"topic": "时长"})  # "…刚调过来的不太会用这个 怎么登记服务时长啊 是直接说几个小时就行吗"
+    if len(text) <= 40 and _STUCK.search(text):
+        topic = next((name for name, pattern in TOPICS if pattern.search(_AMOUNT_TO_LOG.sub("", text))), "")
+        if topic or _THE_BOT.search(text):
+            return Reading(0.9, groups={"topic": topic})
     if len(text) > 24:
         return None
     # An amount is what is logged, not the topic asked about ("给搬迁户讲医保缴费咋弄 一小时四十五分").

@@ -317,7 +317,8 @@ def team_hours(ctx: Context, match: Match) -> list[Reply] | str:
     lines += service.summary_lines(units, short, everyone=bool(everyone))
     if len(short) > service.TOP_SHORTFALLS and not everyone:
         lines.append(f"全部名单请发「时长统计 {'' if as_of else f'{number}月 '}全部」。")
-        ctx.remember(SUMMARY_SHOWN, {"month": f"{year}-{number:02d}"}, minutes=ASKED_MINUTES)
+    # A follow-up ("全部", "上个月的呢", "哪个社区最差") is read against the summary just shown.
+    ctx.remember(SUMMARY_SHOWN, {"month": f"{year}-{number:02d}"}, minutes=ASKED_MINUTES)
     texts = pack_lines(lines, MAX_REPLY_CHARS - len("（10/10）"))
     if len(texts) > 1:
         texts = [f"（{i}/{len(texts)}）{t}" for i, t in enumerate(texts, start=1)]

@@ -114,7 +114,7 @@ _VAGUE_RE = re.compile(
     r"|到半夜|到深夜|到后半夜|到天亮|一整夜|通宵|[大小]?半天|(?<![周期拜])(?:一|1)\s*个?\s*(?:整天|上午|下午|晚上|早上|白天|通宵|整晚|晚|宿|夜)|一整天|大半夜|半宿|半下午|半上午"
     r"|(?<![第前后同每])一\s*天(?![前后])"
     rf"|(?:不到|将近|接近|近|快|至少|最少|起码|超过|少于|多于)\s*{_NUM}\s*(?:个)?\s*(?:半)?\s*{_HOUR_UNIT}"
-    rf"|{_NUM}\s*(?:个)?\s*(?:半)?\s*{_HOUR_UNIT}\s*(?:多|出头|不到|以上|多点|多一点|开外)"
+    rf"|{_NUM}\s*(?:个)?\s*(?:半)?\s*{_HOUR_UNIT}\s*(?:多(?!写|记|登|报|算|打|填|按|了)|出头|不到|以上|多点|多一点|开外)"
     r"|十几分钟|几十分钟|\d+\s*多分钟|[一二两三四五六七八九十]+十多分钟"
     r"|(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点\s*来\s*钟|(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点\s*多\s*(?:到|至|-|~)|(?:到|至|-|~)\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点\s*多",
     re.IGNORECASE,
@@ -170,9 +170,14 @@ _TRAILING = re.compile(r"(?:大概|大约|差不多|估计|一共|总共|共|用
 _PUNCT = " ,，.。;；:：、!！~～-—"
 
 
+# The words of logging and duty as phones mistype them (登计, 值瘦, 巡罗): read as meant.
+_MISTYPED = {"登计": "登记", "值瘦": "值守", "巡罗": "巡逻", "巡落": "巡逻", "值斑": "值班"}
+_MISTYPED_RE = re.compile("|".join(_MISTYPED))
+
+
 def fold(text: str) -> str:
-    """The message as the amount and date patterns read it (normalised, colloquial numerals folded)."""
-    text = normalize(text)
+    """The message as the amount and date patterns read it (normalised, colloquial numerals and mistyped words folded)."""
+    text = _MISTYPED_RE.sub(lambda m: _MISTYPED[m.group(0)], normalize(text))
     return _COLLOQUIAL.sub(lambda m: "两" if m["w"] == "俩" else "三", text)
 
 
@@ -741,6 +746,18 @@ _PART_ON_ANOTHER_DAY = re.compile(
 )
 
 
+# The amount said once more to be sure ("两个小时对两个小时", "俩小时 嗯俩小时"): one amount, not two.
+_SAID_AGAIN = re.compile(rf"^\s*(?:对|嗯|就是|是|没错|对对)?\s*[,，]?\s*$")
+
+
+def _said_again(rest: str, hours: float | None) -> bool:
+    found = list(LEFTOVER_TIME.finditer(rest))
+    if len(found) != 1 or hours is None:
+        return False
+    again = read_amount(found[0].group(0))
+    return again is not None and again.hours == hours and _SAID_AGAIN.match(rest[max(found[0].start() - 4, 0) : found[0].start()].split(" ")[-1]) is not None
+
+
 def parse_hours(text: str, today: date) -> ParsedHours:
     """Read amount, date and note from a message; raises DateError for impossible dates."""
     clean = _WEEKDAY_ASIDE.sub(" ", fold(text))  # "11月8日（周日）": the weekday only repeats the date
@@ -748,8 +765,9 @@ def parse_hours(text: str, today: date) -> ParsedHours:
     hours = amount.hours if amount is not None else None
     blanked = set_apart(clean, amount) if amount is not None else clean  # the amount's span still points at it
     rest = _cut(blanked, amount.span if amount is not None else None)
-    second_amount = amount is not None and amount.kind == "exact" and not amount.corrected \
-        and LEFTOVER_TIME.search(LASTED_AMOUNT.sub(" ", _PER_UNIT.sub(" ", rest))) is not None
+    leftovers = LEFTOVER_TIME.findall(LASTED_AMOUNT.sub(" ", _PER_UNIT.sub(" ", rest))) if amount is not None else []
+    second_amount = amount is not None and amount.kind == "exact" and not amount.corrected and bool(leftovers) \
+        and not _said_again(rest, hours)
     if amount is not None and amount.corrected:
         # "服务3小时，改成2小时": the first amount and the correction words are no part of the note.
         rest = _CORRECTION_RE.sub(" ", _HOURS_RE.sub(" ", rest))

@@ -41,7 +41,7 @@ FIELD_DUTY = (r"盯现场|现场盯|(?:盯|守)(?:了|着|在)?.{0,8}(?:现场|�
 # What grid service is called: the command words and the activities themselves.
 SERVICE = re.compile(
     r"服务(?!中心|站|大厅|窗口|台|点|区)|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
-    r"|巡逻|巡罗|巡落|巡査|巡查|巡楼|巡河|巡湖|巡堤|巡塘|河长|值守|值班|值斑|走仿|入护|发放|分发|派发|物资|防汛|防火|帮扶|入户|走访|宣传(?!栏|牌|画)|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
+    r"|巡逻|巡罗|巡落|巡査|巡查|巡楼|巡河|巡湖|巡堤|巡塘|河长|值守|值班|值斑|值瘦|值手|直守|走仿|入护|登计|发放|分发|派发|物资|防汛|防火|帮扶|入户|走访|宣传(?!栏|牌|画)|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
     r"|陪.{0,10}(?:去|上)(?:医院|看病|复查|体检|办)|护学|护校|护导|护送|疏导|保洁|搞卫生|打扫卫生|环境卫生|大扫除|义工|文明劝导|交通劝导|治安|联防|红袖章"
     r"|送饭|送餐|送菜|送水|送煤|理发|给.{0,8}(?:老人|群众|居民|困难户|残疾|独居|孤寡).{0,4}(?:送|办|修|买|打扫|理发|做饭)"
     r"|接待(?:群众|居民|来访|上访|来信)|信访|上访|来访|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
@@ -49,7 +49,7 @@ SERVICE = re.compile(
     r"|(?:去|到|上)(?:搬迁户|住户|居民|群众|困难户|低保户|五保户|独居老人|孤寡老人|空巢老人|[\u4e00-\u9fff]{1,2}(?:大爷|大娘|奶奶|爷爷|阿姨|大妈|婶))家"
     r"|普法|反诈|防诈|禁毒|讲解|助老|助残|关爱|陪护|代购|卡点|执勤|站岗|核酸|防控|接种|应急|救援|抢险|网格化|引导|维持秩序"
     r"|教.{0,10}(?:用|使用|操作|下载|注册|挂号|缴费|交费|认证)"
-    r"|协助|配合|开展|帮忙|帮助|群众工作|做工作|思想工作|讲政策|信息采集|采集|下乡|驻村|包村|蹲点|跑腿|代跑|义诊|义务劳动"
+    r"|协助|配合|开展|帮忙|帮助|挨家挨户|挨门挨户|动员|群众工作|做工作|思想工作|讲政策|信息采集|采集|下乡|驻村|包村|蹲点|跑腿|代跑|义诊|义务劳动"
     r"|参加.{0,8}(?:活动|服务|工作|志愿)|组织.{0,6}活动|值了?.{0,6}班|守了?.{0,4}夜|巡了"
     r"|帮(?:着|忙)?.{0,8}(?:老人|群众|居民|搬迁户|困难户|残疾|独居|找工作|办|缴|买|送|修|搬|清|打扫|登记)|" + FIELD_DUTY
 )
@@ -86,6 +86,7 @@ QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|怎样|咋|如何|多少|多久|算不算|会不会|能算|算吗|算不|是不是|要不要|有没有|" + ASKS_WHAT + r"|为什么"
     r"|还差|够不够|够了没|达没达|达到没|达到了没|够没够|几个人|多少人|有几个|有多少|够.{0,8}没\s*$|够数|(?<!好)几个小时[?？]?$|(?<!好)几个钟"
     r"|按.{0,8}算|算作|算进|算到(?!\s*(?:\d|[一二两三四五六七八九十]))|计入|折算|怎么计|咋计|算(?:服务|下沉)?时长(?=.{0,3}(?:吗|么|嘛|不|没|[?？]))"
+    r"|中不中|行不行|成不成|(?:行|中)不(?=\s|[,，。]|$)|(?<![还])(?:能|可以|让)(?![登记补算])[^，。,\s]{1,8}?(?:去|穿|戴|带|用|开|拿|喝|吃)?不(?=\s|[,，。]|$|还是)"  # "下沉入户能穿拖鞋去不 天热"
 )
 # Who came along, counted roughly ("跟社区几个人一块巡逻", "带着几个志愿者"): no question in it.
 _COMPANY = re.compile(
@@ -94,7 +95,7 @@ _COMPANY = re.compile(
     r"(?:跟|和|同|带着?|叫上|喊上)[^，。,\s]{0,8}几(?:个|位|名)(?:人|同事|志愿者|网格员|党员|居民|老师)(?:一块儿?|一起|一道)?|几(?:个|位|名)(?:人|同事|志愿者|网格员|党员)(?:一块儿?|一起|一道)")
 # The message is about an entry already logged ("刚才那条是2小时不是3小时"): never a new entry.
 EARLIER = re.compile(
-    r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条|那个记录|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了"
+    r"(?:刚才|刚刚)(?:那|登记|记|发的|的|报)|上一条|那条(?![路街河巷线沟道渠马胡])|那个记录|之前登记|登记的那|多写了|少写了|多登了|少登了|多记了|少记了"
     r"|多报了|少报了|登多了|登少了|写多了|写少了|记多了|记少了|写成|登成|记成|刚那|刚才那|多打了|打错|多按了|按错"
     r"|多算了|少算了|减掉|减去|没算上|没算进|调成|调为|调整为|这条算|那条算"
 )
@@ -113,15 +114,16 @@ UNDO_CONTEXT = re.compile(r"刚才|刚刚|那条|这条|上条|上一条|登记|
 # Asking for one's own total: 这个月还差多少, 还差几个小时, 上个月时长, 俺这月够20小时了没.
 MINE = re.compile(r"我|俺|咱|还差|还得|还要|够数|够了|够没|够不够|够\d+小时|达标|累计|查|看看|看下|瞅瞅")
 HOURS_TOPIC = re.compile(
-    r"时长|钟点|小时|钟头|个钟|几个钟|积分|够数|达标|满\d+|完成几成|列出来|明细|每天登的|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|(?:一共|总共|合计)(?![^，,。\s]{0,4}人)|服务记录|登记记录|的记录"
+    r"时长|钟点|小时|钟头|个钟|几个钟|积分|够数|达标|满\d+|够\s*\d+(?!\s*(?:个|户|人|次|家))|完成几成|列出来|明细|每天登的|还差多少|差多少|完成多少|完成了多少|干了多少|下沉了多少|服务了多少|(?:一共|总共|合计)(?![^，,。\s]{0,4}人)|服务记录|登记记录|的记录"
     r"|(?:下沉|服务|干)了?(?:多久|多长时间)"
 )
 # A question about the rule behind the hours, not about one's own figures.
-RULE_ASKED = re.compile(r"调休|补休|倒休|加班费|能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|算作|怎么计|规定|要求|标准|硬性|必须|怎么|怎样|咋|如何|为什么|是不是|后果|处分|扣分|问责|通报")
+RULE_ASKED = re.compile(r"调休|补休|倒休|加班费|能算|算不算|怎么算|咋算|算吗|按.{0,8}算|计入|算作|怎么计|规定|要求|标准|硬性|必须|怎么|怎样|咋|如何|为什么|是不是|后果|处分|扣分|问责|通报"
+                        r"|最少|至少|最低|起码|影响|绩效|还是.{0,12}也(?:要|得|算)")
 # The leaders' summary: 安居社区谁还没达标, 全街道时长汇总, 上个月大家的下沉时长统计一下.
 TEAM = re.compile(
     r"谁|大家|大伙|大家伙|同志们|(?:多少|几个?)人.{0,4}(?:没|未|不够|达标|完成|差)|完成率|全街道|全街|各社区|各单位|各网格|各个|全体|所有人|汇总|统计|哪些人|哪几个|有谁|名单|未达标|没达标的|完成情况|排名"
-    r"|达标率|整体|总体|包联|下面的人|手下|本单位|我们单位|本社区|我们社区|单位的人|社区的人|达标情况|(?:那|这)几个人|社区(?:那|这)?(?:些|几个)人|其他人|别人的时长|我排(?:哪|第几)"
+    r"|达标率|整体|总体|包联|哪个(?:社区|单位|网格|科室)|下面的人|手下|本单位|我们单位|本社区|我们社区|单位的人|社区的人|达标情况|(?:那|这)几个人|社区(?:那|这)?(?:些|几个)人|其他人|别人的时长|我排(?:哪|第几)"
 )
 TEAM_TOPIC = re.compile(r"时长|达标|小时|钟头|没登|登记|拖后腿|垫底")
 # "一个半", "3个半": an amount with no unit, alone: the answer to "how long?", else asked about.
@@ -163,11 +165,13 @@ _LOG_DONE_PART = re.compile(r"先把.{0,8}?(?:记上|登上|记一下|登一下|
 _LENGTH_OF_A_THING = re.compile(r"\s*的?\s*(?:就行|就可以|就够|左右的|以内的|稿|发言|讲话|视频|短片|片子|ppt|PPT|节目)")
 # Below this many hours (twelve minutes), an entry read without a command word is asked about, not stored.
 TOO_SHORT_TO_TRUST = 0.2
-_TASK_FIRST = re.compile(r"(?:@\S+\s*)?任务\s*(?:#|第|编号)?\s*\d+")
+_TASK_FIRST = re.compile(r"(?:@\S+\s*)?(?:任务\s*(?:#|第|编号)?\s*\d+|#\s*\d+\s*号?任务)")
 # Getting somewhere ("坐公交…坐了一个多钟头"): time on the road, not service.
 _JOURNEY = re.compile(r"坐公交|坐车|坐了.{0,4}车|公交车?|地铁|打车|打的|堵车|路上堵|车程|高铁|火车|(?<!电)动车|大巴")
 # An amount that is a target or a gap ("没够20个钟头", "还差5小时", "满20小时"): nobody's service.
 _TARGET_BEFORE = re.compile(r"(?:够|满|达到|不到|没到|还差|差|距离?|目标|要求|至少|不少于)\s*$")
+# "20个钟头是下沉干部的还是俺们网格员也要": whom the target binds, asked.
+_WHOM_IT_BINDS = re.compile(r"是[^，。,]{1,10}的\s*还是[^，。,]{0,12}也(?:要|得|算)")
 
 # Service still to come ("今晚七点到九点要去巡河 完事了再来登"): logged once done, never ahead.
 PLANNED = re.compile(r"要去|打算|准备去|计划|争取|下(?:个)?(?:周|礼拜|星期)(?![一二三四五六日天1-7])|下个月|待会儿?|一会儿|等会儿?|晚点再|完事了?再|弄完再|干完再|回来再|到时候再?|提前登")
@@ -176,7 +180,7 @@ PROMISED = re.compile(r"准时到|按时到|一定到|保证到|准时参加|按
 PLAN_CHANGED = re.compile(r"本来|原本|原来|结果|已经|刚才|刚刚")
 # Someone else's hours to be logged for them ("小刘…手机没电了 你给他登一下"): only the person logs their own.
 FOR_SOMEONE_ELSE = re.compile(
-    r"(?:给|帮|替|代)(?:他|她|他们|她们|小[\u4e00-\u9fff](?<!小区)|老(?!人|乡|百姓|年|党员|干部|同志|旧)[\u4e00-\u9fff])(?:也)?(?:登记|登|记|报)"
+    r"(?:给|帮|替|代)(?:他|她|他们|她们|小[\u4e00-\u9fff](?<!小区)|老(?!人|乡|百姓|年|党员|干部|同志|旧)[\u4e00-\u9fff]|[\u4e00-\u9fff](?:姐|哥|叔|姨|婶))(?:也)?(?:登记|登|记|报)"
     r"(?:(?:一下|下|上)(?!记|录)|(?:吧|哈|啊|呗)?[。.!！~]*\s*$)"
     # "帮刘姐把她昨天巡逻的3小时登记上", "小王今天替我在卡口值守了4个小时": another's service
     r"|把(?:他|她|他们|她们)(?:的|昨天的|今天的)?.{0,12}(?:登|记|报)(?:一下|下|上)"
@@ -184,6 +188,10 @@ FOR_SOMEONE_ELSE = re.compile(
     # "老刘跟我说他今天走访了五个钟头": what someone said of their own service
     r"|说(?:他|她)(?:今天|昨天|前天|上午|下午|晚上)?(?:在[\u4e00-\u9fff]{1,6})?(?:走访|巡逻|值守|值班|入户|服务|下沉|帮扶|宣传|干)了"
 )
+# The month's aim said before the entry ("要凑够20个钟", "离20小时还差"): no amount served.
+_MONTHS_AIM = re.compile(r"(?:(?:这个?月|本月)?(?:月底|月末)?(?:前|之前)?(?:要|得|还得)?)(?:凑够|凑满|凑齐|够|满|达到|不到|没到|还差|离|距离)\s*(?:\d+|[一二两三四五六七八九十]+)\s*个?\s*(?:小时|钟头|个钟|钟)(?:的)?(?:目标|任务)?")
+# A relative's own job ("俺对象昨儿在他们单位值了12个钟头班 累坏了"): their work, not the sender's grid service.
+_FAMILYS_WORK = re.compile(r"^(?:俺|我)(?:家)?(?:的)?(?:对象|老公|媳妇|爱人|老婆|老伴|男人|那口子|闺女|儿子|姑娘|爸|妈)(?!.{0,24}(?:我|俺))")
 # A team's hours added up ("我们网格4个人…一共干了8个钟头"): whose share is whose? Asked.
 TEAM_TOTAL = re.compile(
     r"(?:\d+|[两三四五六七八九十几俩仨])\s*(?:个)?(?:人|同事|志愿者).{0,16}(?:一共|总共|合计|加起来|加一块)"
@@ -210,7 +218,7 @@ MINE_TOO = re.compile(r"我|俺|咱")
 # Whether something counts as service hours ("开会算不算时长", "路上的时间算服务时长不", "培训…能不能算进时长里").
 COUNTS_ASKED = re.compile(
     r"^[^,，。\s]{0,8}?(?:小时|钟头|个钟|分钟)(?:的)?(?:也)?(?:算不算|算吗|能算不|能算吗|算不)\s*[?？]*$|"
-    r"(?:能|可以|能不能|可不可以)?(?:算|计|记)(?:进|入|到|作|成)?(?:服务|下沉)?时长(?:里|内|里面)?(?:吗|么|嘛|不|没|吧|[?？]|$)"
+    r"(?:(?:能|可以|能不能|可不可以)(?:算|计|记)|(?<!登)(?:算|计))(?:进|入|到|作|成)?(?:服务|下沉)?时长(?:里|内|里面)?(?:吗|么|嘛|不|没|吧|[?？]|$)"
     r"|算不算(?:服务|下沉)?时长|时长(?:里|内)?(?:算不算|能不能算|能算吗|算吗|算不)|计入(?:服务|下沉)?时长|算进(?:服务|下沉)?时长"
     r"|算(?:是)?(?:下沉)?服务(?:时长)?(?:吗|么|嘛|不|没|[?？])|算不算(?:下沉)?服务"
 )
@@ -218,6 +226,8 @@ COUNTS_ASKED = re.compile(
 _WITH_JOURNEY = re.compile(r"(?:来回|路上|路程|坐车)(?:的时间)?(?:加|和|连|算上|带上|一起)|(?:加上?|连上?|算上|包括)(?:来回|路上|路程|坐车)")
 # Just before an amount, what else lasted that long: a cut, a wait, a chat, a ride, sleep.
 _SOMETHING_ELSE_LASTED = re.compile(r"(?:停电|停水|断电|断水|停气|堵车|堵|排队|等|唠|聊|睡|坐车|坐公交|困|路上|车上)(?:就|光|单)?了?\s*(?:整整|足足|差不多|大概|将近|快)?\s*$")
+# Time lost on the bot itself ("我登个时长鼓捣了半小时都没弄明白"): a plea for help, nobody's service.
+_STUCK_WITH_THE_BOT = re.compile(r"(?:鼓捣|折腾|研究|琢磨|捣鼓|摆弄)了?[^，。,]{0,10}?(?:都|也|还)?(?:没|不)(?:弄|整|搞|闹)?(?:明白|懂|会|清楚|成功)")
 # How long an event lasted ("反诈宣传活动一共搞了4个钟头 我中途才到的"): the sender's own share is asked for.
 _EVENT_LASTED = re.compile(r"(?:活动|大会|晚会|演练|义诊|比赛|仪式|集市|联欢会?)(?:一共|总共|足足|整整|前后)?(?:搞|开|办|持续|进行|弄|忙活)了?(?:有|大概|差不多|将近)?\s*$")
 # Asking whether one's entry is there ("俩钟头登上没", "为啥我上周五登的那一个半小时没了"): one's own records.
@@ -439,6 +449,13 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # "老刘巡了仨钟头 俺跟着巡了后头两个钟": their time set aside, the sender's is what is left
         folded = f"{folded[: theirs.start()]} {folded[theirs.end():]}"
         text = ANOTHERS_AMOUNT.sub(" ", text, count=1)
+    if _FAMILYS_WORK.search(folded):
+        return None
+    aim = _MONTHS_AIM.search(folded)
+    if aim is not None and read_amount(folded[aim.end():]) is not None:
+        # "月底前要凑够20个钟 先把周二的登了 走访…3.5个小时": the month's aim set aside, the entry is what is left
+        folded = f"{folded[: aim.start()]} {folded[aim.end():]}"
+        text = _MONTHS_AIM.sub(" ", fold(text), count=1)
     today = ctx.now.date()
     waiting = ctx.recall(ASKED_DAY)
     if waiting is not None and waiting.get("hours") and len(folded) <= 14 and read_amount(folded) is None:
@@ -500,7 +517,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             return Reading(0.85, groups={"for_someone_else": True})  # "老刘跟我说他…五个钟头 这数能直接填不"
         groups = parsed_groups(_STILL_LOGGABLE.sub(" ", folded), today)
         return Reading(0.85, groups={**groups, "may_i": True}, label=_label(groups, today))
-    if COUNTS_ASKED.search(folded) and (_NOT_SERVICE.search(folded) or not (SERVICE.search(folded) and has_amount(folded))):
+    vaguely = (said := read_amount(folded)) is not None and said.kind == "vague" and STRONG_SERVICE.search(folded) is not None
+    if COUNTS_ASKED.search(folded) and (_NOT_SERVICE.search(folded) or not (SERVICE.search(folded) and (has_amount(folded) or vaguely))):
         # "开会算不算时长", "培训那3个小时能不能算进时长里": what counts, not an entry and not a conduct rule.
         return Reading(0.9, groups={"counts": "no" if _NOT_SERVICE.search(folded) else "ask"})
     if COUNTS_ASKED.search(folded) and late is None and re.search(r"(?:吗|么|嘛|不|没|吧)\s*[?？]?\s*$|[?？]", folded) \
@@ -531,7 +549,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if amount is None and (is_question(asked_text) and not _FORGOT_TIME.search(folded) or UNDO.search(folded)):
         return None  # "陪餐的能去几个", "入户去不了 能找人替我去不": no amount, and asking something
     if amount is None and ACTIVITY.search(folded) and not complaint and len(folded) <= 24 \
-            and re.search(r"(?:登记|登|记)(?:一下|下)?(?:服务)?时长\s*(?:吧|呗|啊)?[。.!！]*$", folded):
+            and re.search(r"(?:登记|登|记)(?:一下|下|个)?(?:服务)?时长\s*(?:吧|呗|啊)?[。.!！]*$", folded):
         return Reading(0.85, groups={"missing": True, **parsed_groups(text, today)})  # "刚从6栋入户回来 登记一下时长"
     if amount is None and re.match(r"(?:时长登记|登记时长|补登|登记|服务|下沉)", folded) and not complaint and len(folded) <= 16:
         return Reading(0.85, groups={"missing": True, **parsed_groups(text, today)})
@@ -566,6 +584,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         if ACTIVITY.search(folded) and not RELAYED.search(folded) and not _desk_work(folded):
             return _not_the_service(groups, folded, amount)
         return Reading(0.5, stores=True, groups=groups, label=_label(groups, today))
+    if _STUCK_WITH_THE_BOT.search(folded):
+        return None
     if _LENGTH_OF_A_THING.match(folded, amount.span[1]):
         return None  # "…发言稿 三分钟的就行": how long a speech or a video should be, nobody's service
     if amount.kind == "exact" and amount.hours is not None and amount.hours < TOO_SHORT_TO_TRUST:
@@ -576,7 +596,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             and not (PLANNED.search(folded) or PROMISED.search(folded) or RELAYED.search(folded)):
         # "…活动一共搞了4个钟头", "入户走访8户 每户20分钟": the event's length, a time per household
         return _not_the_service(parsed_groups(text, today), folded, amount)
-    if _TARGET_BEFORE.search(folded[: amount.span[0]]):
+    if _TARGET_BEFORE.search(folded[: amount.span[0]]) or _WHOM_IT_BINDS.search(folded):
         return None  # "还有哪些人时长没够20个钟头的": a target, not time served
     if _TICKET_STEP.search(folded):
         return None  # "#7 进展 上门…沟通了一个小时": a step of that ticket, the reports capability's
@@ -607,8 +627,9 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.55, stores=True, groups=groups, label="登记服务时长")
     if FOR_SOMEONE_ELSE.search(folded) or _names_another(folded, ctx):
         return Reading(0.85, groups={**groups, "for_someone_else": True})
-    if groups.get("two_days"):
-        return Reading(0.85, groups=groups)  # one entry is one day: the handler says to send them apart
+    if groups.get("two_days") and not (complaint and _problem_first(unqueued)):
+        # one entry is one day: the handler says to send them apart (a problem that came back today is no second day)
+        return Reading(0.85, groups=groups)
     plan = PLANNED.search(folded)
     if plan is not None and plan.start() >= amount.span[1] and read_amount(folded[amount.span[1]:]) is None \
             and _PLAN_AFTER.search(folded, amount.span[1]):
@@ -653,9 +674,16 @@ def _desk_work(text: str) -> bool:
     return STRONG_OFFICE.search(text) is not None or (OFFICE.search(text) is not None and GRID.search(text) is None)
 
 
+# Desk work said not to count ("回来还写了材料那个不算啊 就调解本身2小时15分钟"): what is logged is the rest.
+_DESK_LEFT_OUT = re.compile(r"(?:写了?|整理了?|弄了?|开了?|参加了?)?(?:材料|会|会议|培训|报表)[^，。,]{0,6}?(?:不算|不用算|不计|不登|不记)(?:啊|吧|的)?")
+
+
 def office_work(folded: str, amount) -> bool:
     """Desk work, of the part that counts ("后面开会那1小时就不算了": the meeting is not what is logged)."""
-    return _desk_work(set_apart(folded, amount))
+    told = set_apart(folded, amount)
+    if amount.clock is None and not re.search(r"\d\s*[点:：]|[一二两三四五六七八九十]\s*点", folded):
+        told = _DESK_LEFT_OUT.sub(" ", told)  # (a clock's stretches may include the desk work: then it is asked)
+    return _desk_work(told)
 
 
 def _not_the_service(groups: dict, folded: str, amount) -> Reading:
@@ -709,6 +737,8 @@ def read_edit(text: str, ctx: Context) -> Reading | None:
             return None  # "10月30号巡逻2小时 上个月漏登了 还能补不": an entry of its own, late, not a part left out
         sign = -1 if re.search(r"多(?:记|写|登|报|填|算|打|输|按)|减掉|减去|去掉", folded) else 1
         return Reading(0.9, stores=True, groups={"delta": sign * amount.hours})
+    if _UNDO_AT_END.search(folded) and re.search(r"不要了|压根没|根本没|没去|没干|取消了|作废", folded):
+        return None  # "刚才那条登错了…给我撤了吧不要了 我今天压根没去": the entry taken back, not corrected
     target = _correction(folded, ctx.now.date())
     if target is None:
         return None
@@ -761,7 +791,7 @@ def _correction(folded: str, today: date) -> dict | None:
     day = _named_day(tail, today)
     if re.search(r"日子|日期|哪天|哪一天|几号", folded):
         # "登的是今天的 其实是昨天晚上的…日子写错了": the day said after the last 是 / 其实是 is the right one.
-        said = [d for cue in re.finditer(r"其实是|实际是|应该是|应是|改成|改为|改到|是", folded)
+        said = [d for cue in re.finditer(r"其实是|实际是|应该是|应是|改成|改为|改到|(?<![不还])是", folded)
                 if (d := _named_day(folded[cue.end():cue.end() + 12], today)) is not None]
         day = said[-1] if said else day
     if day is not None and re.search(r"日子|日期|哪天|哪一天|几号", folded):
@@ -797,13 +827,19 @@ def _named_day(text: str, today: date) -> date | None:
     return day
 
 
-# "…结果根本没去成因为下雨活动取消了帮我撤掉吧": the story first, the undo asked for at the end.
-_UNDO_AT_END = re.compile(r"(?:帮我|给我|麻烦)?(?:撤掉|撤销|撤回|删掉|删了|撤了|去掉)(?:吧|它|那条|这条)?[。.!！]*$")
+# "…结果根本没去成因为下雨活动取消了帮我撤掉吧": the story first, the undo asked for at the end; or asked for
+# plainly and the reason told after ("…给我撤了吧不要了我今天压根没去").
+_UNDO_AT_END = re.compile(r"(?:帮我|给我|麻烦)?(?:撤掉|撤销|撤回|删掉|删了|撤了|去掉)(?:吧|它|那条|这条)?[。.!！]*$"
+                          r"|(?:帮我|给我|麻烦)(?:撤掉|撤销|撤回|删掉|删了|撤了|去掉)(?:吧|它|那条|这条)")
+
+
+# "今天的小课再推一遍呗 刚才手滑给删了": something the sender lost on the phone, nothing to undo here.
+_DELETED_BY_MISTAKE = re.compile(r"(?:手滑|不小心|误)\S{0,3}(?:删|撤)|(?:微课|课|题|消息|聊天记录)\S{0,10}(?:给|被)删")
 
 
 def read_undo(text: str, ctx: Context) -> Reading | None:
     folded = normalize(text)
-    if not UNDO.search(folded) or re.search(r"[?？]|吗|怎么|咋|啥|什么|哪|如何|是发|该发", folded) \
+    if not UNDO.search(folded) or re.search(r"[?？]|吗|怎么|咋|啥|什么|哪|如何|是发|该发", folded) or _DELETED_BY_MISTAKE.search(folded) \
             or (len(folded) > 24 and not _UNDO_AT_END.search(folded)):
         return None
     if ctx.recall(LAST_ENTRY) is not None or UNDO_CONTEXT.search(folded):
@@ -820,7 +856,7 @@ def read_mine(text: str, ctx: Context) -> Reading | None:
     folded = fold(text)
     if len(folded) <= 8 and CHECKS_ENTRY.search(folded) and re.search(r"登|记", folded):
         return Reading(0.9, groups=_month_groups(None))  # "登上了没？": the entries are shown
-    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|这算|算(?:服务|下沉)时长|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|定时|\d+\s*件", folded) \
+    if not HOURS_TOPIC.search(folded) or re.search(r"能算|算不算|怎么算|咋算|算吗|这算|(?:怎么|咋|如何)(?:个)?(?:登记|登|填)|算(?:服务|下沉)时长|按.{0,8}算|计入|谁|随手拍|反映|投诉|举报|答题|微课|定时|\d+\s*件", folded) \
             or _NOT_ONES_TOTAL.search(folded) or _named_hours_asked(folded, ctx) \
             or _SUMMARY_NAMED.search(folded) and not re.search(r"我的|俺的|我自己|俺自己|我本人", folded):
         return None
@@ -874,17 +910,30 @@ def _named_hours_asked(folded: str, ctx: Context) -> bool:
     said = read_amount(folded)
     if said is not None and said.kind == "exact" or not (is_question(folded) or re.search(r"看看|看下|查查|查下|查一下|看一下|多少|几", folded)):
         return False
+    if _NICKNAME_FIRST.match(folded):
+        return True  # "小张这个月下沉多少小时了": a colleague called as colleagues call each other
     others = [p for p in people_named(ctx.session, folded, None) if p.id != ctx.person.id]
     return bool(others)
 
 
+_NICKNAME_FIRST = re.compile(r"(?:小|老)(?![区时组队人家乡百年])[一-鿿](?:同志|他|她)?(?:这个月|这月|上个月|上月|本月|的|时长|下沉|服务|登)")
+
+
+_MONTH_AFTER = re.compile(r"^(?:那)?((?:上个?月|本月|这个?月|\d{1,2}月份?|[一二三四五六七八九十]{1,2}月份?))的?(?:呢|啊|咋样|怎么样)?[?？。.!！]*$")
 _WHOLE_LIST = re.compile(r"^(?:要|发|看|给我)?(?:全部|全部的|全部名单|完整的|完整名单|都发|都要|全要|全发|所有人的?)(?:吧|呗|发我|发来|看看)?[。.!！]*$")
 
 
 def read_team(text: str, ctx: Context) -> Reading | None:
     """The leaders' summary, however asked."""
     folded = fold(text)
+    folded = re.sub(r"时常(?=.{0,3}(?:咋样|怎么样|统计|情况|多少|够|达标))", "时长", folded)  # 时常 typed for 时长
     shown = ctx.recall(SUMMARY_SHOWN)
+    if shown is not None and (month := _MONTH_AFTER.match(folded)) is not None:
+        # "上个月的呢" right after the summary: that month's
+        found = find_month(month.group(1), ctx.now.date())
+        return Reading(0.9, groups=_month_groups(found)) if found else None
+    if shown is not None and re.match(r"^(?:那)?哪个(?:社区|单位|网格|科室)(?:最差|最好|垫底|倒数第一|排最后|最少)", folded):
+        return Reading(0.9, groups={"month": shown["month"]} if shown.get("month") else {})  # "哪个社区最差" after the summary
     if shown is not None and _WHOLE_LIST.match(folded):
         # "全部" right after the short summary: the whole list of that month
         return Reading(0.95, groups={"everyone": True, **({"month": shown["month"]} if shown.get("month") else {})})

@@ -158,6 +158,8 @@ def jobs_command(ctx: Context, match: Match) -> list[Reply] | str:
         word, _, rest = args.partition(" ")
         action = SUBCOMMANDS.get(word)
         if action is None:
+            if args and re.search(r"格式|怎么用|咋用|怎么发|咋发|命令|用法|忘了", args):
+                return f"定时任务的用法——{HOW}。发「定时任务」看编号。"  # "定时任务命令格式是啥 忘了"
             if args and args not in ("列表", "清单"):
                 return f"没看懂“{args}”。{HOW}"
             ctx.remember(LISTED, True, minutes=15)

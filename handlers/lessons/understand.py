@@ -42,8 +42,13 @@ _STATS = re.compile(
 )
 
 
+# 微课 as phones mistype it (微克, 微科) and as people shorten it (小课).
+_LESSON_MISTYPED = re.compile(r"微[克科棵颗]|(?<![大中])小课")
+
+
 def _strip(text: str) -> str:
     kept = "".join(c for c in normalize(text) if not unicodedata.category(c).startswith(("So", "Sk", "Cf", "Mn")))
+    kept = _LESSON_MISTYPED.sub("微课", kept)
     return re.sub(r"[。.!！~～,，\s]+$", "", kept).strip()
 
 
@@ -62,9 +67,11 @@ def lesson_number(raw: str | None) -> int | None:
 _DONE_PHRASE = re.compile(r"已学|学完了?|学好了|学过了|看过了|看完了|看明白了|看懂了|签个?到|打个?卡")
 
 
-_DONE_AT_END = re.compile(r"(?:微课|这课|这节课|今天的课).{0,60}?(?:然后|所以|就|那就)?\s*(?:已学|已学习|学完了|已打卡|打个?卡|签个?到)(?:了|吧|啦)?$")
+_DONE_AT_END = re.compile(r"(?:微课|这课|这节课|今天的课).{0,60}?(?:然后|所以|就|那就)?\s*(?:已学|已学习|学完了|已打卡|打个?卡|签个?到"
+                          r"|(?:学|看)(?:过|完)了\s*(?:给|帮)?(?:我|俺)?(?:记上|记一下|登上|算上)(?:吧|呗|哈)?)(?:了|吧|啦)?$")
 
 
+_DONE_FIRST = re.compile(r"^(?:已阅|已学|已学习|学完了|看完了|已打卡)(?:了|啦)?[\s,，。!！]+(?:嗯|那个)?\S*(?:课|讲|学)")
 _CONFIRMED_AT_END = re.compile(r"(?:已学|已学习|学完了|学完啦|已打卡|打个?卡|签个?到)(?:了|吧|啦|哈|哦)?$")
 
 
@@ -80,6 +87,8 @@ def read_done(text: str, ctx: Context) -> Reading | None:
             found = _DONE.match(strong[-1]) or _DONE.match("已学")
     if not found and _DONE_AT_END.search(text) and not re.search(r"[?？]|吗|怎么|咋", text):
         found = _DONE.match("已学")  # "今天那个微课我刚在地铁上看完了…然后已学": the confirmation at the end
+    if not found and _DONE_FIRST.match(text) and not re.search(r"[?？]|吗|怎么|咋|没学|没看", text):
+        found = _DONE.match("已学")  # "已阅 嗯那个公务用车这课讲得挺清楚的…涨知识了": the confirmation first, then a remark
     if not found and ctx.recall(SHOWN) is not None and _CONFIRMED_AT_END.search(text) and not re.search(r"[?？]|吗|怎么|咋|没", text):
         found = _DONE.match("已学")  # the lesson just shown, "…讲得挺好 案例挺实在 学完了哈"
     if not found:
@@ -122,14 +131,21 @@ _TODAY_ASKED = re.compile(
 _SEND_IT = re.compile(r"(?:发我|发给我|发一下|给我发|给我看看|发来)(?:看看|瞅瞅)?(?:呗|吧|呀|啊)?$")
 
 
+# "今儿个微课咋还没推过来": today's lesson asked for, as missing.
+_NOT_ARRIVED = re.compile(r"(?:微课|作风课).{0,4}(?:咋|怎么|为啥)?(?:还)?(?:没|没有)(?:推|发|来|收到|到)|(?:没|没有)(?:收到|看到).{0,4}(?:今天|今日|今儿)?的?微课")
+
+
 def read_today(text: str, ctx: Context) -> Reading | None:
     text_ = _strip(text)
+    if _NOT_ARRIVED.search(text_) and len(text_) <= 60 and not _STATS.search(text_) \
+            and not re.search(r"(?:我|俺)(?:已经?|都|也)?(?:学完|已学|学过|看完|看过|打卡)", text_):
+        return Reading(0.9, groups={"num": ""})
     if _TODAY_ASKED.match(text_) and not _DONE.match(text_):
         return Reading(0.9, groups={"num": ""})  # "发一下今天的作风微课堂"
     found = _TODAY.match(text_)
     if not found:
         if _TODAY_ANYWHERE.search(text_) and len(text_) <= 20 and not _DONE.match(text_) and not _STATS.search(text_) \
-                and not re.search(r"怎么|咋|如何|打卡|学完|学了|已学|学好|看过|看完|看明白|签个?到|停|暂停|恢复|别发|不要发|关掉", text_):
+                and not re.search(r"怎么|咋|如何|打卡|学完|学了|学过|已学|学好|看过|看完|看明白|签个?到|停|暂停|恢复|别发|不要发|关掉", text_):
             return Reading(0.9, groups={"num": ""})
         if _TODAY_ANYWHERE.search(text_) and _SEND_IT.search(text_) and not _DONE_PHRASE.search(text_):
             return Reading(0.9, groups={"num": ""})  # "听说今天的微课讲的是矛盾调解…你发我看看呗"

@@ -69,6 +69,8 @@ _ASKS_HOW = re.compile(r"怎么玩|咋玩|怎么答|咋答|怎么弄|咋弄|怎�
 def practice(ctx: Context, match: Match):
     if _ASKS_HOW.search(match.text):
         raise Decline  # "答题是怎么玩的 说明一下": how it works is 帮助's to tell
+    if re.search(r"正确率|参与率|情况|成绩|统计|咋样|怎么样", match.args or ""):
+        return leaderboard(ctx, Match(text=match.text, groups={"period": ""}))  # "答题正确率咋样 整体的": the figures
     window = timedelta(minutes=ctx.config.quiz.practice_window_minutes)
     item, new = service.start_practice(ctx.session, ctx.person, ctx.now, window)
     if item is None:

@@ -53,6 +53,7 @@ _PROBLEM = re.compile(
     r"|(?:乱|脏|臭|吵|挤|堵|黑)得(?:很|要命|不行|不得了|没法|慌)|乱糟糟|脏兮兮|停车乱|乱停车|乱七八糟"
     r"|吵得|吵死|太吵|好吵|吵人|吵到|睡不着|狗叫|又停了|停运|困人|老化|松动|漏气|卡人|老是卡|总卡|下不来|掉下来|砸到|刷抖音|刷视频|打游戏|玩游戏|上班睡觉"
     r"|又冒|冒了|顺走|偷走|让人偷|被人偷|谁来清|谁来修|谁来管|过不了|堆的那些|坑坑洼洼|坑洼|没法下脚|没法走"
+    r"|(?:大|个|的)坑(?!人|钱|爹|了我)|坑(?:还)?没(?:人)?(?:填|补|修)|谁管管|谁来管管"
 )
 # A complaint put as a rhetorical question: "社区干部上班打牌 有没有人管？"
 _RHETORICAL = re.compile(r"有没有人管|管不管|能不能管管|谁来管|没人管吗|怎么没人管|还管不管|有人管吗|谁管|管一管|管管吧|给个说法")
@@ -60,7 +61,7 @@ _QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|要不要|算不算|行不行|中不中|啥|什么|多少|多长时间|多久|(?<![好十这])几(?!乎)"
     r"|(.)不\1|不\s*$|管不管|没\s*$|没有\s*$|了没(?:有)?\s*[?？]?$|有回复|有结果|在哪|哪里|哪儿|哪些|哪几|发啥|啥字"
 )
-_RATING = re.compile(r"^(?:(?:还行吧?|还可以吧?|一般般吧?|一般吧|马马虎虎|凑合吧?|总的来说|总体来说|整体来说|说实话|不中|中|不行|嗯+|哎)\s*[,，]?\s*)?(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不满意|满意|好评|差评)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
+_RATING = re.compile(r"^(?:(?:还行吧?|还可以吧?|一般般吧?|一般吧|马马虎虎|凑合吧?|总的来说|总体来说|整体来说|说实话|不中|中|不行|嗯+|哎)\s*[,，]?\s*)?(?:挺|很|非常|比较|还算|还|蛮|十分|特别|基本|总体|整体)?\s*(?P<verdict>不太满意|不咋满意|不大满意|不怎么满意|不满意|满意|好评|差评)(?:的|了|啊|呀)?\s*[!！。.,，~]*\s*(?P<reason>.*)$", re.S)
 _SHOW = re.compile(
     r"(?:查询|查一下|查下|查查|看下|看一下|看看|查)\s*(?:反映|投诉)?\s*(?:#\s*(?P<id>\d+)|(?P<id3>\d+|[一二三四五六七八九十百]{1,4})\s*号)"
     r"|(?:#\s*(?P<id2>\d+)|(?P<id4>\d+)\s*号(?:反映|投诉)).{0,8}(?:办得|进度|情况|咋样|怎么样|到哪|结果|办了没|处理了没|怎么说)"
@@ -74,6 +75,8 @@ _STATS = re.compile(
     rf"|(?:随手拍|反映|投诉|工单)(?:的问题)?.{{0,6}}(?:[^效]率|平均|多少件|几件|多少条|几条|总数|统计)"
 )
 _MINE = re.compile(r"(?<![找向跟给对帮替])(?:我|俺)(?:之前|上次|以前|前几天|前些天|前两天|前阵子|这两天|这阵子|上周)?(?:反映|反应|投诉|提交|举报|报|提|发|拍)(?:过|了)?的(?:随手拍|反映|投诉|问题|事|那个|那些|记录)?"
+                   # "我前几天反映那几个事现在咋样了"
+                   r"|(?:我|俺)(?:之前|上次|以前|前几天|前些天|前两天|前阵子|这两天|上周)(?:反映|反应|投诉|提交|举报|报|提)(?:过|了)?(?:的)?(?:那几个|那些|那几件|那俩|那两个)(?:事|问题|随手拍)?"
                    r"|(?:我|俺)(?:的)?(?:投诉|反映|随手拍)(?:的)?记录|查(?:一下|一查|下|查|看)?(?:我|俺)的(?:反映|随手拍|投诉)"
                    # "我这个月反映了几个来着": how many one has sent, and which
                    r"|(?:我|俺)(?:这个?月|本月|上个?月|今年|最近|这阵子)?(?:都|一共|总共)?(?:反映|投诉|提交|举报|拍|报|提)了?(?:几|多少)(?:个|条|件|次|回)?(?:问题|事)?"
@@ -92,6 +95,9 @@ _WORKLIST = re.compile(
     # "把最近的反映都列出来看看", "现在分给我的单子有哪些"
     r"|(?:反映|随手拍|投诉|单子|工单)(?:都|全)?(?:给我)?(?:列|拉|调)(?:出来|一下|个单)"
     r"|(?:分给|派给|交给)(?:我|俺)的(?:单子|工单|反映|随手拍|投诉)"
+    # "看下这礼拜还没办结的随手拍", "安居社区的随手拍单子全部拉出来我看看", "最近的投诉清单发下"
+    r"|^(?:看下|看看|看一下|查下|查一下|调出|把)?.{0,10}(?:没办结|未办结|没办完|没处理|未处理|待受理|没受理|最近|全部|所有)的?(?:反映|随手拍|投诉|工单)(?:单子|清单|列表)?\s*[。.!！]*$"
+    r"|(?:反映|随手拍|投诉)(?:的)?(?:单子|清单|列表).{0,4}(?:全部|都)?(?:拉|调|列|发)(?:出来|一下|下)"
 )
 
 
@@ -112,6 +118,7 @@ _PASS_ON = re.compile(
     r"|(?:麻烦你?|帮我|替我|请你?|你)(?:跟|和|给|向)(?:上面|上级|领导|他们领导|你们领导|有关部门|相关部门|负责的部门|管事的)(?:说一声|说说|说一下|说下|讲一声|讲讲)"
     r"|(?:反映|反应|投诉|转)给(?:城管|物业|社区|街道|领导|上面|有关部门|相关部门|负责的部门|他们领导|管事的)"
     r"|(?:帮我|替我|帮忙|给我)把(?:这个|这事|这件事|这个事)?(?:反映|反应|报|递|转|捅)上去"
+    r"|(?:^|[\s,，])(?:帮忙|帮我)?(?:反映|反应|报|递)上去(?:吧|呗|啊)?[。.!！~]*$"  # a forwarded problem, then "@网格助手 反映上去"
     # "麻烦让城管来处理下", "找人管管吧": asking for someone to deal with it
     r"|(?:麻烦|请|赶紧|快)(?:让|叫|找|派)(?:城管|物业|社区|街道|人|有关部门|相关部门)(?:来)?(?:处理|管管|管一管|解决|看看|修)|找(?:个)?人(?:来)?(?:管管|管一管|处理|修)"
 )
@@ -187,11 +194,16 @@ def already_reported(text: str) -> bool:
     return _ALREADY_REPORTED.search(normalize(text)) is not None
 
 
+_AGAINST_ME = re.compile(r"(?:投诉|举报|告|曝光)(?:我|俺)(?![们家])")
+
+
 def read_report(text: str, ctx: Context) -> Reading | None:
     """A 随手拍 ticket, not anonymous (read_anonymous takes those)."""
     text = MEDIA_PLACEHOLDER.sub("", normalize(text)).strip()
     if already_reported(text) and not _LEAD.match(text):
         return None
+    if _AGAINST_ME.search(text) and not _LEAD.match(text):
+        return None  # "…大妈说我回得慢还要投诉我": a complaint about the sender, told; not one to file
     if _ANONYMOUS.search(text) and (_ANYWHERE.search(text) or _PASS_ON.search(text)) or _MINE.search(text) or not_a_report(text):
         return None
     if (step := ticket_verb(text)) is not None and step[0] in ("reroute", "close", "accept", "progress", "category"):
@@ -248,10 +260,13 @@ def is_how_to(text: str) -> bool:
     asking about the feature, nothing to report."""
     text = normalize(text)
     body = report_body(text)
-    asks = _ENDS_ASKING.search(body) or re.search(r"会不会|能不能|可不可以|多久|几天|啥时候|什么时候", body)  # "…会不会让人知道是我"
+    asks = _ENDS_ASKING.search(body) or re.search(r"会不会|能不能|可不可以|多久|几天|啥时候|什么时候", body) \
+        or re.match(r"^[^,，。\s]{1,12}?(?:吗|么|嘛)(?=[\s,，。]|$)", body)  # "…会不会让人知道是我", "能匿名吗 嗯有些事…"
     # "不想让人知道是我说的 …": asking not to be named is no question about who sees.
     if _ABOUT_PROCESS.search(_ANONYMOUS.sub(" ", body)) and asks and problem_at(body) is None and len(body) <= 30:
         return True
+    if re.match(r"^(?:能|可以|能不能|可不可以)(?:匿名|不留名|不留名字|不写名字)(?:吗|么|不|嘛)(?=[\s,，。]|$)", body) and problem_at(body) is None:
+        return True  # "随手拍能匿名吗 嗯有些事我不想让人知道是我说的": the question first, the reason after
     if len(body) > 12:
         return False
     if _HOW_TO.search(text) is not None:
@@ -348,7 +363,7 @@ _VERDICT_AT_END = re.compile(r"^(?P<story>.{4,300}?)\s*(?:凑合吧|就这样吧
 # Right after looking at one's closed ticket: the verdict after a few words on what is rated, the reason after it
 # ("这个处理我不满意啊 等了十几天…", "嗯 满意 就是时间长了点").
 _VERDICT_LED = re.compile(
-    r"^(?:嗯|哦|噢|额|呃|这个|这次|这回|的|处理|结果|办理|对|我|俺|总体|整体|还是|说实话|挺好|还好|不错|还行|可以|[\s,，])*"
+    r"^(?:嗯|哦|噢|额|呃|这个|那个|这次|这回|的|处理|结果|办理|对|我|俺|总体|整体|还是|说实话|挺好|还好|不错|还行|可以|看了一下|看了下|看过了|看了|[\s,，])*"
     r"(?:挺|很|非常|比较|还算|还|蛮|不太)?(?P<verdict>不太满意|不满意|满意)(?:啊|吧|呀|了|的)?\s*[,，。!！]?\s*(?P<reason>.*)$", re.S)
 
 
