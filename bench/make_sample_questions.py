@@ -9,6 +9,7 @@ the known questions do for questions nobody has asked before.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -30,6 +31,11 @@ HEADER = """\
 # alike to one of these (handlers/rules/alike.py); `from` lets the benchmark leave a set's own
 # questions out when it measures that set.
 """
+
+
+# A message that carries someone else's words (a forward, a quote, a second line): the question is only part
+# of it, and the rest would make other questions look alike to it.
+CARRIES_OTHERS = re.compile(r"【转发】|^转[:：]|「|^回复\s*\S{1,16}[:：]|\n")
 
 
 def fresh(name: str) -> bool:
@@ -66,7 +72,8 @@ def main() -> None:
                 rows.append((q["text"], q["expect"][0], name))
     for line in CORPUS.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        if row["intent"] == "rules.ask" and row.get("expect") and row["text"] not in seen and not near(row["text"], held):
+        if row["intent"] == "rules.ask" and row.get("expect") and row["text"] not in seen and not near(row["text"], held) \
+                and not CARRIES_OTHERS.search(row["text"]):
             seen.add(row["text"])
             rows.append((row["text"], row["expect"][0], "corpus"))
     body = "".join(f"\n[[q]]\ntext = {quoted(t)}\narticle = {quoted(a)}\nfrom = {quoted(f)}\n" for t, a, f in rows)
