@@ -493,3 +493,9 @@ def test_an_article_for_meetings_is_not_offered_first_for_a_phone_outside_them(b
 def test_the_articles_still_answer_what_they_say(bot, text, cited):
     said = bot.send("张伟", text)
     assert said.text.startswith("依据") and cited in said.text.split("\n")[0]
+
+
+def test_a_guest_taken_sightseeing_is_not_answered_by_the_rule_on_ones_own_trips(bot):
+    said = bot.send("张伟", "来考察的想顺便去咱这景区转转 能给安排不")
+    first = said.text.split("\n")[0] if said.text.startswith("依据") else next(l for l in said.text.split("\n") if l.startswith("1 "))
+    assert "公务接待" in first and "第四条" in first

@@ -2532,3 +2532,13 @@ def test_is_service_hours_with_what_was_done_after_a_bare_amount_logs_it(bot):
     bot.send(CADRE, "3小时")
     said = bot.send(CADRE, "是服务时长 今天下沉走访的")
     assert [h for _, h, _ in hours_of(bot)] == [3.0] and "✅ 已登记" in said.text
+
+
+def test_a_mistyped_watch_word_is_logged(bot):
+    said = bot.send(GRID_WORKER, "@网格助手 今天晌午在小区门口值受一个半钟头😂")
+    assert [h for _, h, _ in hours_of(bot, GRID_WORKER)] == [1.5] and "✅ 已登记" in said.text
+
+
+def test_asking_to_add_a_day_before_last_month_gets_the_limit_not_the_rules(bot):
+    said = bot.send(CADRE, "9月28号入户走访2小时忘了登 现在补上中不")
+    assert "规定知识库" not in said.text and "没找到正好对上的条文" not in said.text and hours_of(bot) == []

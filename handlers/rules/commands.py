@@ -80,7 +80,8 @@ def read_off_topic(text: str, ctx: Context) -> Reading | None:
     text = normalize(text)
     if not (is_question(text) or is_request(text) or len(text) <= OFF_TOPIC_SHORT or re.search(r"想问|问问|问一下|请问", text)):
         return None
-    if re.search(r"(?:这个|你|助手|机器人|小程序)(?:要|该|应该)?(?:怎么|咋|如何)(?:用|使用|弄)|(?:下载|装|安装)(?:个)?app|发字就行|直接发字", text):
+    if re.search(r"(?:这个|你|助手|机器人|小程序)(?:要|该|应该)?(?:怎么|咋|如何)(?:用|使用|弄)|(?:下载|装|安装)(?:个)?app|发字就行|直接发字"
+                 r"|这个号|是干啥的|是干什么的|能帮我(?:办|干|做)(?:啥|什么|点啥)", text):
         return None  # "这个怎么用 我能干啥": how to use the bot, not a gadget question
     if reports.problem_at(text) is not None and not is_request(text) and not topic_words(text)[1]:
         return None  # "小区门口那个下水道又冒了 咋整啊": a problem told; the clarifying question offers a 随手拍

@@ -132,7 +132,7 @@ _OCCASIONS = (
 )
 # A rule on one's own trips ("出差期间不得接受接待单位的宴请") says nothing of a guest one receives.
 _TRIP_ONLY = re.compile(r"^(?:(?!接待对象).)*出差期间")
-_GUEST = re.compile(r"来(?:这边|我们这|俺们这|咱这|这儿|这里|本地|咱们这)|(?:请|招待|陪|带)(?:他|她|他们|她们|客人|同学|朋友|亲戚)")
+_GUEST = re.compile(r"来(?:这边|我们这|俺们这|咱这|这儿|这里|本地|咱们这)|来(?:考察|调研|检查|学习|交流|参观|取经)的|(?:请|招待|陪|带)(?:他|她|他们|她们|客人|同学|朋友|亲戚)")
 
 # An article about one matter answers only a question that names it, whenever it is asked: (what marks the
 # article, in its text or its document's title; what names the matter in a question).
