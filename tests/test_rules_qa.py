@@ -467,6 +467,7 @@ def test_the_rule_on_working_hours_still_answers_at_work(bot):
     "晨会学完规定 那还要写学习心得不",  # something to hand in the article never names
     "管公章的大姐请产假了 那章交给谁管",  # the keeper on leave
     "新来的网格员要培训多久才能上岗",  # how long a thing takes that the article never names
+    "新来的下沉干部 要先培训不 培训几天",
     "网格员想转社区干部 有啥条件",  # conditions no article lists
     "下沉网格那20个钟头 路上来回的时间能算进去不",  # whether time on the road counts
     "这个月请了一周病假 下沉20小时能少点不",  # being let off part of the rule

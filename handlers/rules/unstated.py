@@ -249,7 +249,7 @@ _ASKS_EXEMPTION = re.compile(r"能少点|少点不|能不能少|可以少|能减
 _TIME_COUNTED = re.compile(r"(?P<case>[\u4e00-\u9fff]{2,8}?)(?:的|那会儿|那段|那些)?(?:时间|工夫|功夫)\s*(?:能|可以|也)?(?:算|计)")
 # Something to hand in asked for ("还要写学习心得不", "要交啥材料吗"): an article that never names it does not say.
 # How long a thing takes ("要培训多久"), asked of an article that never names the thing.
-_HOW_LONG_IT_TAKES = re.compile(r"(?:要|得|需要)(?P<thing>[\u4e00-\u9fff]{2})(?:多久|多长时间|几天)")
+_HOW_LONG_IT_TAKES = re.compile(r"(?:(?:要|得|需要)|(?<=[\s,，]))(?P<thing>[\u4e00-\u9fff]{2})(?:多久|多长时间|几天)")
 _ASKS_TO_PRODUCE = re.compile(r"(?:还)?(?:要|得|需要|用不用|要不要|需不需要)(?:写|填|提交)(?:个|份|一份|篇|一篇)?(?P<thing>(?![回上去哪啥什])[\u4e00-\u9fff]{2,10}?)(?=不|吗|么|没|呢|[?？\s,，]|$)")
 _NAMES_QUALIFICATION = re.compile(r"持证|证书|资格")
 
