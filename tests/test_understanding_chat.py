@@ -2542,3 +2542,13 @@ def test_a_mistyped_watch_word_is_logged(bot):
 def test_asking_to_add_a_day_before_last_month_gets_the_limit_not_the_rules(bot):
     said = bot.send(CADRE, "9月28号入户走访2小时忘了登 现在补上中不")
     assert "规定知识库" not in said.text and "没找到正好对上的条文" not in said.text and hours_of(bot) == []
+
+
+def test_two_days_asked_to_be_logged_with_may_i_are_sent_back_to_split(bot):
+    said = bot.send(GRID_WORKER, "昨天巡逻2小时今天入户3小时 都给我记上 中不中")
+    assert "一条只能登记一天" in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+def test_taking_an_old_resident_to_the_doctor_is_service(bot):
+    bot.send(GRID_WORKER, "在卫生院陪一个搬迁户老人看病 两个半小时")
+    assert [h for _, h, _ in hours_of(bot, GRID_WORKER)] == [2.5]

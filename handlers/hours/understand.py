@@ -42,7 +42,7 @@ FIELD_DUTY = (r"盯现场|现场盯|(?:盯|守)(?:了|着|在)?.{0,8}(?:现场|�
 SERVICE = re.compile(
     r"服务(?!中心|站|大厅|窗口|台|点|区)|服物|下沉|网格|登记|登个|补登|记一下|记上|记个|时长"
     r"|巡逻|巡罗|巡落|巡査|巡查|巡楼|巡河|巡湖|巡堤|巡塘|河长|值守|值班|值斑|值瘦|值手|直守|走仿|入护|登计|发放|分发|派发|物资|防汛|防火|帮扶|入户|走访|宣传(?!栏|牌|画)|宣讲|调解|创文|整治|帮办|代办|代缴|疫苗|核查|排查|摸排"
-    r"|陪.{0,10}(?:去|上)(?:医院|看病|复查|体检|办)|护学|护校|护导|护送|疏导|保洁|搞卫生|打扫卫生|环境卫生|大扫除|义工|文明劝导|交通劝导|治安|联防|红袖章"
+    r"|陪.{0,10}(?:去|上)(?:医院|看病|复查|体检|办)|陪.{0,10}看病|护学|护校|护导|护送|疏导|保洁|搞卫生|打扫卫生|环境卫生|大扫除|义工|文明劝导|交通劝导|治安|联防|红袖章"
     r"|送饭|送餐|送菜|送水|送煤|理发|给.{0,8}(?:老人|群众|居民|困难户|残疾|独居|孤寡).{0,4}(?:送|办|修|买|打扫|理发|做饭)"
     r"|接待(?:群众|居民|来访|上访|来信)|信访|上访|来访|清理|扫街|慰问|送药|普查|志愿|劝导|看望|探访|结对|包保|隐患|流动人口|人口普查|政策宣|陪.{0,6}(?:去|办|看)"
     r"|巡夜|夜巡|巡检|(?:安全|消防|入户|隐患)检查|督查|走街|串户|摸底|登门|上门|送温暖|义务|打扫|清扫|扫雪|除雪|植树|消杀"
@@ -188,6 +188,8 @@ FOR_SOMEONE_ELSE = re.compile(
     # "老刘跟我说他今天走访了五个钟头": what someone said of their own service
     r"|说(?:他|她)(?:今天|昨天|前天|上午|下午|晚上)?(?:在[\u4e00-\u9fff]{1,6})?(?:走访|巡逻|值守|值班|入户|服务|下沉|帮扶|宣传|干)了"
 )
+# Asked to log, then "may I?" ("…都给我记上 中不中"): the request, not a question about the rules.
+_LOG_THEN_MAY_I = re.compile(r"(?:记上|登上|记一下|登一下|登记上|给我记|给我登)\s*(?:吧)?\s*(?:中不中|行不行|行不|中不|成不成|可以不|好不好)\s*[?？]*$")
 # The month's aim said before the entry ("要凑够20个钟", "离20小时还差"): no amount served.
 _MONTHS_AIM = re.compile(r"(?:(?:这个?月|本月)?(?:月底|月末)?(?:前|之前)?(?:要|得|还得)?)(?:凑够|凑满|凑齐|够|满|达到|不到|没到|还差|离|距离)\s*(?:\d+|[一二两三四五六七八九十]+)\s*个?\s*(?:小时|钟头|个钟|钟)(?:的)?(?:目标|任务)?")
 # A relative's own job ("俺对象昨儿在他们单位值了12个钟头班 累坏了"): their work, not the sender's grid service.
@@ -528,7 +530,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         return Reading(0.85, groups={**groups, "may_i": True}, label=_label(groups, today))
     if (logged := _logging_asked(text, folded, ctx)) is not None:
         return logged
-    if QUESTION.search(asked_text) and (len(asked_text) <= LONG_TEXT or is_question(asked_text)):
+    if QUESTION.search(asked_text) and (len(asked_text) <= LONG_TEXT or is_question(asked_text)) and not _LOG_THEN_MAY_I.search(folded):
         return None  # (a long run-on that does not end asking tells what was done)
     amount = read_amount(folded)
     # Asking to log ("记一下", "登上") names no service: "上午俩小时 记一下" is still a bare amount.
