@@ -765,13 +765,10 @@ class Router:
         return self.find(message) is not None
 
     def allowed(self, person: Person | None) -> list[Command]:
-        if person is None:
-            return [c for c in self.commands if c.allow_unregistered and not c.hidden]
-        role = Role(person.role)
-        return [c for c in self.commands if role in c.roles and not c.hidden]
+        return [c for c in self.commands if not c.hidden and self._may_use(person, c)]
 
     @staticmethod
-    def _eligible_person(person: Person | None, command: Command) -> bool:
+    def _may_use(person: Person | None, command: Command) -> bool:
         return command.allow_unregistered if person is None else Role(person.role) in command.roles
 
     def _help_lines(self, person: Person | None, commands: Iterable[Command] | None = None) -> list[str]:
@@ -803,7 +800,7 @@ class Router:
                 if topic in title or title in topic or any(c.name.startswith(topic) or topic.startswith(c.name) for c in commands):
                     return "\n".join([*lines, f"【{title}】", *self._help_lines(person, commands)])
             # A command kept out of the menu ("绑定") is still explained to whoever asks how to use it.
-            unlisted = [c for c in self.commands if c.hidden and c.name == topic and self._eligible_person(person, c)]
+            unlisted = [c for c in self.commands if c.hidden and c.name == topic and self._may_use(person, c)]
             if unlisted:
                 return "\n".join([*lines, *self._help_lines(person, unlisted)])
         lines.append("可以这样跟我说：")
