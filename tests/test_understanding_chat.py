@@ -2552,3 +2552,10 @@ def test_two_days_asked_to_be_logged_with_may_i_are_sent_back_to_split(bot):
 def test_taking_an_old_resident_to_the_doctor_is_service(bot):
     bot.send(GRID_WORKER, "在卫生院陪一个搬迁户老人看病 两个半小时")
     assert [h for _, h, _ in hours_of(bot, GRID_WORKER)] == [2.5]
+
+
+def test_a_colleagues_hours_sent_while_an_amount_is_awaited_are_not_the_answer(bot):
+    assert "一次最多登记12小时" in bot.send(GRID_WORKER, "服务 15小时 昨天通宵").text
+    said = bot.send(GRID_WORKER, "帮王姐登一下 她昨天巡逻2小时")
+    assert hours_of(bot, GRID_WORKER) == [] and "本人登记" in said.text
+    assert "✅ 已登记" in bot.send(GRID_WORKER, "那就记10小时").text

@@ -340,6 +340,13 @@ def _problem_first(folded: str) -> bool:
 _FOR_NAME = re.compile(r"(?:给|帮|替|代)(?=[\u4e00-\u9fff]{2})")
 
 
+def _not_an_answer(folded: str, ctx: Context) -> bool:
+    """Right after "是几个小时？", what cannot be the sender's answer: a text to write ("帮写个月度总结 就写…22小时"), or
+    someone else's hours ("帮王姐登一下 她昨天巡逻2小时", "俺对象…值了12个钟头班")."""
+    return rules.is_request(folded) or FOR_SOMEONE_ELSE.search(folded) is not None or _names_another(folded, ctx) \
+        or ANOTHERS_AMOUNT.search(folded) is not None or _FAMILYS_WORK.search(folded) is not None
+
+
 def _names_another(folded: str, ctx: Context) -> bool:
     """Someone else on the roster named as the one who served: opening the message ("李娜昨天入户走访了4个小时"),
     or after 给/帮/替 ("给张伟记6个小时 他这周在安居社区下沉的")."""
@@ -470,8 +477,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             groups = {"hours": waiting["hours"], "note": waiting.get("note", ""), "day": day.isoformat()}
             return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
     asked = ctx.recall(ASKED)
-    if asked is not None and rules.is_request(folded):
-        asked = None  # "帮写个月度总结 就写…22小时" right after "是几个小时？": a text to write, not the answer
+    if asked is not None and _not_an_answer(folded, ctx):
+        asked = None
     bare = _bare_amount(folded)
     dated = _DAY_BEFORE_NUMBER.match(folded)
     dated_after = _DAY_AFTER_NUMBER.search(folded) if dated is None else None
