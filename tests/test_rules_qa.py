@@ -475,6 +475,10 @@ def test_the_rule_on_working_hours_still_answers_at_work(bot):
     "没退成的礼交到纪工委了，最后他们咋处理，能退回给送礼的人不",  # after the step the article lays down
     "想注册个抖音号发发做饭视频 要跟单位报备吗",  # a pastime, not an act at work
     "那司机一天最多能开几个钟头",  # not a meeting's length
+    "会议通知一般提前几天发",  # days asked of an article counting minutes (提前5分钟到场)
+    "评议低保的居民代表是怎么选出来的",  # how a thing came about, of an article that never says that verb
+    "分管领导出差了 出差审批单让别人代签行不",  # the signer away: someone else standing in
+    "开会的讲话稿谁来写",  # who does a chore, of an article naming no one
 ])
 def test_what_the_articles_never_say_is_not_quoted_from_one_that_shares_its_words(bot, text):
     assert not bot.send("张伟", text).text.startswith("依据")
@@ -490,6 +494,8 @@ def test_an_article_for_meetings_is_not_offered_first_for_a_phone_outside_them(b
     ("上面来检查 晌午在食堂吃工作餐 一个人标准多少钱", "第五条"),  # a guest's meal, in the canteen, still answered
     ("微信红包算礼金不", "第二条"),  # what a word covers: the definition answers
     ("开会的时候手机要静音吗", "第五条"),  # the meeting rule, asked of a meeting
+    ("出差回来几天内要把票报了", "第六条"),  # days asked, a month stated: the same scale of time
+    ("一般工作会议最多开几个小时", "第二条"),
 ])
 def test_the_articles_still_answer_what_they_say(bot, text, cited):
     said = bot.send("张伟", text)
@@ -500,3 +506,8 @@ def test_a_guest_taken_sightseeing_is_not_answered_by_the_rule_on_ones_own_trips
     said = bot.send("张伟", "来考察的想顺便去咱这景区转转 能给安排不")
     first = said.text.split("\n")[0] if said.text.startswith("依据") else next(l for l in said.text.split("\n") if l.startswith("1 "))
     assert "公务接待" in first and "第四条" in first
+
+
+def test_guests_come_to_learn_are_work_not_an_outing(bot):
+    said = bot.send("张伟", "外区来学习交流 想去附近景区转转 能安排不")
+    assert "帮不上" not in said.text and "第四条" in said.text

@@ -80,7 +80,8 @@ _NAMES_KIN_AT_LARGE = re.compile(r"亲属|亲戚|亲友|近亲|家属")
 # The person or paper the article relies on is missing or out of reach (审批单找不着了, 值班领导电话打不通,
 # 管公章的休年假了): the article lays down the way, not what to do without it.
 _UNAVAILABLE = re.compile(r"找不着|找不到|弄丢|丢了|没办(?!法)|没带|打不通|联系不上|不接电话|休(?:年)?假了|请\S{0,2}假了|休\S{0,2}假了|住院了|出差了|停火|满了|关门了|订不上|没位子|不在(?:单位|岗|家)?(?:的时候|这几天)?(?=.{0,8}(?:谁|咋|怎么))")
-_ASKS_REMEDY = re.compile(r"咋整|咋办|怎么办|咋弄|咋补|怎么补|咋安排|怎么安排|谁管|谁(?:来|能|可以)?(?:代|替|帮)?\S{0,2}?(?:批|签|管)|找谁|后面|以后|接下来")
+_ASKS_REMEDY = re.compile(r"咋整|咋办|怎么办|咋弄|咋补|怎么补|咋安排|怎么安排|谁管|谁(?:来|能|可以)?(?:代|替|帮)?\S{0,2}?(?:批|签|管)|找谁|后面|以后|接下来"
+                          r"|(?:找|让|叫|请)(?:别人|别的人|其他人|旁人|同事)|(?:别人|其他人|同事)(?:代|替|帮)")
 _SPEAKS_OF_ABSENCE = re.compile(r"代|补办|临时|缺席|不在|无法|联系不上|遗失")
 # What happens after the article's own step was taken (俺登记交到纪工委了 那最后咋处理): it stops at the step.
 _AFTER_THE_STEP = re.compile(r"(?:交|上交|登记|报告|报备|上报|报给|报到|交给)(?:到|给|上去)?[^，。,]{0,8}了[,，\s]?[^，。]{0,12}?(?:最后|后来|之后|然后|以后|接下来|后面|再往后)[^，。]{0,6}?(?:会|咋|怎么|还|能)"
@@ -254,6 +255,9 @@ _TIME_COUNTED = re.compile(r"(?P<case>[\u4e00-\u9fff]{2,8}?)(?:的|那会儿|那
 _HOW_LONG_IT_TAKES = re.compile(r"(?:(?:要|得|需要)|(?<=[\s,，]))(?P<thing>[\u4e00-\u9fff]{2})(?:多久|多长时间|几天)")
 _ASKS_TO_PRODUCE = re.compile(r"(?:还)?(?:要|得|需要|用不用|要不要|需不需要)(?:写|填|提交)(?:个|份|一份|篇|一篇)?(?P<thing>(?![回上去哪啥什])[\u4e00-\u9fff]{2,10}?)(?=不|吗|么|没|呢|[?？\s,，]|$)")
 _NAMES_QUALIFICATION = re.compile(r"持证|证书|资格")
+# Who does a chore (讲话稿谁来写, 会议记录谁负责), asked of an article that names no one to do it.
+_ASKS_WHO_DOES = re.compile(r"谁(?:来|去|负责|管)?(?:写|起草|准备|记录|整理|打印|布置|通知|组织|张罗|操办)")
+_NAMES_A_DOER = re.compile(r"负责|专人|由\S{1,8}(?:统一|安排|承担|保管|办理|出具)|主持人|办公室|综合办|书记|主任|网格员|分管领导|主办单位")
 
 _ASKED_AND_NEEDED = (
     (_ASKS_WHO_PAYS, _SPEAKS_OF_PAYING),
@@ -262,6 +266,7 @@ _ASKED_AND_NEEDED = (
     (_FORMER, _SPEAKS_OF_FORMER),
     (_OBSTRUCTED, _SPEAKS_OF_OBSTRUCTION),
     (_ASKS_WHO_DECIDES, _NAMES_A_DECIDER),
+    (_ASKS_WHO_DOES, _NAMES_A_DOER),
     (_PAST_DEADLINE, _SPEAKS_OF_LATENESS),
     (_ASKS_HOW_PUNISHED, _NAMES_A_PENALTY),
     (_ASKS_MONEY, _STATES_MONEY),  # "临时救助能给多少": the article's figures are days, not sums
@@ -278,7 +283,30 @@ _ASKED_AND_NEEDED = (
 )
 
 
+# How a thing came about (居民代表是咋选出来的), asked of an article that never says that verb: it names the
+# thing, not how it is made.
+_ASKS_HOW_MADE = re.compile(r"(?:咋|怎么|如何|怎样)(?P<verb>[\u4e00-\u9fff])(?:出来|上来|下来|出)的")
+
+# A span of time asked in a scale the article never counts in ("会议通知要提前几天发" of "提前5分钟到场"): minutes and
+# hours are one scale, days, weeks, months and years the other; "报销要在几天内" is answered by "一个月内".
+_ASKS_SPAN = re.compile(r"(?:几|多少)(?:个)?(?P<unit>分钟|小时|钟头|天|日|周|星期|礼拜|月|年)")
+_STATES_SPAN = re.compile(r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?:个)?(?P<unit>分钟|小时|天|日|工作日|周|月|年)")
+_SHORT_UNITS = frozenset({"分钟", "小时", "钟头"})
+
+
+def _span_elsewhere(question: str, article: IndexedArticle) -> bool:
+    asked = _ASKS_SPAN.search(question)
+    if asked is None:
+        return False
+    stated = {found.group("unit") in _SHORT_UNITS for found in _STATES_SPAN.finditer(article.text)}
+    return bool(stated) and (asked.group("unit") in _SHORT_UNITS) not in stated
+
+
 def _needs_unmet(question: str, article: IndexedArticle) -> bool:
+    if _span_elsewhere(question, article):
+        return True
+    if (made := _ASKS_HOW_MADE.search(question)) is not None and made.group("verb") not in article.text:
+        return True
     if any(asked.search(question) and not needed.search(article.text) for asked, needed in _ASKED_AND_NEEDED):
         return True
     if (counted := _ASKS_COUNT_OF.search(question)) is not None and not re.search(
