@@ -75,8 +75,11 @@ def _official_dealings(index: RulesIndex, article: IndexedArticle) -> bool:
 
 
 # A relative beyond the ones an article names (本人及其子女): 侄子's wedding is not the cadre's own or a child's.
-_FAR_RELATIVE = re.compile(r"(?:俺|我)(?:家|们家)?(?:的)?(?:侄子|侄女|外甥女?|弟弟|哥哥|姐姐|妹妹|表弟|表哥|表姐|表妹|堂弟|堂哥|堂姐|堂妹|亲戚|小舅子|大舅子|小姨子|叔叔|舅舅|姑姑|二姨|大姨|小姨|老舅|大伯|二叔)")
+_FAR_RELATIVE = re.compile(r"(?:(?:俺|我)(?:家|们家)?(?:的)?|^)(?:侄子|侄女|外甥女?|弟弟|哥哥|姐姐|妹妹|表弟|表哥|表姐|表妹|堂弟|堂哥|堂姐|堂妹|亲戚|小舅子|大舅子|小姨子|叔叔|舅舅|姑姑|二姨|大姨|小姨|老舅|大伯|二叔)"
+                           r"|(?:俺|我)(?:弟|哥|姐|妹|舅|姨|叔|姑)(?![们兄妹弟姐夫子儿女])")
 _NAMES_KIN_AT_LARGE = re.compile(r"亲属|亲戚|亲友|近亲|家属")
+# Whose matters an article binds, when it says (本人及其子女, 配偶、子女); 接送子女上学 is an example, not a scope.
+_OWN_FAMILY = re.compile(r"(?:本人|配偶)(?:及其|和|及|、)?子女|子女(?:及其|和|、)配偶")
 # The person or paper the article relies on is missing or out of reach (审批单找不着了, 值班领导电话打不通,
 # 管公章的休年假了): the article lays down the way, not what to do without it.
 _UNAVAILABLE = re.compile(r"找不着|找不到|弄丢|丢了|没办(?!法)|没带|打不通|联系不上|不接电话|休(?:年)?假了|请\S{0,2}假了|休\S{0,2}假了|住院了|出差了|停火|满了|关门了|订不上|没位子|不在(?:单位|岗|家)?(?:的时候|这几天)?(?=.{0,8}(?:谁|咋|怎么))")
@@ -180,7 +183,8 @@ _OWN_TIME_PURSUIT = re.compile(r"注册|开(?:个|了)?(?:号|账号|直播)|自
 # rules on gifts bind what comes with public duty, from the people served or to superiors, not family
 # customs; unless the cadre's own or a child's wedding is asked (操办婚礼 must be reported).
 _KIN = re.compile(r"亲哥|亲姐|亲弟|亲妹|亲戚|家里人|自家人|兄弟姐妹|表[哥姐弟妹]|堂[哥姐弟妹]|姑家|姑姑|姑妈|舅舅|舅妈|姨妈|小姨子"
-                  r"|小舅子|侄[子女儿]|外甥|(?:我|俺)(?:爸|妈|哥|姐|弟|妹|老丈人|丈母娘|公公|婆婆)|父母|爸妈|公婆|岳父|岳母|丈母娘|老丈人")
+                  r"|小舅子|侄[子女儿]|外甥|(?:我|俺)(?:爸|妈|哥|姐|弟|妹|舅|姨|姑|叔|伯|婶|老丈人|丈母娘|公公|婆婆|姥姥|姥爷|奶奶|爷爷|外婆|外公)"
+                  r"|父母|爸妈|公婆|岳父|岳母|丈母娘|老丈人")
 _MONEY_GIFT = re.compile(r"红包|压岁钱|份子|随礼|随了|礼金|礼物|礼品|收礼|不收钱|给了?\S{0,3}钱|转账")
 _NOT_FAMILY_MATTER = re.compile(r"服务对象|管理对象|群众|居民|住户|商户|领导|下属|同事|辖区|网格|片区|低保|办事|项目|结婚|婚礼|喜酒|办酒|操办")
 # A relative's business matters when the question is about reporting it or favouring it (第七条), not about a
@@ -253,13 +257,20 @@ _TIME_COUNTED = re.compile(r"(?P<case>[\u4e00-\u9fff]{2,8}?)(?:的|那会儿|那
 # Something to hand in asked for ("还要写学习心得不", "要交啥材料吗"): an article that never names it does not say.
 # How long a thing takes ("要培训多久"), asked of an article that never names the thing.
 _HOW_LONG_IT_TAKES = re.compile(r"(?:(?:要|得|需要)|(?<=[\s,，]))(?P<thing>[\u4e00-\u9fff]{2})(?:多久|多长时间|几天)")
+# How often ("网格员多久要走访一次"), asked of an article that never names the thing done.
+_HOW_OFTEN = re.compile(r"(?:多久|多长时间|隔几天)(?:要|得|去|才)?(?P<thing>[\u4e00-\u9fff]{2})(?:一次|一回|一趟|一遍)")
 _ASKS_TO_PRODUCE = re.compile(r"(?:还)?(?:要|得|需要|用不用|要不要|需不需要)(?:写|填|提交)(?:个|份|一份|篇|一篇)?(?P<thing>(?![回上去哪啥什])[\u4e00-\u9fff]{2,10}?)(?=不|吗|么|没|呢|[?？\s,，]|$)")
 _NAMES_QUALIFICATION = re.compile(r"持证|证书|资格")
 # Who does a chore (讲话稿谁来写, 会议记录谁负责), asked of an article that names no one to do it.
 _ASKS_WHO_DOES = re.compile(r"谁(?:来|去|负责|管)?(?:写|起草|准备|记录|整理|打印|布置|通知|组织|张罗|操办)")
 _NAMES_A_DOER = re.compile(r"负责|专人|由\S{1,8}(?:统一|安排|承担|保管|办理|出具)|主持人|办公室|综合办|书记|主任|网格员|分管领导|主办单位")
 
+# Pay held back (绩效拖了三个月没发, 补贴一直不到账): an article tying pay to points says nothing of paying late.
+_PAY_WITHHELD = re.compile(r"(?:绩效|工资|补贴|补助|津贴|奖金|加班费|值班费|误餐费)[^，。,\s]{0,6}?(?:拖|欠|没发|没到账|不到账|没给|还不发|不发|迟迟)")
+_SPEAKS_OF_PAYING_OUT = re.compile(r"发放|拖欠|按时发|到账")
+
 _ASKED_AND_NEEDED = (
+    (_PAY_WITHHELD, _SPEAKS_OF_PAYING_OUT),
     (_ASKS_WHO_PAYS, _SPEAKS_OF_PAYING),
     (_OVERTIME, re.compile("加班")),  # "加班到半夜打车回家 车费能报不": the rules on trips say nothing of overtime
     (_ASKS_POINTS, _STATES_POINTS),
@@ -318,7 +329,21 @@ def _needs_unmet(question: str, article: IndexedArticle) -> bool:
             return True  # "会扣当月绩效不": refunding the costs is no cut in pay
     if _UNAVAILABLE.search(question) and _ASKS_REMEDY.search(question) and not _SPEAKS_OF_ABSENCE.search(article.text):
         return True
-    return _FAR_RELATIVE.search(question) is not None and "子女" in article.text and not _NAMES_KIN_AT_LARGE.search(article.text)
+    return _FAR_RELATIVE.search(question) is not None and any(
+        _OWN_FAMILY.search(part) and not _NAMES_KIN_AT_LARGE.search(part) for part in _parts_asked(question, article))
+
+
+# The clauses of an article that bear on what is asked: those with the asked duty (报告) when it asks whether
+# to report ("俺表弟在辖区开了个饭馆 我要跟组织报告不": 为亲友谋利 is one clause, 配偶、子女…应当如实报告 another).
+_ASKS_TO_REPORT = re.compile(r"报告|报备|上报|说一声|吱一声|登记")
+
+
+def _parts_asked(question: str, article: IndexedArticle) -> list[str]:
+    parts = [p for p in re.split(r"[；;。]", article.text) if p.strip()]
+    if _ASKS_TO_REPORT.search(question):
+        told = [p for p in parts if re.search(r"报告|报备|登记", p)]
+        return told or [article.text]
+    return [article.text]
 
 
 def _thing_absent(thing: str, index: RulesIndex, article: IndexedArticle) -> bool:
@@ -336,6 +361,8 @@ def fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> 
         return True
     if (counted := _TIME_COUNTED.search(question)) is not None and _thing_absent(counted.group("case"), index, article):
         return True
+    if (often := _HOW_OFTEN.search(question)) is not None and _thing_absent(often.group("thing"), index, article):
+        return True  # "网格员多久要走访一次": the article's hours are for answering residents
     if (lasting := _HOW_LONG_IT_TAKES.search(question)) is not None and _thing_absent(lasting.group("thing"), index, article):
         return True  # "新来的网格员要培训多久才能上岗": the article's days are for something else
     if _PRIVATE_FIRM.search(question) and not _CADRES_OWN_ACT.search(question):
