@@ -95,13 +95,15 @@ _PICK_NAMED = re.compile(_PICK_NUMBER + r"[\s,，:：、]+(?!小时|钟头|分�
 _PINYIN_FIRST = re.compile(r"^[A-Za-z](?:[A-Za-z]|\s(?=[A-Za-z])){3,30}(?=\s*(?:[^A-Za-z\s]|$))")
 _SPACED_WORD = re.compile(r"^(?P<a>[\u4e00-\u9fff])\s+(?P<b>[\u4e00-\u9fff])")
 # "就是登时长 今天下午巡逻的": a yes first, then the option's words and what it was.
-_YES_LEAD = re.compile(r"^(?:就是|是的|对的|对|嗯|没错|是(?=服务|登|时长|随手拍|反映))[\s,，]*")
+_YES_LEAD = re.compile(r"^(?:就是|是的|对的|对|嗯|没错|是(?=服务|登|时长|随手拍|反映)|就(?=记|登|要|选))[\s,，]*")
 _YES = re.compile(r"^(?:是|是的|对|对的|对对|嗯|嗯嗯|好|好的|行|可以|确认|没错|要|是这个)\s*[.。!！]*$")
 _CN_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 # A no to a single option ("不是", "2" after "回复「1」即可"): nothing is done, and the person is told so.
 _NO = re.compile(r"^(?:不是|不是的|不对|不用|不用了|不要|不|没有|没|算了|都不是|不是这个|不登|不登了|否)\s*[.。!！~～]*$")
 
 
+# A second matter after the first (对了, 另外, 顺便问下): see Router._two_matters.
+_SECOND_MATTER = re.compile(r"[\s,，。.;；!！~～]+(?:对了|另外|顺便(?:问(?:一)?下|问问|说一?下)?|还有(?:个事|一件事|个问题|一个问题)?|再问(?:一)?下)[\s,，:：]*")
 _MENTION = re.compile(r"^@\S+\s+")
 _MENTION_BETWEEN = re.compile(r"(?<=\s)@\S+\s+")
 # A greeting in front of the real message ("你好，我想反映个问题…"): the commands read what follows.
@@ -418,7 +420,7 @@ class Router:
         text = self._command_word_respelled(message_text(ctx.message), ctx.message)
         turn = _Turn(addressed, channel_hint=unregistered_hint is not None)
         # Group-chat talk not addressed to the bot is answered only for a command word at its start.
-        stages = (self._pending_choice, self._explicit, self._readings) if addressed else (self._explicit,)
+        stages = (self._pending_choice, self._explicit, self._two_matters, self._readings) if addressed else (self._explicit,)
         for stage in stages:
             replies = stage(ctx, text, hint, turn)
             if replies is not None:
@@ -534,6 +536,33 @@ class Router:
         if readings and readings[0][1].confidence >= SURE and not readings[0][1].stores:
             return readings[0]
         return None
+
+    def _two_matters(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
+        """Something to store, then a question after 对了/另外/顺便问下 ("今早入户1.5h 对了随手拍能匿名不"): the first
+        is done when it is sure on its own, then the question is answered as if sent next."""
+        found = _SECOND_MATTER.search(text)
+        if found is None or found.start() < 4 or len(text) - found.end() < 4:
+            return None
+        first, second = text[: found.start()], text[found.end():]
+        if not is_question(second):
+            return None
+        firsts = self._read(ctx, first)
+        if not firsts or firsts[0][1].confidence < SURE or not firsts[0][1].stores \
+                or any(r.stores for _, r in firsts[1:]) or any(r.stores for _, r in self._read(ctx, second)):
+            return None  # only one sure thing to store, and nothing to store in the question
+        command, reading = firsts[0]
+        match = Match(text=first, args=reading.args or first, groups=dict(reading.groups))
+        done = self._run(ctx, command, match, "reading", hint)
+        if done is None:
+            return None
+        later = _Turn(turn.addressed, channel_hint=turn.channel_hint)
+        for stage in (self._explicit, self._readings, self._guessed, self._question, self._small_talk):
+            answered = stage(ctx, second, hint, later)
+            if answered is not None:
+                done += answered
+                break
+        self._observe("two_matters", command, match)  # the message is taken for what it stored
+        return done
 
     def _readings(self, ctx: Context, text: str, hint: str, turn: _Turn) -> list[Reply] | None:
         readings = self._read(ctx, text)

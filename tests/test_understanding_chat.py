@@ -75,11 +75,15 @@ def test_last_month_by_name_or_number(bot, text):
     assert "本月还没有" not in said.text
 
 
-def test_change_it_to_two_hours_corrects_the_entry_just_logged(bot):
-    bot.send(CADRE, "服务3小时 入户走访")
-    said = bot.send(CADRE, "改成2小时")
-    assert hours_of(bot) == [(date(2026, 11, 26), 2.0, "入户走访")]
-    assert "已更正" in said.text and "3 → 2 小时" in said.text
+@pytest.mark.parametrize("logged, correction, day, hours, note, shown", [
+    ("服务3小时 入户走访", "改成2小时", 26, 2.0, "入户走访", "3 → 2 小时"),
+    ("今天巡逻2小时", "不对不对 是昨天 一个半小时", 25, 1.5, "巡逻", "11月25日"),  # the day and the amount, both
+])
+def test_a_correction_changes_the_entry_just_logged(bot, logged, correction, day, hours, note, shown):
+    bot.send(CADRE, logged)
+    said = bot.send(CADRE, correction)
+    assert hours_of(bot) == [(date(2026, 11, day), hours, note)]
+    assert "已更正" in said.text and shown in said.text
 
 
 def test_a_spoken_self_correction_in_one_message_stores_the_corrected_amount(bot):
@@ -2559,3 +2563,38 @@ def test_a_colleagues_hours_sent_while_an_amount_is_awaited_are_not_the_answer(b
     said = bot.send(GRID_WORKER, "帮王姐登一下 她昨天巡逻2小时")
     assert hours_of(bot, GRID_WORKER) == [] and "本人登记" in said.text
     assert "✅ 已登记" in bot.send(GRID_WORKER, "那就记10小时").text
+
+
+@pytest.mark.parametrize("text, answered", [
+    ("今早入户1.5h 对了随手拍能匿名不", "匿名"),  # a help question after the entry
+    ("昨天巡逻俩钟头 另外辖区超市老板请吃饭能去不", "第四条"),  # a rules question after the entry
+    ("今天入户3小时 顺便问下 这个月我还差多少", "还差"),  # the month's total after the entry
+])
+def test_an_entry_then_a_question_logs_the_entry_and_answers_the_question(bot, text, answered):
+    said = bot.send(GRID_WORKER, text)
+    assert len(hours_of(bot, GRID_WORKER)) == 1 and "✅ 已登记" in said.replies[0]
+    assert len(said.replies) == 2 and answered in said.replies[1]
+
+
+def test_an_entry_then_another_entry_after_another_word_is_not_split_into_two(bot):
+    said = bot.send(GRID_WORKER, "今天入户2小时 另外还巡逻了1小时")
+    assert len(said.replies) == 1 and len(hours_of(bot, GRID_WORKER)) <= 1
+
+
+def test_a_still_vague_answer_to_how_many_hours_is_asked_again(bot):
+    bot.send(GRID_WORKER, "今天上午入户走访了")
+    said = bot.send(GRID_WORKER, "忘了具体多久 大概一上午吧")
+    assert hours_of(bot, GRID_WORKER) == [] and "几个小时" in said.text and "帮不上" not in said.text
+
+
+def test_the_hours_picked_in_words_after_a_problem_and_time_spent(bot):
+    tickets = count(bot, Report)
+    bot.send(GRID_WORKER, "小区门口垃圾堆了三天没人清 我今天带人清了俩小时")
+    bot.send(GRID_WORKER, "就记那俩小时 垃圾的事物业已经弄走了")
+    assert [h for _, h, _ in hours_of(bot, GRID_WORKER)] == [2.0] and count(bot, Report) == tickets
+
+
+def test_a_report_turned_down_and_the_time_asked_to_be_logged(bot):
+    bot.send(GRID_WORKER, "老张家跟邻居又吵起来了 为了漏水的事")
+    said = bot.send(GRID_WORKER, "不用反映 我已经去调解了 一个钟头 记时长")
+    assert hours_of(bot, GRID_WORKER) == [(date(2026, 11, 26), 1.0, "去调解")] and "✅ 已登记" in said.text

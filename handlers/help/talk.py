@@ -108,6 +108,9 @@ _LATER = re.compile(r"先撤了?|先走了|先过去|我先忙|先忙去了|先�
 _REPORT_WORDS = re.compile(r"反映|反应|投诉|举报|随手拍|曝光")
 # Chatting with nothing asked ("…就想跟你说一声😄", "…摆了会儿龙门阵 莫得啥子事嘛", "…没别的事了就说声谢谢").
 _CHATTING = re.compile(r"没啥事|没什么事|没别的事|莫得啥子事|就想跟你说|跟你说一声|就跟你说|跟你唠|跟恁说说话|跟你说说话|说说话|唠两句|唠唠嗑|龙门阵|闲聊|闲着没事|你忙你的")
+# Said to end a piece of news (…书记还表扬了我们 就是跟你说一声哈哈): nothing to log, whatever work it names.
+_ONLY_TELLING = re.compile(r"(?:就是|就)?(?:跟你|和你|给你)(?:说|讲)(?:一)?声\s*(?:哈+|啊|哦|呀|嘿嘿|[😄😊😁🎉])*[。.!！~～]*$")
+_SERVICE_DONE = re.compile(r"入户|走访|巡逻|巡查|值守|值班|下沉|服务|帮扶|宣传|调解|创文|防火|防汛")
 _THANKS_SAID = re.compile(r"说声谢谢|谢谢你啊|谢谢您啊|谢谢你了|多谢你|感谢你")
 
 
@@ -137,7 +140,7 @@ def read_small_talk(text: str, ctx: Context) -> Reading | None:
             and not re.search(r"撤销|撤回|删|记一下|记上|登一下|登上|帮我记|给我记|\d\s*个点", said):
         return Reading(0.85, groups={"kind": "later"})
     if _CHATTING.search(said) and not _AMOUNT_TO_LOG.search(said) and not _REPORT_WORDS.search(said) \
-            and not (_GRID_WORK.search(said) and not _THANKS_SAID.search(said)) \
+            and not (_GRID_WORK.search(said) and not _THANKS_SAID.search(said) and not (_ONLY_TELLING.search(said) and not _SERVICE_DONE.search(said))) \
             and not re.search(r"[?？]|吗|咋|怎么|能不能|可以不|可不可以|算不算|违规|行不行|中不中|要不要|是否|记一下|记上|登一下|帮我|给我|巡"
                               r"|[\d一二两三四五六七八九十]\s*个?\s*(?:点|小时|钟)", said):
         # "…今天考试考了一百分哈哈 就想跟你说一声😄": heard, nothing to do

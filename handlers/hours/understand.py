@@ -503,7 +503,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             elif asked.get("day"):
                 groups["day"] = asked["day"]
             return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
-        if amount is not None and amount.kind == "vague" and len(folded) <= 12:
+        if amount is not None and amount.kind == "vague" and len(folded) <= 18:
             # "一上午吧" to "是几个小时？": still no number, asked again
             groups = {"vague": True, "note": asked.get("note", ""), **({"day": asked["day"]} if asked.get("day") else {})}
             return Reading(0.9, groups=groups)
@@ -823,8 +823,9 @@ def _correction(folded: str, today: date) -> dict | None:
                 value = None
             if value is not None:
                 groups["hours"] = value + (0.5 if half else 0)
-    if "hours" not in groups and day is not None:
-        groups["day"] = day.isoformat()
+    told_apart = tail[: amount.span[0]] + " " + tail[amount.span[1]:] if amount is not None else tail
+    if day is not None and ("hours" not in groups or _named_day(re.sub(r"今(?:天|日|儿个?)|\d+(?:\.\d+)?", " ", told_apart), today) is not None):
+        groups["day"] = day.isoformat()  # "不对不对 是昨天 一个半小时": the day and the amount, both corrected
     return groups or None
 
 

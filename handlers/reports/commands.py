@@ -17,6 +17,8 @@ from handlers.reports.service import ReportError, Reporter
 from handlers.reports.understand import (
     RATE_KEY,
     RATE_MINUTES,
+    REASON_KEY,
+    REASON_MINUTES,
     SHOWN_RATE_MINUTES,
     read_anonymous,
     read_category,
@@ -230,6 +232,8 @@ def _which_to_rate(ctx: Context, verdict: str) -> str:
 
 
 def rate(ctx: Context, match: Match) -> list[Reply]:
+    if match.groups.get("reason_for") is not None:
+        return add_reason(ctx, Match(text=match.text, groups={"id": match.groups["reason_for"], "reason": match.groups["reason"]}))
     if match.groups.get("which"):
         return [Reply(_which_to_rate(ctx, match.groups.get("verdict", "满意")))]
     try:
@@ -248,9 +252,22 @@ def rate(ctx: Context, match: Match) -> list[Reply]:
     ctx.forget(RATE_KEY)
     if satisfied:
         text = f"谢谢您的评价！#{result.report.id} 已完结。"
-    else:
+    elif reason.strip():
         text = f"收到，#{result.report.id} 已退回重办（回炉），包联领导和承办人已收到您的意见。"
+    else:
+        # A bare 不满意 is recorded at once; why is asked, and the next message carries it (read_rating).
+        ctx.remember(REASON_KEY, result.report.id, minutes=REASON_MINUTES)
+        text = f"收到，#{result.report.id} 已退回重办（回炉）。哪里没办好？直接回复一句，我转给承办人。"
     return [Reply(text), *result.notices]
+
+
+def add_reason(ctx: Context, match: Match) -> list[Reply]:
+    try:
+        result = service.add_reason(ctx.session, who(ctx), int(match.groups["id"]), match.groups["reason"], ctx.now)
+    except ReportError as exc:
+        return [_fail(exc)]
+    ctx.forget(REASON_KEY)
+    return [Reply(f"已把理由转给 #{result.report.id} 的承办人和包联领导，谢谢您。"), *result.notices]
 
 
 def reroute(ctx: Context, match: Match) -> list[Reply]:

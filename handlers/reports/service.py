@@ -352,8 +352,6 @@ def rate(session: Session, config: Config, who: Reporter, report_id: int, satisf
     if report.closed_at is not None and now - report.closed_at > limit:
         raise ReportError(f"#{report.id} 办结已超过{config.reports.rating_days:g}天，评价期已过。如问题又出现，请重新反映。")
     reason = reason.strip()
-    if not satisfied and not reason:
-        raise ReportError(f"请写上不满意的理由，方便重新办理，例如：评价 #{report.id} 不满意 杂物还没清走。")
     report.rated_at = now
     note = ("满意" if satisfied else "不满意") + (f"：{reason}" if reason else "")
     _event(session, report, now, who.person_id, "rated", note[:MAX_TEXT], detail={"satisfied": satisfied})
@@ -371,11 +369,27 @@ def rate(session: Session, config: Config, who: Reporter, report_id: int, satisf
     report.due_from = now
     _event(session, report, now, None, "reopened", detail={"round": report.reopen_count})
     record(session, "system", "reopen", "report", report.id, {"round": report.reopen_count}, at=now)
-    text = (f"【回炉】#{report.id} 反映人不满意：{_quote(reason, report.id)}\n{render.headline(report)}\n已重新打开，"
+    said = _quote(reason, report.id) if reason else "（理由待反映人补充）"
+    text = (f"【回炉】#{report.id} 反映人不满意：{said}\n{render.headline(report)}\n已重新打开，"
             f"请继续办理，办好后再发「办结 #{report.id} 结果」。")
+    return Result(report, _tell_handlers(session, report, who, text))
+
+
+def _tell_handlers(session: Session, report: Report, who: Reporter, text: str) -> list[Reply]:
     people = _people(session, [report.assignee_id, *(p.id for p in routing.liaison_leaders(session, report.unit_id))])
-    notices = [Reply(text, to=ToPerson(p.id)) for p in people if p.id != who.person_id]
-    return Result(report, notices)
+    return [Reply(text, to=ToPerson(p.id)) for p in people if p.id != who.person_id]
+
+
+def add_reason(session: Session, who: Reporter, report_id: int, reason: str, now: datetime) -> Result:
+    """Why the reporter was not satisfied, said after a bare 不满意: kept with the ticket and passed on."""
+    report = get_report(session, report_id)
+    if not is_reporter(report, who):
+        raise ReportError(f"只有反映人本人可以补充 #{report_id} 的理由。")
+    reason = reason.strip()[:MAX_TEXT]
+    _event(session, report, now, who.person_id, "reason", reason)
+    record(session, who.actor, "reason", "report", report.id, {"reason": reason}, at=now)
+    text = f"#{report.id} 反映人补充了不满意的理由：{_quote(reason, report.id)}"
+    return Result(report, _tell_handlers(session, report, who, text))
 
 
 def reroute(session: Session, config: Config, actor: Person, report_id: int, unit_text: str, now: datetime) -> Result:

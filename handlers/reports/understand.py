@@ -20,6 +20,9 @@ RATE_KEY = "reports.rate"
 # A closing notice may be read hours later; the rating window itself is days (the service checks it).
 RATE_MINUTES = 24 * 60
 SHOWN_RATE_MINUTES = 30
+# After a bare 不满意: the ticket whose reason the next message may give.
+REASON_KEY = "reports.reason"
+REASON_MINUTES = 30
 
 _STRONG_WORD = r"(?:吐个槽|反映|反应|投诉|投述|投素|complain|举报|曝光|吐槽|随手拍|sui手拍|随手pai|suishoupai|意见箱|意见[:：]|提个意见|提意见|告状|揭发|检举|爆料|反馈|提个建议|提建议|建议)"
 # 提交 is a report word only when someone asks for it to be filed (帮我提交, 匿名提交).
@@ -56,6 +59,8 @@ _PROBLEM = re.compile(
     r"|(?:大|个|的)坑(?!人|钱|爹|了我)|坑(?:还)?没(?:人)?(?:填|补|修)|谁管管|谁来管管"
 )
 # A complaint put as a rhetorical question: "社区干部上班打牌 有没有人管？"
+# Asked to act on a problem told before it (能不能管管, 给个说法): the ticket, not a question about who is in charge.
+_ASKS_TO_ACT = re.compile(r"(?:能不能|能否|可不可以|麻烦|请|赶紧|快)(?:给|帮忙)?管(?:一)?管|管管吧|给个说法|(?:能不能|麻烦|请)(?:帮忙|给)?(?:处理|解决)(?:一下|下)")
 _RHETORICAL = re.compile(r"有没有人管|管不管|能不能管管|谁来管|没人管吗|怎么没人管|还管不管|有人管吗|谁管|管一管|管管吧|给个说法")
 _QUESTION = re.compile(
     r"[?？]|吗|么\s*$|能不能|可不可以|可以不|是否|怎么|咋|如何|要不要|算不算|行不行|中不中|啥|什么|多少|多长时间|多久|(?<![好十这])几(?!乎)"
@@ -221,6 +226,9 @@ def read_report(text: str, ctx: Context) -> Reading | None:
         return Reading(0.9, stores=True, args=_SNAP_MIDWAY.split(text, maxsplit=1)[-1].strip(" ,，:：") or text, label="提交随手拍")
     if len(text) >= 12 and _told_as_report(text):
         return Reading(0.9, stores=True, args=text, label="提交随手拍")  # "…给你们反映反映", "…必须投诉"
+    if (act := _ASKS_TO_ACT.search(text)) is not None and len(text) >= 16 \
+            and ("管" in act.group(0) or "说法" in act.group(0) or _PROBLEM.search(text) or problem_at(text) is not None):
+        return Reading(0.85, stores=True, args=text, label="提交随手拍")  # "…楼上天天半夜装修 反映好几次了 能不能管管"
     if _RHETORICAL.search(text) and len(text) >= 10:
         # "…有没有人管？" may be a complaint or a question about who is responsible: asked, not guessed.
         return Reading(0.5, stores=True, args=text, label="提交随手拍（反映这个问题）")
@@ -280,11 +288,16 @@ def is_how_to(text: str) -> bool:
     return _QUESTION.search(body) is not None and _ANONYMOUS.search(body) is not None
 
 
+_NO_REPORT_WANTED = re.compile(r"(?:^|[\s,，。])(?:不用|不要|别|甭|不必|无需|没必要|不是要|不想)(?:再)?(?:反映|投诉|举报|上报|报上去|随手拍|提交)(?:了|啦)?(?:[\s,，。]|$)")
+
+
 def not_a_report(text: str) -> bool:
     """After a report word, something else: a question about the feature, an existing ticket, figures."""
     text = normalize(text)
     if len(text) <= 24 and re.search(r"在哪(?:儿|里)?|哪里|去哪|咋(?:评|打分|看|查)|怎么(?:评|打分|看|查)|发啥|是发", text):
         return True  # "反映的事办完了 在哪儿打分"
+    if _NO_REPORT_WANTED.search(text):
+        return True  # "不用反映 我已经去调解了 一个钟头 记时长": turned down, whatever the problem told
     if re.search(r"(?:怎么|咋|如何|咋个)(?:操作|弄|提交|发|写)\s*(?:呢|啊|呀)?\s*[?？]*$|有(?:啥|什么)(?:法子|办法)\s*[?？]*$", text):
         return True  # "反映问题的时候能不能不留姓名 怎么操作": asking how, whatever came before
     if re.search(r"(?:怎么|咋|如何)(?:办|整)\s*(?:呢|啊|呀)?\s*[?？]*$", text) and len(report_body(text)) <= 16 \
@@ -367,6 +380,15 @@ _VERDICT_LED = re.compile(
     r"(?:挺|很|非常|比较|还算|还|蛮|不太)?(?P<verdict>不太满意|不满意|满意)(?:啊|吧|呀|了|的)?\s*[,，。!！]?\s*(?P<reason>.*)$", re.S)
 
 
+# Not a reason: thanks, a greeting, a yes or a no, a bare number, a command for something else.
+_NO_REASON = re.compile(r"^(?:好的?|嗯+|哦+|行|谢谢|多谢|收到|知道了|没事了?|算了|不用了?|ok|👌|👍|🙏|\d+|[?？]+)[\s。.!！~～]*$", re.I)
+
+
+def _gives_a_reason(text: str) -> bool:
+    plain = normalize(text).strip()
+    return len(plain) >= 4 and not _NO_REASON.match(plain) and ticket_verb(plain) is None
+
+
 def read_rating(text: str, ctx: Context) -> Reading | None:
     """满意 / 不满意 after a closing notice or after looking at one's own closed ticket; "#8 满意" any time."""
     numbered = ticket_verb(text)
@@ -378,6 +400,8 @@ def read_rating(text: str, ctx: Context) -> Reading | None:
         reason = normalize(text)[verdict.end():].strip(" :：,，!！。")
         return Reading(0.9, stores=True, groups={"id": numbered[1], "satisfied": satisfied, "reason": reason})
     found = _RATING.match(normalize(text))
+    if (owed := ctx.recall(REASON_KEY)) is not None and found is None and _gives_a_reason(text):
+        return Reading(0.9, stores=True, groups={"reason_for": int(owed), "reason": normalize(text).strip()[:200]}, label="补充不满意的理由")
     pending = ctx.recall(RATE_KEY)
     plain = re.sub(r"[^\w\u4e00-\u9fff。.!！~]+$", "", normalize(text))  # "根本没解决 不满意😤": the emoji off
     said_last = _VERDICT_AT_END.search(plain) if found is None and pending is not None else None
