@@ -180,8 +180,8 @@ def load_part(c: Checker, part: str, refs) -> list[dict]:
             c.fail(where, f"missing {missing} / unknown {extra}")
             continue
         where = f"{name}:{number} {row['id']}"
-        if not re.fullmatch(prefix + r"\d{4}", str(row["id"])):
-            c.fail(where, f"id must be {prefix}NNNN")
+        if not re.fullmatch(prefix + r"\d{4,5}", str(row["id"])):
+            c.fail(where, f"id must be {prefix}NNNN or {prefix}NNNNN")
         if row["as"] not in PEOPLE:
             c.fail(where, f"unknown person {row['as']!r}")
         if not isinstance(row["text"], str) or not row["text"].strip():
