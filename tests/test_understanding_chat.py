@@ -2598,3 +2598,53 @@ def test_a_report_turned_down_and_the_time_asked_to_be_logged(bot):
     bot.send(GRID_WORKER, "老张家跟邻居又吵起来了 为了漏水的事")
     said = bot.send(GRID_WORKER, "不用反映 我已经去调解了 一个钟头 记时长")
     assert hours_of(bot, GRID_WORKER) == [(date(2026, 11, 26), 1.0, "去调解")] and "✅ 已登记" in said.text
+
+
+@pytest.mark.parametrize("text, day, hours", [
+    ("礼拜天在小区门口值手 仨钟头", date(2026, 11, 22), 3.0),  # 值手 is 值守 mistyped
+    ("上个月最后一天值守两个半小时 补登", date(2026, 10, 31), 2.5),
+])
+def test_entries_with_a_mistyped_duty_or_the_last_day_of_last_month(bot, text, day, hours):
+    bot.send(GRID_WORKER, text)
+    assert [(d, h) for d, h, _ in hours_of(bot, GRID_WORKER)] == [(day, hours)]
+
+
+def test_a_day_corrected_with_not_this_but_that_moves_the_entry(bot):
+    bot.send(CADRE, "10月30号值守3小时")
+    said = bot.send(CADRE, "不是30号 是31号")
+    assert [(d, h) for d, h, _ in hours_of(bot)] == [(date(2026, 10, 31), 3.0)] and "已更正" in said.text
+
+
+def test_the_end_of_a_stretch_corrected_by_when_one_left(bot):
+    bot.send(CADRE, "昨晚值班 7点到10点")
+    bot.send(CADRE, "记错了 9点半就下班了")
+    assert [h for _, h, _ in hours_of(bot)] == [2.5]
+
+
+@pytest.mark.parametrize("text", ["帮我写个本月下沉工作小结 这个月一共下沉了22个钟头 入户36户", "帮我写封投诉信给物业 要言辞激烈点"])
+def test_a_text_to_write_is_neither_logged_nor_filed(bot, text):
+    tickets = count(bot, Report)
+    said = bot.send(CADRE, text)
+    assert "帮不上" in said.text and hours_of(bot) == [] and count(bot, Report) == tickets
+
+
+@pytest.mark.parametrize("text", ["早上堵车堵了一个半钟头 迟到了 唉", "今天在街道开了一下午会 屁股都坐麻了😩"])
+def test_a_sigh_about_the_day_is_heard_and_nothing_is_asked_or_stored(bot, text):
+    said = bot.send(GRID_WORKER, text)
+    assert "回复数字" not in said.text and hours_of(bot, GRID_WORKER) == []
+
+
+@pytest.mark.parametrize("text", [
+    "我们网格有个大妈让我帮她投诉 楼上装修天天早上七点就开电钻",  # relayed
+    "报个问题 ６号楼地下室有人私拉电线给电瓶车充电 线都搭在暖气管子上",
+    "反映下 有网格员上门走访只待了5分钟就走 台账上写走访一小时",  # 台账 inside the complaint; the hours are its facts
+])
+def test_complaints_said_as_such_are_filed_at_once(bot, text):
+    tickets = count(bot, Report)
+    said = bot.send(GRID_WORKER, text)
+    assert "已收到您的反映" in said.text and count(bot, Report) == tickets + 1 and hours_of(bot, GRID_WORKER) == []
+
+
+def test_a_question_with_a_word_of_why_after_it_is_still_a_question(bot):
+    said = bot.send(CADRE, "中午吃饭能喝瓶啤酒不 下午反正没啥事")
+    assert said.text.startswith("依据")

@@ -97,7 +97,7 @@ _SOMETHING_TO_DO = re.compile(
 
 
 # A sigh about desk work ("开会开了一下午 腰都坐断了😩"): sympathy, and what does count as service.
-_DESK = re.compile(r"开会|会议|(?<![社机])会(?:从|开了|一直)|写材料|整材料|赶材料|培训|加班|填表|报表")
+_DESK = re.compile(r"开会|会议|(?<![社机])会(?:从|开了|一直)|开了.{1,5}会|写材料|整材料|赶材料|培训|加班|填表|报表")
 _WORN_OUT = re.compile(r"累|腰|屁股|坐麻|坐断|坐僵|困死|困得|熬|头疼|头大|崩溃|受不了|吃不消|😩|😫|😭|🥱|😤|😮")
 _GRID_WORK = re.compile(r"入户|走访|巡逻|巡查|值守|值班|网格|下沉|服务|群众|居民|帮扶|宣传|调解|创文|防火|防汛|反映|投诉|随手拍")
 _LOG_ASKED = re.compile(r"记|登|算")
@@ -111,6 +111,9 @@ _CHATTING = re.compile(r"没啥事|没什么事|没别的事|莫得啥子事|就
 # Said to end a piece of news (…书记还表扬了我们 就是跟你说一声哈哈): nothing to log, whatever work it names.
 _ONLY_TELLING = re.compile(r"(?:就是|就)?(?:跟你|和你|给你)(?:说|讲)(?:一)?声\s*(?:哈+|啊|哦|呀|嘿嘿|[😄😊😁🎉])*[。.!！~～]*$")
 _SERVICE_DONE = re.compile(r"入户|走访|巡逻|巡查|值守|值班|下沉|服务|帮扶|宣传|调解|创文|防火|防汛")
+# A bad start to one's own day, sighed about: heard, nothing to log or file.
+_MISHAP = re.compile(r"堵车|堵了|迟到了|起晚了|没赶上|淋(?:了)?雨|淋成|手机没电|忘带")
+_SIGH = re.compile(r"唉|哎|倒霉|烦死|郁闷|无语|[😩😫😭😤🙃😮‍💨]")
 _THANKS_SAID = re.compile(r"说声谢谢|谢谢你啊|谢谢您啊|谢谢你了|多谢你|感谢你")
 
 
@@ -131,6 +134,8 @@ def read_small_talk(text: str, ctx: Context) -> Reading | None:
         return Reading(0.85, groups={"kind": "greeting"})
     if _JUST_SAYING.search(said) and not _SOMETHING_TO_DO.search(said) and not _AMOUNT_TO_LOG.search(said) and not is_question(said):
         return Reading(0.85, groups={"kind": "tired"})
+    if _MISHAP.search(said) and _SIGH.search(said) and not _SOMETHING_TO_DO.search(re.sub(r"堵车|堵了", " ", said)) and not is_question(said):
+        return Reading(0.85, groups={"kind": "tired"})  # "早上堵车堵了一个半钟头 迟到了 唉"
     if _DESK.search(said) and _WORN_OUT.search(said) and not _GRID_WORK.search(said) and not is_question(said) and not _LOG_ASKED.search(said):
         # "今天开会开了一下午 腰都坐断了😩": a sigh about a meeting, not an entry to log
         return Reading(0.85, groups={"kind": "tired"})
@@ -142,6 +147,7 @@ def read_small_talk(text: str, ctx: Context) -> Reading | None:
     if _CHATTING.search(said) and not _AMOUNT_TO_LOG.search(said) and not _REPORT_WORDS.search(said) \
             and not (_GRID_WORK.search(said) and not _THANKS_SAID.search(said) and not (_ONLY_TELLING.search(said) and not _SERVICE_DONE.search(said))) \
             and not re.search(r"[?？]|吗|咋|怎么|能不能|可以不|可不可以|算不算|违规|行不行|中不中|要不要|是否|记一下|记上|登一下|帮我|给我|巡"
+                              r"|(?:能|可以|要|得)\S{1,10}不(?:\s|$)"
                               r"|[\d一二两三四五六七八九十]\s*个?\s*(?:点|小时|钟)", said):
         # "…今天考试考了一百分哈哈 就想跟你说一声😄": heard, nothing to do
         return Reading(0.85, groups={"kind": "thanks" if _THANKS_SAID.search(said) else "chat"})

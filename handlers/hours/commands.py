@@ -75,6 +75,10 @@ def log_hours(ctx: Context, match: Match) -> str:
         said = parsed_groups(str(groups["reply"]), today)
         if said.get("day") and said["day"] != today.isoformat() and "bad_date" not in said:
             groups = {**groups, "day": said["day"]}
+        if "hours" not in groups and "hours" in said and not said.get("two_amounts") and not said.get("vague"):
+            # "不用反映 我已经去调解了 一个钟头 记时长": the amount the first message lacked, said in the pick
+            groups = {k: v for k, v in {**groups, "hours": said["hours"], "note": said.get("note") or groups.get("note", "")}.items()
+                      if k != "missing"}
     if "bad_date" in groups:
         return f"日期“{groups['bad_date']}”不存在，请检查后再发，例如：11月20日 服务 3小时"
     if groups.get("counts") == "no":

@@ -144,7 +144,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ymd", re.compile(r"(?P<y>20\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?")),
     ("md", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?")),
     ("rel_md", re.compile(r"(?P<rel>上个?月|本月|这个?月)\s*(?:的)?\s*(?P<d>\d{1,2})\s*[号日]")),
-    ("month_end", re.compile(r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月\s*(?:的)?(?:最后一天|月底|底|末|最末一天)")),
+    ("month_end", re.compile(r"(?:(?P<prev>上个?)|(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九]))\s*月\s*(?:的)?(?:最后一天|月底|底|末|最末一天)")),
     ("md_cn", re.compile(r"(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})(?:[日号]|(?![次回遍趟天个]))")),
     ("festival", re.compile(r"(?<![一二三四五六七八九十百零两\d])(?P<fest>国庆节?|元旦|五一(?![一二三四五六七八九十\d])|劳动节)(?!前|后|期间|假期|长假|以前|以后|之前|之后|放假)(?:当天|那天|那一天)?")),
     # 11.20, 11/20 or 11-20, but never an amount like 2.5h
@@ -162,19 +162,19 @@ _FILLER = re.compile(
     r"^(?:时长登记|登记时长|记录时长|服务时长|网格服务|下沉网格|下沉服务|登记|记录|服务|下沉|补登|补记|记下|时长|了|一下|下(?=\s)|\s)+"
 )
 # What voice input adds around the facts ("那个就是我想登一下…然后…你看"): no part of the note.
-_SPOKEN = re.compile(r"^(?:那个|哎呀|哎|嗯+|呃+)+|嗯+|呃+|然后|就是说?|你看|(?:我|俺)(?:想|要)(?:补)?登(?:一下|下)?|(?:麻烦)?(?:你)?(?:帮|给)(?:我|俺)(?:补)?(?:登记?|记录?)(?:一下|下|上)?|麻烦(?:你)?(?:登记|登|记)(?:一下|下)?|(?<=\s)的(?=\s)"
+_SPOKEN = re.compile(r"^(?:那个|哎呀|哎|嗯+|呃+)+|嗯+|呃+|然后|就是说?|你看|(?:我|俺)(?:想|要)(?:补)?登(?:一下|下)?|(?:麻烦)?(?:你)?(?:帮|给)(?:我|俺)?(?:补)?(?:登记?|记录?)(?:一下|下|上)(?=\s|$)|(?:麻烦)?(?:你)?(?:帮|给)(?:我|俺)(?:补)?(?:登记?|记录?)|麻烦(?:你)?(?:登记|登|记)(?:一下|下)?|(?<=\s)的(?=\s)"
                      r"|(?:^|(?<=\s))(?:登记|补登|登|记)(?:一下|下|上)(?:吧|哈|啊)?(?=\s|$)|(?:^|(?<=\s))(?:中不中|行不行|行不|中不|好不好|可以不)(?=\s|$)"
                      r"|(?:^|(?<=\s))(?:只|就)?(?:记|登|算)(?:我|俺)(?:自己)?的(?:就行|就好|就可以)?(?:了|啊|哈|吧)?(?=\s|$)"
                      r"|(?:^|(?<=\s))(?:先|就)?把(?:\s*的)?\s*(?:登|记|报)(?:了|上|一下)?(?=\s|$)"  # "先把周二的登了", its day cut out
                      r"|(?:^|(?<=\s))(?:不用|不要|别|甭)(?:再)?(?:反映|投诉|上报|报上去)(?:了|啦)?(?=\s|$)|(?:^|(?<=\s))(?:就)?(?:记|登)(?:个)?时长(?:吧|就行)?(?=\s|$)"
                      r"|(?:^|(?<=\s))就(?:记|登)那(?=\s|$)|(?:^|(?<=\s))(?:我)?已经(?=去|把)")
 # Words left hanging where the amount was cut out ("…大概用了三个多小时"); not part of the note either.
-_TRAILING = re.compile(r"(?:大概|大约|差不多|估计|一共|总共|共|用了|花了|干了|用|花|了|吧|呗|哈|中不中|行不行|行不|从|\s)+$")
+_TRAILING = re.compile(r"(?:大概|大约|差不多|估计|一共|总共|共|用了|花了|干了|用|花|了|吧|呗|哈|中不中|行不行|行不|从|补登|补记|\s)+$")
 _PUNCT = " ,，.。;；:：、!！~～-—"
 
 
 # The words of logging and duty as phones mistype them (登计, 值瘦, 巡罗): read as meant.
-_MISTYPED = {"登计": "登记", "值瘦": "值守", "值受": "值守", "巡罗": "巡逻", "巡落": "巡逻", "值斑": "值班"}
+_MISTYPED = {"登计": "登记", "值瘦": "值守", "值受": "值守", "值手": "值守", "值首": "值守", "巡罗": "巡逻", "巡落": "巡逻", "值斑": "值班"}
 _MISTYPED_RE = re.compile("|".join(_MISTYPED))
 
 
@@ -409,7 +409,7 @@ _ONE_CLOCK = re.compile(
 )
 _STARTED_AFTER = re.compile(r"\s*(?:才|就|是)?\s*(?:到的|来的|开始|出发|出门|到岗|过去的|去的|上的岗)")
 _STARTED_BEFORE = re.compile(r"(?:开始|从)(?:的)?(?:时间)?\s*(?:其实|应该|实际|应当)?\s*(?:是|为|在)?\s*$")
-_ENDED_AFTER = re.compile(r"\s*(?:才|就)?\s*(?:走的|走了|结束|完事|完的|收工|撤的|撤了|回的|回来|下的班|停的)")
+_ENDED_AFTER = re.compile(r"\s*(?:才|就)?\s*(?:走的|走了|结束|完事|完的|收工|撤的|撤了|回的|回来|下的班|下班了?|停的)")
 _ENDED_BEFORE = re.compile(r"(?:到|至|结束(?:的)?(?:时间)?\s*(?:其实|应该|实际|应当)?\s*(?:是|为|在)?|[干忙弄搞守巡值]到)\s*$")
 
 
@@ -670,6 +670,8 @@ def _resolve(kind: str, found: re.Match[str], today: date) -> date:
         month_start = first if found["rel"] in ("本月", "这月", "这个月") else (first - timedelta(days=1)).replace(day=1)
         return month_start.replace(day=int(found["d"]))
     if kind == "month_end":
+        if found["prev"]:
+            return today.replace(day=1) - timedelta(days=1)  # "上个月最后一天", "上月底"
         month = int(found["m"]) if found["m"].isdigit() else int(cn2an.cn2an(found["m"], "smart"))
         year = today.year if month <= today.month else today.year - 1
         return (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1))

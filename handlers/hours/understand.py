@@ -10,7 +10,7 @@ guess. Readers only read; the handlers in commands.py act.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import cn2an
 from sqlalchemy import select
@@ -228,6 +228,7 @@ COUNTS_ASKED = re.compile(
 _WITH_JOURNEY = re.compile(r"(?:来回|路上|路程|坐车)(?:的时间)?(?:加|和|连|算上|带上|一起)|(?:加上?|连上?|算上|包括)(?:来回|路上|路程|坐车)")
 # Just before an amount, what else lasted that long: a cut, a wait, a chat, a ride, sleep.
 _SOMETHING_ELSE_LASTED = re.compile(r"(?:停电|停水|断电|断水|停气|堵车|堵|排队|等|唠|聊|睡|坐车|坐公交|困|路上|车上)(?:就|光|单)?了?\s*(?:整整|足足|差不多|大概|将近|快)?\s*$")
+_ON_THE_WAY = re.compile(r"堵车|堵在|坐车|坐公交|挤地铁|等车|等公交|路上|车上|通勤|迟到")
 # Time lost on the bot itself ("我登个时长鼓捣了半小时都没弄明白"): a plea for help, nobody's service.
 _STUCK_WITH_THE_BOT = re.compile(r"(?:鼓捣|折腾|研究|琢磨|捣鼓|摆弄)了?[^，。,]{0,10}?(?:都|也|还)?(?:没|不)(?:弄|整|搞|闹)?(?:明白|懂|会|清楚|成功)")
 # How long an event lasted ("反诈宣传活动一共搞了4个钟头 我中途才到的"): the sender's own share is asked for.
@@ -458,8 +459,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # "老刘巡了仨钟头 俺跟着巡了后头两个钟": their time set aside, the sender's is what is left
         folded = f"{folded[: theirs.start()]} {folded[theirs.end():]}"
         text = ANOTHERS_AMOUNT.sub(" ", text, count=1)
-    if _FAMILYS_WORK.search(folded):
-        return None
+    if _FAMILYS_WORK.search(folded) or rules.is_request(folded):
+        return None  # a relative's work; or a text to write ("帮我写个本月下沉工作小结 …一共下沉了22个钟头")
     aim = _MONTHS_AIM.search(folded)
     if aim is not None and read_amount(folded[aim.end():]) is not None:
         # "月底前要凑够20个钟 先把周二的登了 走访…3.5个小时": the month's aim set aside, the entry is what is left
@@ -558,7 +559,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
     if amount is None and (is_question(asked_text) and not _FORGOT_TIME.search(folded) or UNDO.search(folded)):
         return None  # "陪餐的能去几个", "入户去不了 能找人替我去不": no amount, and asking something
     if amount is None and ACTIVITY.search(folded) and not complaint and len(folded) <= 24 \
-            and re.search(r"(?:登记|登|记)(?:一下|下|个)?(?:服务)?时长\s*(?:吧|呗|啊)?[。.!！]*$", folded):
+            and re.search(r"(?:登记|登|记)(?:一下|下|个)?(?:服务)?(?:时长)?\s*(?:吧|呗|啊)?[。.!！]*$", folded):
         return Reading(0.85, groups={"missing": True, **parsed_groups(text, today)})  # "刚从6栋入户回来 登记一下时长"
     if amount is None and re.match(r"(?:时长登记|登记时长|补登|登记|服务|下沉)", folded) and not complaint and len(folded) <= 16:
         return Reading(0.85, groups={"missing": True, **parsed_groups(text, today)})
@@ -592,6 +593,8 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         groups = parsed_groups(text, today)
         if ACTIVITY.search(folded) and not RELAYED.search(folded) and not _desk_work(folded):
             return _not_the_service(groups, folded, amount)
+        if _ON_THE_WAY.search(folded):
+            return None  # "早上堵车堵了一个半钟头 迟到了 唉": the way to work, nobody's service
         return Reading(0.5, stores=True, groups=groups, label=_label(groups, today))
     if _STUCK_WITH_THE_BOT.search(folded):
         return None
@@ -720,12 +723,16 @@ def _clock_edit(folded: str, ctx: Context) -> Reading | None:
     return Reading(0.95, stores=True, groups={f"clock_{which}": value})
 
 
+_NOT_BUT = re.compile(r"^(?:不对\s*)?不是\s*[^\s,，]{1,10}\s*[,，]?\s*(?:而)?是\s*(?:\d|[一二两三四五六七八九十半俩仨]|昨|前|今|上|周|礼拜|星期)")
+
+
 def read_edit(text: str, ctx: Context) -> Reading | None:
     """A correction of the entry just logged."""
     folded = fold(text)
     if (moved := _clock_edit(folded, ctx)) is not None:
         return moved
-    if not (CORRECTION.search(folded) or EARLIER.search(folded)) or CHECKS_ENTRY.search(folded) \
+    not_but = _NOT_BUT.match(folded) is not None and ctx.recall(LAST_ENTRY) is not None  # "不是30号 是31号"
+    if not (CORRECTION.search(folded) or EARLIER.search(folded) or not_but) or CHECKS_ENTRY.search(folded) \
             or re.search(r"[?？]|吗|怎么|咋", folded) and not re.search(r"[?？]\s*(?:应该|应是|其实|实际|改成)", folded):
         return None
     if SEVERAL_ENTRIES.search(folded):
@@ -797,7 +804,7 @@ def _correction(folded: str, today: date) -> dict | None:
             and len(_HOURS_AND_RANGES.findall(folded)) <= 1:
         tail, amount = folded, read_amount(folded)  # "应该是9点到10点半 改一下": the cue came after the amount
     groups: dict = {}
-    day = _named_day(tail, today)
+    day = _named_day(tail, today) or _day_of_month_past(tail, today)
     if re.search(r"日子|日期|哪天|哪一天|几号", folded):
         # "登的是今天的 其实是昨天晚上的…日子写错了": the day said after the last 是 / 其实是 is the right one.
         said = [d for cue in re.finditer(r"其实是|实际是|应该是|应是|改成|改为|改到|(?<![不还])是", folded)
@@ -827,6 +834,18 @@ def _correction(folded: str, today: date) -> dict | None:
     if day is not None and ("hours" not in groups or _named_day(re.sub(r"今(?:天|日|儿个?)|\d+(?:\.\d+)?", " ", told_apart), today) is not None):
         groups["day"] = day.isoformat()  # "不对不对 是昨天 一个半小时": the day and the amount, both corrected
     return groups or None
+
+
+def _day_of_month_past(text: str, today: date) -> date | None:
+    """"是31号" correcting an entry on the 18th: a bare day of the month later than today is last month's."""
+    found = re.search(r"(?<![\d月.])(\d{1,2})\s*[号日](?!\s*(?:楼|栋|院|门|网格))", text)
+    if found is None or int(found[1]) <= today.day:
+        return None
+    last_month = today.replace(day=1) - timedelta(days=1)
+    try:
+        return last_month.replace(day=int(found[1]))
+    except ValueError:
+        return None
 
 
 def _named_day(text: str, today: date) -> date | None:

@@ -14,6 +14,7 @@ import cn2an
 
 from bot.router import Context, Reading
 from bot.text import DURATION, FIGURES, NUMBERED_PLACE, normalize
+from handlers.rules import service as rules
 
 # Conversation state: the closed ticket a "满意" / "不满意" would rate.
 RATE_KEY = "reports.rate"
@@ -26,7 +27,7 @@ REASON_MINUTES = 30
 
 _STRONG_WORD = r"(?:吐个槽|反映|反应|投诉|投述|投素|complain|举报|曝光|吐槽|随手拍|sui手拍|随手pai|suishoupai|意见箱|意见[:：]|提个意见|提意见|告状|揭发|检举|爆料|反馈|提个建议|提建议|建议)"
 # 提交 is a report word only when someone asks for it to be filed (帮我提交, 匿名提交).
-_REPORT_WORD = rf"(?:{_STRONG_WORD}|(?:帮我|替我|给我|我要|我想|匿名)\s*提交|(?:帮我|替我|给我|帮忙|我要|我想)\s*(?:上报|报上去|报(?:一个|个|一下|下|件事))|匿名(?:报|上报|说)(?:一下|下|个)?)"
+_REPORT_WORD = rf"(?:{_STRONG_WORD}|(?:上)?报(?:个|一个)(?:问题|情况|事儿?)|(?:帮我|替我|给我|我要|我想|匿名)\s*提交|(?:帮我|替我|给我|帮忙|我要|我想)\s*(?:上报|报上去|报(?:一个|个|一下|下|件事))|匿名(?:报|上报|说)(?:一下|下|个)?)"
 _LEAD = re.compile(
     rf"^(?:@\S+\s+)?(?:麻烦|请)?(?:我|俺|咱)?(?:想|要|得|来)?(?:帮我|替我|给我|帮忙|(?:替|帮|代)(?:群众|居民|老百姓|老乡|大家|村民|住户|邻居|他|她|他们|老[\u4e00-\u9fff]|小[\u4e00-\u9fff]|[\u4e00-\u9fff]{0,2}(?:大爷|大妈|阿姨|大姐|大哥|奶奶|爷爷|师傅)))?(?:匿名)?\s*{_REPORT_WORD}"
     r"(?:一下子?|下|个事儿?|件事|个问题|一个问题|一件事|点事)?\s*[:：,，!！。.\s]*"
@@ -107,7 +108,9 @@ _WORKLIST = re.compile(
 
 
 # Saying that this is a complaint, anywhere in a longer message: "我想反映一下", "我要投诉", "帮忙反映一下这个问题".
-_SAYS_REPORT = re.compile(r"(?:反映|投诉)(?:一下|下)[,，\s]*(?:赶紧|尽快|快点|抓紧)?(?:处理|解决|管管|修)|(?:我|俺)?(?:就|也|还|是)?(?:想|要|来|得)(?:通过|用|在|跟|向|给)?(?:意见箱|这里|这儿|你们|你|这个渠道|这个平台|这个号|这个群)?(?:匿名)?(?:反映|反应|投诉|举报|曝光)(?!的)|(?<![找跟向给和对])(?:我|俺)(?:想|要|来)?(?:吐槽|吐个槽)(?:一下|下)?|(?:能不能|可不可以|能否)(?:帮我)?(?:反映|投诉)(?:一下|下)?(?=.{10})|(?:帮忙|帮我|麻烦|请)(?:给|帮)?(?:反映|投诉|上报)(?:一下|下)?(?:这个|这件)?(?:问题|事|情况)?")
+_SAYS_REPORT = re.compile(r"(?:反映|投诉)(?:一下|下)[,，\s]*(?:赶紧|尽快|快点|抓紧)?(?:处理|解决|管管|修)|(?:我|俺)?(?:就|也|还|是)?(?:想|要|来|得)(?:通过|用|在|跟|向|给)?(?:意见箱|这里|这儿|你们|你|这个渠道|这个平台|这个号|这个群)?(?:匿名)?(?:反映|反应|投诉|举报|曝光)(?!的)|(?<![找跟向给和对])(?:我|俺)(?:想|要|来)?(?:吐槽|吐个槽)(?:一下|下)?|(?:能不能|可不可以|能否)(?:帮我)?(?:反映|投诉)(?:一下|下)?(?=.{10})|(?:帮忙|帮我|麻烦|请)(?:给|帮)?(?:反映|投诉|上报)(?:一下|下)?(?:这个|这件)?(?:问题|事|情况)?"
+                          # relayed: "有个大妈让我帮她投诉 楼上装修…"
+                          r"|(?:让|叫|请|托|找)(?:我|俺)(?:帮|替|给)(?:她|他|他们|她们|大家|居民)?(?:投诉|反映|举报|上报)")
 # A report word at the end: "冒黑水 臭得睡不着觉 给你们反映反映", "…随手拍一下", "…必须投诉", "…帮忙反映下".
 _TRAILING_REPORT = re.compile(
     r"(?:给你们|向你们|跟你们|帮忙|帮我|帮俺|请|麻烦)?(?:反映|反应|投诉|举报|曝光|随手拍|提个意见|吐槽)(?:反映|反应|一下|下|了|吧|啊|报上去|上报|报一下|发上去)?(?:这个|这件)?(?:问题|事|情况)?(?:哈|啊|呀|哦|吧)?[。.!！~]*$"
@@ -205,6 +208,8 @@ _AGAINST_ME = re.compile(r"(?:投诉|举报|告|曝光)(?:我|俺)(?![们家])")
 def read_report(text: str, ctx: Context) -> Reading | None:
     """A 随手拍 ticket, not anonymous (read_anonymous takes those)."""
     text = MEDIA_PLACEHOLDER.sub("", normalize(text)).strip()
+    if rules.is_request(text):
+        return None  # "帮我写封投诉信给物业": a letter to write, not a ticket to file
     if already_reported(text) and not _LEAD.match(text):
         return None
     if _AGAINST_ME.search(text) and not _LEAD.match(text):
@@ -303,7 +308,10 @@ def not_a_report(text: str) -> bool:
     if re.search(r"(?:怎么|咋|如何)(?:办|整)\s*(?:呢|啊|呀)?\s*[?？]*$", text) and len(report_body(text)) <= 16 \
             and problem_at(report_body(text)) is None:
         return True  # "随手拍发错了怎么办"; but "随手拍 井盖缺了半个月了 晚上谁掉下去咋办？" is the complaint
-    return is_how_to(text) or _EXISTING.search(text) is not None or (_STATS.search(text) is not None and len(text) <= 20)
+    existing = _EXISTING.search(text)
+    # A ledger word deep in a long complaint is part of it ("…只待了5分钟就走 台账上写走访一小时"); a ticket number is not.
+    named = existing is not None and (re.match(r"#|\d|编号|单号", existing.group(0), re.I) is not None or existing.start() <= 12 or len(text) <= 24)
+    return is_how_to(text) or named or (_STATS.search(text) is not None and len(text) <= 20)
 
 
 def wants_anonymity(text: str) -> bool:

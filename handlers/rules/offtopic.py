@@ -78,6 +78,8 @@ _PERMISSION = re.compile(
     # asking to be told it is all right: …反正顺路 没事吧
     r"|(?:没事|没问题|没啥事|没啥问题|不要紧|不碍事|不违规|不算违规|不算违纪)(?:的)?吧"
     r"|(?:能|要|得|该)[^,，。.!！?？]{0,20}[吗么嘛不]\s*[?？]?$"
+    # "能先紧着我小姨不 她也确实难": asked, then a word of why; "有规矩管没", "谁点头", "我该咋整"
+    r"|(?:能|要|得|该)[^,，。.!！?？\s]{1,20}[吗么嘛不](?=\s|[,，])|有(?:啥|什么)?(?:规矩|规定|讲究|说法)(?:管)?(?:没|吗|不)|谁(?:点头|同意|批准?|拍板)|该(?:咋|怎么)(?:整|办|弄)"
     # whether it counts against one: 这算毛病不, 这样算违规吗
     r"|算(?:个|是)?(?:毛病|问题|错|犯错|违规|违纪|违反)"
     # "…又不耽误活 也不行？": pleading it should be allowed
@@ -110,7 +112,7 @@ _REQUEST = re.compile(
 )
 # A text to write (总结, 汇报, 讲话稿 …) or a sum to work out from figures the sender gives ("一天8小时 一个月22天
 # 一共多少"): off-topic whatever the text is about, hours and grid work included.
-_TEXT_TO_WRITE = re.compile(r"(?:帮|给|替)(?:我|俺)?(?:写|起草|拟|润色|改)(?:个|一个|一份|份|篇|一篇|下|一下)?.{0,8}?(?:总结|汇报|报告|方案|讲话|发言|稿|简报|信息稿|通知|心得|体会|ppt)")
+_TEXT_TO_WRITE = re.compile(r"(?:帮|给|替)(?:我|俺)?(?:写|起草|拟|润色|改)(?:个|一个|一份|份|篇|一篇|下|一下)?.{0,8}?(?:总结|小结|汇报|报告|述职|方案|讲话|发言|稿|简报|信息稿|通知|心得|体会|检讨|申请书|请示|ppt|信(?![息号用任])|文案|朋友圈)")
 _SUM_TO_DO = re.compile(r"(?:帮|给)(?:我|俺)?(?:算算|算一下|算下|计算)(?=.*\d.*\d)(?=.*(?:一共|总共|合计|多少|几))(?!.*(?:还差|我的时长|俺的时长|我这个?月|俺这个?月))")
 # Asking the bot to run a personal errand (帮我叫个开锁的, 能帮着卖点不, 帮我查下我家医保交上没有, 帮我修一下):
 # off-topic when nothing in the message is about work.
