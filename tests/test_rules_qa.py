@@ -484,6 +484,7 @@ def test_the_rule_on_working_hours_still_answers_at_work(bot):
     "表哥结婚要报备不",  # a relative beyond 本人及其子女
     "俺弟在辖区开了个饭馆 我要跟组织报告不",  # the duty to report binds 配偶、子女
     "过年俺舅给我发了个微信红包 要登记上交不",  # a family present
+    "低保公示第二天就有邻居提了异议 接下来该咋办",  # the article says what follows when there is no objection
 ])
 def test_what_the_articles_never_say_is_not_quoted_from_one_that_shares_its_words(bot, text):
     assert not bot.send("张伟", text).text.startswith("依据")

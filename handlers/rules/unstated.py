@@ -269,8 +269,13 @@ _NAMES_A_DOER = re.compile(r"负责|专人|由\S{1,8}(?:统一|安排|承担|保
 _PAY_WITHHELD = re.compile(r"(?:绩效|工资|补贴|补助|津贴|奖金|加班费|值班费|误餐费)[^，。,\s]{0,6}?(?:拖|欠|没发|没到账|不到账|没给|还不发|不发|迟迟)")
 _SPEAKS_OF_PAYING_OUT = re.compile(r"发放|拖欠|按时发|到账")
 
+# An objection raised (邻居提了异议 接下来该咋弄), of an article that says only what follows when there is none.
+_OBJECTED = re.compile(r"(?:提了|提出|有人提|有人有|有)异议|不服|不认可")
+_SPEAKS_OF_OBJECTION = re.compile(r"(?<!无)异议(?!后)|复核|申诉|重新(?:核|评|审)")
+
 _ASKED_AND_NEEDED = (
     (_PAY_WITHHELD, _SPEAKS_OF_PAYING_OUT),
+    (_OBJECTED, _SPEAKS_OF_OBJECTION),
     (_ASKS_WHO_PAYS, _SPEAKS_OF_PAYING),
     (_OVERTIME, re.compile("加班")),  # "加班到半夜打车回家 车费能报不": the rules on trips say nothing of overtime
     (_ASKS_POINTS, _STATES_POINTS),
