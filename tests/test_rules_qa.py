@@ -521,6 +521,14 @@ def test_guests_come_to_learn_are_work_not_an_outing(bot):
     assert "帮不上" not in said.text and "第四条" in said.text
 
 
+@pytest.mark.parametrize("text", [
+    "楼上漏水把楼下天花板泡了 两家吵到我这来 我得管吗 我管不好咋办",  # whether it is one's duty
+    "年终总结大会 准备开仨小时 还想摆点鲜花做个背景板 发个保温杯 这样行吗",  # a meeting, not a summary to write
+])
+def test_duties_and_meetings_asked_in_new_words_are_not_off_topic(bot, text):
+    assert "帮不上" not in bot.send("张伟", text).text
+
+
 def test_leave_asked_about_is_a_work_question_not_off_topic(bot):
     said = bot.send("张伟", "家里老人走了 丧假能请几天")
     assert "帮不上" not in said.text and not said.text.startswith("依据")
