@@ -2648,3 +2648,13 @@ def test_complaints_said_as_such_are_filed_at_once(bot, text):
 def test_a_question_with_a_word_of_why_after_it_is_still_a_question(bot):
     said = bot.send(CADRE, "中午吃饭能喝瓶啤酒不 下午反正没啥事")
     assert "二、3" in said.text.split("\n")[0] + said.text.split("\n")[1] and "谢谢您跟我说" not in said.text  # answered or offered first
+
+
+def test_errands_done_for_a_resident_are_service(bot):
+    bot.send(GRID_WORKER, "俺今儿晌午过后去帮扶独居老人 帮着买菜收拾屋子 统共两个半钟头")
+    assert [h for _, h, _ in hours_of(bot, GRID_WORKER)] == [2.5]
+
+
+def test_a_blocked_drain_sighed_about_is_offered_as_a_report_not_consoled(bot):
+    said = bot.send(GRID_WORKER, "哎俺们那个小区后门就是下水道又堵了污水漫到路上臭得很嗯都好几天了也没人来弄")
+    assert "随手拍" in said.text and "您说的我都听着" not in said.text

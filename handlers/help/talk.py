@@ -112,7 +112,7 @@ _CHATTING = re.compile(r"没啥事|没什么事|没别的事|莫得啥子事|就
 _ONLY_TELLING = re.compile(r"(?:就是|就)?(?:跟你|和你|给你)(?:说|讲)(?:一)?声\s*(?:哈+|啊|哦|呀|嘿嘿|[😄😊😁🎉])*[。.!！~～]*$")
 _SERVICE_DONE = re.compile(r"入户|走访|巡逻|巡查|值守|值班|下沉|服务|帮扶|宣传|调解|创文|防火|防汛")
 # A bad start to one's own day, sighed about: heard, nothing to log or file.
-_MISHAP = re.compile(r"堵车|堵了|迟到了|起晚了|没赶上|淋(?:了)?雨|淋成|手机没电|忘带")
+_MISHAP = re.compile(r"堵车|迟到了|起晚了|没赶上|淋(?:了)?雨|淋成|手机没电|忘带")
 _SIGH = re.compile(r"唉|哎|倒霉|烦死|郁闷|无语|[😩😫😭😤🙃😮‍💨]")
 _THANKS_SAID = re.compile(r"说声谢谢|谢谢你啊|谢谢您啊|谢谢你了|多谢你|感谢你")
 
@@ -134,7 +134,7 @@ def read_small_talk(text: str, ctx: Context) -> Reading | None:
         return Reading(0.85, groups={"kind": "greeting"})
     if _JUST_SAYING.search(said) and not _SOMETHING_TO_DO.search(said) and not _AMOUNT_TO_LOG.search(said) and not is_question(said):
         return Reading(0.85, groups={"kind": "tired"})
-    if _MISHAP.search(said) and _SIGH.search(said) and not _SOMETHING_TO_DO.search(re.sub(r"堵车|堵了", " ", said)) and not is_question(said):
+    if _MISHAP.search(said) and _SIGH.search(said) and not _SOMETHING_TO_DO.search(re.sub(r"堵车", " ", said)) and not is_question(said):
         return Reading(0.85, groups={"kind": "tired"})  # "早上堵车堵了一个半钟头 迟到了 唉"
     if _DESK.search(said) and _WORN_OUT.search(said) and not _GRID_WORK.search(said) and not is_question(said) and not _LOG_ASKED.search(said):
         # "今天开会开了一下午 腰都坐断了😩": a sigh about a meeting, not an entry to log

@@ -459,7 +459,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
         # "老刘巡了仨钟头 俺跟着巡了后头两个钟": their time set aside, the sender's is what is left
         folded = f"{folded[: theirs.start()]} {folded[theirs.end():]}"
         text = ANOTHERS_AMOUNT.sub(" ", text, count=1)
-    if _FAMILYS_WORK.search(folded) or rules.is_request(folded):
+    if _FAMILYS_WORK.search(folded) or rules.asks_for_a_text(folded):
         return None  # a relative's work; or a text to write ("帮我写个本月下沉工作小结 …一共下沉了22个钟头")
     aim = _MONTHS_AIM.search(folded)
     if aim is not None and read_amount(folded[aim.end():]) is not None:

@@ -208,7 +208,7 @@ _AGAINST_ME = re.compile(r"(?:投诉|举报|告|曝光)(?:我|俺)(?![们家])")
 def read_report(text: str, ctx: Context) -> Reading | None:
     """A 随手拍 ticket, not anonymous (read_anonymous takes those)."""
     text = MEDIA_PLACEHOLDER.sub("", normalize(text)).strip()
-    if rules.is_request(text):
+    if rules.asks_for_a_text(text):
         return None  # "帮我写封投诉信给物业": a letter to write, not a ticket to file
     if already_reported(text) and not _LEAD.match(text):
         return None

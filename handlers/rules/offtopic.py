@@ -149,6 +149,11 @@ def topic_words(question: str) -> tuple[list[str], list[str]]:
     return _WORK.findall(folded), _OTHER.findall(_HOLDS_OTHER.sub(" ", folded))
 
 
+def asks_for_a_text(question: str) -> bool:
+    """Whether the message asks the bot to write something (帮我写个小结, 帮我写封投诉信)."""
+    return _TEXT_TO_WRITE.search(normalize(question).lower()) is not None
+
+
 def is_request(question: str) -> bool:
     """Whether the message asks the bot to do some work it does not do (写, 画, 改, 翻译 …)."""
     folded = normalize(question).lower()

@@ -12,7 +12,7 @@ from bot.audit import record
 from bot.models import Person
 from handlers.rules.importer import ParsedArticle, RulesImportError
 from handlers.rules.alike import KnownQuestion, citation
-from handlers.rules.offtopic import is_request  # noqa: F401 - for other capabilities' readers
+from handlers.rules.offtopic import asks_for_a_text, is_request  # noqa: F401 - for other capabilities' readers
 from handlers.rules.models import REVISION_ROW, RuleArticle, RuleDocument, QUESTION_MAX, RuleQuestion, RulesRevision, current_revision  # noqa: F401
 
 TITLE_MAX = 200
