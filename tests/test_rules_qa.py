@@ -485,6 +485,26 @@ def test_the_rule_on_working_hours_still_answers_at_work(bot):
     "俺弟在辖区开了个饭馆 我要跟组织报告不",  # the duty to report binds 配偶、子女
     "过年俺舅给我发了个微信红包 要登记上交不",  # a family present
     "低保公示第二天就有邻居提了异议 接下来该咋办",  # the article says what follows when there is no objection
+    "上级来调研的住宿 最多能订几晚",  # nights, of an article stating no figure
+    "出差的市内交通费 每天多少",  # a sum per day, of an article naming the fee only
+    "民主评议那天 至少得来几个居民代表",  # a head count the article never states
+    "公车的行驶里程谁来登",  # who does a chore the article leaves unnamed
+    "平时上班时间 公车钥匙归谁管着",  # the key rule binds off hours only
+    "资产标签掉了 找谁补贴",  # something fallen off: the article says nothing of replacing it
+    "出差的天数超过审批的了 咋办",  # what follows exceeding, of the article on approving
+    "低保公示时有人有意见 咋整",  # an objection raised
+    "礼品上交纪工委 有没有专门的登记表",  # a form the article never names
+    "入户核查的时候 要不要拍照",  # a step the article never lays down
+    "接待清单的抬头写什么",  # a part of the paper the article never names
+    "下沉干部要是没攒够20小时 会咋处理",  # what follows a lapse, of a duty in a document with no penalties
+    "上门走访要戴胸牌不",  # dress, of an article never speaking of it
+    "一个下沉干部能包三个网格吗",  # a count of things the article never counts
+    "走访记录本得保存几年",  # how long a paper is kept
+    "意见箱要挂在哪儿",  # a place the article never names
+    "网格员能不能兼社区会计",  # a second post
+    "公示那7天 包括周末不",  # calendar or working days
+    "发现同事上班打游戏 去哪举报",  # who takes reports
+    "党支部的公章能不能盖白纸",  # another body's seal
 ])
 def test_what_the_articles_never_say_is_not_quoted_from_one_that_shares_its_words(bot, text):
     assert not bot.send("张伟", text).text.startswith("依据")

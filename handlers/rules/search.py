@@ -21,7 +21,7 @@ import sys
 import threading
 import unicodedata
 import weakref
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +52,8 @@ _HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 MAX_RESPELL = 4
 # Light verbs that head what follows (说请俺们 is 说 + 请, not 说情; 想要, 叫他) are not slips either.
 _GRAMMAR_CHARACTERS = frozenset("不没一个了的地得是在有把被给让对向从到为和与也都还又再就才很太吗呢吧啊呀么嘛哦这那我你他她它来去上下进出回过起说请叫要想")
+# Characters that name no thing even side by side (先干啥, 拿去盖): grammar and verbs that stand for any act.
+_LIGHT_CHARACTERS = _GRAMMAR_CHARACTERS | frozenset("干弄搞做整拿放先")
 _A_NOT_A = re.compile(r"(\w{1,2})[不没]\1")
 _COUNTED = re.compile(r"^[一二两三四五六七八九十几百千万半俩仨]+[个箱条盒台瓶包件张次天位块本支只双斤份桌顿趟遍回点些]?$")
 # A number glued by the dictionary to its measure's noun (好几 台车 → 台车 is a trolley) is cut back
@@ -393,6 +395,32 @@ class IndexedArticle:
         return citation(self.title, self.label)
 
 
+def _missing_weights(words: list[QueryWord], present: frozenset[str] | set[str], question: str, vocab: Mapping[str, int]) -> list[float]:
+    """The weight of each word the article lacks; single characters the segmenter could not join into a
+    word (戴工牌 → 戴, 工, 牌), that no article uses on its own and that stand side by side in the question
+    count as one missing word: they are one thing asked, not three small ones."""
+    weights: list[float] = []
+    run: list[QueryWord] = []
+
+    def flush() -> None:
+        if len(run) > 1 and "".join(w.word for w in run) in question:
+            weights.append(sum(w.weight for w in run))
+        else:
+            weights.extend(w.weight for w in run)
+        run.clear()
+
+    for word in words:
+        if not word.alternatives.isdisjoint(present):
+            flush()
+        elif len(word.word) == 1 and word.whole.isdisjoint(vocab) and word.word not in _LIGHT_CHARACTERS:
+            run.append(word)
+        else:
+            flush()
+            weights.append(word.weight)
+    flush()
+    return weights
+
+
 @dataclass(frozen=True)
 class Hit:
     article: IndexedArticle
@@ -655,7 +683,7 @@ class RulesIndex:
                 * (GENERIC_COVERAGE if w.word in generic else 1.0)
                 for w in words
             )
-            missing = max((w.weight for w in words if w.alternatives.isdisjoint(present)), default=0.0) / topical if topical else 0.0
+            missing = max(_missing_weights(words, present, question, vocab), default=0.0) / topical if topical else 0.0
             missing_asked = max(
                 (w.weight for w in words if w.asked and _names_topic(w.word) and w.word not in generic and w.alternatives.isdisjoint(present)),
                 default=0.0,

@@ -26,7 +26,8 @@ _PAYMENT_WORDS = r"(?:补贴|补助|津贴|加班费|五险一金|社保|公积�
 _ASKS_PAYMENT = re.compile(rf"(?:有没有|有无|有木有|给不给|发不发)\S{{0,6}}?(?P<a>{_PAYMENT_WORDS})|(?P<b>{_PAYMENT_WORDS})\S{{0,8}}?(?:多少|几天|几号|啥时候发|什么时候发|咋算|怎么算|怎么发|有标准|标准是)"
                            rf"|算不算(?P<c>{_PAYMENT_WORDS})|(?P<d>{_PAYMENT_WORDS})\S{{0,6}}?(?:给报|能报|报不报|可以报)"
                            rf"|(?P<e>{_PAYMENT_WORDS})\S{{0,4}}?(?:有没有|有吗|有不|有木有|给不给|给吗|给不|发不发)|给(?:不给)?(?P<f>{_PAYMENT_WORDS})"
-                           rf"|有(?P<g>{_PAYMENT_WORDS})(?:不|吗|么|没|没有)\s*[?？]*\s*$|有(?P<h>{_PAYMENT_WORDS})(?:吗|么)(?=[\s,，])")
+                           rf"|有(?P<g>{_PAYMENT_WORDS})(?:不|吗|么|没|没有)\s*[?？]*\s*$|有(?P<h>{_PAYMENT_WORDS})(?:吗|么)(?=[\s,，])"
+                           rf"|(?:能|可以)(?:报|领|拿|申请|休)(?P<i>{_PAYMENT_WORDS})(?:不|吗|么)")
 
 
 # How many or how long, asked of an article that names no number at all (提前几天报, 一个月最多能领几个,
@@ -35,6 +36,7 @@ _ASKS_FIGURE = re.compile(
     r"(?<![好这那没有十])(?<!(?<!提)前)几(?:天|年|次|回|公里|块钱|元|小时|分钟|个月)|(?:一天|每天|一次|每次|一个月|每月|一晚)(?:能|给|补|发|有|是)?几[十百千](?:块|元)|多少(?:钱|天|年|次|回|公里|桌|字|块|元|户|学时|课时)|多长时间|多久|上限"
     r"|最多[^，。,.]{0,4}几|有没有(?:个)?(?:数|上限|限额|数量限制|字数限制)|多少(?:合适|合理|比较好|为宜|才行)|(?:随|包|送|给|掏)(?:个)?多少"
     r"|(?:补贴|补助|津贴)[^，。\s]{0,4}多少\s*(?:啊|呀|呢)?[?？]*\s*$"
+    r"|(?:一天|每天|一次|每次|一个月|每月|一晚|每晚|一年|每年)(?:能|给|补|发|有|是|报)?多少\s*(?:钱)?(?:啊|呀|呢)?[?？]*\s*$"
 )
 # Points asked (扣几分, 扣多少分) of an article that keeps no score: its minutes (提前5分钟) are no points.
 # A score asked (满分是多少分, 一个钟头折几分) of an article that keeps scores (积分制) but states no figure.
@@ -53,6 +55,10 @@ _ASKS_WHO_DECIDES = re.compile(r"谁说了算|谁拍板|谁(?:来)?定|谁(?:来
 _NAMES_A_DECIDER = re.compile(r"领导|负责人|审批人|纪工委|党工委|办事处|综合办|主任|书记|居民代表|民主评议|街道审批|报街道")
 # How many of a thing (几辆车, 几桌, 几个人), asked of an article whose figures count something else.
 # The count must be what is asked, at the end ("最多能派几辆车去接"), not a few things told (在几张白纸上, 想办几桌 要跟谁说).
+# More than one of a thing at once (一个网格员能管两个网格吗): only an article counting that thing settles it.
+_ASKS_MANY_OF = re.compile(r"(?:能|可以|能不能|可不可以|让)(?:同时)?(?:管|包|带|兼|负责|联系|当|做|有|用|办|开|领|拿|占)(?:两|三|几|多)个(?!人)(?P<thing>[\u4e00-\u9fff]{2})(?=[^\s，,。]{0,3}(?:吗|么|不|没|[?？])\s*[?？]*\s*$)")
+# How many are needed (要多少人到场, 得几个人): asked, whatever follows.
+_ASKS_COUNT_NEEDED = re.compile(r"(?:(?:要|得|需要|至少|最少|最多)[\u4e00-\u9fff]{0,2}?|到场|参加|在场)\s*(?:几|多少)(?:个|名|位)?(?P<measure>辆|桌|人|间|台|名|居民代表|代表|委员|党员|网格员|干部|司机)")
 _ASKS_COUNT_OF = re.compile(r"(?:能|可以|要|得|派|上|安排|坐|配|准|用|最多|最少|至多)\s*几(?:个|道)?(?P<measure>辆|桌|人|间|台)"
                             r"[^\s，。,？?！!]{0,4}?(?:啊|呀|呢|吧)?[?？]*\s*$")
 # A sanction on pay (扣钱, 扣绩效, 罚款) asked of an article that names none.
@@ -82,31 +88,43 @@ _NAMES_KIN_AT_LARGE = re.compile(r"亲属|亲戚|亲友|近亲|家属")
 _OWN_FAMILY = re.compile(r"(?:本人|配偶)(?:及其|和|及|、)?子女|子女(?:及其|和|、)配偶")
 # The person or paper the article relies on is missing or out of reach (审批单找不着了, 值班领导电话打不通,
 # 管公章的休年假了): the article lays down the way, not what to do without it.
-_UNAVAILABLE = re.compile(r"找不着|找不到|弄丢|丢了|没办(?!法)|没带|打不通|联系不上|不接电话|休(?:年)?假了|请\S{0,2}假了|休\S{0,2}假了|住院了|出差了|停火|满了|关门了|订不上|没位子|不在(?:单位|岗|家)?(?:的时候|这几天)?(?=.{0,8}(?:谁|咋|怎么))")
+_UNAVAILABLE = re.compile(r"找不着|找不到|弄丢|丢了|掉了|没办(?!法)|没带|打不通|联系不上|不接电话|休(?:年)?假了|请\S{0,2}假了|休\S{0,2}假了|住院了|出差了|停火|满了|关门了|订不上|没位子|不在(?:单位|岗|家)?(?:的时候|这几天)?(?=.{0,8}(?:谁|咋|怎么))")
 _ASKS_REMEDY = re.compile(r"咋整|咋办|怎么办|咋弄|咋补|怎么补|咋安排|怎么安排|谁管|谁(?:来|能|可以)?(?:代|替|帮)?\S{0,2}?(?:批|签|管)|找谁|后面|以后|接下来"
-                          r"|(?:找|让|叫|请)(?:别人|别的人|其他人|旁人|同事)|(?:别人|其他人|同事)(?:代|替|帮)")
+                          r"|(?:找|让|叫|请)(?:别人|别的人|其他人|旁人|同事)|(?:别人|其他人|同事)(?:代|替|帮)|代签|代批|替签|替批|(?:要|得|该)负责(?:吗|么|不)|谁的责任|算谁的")
 _SPEAKS_OF_ABSENCE = re.compile(r"代|补办|临时|缺席|不在|无法|联系不上|遗失")
 # What happens after the article's own step was taken (俺登记交到纪工委了 那最后咋处理): it stops at the step.
 _AFTER_THE_STEP = re.compile(r"(?:交|上交|登记|报告|报备|上报|报给|报到|交给)(?:到|给|上去)?[^，。,]{0,8}了[,，\s]?[^，。]{0,12}?(?:最后|后来|之后|然后|以后|接下来|后面|再往后)[^，。]{0,6}?(?:会|咋|怎么|还|能)"
-                            r"|(?:交|上交|报)(?:上去|给[^\s，。]{0,4})的(?:东西|礼|钱|礼品)?[^，。]{0,4}(?:最后|后来|之后|然后)[^，。]{0,4}(?:会|咋|怎么)")
+                            r"|(?:交|上交|报)(?:上去|给[^\s，。]{0,4})的(?:东西|礼|钱|礼品)?[^，。]{0,4}(?:最后|后来|之后|然后)[^，。]{0,4}(?:会|咋|怎么)"
+    r"|(?:交到|交给|上交|收上去|交上去)[^，。\s]{0,6}的[^，。\s]{0,6}\s*(?:最后|最终|后来|会(?:不会)?(?:退|还|拍卖|卖|处理))")
 # A deadline let pass (过了一个多月才想起来 还能报不): the article sets it, not what follows missing it.
-_PAST_DEADLINE = re.compile(r"(?:过了|超过了|超了|晚了|错过了|拖了)[^，。]{0,10}(?:还能|还可以|还让|还给|还行)")
+_PAST_DEADLINE = re.compile(r"(?:过了|超过了|超了|晚了|错过了|拖了)[^，。]{0,10}(?:还能|还可以|还让|还给|还行)"
+                            r"|(?:超过|超出|超了|过了)[^，。]{0,8}(?:咋办|怎么办|咋整|咋弄)")
 _SPEAKS_OF_LATENESS = re.compile(r"逾期|过期|超期|不予|补办|延期")
 # How one is punished (咋处分, 给啥处分), asked of an article that names no penalty; whether one is (会被处分吗)
 # is answered by the rule forbidding it.
-_ASKS_HOW_PUNISHED = re.compile(r"(?:咋|怎么|如何)(?:处分|处罚|罚)|(?:啥|什么)(?:处分|处罚)|处分多重|罚多少")
+# A named sanction (会不会被开除, 会被扣分不) is likewise asked of an article that names a penalty: the rule
+# forbidding the act does not say which one follows it.
+_ASKS_HOW_PUNISHED = re.compile(r"(?:咋|怎么|如何)(?:处分|处罚|罚)|(?:啥|什么)(?:处分|处罚)|处分多重|罚多少"
+                                r"|会(?:不会)?(?:被|给)?(?:开除|辞退|撤职|降级|扣分|记过)")
+# What follows a lapse (没够20个钟头 会咋处理, 虚报了 会被处分吗) is settled by an article naming a penalty or
+# forbidding the act (不准参与赌博 says the act is a breach), or by its document's article on breaches of it (违反本规定的…); an
+# article laying a duty (不少于20小时) in a document without one says neither.
+_ASKS_WHAT_FOLLOWS = re.compile(r"会(?:被)?(?:怎么|怎样|咋|啥)(?:处理|处分|处罚|罚|样)|会不会(?:被)?(?:处分|处理|处罚|罚)"
+                                r"|会(?:被)?(?:处分|处理|处罚)(?:不|吗|么)|还会被\S{0,2}(?:处分|处理|处罚)")
+_PENALTY_CLAUSE = re.compile(r"违反本(?:办法|规定|条例|制度|细则|清单|准则|规则)")
+_PENALTY_OR_BAN = re.compile(r"给予|追究|责令|移交|约谈|处分|处罚|通报|批评|不准|不得|严禁|禁止|不许|一律不")
 _NAMES_A_PENALTY = re.compile(r"给予|追究|责令|移交|约谈|处分|处罚|通报|批评")
 # The article's place named and denied (不在咱辖区): it says nothing of elsewhere.
 _OUTSIDE_AREA = re.compile(r"不在(?:咱|俺|我|本)?(?:们)?(?:辖区|街道|社区|片区)")
 # A sum asked at the end (…多少钱, 能给多少), of an article that states none.
 _ASKS_MONEY = re.compile(r"(?:多少钱|多少元|(?:能给|给|补|发|领|报)多少)\s*(?:啊|呀|呢)?[?？]*\s*$")
 _STATES_MONEY = re.compile(r"\d+\s*(?:万)?元|[一二两三四五六七八九十百千]+(?:万)?元|\d+\s*块")
-_STATES_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万半](?:个|天|年|次|名|人|元|菜|桌|分钟|小时|日|周|月|公里|万|千|百|十|条|项)")
+_STATES_FIGURE = re.compile(r"\d|(?<!第)[一二两三四五六七八九十百千万半](?:个|天|年|次|名|人|元|菜|桌|分钟|小时|日|周|月|公里|万|千|百|十|条|项)")
 
 
 # How long or how often, asked of an article whose only figures are sums or counts ("集体资金的账多长时间审一回"
 # is not answered by the rule on projects above 5万元).
-_ASKS_TIME_FIGURE = re.compile(r"多长时间|多久|(?<![好这那没有十])几(?:天|年|个月|小时|分钟|周)|多少(?:天|年|小时|分钟)|(?:多长|多久)(?:时间)?(?:一回|一次)")
+_ASKS_TIME_FIGURE = re.compile(r"多长时间|多久|(?<![好这那没有十])几(?:天|年|个月|小时|分钟|周|晚|宿|夜)|多少(?:天|年|小时|分钟|晚)|(?:多长|多久)(?:时间)?(?:一回|一次)")
 _STATES_TIME_FIGURE = re.compile(r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?:个)?(?:天|日|年|月|小时|分钟|周|工作日)|当天|当日|每月|每年|每季|每周|每天|每个工作日|及时|提前")
 
 
@@ -160,8 +178,16 @@ _ONLY_ABOUT = (
 )
 
 
+# An article binding only off hours (节假日和非工作时间…钥匙交值班室保管) does not say what holds during working
+# hours ("公车钥匙平时上班时间放谁那").
+_OFF_HOURS_ONLY = re.compile(r"非工作时间|节假日")
+_WORKING_HOURS = re.compile(r"上班时间|(?<!非)工作时间|上班的时候|平时上班|白天上班|上班期间")
+
+
 def _outside_occasion(question: str, article: IndexedArticle) -> bool:
     asked = question.lower()
+    if _OFF_HOURS_ONLY.search(article.text) and _WORKING_HOURS.search(question) and not _OFF_DUTY.search(question):
+        return True
     if any(marks.search(getattr(article, where)) and not named.search(asked) for where, marks, named in _ONLY_ABOUT):
         return True
     if _TRIP_ONLY.search(article.text) and not _TRIP_NAMED.search(question) and _GUEST.search(question):
@@ -226,6 +252,21 @@ _ALSO_CASE = re.compile(r"(?:^|[\s,，。;；]|那)(?P<case>[^\s,，。;；那]{
 _CASE_GENERIC = {"俺们", "我们", "咱们", "自己", "这个", "那个", "这种", "那种", "时候", "情况", "的话", "这样", "那样", "一样", "同样", "干部", "网格员"}
 
 
+# Whose thing is asked about (党支部的章, 下沉干部的走访记录): an article on another's (社区公章, 网格员走访)
+# does not settle it.
+_OWNER = re.compile(r"^(?P<owner>[\u4e00-\u9fff]{0,4}(?:支部|党委|委员会|科室|部门|协会|公司|物业|书记|主任|干部|网格员|司机|代表|志愿者|社工|保安))的(?=[\u4e00-\u9fff])")
+_OWNERS_GENERIC = {"单位", "社区", "街道", "公家", "自己", "自个", "俺们", "我们", "咱们", "俺家", "我家", "别人", "同事", "居民", "群众",
+                   "领导", "上级", "大家", "个人", "这个", "那个", "这次", "上次", "今年", "去年", "本月", "上个月", "以前", "现在"}
+
+
+def _owner_unnamed(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
+    found = _OWNER.search(question)
+    if found is None or found.group("owner") in _OWNERS_GENERIC:
+        return False
+    words = [w for w in index.analyzer.words(found.group("owner")) if len(w) >= 2 and w not in _OWNERS_GENERIC]
+    return bool(words) and not any(_names(w, index, article) for w in words)
+
+
 def _case_unnamed(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
     found = _ALSO_CASE.search(question)
     if found is None:
@@ -244,7 +285,7 @@ _NAMES_FORM = re.compile(r"书面|单|表|函|签字|登记")
 _PERSONAL_MATTERS = re.compile(r"个人(?:有关)?事项")
 _ASKS_QUALIFICATION = re.compile(r"考(?:个|张|啥|什么)?证|资格证|上岗证|持证")
 # Which form, or whether it can be done online (登记用啥表 网上能填不), asked of an article naming no form.
-_ASKS_WHICH_FORM = re.compile(r"(?:用|填|交)(?:啥|什么|哪个|哪张)表|啥表格|什么表格|网上(?:能|可以)?(?:填|报|办|交)|线上(?:填|报|办|交)")
+_ASKS_WHICH_FORM = re.compile(r"(?:用|填|交)(?:啥|什么|哪个|哪张)表|有没有(?:统一的|专门的|固定的|现成的)?[\u4e00-\u9fff]{0,4}表(?:格)?|啥表格|什么表格|(?:网上|手机上|线上|微信上)(?:能|可以)?(?:填|报|办|交|弄|登记)|线上(?:填|报|办|交)")
 _NAMES_WHICH_FORM = re.compile(r"表|单|网上|线上|系统")
 # What points buy (积分能换啥), a repair (电脑坏了 找谁修): only an article that speaks of it answers.
 _ASKS_EXCHANGE = re.compile(r"(?:能|可以)?(?:换|兑)(?:啥|什么|点啥|东西)|兑换")
@@ -262,18 +303,57 @@ _HOW_OFTEN = re.compile(r"(?:多久|多长时间|隔几天)(?:要|得|去|才)?(
 _ASKS_TO_PRODUCE = re.compile(r"(?:还)?(?:要|得|需要|用不用|要不要|需不需要)(?:写|填|提交)(?:个|份|一份|篇|一篇)?(?P<thing>(?![回上去哪啥什])[\u4e00-\u9fff]{2,10}?)(?=不|吗|么|没|呢|[?？\s,，]|$)")
 _NAMES_QUALIFICATION = re.compile(r"持证|证书|资格")
 # Who does a chore (讲话稿谁来写, 会议记录谁负责), asked of an article that names no one to do it.
-_ASKS_WHO_DOES = re.compile(r"谁(?:来|去|负责|管)?(?:写|起草|准备|记录|整理|打印|布置|通知|组织|张罗|操办)")
-_NAMES_A_DOER = re.compile(r"负责|专人|由\S{1,8}(?:统一|安排|承担|保管|办理|出具)|主持人|办公室|综合办|书记|主任|网格员|分管领导|主办单位")
+_ASKS_WHO_DOES = re.compile(r"谁(?:来|去|负责|管)?(?:写|起草|准备|记录|整理|打印|布置|通知|组织|张罗|操办|填|登记|登|保管)|放谁(?:那|手)|谁拿着|在谁(?:那|手)")
+_NAMES_A_DOER = re.compile(r"负责|专人|保管|由\S{1,8}(?:统一|安排|承担|保管|办理|出具)|主持人|办公室|综合办|书记|主任|网格员|分管领导|主办单位")
 
 # Pay held back (绩效拖了三个月没发, 补贴一直不到账): an article tying pay to points says nothing of paying late.
 _PAY_WITHHELD = re.compile(r"(?:绩效|工资|补贴|补助|津贴|奖金|加班费|值班费|误餐费)[^，。,\s]{0,6}?(?:拖|欠|没发|没到账|不到账|没给|还不发|不发|迟迟)")
 _SPEAKS_OF_PAYING_OUT = re.compile(r"发放|拖欠|按时发|到账")
 
 # An objection raised (邻居提了异议 接下来该咋弄), of an article that says only what follows when there is none.
-_OBJECTED = re.compile(r"(?:提了|提出|有人提|有人有|有)异议|不服|不认可")
+_OBJECTED = re.compile(r"(?:提了|提出|有人提|有人有|有)异议|不服|不认可|有人(?:提|有)(?:了)?(?:意见|反对)|有人反对")
 _SPEAKS_OF_OBJECTION = re.compile(r"(?<!无)异议(?!后)|复核|申诉|重新(?:核|评|审)")
 
+# What to wear or how to look (要穿正装不, 上门要戴工牌吗), asked of an article that never speaks of dress.
+# How long a paper is kept (走访记录要留几年, 签到表要存多久): only an article on keeping it says.
+_ASKS_RETENTION = re.compile(r"(?:留|存|保存|保留|存档|归档)(?:多久|多长时间|几年|几个月|多少年)")
+_SPEAKS_OF_KEEPING = re.compile(r"保存|保留|留存|存档|归档|保管期")
+# Where a thing goes or is kept (意见箱装哪里, 残值上缴到哪个账户): only an article naming the place says.
+_ASKS_PLACE = re.compile(r"(?:装|放|挂|设|锁|存|安)(?:在)?哪(?:里|儿)?(?!个)|(?:哪个|啥|什么)账户|(?:上缴|缴|存|打)到哪")
+_NAMES_PLACE = re.compile(r"(?:放|停|存|挂|设|装|锁|缴)(?:在|于|入|至)|保管|指定|账户|仓库|库房")
+# Whether one may hold a second post (社区书记能兼网格员不): only an article on holding posts says.
+_ASKS_SECOND_POST = re.compile(r"(?:能|可以|能不能|可不可以)(?:同时)?兼(?:任|着|个|一下)?")
+# Calendar or working days (公示7天 是算自然日还是工作日): only an article counting in one of them says.
+_ASKS_DAY_KIND = re.compile(r"自然日|日历日|工作日还是|还是工作日|算不算工作日|(?:含|包括|算)(?:不含|不包括|不算)?(?:周末|节假日|双休)")
+_NAMES_DAY_KIND = re.compile(r"工作日|自然日|节假日")
+# Where to report a colleague (该找谁反映, 举报到哪): only an article naming who takes reports says.
+_ASKS_WHERE_TO_REPORT = re.compile(r"(?:找谁|向谁|跟谁|给谁|到哪|去哪|往哪)(?:儿|里)?(?:反映|举报|投诉|告)")
+_NAMES_WHO_TAKES_REPORTS = re.compile(r"纪工委|举报|投诉|监督|反映")
+# How often a report is made (是一年报一次还是开了就报): only an article stating a frequency says.
+_ASKS_FREQUENCY = re.compile(r"(?:一年|每年|每个?月|一个月|每季度?|一季度|每周|一周|半年)(?:报|交|填|登记|开|搞|查|公示)?(?:一|几|两)次")
+_STATES_FREQUENCY = re.compile(r"每年|每月|每个月|每季|每周|每半年|每天|(?:一|两|几)次")
+# A limit on how many attend (参会人数有限制没): only an article counting people says.
+_ASKS_HEADCOUNT_LIMIT = re.compile(r"人数(?:有没有|有)?(?:个)?(?:限制|上限|要求|规定)")
+_COUNTS_PEOPLE = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|名)?人|人数")
+# Making up what was missed (要不要补学, 能补签不): only an article on making up says.
+_ASKS_MAKEUP = re.compile(r"(?:要|得|需要|用不用|要不要|需不需要|能不能|可以|能)补(?:学|交|签|报|办|考|课|开|上)")
+# A loss made good (手机丢了 能找单位报不): only an article on losses says.
+_ASKS_LOSS_COVERED = re.compile(r"(?:丢了|弄丢|被偷|摔坏|摔了|坏了|损坏|撞坏)[^。？?]{0,12}(?:报销|能报|给报|报不|赔|补偿)")
+_SPEAKS_OF_LOSS = re.compile(r"损失|赔偿|赔|丢失|遗失|损坏")
+_ASKS_DRESS = re.compile(r"穿(?!过|越|插|梭|行|透)|戴(?!上级|帽子的)|着装|打扮|化妆|化浓妆|发型|染发|染头发|留长发|纹身|工牌|胸牌")
+_SPEAKS_OF_DRESS = re.compile(r"穿|戴|着装|服装|衣|鞋|帽|仪表|仪容|妆|发型|工牌|胸牌")
+
 _ASKED_AND_NEEDED = (
+    (_ASKS_DRESS, _SPEAKS_OF_DRESS),
+    (_ASKS_MAKEUP, re.compile("补")),
+    (_ASKS_LOSS_COVERED, _SPEAKS_OF_LOSS),
+    (_ASKS_RETENTION, _SPEAKS_OF_KEEPING),
+    (_ASKS_PLACE, _NAMES_PLACE),
+    (_ASKS_SECOND_POST, re.compile("兼")),
+    (_ASKS_DAY_KIND, _NAMES_DAY_KIND),
+    (_ASKS_WHERE_TO_REPORT, _NAMES_WHO_TAKES_REPORTS),
+    (_ASKS_FREQUENCY, _STATES_FREQUENCY),
+    (_ASKS_HEADCOUNT_LIMIT, _COUNTS_PEOPLE),
     (_PAY_WITHHELD, _SPEAKS_OF_PAYING_OUT),
     (_OBJECTED, _SPEAKS_OF_OBJECTION),
     (_ASKS_WHO_PAYS, _SPEAKS_OF_PAYING),
@@ -301,7 +381,7 @@ _ASKED_AND_NEEDED = (
 
 # How a thing came about (居民代表是咋选出来的), asked of an article that never says that verb: it names the
 # thing, not how it is made.
-_ASKS_HOW_MADE = re.compile(r"(?:咋|怎么|如何|怎样)(?P<verb>[\u4e00-\u9fff])(?:出来|上来|下来|出)的")
+_ASKS_HOW_MADE = re.compile(r"(?:咋|怎么|如何|怎样)(?P<verb>[\u4e00-\u9fff])(?:出来|上来|下来|出)的|(?:是|都是)(?:咋|怎么|如何|怎样)(?P<verb2>[^\W\d_算弄办搞整干做回])的\s*[?？]*\s*$")
 
 # A span of time asked in a scale the article never counts in ("会议通知要提前几天发" of "提前5分钟到场"): minutes and
 # hours are one scale, days, weeks, months and years the other; "报销要在几天内" is answered by "一个月内".
@@ -321,13 +401,16 @@ def _span_elsewhere(question: str, article: IndexedArticle) -> bool:
 def _needs_unmet(question: str, article: IndexedArticle) -> bool:
     if _span_elsewhere(question, article):
         return True
-    if (made := _ASKS_HOW_MADE.search(question)) is not None and made.group("verb") not in article.text:
+    if (made := _ASKS_HOW_MADE.search(question)) is not None and (made.group("verb") or made.group("verb2")) not in article.text:
         return True
     if any(asked.search(question) and not needed.search(article.text) for asked, needed in _ASKED_AND_NEEDED):
         return True
-    if (counted := _ASKS_COUNT_OF.search(question)) is not None and not re.search(
+    if (counted := _ASKS_COUNT_OF.search(question) or _ASKS_COUNT_NEEDED.search(question)) is not None and not re.search(
             rf"(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:个|道)?{counted.group('measure')}", article.text):
         return True  # "最多能派几辆车": the reception article counts people, not cars
+    if (many := _ASKS_MANY_OF.search(question)) is not None and not re.search(
+            rf"(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:个)?{many.group('thing')}", article.text):
+        return True
     if (sanction := _ASKS_PAY_SANCTION.search(question)) is not None:
         pay = sanction.group("pay")
         if not (pay in article.text if pay and pay != "钱" else _NAMES_MONEY_SANCTION.search(article.text)):
@@ -351,19 +434,34 @@ def _parts_asked(question: str, article: IndexedArticle) -> list[str]:
     return [article.text]
 
 
+# A step asked for (要拍照留底不, 得签字吗) or what to write on a paper (发票抬头写啥): only an article naming
+# that step or that part of the paper says so.
+_ASKS_STEP = re.compile(r"(?:要|得|需要|用不用|要不要|需不需要|必须)[\u4e00-\u9fff]{0,3}?(?P<thing>拍照|照相|录像|录音|留底|存档|归档|签字|签名|盖章|按手印|复印|公证)")
+_ASKS_WHAT_WRITTEN = re.compile(r"(?P<thing>[\u4e00-\u9fff]{2})(?:上|里)?(?:写|填)(?:啥|什么|哪些)(?:内容)?(?=\s*(?:啊|呀|呢)?[?？]*\s*$|[\s,，。])")
+
+
 def _thing_absent(thing: str, index: RulesIndex, article: IndexedArticle) -> bool:
     words = [w for w in index.analyzer.words(thing) if len(w) >= 2 and w not in _EXISTS_GENERIC]
     return bool(words) and not _names(words[0], index, article)
 
 
+def _follows_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
+    return _ASKS_WHAT_FOLLOWS.search(question) is not None and not _PENALTY_OR_BAN.search(article.text) and not any(
+        other.title == article.title and _PENALTY_CLAUSE.search(other.text) for other in index.articles)
+
+
 def fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
     if _outside_occasion(question, article) or _family_gift(question) or _thing_unnamed(question, index, article) \
-            or _case_unnamed(question, index, article) or _needs_unmet(question, article):
+            or _case_unnamed(question, index, article) or _needs_unmet(question, article) \
+            or _follows_unstated(question, index, article) or _owner_unnamed(question, index, article):
         return True
     if _ASKS_WHERE_WHICH.search(question) is not None or _AFTER_THE_STEP.search(question):
         return True
     if (produced := _ASKS_TO_PRODUCE.search(question)) is not None and _thing_absent(produced.group("thing"), index, article):
         return True
+    for asked_of in (_ASKS_STEP, _ASKS_WHAT_WRITTEN):
+        if (step := asked_of.search(question)) is not None and _thing_absent(step.group("thing"), index, article):
+            return True
     if (counted := _TIME_COUNTED.search(question)) is not None and _thing_absent(counted.group("case"), index, article):
         return True
     if (often := _HOW_OFTEN.search(question)) is not None and _thing_absent(often.group("thing"), index, article):
