@@ -505,6 +505,14 @@ def test_the_rule_on_working_hours_still_answers_at_work(bot):
     "公示那7天 包括周末不",  # calendar or working days
     "发现同事上班打游戏 去哪举报",  # who takes reports
     "党支部的公章能不能盖白纸",  # another body's seal
+    "差旅的伙食补助扣不扣个税",  # tax, of an article naming the payment only
+    "网格员干满一年能调到别的社区吗",  # a move, of the rules on a grid worker's duties
+    "公章能不能借出去用两天",  # a thing taken out, of the rule on keeping it
+    "住宿发票要原件吗",  # a form of the paper the article never names
+    "首问负责的事要不要建档",  # a step the article never lays down
+    "社区的财务章能随便盖吗",  # another kind of seal than the article's 公章
+    "批用公章的审批人得是主任吗",  # who the approver must be
+    "一年最多开几次专题会",  # times, of an article stating hours
 ])
 def test_what_the_articles_never_say_is_not_quoted_from_one_that_shares_its_words(bot, text):
     assert not bot.send("张伟", text).text.startswith("依据")

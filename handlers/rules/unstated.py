@@ -267,6 +267,12 @@ def _owner_unnamed(question: str, index: RulesIndex, article: IndexedArticle) ->
     return bool(words) and not any(_names(w, index, article) for w in words)
 
 
+# Another kind of seal (合同章, 财务章) than the one an article rules on (公章).
+_SEAL_KIND = re.compile(r"(?P<kind>合同|财务|党支部|支部|党委|私|人名|业务|法人|个人)(?:的)?章")
+# Who the approver or signer must be (审批人必须是书记吗): only an article naming that person says.
+_ASKS_WHO_IT_MUST_BE = re.compile(r"(?:审批人|批准人|签字人|负责人|经办人|保管人)(?:必须|得|要|只能|一定)?(?:是|得是)(?:不是)?(?P<who>[\u4e00-\u9fff]{2,3}?)(?:吗|么|不|呀|啊|[?？\s]|$)")
+
+
 def _case_unnamed(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
     found = _ALSO_CASE.search(question)
     if found is None:
@@ -278,8 +284,8 @@ def _case_unnamed(question: str, index: RulesIndex, article: IndexedArticle) -> 
 # A question asking this (left) is settled only by an article saying that (right): asked of any other, the
 # article rules on the matter, not on what is asked.
 # A written form (书面假条, 纸质的) or a qualification (考个证) asked of an article that names neither.
-_ASKS_FORM = re.compile(r"书面|纸质|假条|请假条")
-_NAMES_FORM = re.compile(r"书面|单|表|函|签字|登记")
+_ASKS_FORM = re.compile(r"书面|纸质|假条|请假条|电子(?:的|版|发票|票)|原件|复印件|扫描件")
+_NAMES_FORM = re.compile(r"书面|单|表|函|签字|登记|电子|原件|复印")
 # The personal-matters report (个人事项报告: 房产, 存款, 家人从业) is a system of its own: a rule that says to
 # report a wedding or a spouse's business does not say what goes into that form.
 _PERSONAL_MATTERS = re.compile(r"个人(?:有关)?事项")
@@ -340,11 +346,25 @@ _ASKS_MAKEUP = re.compile(r"(?:要|得|需要|用不用|要不要|需不需要|�
 # A loss made good (手机丢了 能找单位报不): only an article on losses says.
 _ASKS_LOSS_COVERED = re.compile(r"(?:丢了|弄丢|被偷|摔坏|摔了|坏了|损坏|撞坏)[^。？?]{0,12}(?:报销|能报|给报|报不|赔|补偿)")
 _SPEAKS_OF_LOSS = re.compile(r"损失|赔偿|赔|丢失|遗失|损坏")
+# Tax on a payment (伙食补助要交个税吗), a move to another post (网格员能换网格吗), or a thing taken out of
+# its place (公章能带出社区吗): only an article speaking of that says.
+_ASKS_TAX = re.compile(r"个税|交税|扣税|纳税|税前|税后")
+_ASKS_MOVE = re.compile(r"(?:能|可以|想)(?:换|调)(?:个|到)?(?:别的|其他)?(?:网格|片区|社区|岗位|岗|科室)|跨(?:网格|片区|社区|街道)")
+_SPEAKS_OF_MOVING = re.compile(r"调|换|轮岗|交流")
+_ASKS_TAKING_OUT = re.compile(r"带出|带离|外带|拿出去|借出去|外借")
+_SPEAKS_OF_TAKING_OUT = re.compile(r"带出|带离|外借|借出|外出使用")
+# How many times (一年最多开几次): only an article counting times says.
+_ASKS_TIMES = re.compile(r"(?:几|多少)次")
+_COUNTS_TIMES = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)\s*次|每(?:年|月|个月|周|季度|半年)")
 _ASKS_DRESS = re.compile(r"穿(?!过|越|插|梭|行|透)|戴(?!上级|帽子的)|着装|打扮|化妆|化浓妆|发型|染发|染头发|留长发|纹身|工牌|胸牌")
 _SPEAKS_OF_DRESS = re.compile(r"穿|戴|着装|服装|衣|鞋|帽|仪表|仪容|妆|发型|工牌|胸牌")
 
 _ASKED_AND_NEEDED = (
     (_ASKS_DRESS, _SPEAKS_OF_DRESS),
+    (_ASKS_TAX, re.compile("税")),
+    (_ASKS_TIMES, _COUNTS_TIMES),
+    (_ASKS_MOVE, _SPEAKS_OF_MOVING),
+    (_ASKS_TAKING_OUT, _SPEAKS_OF_TAKING_OUT),
     (_ASKS_MAKEUP, re.compile("补")),
     (_ASKS_LOSS_COVERED, _SPEAKS_OF_LOSS),
     (_ASKS_RETENTION, _SPEAKS_OF_KEEPING),
@@ -436,7 +456,7 @@ def _parts_asked(question: str, article: IndexedArticle) -> list[str]:
 
 # A step asked for (要拍照留底不, 得签字吗) or what to write on a paper (发票抬头写啥): only an article naming
 # that step or that part of the paper says so.
-_ASKS_STEP = re.compile(r"(?:要|得|需要|用不用|要不要|需不需要|必须)[\u4e00-\u9fff]{0,3}?(?P<thing>拍照|照相|录像|录音|留底|存档|归档|签字|签名|盖章|按手印|复印|公证)")
+_ASKS_STEP = re.compile(r"(?:要|得|需要|用不用|要不要|需不需要|必须)[\u4e00-\u9fff]{0,3}?(?P<thing>拍照|照相|录像|录音|留底|存档|归档|签字|签名|盖章|按手印|复印|公证|台账|记台账|建档|做记录)")
 _ASKS_WHAT_WRITTEN = re.compile(r"(?P<thing>[\u4e00-\u9fff]{2})(?:上|里)?(?:写|填)(?:啥|什么|哪些)(?:内容)?(?=\s*(?:啊|呀|呢)?[?？]*\s*$|[\s,，。])")
 
 
@@ -450,10 +470,17 @@ def _follows_unstated(question: str, index: RulesIndex, article: IndexedArticle)
         other.title == article.title and _PENALTY_CLAUSE.search(other.text) for other in index.articles)
 
 
+def _other_party(question: str, article: IndexedArticle) -> bool:
+    if (seal := _SEAL_KIND.search(question)) is not None and seal.group("kind") + "章" not in article.text:
+        return True
+    return (who := _ASKS_WHO_IT_MUST_BE.search(question)) is not None and who.group("who") not in article.text
+
+
 def fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
     if _outside_occasion(question, article) or _family_gift(question) or _thing_unnamed(question, index, article) \
             or _case_unnamed(question, index, article) or _needs_unmet(question, article) \
-            or _follows_unstated(question, index, article) or _owner_unnamed(question, index, article):
+            or _follows_unstated(question, index, article) or _owner_unnamed(question, index, article) \
+            or _other_party(question, article):
         return True
     if _ASKS_WHERE_WHICH.search(question) is not None or _AFTER_THE_STEP.search(question):
         return True
