@@ -513,6 +513,13 @@ def test_the_rule_on_working_hours_still_answers_at_work(bot):
     "社区的财务章能随便盖吗",  # another kind of seal than the article's 公章
     "批用公章的审批人得是主任吗",  # who the approver must be
     "一年最多开几次专题会",  # times, of an article stating hours
+    "这个月绩效咋还没到账",  # pay held back
+    "网格员想申请换个片区 行不",  # a move
+    "值班的时候能把猫带来不",  # pets
+    "工龄咋算",  # a figure the article never names
+    "打印机的旧硒鼓要交回去吗",  # the rule on handing back what one used binds leaving a post
+    "在单位充电瓶车 电费要自己交不",  # a fee the article never names
+    "网格员多久轮一次岗",  # a rotation
 ])
 def test_what_the_articles_never_say_is_not_quoted_from_one_that_shares_its_words(bot, text):
     assert not bot.send("张伟", text).text.startswith("依据")

@@ -170,6 +170,8 @@ _ONLY_ABOUT = (
         r"婚|丧|喜|嫁|娶|满月|百天|周岁|寿|升学宴|谢师宴|乔迁|酒席|办酒|摆酒|摆席|白事|红事|去世|过世|走了|葬|出殡|殡|生日|订婚|份子|随礼|礼金|操办|宴")),
     ("text", re.compile(r"接待对象"), re.compile(
         r"接待|客人|来客|来人|来宾|调研|检查|考察|交流|来访|陪同|陪餐|陪客|陪着|工作餐|公务|公款|公家|单位出|报销|上级|领导|区里|市里|县里|省里|兄弟单位|外地|参观|学习|督导|专家|一行|人员|上面|上边|上头|来的")),
+    # leaving a post ("旧墨盒要交回不" is no question about handing back a computer on leaving)
+    ("text", re.compile(r"调离、退休或者离岗"), re.compile(r"调|退休|退了|要退|退下来|离岗|离职|辞职|不干了|换单位|交接|走人|离开|带走")),
     # a meeting ("司机一天最多能开几个钟头" is no question about how long a meeting may run)
     ("text", re.compile(r"(?<!或者)会议|参会|开会"), re.compile(
         r"会(?![计员长])|议题|讲话|发言|签到|到场|迟到|早退|主持|碰头|缺席|视频|背景板|花草|鲜花|摆花|纪念品|迎|集中|部署")),
@@ -313,7 +315,7 @@ _ASKS_WHO_DOES = re.compile(r"谁(?:来|去|负责|管)?(?:写|起草|准备|记
 _NAMES_A_DOER = re.compile(r"负责|专人|保管|由\S{1,8}(?:统一|安排|承担|保管|办理|出具)|主持人|办公室|综合办|书记|主任|网格员|分管领导|主办单位")
 
 # Pay held back (绩效拖了三个月没发, 补贴一直不到账): an article tying pay to points says nothing of paying late.
-_PAY_WITHHELD = re.compile(r"(?:绩效|工资|补贴|补助|津贴|奖金|加班费|值班费|误餐费)[^，。,\s]{0,6}?(?:拖|欠|没发|没到账|不到账|没给|还不发|不发|迟迟)")
+_PAY_WITHHELD = re.compile(r"(?:绩效|工资|补贴|补助|津贴|奖金|加班费|值班费|误餐费)[^，。,\s]{0,6}?(?:拖|欠|没发|没到账|不到账|没给|还不发|不发|迟迟|还没到|没到|咋还没|少了|少发|少给)")
 _SPEAKS_OF_PAYING_OUT = re.compile(r"发放|拖欠|按时发|到账")
 
 # An objection raised (邻居提了异议 接下来该咋弄), of an article that says only what follows when there is none.
@@ -349,19 +351,22 @@ _SPEAKS_OF_LOSS = re.compile(r"损失|赔偿|赔|丢失|遗失|损坏")
 # Tax on a payment (伙食补助要交个税吗), a move to another post (网格员能换网格吗), or a thing taken out of
 # its place (公章能带出社区吗): only an article speaking of that says.
 _ASKS_TAX = re.compile(r"个税|交税|扣税|纳税|税前|税后")
-_ASKS_MOVE = re.compile(r"(?:能|可以|想)(?:换|调)(?:个|到)?(?:别的|其他)?(?:网格|片区|社区|岗位|岗|科室)|跨(?:网格|片区|社区|街道)")
+_ASKS_MOVE = re.compile(r"(?:能|可以|想|申请)(?:申请)?(?:换|调)(?:个|到)?(?:别的|其他)?(?:网格|片区|社区|岗位|岗|科室)|跨(?:网格|片区|社区|街道)|轮(?:一次|一回)?岗|换岗")
 _SPEAKS_OF_MOVING = re.compile(r"调|换|轮岗|交流")
 _ASKS_TAKING_OUT = re.compile(r"带出|带离|外带|拿出去|借出去|外借")
 _SPEAKS_OF_TAKING_OUT = re.compile(r"带出|带离|外借|借出|外出使用")
 # How many times (一年最多开几次): only an article counting times says.
 _ASKS_TIMES = re.compile(r"(?:几|多少)次")
 _COUNTS_TIMES = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)\s*次|每(?:年|月|个月|周|季度|半年)")
-_ASKS_DRESS = re.compile(r"穿(?!过|越|插|梭|行|透)|戴(?!上级|帽子的)|着装|打扮|化妆|化浓妆|发型|染发|染头发|留长发|纹身|工牌|胸牌")
+# Pets (上班能不能把狗带到社区): only an article speaking of animals says.
+_ASKS_PET = re.compile(r"狗|猫|宠物")
+_ASKS_DRESS = re.compile(r"穿(?!过|越|插|梭|行|透)|戴(?!上级|帽子的)|着装|打扮|化妆|化浓妆|发型|染发|染头发|留长发|纹身|工牌|胸牌|头像|工作照")
 _SPEAKS_OF_DRESS = re.compile(r"穿|戴|着装|服装|衣|鞋|帽|仪表|仪容|妆|发型|工牌|胸牌")
 
 _ASKED_AND_NEEDED = (
     (_ASKS_DRESS, _SPEAKS_OF_DRESS),
     (_ASKS_TAX, re.compile("税")),
+    (_ASKS_PET, re.compile("狗|猫|宠物|动物")),
     (_ASKS_TIMES, _COUNTS_TIMES),
     (_ASKS_MOVE, _SPEAKS_OF_MOVING),
     (_ASKS_TAKING_OUT, _SPEAKS_OF_TAKING_OUT),
@@ -457,6 +462,15 @@ def _parts_asked(question: str, article: IndexedArticle) -> list[str]:
 # A step asked for (要拍照留底不, 得签字吗) or what to write on a paper (发票抬头写啥): only an article naming
 # that step or that part of the paper says so.
 _ASKS_STEP = re.compile(r"(?:要|得|需要|用不用|要不要|需不需要|必须)[\u4e00-\u9fff]{0,3}?(?P<thing>拍照|照相|录像|录音|留底|存档|归档|签字|签名|盖章|按手印|复印|公证|台账|记台账|建档|做记录)")
+# A fee to pay (要交停车费不, 电费要自己交不): only an article naming that fee says.
+_ASKS_FEE = re.compile(r"(?:交|付|缴|掏)(?:个|点)?(?P<fee>[^\W\d_的了个点]{1,3}?费)|(?P<fee2>[^\W\d_的了个点]{1,3}?费)(?:要|得)?(?:自己|个人)?(?:交|付|缴|掏)")
+def _fee_named(fee: str, index: RulesIndex, article: IndexedArticle) -> bool:
+    # 加油费 is the article's 油费; 停车费 is not its 车费 unless the article says so.
+    return _names(fee, index, article) or len(fee) == 3 and fee[1:] in article.text
+
+
+# How a figure is reckoned (退休年龄咋算): only an article naming that figure says.
+_ASKS_HOW_RECKONED = re.compile(r"(?P<thing>(?![一二两三四五六七八九十百千这那])[\u4e00-\u9fff]{2})(?:是|该|应该)?(?:咋|怎么|如何)(?:算|计算|核算|折算)")
 _ASKS_WHAT_WRITTEN = re.compile(r"(?P<thing>[\u4e00-\u9fff]{2})(?:上|里)?(?:写|填)(?:啥|什么|哪些)(?:内容)?(?=\s*(?:啊|呀|呢)?[?？]*\s*$|[\s,，。])")
 
 
@@ -486,7 +500,9 @@ def fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> 
         return True
     if (produced := _ASKS_TO_PRODUCE.search(question)) is not None and _thing_absent(produced.group("thing"), index, article):
         return True
-    for asked_of in (_ASKS_STEP, _ASKS_WHAT_WRITTEN):
+    if (fee := _ASKS_FEE.search(question)) is not None and not _fee_named(fee.group("fee") or fee.group("fee2"), index, article):
+        return True
+    for asked_of in (_ASKS_STEP, _ASKS_WHAT_WRITTEN, _ASKS_HOW_RECKONED):
         if (step := asked_of.search(question)) is not None and _thing_absent(step.group("thing"), index, article):
             return True
     if (counted := _TIME_COUNTED.search(question)) is not None and _thing_absent(counted.group("case"), index, article):
