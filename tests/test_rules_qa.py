@@ -520,6 +520,10 @@ def test_the_rule_on_working_hours_still_answers_at_work(bot):
     "打印机的旧硒鼓要交回去吗",  # the rule on handing back what one used binds leaving a post
     "在单位充电瓶车 电费要自己交不",  # a fee the article never names
     "网格员多久轮一次岗",  # a rotation
+    "公务卡去哪申请",  # how to get a thing the article only names
+    "出差住宿一晚的标准是多少",  # a sum per night the article never states
+    "低保名额是咋定的",  # how a thing is done, of a bare prohibition
+    "单位组织拔河比赛 必须参加吗",  # the rule binds training or meetings attended
 ])
 def test_what_the_articles_never_say_is_not_quoted_from_one_that_shares_its_words(bot, text):
     assert not bot.send("张伟", text).text.startswith("依据")

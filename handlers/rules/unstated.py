@@ -36,7 +36,7 @@ _ASKS_FIGURE = re.compile(
     r"(?<![好这那没有十])(?<!(?<!提)前)几(?:天|年|次|回|公里|块钱|元|小时|分钟|个月)|(?:一天|每天|一次|每次|一个月|每月|一晚)(?:能|给|补|发|有|是)?几[十百千](?:块|元)|多少(?:钱|天|年|次|回|公里|桌|字|块|元|户|学时|课时)|多长时间|多久|上限"
     r"|最多[^，。,.]{0,4}几|有没有(?:个)?(?:数|上限|限额|数量限制|字数限制)|多少(?:合适|合理|比较好|为宜|才行)|(?:随|包|送|给|掏)(?:个)?多少"
     r"|(?:补贴|补助|津贴)[^，。\s]{0,4}多少\s*(?:啊|呀|呢)?[?？]*\s*$"
-    r"|(?:一天|每天|一次|每次|一个月|每月|一晚|每晚|一年|每年)(?:能|给|补|发|有|是|报)?多少\s*(?:钱)?(?:啊|呀|呢)?[?？]*\s*$"
+    r"|(?:一天|每天|一次|每次|一个月|每月|一晚|每晚|一年|每年)[^，。,\s]{0,4}?多少\s*(?:钱)?(?:啊|呀|呢)?[?？]*\s*$"
 )
 # Points asked (扣几分, 扣多少分) of an article that keeps no score: its minutes (提前5分钟) are no points.
 # A score asked (满分是多少分, 一个钟头折几分) of an article that keeps scores (积分制) but states no figure.
@@ -170,6 +170,8 @@ _ONLY_ABOUT = (
         r"婚|丧|喜|嫁|娶|满月|百天|周岁|寿|升学宴|谢师宴|乔迁|酒席|办酒|摆酒|摆席|白事|红事|去世|过世|走了|葬|出殡|殡|生日|订婚|份子|随礼|礼金|操办|宴")),
     ("text", re.compile(r"接待对象"), re.compile(
         r"接待|客人|来客|来人|来宾|调研|检查|考察|交流|来访|陪同|陪餐|陪客|陪着|工作餐|公务|公款|公家|单位出|报销|上级|领导|区里|市里|县里|省里|兄弟单位|外地|参观|学习|督导|专家|一行|人员|上面|上边|上头|来的")),
+    # training or a meeting one attends ("单位搞微信步数排名 必须参加吗" is neither)
+    ("text", re.compile(r"培训或者会议期间"), re.compile(r"培训|会(?![计员长])|学|研讨|进修|考察|交流|主办|党校|食宿|管吃|包吃")),
     # leaving a post ("旧墨盒要交回不" is no question about handing back a computer on leaving)
     ("text", re.compile(r"调离、退休或者离岗"), re.compile(r"调|退休|退了|要退|退下来|离岗|离职|辞职|不干了|换单位|交接|走人|离开|带走")),
     # a meeting ("司机一天最多能开几个钟头" is no question about how long a meeting may run)
@@ -469,6 +471,28 @@ def _fee_named(fee: str, index: RulesIndex, article: IndexedArticle) -> bool:
     return _names(fee, index, article) or len(fee) == 3 and fee[1:] in article.text
 
 
+# How to get a thing (公务卡咋办理, 工作证在哪补办): only an article saying how that thing is got says; one that
+# only names it (使用公务卡结算) does not.
+_ASKS_HOW_TO_GET = re.compile(r"(?P<thing>[\u4e00-\u9fff]{2,4}?)(?:要|得)?(?:咋|怎么|如何|在哪|去哪|到哪)(?:儿|里)?(?:办理|申请|申领|领取|补办|开通)")
+
+
+# How a thing is done (安置房咋分的), asked of a bare prohibition (不准在…分配中优亲厚友): it forbids a way of
+# doing it and lays down none.
+_ASKS_HOW_DONE = re.compile(r"(?:咋|怎么|如何|怎样)(?P<verb>[\u4e00-\u9fff]{1,2}?)的\s*(?:啊|呀|呢)?[?？]*\s*$")
+_BARE_PROHIBITION = re.compile(r"^(?:(?!应当|须|经|由).)*$")
+_PROHIBITION_START = re.compile(r"^\s*(?:不准|不得|严禁|禁止)")
+
+
+def _got_unstated(question: str, article: IndexedArticle) -> bool:
+    found = _ASKS_HOW_TO_GET.search(question)
+    if found is None or found.group("thing") not in article.text:
+        return False
+    thing = found.group("thing")
+    return not any(
+        re.search(r"办理|申请|申领|领取|补办|开通|发放|配发|填写|审批|批准|签字|经", article.text[max(0, at.start() - 6): at.end() + 6])
+        for at in re.finditer(re.escape(thing), article.text))
+
+
 # How a figure is reckoned (退休年龄咋算): only an article naming that figure says.
 _ASKS_HOW_RECKONED = re.compile(r"(?P<thing>(?![一二两三四五六七八九十百千这那])[\u4e00-\u9fff]{2})(?:是|该|应该)?(?:咋|怎么|如何)(?:算|计算|核算|折算)")
 _ASKS_WHAT_WRITTEN = re.compile(r"(?P<thing>[\u4e00-\u9fff]{2})(?:上|里)?(?:写|填)(?:啥|什么|哪些)(?:内容)?(?=\s*(?:啊|呀|呢)?[?？]*\s*$|[\s,，。])")
@@ -499,6 +523,10 @@ def fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> 
     if _ASKS_WHERE_WHICH.search(question) is not None or _AFTER_THE_STEP.search(question):
         return True
     if (produced := _ASKS_TO_PRODUCE.search(question)) is not None and _thing_absent(produced.group("thing"), index, article):
+        return True
+    if _got_unstated(question, article):
+        return True
+    if _ASKS_HOW_DONE.search(question) and _PROHIBITION_START.search(article.text) and _BARE_PROHIBITION.search(article.text):
         return True
     if (fee := _ASKS_FEE.search(question)) is not None and not _fee_named(fee.group("fee") or fee.group("fee2"), index, article):
         return True
