@@ -524,6 +524,8 @@ def test_the_rule_on_working_hours_still_answers_at_work(bot):
     "出差住宿一晚的标准是多少",  # a sum per night the article never states
     "低保名额是咋定的",  # how a thing is done, of a bare prohibition
     "单位组织拔河比赛 必须参加吗",  # the rule binds training or meetings attended
+    "社区办事大厅早上几点开门",  # a time of day no article states
+    "讲完要不要每人写个心得",  # something to hand in the article never names
 ])
 def test_what_the_articles_never_say_is_not_quoted_from_one_that_shares_its_words(bot, text):
     assert not bot.send("张伟", text).text.startswith("依据")

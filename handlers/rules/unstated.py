@@ -109,8 +109,8 @@ _ASKS_HOW_PUNISHED = re.compile(r"(?:咋|怎么|如何)(?:处分|处罚|罚)|(?:
 # What follows a lapse (没够20个钟头 会咋处理, 虚报了 会被处分吗) is settled by an article naming a penalty or
 # forbidding the act (不准参与赌博 says the act is a breach), or by its document's article on breaches of it (违反本规定的…); an
 # article laying a duty (不少于20小时) in a document without one says neither.
-_ASKS_WHAT_FOLLOWS = re.compile(r"会(?:被)?(?:怎么|怎样|咋|啥)(?:处理|处分|处罚|罚|样)|会不会(?:被)?(?:处分|处理|处罚|罚)"
-                                r"|会(?:被)?(?:处分|处理|处罚)(?:不|吗|么)|还会被\S{0,2}(?:处分|处理|处罚)")
+_ASKS_WHAT_FOLLOWS = re.compile(r"会(?:被)?(?:怎么|怎样|咋|啥)(?:处理|处分|处罚|罚|样)|会不会(?:被)?(?:处分|处理|处罚|罚|通报|批评)"
+                                r"|会(?:被)?(?:处分|处理|处罚|通报|批评)(?:不|吗|么)|还会被\S{0,2}(?:处分|处理|处罚)")
 _PENALTY_CLAUSE = re.compile(r"违反本(?:办法|规定|条例|制度|细则|清单|准则|规则)")
 _PENALTY_OR_BAN = re.compile(r"给予|追究|责令|移交|约谈|处分|处罚|通报|批评|不准|不得|严禁|禁止|不许|一律不")
 _NAMES_A_PENALTY = re.compile(r"给予|追究|责令|移交|约谈|处分|处罚|通报|批评")
@@ -310,7 +310,7 @@ _TIME_COUNTED = re.compile(r"(?P<case>[\u4e00-\u9fff]{2,8}?)(?:的|那会儿|那
 _HOW_LONG_IT_TAKES = re.compile(r"(?:(?:要|得|需要)|(?<=[\s,，]))(?P<thing>[\u4e00-\u9fff]{2})(?:多久|多长时间|几天)")
 # How often ("网格员多久要走访一次"), asked of an article that never names the thing done.
 _HOW_OFTEN = re.compile(r"(?:多久|多长时间|隔几天)(?:要|得|去|才)?(?P<thing>[\u4e00-\u9fff]{2})(?:一次|一回|一趟|一遍)")
-_ASKS_TO_PRODUCE = re.compile(r"(?:还)?(?:要|得|需要|用不用|要不要|需不需要)(?:写|填|提交)(?:个|份|一份|篇|一篇)?(?P<thing>(?![回上去哪啥什])[\u4e00-\u9fff]{2,10}?)(?=不|吗|么|没|呢|[?？\s,，]|$)")
+_ASKS_TO_PRODUCE = re.compile(r"(?:还)?(?:要|得|需要|用不用|要不要|需不需要)(?:每个人|每人|大家|个人)?(?:写|填|提交)(?:个|份|一份|篇|一篇)?(?P<thing>(?![回上去哪啥什])[\u4e00-\u9fff]{2,10}?)(?=不|吗|么|没|呢|[?？\s,，]|$)")
 _NAMES_QUALIFICATION = re.compile(r"持证|证书|资格")
 # Who does a chore (讲话稿谁来写, 会议记录谁负责), asked of an article that names no one to do it.
 _ASKS_WHO_DOES = re.compile(r"谁(?:来|去|负责|管)?(?:写|起草|准备|记录|整理|打印|布置|通知|组织|张罗|操办|填|登记|登|保管)|放谁(?:那|手)|谁拿着|在谁(?:那|手)")
@@ -360,6 +360,9 @@ _SPEAKS_OF_TAKING_OUT = re.compile(r"带出|带离|外借|借出|外出使用")
 # How many times (一年最多开几次): only an article counting times says.
 _ASKS_TIMES = re.compile(r"(?:几|多少)次")
 _COUNTS_TIMES = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)\s*次|每(?:年|月|个月|周|季度|半年)")
+# A time of day (早上几点到下午几点): only an article stating one says.
+_ASKS_CLOCK = re.compile(r"几点")
+_STATES_CLOCK = re.compile(r"(?:\d+|[一二三四五六七八九十]+)\s*(?:点|时)(?!钟)")
 # Pets (上班能不能把狗带到社区): only an article speaking of animals says.
 _ASKS_PET = re.compile(r"狗|猫|宠物")
 _ASKS_DRESS = re.compile(r"穿(?!过|越|插|梭|行|透)|戴(?!上级|帽子的)|着装|打扮|化妆|化浓妆|发型|染发|染头发|留长发|纹身|工牌|胸牌|头像|工作照")
@@ -369,6 +372,7 @@ _ASKED_AND_NEEDED = (
     (_ASKS_DRESS, _SPEAKS_OF_DRESS),
     (_ASKS_TAX, re.compile("税")),
     (_ASKS_PET, re.compile("狗|猫|宠物|动物")),
+    (_ASKS_CLOCK, re.compile(_STATES_CLOCK.pattern + "|提前")),
     (_ASKS_TIMES, _COUNTS_TIMES),
     (_ASKS_MOVE, _SPEAKS_OF_MOVING),
     (_ASKS_TAKING_OUT, _SPEAKS_OF_TAKING_OUT),
