@@ -526,6 +526,9 @@ def test_the_rule_on_working_hours_still_answers_at_work(bot):
     "单位组织拔河比赛 必须参加吗",  # the rule binds training or meetings attended
     "社区办事大厅早上几点开门",  # a time of day no article states
     "讲完要不要每人写个心得",  # something to hand in the article never names
+    "下沉干部得住在包联社区吗",  # where one lives
+    "能用自己的手机号注册社区公众号不",  # one's own means put to work
+    "俺的电瓶车能在社区充电不",  # one's own e-bike charged at work
 ])
 def test_what_the_articles_never_say_is_not_quoted_from_one_that_shares_its_words(bot, text):
     assert not bot.send("张伟", text).text.startswith("依据")
@@ -545,6 +548,7 @@ def test_an_article_for_meetings_is_not_offered_first_for_a_phone_outside_them(b
     ("一般工作会议最多开几个小时", "第二条"),
     ("儿子在辖区开饭店 要不要报告", "第七条"),  # a child's business: the article binds it
     ("接待能发烟不", "第六条"),
+    ("楼道里有人给电瓶车充电 网格员咋办", "一、（四）"),  # residents' e-bikes are a hazard the article names
 ])
 def test_the_articles_still_answer_what_they_say(bot, text, cited):
     said = bot.send("张伟", text)

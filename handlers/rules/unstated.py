@@ -363,6 +363,15 @@ _COUNTS_TIMES = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)\s*次|
 # A time of day (早上几点到下午几点): only an article stating one says.
 _ASKS_CLOCK = re.compile(r"几点")
 _STATES_CLOCK = re.compile(r"(?:\d+|[一二三四五六七八九十]+)\s*(?:点|时)(?!钟)")
+# Where one lives (网格员要住在网格里吗): only an article speaking of where someone lives says.
+_ASKS_RESIDENCE = re.compile(r"(?:要|得|必须|能|可以)?住在|住到|搬到\S{0,4}住|常住|居住地")
+_SPEAKS_OF_RESIDENCE = re.compile(r"住在|居住|住到|住址|常住")
+# One's own things put to work (用自己微信加居民, 俺家的打印机搬到办公室用, 用俺个人身份证注册): only an article on
+# private means used for work (私家车办理公务) says.
+_OWN_MEANS = re.compile(r"(?:自己|自个|个人|私人|俺家|我家)(?:的|有台|那台|闲着的|有台闲着的)?(?:微信|微信号|手机|手机号|身份证|账号|电脑|笔记本|打印机|相机)")
+_SPEAKS_OF_OWN_MEANS = re.compile(r"私家|私人|自有|自己的|个人(?!信息)")
+# A cadre's own electric bike charged at work (电动车能在单位充电不): only an article speaking of one says.
+_EBIKE = re.compile(r"(?:我|俺|自己|自个)(?:的|家的)?(?:电动车|电瓶车|电瓶|小电驴)|(?:单位|办公室|社区)\S{0,6}充电|充电\S{0,4}(?:单位|办公室)")
 # Pets (上班能不能把狗带到社区): only an article speaking of animals says.
 _ASKS_PET = re.compile(r"狗|猫|宠物")
 _ASKS_DRESS = re.compile(r"穿(?!过|越|插|梭|行|透)|戴(?!上级|帽子的)|着装|打扮|化妆|化浓妆|发型|染发|染头发|留长发|纹身|工牌|胸牌|头像|工作照")
@@ -372,6 +381,9 @@ _ASKED_AND_NEEDED = (
     (_ASKS_DRESS, _SPEAKS_OF_DRESS),
     (_ASKS_TAX, re.compile("税")),
     (_ASKS_PET, re.compile("狗|猫|宠物|动物")),
+    (_ASKS_RESIDENCE, _SPEAKS_OF_RESIDENCE),
+    (_OWN_MEANS, _SPEAKS_OF_OWN_MEANS),
+    (_EBIKE, re.compile("电动车|电瓶车|电瓶|电驴")),
     (_ASKS_CLOCK, re.compile(_STATES_CLOCK.pattern + "|提前")),
     (_ASKS_TIMES, _COUNTS_TIMES),
     (_ASKS_MOVE, _SPEAKS_OF_MOVING),
