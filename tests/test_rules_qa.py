@@ -529,6 +529,7 @@ def test_the_rule_on_working_hours_still_answers_at_work(bot):
     "下沉干部得住在包联社区吗",  # where one lives
     "能用自己的手机号注册社区公众号不",  # one's own means put to work
     "俺的电瓶车能在社区充电不",  # one's own e-bike charged at work
+    "干部自己能开个网店吗",  # one's own business, of the article on relatives' business
 ])
 def test_what_the_articles_never_say_is_not_quoted_from_one_that_shares_its_words(bot, text):
     assert not bot.send("张伟", text).text.startswith("依据")

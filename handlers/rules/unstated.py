@@ -524,7 +524,15 @@ def _follows_unstated(question: str, index: RulesIndex, article: IndexedArticle)
         other.title == article.title and _PENALTY_CLAUSE.search(other.text) for other in index.articles)
 
 
+# One's own business (干部能开网店吗), asked of an article on relatives' business (亲友经商办企业, 配偶、子女…
+# 经商办企业): it binds them, not the cadre.
+_OTHERS_BUSINESS = re.compile(r"(?:亲友|配偶、子女|配偶和子女|子女)[^。；]{0,6}经商办企业")
+_SOMEONE_ELSES = re.compile(r"亲|友|朋友|同学|战友|老乡|熟人|配偶|老婆|老公|媳妇|爱人|对象|儿|闺女|女儿|孩子|子女|娃|家里|家属|爸|妈|哥|姐|弟|妹|舅|姨|姑|叔|伯|侄|外甥|丈人|岳|公公|婆婆|邻居|同事|他|她")
+
+
 def _other_party(question: str, article: IndexedArticle) -> bool:
+    if _OTHERS_BUSINESS.search(article.text) and not _SOMEONE_ELSES.search(question):
+        return True
     if (seal := _SEAL_KIND.search(question)) is not None and seal.group("kind") + "章" not in article.text:
         return True
     return (who := _ASKS_WHO_IT_MUST_BE.search(question)) is not None and who.group("who") not in article.text
