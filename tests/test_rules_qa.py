@@ -530,6 +530,17 @@ def test_the_rule_on_working_hours_still_answers_at_work(bot):
     "能用自己的手机号注册社区公众号不",  # one's own means put to work
     "俺的电瓶车能在社区充电不",  # one's own e-bike charged at work
     "干部自己能开个网店吗",  # one's own business, of the article on relatives' business
+    "下沉干部能拿积分抵加班不",  # an exchange the article never names
+    "节假日能不能通知大家开会",  # off hours for a meeting, of an article silent on when
+    "外宾来访吃饭按啥标准",  # foreign guests
+    "低保审批按啥顺序",  # an order no article states
+    "网格员能不能加群众的微信",  # adding someone on WeChat, of an article naming 微信 as a channel
+    "隐患拍了照 报给哪个部门",  # the recipient no article names
+    "网格员身体不好 还用入户走访吗",  # a circumstance excusing a duty
+    "入户走访能三个人一起去吗",  # how many go together
+    "周六在家中午喝了两杯 没事吧",  # the workday noon rule, asked of a Saturday
+    "老公在外省开了个厂 要报告不",  # business outside the area the article names
+    "楼栋长算网格员吗",  # whether one thing counts as another the article never names
 ])
 def test_what_the_articles_never_say_is_not_quoted_from_one_that_shares_its_words(bot, text):
     assert not bot.send("张伟", text).text.startswith("依据")

@@ -57,6 +57,8 @@ _NAMES_A_DECIDER = re.compile(r"领导|负责人|审批人|纪工委|党工委|�
 # The count must be what is asked, at the end ("最多能派几辆车去接"), not a few things told (在几张白纸上, 想办几桌 要跟谁说).
 # More than one of a thing at once (一个网格员能管两个网格吗): only an article counting that thing settles it.
 _ASKS_MANY_OF = re.compile(r"(?:能|可以|能不能|可不可以|让)(?:同时)?(?:管|包|带|兼|负责|联系|当|做|有|用|办|开|领|拿|占)(?:两|三|几|多)个(?!人)(?P<thing>[\u4e00-\u9fff]{2})(?=[^\s，,。]{0,3}(?:吗|么|不|没|[?？])\s*[?？]*\s*$)")
+# Going together (入户走访能两个人一块去不): only an article counting people says.
+_ASKS_GOING_TOGETHER = re.compile(r"(?:两|几|多|三)个人(?:一块|一起|结伴|搭伴)")
 # How many are needed (要多少人到场, 得几个人): asked, whatever follows.
 _ASKS_COUNT_NEEDED = re.compile(r"(?:(?:要|得|需要|至少|最少|最多)[\u4e00-\u9fff]{0,2}?|到场|参加|在场)\s*(?:几|多少)(?:个|名|位)?(?P<measure>辆|桌|人|间|台|名|居民代表|代表|委员|党员|网格员|干部|司机)")
 _ASKS_COUNT_OF = re.compile(r"(?:能|可以|要|得|派|上|安排|坐|配|准|用|最多|最少|至多)\s*几(?:个|道)?(?P<measure>辆|桌|人|间|台)"
@@ -115,7 +117,7 @@ _PENALTY_CLAUSE = re.compile(r"违反本(?:办法|规定|条例|制度|细则|�
 _PENALTY_OR_BAN = re.compile(r"给予|追究|责令|移交|约谈|处分|处罚|通报|批评|不准|不得|严禁|禁止|不许|一律不")
 _NAMES_A_PENALTY = re.compile(r"给予|追究|责令|移交|约谈|处分|处罚|通报|批评")
 # The article's place named and denied (不在咱辖区): it says nothing of elsewhere.
-_OUTSIDE_AREA = re.compile(r"不在(?:咱|俺|我|本)?(?:们)?(?:辖区|街道|社区|片区)")
+_OUTSIDE_AREA = re.compile(r"不在(?:咱|俺|我|本)?(?:们)?(?:辖区|街道|社区|片区)|外省|外市|外县|外地|老家|别的(?:区|县|市|省|街道)")
 # A sum asked at the end (…多少钱, 能给多少), of an article that states none.
 _ASKS_MONEY = re.compile(r"(?:多少钱|多少元|(?:能给|给|补|发|领|报)多少)\s*(?:啊|呀|呢)?[?？]*\s*$")
 _STATES_MONEY = re.compile(r"\d+\s*(?:万)?元|[一二两三四五六七八九十百千]+(?:万)?元|\d+\s*块")
@@ -150,7 +152,7 @@ _OCCASIONS = (
     (re.compile(r"出差期间"), _TRIP_NAMED),
     (re.compile(r"接待对象"), re.compile(r"接待|客人|来客|来人|调研|检查|考察|交流|来访|陪同|陪餐|陪着|工作餐|公务|公款|公家|单位出|报销")),
     # "晚上在家打游戏到半夜 这算违规不": the rule on working hours, asked of an evening at home
-    (re.compile(r"上班时间|(?<!非)工作时间"), re.compile(r"上班|工作时间|值班|加班|单位|办公|在岗|岗上|窗口")),
+    (re.compile(r"上班时间|(?<!非)工作时间|(?<!个)工作日(?!内)"), re.compile(r"(?<![不没])上班|工作时间|工作日|值班|加班|单位|办公|在岗|岗上|窗口")),
 )
 # A rule on one's own trips ("出差期间不得接受接待单位的宴请") says nothing of a guest one receives.
 _TRIP_ONLY = re.compile(r"^(?:(?!接待对象).)*出差期间")
@@ -298,11 +300,12 @@ _ASKS_QUALIFICATION = re.compile(r"考(?:个|张|啥|什么)?证|资格证|上�
 _ASKS_WHICH_FORM = re.compile(r"(?:用|填|交)(?:啥|什么|哪个|哪张)表|有没有(?:统一的|专门的|固定的|现成的)?[\u4e00-\u9fff]{0,4}表(?:格)?|啥表格|什么表格|(?:网上|手机上|线上|微信上)(?:能|可以)?(?:填|报|办|交|弄|登记)|线上(?:填|报|办|交)")
 _NAMES_WHICH_FORM = re.compile(r"表|单|网上|线上|系统")
 # What points buy (积分能换啥), a repair (电脑坏了 找谁修): only an article that speaks of it answers.
-_ASKS_EXCHANGE = re.compile(r"(?:能|可以)?(?:换|兑)(?:啥|什么|点啥|东西)|兑换")
+_ASKS_EXCHANGE = re.compile(r"(?:能|可以)?(?:换|兑)(?:啥|什么|点啥|东西)|兑换|(?:用|拿)[\u4e00-\u9fff]{1,4}?(?:换|抵)")
 _ASKS_REPAIR = re.compile(r"找谁修|谁(?:来|给)?修|去哪(?:儿|里)?修|(?:咋|怎么)修|(?:能|给)修不|报修")
 # A card's limit (公务卡额度是多少), and being let off part of a rule (请了病假 20小时能少点不).
 _ASKS_LIMIT = re.compile(r"(?:额度|限额)(?:是|有)?(?:多少|几)")
-_ASKS_EXEMPTION = re.compile(r"能少点|少点不|能不能少|可以少|能减|能免|可以免|能不能免|减免|少算|打个折|能不能照顾")
+_ASKS_EXEMPTION = re.compile(r"能少点|少点不|能不能少|可以少|能减|能免|可以免|能不能免|减免|少算|打个折|能不能照顾"
+                             r"|(?:怀孕|怀了|生病|病了|住院|受伤|腿脚不好|哺乳期|孕期|身体不好|年纪大)[^。？?]{0,10}还(?:用|要|得|需要)")
 # Whether the time of something counts ("路上来回的时间能算进去不"): only an article that names that thing says.
 _TIME_COUNTED = re.compile(r"(?P<case>[\u4e00-\u9fff]{2,8}?)(?:的|那会儿|那段|那些)?(?:时间|工夫|功夫)\s*(?:能|可以|也)?(?:算|计)")
 # Something to hand in asked for ("还要写学习心得不", "要交啥材料吗"): an article that never names it does not say.
@@ -372,6 +375,20 @@ _OWN_MEANS = re.compile(r"(?:自己|自个|个人|私人|俺家|我家)(?:的|�
 _SPEAKS_OF_OWN_MEANS = re.compile(r"私家|私人|自有|自己的|个人(?!信息)")
 # A cadre's own electric bike charged at work (电动车能在单位充电不): only an article speaking of one says.
 _EBIKE = re.compile(r"(?:我|俺|自己|自个)(?:的|家的)?(?:电动车|电瓶车|电瓶|小电驴)|(?:单位|办公室|社区)\S{0,6}充电|充电\S{0,4}(?:单位|办公室)")
+# Off hours for a meeting or training one calls (周末能不能通知开会): only an article on when they are held says.
+_OFF_HOURS_SCHEDULED = re.compile(r"(?:周末|节假日|休息日|晚上|下班后|下班以后)(?:能不能|能|可以|可不可以)?(?:通知|安排|召开|组织)?[\u4e00-\u9fff]{0,2}?(?:开会|培训|学习|会议)")
+_SPEAKS_OF_WHEN = re.compile(r"周末|节假日|休息日|工作日|非工作时间|上班时间|下班")
+# Foreign guests (外宾来访按啥标准接待): no article speaks of them.
+_FOREIGN = re.compile(r"外宾|外商|外国|港澳台|涉外|老外")
+# The order things go in (安置房分配按啥顺序): only an article stating one says.
+_ASKS_ORDER = re.compile(r"(?:按|照)(?:啥|什么|哪个)顺序|(?:啥|什么)顺序|先后顺序|排序|排队顺序|轮候")
+_STATES_ORDER = re.compile(r"顺序|先后|排序|轮候|依次")
+# Adding someone on WeChat (网格员能不能加居民微信): only an article on that says (微信 as a channel for complaints does not).
+_ADDS_ON_WECHAT = re.compile(r"加(?:居民|群众|住户|服务对象|商户|他|她|他们|对方)?(?:的)?(?:微信|好友)|拉(?:个)?(?:微信)?群|建(?:个)?(?:微信)?群")
+_SPEAKS_OF_ADDING = re.compile(r"好友|添加|加微信|建群|拉群|微信群|工作群")
+# Which department a report goes to (拍照上报给哪个部门): only an article naming the recipient says.
+_ASKS_RECIPIENT = re.compile(r"(?:上报|报|交|送|转)(?:给|到)?(?:哪个|哪|什么)(?:部门|单位|科室|口)")
+_NAMES_RECIPIENT = re.compile(r"(?:报|交|送|转)(?:给)?(?:社区|街道|纪工委|党政综合办|综合办|主办单位|分管领导|值班室)|报街道|报社区")
 # Pets (上班能不能把狗带到社区): only an article speaking of animals says.
 _ASKS_PET = re.compile(r"狗|猫|宠物")
 _ASKS_DRESS = re.compile(r"穿(?!过|越|插|梭|行|透)|戴(?!上级|帽子的)|着装|打扮|化妆|化浓妆|发型|染发|染头发|留长发|纹身|工牌|胸牌|头像|工作照")
@@ -384,6 +401,12 @@ _ASKED_AND_NEEDED = (
     (_ASKS_RESIDENCE, _SPEAKS_OF_RESIDENCE),
     (_OWN_MEANS, _SPEAKS_OF_OWN_MEANS),
     (_EBIKE, re.compile("电动车|电瓶车|电瓶|电驴")),
+    (_OFF_HOURS_SCHEDULED, _SPEAKS_OF_WHEN),
+    (_FOREIGN, _FOREIGN),
+    (_ASKS_ORDER, _STATES_ORDER),
+    (_ADDS_ON_WECHAT, _SPEAKS_OF_ADDING),
+    (_ASKS_RECIPIENT, _NAMES_RECIPIENT),
+    (_ASKS_GOING_TOGETHER, re.compile(r"(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|名)?人|人员")),
     (_ASKS_CLOCK, re.compile(_STATES_CLOCK.pattern + "|提前")),
     (_ASKS_TIMES, _COUNTS_TIMES),
     (_ASKS_MOVE, _SPEAKS_OF_MOVING),
@@ -530,6 +553,24 @@ _OTHERS_BUSINESS = re.compile(r"(?:亲友|配偶、子女|配偶和子女|子女
 _SOMEONE_ELSES = re.compile(r"亲|友|朋友|同学|战友|老乡|熟人|配偶|老婆|老公|媳妇|爱人|对象|儿|闺女|女儿|孩子|子女|娃|家里|家属|爸|妈|哥|姐|弟|妹|舅|姨|姑|叔|伯|侄|外甥|丈人|岳|公公|婆婆|邻居|同事|他|她")
 
 
+# Whether one thing counts as another, asked straight out (楼长算网格员吗, 网格员算不算协警): only an article
+# naming both says.
+_ASKS_CLASS = re.compile(r"^(?P<x>[\u4e00-\u9fff]{2,4})(?:算不算|算|属不属于|属于|是不是)(?P<y>[\u4e00-\u9fff]{2,4}?)(?:吗|么|不|没|呢)?[?？]*(?:[\s,，。]|$)")
+_CLASS_GENERIC = {"这个", "这样", "那个", "这种", "那样", "违规", "违纪", "违反", "收礼", "合规", "正常", "公事", "私事", "工作", "干部", "多少", "个啥"}
+
+
+def _class_unnamed(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
+    found = _ASKS_CLASS.search(question)
+    if found is None:
+        return False
+    for part in (found.group("x"), found.group("y")):
+        words = [w for w in index.analyzer.words(part) if len(w) >= 2 and w not in _CLASS_GENERIC] \
+            or ([part] if part not in _CLASS_GENERIC else [])
+        if words and not any(_names(w, index, article) for w in words):
+            return True
+    return False
+
+
 def _other_party(question: str, article: IndexedArticle) -> bool:
     if _OTHERS_BUSINESS.search(article.text) and not _SOMEONE_ELSES.search(question):
         return True
@@ -542,7 +583,7 @@ def fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> 
     if _outside_occasion(question, article) or _family_gift(question) or _thing_unnamed(question, index, article) \
             or _case_unnamed(question, index, article) or _needs_unmet(question, article) \
             or _follows_unstated(question, index, article) or _owner_unnamed(question, index, article) \
-            or _other_party(question, article):
+            or _other_party(question, article) or _class_unnamed(question, index, article):
         return True
     if _ASKS_WHERE_WHICH.search(question) is not None or _AFTER_THE_STEP.search(question):
         return True
