@@ -541,6 +541,17 @@ def test_the_rule_on_working_hours_still_answers_at_work(bot):
     "周六在家中午喝了两杯 没事吧",  # the workday noon rule, asked of a Saturday
     "老公在外省开了个厂 要报告不",  # business outside the area the article names
     "楼栋长算网格员吗",  # whether one thing counts as another the article never names
+    "老公在辖区开饭馆 报告里要写哪些内容",  # what a report contains
+    "陪客人吃完饭能合个影不",  # a keepsake photo
+    "开私家车下村 要自己买保险吗",  # insurance
+    "低保申请能在手机上办吗",  # online, of an article silent on it
+    "派车单能电子签吗",  # electronic signing
+    "派车单得提前几个钟头填",  # a span the article never states (提前 alone)
+    "会议通知是不是要提前两天发",  # a span supposed, of an article counting minutes
+    "不是搬迁户的 要每月走访吗",  # those outside the group the article binds
+    "会议记录能不能不写",  # leaving out a paper the article never names
+    "下沉干部要不要写工作日志",  # the thing is a 日志, which the article never names
+    "出差要不要带介绍信",  # something to take along the article never names
 ])
 def test_what_the_articles_never_say_is_not_quoted_from_one_that_shares_its_words(bot, text):
     assert not bot.send("张伟", text).text.startswith("依据")

@@ -31,11 +31,11 @@ _OBSTRUCTED = re.compile(r"不让进(?:门|屋|家|去)?|不开门|不给开门|
 _SPEAKS_OF_OBSTRUCTION = re.compile(r"配合|拒绝|阻挠|阻拦")
 # Who decides, asked of an article that names no one to approve or decide: "未经批准" says that someone
 # approves, not who.
-_ASKS_WHO_DECIDES = re.compile(r"谁说了算|谁拍板|谁(?:来)?定|谁(?:来)?批|找谁批|谁审批|谁同意|谁决定|找谁签")
+_ASKS_WHO_DECIDES = re.compile(r"谁说了算|谁拍板|谁(?:来)?定|谁(?:来)?批|找谁批|谁审批|谁同意|谁决定|找谁签|谁(?:来)?签(?:字)?")
 _NAMES_A_DECIDER = re.compile(r"领导|负责人|审批人|纪工委|党工委|办事处|综合办|主任|书记|居民代表|民主评议|街道审批|报街道")
 
 # Going together (入户走访能两个人一块去不): only an article counting people says.
-_ASKS_GOING_TOGETHER = re.compile(r"(?:两|几|多|三)个人(?:一块|一起|结伴|搭伴)")
+_ASKS_GOING_TOGETHER = re.compile(r"(?:两|几|多|三)个人(?:一块|一起|结伴|搭伴|去|上门|入户)")
 
 # A deadline let pass (过了一个多月才想起来 还能报不): the article sets it, not what follows missing it.
 _PAST_DEADLINE = re.compile(r"(?:过了|超过了|超了|晚了|错过了|拖了)[^，。]{0,10}(?:还能|还可以|还让|还给|还行)"
@@ -57,7 +57,7 @@ _STATES_FIGURE = re.compile(r"\d|(?<!第)[一二两三四五六七八九十百�
 
 # How long or how often, asked of an article whose only figures are sums or counts ("集体资金的账多长时间审一回"
 # is not answered by the rule on projects above 5万元).
-_ASKS_TIME_FIGURE = re.compile(r"多长时间|多久|(?<![好这那没有十])几(?:天|年|个月|小时|分钟|周|晚|宿|夜)|多少(?:天|年|小时|分钟|晚)|(?:多长|多久)(?:时间)?(?:一回|一次)")
+_ASKS_TIME_FIGURE = re.compile(r"多长时间|多久|(?<![好这那没有十])几(?:个)?(?:天|年|月|小时|钟头|分钟|周|星期|礼拜|晚|宿|夜)|多少(?:个)?(?:天|年|小时|钟头|分钟|晚)|(?:多长|多久)(?:时间)?(?:一回|一次)")
 _STATES_TIME_FIGURE = re.compile(r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?:个)?(?:天|日|年|月|小时|分钟|周|工作日)|当天|当日|每月|每年|每季|每周|每天|每个工作日|及时|提前")
 
 # Who pays ("陪着吃的人自己要掏饭钱不", "谁出钱"): only an article that speaks of paying or bearing a cost answers.
@@ -68,18 +68,21 @@ _SPEAKS_OF_PAYING = re.compile(r"费|钱|报销|支付|承担|交纳|缴纳|自�
 # A question asking this (left) is settled only by an article saying that (right): asked of any other, the
 # article rules on the matter, not on what is asked.
 # A written form (书面假条, 纸质的) or a qualification (考个证) asked of an article that names neither.
-_ASKS_FORM = re.compile(r"书面|纸质|假条|请假条|电子(?:的|版|发票|票)|原件|复印件|扫描件")
+_ASKS_FORM = re.compile(r"书面|纸质|假条|请假条|原件|复印件|扫描件")
 _NAMES_FORM = re.compile(r"书面|单|表|函|签字|登记|电子|原件|复印")
 # The personal-matters report (个人事项报告: 房产, 存款, 家人从业) is a system of its own: a rule that says to
 # report a wedding or a spouse's business does not say what goes into that form.
 _PERSONAL_MATTERS = re.compile(r"个人(?:有关)?事项")
 _ASKS_QUALIFICATION = re.compile(r"考(?:个|张|啥|什么)?证|资格证|上岗证|持证")
 # Which form, or whether it can be done online (登记用啥表 网上能填不), asked of an article naming no form.
-_ASKS_WHICH_FORM = re.compile(r"(?:用|填|交)(?:啥|什么|哪个|哪张)表|有没有(?:统一的|专门的|固定的|现成的)?[\u4e00-\u9fff]{0,4}表(?:格)?|啥表格|什么表格|(?:网上|手机上|线上|微信上)(?:能|可以)?(?:填|报|办|交|弄|登记)|线上(?:填|报|办|交)")
-_NAMES_WHICH_FORM = re.compile(r"表|单|网上|线上|系统")
+_ASKS_WHICH_FORM = re.compile(r"(?:用|填|交)(?:啥|什么|哪个|哪张)表|有没有(?:统一的|专门的|固定的|现成的)?[\u4e00-\u9fff]{0,4}表(?:格)?|啥表格|什么表格")
+_NAMES_WHICH_FORM = re.compile(r"(?<!代)表|单|网上|线上|系统")
+# Online or electronic (低保申请能不能在网上交, 审批单能电子签不): only an article speaking of it says.
+_ASKS_ONLINE = re.compile(r"(?:网上|手机上|线上|微信上)(?:能|可以)?(?:填|报|办|交|弄|登记|申请|签)|电子(?:的|版|发票|票|签|章)")
+_SPEAKS_ONLINE = re.compile(r"网上|线上|系统|电子|平台")
 # What points buy (积分能换啥), a repair (电脑坏了 找谁修): only an article that speaks of it answers.
 _ASKS_EXCHANGE = re.compile(r"(?:能|可以)?(?:换|兑)(?:啥|什么|点啥|东西)|兑换|(?:用|拿)[\u4e00-\u9fff]{1,4}?(?:换|抵)")
-_ASKS_REPAIR = re.compile(r"找谁修|谁(?:来|给)?修|去哪(?:儿|里)?修|(?:咋|怎么)修|(?:能|给)修不|报修")
+_ASKS_REPAIR = re.compile(r"找谁修|谁(?:来|给)?修|去哪(?:儿|里)?修|(?:咋|怎么)修|(?:能|给)修不|报修|找人修")
 # A card's limit (公务卡额度是多少), and being let off part of a rule (请了病假 20小时能少点不).
 _ASKS_LIMIT = re.compile(r"(?:额度|限额)(?:是|有)?(?:多少|几)")
 _ASKS_EXEMPTION = re.compile(r"能少点|少点不|能不能少|可以少|能减|能免|可以免|能不能免|减免|少算|打个折|能不能照顾"
@@ -162,12 +165,23 @@ _ASKS_RECIPIENT = re.compile(r"(?:上报|报|交|送|转)(?:给|到)?(?:哪个|�
 _NAMES_RECIPIENT = re.compile(r"(?:报|交|送|转)(?:给)?(?:社区|街道|纪工委|党政综合办|综合办|主办单位|分管领导|值班室)|报街道|报社区")
 # Pets (上班能不能把狗带到社区): only an article speaking of animals says.
 _ASKS_PET = re.compile(r"狗|猫|宠物")
-_ASKS_DRESS = re.compile(r"穿(?!过|越|插|梭|行|透)|戴(?!上级|帽子的)|着装|打扮|化妆|化浓妆|发型|染发|染头发|留长发|纹身|工牌|胸牌|头像|工作照")
-_SPEAKS_OF_DRESS = re.compile(r"穿|戴|着装|服装|衣|鞋|帽|仪表|仪容|妆|发型|工牌|胸牌")
+# What a report or paper must contain (报告要写哪几项): only an article listing its contents says.
+_ASKS_CONTENTS = re.compile(r"写哪(?:几|些)(?:项|样)?|写(?:啥|什么)内容|包括哪(?:些|几)|哪几项")
+_LISTS_CONTENTS = re.compile(r"写明|包括|内容|事项|清单|登记")
+# A keepsake photo (跟客人拍合影留念行不): only an article speaking of photos says.
+_ASKS_PHOTO = re.compile(r"合影|拍照留念|照相留念|合个影")
+# Insurance (私家车跑公务 要不要自己上保险): only an article naming it says.
+_ASKS_INSURANCE = re.compile(r"(?:上|买|交|办|续)(?:个|份)?(?:车)?保险|保险(?:费)?(?:谁|自己|要不要|用不用)")
+_ASKS_DRESS = re.compile(r"穿(?!过|越|插|梭|行|透)|戴(?!上级|帽子的)|着装|打扮|化妆|化浓妆|发型|染发|染头发|留长发|纹身|工牌|胸牌|头像|工作照|工作证|亮证|出示证件")
+_SPEAKS_OF_DRESS = re.compile(r"穿|戴|着装|服装|衣|鞋|帽|仪表|仪容|妆|发型|工牌|胸牌|工作证|证件")
 
 
 ASKED_AND_NEEDED = (
     (_ASKS_DRESS, _SPEAKS_OF_DRESS),
+    (_ASKS_ONLINE, _SPEAKS_ONLINE),
+    (_ASKS_CONTENTS, _LISTS_CONTENTS),
+    (_ASKS_PHOTO, re.compile("拍照|照片|合影|摄影")),
+    (_ASKS_INSURANCE, re.compile("保险")),
     (_ASKS_TAX, re.compile("税")),
     (_ASKS_PET, re.compile("狗|猫|宠物|动物")),
     (_ASKS_RESIDENCE, _SPEAKS_OF_RESIDENCE),

@@ -243,7 +243,7 @@ _TIME_COUNTED = re.compile(r"(?P<case>[\u4e00-\u9fff]{2,8}?)(?:的|那会儿|那
 _HOW_LONG_IT_TAKES = re.compile(r"(?:(?:要|得|需要)|(?<=[\s,，]))(?P<thing>[\u4e00-\u9fff]{2})(?:多久|多长时间|几天)")
 # How often ("网格员多久要走访一次"), asked of an article that never names the thing done.
 _HOW_OFTEN = re.compile(r"(?:多久|多长时间|隔几天)(?:要|得|去|才)?(?P<thing>[\u4e00-\u9fff]{2})(?:一次|一回|一趟|一遍)")
-_ASKS_TO_PRODUCE = re.compile(r"(?:还)?(?:要|得|需要|用不用|要不要|需不需要)(?:每个人|每人|大家|个人)?(?:写|填|提交)(?:个|份|一份|篇|一篇)?(?P<thing>(?![回上去哪啥什])[\u4e00-\u9fff]{2,10}?)(?=不|吗|么|没|呢|[?？\s,，]|$)")
+_ASKS_TO_PRODUCE = re.compile(r"(?:还)?(?:要|得|需要|用不用|要不要|需不需要)(?:每个人|每人|大家|个人)?(?:写|填|提交|(?<=要不要)带|(?<=要不要)开)(?:个|份|一份|篇|一篇|张|封)?(?P<thing>(?![回上去哪啥什])[\u4e00-\u9fff]{2,10}?)(?=不|吗|么|没|呢|[?？\s,，]|$)")
 
 
 # How a thing came about (居民代表是咋选出来的), asked of an article that never says that verb: it names the
@@ -257,12 +257,18 @@ _STATES_SPAN = re.compile(r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?
 _SHORT_UNITS = frozenset({"分钟", "小时", "钟头"})
 
 
+# A span said in a yes-or-no question (会议通知是不是得提前一天发) asks the same as 提前几天.
+_SPAN_SUPPOSED = re.compile(r"(?:提前|之前|以内)(?:一|两|三|四|五|六|七|八|九|十|半|\d+)(?:个)?(?P<unit>分钟|小时|钟头|天|日|周|星期|礼拜|月|年)")
+
+
 def _span_elsewhere(question: str, article: IndexedArticle) -> bool:
-    asked = _ASKS_SPAN.search(question)
+    asked = _ASKS_SPAN.search(question) or _SPAN_SUPPOSED.search(question)
     if asked is None:
         return False
     stated = {found.group("unit") in _SHORT_UNITS for found in _STATES_SPAN.finditer(article.text)}
-    return bool(stated) and (asked.group("unit") in _SHORT_UNITS) not in stated
+    if not stated:
+        return "提前" in article.text  # "提前填写" says ahead of time, not how long ahead
+    return (asked.group("unit") in _SHORT_UNITS) not in stated
 
 
 def _needs_unmet(question: str, article: IndexedArticle) -> bool:
@@ -338,9 +344,16 @@ _ASKS_HOW_RECKONED = re.compile(r"(?P<thing>(?![一二两三四五六七八九�
 _ASKS_WHAT_WRITTEN = re.compile(r"(?P<thing>[\u4e00-\u9fff]{2})(?:上|里)?(?:写|填)(?:啥|什么|哪些)(?:内容)?(?=\s*(?:啊|呀|呢)?[?？]*\s*$|[\s,，。])")
 
 
+# Those outside the article's group (不是搬迁户的 多久走访一次): the article binds the group it names.
+_NOT_OF_THE_GROUP = re.compile(r"^(?:那)?不是(?P<group>[\u4e00-\u9fff]{2,5}?)的")
+# Leaving a paper out (会议纪要可以不写吗): only an article naming the paper says.
+_MAY_SKIP = re.compile(r"(?P<thing>[\u4e00-\u9fff]{2,4})(?:可以|能|可不可以|能不能)不(?:写|填|交|做|发|记)")
+
+
 def _thing_absent(thing: str, index: RulesIndex, article: IndexedArticle) -> bool:
+    # The last word is the thing itself (服务日志 is a 日志, 单位介绍信 a 介绍信); the ones before qualify it.
     words = [w for w in index.analyzer.words(thing) if len(w) >= 2 and w not in _EXISTS_GENERIC]
-    return bool(words) and not _names(words[0], index, article)
+    return bool(words) and not _names(words[-1], index, article)
 
 
 def _follows_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> bool:
@@ -396,7 +409,9 @@ def fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> 
         return True
     if (fee := _ASKS_FEE.search(question)) is not None and not _fee_named(fee.group("fee") or fee.group("fee2"), index, article):
         return True
-    for asked_of in (_ASKS_STEP, _ASKS_WHAT_WRITTEN, _ASKS_HOW_RECKONED):
+    if (group := _NOT_OF_THE_GROUP.search(question)) is not None and _names(group.group("group"), index, article):
+        return True
+    for asked_of in (_ASKS_STEP, _ASKS_WHAT_WRITTEN, _ASKS_HOW_RECKONED, _MAY_SKIP):
         if (step := asked_of.search(question)) is not None and _thing_absent(step.group("thing"), index, article):
             return True
     if (counted := _TIME_COUNTED.search(question)) is not None and _thing_absent(counted.group("case"), index, article):
