@@ -31,11 +31,11 @@ _OBSTRUCTED = re.compile(r"不让进(?:门|屋|家|去)?|不开门|不给开门|
 _SPEAKS_OF_OBSTRUCTION = re.compile(r"配合|拒绝|阻挠|阻拦")
 # Who decides, asked of an article that names no one to approve or decide: "未经批准" says that someone
 # approves, not who.
-_ASKS_WHO_DECIDES = re.compile(r"谁说了算|谁拍板|谁(?:来)?定|谁(?:来)?批|找谁批|谁审批|谁同意|谁决定|找谁签|谁(?:来)?签(?:字)?")
+_ASKS_WHO_DECIDES = re.compile(r"谁说了算|谁拍板|谁(?:来)?定|谁(?:来)?批|找谁批|谁审批|谁同意|谁决定|找谁签|谁(?:来|给)?签(?:字)?")
 _NAMES_A_DECIDER = re.compile(r"领导|负责人|审批人|纪工委|党工委|办事处|综合办|主任|书记|居民代表|民主评议|街道审批|报街道")
 
 # Going together (入户走访能两个人一块去不): only an article counting people says.
-_ASKS_GOING_TOGETHER = re.compile(r"(?:两|几|多|三)个人(?:一块|一起|结伴|搭伴|去|上门|入户)")
+_ASKS_GOING_TOGETHER = re.compile(r"(?:(?:两|几|多|三)个人|俩人|两人|仨人)(?:一块|一起|结伴|搭伴|去|上门|入户)")
 
 # A deadline let pass (过了一个多月才想起来 还能报不): the article sets it, not what follows missing it.
 _PAST_DEADLINE = re.compile(r"(?:过了|超过了|超了|晚了|错过了|拖了)[^，。]{0,10}(?:还能|还可以|还让|还给|还行)"
@@ -78,7 +78,7 @@ _ASKS_QUALIFICATION = re.compile(r"考(?:个|张|啥|什么)?证|资格证|上�
 _ASKS_WHICH_FORM = re.compile(r"(?:用|填|交)(?:啥|什么|哪个|哪张)表|有没有(?:统一的|专门的|固定的|现成的)?[\u4e00-\u9fff]{0,4}表(?:格)?|啥表格|什么表格")
 _NAMES_WHICH_FORM = re.compile(r"(?<!代)表|单|网上|线上|系统")
 # Online or electronic (低保申请能不能在网上交, 审批单能电子签不): only an article speaking of it says.
-_ASKS_ONLINE = re.compile(r"(?:网上|手机上|线上|微信上)(?:能|可以)?(?:填|报|办|交|弄|登记|申请|签)|电子(?:的|版|发票|票|签|章)")
+_ASKS_ONLINE = re.compile(r"(?:网上|手机上|线上|微信上)(?:能|可以)?(?:填|报|办|交|弄|登记|申请|签)|电子(?:的|版|发票|票|签|章|表格|档)")
 _SPEAKS_ONLINE = re.compile(r"网上|线上|系统|电子|平台")
 # What points buy (积分能换啥), a repair (电脑坏了 找谁修): only an article that speaks of it answers.
 _ASKS_EXCHANGE = re.compile(r"(?:能|可以)?(?:换|兑)(?:啥|什么|点啥|东西)|兑换|(?:用|拿)[\u4e00-\u9fff]{1,4}?(?:换|抵)")
@@ -90,7 +90,7 @@ _ASKS_EXEMPTION = re.compile(r"能少点|少点不|能不能少|可以少|能减
 
 _NAMES_QUALIFICATION = re.compile(r"持证|证书|资格")
 # Who does a chore (讲话稿谁来写, 会议记录谁负责), asked of an article that names no one to do it.
-_ASKS_WHO_DOES = re.compile(r"谁(?:来|去|负责|管)?(?:写|起草|准备|记录|整理|打印|布置|通知|组织|张罗|操办|填|登记|登|保管)|放谁(?:那|手)|谁拿着|在谁(?:那|手)")
+_ASKS_WHO_DOES = re.compile(r"谁(?:来|去|负责|管|给)?(?:写|起草|准备|记录|记|整理|打印|布置|通知|组织|张罗|操办|填|登记|登|保管|打分|评分|发)|谁负责|归谁(?:管|保管)|派谁|让谁去|谁去合适|放谁(?:那|手)|谁拿着|在谁(?:那|手)")
 _NAMES_A_DOER = re.compile(r"负责|专人|保管|由\S{1,8}(?:统一|安排|承担|保管|办理|出具)|主持人|办公室|综合办|书记|主任|网格员|分管领导|主办单位")
 
 # Pay held back (绩效拖了三个月没发, 补贴一直不到账): an article tying pay to points says nothing of paying late.
@@ -168,6 +168,21 @@ _ASKS_PET = re.compile(r"狗|猫|宠物")
 # What a report or paper must contain (报告要写哪几项): only an article listing its contents says.
 _ASKS_CONTENTS = re.compile(r"写哪(?:几|些)(?:项|样)?|写(?:啥|什么)内容|包括哪(?:些|几)|哪几项")
 _LISTS_CONTENTS = re.compile(r"写明|包括|内容|事项|清单|登记")
+# Handing a paper back after use (派车单用完要交回综合办不): only an article on returning it says.
+_ASKS_RETURN = re.compile(r"用完[^，。\s]{0,4}(?:交回|交还|还回|上交|退回)|(?:要|得)(?:交回|交还|还回)(?!去)")
+_SPEAKS_OF_RETURN = re.compile(r"交回|交还|收回|归还|退还")
+# A size or sum the article does not state (规模多大算超, 一天几块): only an article stating it says.
+_ASKS_HOW_BIG = re.compile(r"多大(?:算|才|规模|合适)|规模多大|几块(?:钱)?")
+# Staff of another kind (临时工能领办公用品不): only an article naming them says.
+_OTHER_STAFF = re.compile(r"临时工|实习生|见习生|志愿者|编外|外包|协管员|合同工|返聘|公益岗")
+# Copying data away (电脑里的资料能拷走不): only an article on data says.
+_ASKS_COPYING = re.compile(r"拷走|拷贝|拷出|复制走|U盘|u盘")
+_SPEAKS_OF_DATA = re.compile(r"资料|数据|拷|信息")
+# A receipt (给开收条不): only an article naming one says.
+_ASKS_RECEIPT = re.compile(r"收条|收据|回执|凭条")
+# Going over a limit (油耗超标了咋处理): only an article saying what follows says.
+_ASKS_OVER_LIMIT = re.compile(r"(?:超标|超了标准|超出标准)(?:了)?[^，。]{0,4}(?:咋|怎么|如何)(?:办|处理|整|弄)")
+_SPEAKS_OF_OVER_LIMIT = re.compile(r"超标|超出|超过|超支|责令|退赔|个人承担")
 # A keepsake photo (跟客人拍合影留念行不): only an article speaking of photos says.
 _ASKS_PHOTO = re.compile(r"合影|拍照留念|照相留念|合个影")
 # Insurance (私家车跑公务 要不要自己上保险): only an article naming it says.
@@ -180,6 +195,12 @@ ASKED_AND_NEEDED = (
     (_ASKS_DRESS, _SPEAKS_OF_DRESS),
     (_ASKS_ONLINE, _SPEAKS_ONLINE),
     (_ASKS_CONTENTS, _LISTS_CONTENTS),
+    (_ASKS_HOW_BIG, re.compile(r"\d|[一二两三四五六七八九十百千]+(?:元|块|桌|人)")),
+    (_OTHER_STAFF, _OTHER_STAFF),
+    (_ASKS_COPYING, _SPEAKS_OF_DATA),
+    (_ASKS_RECEIPT, _ASKS_RECEIPT),
+    (_ASKS_OVER_LIMIT, _SPEAKS_OF_OVER_LIMIT),
+    (_ASKS_RETURN, _SPEAKS_OF_RETURN),
     (_ASKS_PHOTO, re.compile("拍照|照片|合影|摄影")),
     (_ASKS_INSURANCE, re.compile("保险")),
     (_ASKS_TAX, re.compile("税")),

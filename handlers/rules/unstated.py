@@ -309,12 +309,16 @@ def _parts_asked(question: str, article: IndexedArticle) -> list[str]:
 
 # A step asked for (要拍照留底不, 得签字吗) or what to write on a paper (发票抬头写啥): only an article naming
 # that step or that part of the paper says so.
-_ASKS_STEP = re.compile(r"(?:要|得|需要|用不用|要不要|需不需要|必须)[\u4e00-\u9fff]{0,3}?(?P<thing>拍照|照相|录像|录音|留底|存档|归档|签字|签名|盖章|按手印|复印|公证|台账|记台账|建档|做记录)")
+_ASKS_STEP = re.compile(r"(?:要|得|需要|用不用|要不要|需不需要|必须)[\u4e00-\u9fff]{0,4}?(?P<thing>拍照|照相|录像|录音|留底|存档|归档|签字|签名|盖章|按手印|复印|公证|台账|记台账|建档|做记录|盖公章|盖章)")
 # A fee to pay (要交停车费不, 电费要自己交不): only an article naming that fee says.
-_ASKS_FEE = re.compile(r"(?:交|付|缴|掏)(?:个|点)?(?P<fee>[^\W\d_的了个点]{1,3}?费)|(?P<fee2>[^\W\d_的了个点]{1,3}?费)(?:要|得)?(?:自己|个人)?(?:交|付|缴|掏)")
+_ASKS_FEE = re.compile(r"(?:交|付|缴|掏)(?:个|点)?(?P<fee>[^\W\d_的了个点]{1,3}?费)|(?P<fee2>[^\W\d_的了个点]{1,3}?费)(?:要|得)?(?:自己|个人)?(?:交|付|缴|掏)"
+                       r"|(?P<fee3>[^\W\d_的了个点]{1,3}?费)谁(?:出|掏|付|管)|(?P<fee4>[^\W\d_的了个点]{2,3}?费)(?:能|可以|给)?报(?:销)?(?:不|吗|么)")
+
+
 def _fee_named(fee: str, index: RulesIndex, article: IndexedArticle) -> bool:
     # 加油费 is the article's 油费; 停车费 is not its 车费 unless the article says so.
-    return _names(fee, index, article) or len(fee) == 3 and fee[1:] in article.text
+    # The fee is the longest word ending the match (来检查的人住宿费谁出 asks about 住宿费).
+    return any(_names(fee[start:], index, article) for start in range(len(fee) - 1)) or len(fee) == 3 and fee[1:] in article.text
 
 
 # How to get a thing (公务卡咋办理, 工作证在哪补办): only an article saying how that thing is got says; one that
@@ -369,7 +373,7 @@ _SOMEONE_ELSES = re.compile(r"亲|友|朋友|同学|战友|老乡|熟人|配偶|
 
 # Whether one thing counts as another, asked straight out (楼长算网格员吗, 网格员算不算协警): only an article
 # naming both says.
-_ASKS_CLASS = re.compile(r"^(?P<x>[\u4e00-\u9fff]{2,4})(?:算不算|算|属不属于|属于|是不是)(?P<y>[\u4e00-\u9fff]{2,4}?)(?:吗|么|不|没|呢)?[?？]*(?:[\s,，。]|$)")
+_ASKS_CLASS = re.compile(r"^(?P<x>[\u4e00-\u9fff]{2,4})(?:算不算|算|属不属于|属于|是不是)(?P<y>[\u4e00-\u9fff]{2,6}?)(?:吗|么|不|没|呢)?[?？]*(?:[\s,，。]|$)")
 _CLASS_GENERIC = {"这个", "这样", "那个", "这种", "那样", "违规", "违纪", "违反", "收礼", "合规", "正常", "公事", "私事", "工作", "干部", "多少", "个啥"}
 
 
@@ -407,7 +411,7 @@ def fact_unstated(question: str, index: RulesIndex, article: IndexedArticle) -> 
         return True
     if _ASKS_HOW_DONE.search(question) and _PROHIBITION_START.search(article.text) and _BARE_PROHIBITION.search(article.text):
         return True
-    if (fee := _ASKS_FEE.search(question)) is not None and not _fee_named(fee.group("fee") or fee.group("fee2"), index, article):
+    if (fee := _ASKS_FEE.search(question)) is not None and not _fee_named(next(f for f in fee.groups() if f), index, article):
         return True
     if (group := _NOT_OF_THE_GROUP.search(question)) is not None and _names(group.group("group"), index, article):
         return True
