@@ -559,6 +559,17 @@ def test_the_rule_on_working_hours_still_answers_at_work(bot):
     "离岗时电脑里的资料能拷走吗",  # copying data away
     "礼品交上去了 纪工委给开收据不",  # a receipt
     "公车油耗超标了咋办",  # what follows going over a limit
+    "一个月最多发多少件文",  # a count of things the article never counts
+    "公示那7天是算工作日吗",  # calendar or working days
+    "交给纪工委的购物卡 多久有处理结果",  # what follows handing it in
+    "开会早退扣啥",  # a sanction never named
+    "签到表谁收着",  # who keeps a paper
+    "出差的意外保险单位给买吗",  # insurance
+    "每人包几个网格",  # a count per person
+    "开完会要做会议纪要吗",  # a paper the article never names
+    "开证明要盖几个章",  # a count of seals
+    "公车的停车费社区能报不",  # a fee the article never names
+    "出差前能预支差旅费吗",  # an advance
 ])
 def test_what_the_articles_never_say_is_not_quoted_from_one_that_shares_its_words(bot, text):
     assert not bot.send("张伟", text).text.startswith("依据")

@@ -45,7 +45,7 @@ _SPEAKS_OF_LATENESS = re.compile(r"逾期|过期|超期|不予|补办|延期")
 # is answered by the rule forbidding it.
 # A named sanction (会不会被开除, 会被扣分不) is likewise asked of an article that names a penalty: the rule
 # forbidding the act does not say which one follows it.
-_ASKS_HOW_PUNISHED = re.compile(r"(?:咋|怎么|如何)(?:处分|处罚|罚)|(?:啥|什么)(?:处分|处罚)|处分多重|罚多少"
+_ASKS_HOW_PUNISHED = re.compile(r"(?:咋|怎么|如何)(?:处分|处罚|罚)|扣(?:啥|什么|多少)(?!钱)|(?:啥|什么)(?:处分|处罚)|处分多重|罚多少"
                                 r"|会(?:不会)?(?:被|给)?(?:开除|辞退|撤职|降级|扣分|记过)")
 
 _NAMES_A_PENALTY = re.compile(r"给予|追究|责令|移交|约谈|处分|处罚|通报|批评")
@@ -90,7 +90,7 @@ _ASKS_EXEMPTION = re.compile(r"能少点|少点不|能不能少|可以少|能减
 
 _NAMES_QUALIFICATION = re.compile(r"持证|证书|资格")
 # Who does a chore (讲话稿谁来写, 会议记录谁负责), asked of an article that names no one to do it.
-_ASKS_WHO_DOES = re.compile(r"谁(?:来|去|负责|管|给)?(?:写|起草|准备|记录|记|整理|打印|布置|通知|组织|张罗|操办|填|登记|登|保管|打分|评分|发)|谁负责|归谁(?:管|保管)|派谁|让谁去|谁去合适|放谁(?:那|手)|谁拿着|在谁(?:那|手)")
+_ASKS_WHO_DOES = re.compile(r"谁(?:来|去|负责|管|给)?(?:写|起草|准备|记录|记|整理|打印|布置|通知|组织|张罗|操办|填|登记|登|保管|打分|评分|发|收着|管着)|谁负责|归谁(?:管|保管)|派谁|让谁去|谁去合适|放谁(?:那|手)|谁拿着|在谁(?:那|手)")
 _NAMES_A_DOER = re.compile(r"负责|专人|保管|由\S{1,8}(?:统一|安排|承担|保管|办理|出具)|主持人|办公室|综合办|书记|主任|网格员|分管领导|主办单位")
 
 # Pay held back (绩效拖了三个月没发, 补贴一直不到账): an article tying pay to points says nothing of paying late.
@@ -111,7 +111,7 @@ _NAMES_PLACE = re.compile(r"(?:放|停|存|挂|设|装|锁|缴)(?:在|于|入|�
 # Whether one may hold a second post (社区书记能兼网格员不): only an article on holding posts says.
 _ASKS_SECOND_POST = re.compile(r"(?:能|可以|能不能|可不可以)(?:同时)?兼(?:任|着|个|一下)?")
 # Calendar or working days (公示7天 是算自然日还是工作日): only an article counting in one of them says.
-_ASKS_DAY_KIND = re.compile(r"自然日|日历日|工作日还是|还是工作日|算不算工作日|(?:含|包括|算)(?:不含|不包括|不算)?(?:周末|节假日|双休)")
+_ASKS_DAY_KIND = re.compile(r"自然日|日历日|工作日还是|还是工作日|算工作日|是工作日|算不算工作日|(?:含|包括|算)(?:不含|不包括|不算)?(?:周末|节假日|双休)")
 _NAMES_DAY_KIND = re.compile(r"工作日|自然日|节假日")
 # Where to report a colleague (该找谁反映, 举报到哪): only an article naming who takes reports says.
 _ASKS_WHERE_TO_REPORT = re.compile(r"(?:找谁|向谁|跟谁|给谁|到哪|去哪|往哪)(?:儿|里)?(?:反映|举报|投诉|告)")
@@ -183,10 +183,12 @@ _ASKS_RECEIPT = re.compile(r"收条|收据|回执|凭条")
 # Going over a limit (油耗超标了咋处理): only an article saying what follows says.
 _ASKS_OVER_LIMIT = re.compile(r"(?:超标|超了标准|超出标准)(?:了)?[^，。]{0,4}(?:咋|怎么|如何)(?:办|处理|整|弄)")
 _SPEAKS_OF_OVER_LIMIT = re.compile(r"超标|超出|超过|超支|责令|退赔|个人承担")
+# An advance on costs (能提前借差旅费不): only an article on advances says.
+_ASKS_ADVANCE = re.compile(r"借(?:点)?(?:差旅费|钱|款|经费)|预支|借支|备用金")
 # A keepsake photo (跟客人拍合影留念行不): only an article speaking of photos says.
 _ASKS_PHOTO = re.compile(r"合影|拍照留念|照相留念|合个影")
 # Insurance (私家车跑公务 要不要自己上保险): only an article naming it says.
-_ASKS_INSURANCE = re.compile(r"(?:上|买|交|办|续)(?:个|份)?(?:车)?保险|保险(?:费)?(?:谁|自己|要不要|用不用)")
+_ASKS_INSURANCE = re.compile(r"保险[\u4e00-\u9fff]{0,4}(?:买|报|出)(?:不|吗|么)|(?:上|买|交|办|续)(?:个|份)?(?:车)?保险|保险(?:费)?(?:谁|自己|要不要|用不用)")
 _ASKS_DRESS = re.compile(r"穿(?!过|越|插|梭|行|透)|戴(?!上级|帽子的)|着装|打扮|化妆|化浓妆|发型|染发|染头发|留长发|纹身|工牌|胸牌|头像|工作照|工作证|亮证|出示证件")
 _SPEAKS_OF_DRESS = re.compile(r"穿|戴|着装|服装|衣|鞋|帽|仪表|仪容|妆|发型|工牌|胸牌|工作证|证件")
 
@@ -195,6 +197,7 @@ ASKED_AND_NEEDED = (
     (_ASKS_DRESS, _SPEAKS_OF_DRESS),
     (_ASKS_ONLINE, _SPEAKS_ONLINE),
     (_ASKS_CONTENTS, _LISTS_CONTENTS),
+    (_ASKS_ADVANCE, re.compile("借|预支")),
     (_ASKS_HOW_BIG, re.compile(r"\d|[一二两三四五六七八九十百千]+(?:元|块|桌|人)")),
     (_OTHER_STAFF, _OTHER_STAFF),
     (_ASKS_COPYING, _SPEAKS_OF_DATA),

@@ -34,9 +34,9 @@ _ASKS_PAYMENT = re.compile(rf"(?:有没有|有无|有木有|给不给|发不发)
 # How many of a thing (几辆车, 几桌, 几个人), asked of an article whose figures count something else.
 # The count must be what is asked, at the end ("最多能派几辆车去接"), not a few things told (在几张白纸上, 想办几桌 要跟谁说).
 # More than one of a thing at once (一个网格员能管两个网格吗): only an article counting that thing settles it.
-_ASKS_MANY_OF = re.compile(r"(?:能|可以|能不能|可不可以|让)(?:同时)?(?:管|包|带|兼|负责|联系|当|做|有|用|办|开|领|拿|占)(?:两|三|几|多)个(?!人)(?P<thing>[\u4e00-\u9fff]{2})(?=[^\s，,。]{0,3}(?:吗|么|不|没|[?？])\s*[?？]*\s*$)")
+_ASKS_MANY_OF = re.compile(r"(?:一人|一个人|每人|每个人)(?:包|管|负责|联系)(?:几|多少)个(?P<thing2>[\u4e00-\u9fff]{2})|(?:能|可以|能不能|可不可以|让)(?:同时)?(?:管|包|带|兼|负责|联系|当|做|有|用|办|开|领|拿|占)(?:两|三|几|多)个(?!人)(?P<thing>[\u4e00-\u9fff]{2})(?=[^\s，,。]{0,3}(?:吗|么|不|没|[?？])\s*[?？]*\s*$)")
 # How many are needed (要多少人到场, 得几个人): asked, whatever follows.
-_ASKS_COUNT_NEEDED = re.compile(r"(?:(?:要|得|需要|至少|最少|最多)[\u4e00-\u9fff]{0,2}?|到场|参加|在场)\s*(?:几|多少)(?:个|名|位)?(?P<measure>辆|桌|人|间|台|名|居民代表|代表|委员|党员|网格员|干部|司机)")
+_ASKS_COUNT_NEEDED = re.compile(r"(?:(?:要|得|需要|至少|最少|最多)[\u4e00-\u9fff]{0,2}?|到场|参加|在场)\s*(?:几|多少)(?:个|名|位)?(?P<measure>辆|桌|人|间|台|名|件|篇|场|章|居民代表|代表|委员|党员|网格员|干部|司机)")
 _ASKS_COUNT_OF = re.compile(r"(?:能|可以|要|得|派|上|安排|坐|配|准|用|最多|最少|至多)\s*几(?:个|道)?(?P<measure>辆|桌|人|间|台)"
                             r"[^\s，。,？?！!]{0,4}?(?:啊|呀|呢|吧)?[?？]*\s*$")
 # A sanction on pay (扣钱, 扣绩效, 罚款) asked of an article that names none.
@@ -73,7 +73,7 @@ _SPEAKS_OF_ABSENCE = re.compile(r"代|补办|临时|缺席|不在|无法|联系�
 # What happens after the article's own step was taken (俺登记交到纪工委了 那最后咋处理): it stops at the step.
 _AFTER_THE_STEP = re.compile(r"(?:交|上交|登记|报告|报备|上报|报给|报到|交给)(?:到|给|上去)?[^，。,]{0,8}了[,，\s]?[^，。]{0,12}?(?:最后|后来|之后|然后|以后|接下来|后面|再往后)[^，。]{0,6}?(?:会|咋|怎么|还|能)"
                             r"|(?:交|上交|报)(?:上去|给[^\s，。]{0,4})的(?:东西|礼|钱|礼品)?[^，。]{0,4}(?:最后|后来|之后|然后)[^，。]{0,4}(?:会|咋|怎么)"
-    r"|(?:交到|交给|上交|收上去|交上去)[^，。\s]{0,6}的[^，。\s]{0,6}\s*(?:最后|最终|后来|会(?:不会)?(?:退|还|拍卖|卖|处理))")
+    r"|(?:交到|交给|上交|收上去|交上去|交)[^，。\s]{0,6}的[^，。\s]{0,6}\s*(?:最后|最终|后来|多久|会(?:不会)?(?:退|还|拍卖|卖|处理))")
 # What follows a lapse (没够20个钟头 会咋处理, 虚报了 会被处分吗) is settled by an article naming a penalty or
 # forbidding the act (不准参与赌博 says the act is a breach), or by its document's article on breaches of it (违反本规定的…); an
 # article laying a duty (不少于20小时) in a document without one says neither.
@@ -243,7 +243,7 @@ _TIME_COUNTED = re.compile(r"(?P<case>[\u4e00-\u9fff]{2,8}?)(?:的|那会儿|那
 _HOW_LONG_IT_TAKES = re.compile(r"(?:(?:要|得|需要)|(?<=[\s,，]))(?P<thing>[\u4e00-\u9fff]{2})(?:多久|多长时间|几天)")
 # How often ("网格员多久要走访一次"), asked of an article that never names the thing done.
 _HOW_OFTEN = re.compile(r"(?:多久|多长时间|隔几天)(?:要|得|去|才)?(?P<thing>[\u4e00-\u9fff]{2})(?:一次|一回|一趟|一遍)")
-_ASKS_TO_PRODUCE = re.compile(r"(?:还)?(?:要|得|需要|用不用|要不要|需不需要)(?:每个人|每人|大家|个人)?(?:写|填|提交|(?<=要不要)带|(?<=要不要)开)(?:个|份|一份|篇|一篇|张|封)?(?P<thing>(?![回上去哪啥什])[\u4e00-\u9fff]{2,10}?)(?=不|吗|么|没|呢|[?？\s,，]|$)")
+_ASKS_TO_PRODUCE = re.compile(r"(?:还)?(?:要|得|需要|用不用|要不要|需不需要)(?:每个人|每人|大家|个人)?(?:写|填|提交|做(?!个|点)|(?<=要不要)带|(?<=要不要)开)(?:个|份|一份|篇|一篇|张|封)?(?P<thing>(?![回上去哪啥什])[\u4e00-\u9fff]{2,10}?)(?=不|吗|么|没|呢|[?？\s,，]|$)")
 
 
 # How a thing came about (居民代表是咋选出来的), asked of an article that never says that verb: it names the
@@ -282,7 +282,7 @@ def _needs_unmet(question: str, article: IndexedArticle) -> bool:
             rf"(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:个|道)?{counted.group('measure')}", article.text):
         return True  # "最多能派几辆车": the reception article counts people, not cars
     if (many := _ASKS_MANY_OF.search(question)) is not None and not re.search(
-            rf"(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:个)?{many.group('thing')}", article.text):
+            rf"(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:个)?{many.group('thing') or many.group('thing2')}", article.text):
         return True
     if (sanction := _ASKS_PAY_SANCTION.search(question)) is not None:
         pay = sanction.group("pay")
@@ -312,7 +312,7 @@ def _parts_asked(question: str, article: IndexedArticle) -> list[str]:
 _ASKS_STEP = re.compile(r"(?:要|得|需要|用不用|要不要|需不需要|必须)[\u4e00-\u9fff]{0,4}?(?P<thing>拍照|照相|录像|录音|留底|存档|归档|签字|签名|盖章|按手印|复印|公证|台账|记台账|建档|做记录|盖公章|盖章)")
 # A fee to pay (要交停车费不, 电费要自己交不): only an article naming that fee says.
 _ASKS_FEE = re.compile(r"(?:交|付|缴|掏)(?:个|点)?(?P<fee>[^\W\d_的了个点]{1,3}?费)|(?P<fee2>[^\W\d_的了个点]{1,3}?费)(?:要|得)?(?:自己|个人)?(?:交|付|缴|掏)"
-                       r"|(?P<fee3>[^\W\d_的了个点]{1,3}?费)谁(?:出|掏|付|管)|(?P<fee4>[^\W\d_的了个点]{2,3}?费)(?:能|可以|给)?报(?:销)?(?:不|吗|么)")
+                       r"|(?P<fee3>[^\W\d_的了个点]{1,3}?费)谁(?:出|掏|付|管)|(?P<fee4>[^\W\d_的了个点]{2,3}?费)[\u4e00-\u9fff]{0,2}?(?:能|可以|给)?报(?:销)?(?:不|吗|么)")
 
 
 def _fee_named(fee: str, index: RulesIndex, article: IndexedArticle) -> bool:
