@@ -271,6 +271,11 @@ def _span_elsewhere(question: str, article: IndexedArticle) -> bool:
     return (asked.group("unit") in _SHORT_UNITS) not in stated
 
 
+def _counts(text: str, thing: str) -> bool:
+    """Whether the text states a number of `thing` (3辆, 两个网格, 十道)."""
+    return re.search(rf"(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:个|道)?{re.escape(thing)}", text) is not None
+
+
 def _needs_unmet(question: str, article: IndexedArticle) -> bool:
     if _span_elsewhere(question, article):
         return True
@@ -278,11 +283,10 @@ def _needs_unmet(question: str, article: IndexedArticle) -> bool:
         return True
     if any(asked.search(question) and not needed.search(article.text) for asked, needed in ASKED_AND_NEEDED):
         return True
-    if (counted := _ASKS_COUNT_OF.search(question) or _ASKS_COUNT_NEEDED.search(question)) is not None and not re.search(
-            rf"(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:个|道)?{counted.group('measure')}", article.text):
+    if (counted := _ASKS_COUNT_OF.search(question) or _ASKS_COUNT_NEEDED.search(question)) is not None \
+            and not _counts(article.text, counted.group("measure")):
         return True  # "最多能派几辆车": the reception article counts people, not cars
-    if (many := _ASKS_MANY_OF.search(question)) is not None and not re.search(
-            rf"(?:\d+|[一二两三四五六七八九十百千]+)\s*(?:个)?{many.group('thing') or many.group('thing2')}", article.text):
+    if (many := _ASKS_MANY_OF.search(question)) is not None and not _counts(article.text, many.group("thing") or many.group("thing2")):
         return True
     if (sanction := _ASKS_PAY_SANCTION.search(question)) is not None:
         pay = sanction.group("pay")
