@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 from handlers.rules.settings import RulesConfig  # noqa: E402
 from handlers.rules.answer import answer  # noqa: E402
 from handlers.rules.demo import sample_articles, sample_documents, sample_questions  # noqa: E402
+from handlers.rules.outcomes import read_outcomes  # noqa: E402
 from handlers.rules.search import IndexedArticle, RulesIndex, build_index, load_lexicon  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -72,6 +73,12 @@ def _round_sets() -> dict[str, Path]:
 
 
 SETS = {**_FIRST_SETS, **_round_sets()}
+
+
+def outcome_group(set_name: str) -> str:
+    """The `from` of a set's outcomes (handlers/rules/outcomes.py): a round's two halves, written together in
+    one style, are one group, left out together when either is measured."""
+    return set_name.removesuffix("-fresh")
 OFFTOPIC_FILE = DATA / "rules_offtopic.toml"
 OFFTOPIC_CHECK_FILE = DATA / "rules_offtopic_check.toml"
 EVAL_FILE = SETS["eval"]
@@ -229,7 +236,8 @@ def run_sets(name: str, index: RulesIndex, sets: dict[str, list[Question]], sett
     for set_name, questions in sets.items():
         # A set is measured without its own questions among the known ones (the fresh halves are never
         # among them: make_sample_questions.py leaves them out).
-        known = index if args.no_questions else index.knowing(sample_questions(frozenset({set_name})))
+        known = index if args.no_questions else index.knowing(sample_questions(frozenset({set_name})),
+                                                             read_outcomes(leave_out=frozenset({outcome_group(set_name)})))
         report(set_name, evaluate(known, questions, settings, args.repeat), not args.quiet)
 
 
@@ -249,9 +257,10 @@ def main() -> None:
     print(f"threshold {settings.threshold}, top_k {settings.top_k}; " + ", ".join(f"{k}: {len(v)} questions" for k, v in sets.items()))
 
     questions = [] if args.no_questions else sample_questions()
-    print(f"   known questions: {len(questions)} (each set measured without its own)")
+    outcomes = () if args.no_questions else read_outcomes()
+    print(f"   known questions: {len(questions)}, outcomes: {len(outcomes)} (each set measured without its own)")
     started = time.perf_counter()
-    index = build_index(samples, lexicon, questions)
+    index = build_index(samples, lexicon, questions, outcomes)
     build_seconds = time.perf_counter() - started
     index.search("公务接待可以喝酒吗")
     print(f"   RSS of this process with the sample index loaded: {rss_mb():.1f} MB")
@@ -261,7 +270,7 @@ def main() -> None:
 
     filler = filler_articles(max(args.filler - len(samples), 0), len(samples) + 1, samples, args.mix)
     started = time.perf_counter()
-    big = build_index(samples + filler, lexicon, questions)
+    big = build_index(samples + filler, lexicon, questions, outcomes)
     run_sets(f"scaled base (filler mix {args.mix})", big, sets, settings, args, time.perf_counter() - started)
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from bot.text import normalize
 
 from handlers.rules.alike import KnownQuestion, KnownQuestions, article_key, citation
+from handlers.rules.outcomes import DoubtModel, Outcome, match_signals
 from handlers.rules.segment import Segmenter, _release_freed_memory
 
 if TYPE_CHECKING:
@@ -526,7 +527,7 @@ class RulesIndex:
     """An immutable BM25 index over a snapshot of the knowledge base."""
 
     def __init__(self, analyzer: Analyzer, articles: Sequence[IndexedArticle], tokens: Sequence[Sequence[str]],
-                 questions: Sequence[KnownQuestion] = ()) -> None:
+                 questions: Sequence[KnownQuestion] = (), outcomes: Sequence[Outcome] = ()) -> None:
         self.analyzer = analyzer
         self.articles = tuple(articles)
         self._token_sets = tuple(frozenset(t) for t in tokens)
@@ -561,15 +562,33 @@ class RulesIndex:
         self._article_of = {article_key(a.title, a.label): n for n, a in enumerate(self.articles)}
         self._vocab = frozenset(self._bm25.vocab_dict) if self._bm25 is not None else frozenset()
         self.known_questions = KnownQuestions(self._read_known, questions, self._article_of)
+        self.doubts = self._doubt_model(outcomes)
+
+    def _doubt_model(self, outcomes: Sequence[Outcome]) -> DoubtModel:
+        return DoubtModel(outcomes, {article_key(a.title, a.label): a.text for a in self.articles})
 
     def _read_known(self, text: str) -> tuple[QueryWord, ...]:
         return _read_known_question(self.analyzer.lexicon, self._vocab, text)
 
-    def knowing(self, questions: Sequence[KnownQuestion]) -> RulesIndex:
-        """The same index with other known questions (a benchmark leaving a set's own questions out)."""
+    def knowing(self, questions: Sequence[KnownQuestion], outcomes: Sequence[Outcome] | None = None) -> RulesIndex:
+        """The same index with other known questions, and other outcomes when given (a benchmark leaving a
+        set's own questions out)."""
         other = copy.copy(self)
         other.known_questions = KnownQuestions(self._read_known, questions, self._article_of)
+        if outcomes is not None:
+            other.doubts = self._doubt_model(outcomes)
         return other
+
+    def doubt(self, question: str, hits: Sequence[Hit]) -> float:
+        """How likely the first hit does not answer the question, as learnt from questions asked before
+        (outcomes.py); 0 without hits or without outcomes for this base."""
+        if not hits or not self.doubts:
+            return 0.0
+        first = hits[0]
+        second = max((h.score for h in hits[1:]), default=0.0)
+        signals = match_signals(first.coverage, first.missing_main, first.missing_asked, first.alike,
+                                second / first.score if first.score > 0 else 1.0)
+        return self.doubts.doubt(question, article_key(first.article.title, first.article.label), signals)
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -833,7 +852,8 @@ class IndexCache:
         self._terms_lexicon: Lexicon | None = None
 
     def get(self, key: tuple, lexicon: Lexicon, load: Callable[[], list[IndexedArticle]],
-            load_questions: Callable[[], list[KnownQuestion]] = list) -> RulesIndex:
+            load_questions: Callable[[], list[KnownQuestion]] = list,
+            load_outcomes: Callable[[], Sequence[Outcome]] = tuple) -> RulesIndex:
         with self._lock:
             if self._index is not None and self._key == key and self._index.analyzer.lexicon is lexicon:
                 return self._index
@@ -844,13 +864,14 @@ class IndexCache:
             articles = load()
             keys = [(a.id, hash((a.title, a.section, a.text))) for a in articles]
             self._terms = {k: self._terms.get(k) or article_terms(analyzer, a) for k, a in zip(keys, articles)}
-            self._index = RulesIndex(analyzer, articles, [self._terms[k] for k in keys], load_questions())
+            self._index = RulesIndex(analyzer, articles, [self._terms[k] for k in keys], load_questions(), load_outcomes())
             self._key = key
             return self._index
 
 
-def build_index(articles: Iterable[IndexedArticle], lexicon: Lexicon, questions: Sequence[KnownQuestion] = ()) -> RulesIndex:
+def build_index(articles: Iterable[IndexedArticle], lexicon: Lexicon, questions: Sequence[KnownQuestion] = (),
+                outcomes: Sequence[Outcome] = ()) -> RulesIndex:
     """An index without a database (benchmarks, tests of ranking)."""
     analyzer = Analyzer(lexicon)
     items = list(articles)
-    return RulesIndex(analyzer, items, [article_terms(analyzer, a) for a in items], questions)
+    return RulesIndex(analyzer, items, [article_terms(analyzer, a) for a in items], questions, outcomes)

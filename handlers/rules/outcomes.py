@@ -1,0 +1,165 @@
+"""Whether the article the search put first really answers a question, learnt from questions asked before.
+
+The search and the checks of what an article leaves unstated (unstated.py) are rules: each knows the
+kinds of question someone thought of. Cadres keep asking, of an article that shares their words, for
+what it does not say (谁来记, 车费谁出, 能走公务卡吗). This model has read every question asked of the
+sample base, each with the article the search put first and whether that article answers it (the
+rules sets in tests/data, written to samples/outcomes.tsv by bench/make_sample_questions.py), and says
+how likely a new question is one its first article does not answer. The bot then offers the articles
+as numbered choices instead of quoting one: a doubt costs a tap, a wrong quote misleads.
+
+Features: the question's characters (1 to 3 at a time); what of the question the article does not
+have (its characters and character pairs missing from the article's text) with the article itself;
+and the search's own figures for the match (coverage, weight missing, likeness to known questions,
+how far it stands out). A linear model fitted on the logistic loss (scikit-learn), at the first
+question that needs it. Only questions whose article is in the base count: a street's own documents,
+never asked of here, get no doubt from it.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.text import normalize, simplified
+
+OUTCOMES_FILE = Path(__file__).parent / "samples" / "outcomes.tsv"
+COLUMNS = ("from", "answered", "title", "label", "coverage", "missing_main", "missing_asked", "alike", "second", "text")
+# Fewer questions than this, or only one kind of outcome, teach nothing worth trusting.
+MIN_OUTCOMES = 200
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A question asked of the base, the article put first, and whether that article answers it."""
+
+    source: str  # the set it was asked in (a benchmark leaves a set's own out when it measures it)
+    answered: bool
+    title: str
+    label: str
+    signals: tuple[float, ...]  # see match_signals
+    text: str
+
+
+def match_signals(coverage: float, missing_main: float, missing_asked: float, alike: float, second_share: float) -> tuple[float, ...]:
+    """The search's figures for a question and its first article; second_share is the next article's
+    score as a share of the first's (1 when they tie)."""
+    return (coverage, missing_main, missing_asked, alike, second_share)
+
+
+def read_outcomes(path: Path = OUTCOMES_FILE, leave_out: frozenset[str] = frozenset()) -> tuple[Outcome, ...]:
+    if not path.exists():
+        return ()
+    found = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        header = next(rows, None)
+        if header is None or tuple(header) != COLUMNS:
+            raise ValueError(f"{path.name}: the first line must name the columns {' '.join(COLUMNS)}")
+        for number, row in enumerate(rows, start=2):
+            if len(row) != len(COLUMNS):
+                raise ValueError(f"{path.name}: row {number} has {len(row)} columns, not {len(COLUMNS)}")
+            if row[0] in leave_out:
+                continue
+            found.append(Outcome(row[0], row[1] == "1", row[2], row[3], tuple(float(v) for v in row[4:9]), row[9]))
+    return tuple(found)
+
+
+def write_outcomes(path: Path, header: str, outcomes: Sequence[Outcome]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(header)
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(COLUMNS)
+        for o in outcomes:
+            writer.writerow([o.source, "1" if o.answered else "0", o.title, o.label, *(f"{v:.4f}" for v in o.signals), o.text])
+
+
+def _question_text(text: str) -> str:
+    return _SPACE.sub("", simplified(normalize(text)).lower())
+
+
+def _beyond_article(question: str, key: tuple[str, str], article_text: str) -> str:
+    """The article, and what of the question it does not have: `A<article>`, `P<pair>`, `C<character>`."""
+    article = simplified(normalize(article_text)).lower()
+    pairs = [question[i : i + 2] for i in range(len(question) - 1) if question[i : i + 2] not in article]
+    singles = [c for c in question if c not in article]
+    name = _SPACE.sub("", f"A{key[0]}#{key[1]}")
+    return " ".join([name] + ["P" + p for p in pairs] + ["C" + c for c in singles])
+
+
+class DoubtModel:
+    """Fitted at the first question that needs it, on the outcomes whose article is in the base."""
+
+    def __init__(self, outcomes: Sequence[Outcome], article_texts: Mapping[tuple[str, str], str]) -> None:
+        self._texts = dict(article_texts)
+        self._outcomes = tuple(o for o in outcomes if (o.title, o.label) in self._texts)
+        # Only articles questions were asked of: the model has learnt nothing of the others.
+        self._asked_of = frozenset((o.title, o.label) for o in self._outcomes)
+        self._fitted: _Fitted | None = None
+        self._usable = len(self._outcomes) >= MIN_OUTCOMES and len({o.answered for o in self._outcomes}) == 2
+
+    def __bool__(self) -> bool:
+        return self._usable
+
+    def doubt(self, question: str, key: tuple[str, str], signals: tuple[float, ...]) -> float:
+        """How likely (0..1) the article `key` does not answer the question; 0 when the model knows nothing
+        of that base or article."""
+        if not self or key not in self._asked_of:
+            return 0.0
+        if self._fitted is None:
+            rows = tuple((o.text, (o.title, o.label), o.signals, not o.answered) for o in self._outcomes)
+            texts = tuple(sorted((k, self._texts[k]) for k in self._asked_of))
+            self._fitted = _fit(rows, texts)
+        return float(self._fitted.probability(question, key, self._texts[key], signals))
+
+
+class _Fitted:
+    def __init__(self, rows: tuple, texts: tuple) -> None:
+        # Imported here: a process that never answers a rules question does not load scikit-learn.
+        from scipy.sparse import csr_matrix, hstack
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self._hstack, self._matrix = hstack, csr_matrix
+        article_text = dict(texts)
+        questions = [_question_text(text) for text, _, _, _ in rows]
+        self._characters = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
+        self._beyond = TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, min_df=2, lowercase=False)
+        features = hstack([
+            self._characters.fit_transform(questions),
+            self._beyond.fit_transform([_beyond_article(q, key, article_text[key]) for q, (_, key, _, _) in zip(questions, rows)]),
+            csr_matrix([list(signals) for _, _, signals, _ in rows]),
+        ]).tocsr()
+        self._model = LogisticRegression(C=3.0, solver="liblinear", class_weight="balanced")
+        self._model.fit(features, [unanswered for _, _, _, unanswered in rows])
+        self._unanswered = list(self._model.classes_).index(True)
+
+    def probability(self, question: str, key: tuple[str, str], article_text: str, signals: tuple[float, ...]) -> float:
+        text = _question_text(question)
+        features = self._hstack([
+            self._characters.transform([text]),
+            self._beyond.transform([_beyond_article(text, key, article_text)]),
+            self._matrix([list(signals)]),
+        ]).tocsr()
+        return self._model.predict_proba(features)[0][self._unanswered]
+
+
+# Every index built in one process from the same outcomes (tests, the bench, a rebuilt index after an
+# import) shares one fitted model; the lock makes the first fit happen once.
+_FIT_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=4)
+def _fit_cached(rows: tuple, texts: tuple) -> _Fitted:
+    return _Fitted(rows, texts)
+
+
+def _fit(rows: tuple, texts: tuple) -> _Fitted:
+    with _FIT_LOCK:
+        return _fit_cached(rows, texts)
