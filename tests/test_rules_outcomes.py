@@ -112,3 +112,22 @@ def test_the_outcomes_never_hold_a_held_back_question(outcomes):
     held = [q["text"] for q in tomllib.loads((data / "rules_heldout.toml").read_text(encoding="utf-8"))["q"]]
     held += [json.loads(line)["text"] for line in (data / "understanding" / "heldout.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     assert not [(o.text, h) for o in outcomes for h in held if similarity(o.text, h) >= NEAR]
+
+
+def test_the_server_readies_the_index_and_the_doubt_model_before_the_first_question(demo_app):
+    import asyncio
+
+    from handlers.rules.kb import index_for
+    from handlers.rules.warmup import RulesWarmup
+
+    async def serve_and_stop() -> None:
+        warmup = RulesWarmup(demo_app)
+        assert warmup.routes() == []
+        await warmup.start()
+        await warmup._task
+        await warmup.stop()
+
+    asyncio.run(serve_and_stop())
+    with demo_app.sessions() as session:
+        index = index_for(session, demo_app.config.rules)
+    assert index.doubts and index.doubts.fitted

@@ -7,6 +7,7 @@ from handlers.rules import cli, models  # noqa: F401 - models: the tables belong
 from handlers.rules.commands import COMMANDS
 from handlers.rules.demo import load_samples
 from handlers.rules.settings import RulesConfig
+from handlers.rules.warmup import plugin
 
 CAPABILITY = Capability(
     name="rules", phrasings=Path(__file__).parent / "phrasings.tsv",
@@ -16,4 +17,5 @@ CAPABILITY = Capability(
     settings=RulesConfig,
     cli=cli.register,
     demo=load_samples,
+    server=plugin,
 )

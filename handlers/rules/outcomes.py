@@ -107,6 +107,10 @@ class DoubtModel:
     def __bool__(self) -> bool:
         return self._usable
 
+    @property
+    def fitted(self) -> bool:
+        return self._fitted is not None
+
     def doubt(self, question: str, key: tuple[str, str], signals: tuple[float, ...]) -> float:
         """How likely (0..1) the article `key` does not answer the question; 0 when the model knows nothing
         of that base or article."""
