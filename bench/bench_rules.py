@@ -51,8 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from handlers.rules.settings import RulesConfig  # noqa: E402
 from handlers.rules.answer import answer  # noqa: E402
-from handlers.rules.demo import sample_articles, sample_documents, sample_questions  # noqa: E402
-from handlers.rules.outcomes import read_outcomes  # noqa: E402
+from handlers.rules.demo import sample_articles, sample_documents, sample_outcomes, sample_questions  # noqa: E402
 from handlers.rules.search import IndexedArticle, RulesIndex, build_index, load_lexicon  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -237,7 +236,7 @@ def run_sets(name: str, index: RulesIndex, sets: dict[str, list[Question]], sett
         # A set is measured without its own questions among the known ones (the fresh halves are never
         # among them: make_sample_questions.py leaves them out).
         known = index if args.no_questions else index.knowing(sample_questions(frozenset({set_name})),
-                                                             read_outcomes(leave_out=frozenset({outcome_group(set_name)})))
+                                                             sample_outcomes(leave_out=frozenset({outcome_group(set_name)})))
         report(set_name, evaluate(known, questions, settings, args.repeat), not args.quiet)
 
 
@@ -257,7 +256,7 @@ def main() -> None:
     print(f"threshold {settings.threshold}, top_k {settings.top_k}; " + ", ".join(f"{k}: {len(v)} questions" for k, v in sets.items()))
 
     questions = [] if args.no_questions else sample_questions()
-    outcomes = () if args.no_questions else read_outcomes()
+    outcomes = () if args.no_questions else sample_outcomes()
     print(f"   known questions: {len(questions)}, outcomes: {len(outcomes)} (each set measured without its own)")
     started = time.perf_counter()
     index = build_index(samples, lexicon, questions, outcomes)

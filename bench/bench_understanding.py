@@ -58,8 +58,7 @@ from handlers.quiz.models import Question, QuestionKind, QuizAnswer, QuizPractic
 from handlers.reports import service as reports
 from handlers.reports.models import Report, ReportEvent, ReportStatus
 from handlers.rules.answer import answer
-from handlers.rules.demo import sample_articles, sample_documents, sample_questions
-from handlers.rules.outcomes import read_outcomes
+from handlers.rules.demo import sample_articles, sample_documents, sample_outcomes, sample_questions
 from handlers.rules.search import build_index, load_lexicon
 from handlers.rules.settings import RulesConfig
 
@@ -389,7 +388,7 @@ def rules_figures() -> None:
     titles = {d.key: d.title for d in sample_documents()}
     data = tomllib.loads(RULES_HELDOUT.read_text(encoding="utf-8"))
     settings = RulesConfig()
-    index = build_index(sample_articles(), load_lexicon(), sample_questions(), read_outcomes())
+    index = build_index(sample_articles(), load_lexicon(), sample_questions(), sample_outcomes())
     answerable = [q for q in data["q"] if q.get("expect")]
     none = [q for q in data["q"] if not q.get("expect")]
     hit1 = answered = 0

@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_rules import SETS, load_questions, outcome_group  # noqa: E402
 from handlers.rules.alike import article_key  # noqa: E402
 from handlers.rules.answer import answer  # noqa: E402
-from handlers.rules.demo import SAMPLE_QUESTIONS, sample_articles, sample_documents, sample_questions  # noqa: E402
-from handlers.rules.outcomes import OUTCOMES_FILE, Outcome, match_signals, write_outcomes  # noqa: E402
+from handlers.rules.demo import SAMPLE_OUTCOMES, SAMPLE_QUESTIONS, sample_articles, sample_documents, sample_questions  # noqa: E402
+from handlers.rules.outcomes import Outcome, match_signals, write_outcomes  # noqa: E402
 from handlers.rules.search import build_index, load_lexicon  # noqa: E402
 from handlers.rules.settings import RulesConfig  # noqa: E402
 
@@ -91,9 +91,9 @@ def main() -> None:
     SAMPLE_QUESTIONS.write_text(HEADER + body, encoding="utf-8")
     print(f"{len(rows)} questions written to {SAMPLE_QUESTIONS.relative_to(ROOT)}")
     outcomes = asked_outcomes(held)
-    write_outcomes(OUTCOMES_FILE, OUTCOMES_HEADER, outcomes)
+    write_outcomes(SAMPLE_OUTCOMES, OUTCOMES_HEADER, outcomes, {d.title: d.key for d in sample_documents()})
     print(f"{len(outcomes)} outcomes ({sum(not o.answered for o in outcomes)} not answered by the first article) "
-          f"written to {OUTCOMES_FILE.relative_to(ROOT)}")
+          f"written to {SAMPLE_OUTCOMES.relative_to(ROOT)}")
 
 
 OUTCOMES_HEADER = """\

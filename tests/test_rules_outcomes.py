@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.rules.answer import DOUBT, answer
-from handlers.rules.demo import sample_articles, sample_questions
+from handlers.rules.demo import sample_articles, sample_outcomes, sample_questions
 from handlers.rules.outcomes import COLUMNS, Outcome, read_outcomes, write_outcomes
 from handlers.rules.search import IndexedArticle, build_index, load_lexicon
 from handlers.rules.settings import RulesConfig
@@ -15,7 +15,7 @@ from handlers.rules.settings import RulesConfig
 
 @pytest.fixture(scope="module")
 def outcomes():
-    return read_outcomes()
+    return sample_outcomes()
 
 
 @pytest.fixture(scope="module")
@@ -64,27 +64,31 @@ def test_a_street_s_own_documents_get_no_doubt_from_the_samples(outcomes):
 
 
 def test_outcomes_left_out_by_set_are_not_learnt(outcomes):
-    kept = read_outcomes(leave_out=frozenset({"eval"}))
+    kept = sample_outcomes(leave_out=frozenset({"eval"}))
     assert kept and all(o.source != "eval" for o in kept)
     assert len(kept) < len(outcomes)
 
 
 def test_an_outcomes_file_in_a_wrong_shape_is_refused_by_name(tmp_path):
     path = tmp_path / "outcomes.tsv"
+    titles = {"gifts": "礼品礼金管理规定"}
     path.write_text("# note\nfrom\ttext\n", encoding="utf-8")
     with pytest.raises(ValueError, match="outcomes.tsv: the first line must name the columns"):
-        read_outcomes(path)
+        read_outcomes(path, titles)
     path.write_text("\t".join(COLUMNS) + "\neval\t1\t题\n", encoding="utf-8")
     with pytest.raises(ValueError, match="row 2 has 3 columns"):
-        read_outcomes(path)
+        read_outcomes(path, titles)
+    path.write_text("\t".join(COLUMNS) + "\neval\t1\tcars#第一条\t1\t0\t0\t0\t1\t公车能私用吗\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="row 2 names 'cars#第一条', not a document#label of the base"):
+        read_outcomes(path, titles)
 
 
 def test_outcomes_written_are_read_back_alike(tmp_path):
     path = tmp_path / "outcomes.tsv"
     rows = [Outcome("round1", True, "规定", "第一条", (0.5, 0.0, 0.1, 0.9, 0.75), "能收礼品吗\t不"),
             Outcome("eval", False, "规定", "第二条", (1.0, 0.25, 0.0, 0.0, 1.0), "会议记录，谁记？")]
-    write_outcomes(path, "# a header\n", rows)
-    assert read_outcomes(path) == tuple(rows)
+    write_outcomes(path, "# a header\n", rows, {"规定": "rules"})
+    assert read_outcomes(path, {"rules": "规定"}) == tuple(rows)
 
 
 def test_a_document_added_beside_the_samples_is_answered_as_before(outcomes):

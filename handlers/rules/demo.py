@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from handlers.rules.importer import read_file
 from handlers.rules.alike import KnownQuestion
+from handlers.rules.outcomes import Outcome, read_outcomes
 from handlers.rules.search import IndexedArticle
 from handlers.rules.service import add_questions, import_document
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
 SAMPLE_QUESTIONS = SAMPLES_DIR / "questions.toml"
+SAMPLE_OUTCOMES = SAMPLES_DIR / "outcomes.tsv"
 SAMPLE_SOURCE = "gridbot 自带示例，非真实文件"
 
 
@@ -62,6 +64,12 @@ def sample_questions(leave_out: frozenset[str] = frozenset()) -> list[KnownQuest
         key, label = entry["article"].split("#", 1)
         found.append(KnownQuestion(titles[key], label, entry["text"]))
     return found
+
+
+def sample_outcomes(leave_out: frozenset[str] = frozenset()) -> tuple[Outcome, ...]:
+    """The questions asked of the sample articles with the article found first and whether it answers
+    (outcomes.py), but those `from` a set in leave_out (a benchmark measuring that set)."""
+    return read_outcomes(SAMPLE_OUTCOMES, {d.key: d.title for d in sample_documents()}, leave_out)
 
 
 def load_samples(session: Session, app, today: date) -> None:

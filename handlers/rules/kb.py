@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from handlers.rules.alike import KnownQuestion
-from handlers.rules.outcomes import read_outcomes
+from handlers.rules.demo import sample_outcomes
 from handlers.rules.settings import RulesConfig
 from handlers.rules.models import RuleArticle, RuleDocument
 from handlers.rules.search import (
@@ -74,4 +74,4 @@ def index_for(session: Session, settings: RulesConfig) -> RulesIndex:
         cache = _CACHES.setdefault(engine, IndexCache())
     lexicon = lexicon_for(settings)
     key = (current_revision(session), lexicon_paths(settings))
-    return cache.get(key, lexicon, lambda: load_articles(session), lambda: load_questions(session), read_outcomes)
+    return cache.get(key, lexicon, lambda: load_articles(session), lambda: load_questions(session), sample_outcomes)

@@ -28,8 +28,7 @@ from pathlib import Path
 
 from bot.text import normalize, simplified
 
-OUTCOMES_FILE = Path(__file__).parent / "samples" / "outcomes.tsv"
-COLUMNS = ("from", "answered", "title", "label", "coverage", "missing_main", "missing_asked", "alike", "second", "text")
+COLUMNS = ("from", "answered", "article", "coverage", "missing_main", "missing_asked", "alike", "second", "text")
 # Fewer questions than this, or only one kind of outcome, teach nothing worth trusting.
 MIN_OUTCOMES = 200
 _SPACE = re.compile(r"\s+")
@@ -53,7 +52,9 @@ def match_signals(coverage: float, missing_main: float, missing_asked: float, al
     return (coverage, missing_main, missing_asked, alike, second_share)
 
 
-def read_outcomes(path: Path = OUTCOMES_FILE, leave_out: frozenset[str] = frozenset()) -> tuple[Outcome, ...]:
+def read_outcomes(path: Path, titles: Mapping[str, str], leave_out: frozenset[str] = frozenset()) -> tuple[Outcome, ...]:
+    """The outcomes in `path`, each article named `<document key>#<label>` and resolved by `titles` (key →
+    title), but those `from` a set in leave_out (a benchmark measuring that set)."""
     if not path.exists():
         return ()
     found = []
@@ -67,17 +68,21 @@ def read_outcomes(path: Path = OUTCOMES_FILE, leave_out: frozenset[str] = frozen
                 raise ValueError(f"{path.name}: row {number} has {len(row)} columns, not {len(COLUMNS)}")
             if row[0] in leave_out:
                 continue
-            found.append(Outcome(row[0], row[1] == "1", row[2], row[3], tuple(float(v) for v in row[4:9]), row[9]))
+            key, _, label = row[2].partition("#")
+            if key not in titles or not label:
+                raise ValueError(f"{path.name}: row {number} names {row[2]!r}, not a document#label of the base")
+            found.append(Outcome(row[0], row[1] == "1", titles[key], label, tuple(float(v) for v in row[3:8]), row[8]))
     return tuple(found)
 
 
-def write_outcomes(path: Path, header: str, outcomes: Sequence[Outcome]) -> None:
+def write_outcomes(path: Path, header: str, outcomes: Sequence[Outcome], keys: Mapping[str, str]) -> None:
+    """Writes the outcomes, each article as `<document key>#<label>` (`keys`: title → document key)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write(header)
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(COLUMNS)
         for o in outcomes:
-            writer.writerow([o.source, "1" if o.answered else "0", o.title, o.label, *(f"{v:.4f}" for v in o.signals), o.text])
+            writer.writerow([o.source, "1" if o.answered else "0", f"{keys[o.title]}#{o.label}", *(f"{v:.4f}" for v in o.signals), o.text])
 
 
 def _question_text(text: str) -> str:
