@@ -125,13 +125,22 @@ def test_the_server_readies_the_index_and_the_doubt_model_before_the_first_quest
     from handlers.rules.warmup import RulesWarmup
 
     async def serve_and_stop() -> None:
-        warmup = RulesWarmup(demo_app)
+        warmup = RulesWarmup(demo_app, after_seconds=0)
         assert warmup.routes() == []
         await warmup.start()
         await warmup._task
         await warmup.stop()
 
     asyncio.run(serve_and_stop())
+
+    async def stopped_at_once() -> bool:
+        warmup = RulesWarmup(demo_app, after_seconds=60)
+        await warmup.start()
+        await warmup.stop()
+        await asyncio.sleep(0)
+        return warmup._task.cancelled()
+
+    assert asyncio.run(stopped_at_once())
     with demo_app.sessions() as session:
         index = index_for(session, demo_app.config.rules)
     assert index.doubts and index.doubts.fitted

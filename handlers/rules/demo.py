@@ -3,45 +3,18 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from handlers.rules.importer import read_file
 from handlers.rules.alike import KnownQuestion
-from handlers.rules.outcomes import Outcome, read_outcomes
 from handlers.rules.search import IndexedArticle
 from handlers.rules.service import add_questions, import_document
+# Re-exported: the benchmarks and tests name the samples through this module.
+from handlers.rules.catalog import SAMPLE_OUTCOMES, SAMPLE_QUESTIONS, SAMPLES_DIR, SampleDocument, sample_documents, sample_outcomes  # noqa: F401
 
-SAMPLES_DIR = Path(__file__).parent / "samples"
-SAMPLE_QUESTIONS = SAMPLES_DIR / "questions.toml"
-SAMPLE_OUTCOMES = SAMPLES_DIR / "outcomes.tsv"
 SAMPLE_SOURCE = "gridbot 自带示例，非真实文件"
-
-
-@dataclass(frozen=True)
-class SampleDocument:
-    key: str  # file stem, used by the evaluation set
-    path: Path
-    title: str
-    issuer: str
-    issued_on: date
-
-
-def sample_documents() -> list[SampleDocument]:
-    catalog = tomllib.loads((SAMPLES_DIR / "catalog.toml").read_text(encoding="utf-8"))
-    return [
-        SampleDocument(
-            key=Path(entry["file"]).stem,
-            path=SAMPLES_DIR / entry["file"],
-            title=entry["title"],
-            issuer=entry["issuer"],
-            issued_on=date.fromisoformat(entry["date"]),
-        )
-        for entry in catalog["document"]
-    ]
 
 
 def sample_articles(first_id: int = 1) -> list[IndexedArticle]:
@@ -64,12 +37,6 @@ def sample_questions(leave_out: frozenset[str] = frozenset()) -> list[KnownQuest
         key, label = entry["article"].split("#", 1)
         found.append(KnownQuestion(titles[key], label, entry["text"]))
     return found
-
-
-def sample_outcomes(leave_out: frozenset[str] = frozenset()) -> tuple[Outcome, ...]:
-    """The questions asked of the sample articles with the article found first and whether it answers
-    (outcomes.py), but those `from` a set in leave_out (a benchmark measuring that set)."""
-    return read_outcomes(SAMPLE_OUTCOMES, {d.key: d.title for d in sample_documents()}, leave_out)
 
 
 def load_samples(session: Session, app, today: date) -> None:

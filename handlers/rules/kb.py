@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from handlers.rules.alike import KnownQuestion
-from handlers.rules.demo import sample_outcomes
+from handlers.rules.catalog import sample_outcomes
 from handlers.rules.settings import RulesConfig
 from handlers.rules.models import RuleArticle, RuleDocument
 from handlers.rules.search import (
