@@ -111,19 +111,11 @@ def test_the_outcomes_never_hold_a_held_back_question(outcomes):
 
     data = Path(__file__).parent / "data"
     sys.path.insert(0, str(data / "understanding"))
-    from validate import NEAR, bigrams
+    from validate import near_pairs
 
     held = [q["text"] for q in tomllib.loads((data / "rules_heldout.toml").read_text(encoding="utf-8"))["q"]]
     held += [json.loads(line)["text"] for line in (data / "understanding" / "heldout.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    held_pairs = [(h, bigrams(h)) for h in held]
-    near = []
-    for o in outcomes:
-        mine = bigrams(o.text)
-        for text, theirs in held_pairs:
-            # Jaccard ≥ NEAR needs the smaller set to hold at least NEAR of the larger: most pairs stop here.
-            if min(len(mine), len(theirs)) >= NEAR * max(len(mine), len(theirs)) \
-                    and len(mine & theirs) >= NEAR * len(mine | theirs):
-                near.append((o.text, text))
+    near = near_pairs((o.text for o in outcomes), held)
     assert not near
 
 

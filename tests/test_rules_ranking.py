@@ -295,7 +295,7 @@ def test_the_sample_questions_never_hold_a_held_back_or_fresh_question():
 
     data = Path(__file__).parent / "data"
     sys.path.insert(0, str(data / "understanding"))
-    from validate import NEAR, bigrams
+    from validate import near_pairs
 
     shipped = [q["text"] for q in tomllib.loads(SAMPLE_QUESTIONS.read_text(encoding="utf-8"))["q"]]
     held = [q["text"] for q in tomllib.loads((data / "rules_heldout.toml").read_text(encoding="utf-8"))["q"]]
@@ -303,15 +303,7 @@ def test_the_sample_questions_never_hold_a_held_back_or_fresh_question():
     fresh = {q["text"] for path in data.glob("rules_*fresh.toml") for q in tomllib.loads(path.read_text(encoding="utf-8"))["q"]}
     assert len(shipped) > 1000
     assert not fresh.intersection(shipped)
-    held_pairs = [(h, bigrams(h)) for h in held]
-    near = []
-    for text in shipped:
-        mine = bigrams(text)
-        for other, theirs in held_pairs:
-            # Jaccard ≥ NEAR needs the smaller set to hold at least NEAR of the larger: most pairs stop here.
-            if min(len(mine), len(theirs)) >= NEAR * max(len(mine), len(theirs)) \
-                    and len(mine & theirs) >= NEAR * len(mine | theirs):
-                near.append((text, other))
+    near = near_pairs(shipped, held)
     assert not near
 
 

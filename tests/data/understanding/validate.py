@@ -84,6 +84,19 @@ def similarity(a: str, b: str) -> float:
     return len(x & y) / len(x | y)
 
 
+def near_pairs(texts, others) -> list[tuple[str, str]]:
+    """Every (text, other) pair at least NEAR alike; each text's bigrams are computed once."""
+    theirs = [(other, bigrams(other)) for other in others]
+    found = []
+    for text in texts:
+        mine = bigrams(text)
+        for other, their in theirs:
+            # Jaccard ≥ NEAR needs the smaller set to hold at least NEAR of the larger: most pairs stop here.
+            if min(len(mine), len(their)) >= NEAR * max(len(mine), len(their)) and len(mine & their) >= NEAR * len(mine | their):
+                found.append((text, other))
+    return found
+
+
 class Checker:
     def __init__(self) -> None:
         self.problems: list[str] = []
