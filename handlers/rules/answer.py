@@ -43,7 +43,7 @@ CLEAR_MISSING_ASKED = 0.28
 # A match the rules would quote is offered as numbered choices instead when questions asked before say it
 # is this likely not answered by that article (outcomes.py; chosen on the rules sets, each measured with a
 # model that never saw its round: docs/rules.md).
-DOUBT = 0.85
+DOUBT = 0.96
 
 
 @dataclass(frozen=True)
