@@ -1268,6 +1268,17 @@ def test_whether_an_unknown_kind_of_work_counts_says_whom_to_ask_and_how_to_log(
     assert "请问社区或街道管理员" in said.text and "服务 2小时" in said.text and "纪工委" not in said.text
 
 
+def test_an_entry_with_its_own_day_after_a_vague_one_is_logged_as_said_not_as_the_answer(bot):
+    asked = bot.send(GRID_WORKER, "今天帮居民修水管弄了半天")
+    assert "具体是几个小时" in asked.text and hours_of(bot, GRID_WORKER) == []
+    said = bot.send(GRID_WORKER, "昨天下午值班2点到5点半")
+    assert "✅ 已登记" in said.text and "昨天" in said.text
+    assert hours_of(bot, GRID_WORKER) == [(date(2026, 11, 25), 3.5, "下午值班")]
+    # A bare amount now could answer the old question or correct the new entry: asked, not guessed.
+    said = bot.send(GRID_WORKER, "3小时")
+    assert "回复「1」" in said.text and hours_of(bot, GRID_WORKER) == [(date(2026, 11, 25), 3.5, "下午值班")]
+
+
 def test_time_on_the_way_counted_in_asks_for_the_service_alone(bot):
     said = bot.send(GRID_WORKER, "来回路上加入户 一共三个半钟头")
     assert "具体是几个小时" in said.text and hours_of(bot, GRID_WORKER) == []

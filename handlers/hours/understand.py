@@ -348,6 +348,14 @@ def _not_an_answer(folded: str, ctx: Context) -> bool:
         or ANOTHERS_AMOUNT.search(folded) is not None or _FAMILYS_WORK.search(folded) is not None
 
 
+def _whole_entry(folded: str, today: date) -> bool:
+    """An entry complete in itself, with its own day, service and exact amount ("昨天下午值班2点到5点半"): a new
+    entry, not the answer to an earlier "是几个小时？" (whose day and note it would take)."""
+    amount = read_amount(folded)
+    return STRONG_SERVICE.search(folded) is not None and amount is not None and amount.kind == "exact" \
+        and "day" in parsed_groups(folded, today)
+
+
 def _names_another(folded: str, ctx: Context) -> bool:
     """Someone else on the roster named as the one who served: opening the message ("李娜昨天入户走访了4个小时"),
     or after 给/帮/替 ("给张伟记6个小时 他这周在安居社区下沉的")."""
@@ -478,7 +486,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             groups = {"hours": waiting["hours"], "note": waiting.get("note", ""), "day": day.isoformat()}
             return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
     asked = ctx.recall(ASKED)
-    if asked is not None and _not_an_answer(folded, ctx):
+    if asked is not None and (_not_an_answer(folded, ctx) or _whole_entry(folded, today)):
         asked = None
     bare = _bare_amount(folded)
     dated = _DAY_BEFORE_NUMBER.match(folded)
