@@ -31,6 +31,8 @@ from bot.text import normalize, simplified
 COLUMNS = ("from", "answered", "article", "coverage", "missing_main", "missing_asked", "alike", "second", "text")
 # Fewer questions than this, or only one kind of outcome, teach nothing worth trusting.
 MIN_OUTCOMES = 200
+# A weak penalty: with ten folds by round, at the threshold (answer.DOUBT) that loses as many right answers
+# as C=3 did at 0.85, it declines more wrong quotes on every split tried (docs/rules.md).
 PENALTY_C = 100.0
 _SPACE = re.compile(r"\s+")
 
@@ -146,8 +148,6 @@ class _Fitted:
             self._beyond.fit_transform([_beyond_article(q, key, article_text[key]) for q, (_, key, _, _) in zip(questions, rows)]),
             csr_matrix([list(signals) for _, _, signals, _ in rows]),
         ]).tocsr()
-        # A weak penalty (C=100): with ten folds by round, at the threshold losing as many right answers as
-        # C=3 did at 0.85, it declines more wrong quotes on every split tried (docs/rules.md).
         self._model = LogisticRegression(C=PENALTY_C, solver="liblinear", class_weight="balanced")
         self._model.fit(features, [unanswered for _, _, _, unanswered in rows])
         self._unanswered = list(self._model.classes_).index(True)
