@@ -42,8 +42,9 @@ CLEAR_MISSING_MAIN = 0.4
 CLEAR_MISSING_ASKED = 0.28
 # A match the rules would quote is offered as numbered choices instead when questions asked before say it
 # is this likely not answered by that article (outcomes.py; chosen on the rules sets, each measured with a
-# model that never saw its round: docs/rules.md).
-DOUBT = 0.96
+# model that never saw its round nor any question near one of it: the threshold at which the model with
+# neighbours loses no more right answers than the one without did at 0.96; docs/rules.md).
+DOUBT = 0.97
 
 
 @dataclass(frozen=True)

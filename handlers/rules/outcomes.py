@@ -10,9 +10,10 @@ as numbered choices instead of quoting one: a doubt costs a tap, a wrong quote m
 
 Features: the question's characters (1 to 3 at a time); what of the question the article does not
 have (its characters and character pairs missing from the article's text) with the article itself;
-and the search's own figures for the match (coverage, weight missing, likeness to known questions,
-how far it stands out). A linear model fitted on the logistic loss (scikit-learn), at the first
-question that needs it. Only questions whose article is in the base count: a street's own documents,
+the search's own figures for the match (coverage, weight missing, likeness to known questions, how far
+it stands out); and the questions asked before of the same article that are most alike to this one,
+and whether that article answered them (its neighbours). A linear model fitted on the logistic loss
+(scikit-learn), at the first question that needs it. Only questions whose article is in the base count: a street's own documents,
 never asked of here, get no doubt from it.
 """
 
@@ -34,6 +35,8 @@ MIN_OUTCOMES = 200
 # A weak penalty: with ten folds by round, at the threshold (answer.DOUBT) that loses as many right answers
 # as C=3 did at 0.85, it declines more wrong quotes on every split tried (docs/rules.md).
 PENALTY_C = 100.0
+# How many of the most alike questions asked of the same article weigh in the neighbours' verdict.
+NEIGHBOURS = 10
 _SPACE = re.compile(r"\s+")
 
 
@@ -125,7 +128,7 @@ class DoubtModel:
         if not self or key not in self._asked_of:
             return 0.0
         if self._fitted is None:
-            rows = tuple((o.text, (o.title, o.label), o.signals, not o.answered) for o in self._outcomes)
+            rows = tuple((o.text, (o.title, o.label), o.signals, not o.answered, o.source) for o in self._outcomes)
             texts = tuple(sorted((k, self._texts[k]) for k in self._asked_of))
             self._fitted = _fit(rows, texts)
         return float(self._fitted.probability(question, key, self._texts[key], signals))
@@ -134,32 +137,75 @@ class DoubtModel:
 class _Fitted:
     def __init__(self, rows: tuple, texts: tuple) -> None:
         # Imported here: a process that never answers a rules question does not load scikit-learn.
+        import numpy
         from scipy.sparse import csr_matrix, hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
         self._hstack, self._matrix = hstack, csr_matrix
         article_text = dict(texts)
-        questions = [_question_text(text) for text, _, _, _ in rows]
+        questions = [_question_text(text) for text, _, _, _, _ in rows]
         self._characters = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
         self._beyond = TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, min_df=2, lowercase=False)
+        self._likeness = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True)
+        alike = self._likeness.fit_transform(questions)
+        unanswered = numpy.array([u for _, _, _, u, _ in rows], dtype=bool)
+        sources = numpy.array([source for _, _, _, _, source in rows])
+        rows_of: dict[tuple[str, str], list[int]] = {}
+        for number, (_, key, _, _, _) in enumerate(rows):
+            rows_of.setdefault(key, []).append(number)
+        # For each article, the questions asked of it and their outcomes: a new question's neighbours.
+        self._asked: dict[tuple[str, str], tuple] = {}
+        neighbours = numpy.zeros((len(rows), len(_NEIGHBOUR_FEATURES)))
+        for key, numbers in rows_of.items():
+            picked = numpy.array(numbers)
+            self._asked[key] = (alike[picked], unanswered[picked])
+            likeness = (alike[picked] @ alike[picked].T).toarray()
+            # A question learns only from other sets' neighbours: a set's own questions are written alike,
+            # and a new question has no such twins.
+            likeness[sources[picked][:, None] == sources[picked][None, :]] = 0.0
+            neighbours[picked] = _neighbour_features(likeness, unanswered[picked])
         features = hstack([
             self._characters.fit_transform(questions),
-            self._beyond.fit_transform([_beyond_article(q, key, article_text[key]) for q, (_, key, _, _) in zip(questions, rows)]),
-            csr_matrix([list(signals) for _, _, signals, _ in rows]),
+            self._beyond.fit_transform([_beyond_article(q, key, article_text[key]) for q, (_, key, _, _, _) in zip(questions, rows)]),
+            csr_matrix([list(signals) for _, _, signals, _, _ in rows]),
+            csr_matrix(neighbours),
         ]).tocsr()
         self._model = LogisticRegression(C=PENALTY_C, solver="liblinear", class_weight="balanced")
-        self._model.fit(features, [unanswered for _, _, _, unanswered in rows])
+        self._model.fit(features, unanswered)
         self._unanswered = list(self._model.classes_).index(True)
 
     def probability(self, question: str, key: tuple[str, str], article_text: str, signals: tuple[float, ...]) -> float:
         text = _question_text(question)
+        alike, unanswered = self._asked[key]
+        neighbours = _neighbour_features((self._likeness.transform([text]) @ alike.T).toarray(), unanswered)
         features = self._hstack([
             self._characters.transform([text]),
             self._beyond.transform([_beyond_article(text, key, article_text)]),
             self._matrix([list(signals)]),
+            self._matrix(neighbours),
         ]).tocsr()
         return self._model.predict_proba(features)[0][self._unanswered]
+
+
+_NEIGHBOUR_FEATURES = ("closest answered", "closest unanswered", "how much closer the unanswered", "unanswered share of the nearest")
+
+
+def _neighbour_features(likeness, unanswered):
+    """For each row of `likeness` (questions × questions asked of one article, 0 where not to be counted)
+    and whether the article answered each of those: see _NEIGHBOUR_FEATURES."""
+    import numpy
+
+    if likeness.shape[1] == 0:
+        return numpy.zeros((likeness.shape[0], len(_NEIGHBOUR_FEATURES)))
+    closest_answered = numpy.where(unanswered[None, :], 0.0, likeness).max(axis=1)
+    closest_unanswered = numpy.where(unanswered[None, :], likeness, 0.0).max(axis=1)
+    count = min(NEIGHBOURS, likeness.shape[1])
+    nearest = numpy.argpartition(-likeness, count - 1, axis=1)[:, :count]
+    weights = numpy.take_along_axis(likeness, nearest, axis=1)
+    total = weights.sum(axis=1)
+    share = numpy.divide((weights * unanswered[nearest]).sum(axis=1), total, out=numpy.zeros(len(total)), where=total > 0)
+    return numpy.stack([closest_answered, closest_unanswered, closest_unanswered - closest_answered, share], axis=1)
 
 
 # Every index built in one process from the same outcomes (tests, the bench, a rebuilt index after an
