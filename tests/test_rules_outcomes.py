@@ -145,3 +145,21 @@ def test_the_server_readies_the_index_and_the_doubt_model_before_the_first_quest
     with demo_app.sessions() as session:
         index = index_for(session, demo_app.config.rules)
     assert index.doubts and index.doubts.fitted
+
+
+def test_the_neighbours_verdict_counts_only_the_questions_alike_to_it():
+    """The questions asked before of the same article, most alike first: how close the nearest answered and
+    unanswered ones are, and the unanswered share of the nearest, weighted by likeness."""
+    import numpy
+
+    from handlers.rules.outcomes import NEIGHBOURS, _neighbour_features
+
+    unanswered = numpy.array([True, False, True] + [False] * NEIGHBOURS)
+    likeness = numpy.array([[0.9, 0.3, 0.6] + [0.0] * NEIGHBOURS])
+    closest_answered, closest_unanswered, closer_by, share = _neighbour_features(likeness, unanswered)[0]
+    assert (closest_answered, closest_unanswered) == (0.3, 0.9)
+    assert closer_by == pytest.approx(0.6)
+    assert share == pytest.approx(1.5 / 1.8)
+    # Nothing alike asked before (or only the question's own set, zeroed): no verdict either way.
+    assert _neighbour_features(numpy.zeros((1, 4)), numpy.array([True, False, True, False])).tolist() == [[0.0, 0.0, 0.0, 0.0]]
+    assert _neighbour_features(numpy.zeros((2, 0)), numpy.zeros(0, dtype=bool)).shape == (2, 4)

@@ -32,7 +32,7 @@ from bot.text import normalize, simplified
 COLUMNS = ("from", "answered", "article", "coverage", "missing_main", "missing_asked", "alike", "second", "text")
 # Fewer questions than this, or only one kind of outcome, teach nothing worth trusting.
 MIN_OUTCOMES = 200
-# A weak penalty: with ten folds by round, at the threshold (answer.DOUBT) that loses as many right answers
+# A weak penalty: with ten folds by round, at the threshold that loses as many right answers
 # as C=3 did at 0.85, it declines more wrong quotes on every split tried (docs/rules.md).
 PENALTY_C = 100.0
 # How many of the most alike questions asked of the same article weigh in the neighbours' verdict.
