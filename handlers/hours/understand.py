@@ -342,10 +342,11 @@ _FOR_NAME = re.compile(r"(?:给|帮|替|代)(?=[\u4e00-\u9fff]{2})")
 
 
 def _not_an_answer(folded: str, ctx: Context) -> bool:
-    """Right after "是几个小时？", what cannot be the sender's answer: a text to write ("帮写个月度总结 就写…22小时"), or
-    someone else's hours ("帮王姐登一下 她昨天巡逻2小时", "俺对象…值了12个钟头班")."""
+    """Right after "是几个小时？", what cannot be the sender's answer: a text to write ("帮写个月度总结 就写…22小时"),
+    someone else's hours ("帮王姐登一下 她昨天巡逻2小时", "俺对象…值了12个钟头班"), or a new entry whole in itself."""
     return rules.is_request(folded) or FOR_SOMEONE_ELSE.search(folded) is not None or _names_another(folded, ctx) \
-        or ANOTHERS_AMOUNT.search(folded) is not None or _FAMILYS_WORK.search(folded) is not None
+        or ANOTHERS_AMOUNT.search(folded) is not None or _FAMILYS_WORK.search(folded) is not None \
+        or _whole_entry(folded, ctx.now.date())
 
 
 def _whole_entry(folded: str, today: date) -> bool:
@@ -486,7 +487,7 @@ def read_log(text: str, ctx: Context) -> Reading | None:
             groups = {"hours": waiting["hours"], "note": waiting.get("note", ""), "day": day.isoformat()}
             return Reading(0.95, stores=True, groups=groups, label=_label(groups, today))
     asked = ctx.recall(ASKED)
-    if asked is not None and (_not_an_answer(folded, ctx) or _whole_entry(folded, today)):
+    if asked is not None and _not_an_answer(folded, ctx):
         asked = None
     bare = _bare_amount(folded)
     dated = _DAY_BEFORE_NUMBER.match(folded)

@@ -26,6 +26,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from bot.text import normalize, simplified
 
@@ -50,6 +51,16 @@ class Outcome:
     label: str
     signals: tuple[float, ...]  # see match_signals
     text: str
+
+
+class _Row(NamedTuple):
+    """One outcome as the model learns it (hashable: the fitted model is cached by its rows)."""
+
+    text: str
+    key: tuple[str, str]
+    signals: tuple[float, ...]
+    unanswered: bool
+    source: str
 
 
 def match_signals(coverage: float, missing_main: float, missing_asked: float, alike: float, second_share: float) -> tuple[float, ...]:
@@ -128,14 +139,14 @@ class DoubtModel:
         if not self or key not in self._asked_of:
             return 0.0
         if self._fitted is None:
-            rows = tuple((o.text, (o.title, o.label), o.signals, not o.answered, o.source) for o in self._outcomes)
+            rows = tuple(_Row(o.text, (o.title, o.label), o.signals, not o.answered, o.source) for o in self._outcomes)
             texts = tuple(sorted((k, self._texts[k]) for k in self._asked_of))
             self._fitted = _fit(rows, texts)
         return float(self._fitted.probability(question, key, self._texts[key], signals))
 
 
 class _Fitted:
-    def __init__(self, rows: tuple, texts: tuple) -> None:
+    def __init__(self, rows: tuple[_Row, ...], texts: tuple) -> None:
         # Imported here: a process that never answers a rules question does not load scikit-learn.
         import numpy
         from scipy.sparse import csr_matrix, hstack
@@ -144,16 +155,16 @@ class _Fitted:
 
         self._hstack, self._matrix = hstack, csr_matrix
         article_text = dict(texts)
-        questions = [_question_text(text) for text, _, _, _, _ in rows]
+        questions = [_question_text(row.text) for row in rows]
         self._characters = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
         self._beyond = TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, min_df=2, lowercase=False)
         self._likeness = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True)
         alike = self._likeness.fit_transform(questions)
-        unanswered = numpy.array([u for _, _, _, u, _ in rows], dtype=bool)
-        sources = numpy.array([source for _, _, _, _, source in rows])
+        unanswered = numpy.array([row.unanswered for row in rows], dtype=bool)
+        sources = numpy.array([row.source for row in rows])
         rows_of: dict[tuple[str, str], list[int]] = {}
-        for number, (_, key, _, _, _) in enumerate(rows):
-            rows_of.setdefault(key, []).append(number)
+        for number, row in enumerate(rows):
+            rows_of.setdefault(row.key, []).append(number)
         # For each article, the questions asked of it and their outcomes: a new question's neighbours.
         self._asked: dict[tuple[str, str], tuple] = {}
         neighbours = numpy.zeros((len(rows), len(_NEIGHBOUR_FEATURES)))
@@ -167,8 +178,8 @@ class _Fitted:
             neighbours[picked] = _neighbour_features(likeness, unanswered[picked])
         features = hstack([
             self._characters.fit_transform(questions),
-            self._beyond.fit_transform([_beyond_article(q, key, article_text[key]) for q, (_, key, _, _, _) in zip(questions, rows)]),
-            csr_matrix([list(signals) for _, _, signals, _, _ in rows]),
+            self._beyond.fit_transform([_beyond_article(q, row.key, article_text[row.key]) for q, row in zip(questions, rows)]),
+            csr_matrix([list(row.signals) for row in rows]),
             csr_matrix(neighbours),
         ]).tocsr()
         self._model = LogisticRegression(C=PENALTY_C, solver="liblinear", class_weight="balanced")
@@ -214,10 +225,10 @@ _FIT_LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=4)
-def _fit_cached(rows: tuple, texts: tuple) -> _Fitted:
+def _fit_cached(rows: tuple[_Row, ...], texts: tuple) -> _Fitted:
     return _Fitted(rows, texts)
 
 
-def _fit(rows: tuple, texts: tuple) -> _Fitted:
+def _fit(rows: tuple[_Row, ...], texts: tuple) -> _Fitted:
     with _FIT_LOCK:
         return _fit_cached(rows, texts)
